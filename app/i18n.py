@@ -1,0 +1,171 @@
+"""Translations and locale-aware formatting.
+
+Message ids are English; Simplified Chinese (``zh_CN``) is the default language. Catalogs are
+Babel/gettext ``.po`` files under ``resources/locale/<lang>/LC_MESSAGES/<area>.po`` — one file per
+area so that areas can be translated independently — merged into one catalog per language.
+Compiled ``.mo`` files are cached beside the user's data and rebuilt when a ``.po`` is newer.
+
+Import ``_`` explicitly (``from app.i18n import _``); it is never put into builtins.
+Module-level strings are marked with ``N_`` and translated with ``_`` where they are shown.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import gettext
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from app.paths import LOCALE_DIR
+
+DEFAULT_LANGUAGE = "zh_CN"
+LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+
+_lock = threading.Lock()
+_catalogs: dict[str, gettext.NullTranslations] = {}
+_current = DEFAULT_LANGUAGE
+_listeners: list[Callable[[str], None]] = []
+
+
+def po_files(language: str) -> list[Path]:
+    folder = LOCALE_DIR / language / "LC_MESSAGES"
+    return sorted(folder.glob("*.po")) if folder.is_dir() else []
+
+
+def read_catalog(language: str) -> dict[str, str]:
+    """All translated messages of one language, merged over its area files (for checks and tools)."""
+    from babel.messages.pofile import read_po
+
+    merged: dict[str, str] = {}
+    for path in po_files(language):
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=language)
+        for message in catalog:
+            if message.id and message.string and not message.fuzzy:
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                merged.setdefault(key, message.string if isinstance(message.string, str) else message.string[0])
+    return merged
+
+
+def _mo_cache(language: str) -> Path:
+    from app.paths import data_dir
+
+    folder = data_dir() / "cache" / "locale"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{language}.mo"
+
+
+def _compile(language: str, target: Path) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    merged = Catalog(locale=language)
+    for path in po_files(language):
+        with path.open("rb") as fh:
+            for message in read_po(fh, locale=language):
+                if message.id and message.string and not message.fuzzy and message.id not in merged:
+                    merged[message.id] = message
+    tmp = target.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        write_mo(fh, merged)
+    tmp.replace(target)
+
+
+def _load(language: str) -> gettext.NullTranslations:
+    sources = po_files(language)
+    if not sources:
+        return gettext.NullTranslations()
+    target = _mo_cache(language)
+    newest = max(p.stat().st_mtime for p in sources)
+    stale = not target.exists() or target.stat().st_mtime < newest
+    if not stale:
+        # A catalog file may have been removed or added: key the cache on the file list too.
+        listing = target.with_suffix(".list")
+        stale = not listing.exists() or listing.read_text(encoding="utf-8") != "\n".join(p.name for p in sources)
+    if stale:
+        _compile(language, target)
+        target.with_suffix(".list").write_text("\n".join(p.name for p in sources), encoding="utf-8")
+    with target.open("rb") as fh:
+        return gettext.GNUTranslations(fh)
+
+
+def translations(language: str | None = None) -> gettext.NullTranslations:
+    language = language or _current
+    with _lock:
+        if language not in _catalogs:
+            _catalogs[language] = _load(language)
+        return _catalogs[language]
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    return translations().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+def get_language() -> str:
+    return _current
+
+
+def set_language(language: str) -> None:
+    """Switch the language for everything translated from now on and tell the listeners."""
+    global _current
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}")
+    _current = language
+    for listener in list(_listeners):
+        listener(language)
+
+
+def on_language_changed(listener: Callable[[str], None]) -> Callable[[], None]:
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
+
+
+def babel_locale(language: str | None = None) -> str:
+    return (language or _current).replace("-", "_")
+
+
+def format_date(value: _dt.date | None, *, style: str = "long") -> str:
+    """A date for the screen in the current language (``2026年11月23日`` / ``November 23, 2026``)."""
+    if value is None:
+        return ""
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format=style, locale=babel_locale())
+
+
+def format_datetime(value: _dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    from babel.dates import format_datetime as babel_format_datetime
+
+    return babel_format_datetime(value, format="medium", locale=babel_locale())
+
+
+def format_number(value: float | int) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=babel_locale())
+
+
+def format_percent(value: float | None) -> str:
+    if value is None:
+        return "—"
+    from babel.numbers import format_percent as babel_format_percent
+
+    return babel_format_percent(value, format="#,##0.0%", locale=babel_locale())
+
+
+def official_date(value: _dt.date) -> str:
+    """GB/T 9704-2012 date for formal documents: Arabic numerals, no leading zeros (2026年1月5日)."""
+    return f"{value.year}年{value.month}月{value.day}日"

@@ -1,0 +1,1 @@
+"""VillageDesk store: SQLModel tables, engine, migrations and change tracking. Never imports Qt."""

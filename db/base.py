@@ -1,0 +1,62 @@
+"""Base classes and conventions shared by every table."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import ClassVar
+
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names so that Alembic batch migrations on SQLite can find them again.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Now, time-zone aware. Every datetime column stores aware values (kept in UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def local_now() -> dt.datetime:
+    """Now on this PC's clock, aware: for meeting times and anything a clerk types."""
+    return dt.datetime.now().astimezone()
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class SyncedModel(SQLModel):
+    """Columns every row that travels to the township carries.
+
+    ``rev``, ``created_at``, ``updated_at`` and ``village_code`` are stamped by
+    :mod:`db.tracking` on flush; services never set them. Rows are never deleted: setting
+    ``deleted_at`` (see :func:`soft_delete`) leaves a tombstone that travels like any change.
+    """
+
+    __append_only__: ClassVar[bool] = False  # ledgers: corrections are reversal entries, never edits
+    __audit_redact__: ClassVar[frozenset[str]] = frozenset()
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    village_code: str = Field(default="", max_length=12, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+    rev: int = Field(default=0, index=True)
+    deleted_at: dt.datetime | None = Field(default=None)
+
+
+class LocalModel(SQLModel):
+    """Rows that never leave this PC (accounts, settings). Still audited, never synced."""
+
+    __audit_redact__: ClassVar[frozenset[str]] = frozenset()
+
+
+def soft_delete(row: SyncedModel) -> None:
+    """Mark a synced row deleted; the tombstone travels to the township like any change."""
+    if row.deleted_at is None:
+        row.deleted_at = utcnow()

@@ -1,0 +1,115 @@
+"""Engine factory and the unit of work.
+
+SQLite (the default, one file in the user's data directory) is opened with WAL, foreign keys on
+and ``synchronous=FULL``: village PCs lose power, and a committed change must survive that.
+Any SQLAlchemy URL (``postgresql+psycopg://…``) works for a township or county store.
+"""
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, select
+
+import db.tracking  # noqa: F401  (registers the flush listener)
+from db.base import SyncedModel  # noqa: F401
+
+
+def database_url(target: str | Path | None) -> str:
+    """``None`` → the default file; a path → SQLite file; anything with ``://`` → as given."""
+    if target is None:
+        from app.paths import default_db_path
+
+        target = default_db_path()
+    text_target = str(target)
+    if "://" in text_target:
+        return text_target
+    path = Path(text_target).expanduser().resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(target: str | Path | None = None, **kwargs: Any) -> Engine:
+    url = database_url(target)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    return engine
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    if engine.url.get_backend_name() != "sqlite" or not engine.url.database:
+        return None
+    return Path(engine.url.database)
+
+
+class Database:
+    """One store: its engine, the village it belongs to, and units of work on it."""
+
+    def __init__(self, target: str | Path | None = None, *, migrate: bool = True, backup_dir: Path | None = None):
+        self.engine = make_engine(target)
+        self.url = self.engine.url
+        self.path = sqlite_path(self.engine)
+        if migrate:
+            from db.migrate import upgrade
+
+            upgrade(self.engine, backup_dir=backup_dir)
+        self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+        self.village_code = self._read_village_code()
+
+    def describe(self) -> str:
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+    def _read_village_code(self) -> str:
+        from db.models.people import VillageProfile
+
+        try:
+            with self._sessions() as session:
+                profile = session.exec(select(VillageProfile).where(VillageProfile.deleted_at.is_(None))).first()
+        except OperationalError:
+            return ""
+        return profile.code if profile else ""
+
+    def refresh_village_code(self) -> str:
+        self.village_code = self._read_village_code()
+        return self.village_code
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A read-mostly session (no actor); commit yourself if you write."""
+        with self._sessions() as session:
+            session.info["village_code"] = self.village_code
+            yield session
+
+    @contextlib.contextmanager
+    def unit(self, actor: Any = None) -> Iterator[Session]:
+        """A unit of work acting as ``actor``: commits on success, rolls back on any error."""
+        with self._sessions() as session:
+            session.info["actor"] = getattr(actor, "username", actor) or ""
+            session.info["village_code"] = self.village_code
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        self.engine.dispose()

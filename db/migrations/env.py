@@ -1,0 +1,30 @@
+"""Alembic environment: always driven from db.migrate with a live connection."""
+from __future__ import annotations
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import db.models  # noqa: F401  (fills the metadata)
+
+config = context.config
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is None:
+        from db.engine import make_engine
+
+        connection = make_engine(config.get_main_option("sqlalchemy.url")).connect()
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        user_module_prefix="sqlmodel.sql.sqltypes.",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()

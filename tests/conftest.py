@@ -1,0 +1,44 @@
+"""Shared fixtures: every test gets its own data directory and a real temporary SQLite store."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("VILLAGEDESK_HOME", str(home))
+    from app import i18n
+
+    i18n.set_language("zh_CN")
+    yield home
+    i18n.set_language("zh_CN")
+
+
+@pytest.fixture
+def database(tmp_path):
+    """A migrated, empty store on a temporary SQLite file."""
+    from db.engine import Database
+
+    db = Database(tmp_path / "village.sqlite3", backup_dir=tmp_path / "backups")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def village(database):
+    """A store set up like the first-run wizard does; yields (database, admin actor)."""
+    from app import people
+
+    with database.unit() as session:
+        admin = people.setup_village(
+            session=session, name="青石村", code="510112104201", township="龙泉镇",
+            committee_name="青石村民委员会", supervision_phone="028-84851234",
+            admin_username="admin", admin_password="secret-pass", admin_display_name="李书记",
+        )
+    database.refresh_village_code()
+    return database, admin
