@@ -1,0 +1,271 @@
+"""``villagedesk``: the command line (a stable contract, see DESIGN.md) and the GUI launcher.
+
+With no sub-command the GUI opens. Sub-commands act as a user like the GUI does: ``--user``
+(default: the first admin) with the password from ``VILLAGEDESK_PASSWORD`` or a prompt.
+Expected errors go to stderr in the user's language with exit status 1, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from app.errors import AuthenticationFailed, ValidationError, VillageDeskError
+from app.i18n import LANGUAGES, _, set_language
+
+# Area modules that add sub-commands: each has ``register(subparsers)``.
+CLI_MODULES: list[str] = [
+    "app.printing.cli",
+]
+
+
+class Context:
+    """What a command handler needs: the store, the acting user, output helpers."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self._database: Any = None
+
+    def open_database(self) -> Any:
+        if self._database is None:
+            from db.engine import Database
+
+            self._database = Database(getattr(self.args, "db", None))
+        return self._database
+
+    def password(self, prompt: str, env: str = "VILLAGEDESK_PASSWORD", *, confirm: bool = False) -> str:
+        value = os.environ.get(env)
+        if value:
+            return value
+        if not sys.stdin or not sys.stdin.isatty():
+            raise VillageDeskError(_("No password: set {env} or run the command in a terminal.").format(env=env))
+        value = getpass.getpass(prompt)
+        if confirm and getpass.getpass(_("Repeat the password: ")) != value:
+            raise VillageDeskError(_("The two passwords differ."))
+        return value
+
+    def login(self, session: Any) -> Any:
+        """The acting user, signed in with ``--user`` (default: the first admin) and a password."""
+        from app.auth import authenticate, first_admin
+
+        username = getattr(self.args, "user", None)
+        if not username:
+            admin = first_admin(session)
+            if admin is None:
+                raise VillageDeskError(_("This database is not set up yet: run `villagedesk init` first."))
+            username = admin.username
+        password = self.password(_("Password for {user}: ").format(user=username))
+        try:
+            return authenticate(session=session, username=username, password=password)
+        except AuthenticationFailed:
+            session.commit()
+            raise
+
+    def print_json(self, value: Any) -> None:
+        print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH|URL",
+                        help="SQLite file or SQLAlchemy URL (default: the user data directory)")
+    common.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME", help="act as this user")
+    common.add_argument("--lang", default=argparse.SUPPRESS, choices=sorted(LANGUAGES), help="message language")
+    return common
+
+
+def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
+    from app import people
+
+    password = ctx.password(_("Password for the new admin {user}: ").format(user=args.admin), confirm=True)
+    database = ctx.open_database()
+    with database.unit() as session:
+        people.setup_village(session=session, name=args.village_name, code=args.village_code,
+                             township=args.township, committee_name=args.committee_name or "",
+                             supervision_phone=args.supervision_phone or "", admin_username=args.admin,
+                             admin_password=password, admin_display_name=args.admin_name or "")
+    print(_("Set up {village} ({code}) in {db}.").format(village=args.village_name, code=args.village_code,
+                                                         db=database.describe()))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
+    from app import demo, people
+
+    database = ctx.open_database()
+    with database.session() as session:
+        ready = people.is_set_up(session)
+    if not ready:
+        password = ctx.password(_("Password for the new admin {user}: ").format(user="admin"))
+        with database.unit() as session:
+            people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
+                                 committee_name="青石村民委员会", supervision_phone="028-84851234",
+                                 admin_username="admin", admin_password=password, admin_display_name="李书记")
+        database.refresh_village_code()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    with database.unit(actor) as session:
+        demo.generate(session=session, actor=actor, size=args.size, seed=args.seed,
+                      progress=lambda i, n, step: print(f"[{i}/{n}] {step}", file=sys.stderr) if step else None)
+    with database.session() as session:
+        print(json.dumps(people.stats(session=session, actor=actor), ensure_ascii=False))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
+    from app.health import check_database
+
+    problems = check_database(getattr(args, "db", None))
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1
+    print(_("The database is healthy."))
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, ctx: Context) -> int:
+    from app.stats import collect
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    with database.session() as session:
+        result = collect(session=session, actor=actor)
+    if args.json:
+        ctx.print_json(result)
+    else:
+        for section, values in result.items():
+            print(f"[{section}]")
+            for key, value in values.items():
+                print(f"  {key}: {value}")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace, ctx: Context) -> int:
+    from app.auth import create_user
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    new_password = ctx.password(_("Password for the new user {user}: ").format(user=args.name),
+                                env="VILLAGEDESK_NEW_PASSWORD", confirm=True)
+    with database.unit(actor) as session:
+        create_user(session=session, actor=actor, username=args.name, password=new_password, role=args.role,
+                    display_name=args.display_name or "")
+    print(_("Added user {user}.").format(user=args.name))
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace, ctx: Context) -> int:
+    from app.auth import ROLES, list_users
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    with database.session() as session:
+        for user in list_users(session=session, actor=actor):
+            state = "" if user.active else _("(disabled)")
+            print(f"{user.username}\t{user.role}\t{_(ROLES.get(user.role, user.role))}\t{user.display_name}\t{state}".rstrip())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from app.auth import ROLES
+    from app.demo import SIZES
+
+    common = _common()
+    parser = argparse.ArgumentParser(prog="villagedesk", description="VillageDesk 村务台",
+                                     parents=[common])
+    parser.set_defaults(handler=None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", parents=[common], help="create and set up a database")
+    p.add_argument("--village-name", required=True)
+    p.add_argument("--village-code", required=True)
+    p.add_argument("--township", required=True)
+    p.add_argument("--admin", required=True)
+    p.add_argument("--admin-name")
+    p.add_argument("--committee-name")
+    p.add_argument("--supervision-phone")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help="fill a database with realistic generated data")
+    p.add_argument("--size", choices=SIZES, default="small")
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("check", parents=[common], help="integrity and schema check")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("stats", parents=[common], help="counts and rates")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("user", parents=[common], help="manage accounts (admin only)")
+    user_sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    q = user_sub.add_parser("add", parents=[common], help="add an account")
+    q.add_argument("name")
+    q.add_argument("--role", required=True, choices=sorted(ROLES))
+    q.add_argument("--display-name")
+    q.set_defaults(handler=cmd_user_add)
+    q = user_sub.add_parser("list", parents=[common], help="list accounts")
+    q.set_defaults(handler=cmd_user_list)
+
+    for module_name in CLI_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue  # area not built in this checkout
+            raise
+        module.register(sub, common) if module.register.__code__.co_argcount > 1 else module.register(sub)
+    return parser
+
+
+def _report(exc: VillageDeskError) -> None:
+    if isinstance(exc, ValidationError) and exc.errors:
+        for field, message in exc.errors.items():
+            print(f"{field}: {message}", file=sys.stderr)
+    else:
+        print(exc.message, file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = os.environ.get("VILLAGEDESK_LANG")
+    if lang in LANGUAGES:
+        set_language(lang)
+    # No sub-command: open the GUI at once, without importing the core (sqlmodel alone costs ~0.7 s).
+    gui = argparse.ArgumentParser(add_help=False)
+    gui.add_argument("--db")
+    gui.add_argument("--lang", choices=sorted(LANGUAGES))
+    known, rest = gui.parse_known_args(argv)
+    if not rest:
+        if known.lang:
+            set_language(known.lang)
+        return importlib.import_module("ui.app").main(argv=sys.argv[:1], db_target=known.db)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "lang", None):
+        set_language(args.lang)
+    handler: Callable[[argparse.Namespace, Context], int] | None = args.handler
+    if handler is None:
+        parser.print_help()
+        return 2
+    try:
+        return handler(args, Context(args))
+    except VillageDeskError as exc:
+        _report(exc)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

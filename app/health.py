@@ -1,0 +1,56 @@
+"""``villagedesk check``: is this store sound? Each problem comes back as a sentence for the user."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+
+from app.i18n import _
+
+
+def check_database(target: str | Path | None) -> list[str]:
+    from db.engine import make_engine
+    from db.migrate import current_revision, head_revision, schema_state
+
+    engine = make_engine(target)
+    problems: list[str] = []
+    try:
+        state = schema_state(engine)
+        if state == "empty":
+            return [_("The database is empty: run `villagedesk init` to set it up.")]
+        if state == "newer":
+            return [_("The schema ({rev}) is newer than this program ({head}).").format(
+                rev=current_revision(engine), head=head_revision())]
+        if state == "older":
+            problems.append(_("The schema ({rev}) is older than this program ({head}); opening it will upgrade it after a backup.").format(
+                rev=current_revision(engine), head=head_revision()))
+        with engine.connect() as conn:
+            if engine.url.get_backend_name() == "sqlite":
+                result = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
+                if result != ["ok"]:
+                    problems.append(_("SQLite integrity check failed: {detail}").format(detail="; ".join(result[:5])))
+                broken = list(conn.execute(text("PRAGMA foreign_key_check")))
+                if broken:
+                    problems.append(_("{n} row(s) point to rows that do not exist (first in table {table}).").format(
+                        n=len(broken), table=broken[0][0]))
+            if state == "current":
+                problems.extend(_check_revs(engine, conn))
+                profile = conn.execute(text("SELECT count(*) FROM village_profile WHERE deleted_at IS NULL")).scalar()
+                if not profile:
+                    problems.append(_("The village is not set up: run `villagedesk init`."))
+    finally:
+        engine.dispose()
+    return problems
+
+
+def _check_revs(engine, conn) -> list[str]:
+    counter = conn.execute(text("SELECT value FROM rev_counter WHERE name = 'rev'")).scalar() or 0
+    problems = []
+    for table in inspect(engine).get_table_names():
+        columns = {c["name"] for c in inspect(engine).get_columns(table)}
+        if {"rev", "village_code", "deleted_at"} <= columns:
+            top = conn.execute(text(f'SELECT max(rev) FROM "{table}"')).scalar() or 0
+            if top > counter:
+                problems.append(_("Table {table} has change number {rev}, beyond the counter {counter}.").format(
+                    table=table, rev=top, counter=counter))
+    return problems
