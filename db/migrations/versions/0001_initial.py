@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 05:03:31.190476
+Create Date: 2026-11-23 05:10:19.733487
 """
 from __future__ import annotations
 
@@ -34,6 +34,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_log_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_row_id'), ['row_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_log_table_name'), ['table_name'], unique=False)
+
+    op.create_table('deliberation_matter',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('stop_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('joint_first_steps', sa.Boolean(), nullable=False),
+    sa.Column('started_on', sa.Date(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deliberation_matter'))
+    )
+    with op.batch_alter_table('deliberation_matter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deliberation_matter_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deliberation_matter_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deliberation_matter_village_code'), ['village_code'], unique=False)
 
     op.create_table('rev_counter',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -139,6 +159,87 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_household_rev'), ['rev'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_village_code'), ['village_code'], unique=False)
 
+    op.create_table('meeting',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('starts_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('place', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('group_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('grid_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('host_name', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('recorder_name', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('attendance_mode', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('expected_unit', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('expected_count', sa.Integer(), nullable=False),
+    sa.Column('head_count', sa.Integer(), nullable=True),
+    sa.Column('held_on', sa.Date(), nullable=True),
+    sa.Column('cancel_reason', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('published_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['grid_id'], ['grid.id'], name=op.f('fk_meeting_grid_id_grid')),
+    sa.ForeignKeyConstraint(['group_id'], ['village_group.id'], name=op.f('fk_meeting_group_id_village_group')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting'))
+    )
+    with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_meeting_grid_id'), ['grid_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_starts_at'), ['starts_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_village_code'), ['village_code'], unique=False)
+
+    op.create_table('agenda_item',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('meeting_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('proposer_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('matter_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('decision', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.ForeignKeyConstraint(['matter_id'], ['deliberation_matter.id'], name=op.f('fk_agenda_item_matter_id_deliberation_matter')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_agenda_item_meeting_id_meeting')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_item'))
+    )
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agenda_item_matter_id'), ['matter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agenda_item_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agenda_item_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agenda_item_village_code'), ['village_code'], unique=False)
+
+    op.create_table('meeting_minutes',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('meeting_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=20000), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('approved_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('approved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_meeting_minutes_meeting_id_meeting')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_minutes'))
+    )
+    with op.batch_alter_table('meeting_minutes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_meeting_minutes_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_minutes_village_code'), ['village_code'], unique=False)
+        batch_op.create_index('uq_meeting_minutes_meeting', ['meeting_id'], unique=True, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+
     op.create_table('resident',
     sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
     sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
@@ -168,11 +269,225 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_resident_village_code'), ['village_code'], unique=False)
         batch_op.create_index('uq_resident_village_id_number', ['village_code', 'id_number'], unique=True, sqlite_where=sa.text("deleted_at IS NULL AND id_number <> ''"), postgresql_where=sa.text("deleted_at IS NULL AND id_number <> ''"))
 
+    op.create_table('concern',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('description', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('meeting_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('resident_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('household_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('raised_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('grid_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('raised_on', sa.Date(), nullable=False),
+    sa.Column('assignee', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('resolution', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('satisfaction', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('escalated_on', sa.Date(), nullable=True),
+    sa.Column('escalation_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.ForeignKeyConstraint(['grid_id'], ['grid.id'], name=op.f('fk_concern_grid_id_grid')),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_concern_household_id_household')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_concern_meeting_id_meeting')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_concern_resident_id_resident')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_concern'))
+    )
+    with op.batch_alter_table('concern', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_concern_category'), ['category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_due_on'), ['due_on'], unique=False)
+        batch_op.create_index('ix_concern_due_state', ['due_on', 'state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_grid_id'), ['grid_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_number'), ['number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_raised_on'), ['raised_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_village_code'), ['village_code'], unique=False)
+
+    op.create_table('meeting_attendance',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('meeting_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('resident_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('household_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('expected', sa.Boolean(), nullable=False),
+    sa.Column('present', sa.Boolean(), nullable=False),
+    sa.Column('signed_in_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_meeting_attendance_household_id_household')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_meeting_attendance_meeting_id_meeting')),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_meeting_attendance_resident_id_resident')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_attendance'))
+    )
+    with op.batch_alter_table('meeting_attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_meeting_attendance_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index('ix_meeting_attendance_meeting_present', ['meeting_id', 'present'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_attendance_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_attendance_village_code'), ['village_code'], unique=False)
+
+    op.create_table('meeting_minutes_addendum',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('minutes_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=5000), nullable=False),
+    sa.Column('author', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('added_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['minutes_id'], ['meeting_minutes.id'], name=op.f('fk_meeting_minutes_addendum_minutes_id_meeting_minutes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_minutes_addendum'))
+    )
+    with op.batch_alter_table('meeting_minutes_addendum', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_meeting_minutes_addendum_minutes_id'), ['minutes_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_minutes_addendum_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_minutes_addendum_village_code'), ['village_code'], unique=False)
+
+    op.create_table('meeting_vote',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('meeting_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('agenda_item_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('method', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('expected', sa.Integer(), nullable=False),
+    sa.Column('present', sa.Integer(), nullable=False),
+    sa.Column('in_favour', sa.Integer(), nullable=False),
+    sa.Column('against', sa.Integer(), nullable=False),
+    sa.Column('abstain', sa.Integer(), nullable=False),
+    sa.Column('scrutineer', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('teller', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('rule_code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('approval_base', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('quorum_met', sa.Boolean(), nullable=False),
+    sa.Column('passed', sa.Boolean(), nullable=False),
+    sa.Column('voted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_item.id'], name=op.f('fk_meeting_vote_agenda_item_id_agenda_item')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_meeting_vote_meeting_id_meeting')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_vote'))
+    )
+    with op.batch_alter_table('meeting_vote', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_meeting_vote_agenda_item_id'), ['agenda_item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_vote_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_vote_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_meeting_vote_village_code'), ['village_code'], unique=False)
+
+    op.create_table('concern_note',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('concern_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('noted_on', sa.Date(), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('author', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['concern_id'], ['concern.id'], name=op.f('fk_concern_note_concern_id_concern')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_concern_note'))
+    )
+    with op.batch_alter_table('concern_note', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_concern_note_concern_id'), ['concern_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_note_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_concern_note_village_code'), ['village_code'], unique=False)
+
+    op.create_table('deliberation_step',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('matter_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('step', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('held_on', sa.Date(), nullable=False),
+    sa.Column('meeting_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('vote_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('notice_number', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('notice_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.ForeignKeyConstraint(['matter_id'], ['deliberation_matter.id'], name=op.f('fk_deliberation_step_matter_id_deliberation_matter')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_deliberation_step_meeting_id_meeting')),
+    sa.ForeignKeyConstraint(['vote_id'], ['meeting_vote.id'], name=op.f('fk_deliberation_step_vote_id_meeting_vote')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_deliberation_step'))
+    )
+    with op.batch_alter_table('deliberation_step', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deliberation_step_matter_id'), ['matter_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deliberation_step_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_deliberation_step_village_code'), ['village_code'], unique=False)
+        batch_op.create_index('uq_deliberation_step_matter_step', ['matter_id', 'step'], unique=True, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('deliberation_step', schema=None) as batch_op:
+        batch_op.drop_index('uq_deliberation_step_matter_step', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_deliberation_step_village_code'))
+        batch_op.drop_index(batch_op.f('ix_deliberation_step_rev'))
+        batch_op.drop_index(batch_op.f('ix_deliberation_step_matter_id'))
+
+    op.drop_table('deliberation_step')
+    with op.batch_alter_table('concern_note', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_concern_note_village_code'))
+        batch_op.drop_index(batch_op.f('ix_concern_note_rev'))
+        batch_op.drop_index(batch_op.f('ix_concern_note_concern_id'))
+
+    op.drop_table('concern_note')
+    with op.batch_alter_table('meeting_vote', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_meeting_vote_village_code'))
+        batch_op.drop_index(batch_op.f('ix_meeting_vote_rev'))
+        batch_op.drop_index(batch_op.f('ix_meeting_vote_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_meeting_vote_agenda_item_id'))
+
+    op.drop_table('meeting_vote')
+    with op.batch_alter_table('meeting_minutes_addendum', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_meeting_minutes_addendum_village_code'))
+        batch_op.drop_index(batch_op.f('ix_meeting_minutes_addendum_rev'))
+        batch_op.drop_index(batch_op.f('ix_meeting_minutes_addendum_minutes_id'))
+
+    op.drop_table('meeting_minutes_addendum')
+    with op.batch_alter_table('meeting_attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_meeting_attendance_village_code'))
+        batch_op.drop_index(batch_op.f('ix_meeting_attendance_rev'))
+        batch_op.drop_index('ix_meeting_attendance_meeting_present')
+        batch_op.drop_index(batch_op.f('ix_meeting_attendance_meeting_id'))
+
+    op.drop_table('meeting_attendance')
+    with op.batch_alter_table('concern', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_concern_village_code'))
+        batch_op.drop_index(batch_op.f('ix_concern_state'))
+        batch_op.drop_index(batch_op.f('ix_concern_rev'))
+        batch_op.drop_index(batch_op.f('ix_concern_raised_on'))
+        batch_op.drop_index(batch_op.f('ix_concern_number'))
+        batch_op.drop_index(batch_op.f('ix_concern_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_concern_grid_id'))
+        batch_op.drop_index('ix_concern_due_state')
+        batch_op.drop_index(batch_op.f('ix_concern_due_on'))
+        batch_op.drop_index(batch_op.f('ix_concern_category'))
+
+    op.drop_table('concern')
     with op.batch_alter_table('resident', schema=None) as batch_op:
         batch_op.drop_index('uq_resident_village_id_number', sqlite_where=sa.text("deleted_at IS NULL AND id_number <> ''"), postgresql_where=sa.text("deleted_at IS NULL AND id_number <> ''"))
         batch_op.drop_index(batch_op.f('ix_resident_village_code'))
@@ -181,6 +496,28 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_resident_household_id'))
 
     op.drop_table('resident')
+    with op.batch_alter_table('meeting_minutes', schema=None) as batch_op:
+        batch_op.drop_index('uq_meeting_minutes_meeting', sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_meeting_minutes_village_code'))
+        batch_op.drop_index(batch_op.f('ix_meeting_minutes_rev'))
+
+    op.drop_table('meeting_minutes')
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agenda_item_village_code'))
+        batch_op.drop_index(batch_op.f('ix_agenda_item_rev'))
+        batch_op.drop_index(batch_op.f('ix_agenda_item_meeting_id'))
+        batch_op.drop_index(batch_op.f('ix_agenda_item_matter_id'))
+
+    op.drop_table('agenda_item')
+    with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_meeting_village_code'))
+        batch_op.drop_index(batch_op.f('ix_meeting_state'))
+        batch_op.drop_index(batch_op.f('ix_meeting_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_meeting_rev'))
+        batch_op.drop_index(batch_op.f('ix_meeting_kind'))
+        batch_op.drop_index(batch_op.f('ix_meeting_grid_id'))
+
+    op.drop_table('meeting')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_village_code'))
         batch_op.drop_index(batch_op.f('ix_household_rev'))
@@ -211,6 +548,12 @@ def downgrade() -> None:
     op.drop_table('user_account')
     op.drop_table('setting')
     op.drop_table('rev_counter')
+    with op.batch_alter_table('deliberation_matter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_deliberation_matter_village_code'))
+        batch_op.drop_index(batch_op.f('ix_deliberation_matter_state'))
+        batch_op.drop_index(batch_op.f('ix_deliberation_matter_rev'))
+
+    op.drop_table('deliberation_matter')
     with op.batch_alter_table('audit_log', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_log_table_name'))
         batch_op.drop_index(batch_op.f('ix_audit_log_row_id'))

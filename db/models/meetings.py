@@ -1,0 +1,196 @@
+"""Meetings (会议), sign-in, agenda items, votes, minutes, villagers' concerns (群众诉求) and
+四议两公开 matters.
+
+Codes (kinds, states, methods, steps) are stable English strings; labels live in the app layer.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from sqlalchemy import Index, text
+from sqlmodel import Field
+
+from db.base import SyncedModel
+
+
+class Meeting(SyncedModel, table=True):
+    """会议: a meeting of one kind (坝坝会, 党员大会 …) from notice to publication."""
+
+    __tablename__ = "meeting"
+
+    title: str = Field(max_length=128)
+    kind: str = Field(max_length=32, index=True)  # app.meetings.KINDS
+    state: str = Field(default="planned", max_length=24, index=True)  # planned|held|minutes_approved|published|cancelled
+    starts_at: dt.datetime = Field(index=True)
+    place: str = Field(default="", max_length=128)  # a 微阵地 or any place
+    scope: str = Field(default="village", max_length=16)  # village | group | grid
+    group_id: str | None = Field(default=None, foreign_key="village_group.id", max_length=36)
+    grid_id: str | None = Field(default=None, foreign_key="grid.id", max_length=36, index=True)
+    host_name: str = Field(default="", max_length=32)  # 主持人
+    recorder_name: str = Field(default="", max_length=32)  # 记录人
+    description: str = Field(default="", max_length=2000)  # what the notice says
+    # 应到: who should attend, counted in persons or households (村民会议 by household representation).
+    attendance_mode: str = Field(default="roster", max_length=16)  # roster (per person) | head_count
+    expected_unit: str = Field(default="persons", max_length=16)  # persons | households
+    expected_count: int = Field(default=0)  # snapshot, frozen when the meeting is held
+    head_count: int | None = Field(default=None)  # 实到 for open meetings counted by head
+    held_on: dt.date | None = None
+    cancel_reason: str = Field(default="", max_length=255)
+    published_on: dt.date | None = None
+
+
+class Attendance(SyncedModel, table=True):
+    """签到: one invited person (or household) of a meeting, expected or a guest, present or not."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (Index("ix_meeting_attendance_meeting_present", "meeting_id", "present"),)
+
+    meeting_id: str = Field(foreign_key="meeting.id", max_length=36, index=True)
+    resident_id: str | None = Field(default=None, foreign_key="resident.id", max_length=36)
+    household_id: str | None = Field(default=None, foreign_key="household.id", max_length=36)
+    name: str = Field(max_length=64)  # the person's name, or a guest's free name and title
+    expected: bool = Field(default=True)  # counts in 应到; guests (乡镇驻村干部 …) do not
+    present: bool = Field(default=False)
+    signed_in_at: dt.datetime | None = None
+    note: str = Field(default="", max_length=64)  # 请假, 委托 …
+    position: int = Field(default=0)
+
+
+class AgendaItem(SyncedModel, table=True):
+    """议题: one item of a meeting's agenda, possibly a 四议两公开 matter."""
+
+    __tablename__ = "agenda_item"
+
+    meeting_id: str = Field(foreign_key="meeting.id", max_length=36, index=True)
+    position: int = Field(default=0)
+    title: str = Field(max_length=128)
+    description: str = Field(default="", max_length=2000)
+    proposer_name: str = Field(default="", max_length=64)
+    matter_id: str | None = Field(default=None, foreign_key="deliberation_matter.id", max_length=36, index=True)
+    decision: str = Field(default="", max_length=1000)  # what was decided, in words
+
+
+class Vote(SyncedModel, table=True):
+    """表决: one vote on an agenda item, with the rule it was judged by. Never edited once recorded."""
+
+    __tablename__ = "meeting_vote"
+    __append_only__: ClassVar[bool] = True
+
+    meeting_id: str = Field(foreign_key="meeting.id", max_length=36, index=True)
+    agenda_item_id: str = Field(foreign_key="agenda_item.id", max_length=36, index=True)
+    method: str = Field(max_length=16)  # show_of_hands | roll_call | secret_ballot
+    expected: int  # 应到 at the vote
+    present: int  # 实到 at the vote
+    in_favour: int
+    against: int
+    abstain: int
+    scrutineer: str = Field(default="", max_length=64)  # 监票人
+    teller: str = Field(default="", max_length=64)  # 计票人
+    rule_code: str = Field(max_length=32)  # app.rules rule applied
+    approval_base: str = Field(max_length=16)  # expected | present (the rule set in force then)
+    quorum_met: bool
+    passed: bool
+    voted_at: dt.datetime
+
+
+class Minutes(SyncedModel, table=True):
+    """会议记录: draft, then approved and locked; later corrections go into addenda."""
+
+    __tablename__ = "meeting_minutes"
+    __table_args__ = (
+        Index("uq_meeting_minutes_meeting", "meeting_id", unique=True, sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
+    )
+
+    meeting_id: str = Field(foreign_key="meeting.id", max_length=36)
+    body: str = Field(default="", max_length=20000)
+    state: str = Field(default="draft", max_length=16)  # draft | approved
+    approved_by: str = Field(default="", max_length=64)
+    approved_at: dt.datetime | None = None
+
+
+class MinutesAddendum(SyncedModel, table=True):
+    """补充记录: a later correction to approved minutes; the approved text never changes."""
+
+    __tablename__ = "meeting_minutes_addendum"
+    __append_only__: ClassVar[bool] = True
+
+    minutes_id: str = Field(foreign_key="meeting_minutes.id", max_length=36, index=True)
+    body: str = Field(max_length=5000)
+    author: str = Field(default="", max_length=64)
+    added_at: dt.datetime
+
+
+class Concern(SyncedModel, table=True):
+    """群众诉求: a concern raised by a villager at a meeting, on a visit or at the office."""
+
+    __tablename__ = "concern"
+    __table_args__ = (
+        Index("ix_concern_due_state", "due_on", "state"),
+    )
+
+    number: str = Field(default="", max_length=16, index=True)  # 2026-0012
+    title: str = Field(max_length=128)
+    description: str = Field(default="", max_length=2000)
+    category: str = Field(default="other", max_length=24, index=True)
+    source: str = Field(default="meeting", max_length=16)  # meeting | visit | office
+    meeting_id: str | None = Field(default=None, foreign_key="meeting.id", max_length=36, index=True)
+    resident_id: str | None = Field(default=None, foreign_key="resident.id", max_length=36)
+    household_id: str | None = Field(default=None, foreign_key="household.id", max_length=36)
+    raised_by: str = Field(default="", max_length=64)  # name as told (a resident's or a household head's)
+    grid_id: str | None = Field(default=None, foreign_key="grid.id", max_length=36, index=True)
+    raised_on: dt.date = Field(index=True)
+    assignee: str = Field(default="", max_length=64)  # 责任人
+    due_on: dt.date = Field(index=True)
+    state: str = Field(default="open", max_length=16, index=True)  # open | escalated | closed
+    closed_on: dt.date | None = None
+    resolution: str = Field(default="", max_length=2000)
+    satisfaction: str = Field(default="", max_length=16)  # satisfied | basically | unsatisfied
+    escalated_on: dt.date | None = None
+    escalation_reason: str = Field(default="", max_length=1000)
+
+
+class ConcernNote(SyncedModel, table=True):
+    """办理进展: one progress note on a concern."""
+
+    __tablename__ = "concern_note"
+    __append_only__: ClassVar[bool] = True
+
+    concern_id: str = Field(foreign_key="concern.id", max_length=36, index=True)
+    noted_on: dt.date
+    text: str = Field(max_length=1000)
+    author: str = Field(default="", max_length=64)
+
+
+class DeliberationMatter(SyncedModel, table=True):
+    """四议两公开事项: a major village matter walked through the six steps."""
+
+    __tablename__ = "deliberation_matter"
+
+    title: str = Field(max_length=128)
+    description: str = Field(default="", max_length=2000)
+    state: str = Field(default="in_progress", max_length=16, index=True)  # in_progress | stopped | completed
+    stop_reason: str = Field(default="", max_length=1000)
+    joint_first_steps: bool = Field(default=False)  # 一肩挑: 提议 and 商议 held together
+    started_on: dt.date | None = None
+
+
+class DeliberationStep(SyncedModel, table=True):
+    """One step of a matter: dated and linked to its meeting (and vote) or its notice."""
+
+    __tablename__ = "deliberation_step"
+    __table_args__ = (
+        Index("uq_deliberation_step_matter_step", "matter_id", "step", unique=True,
+              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+    )
+
+    matter_id: str = Field(foreign_key="deliberation_matter.id", max_length=36, index=True)
+    step: str = Field(max_length=24)  # app.deliberation.STEPS
+    position: int = Field(default=0)
+    held_on: dt.date
+    meeting_id: str | None = Field(default=None, foreign_key="meeting.id", max_length=36)
+    vote_id: str | None = Field(default=None, foreign_key="meeting_vote.id", max_length=36)
+    notice_number: str = Field(default="", max_length=64)  # the public notice's number, for the two 公开 steps
+    notice_id: str | None = Field(default=None, max_length=36)  # the notice register row, when there is one
+    note: str = Field(default="", max_length=1000)
