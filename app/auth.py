@@ -120,10 +120,14 @@ def require(actor: Actor | None, permission: str) -> Actor:
     return actor
 
 
+# argon2id, memory-hard: 64 MiB and 3 passes (argon2-cffi's RFC 9106 low-memory profile).
+ARGON2_PARAMS: dict[str, int] = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
+
+
 def _hasher() -> Any:
     from argon2 import PasswordHasher
 
-    return PasswordHasher()  # argon2id, memory-hard (64 MiB, 3 passes)
+    return PasswordHasher(**ARGON2_PARAMS)
 
 
 def hash_password(password: str) -> str:

@@ -19,11 +19,36 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     i18n.set_language("zh_CN")
 
 
-@pytest.fixture
-def database(tmp_path):
-    """A migrated, empty store on a temporary SQLite file."""
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch):
+    """Still argon2id, with small parameters: the suite signs in hundreds of times."""
+    from app import auth
+
+    monkeypatch.setattr(auth, "ARGON2_PARAMS", {"time_cost": 1, "memory_cost": 1024, "parallelism": 1})
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory):
+    """Run the migrations once; each test starts from a copy of the result."""
     from db.engine import Database
 
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    Database(path).dispose()
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:  # fold the WAL into the main file so one file is a full copy
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def database(tmp_path, _migrated_template):
+    """A migrated, empty store on a temporary SQLite file."""
+    import shutil
+
+    from db.engine import Database
+
+    shutil.copyfile(_migrated_template, tmp_path / "village.sqlite3")
     db = Database(tmp_path / "village.sqlite3", backup_dir=tmp_path / "backups")
     yield db
     db.dispose()

@@ -4,6 +4,7 @@
     python tools/i18n.py add AREA PATH…       # append the msgids of PATH… (files or folders) that no
                                               # catalog has yet to AREA.po of every language: English
                                               # filled with the msgid, Chinese left empty to fill in
+    python tools/i18n.py fill AREA LANG FILE  # set msgstr from a UTF-8 file of "msgid<TAB>msgstr" lines
     python tools/i18n.py unused               # catalog entries no code uses any more
 
 Each area keeps its own ``<area>.po`` per language, so areas are translated independently.
@@ -84,6 +85,27 @@ def add(area: str, paths: list[Path]) -> int:
     return added
 
 
+def fill(area: str, lang: str, source: Path) -> int:
+    path = _po_path(lang, area)
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    changed = 0
+    for line in source.read_text(encoding="utf-8").splitlines():
+        if "\t" not in line:
+            continue
+        msgid, msgstr = line.split("\t", 1)
+        msgid = msgid.encode().decode("unicode_escape") if "\\n" in msgid else msgid
+        if msgid in catalog:
+            catalog[msgid].string = msgstr
+            catalog[msgid].flags.discard("fuzzy")
+            changed += 1
+        else:
+            print(f"not in {path.name}: {msgid!r}", file=sys.stderr)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100, sort_output=False)
+    return changed
+
+
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__)
@@ -98,6 +120,9 @@ def main(argv: list[str]) -> int:
     if argv[0] == "add" and len(argv) >= 3:
         count = add(argv[1], [ROOT / p for p in argv[2:]])
         print(f"{count} new message(s) in {argv[1]}.po; fill in the Chinese msgstr lines.")
+        return 0
+    if argv[0] == "fill" and len(argv) == 4:
+        print(f"{fill(argv[1], argv[2], Path(argv[3]))} translation(s) set.")
         return 0
     if argv[0] == "unused":
         used = extract()
