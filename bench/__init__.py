@@ -1,0 +1,1 @@
+"""Benchmarks (run: ``.venv/bin/python -m bench``). Figures are printed, never asserted in tests."""
