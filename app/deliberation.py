@@ -1,0 +1,305 @@
+"""四议两公开: major village matters through six steps, in order, each dated and linked.
+
+党支部提议 → 两委商议 → 党员大会审议 → 村民(代表)会议决议 → 决议公开 → 实施结果公开.
+
+A step cannot be recorded before the previous one (nor dated earlier). The two voting steps need a
+vote of the right meeting on an agenda item of this matter; a vote that is invalid (no quorum) or
+fails stops the procedure, with the vote's reason. Where the secretary is also the committee head
+(一肩挑, a village setting) the first two steps may be held together at one joint meeting.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from app import meetings as m
+from app.auth import Actor, require
+from app.errors import NotFound, StateError, ValidationError
+from app.i18n import N_, _
+from db.base import local_now
+from db.models.accounts import Setting
+from db.models.meetings import AgendaItem, DeliberationMatter, DeliberationStep, Meeting, Vote
+from db.tracking import audit_note
+
+PROPOSAL, CONSULTATION, REVIEW, RESOLUTION, PUBLISH_RESOLUTION, PUBLISH_RESULTS = (
+    "proposal", "consultation", "review", "resolution", "publish_resolution", "publish_results")
+STEPS: dict[str, str] = {
+    PROPOSAL: N_("Party branch proposes (党支部提议)"),
+    CONSULTATION: N_("Two committees consult (两委商议)"),
+    REVIEW: N_("Party members' assembly reviews (党员大会审议)"),
+    RESOLUTION: N_("Villagers' (representatives) meeting resolves (村民(代表)会议决议)"),
+    PUBLISH_RESOLUTION: N_("Resolution made public (决议公开)"),
+    PUBLISH_RESULTS: N_("Implementation results made public (实施结果公开)"),
+}
+STEP_ORDER = tuple(STEPS)
+STEP_SHORT: dict[str, str] = {
+    PROPOSAL: N_("Proposal"), CONSULTATION: N_("Committees consult"), REVIEW: N_("Review"),
+    RESOLUTION: N_("Resolution"), PUBLISH_RESOLUTION: N_("Resolution public"), PUBLISH_RESULTS: N_("Results public"),
+}
+# The meeting each step is held at (a notice for the two 公开 steps).
+STEP_MEETING_KINDS: dict[str, tuple[str, ...]] = {
+    PROPOSAL: (m.BRANCH_COMMITTEE,),
+    CONSULTATION: (m.TWO_COMMITTEES,),
+    REVIEW: (m.PARTY_ASSEMBLY,),
+    RESOLUTION: (m.VILLAGERS_MEETING, m.REPRESENTATIVES_MEETING),
+}
+VOTING_STEPS = (REVIEW, RESOLUTION)
+NOTICE_STEPS = (PUBLISH_RESOLUTION, PUBLISH_RESULTS)
+
+IN_PROGRESS, STOPPED, COMPLETED = "in_progress", "stopped", "completed"
+STATES: dict[str, str] = {IN_PROGRESS: N_("In progress"), STOPPED: N_("Stopped"), COMPLETED: N_("Completed")}
+
+YIJIANTIAO_KEY = "village.yijiantiao"  # the secretary is also the committee head (一肩挑)
+
+
+def step_label(step: str, *, short: bool = False) -> str:
+    return _((STEP_SHORT if short else STEPS).get(step, step))
+
+
+def state_label(state: str) -> str:
+    return _(STATES.get(state, state))
+
+
+def yijiantiao(session: Session) -> bool:
+    setting = session.get(Setting, YIJIANTIAO_KEY)
+    return bool(setting and setting.value)
+
+
+def set_yijiantiao(*, session: Session, actor: Actor, value: bool) -> None:
+    """Record whether the party secretary is also the committee head (书记、主任一肩挑)."""
+    require(actor, "village.edit")
+    setting = session.get(Setting, YIJIANTIAO_KEY) or Setting(key=YIJIANTIAO_KEY, value=False)
+    setting.value = bool(value)
+    session.add(setting)
+    session.flush()
+
+
+def get_matter(session: Session, matter_id: str) -> DeliberationMatter:
+    matter = session.get(DeliberationMatter, matter_id)
+    if matter is None or matter.deleted_at is not None:
+        raise NotFound(_("No such matter."))
+    return matter
+
+
+def start_matter(*, session: Session, actor: Actor, title: str, description: str = "") -> DeliberationMatter:
+    """A matter for 四议两公开 (a project, a use of collective funds, a land contract …)."""
+    require(actor, "deliberation.edit")
+    if not title.strip():
+        raise ValidationError({"title": _("Enter the matter.")})
+    matter = DeliberationMatter(title=title.strip()[:128], description=description.strip())
+    session.add(matter)
+    session.flush()
+    return matter
+
+
+def steps_of(session: Session, matter_id: str) -> list[DeliberationStep]:
+    return list(session.exec(select(DeliberationStep).where(DeliberationStep.matter_id == matter_id,
+                                                            DeliberationStep.deleted_at.is_(None))
+                             .order_by(DeliberationStep.position)))
+
+
+def next_step(session: Session, matter: DeliberationMatter) -> str | None:
+    done = {s.step for s in steps_of(session, matter.id)}
+    for step in STEP_ORDER:
+        if step not in done:
+            return step
+    return None
+
+
+def _check_meeting(session: Session, step: str, meeting_id: str | None, joint: bool, errors: dict[str, str]) -> Meeting | None:
+    if step in NOTICE_STEPS:
+        return session.get(Meeting, meeting_id) if meeting_id else None
+    if not meeting_id:
+        errors["meeting_id"] = _("Link the meeting at which this step was taken.")
+        return None
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.deleted_at is not None:
+        errors["meeting_id"] = _("No such meeting.")
+        return None
+    kinds = STEP_MEETING_KINDS[step]
+    if joint:
+        kinds = (m.TWO_COMMITTEES, m.BRANCH_COMMITTEE)
+    if meeting.kind not in kinds:
+        errors["meeting_id"] = _("This step is taken at a {kinds}, not at a {kind}.").format(
+            kinds=_(" or ").join(m.kind_label(k, short=True) for k in kinds), kind=m.kind_label(meeting.kind, short=True))
+    elif meeting.state in (m.PLANNED, m.CANCELLED):
+        errors["meeting_id"] = _("The meeting has not been held.")
+    return meeting
+
+
+def _check_vote(session: Session, matter: DeliberationMatter, meeting: Meeting | None, vote_id: str | None,
+                errors: dict[str, str]) -> Vote | None:
+    if not vote_id:
+        errors["vote_id"] = _("Link the vote taken on this matter.")
+        return None
+    vote = session.get(Vote, vote_id)
+    if vote is None or vote.deleted_at is not None:
+        errors["vote_id"] = _("No such vote.")
+        return None
+    item = session.get(AgendaItem, vote.agenda_item_id)
+    if meeting is not None and vote.meeting_id != meeting.id:
+        errors["vote_id"] = _("The vote was taken at another meeting.")
+    elif item is None or item.matter_id != matter.id:
+        errors["vote_id"] = _("The vote was on another agenda item, not on this matter.")
+    return vote
+
+
+def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, held_on: dt.date,
+                meeting_id: str | None = None, vote_id: str | None = None, notice_number: str = "",
+                notice_id: str | None = None, note: str = "", joint: bool = False) -> list[DeliberationStep]:
+    """Record the next step of a matter. Returns the steps recorded (two for a joint 一肩挑 step).
+
+    ``joint=True`` records 党支部提议 and 两委商议 together, at one joint meeting of the two
+    committees, which only a village with 一肩挑 may do.
+    """
+    require(actor, "deliberation.edit")
+    matter = get_matter(session, matter_id)
+    if matter.state == STOPPED:
+        raise StateError(_("The procedure was stopped: {reason}").format(reason=matter.stop_reason))
+    if matter.state == COMPLETED:
+        raise StateError(_("All six steps are done."))
+    if step not in STEPS:
+        raise ValidationError({"step": _("Unknown step.")})
+    expected = next_step(session, matter)
+    if joint:
+        if not yijiantiao(session):
+            raise StateError(_("Proposal and consultation are held together only where the party secretary is also "
+                               "the committee head (一肩挑)."))
+        if expected != PROPOSAL or step not in (PROPOSAL, CONSULTATION):
+            raise StateError(_("Only the first two steps may be held together."))
+    elif step != expected:
+        raise StateError(_("The next step is {expected}; {step} cannot be recorded before it.").format(
+            expected=step_label(expected), step=step_label(step)))
+    errors: dict[str, str] = {}
+    previous = steps_of(session, matter.id)
+    if not isinstance(held_on, dt.date):
+        errors["held_on"] = _("Enter the date of this step.")
+    elif previous and held_on < previous[-1].held_on:
+        errors["held_on"] = _("This step cannot be dated before the previous one ({date}).").format(
+            date=previous[-1].held_on.isoformat())
+    elif held_on > local_now().date():
+        errors["held_on"] = _("The date is in the future.")
+    meeting = _check_meeting(session, step, meeting_id, joint, errors)
+    vote = _check_vote(session, matter, meeting, vote_id, errors) if step in VOTING_STEPS else None
+    if step in NOTICE_STEPS and not (notice_number.strip() or notice_id):
+        errors["notice_number"] = _("Give the number of the public notice.")
+    if errors:
+        raise ValidationError(errors)
+    recorded: list[DeliberationStep] = []
+    for this in ((PROPOSAL, CONSULTATION) if joint else (step,)):
+        row = DeliberationStep(matter_id=matter.id, step=this, position=STEP_ORDER.index(this) + 1, held_on=held_on,
+                               meeting_id=meeting.id if meeting else None, vote_id=vote.id if vote else None,
+                               notice_number=notice_number.strip()[:64], notice_id=notice_id, note=note.strip())
+        session.add(row)
+        recorded.append(row)
+    if joint:
+        matter.joint_first_steps = True
+    if matter.started_on is None:
+        matter.started_on = held_on
+    if vote is not None:
+        outcome = m.vote_outcome(session, vote)
+        if not outcome.passed:
+            matter.state = STOPPED
+            matter.stop_reason = outcome.reason()
+    if recorded[-1].step == PUBLISH_RESULTS:
+        matter.state = COMPLETED
+    session.add(matter)
+    session.flush()
+    if matter.state == STOPPED:
+        audit_note(session, table_name="deliberation_matter", row_id=matter.id, note="procedure stopped by a vote",
+                   detail={"vote_id": vote.id if vote else None})
+    return recorded
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class StepView:
+    step: str
+    label: str
+    done: bool
+    held_on: dt.date | None
+    meeting_id: str | None
+    meeting_title: str
+    vote_summary: str
+    notice_number: str
+    note: str
+    is_next: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class MatterProgress:
+    matter: DeliberationMatter
+    steps: list[StepView]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.steps if s.done)
+
+
+def progress(*, session: Session, actor: Actor, matter_id: str) -> MatterProgress:
+    """The six steps of a matter, each done (with date, meeting, vote, notice) or not yet."""
+    require(actor, "meetings.view")
+    matter = get_matter(session, matter_id)
+    done = {s.step: s for s in steps_of(session, matter.id)}
+    nxt = next_step(session, matter) if matter.state == IN_PROGRESS else None
+    views = []
+    for step in STEP_ORDER:
+        row = done.get(step)
+        meeting = session.get(Meeting, row.meeting_id) if row and row.meeting_id else None
+        vote = session.get(Vote, row.vote_id) if row and row.vote_id else None
+        vote_text = ""
+        if vote is not None:
+            outcome = m.vote_outcome(session, vote)
+            vote_text = _("{in_favour} for, {against} against, {abstain} abstaining — {result}").format(
+                in_favour=vote.in_favour, against=vote.against, abstain=vote.abstain, result=outcome.result_label)
+        views.append(StepView(step=step, label=step_label(step), done=row is not None,
+                              held_on=row.held_on if row else None, meeting_id=meeting.id if meeting else None,
+                              meeting_title=meeting.title if meeting else "", vote_summary=vote_text,
+                              notice_number=row.notice_number if row else "", note=row.note if row else "",
+                              is_next=step == nxt))
+    return MatterProgress(matter=matter, steps=views)
+
+
+def matter_ids(*, session: Session, actor: Actor, state: str | None = None) -> list[str]:
+    require(actor, "meetings.view")
+    query = select(DeliberationMatter.id).where(DeliberationMatter.deleted_at.is_(None))
+    if state:
+        query = query.where(DeliberationMatter.state == state)
+    return list(session.exec(query.order_by(DeliberationMatter.created_at.desc(), DeliberationMatter.id)))
+
+
+def matter_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[str, tuple[DeliberationMatter, int]]:
+    """Matters with the number of steps done, for the list."""
+    require(actor, "meetings.view")
+    if not ids:
+        return {}
+    counts = dict(session.exec(select(DeliberationStep.matter_id, func.count())
+                               .where(DeliberationStep.matter_id.in_(list(ids)), DeliberationStep.deleted_at.is_(None))
+                               .group_by(DeliberationStep.matter_id)).all())
+    return {x.id: (x, counts.get(x.id, 0)) for x in session.exec(select(DeliberationMatter)
+                                                                .where(DeliberationMatter.id.in_(list(ids))))}
+
+
+def latest_matter_id(session: Session, *, reached: str | None = None) -> str | None:
+    """The newest matter (that has reached step ``reached``, when given)."""
+    query = select(DeliberationMatter.id).where(DeliberationMatter.deleted_at.is_(None))
+    if reached:
+        query = query.join(DeliberationStep, DeliberationStep.matter_id == DeliberationMatter.id).where(
+            DeliberationStep.step == reached, DeliberationStep.deleted_at.is_(None))
+        query = query.order_by(DeliberationStep.held_on.desc())
+    else:
+        query = query.order_by(DeliberationMatter.created_at.desc())
+    return session.exec(query.limit(1)).first()
+
+
+def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
+    require(actor, "meetings.view")
+    rows = dict(session.exec(select(DeliberationMatter.state, func.count())
+                             .where(DeliberationMatter.deleted_at.is_(None)).group_by(DeliberationMatter.state)).all())
+    return {state: rows.get(state, 0) for state in STATES}
