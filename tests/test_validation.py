@@ -56,7 +56,7 @@ def test_every_single_digit_typo_is_caught():
 @pytest.mark.parametrize("first17", ["51011219800230001", "51011219801301001", "51011219000229001",
                                      "51011221990101001", "51011218800101001"])
 def test_impossible_birth_dates_are_refused(first17):
-    with pytest.raises(ValueError, match="ID"):
+    with pytest.raises(ValueError, match="出生日期"):
         parse_id_number(make_id(first17))
 
 
