@@ -67,3 +67,25 @@ def village(database):
         )
     database.refresh_village_code()
     return database, admin
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL server on 127.0.0.1 for this test session (skipped where none is installed)."""
+    from tests.pg import Cluster
+
+    try:
+        cluster = Cluster()
+        cluster.start()
+    except (FileNotFoundError, OSError) as exc:
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster, request):
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return pg_cluster.create_database(name)
