@@ -9,3 +9,4 @@ from db.models.meetings import (  # noqa: F401
     AgendaItem, Attendance, Concern, ConcernNote, DeliberationMatter, DeliberationStep, Meeting, Minutes, MinutesAddendum,
     Vote,
 )
+from db.models.notices import Notice, NoticeSequence  # noqa: F401

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 05:10:19.733487
+Create Date: 2026-11-23 05:14:33.278151
 """
 from __future__ import annotations
 
@@ -55,6 +55,59 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_deliberation_matter_state'), ['state'], unique=False)
         batch_op.create_index(batch_op.f('ix_deliberation_matter_village_code'), ['village_code'], unique=False)
 
+    op.create_table('notice',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('village_code', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('rev', sa.Integer(), nullable=False),
+    sa.Column('deleted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('table', sa.JSON(), nullable=True),
+    sa.Column('issuer', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+    sa.Column('supervision_phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('objection', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('publicity_days', sa.Integer(), nullable=False),
+    sa.Column('working_days', sa.Boolean(), nullable=False),
+    sa.Column('publicity_start', sa.Date(), nullable=True),
+    sa.Column('publicity_end', sa.Date(), nullable=True),
+    sa.Column('style', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('paper', sqlmodel.sql.sqltypes.AutoString(length=4), nullable=False),
+    sa.Column('landscape', sa.Boolean(), nullable=False),
+    sa.Column('unmasked', sa.JSON(), nullable=False),
+    sa.Column('corrects_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('seq', sa.Integer(), nullable=True),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('issue_date', sa.Date(), nullable=True),
+    sa.Column('issued_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('issued_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('posted_on', sa.Date(), nullable=True),
+    sa.Column('taken_down_on', sa.Date(), nullable=True),
+    sa.Column('snapshot', sa.JSON(), nullable=True),
+    sa.Column('file_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['corrects_id'], ['notice.id'], name=op.f('fk_notice_corrects_id_notice')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notice'))
+    )
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notice_corrects_id'), ['corrects_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_number'), ['number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_publicity_end'), ['publicity_end'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_rev'), ['rev'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_state'), ['state'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_village_code'), ['village_code'], unique=False)
+        batch_op.create_index('uq_notice_village_kind_year_seq', ['village_code', 'kind', 'year', 'seq'], unique=True, sqlite_where=sa.text('seq IS NOT NULL'), postgresql_where=sa.text('seq IS NOT NULL'))
+
+    op.create_table('notice_sequence',
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('kind', 'year', name=op.f('pk_notice_sequence'))
+    )
     op.create_table('rev_counter',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('value', sa.Integer(), nullable=False),
@@ -548,6 +601,18 @@ def downgrade() -> None:
     op.drop_table('user_account')
     op.drop_table('setting')
     op.drop_table('rev_counter')
+    op.drop_table('notice_sequence')
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.drop_index('uq_notice_village_kind_year_seq', sqlite_where=sa.text('seq IS NOT NULL'), postgresql_where=sa.text('seq IS NOT NULL'))
+        batch_op.drop_index(batch_op.f('ix_notice_village_code'))
+        batch_op.drop_index(batch_op.f('ix_notice_state'))
+        batch_op.drop_index(batch_op.f('ix_notice_rev'))
+        batch_op.drop_index(batch_op.f('ix_notice_publicity_end'))
+        batch_op.drop_index(batch_op.f('ix_notice_number'))
+        batch_op.drop_index(batch_op.f('ix_notice_kind'))
+        batch_op.drop_index(batch_op.f('ix_notice_corrects_id'))
+
+    op.drop_table('notice')
     with op.batch_alter_table('deliberation_matter', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_deliberation_matter_village_code'))
         batch_op.drop_index(batch_op.f('ix_deliberation_matter_state'))
