@@ -18,6 +18,7 @@ SIZES = ("small", "large")
 # "module:function" — imported only when demo data is generated.
 DEMO_STEPS: list[str] = [
     "app.people_demo:add_demo_data",
+    "app.meetings_demo:add_demo_data",
 ]
 
 

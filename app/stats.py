@@ -13,6 +13,8 @@ from app.auth import Actor, require
 
 STATS_SECTIONS: dict[str, str] = {
     "people": "app.people:stats",
+    "meetings": "app.meetings:stats",
+    "concerns": "app.concerns:stats",
 }
 
 
