@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from app.errors import AuthenticationFailed, ValidationError, VillageDeskError
@@ -175,6 +176,31 @@ def cmd_user_list(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
+    from app.backup import backup
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    info = backup(database=database, actor=actor, to_dir=args.to)
+    print(info.path)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
+    from app.backup import restore, verify
+    from app.paths import backups_dir
+
+    verify(args.file)  # refuse a bad file before asking anything else
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    safety = restore(database=database, actor=actor, backup_file=args.file, safety_dir=backups_dir(),
+                     allow_other_village=args.other_village)
+    print(_("Restored {file}. The database as it was before is kept in {safety}.").format(file=args.file, safety=safety))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from app.auth import ROLES
     from app.demo import SIZES
@@ -206,6 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", parents=[common], help="counts and rates")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
+
+    p = sub.add_parser("backup", parents=[common], help="write a verified backup")
+    p.add_argument("--to", required=True, type=Path, metavar="DIR")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="verify a backup and restore it")
+    p.add_argument("file", type=Path)
+    p.add_argument("--other-village", action="store_true", help="allow a backup of another village")
+    p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("user", parents=[common], help="manage accounts (admin only)")
     user_sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
