@@ -72,7 +72,7 @@ def village(database):
 @pytest.fixture(scope="session")
 def pg_cluster():
     """A PostgreSQL server on 127.0.0.1 for this test session (skipped where none is installed)."""
-    from tests.pg import Cluster
+    from pg import Cluster  # tests/ is on sys.path (rootdir-relative imports)
 
     try:
         cluster = Cluster()
