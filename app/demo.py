@@ -19,6 +19,7 @@ SIZES = ("small", "large")
 DEMO_STEPS: list[str] = [
     "app.people_demo:add_demo_data",
     "app.meetings_demo:add_demo_data",
+    "app.notices:add_demo_data",
 ]
 
 

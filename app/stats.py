@@ -15,6 +15,7 @@ STATS_SECTIONS: dict[str, str] = {
     "people": "app.people:stats",
     "meetings": "app.meetings:stats",
     "concerns": "app.concerns:stats",
+    "notices": "app.notices:stats",
 }
 
 

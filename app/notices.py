@@ -1,0 +1,655 @@
+"""公告登记: the notice register — public notices from draft to taken down.
+
+* A notice is written as a **draft** (edited freely, printed with a visible 草稿 mark).
+* **Issuing** gives it the next number of its kind and year (青石村务〔2026〕7号, one gap-free
+  sequence per kind per year, also when two clerks issue at once), fixes the publicity window
+  (公示期, in calendar days or working days with the village's holidays), renders the PDF and
+  keeps the exact document printed with the file's SHA-256: a reprint is identical.
+* It is then **posted** on the board and later **taken down**. Issued notices are never
+  edited; a correction is a new notice that names the one it corrects.
+* Public notices are de-identified (:mod:`app.privacy`); showing a column in full is a choice
+  on one draft, made by the secretary and recorded in the audit trail.
+
+The PDF is always rendered before anything is written, so a failed print leaves the database
+as it was.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, func, select
+
+from app.auth import Actor, require
+from app.errors import NotFound, StateError, ValidationError
+from app.i18n import N_, _
+from app.printing import Column, Document, Table, register_kind, render, sha256
+from app.printing.model import PAPERS, STYLES
+from app.printing.render import resolved_fonts
+from app.printing.templates import public_notice
+from app.privacy import FIELDS, mask_document
+from db.base import soft_delete, utcnow
+from db.models.accounts import Setting
+from db.models.notices import Notice
+from db.tracking import audit_note
+
+DRAFT, ISSUED, POSTED, TAKEN_DOWN = "draft", "issued", "posted", "taken_down"
+STATES: dict[str, str] = {
+    DRAFT: N_("Draft"),
+    ISSUED: N_("Issued"),
+    POSTED: N_("Posted"),
+    TAKEN_DOWN: N_("Taken down"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class NoticeKind:
+    label: str  # msgid
+    prefix: str  # 机关代字 in the number: 青石 + 村务 + 〔2026〕7号 (document data, not translated)
+    party: bool = False
+
+
+NOTICE_KINDS: dict[str, NoticeKind] = {
+    "village_affairs": NoticeKind(N_("Village affairs notice"), "村务"),
+    "party_affairs": NoticeKind(N_("Party affairs notice"), "党务", party=True),
+}
+
+CALENDAR_SETTING = "notices.calendar"
+ENDING_SOON_DAYS = 2
+MAX_PUBLICITY_DAYS = 90
+_MAX_ISSUE_ATTEMPTS = 20
+
+
+# ---------------------------------------------------------------------------------------------
+# Publicity window
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkCalendar:
+    """Which days count as working days: Monday–Friday, minus ``holidays`` (法定节假日), plus
+    ``workdays`` (调休: weekend days worked in exchange)."""
+
+    holidays: frozenset[dt.date] = frozenset()
+    workdays: frozenset[dt.date] = frozenset()
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.workdays:
+            return True
+        return day.weekday() < 5 and day not in self.holidays
+
+
+def publicity_end(start: dt.date, days: int, *, working_days: bool = False,
+                  calendar: WorkCalendar | None = None) -> dt.date:
+    """The last day of a publicity period of ``days`` days beginning on ``start`` (inclusive:
+    7 days from Monday 5 January end on Sunday 11 January). Counted in working days, days off
+    are skipped, and a period that begins on a day off begins on the next working day."""
+    if days < 1:
+        raise ValueError(days)
+    if not working_days:
+        return start + dt.timedelta(days=days - 1)
+    calendar = calendar or WorkCalendar()
+    day, counted = start, 0
+    while True:
+        if calendar.is_working_day(day):
+            counted += 1
+            if counted == days:
+                return day
+        day += dt.timedelta(days=1)
+
+
+def get_calendar(session: Session) -> WorkCalendar:
+    setting = session.get(Setting, CALENDAR_SETTING)
+    value = setting.value if setting and isinstance(setting.value, dict) else {}
+    return WorkCalendar(
+        holidays=frozenset(dt.date.fromisoformat(d) for d in value.get("holidays", [])),
+        workdays=frozenset(dt.date.fromisoformat(d) for d in value.get("workdays", [])),
+    )
+
+
+def set_calendar(*, session: Session, actor: Actor, holidays: list[dt.date], workdays: list[dt.date]) -> WorkCalendar:
+    """Set the village's holidays and make-up working days (used for working-day 公示期)."""
+    require(actor, "notices.edit")
+    overlap = set(holidays) & set(workdays)
+    if overlap:
+        raise ValidationError({"workdays": _("A day cannot be both a holiday and a working day: {days}.").format(
+            days="、".join(sorted(d.isoformat() for d in overlap)))})
+    value = {"holidays": sorted(d.isoformat() for d in set(holidays)),
+             "workdays": sorted(d.isoformat() for d in set(workdays))}
+    setting = session.get(Setting, CALENDAR_SETTING)
+    if setting is None:
+        session.add(Setting(key=CALENDAR_SETTING, value=value))
+    else:
+        setting.value = value
+        session.add(setting)
+    session.flush()
+    return get_calendar(session)
+
+
+# ---------------------------------------------------------------------------------------------
+# Drafts
+
+
+@dataclasses.dataclass
+class NoticeForm:
+    """What the clerk fills in for a notice (村务公开 / 党务公开 template)."""
+
+    kind: str = "village_affairs"
+    title: str = ""
+    body: str = ""
+    table: dict[str, Any] | None = None  # {"columns": [{"key", "header", "sensitive"}], "rows": [[...]]}
+    issuer: str = ""  # empty: the committee (村务) or the Party branch (党务)
+    supervision_phone: str = ""  # empty: the village's supervision phone
+    objection: str = ""  # empty: the standard sentence
+    publicity_days: int = 7
+    working_days: bool = False
+    publicity_start: dt.date | None = None
+    style: str = "poster"
+    paper: str = "A4"
+    landscape: bool = False
+
+
+def _validate(form: NoticeForm) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if form.kind not in NOTICE_KINDS:
+        errors["kind"] = _("Unknown kind of notice: {kind}.").format(kind=form.kind)
+    if not form.title.strip():
+        errors["title"] = _("Enter a title.")
+    elif len(form.title.strip()) > 200:
+        errors["title"] = _("The title is too long (at most {n} characters).").format(n=200)
+    if not form.body.strip() and not (form.table and form.table.get("rows")):
+        errors["body"] = _("Write the text of the notice or add a table.")
+    if not 1 <= int(form.publicity_days or 0) <= MAX_PUBLICITY_DAYS:
+        errors["publicity_days"] = _("The publicity period is 1 to {n} days.").format(n=MAX_PUBLICITY_DAYS)
+    if form.style not in STYLES:
+        errors["style"] = _("Unknown print style: {style}.").format(style=form.style)
+    if form.paper not in PAPERS:
+        errors["paper"] = _("Unknown paper size: {paper}.").format(paper=form.paper)
+    if form.table is not None:
+        try:
+            _table_of(form.table)
+        except (KeyError, TypeError, ValueError):
+            errors["table"] = _("The table is not complete: every column needs a key and a heading.")
+    return errors
+
+
+def _table_of(data: dict[str, Any] | None) -> Table | None:
+    if not data:
+        return None
+    columns = [Column(key=str(c["key"]), header=str(c["header"]), sensitive=c.get("sensitive", "") or "",
+                      align=c.get("align", "left")) for c in data["columns"]]
+    if not columns or any(not c.key or not c.header for c in columns):
+        raise ValueError("columns")
+    if any(c.sensitive and c.sensitive not in FIELDS for c in columns):
+        raise ValueError("sensitive")
+    rows = [["" if v is None else str(v) for v in row] for row in data.get("rows", [])]
+    return Table(columns=columns, rows=rows, caption=str(data.get("caption", "")), numbered=bool(data.get("numbered", True)))
+
+
+def _apply(notice: Notice, form: NoticeForm) -> None:
+    notice.kind = form.kind
+    notice.title = form.title.strip()
+    notice.body = form.body.strip()
+    notice.table = form.table
+    notice.issuer = form.issuer.strip()
+    notice.supervision_phone = form.supervision_phone.strip()
+    notice.objection = form.objection.strip()
+    notice.publicity_days = int(form.publicity_days)
+    notice.working_days = bool(form.working_days)
+    notice.publicity_start = form.publicity_start
+    notice.style, notice.paper, notice.landscape = form.style, form.paper, bool(form.landscape)
+
+
+def create_notice(*, session: Session, actor: Actor, form: NoticeForm, corrects_id: str | None = None) -> Notice:
+    require(actor, "notices.edit")
+    errors = _validate(form)
+    if errors:
+        raise ValidationError(errors)
+    notice = Notice(kind=form.kind, title=form.title, corrects_id=corrects_id)
+    _apply(notice, form)
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def get_notice(session: Session, notice_id: str) -> Notice:
+    notice = session.get(Notice, notice_id)
+    if notice is None or notice.deleted_at is not None:
+        raise NotFound(_("No such notice."))
+    return notice
+
+
+def notice_form(*, session: Session, actor: Actor, notice_id: str) -> NoticeForm:
+    require(actor, "notices.view")
+    n = get_notice(session, notice_id)
+    return NoticeForm(kind=n.kind, title=n.title, body=n.body, table=n.table, issuer=n.issuer,
+                      supervision_phone=n.supervision_phone, objection=n.objection, publicity_days=n.publicity_days,
+                      working_days=n.working_days, publicity_start=n.publicity_start, style=n.style, paper=n.paper,
+                      landscape=n.landscape)
+
+
+def _require_draft(notice: Notice) -> None:
+    if notice.state != DRAFT:
+        raise StateError(_("Notice {number} is issued and cannot be changed; issue a correction instead.").format(
+            number=notice.number))
+
+
+def update_notice(*, session: Session, actor: Actor, notice_id: str, form: NoticeForm) -> Notice:
+    """Change a draft. Issued notices are refused: correct them with :func:`correct_notice`."""
+    require(actor, "notices.edit")
+    notice = get_notice(session, notice_id)
+    _require_draft(notice)
+    errors = _validate(form)
+    if errors:
+        raise ValidationError(errors)
+    _apply(notice, form)
+    if notice.unmasked:  # a column that is gone cannot stay unmasked
+        keys = {c["key"] for c in (notice.table or {}).get("columns", [])}
+        notice.unmasked = [k for k in notice.unmasked if k in keys or k == "text"]
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def delete_draft(*, session: Session, actor: Actor, notice_id: str) -> None:
+    require(actor, "notices.edit")
+    notice = get_notice(session, notice_id)
+    _require_draft(notice)
+    soft_delete(notice)
+    session.add(notice)
+    session.flush()
+
+
+def set_unmasked(*, session: Session, actor: Actor, notice_id: str, field: str, unmasked: bool, reason: str) -> Notice:
+    """Show (or hide again) one column of a draft's table in full on the printed notice — an
+    explicit choice (for example an honours roll that names the winners), made by the secretary
+    with a reason, recorded in the audit trail. ``field`` is a column key, or ``text`` for ID and
+    phone numbers written in the body."""
+    require(actor, "notices.unmask")
+    notice = get_notice(session, notice_id)
+    _require_draft(notice)
+    table = _table_of(notice.table)
+    sensitive = {c.key for c in table.columns if c.sensitive} if table else set()
+    if field not in sensitive | {"text"}:
+        raise ValidationError({"field": _("{field} is not a column with personal information.").format(field=field)})
+    if unmasked and not reason.strip():
+        raise ValidationError({"reason": _("Say why this information must be shown in full.")})
+    current = [k for k in notice.unmasked if k != field]
+    notice.unmasked = current + [field] if unmasked else current
+    session.add(notice)
+    session.flush()
+    audit_note(session, table_name="notice", row_id=notice.id,
+               note="unmask" if unmasked else "mask",
+               detail={"field": field, "reason": reason.strip(), "by": actor.username})
+    return notice
+
+
+# ---------------------------------------------------------------------------------------------
+# Documents
+
+
+def _profile(session: Session) -> Any:
+    from app.people import get_profile
+
+    return get_profile(session)
+
+
+def default_issuer(session: Session, kind: str) -> str:
+    profile = _profile(session)
+    if profile is None:
+        return ""
+    if NOTICE_KINDS.get(kind, NOTICE_KINDS["village_affairs"]).party:
+        return _("CPC {village} Branch Committee").format(village=profile.name)
+    return profile.committee_name or profile.name
+
+
+def format_number(session: Session, kind: str, year: int, seq: int) -> str:
+    """青石村务〔2026〕7号: village name without 村, the kind's code, year in 〔〕, number."""
+    profile = _profile(session)
+    village = (profile.name if profile else "").removesuffix("村")
+    prefix = NOTICE_KINDS[kind].prefix if kind in NOTICE_KINDS else ""
+    return f"{village}{prefix}〔{year}〕{seq}号"
+
+
+def build_document(session: Session, notice: Notice, *, number: str = "", issue_date: dt.date | None = None,
+                   draft: bool | None = None) -> Document:
+    """The (de-identified) document of ``notice`` as it would be issued on ``issue_date``;
+    drafts carry the 草稿 watermark."""
+    kind = NOTICE_KINDS.get(notice.kind, NOTICE_KINDS["village_affairs"])
+    day = issue_date or dt.date.today()
+    start = max(notice.publicity_start or day, day)
+    end = publicity_end(start, notice.publicity_days, working_days=notice.working_days, calendar=get_calendar(session))
+    profile = _profile(session)
+    corrects = ""
+    if notice.corrects_id:
+        original = get_notice(session, notice.corrects_id)
+        corrects = _("This notice corrects notice {number} “{title}”; where they differ, this notice applies.").format(
+            number=original.number, title=original.title)
+    document = public_notice(
+        title=notice.title, body=notice.body, issuer=notice.issuer or default_issuer(session, notice.kind),
+        date=day, number=number, table=_table_of(notice.table), publicity_start=start, publicity_end=end,
+        publicity_days=notice.publicity_days, working_days=notice.working_days, objection=notice.objection,
+        supervision_phone=notice.supervision_phone or (profile.supervision_phone if profile else ""),
+        party=kind.party, corrects=corrects, style=notice.style, paper=notice.paper, landscape=notice.landscape,
+    )
+    document.unmasked = list(notice.unmasked)
+    if notice.state == DRAFT if draft is None else draft:
+        document.watermark = _("Draft")
+    return mask_document(document)
+
+
+def _sequence_last(session: Session, kind: str, year: int) -> int:
+    value = session.connection().execute(
+        text("SELECT last FROM notice_sequence WHERE kind = :kind AND year = :year"),
+        {"kind": kind, "year": year}).scalar()
+    return int(value or 0)
+
+
+def _claim(session: Session, kind: str, year: int, expected: int) -> bool:
+    """Move the sequence from ``expected`` to ``expected + 1``; False when another issue got
+    there first (compare-and-set: no lock is held while the PDF renders)."""
+    conn = session.connection()
+    conn.execute(text("INSERT INTO notice_sequence (kind, year, last) VALUES (:kind, :year, 0) "
+                      "ON CONFLICT (kind, year) DO NOTHING"), {"kind": kind, "year": year})
+    moved = conn.execute(text("UPDATE notice_sequence SET last = :next WHERE kind = :kind AND year = :year "
+                              "AND last = :expected"),
+                         {"kind": kind, "year": year, "expected": expected, "next": expected + 1})
+    return moved.rowcount == 1
+
+
+def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: dt.date | None = None) -> Notice:
+    """Number, render and register a draft. The number is taken only once the PDF exists, from
+    one gap-free sequence per kind and year; when another notice took it meanwhile, the next
+    number is rendered instead."""
+    require(actor, "notices.edit")
+    notice = get_notice(session, notice_id)
+    _require_draft(notice)
+    errors = _validate(notice_form(session=session, actor=actor, notice_id=notice_id))
+    if errors:
+        raise ValidationError(errors)
+    day = issue_date or dt.date.today()
+    if notice.publicity_start and notice.publicity_start < day:
+        raise ValidationError({"publicity_start": _("The publicity period cannot begin before the notice is issued.")})
+    for _attempt in range(_MAX_ISSUE_ATTEMPTS):
+        last = _sequence_last(session, notice.kind, day.year)
+        number = format_number(session, notice.kind, day.year, last + 1)
+        document = build_document(session, notice, number=number, issue_date=day, draft=False)
+        document.fonts = resolved_fonts(document)
+        data = render(document)
+        if _claim(session, notice.kind, day.year, last):
+            break
+    else:  # pragma: no cover - needs 20 concurrent issues of one kind
+        raise StateError(_("Could not take a notice number; try again."))
+    notice.state = ISSUED
+    notice.year, notice.seq, notice.number = day.year, last + 1, number
+    notice.issue_date = day
+    notice.issued_at = utcnow()
+    notice.issued_by = actor.username
+    notice.publicity_start = max(notice.publicity_start or day, day)
+    notice.publicity_end = publicity_end(notice.publicity_start, notice.publicity_days,
+                                         working_days=notice.working_days, calendar=get_calendar(session))
+    notice.snapshot = document.to_dict()
+    notice.file_sha256 = sha256(data)
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def document_of(session: Session, notice: Notice) -> Document:
+    """The document to print: the frozen one of an issued notice, the current draft otherwise."""
+    if notice.state != DRAFT and notice.snapshot:
+        return Document.from_dict(notice.snapshot)
+    return build_document(session, notice)
+
+
+def notice_pdf(*, session: Session, actor: Actor, notice_id: str) -> bytes:
+    """The PDF of a notice: an issued one exactly as issued, a draft with its 草稿 mark."""
+    require(actor, "notices.view")
+    notice = get_notice(session, notice_id)
+    return render(document_of(session, notice))
+
+
+def reprint_matches(*, session: Session, actor: Actor, notice_id: str) -> bool:
+    """Whether printing the issued notice again gives the very file that was issued."""
+    notice = get_notice(session, notice_id)
+    if notice.state == DRAFT:
+        return False
+    return sha256(notice_pdf(session=session, actor=actor, notice_id=notice_id)) == notice.file_sha256
+
+
+def post_notice(*, session: Session, actor: Actor, notice_id: str, posted_on: dt.date | None = None) -> Notice:
+    """The issued notice is on the board (张贴)."""
+    require(actor, "notices.edit")
+    notice = get_notice(session, notice_id)
+    if notice.state != ISSUED:
+        raise StateError(_("Only an issued notice can be posted."))
+    day = posted_on or dt.date.today()
+    if notice.issue_date and day < notice.issue_date:
+        raise ValidationError({"posted_on": _("A notice cannot be posted before it is issued.")})
+    notice.state, notice.posted_on = POSTED, day
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def take_down(*, session: Session, actor: Actor, notice_id: str, taken_down_on: dt.date | None = None) -> Notice:
+    """The notice came off the board (撤下)."""
+    require(actor, "notices.edit")
+    notice = get_notice(session, notice_id)
+    if notice.state != POSTED:
+        raise StateError(_("Only a posted notice can be taken down."))
+    day = taken_down_on or dt.date.today()
+    if notice.posted_on and day < notice.posted_on:
+        raise ValidationError({"taken_down_on": _("A notice cannot be taken down before it was posted.")})
+    notice.state, notice.taken_down_on = TAKEN_DOWN, day
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+def correct_notice(*, session: Session, actor: Actor, notice_id: str) -> Notice:
+    """Start a correction (更正公告) of an issued notice: a new draft, filled in from the
+    original, that names it."""
+    require(actor, "notices.edit")
+    original = get_notice(session, notice_id)
+    if original.state == DRAFT:
+        raise StateError(_("A draft is changed directly; only issued notices are corrected."))
+    form = notice_form(session=session, actor=actor, notice_id=notice_id)
+    form.title = _("Correction to “{title}”").format(title=original.title)[:200]
+    form.publicity_start = None
+    notice = create_notice(session=session, actor=actor, form=form, corrects_id=original.id)
+    notice.unmasked = list(original.unmasked)
+    session.add(notice)
+    session.flush()
+    return notice
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+
+def state_label(state: str) -> str:
+    return _(STATES.get(state, state))
+
+
+def kind_label(kind: str) -> str:
+    return _(NOTICE_KINDS[kind].label) if kind in NOTICE_KINDS else kind
+
+
+def ending_soon(notice: Notice, today: dt.date | None = None, days: int = ENDING_SOON_DAYS) -> bool:
+    """On the board and its publicity period ends within ``days`` days (or has ended)."""
+    today = today or dt.date.today()
+    return (notice.state == POSTED and notice.publicity_end is not None
+            and notice.publicity_end - today <= dt.timedelta(days=days))
+
+
+@dataclasses.dataclass(frozen=True)
+class NoticeRow:
+    id: str
+    number: str
+    kind: str
+    title: str
+    state: str
+    issue_date: dt.date | None
+    publicity_end: dt.date | None
+    ending_soon: bool
+    corrects_number: str
+
+
+def notice_ids(*, session: Session, actor: Actor, state: str | None = None, kind: str | None = None,
+               query: str = "") -> list[str]:
+    """Notices newest first: drafts, then by issue date and number."""
+    require(actor, "notices.view")
+    stmt = select(Notice.id).where(col(Notice.deleted_at).is_(None))
+    if state:
+        stmt = stmt.where(Notice.state == state)
+    if kind:
+        stmt = stmt.where(Notice.kind == kind)
+    if query.strip():
+        like = f"%{query.strip()}%"
+        stmt = stmt.where(col(Notice.title).like(like) | col(Notice.number).like(like))
+    stmt = stmt.order_by((Notice.state == DRAFT).desc(), col(Notice.issue_date).desc(), col(Notice.year).desc(),
+                         col(Notice.seq).desc(), col(Notice.created_at).desc())
+    return list(session.exec(stmt))
+
+
+def notice_rows(*, session: Session, actor: Actor, ids: list[str], today: dt.date | None = None) -> list[NoticeRow]:
+    require(actor, "notices.view")
+    if not ids:
+        return []
+    found = {n.id: n for n in session.exec(select(Notice).where(col(Notice.id).in_(ids)))}
+    originals = {n.id: n.number for n in session.exec(
+        select(Notice).where(col(Notice.id).in_([n.corrects_id for n in found.values() if n.corrects_id])))}
+    rows = []
+    for notice_id in ids:
+        n = found.get(notice_id)
+        if n is None:
+            continue
+        rows.append(NoticeRow(id=n.id, number=n.number, kind=n.kind, title=n.title, state=n.state,
+                              issue_date=n.issue_date, publicity_end=n.publicity_end,
+                              ending_soon=ending_soon(n, today), corrects_number=originals.get(n.corrects_id or "", "")))
+    return rows
+
+
+def latest_issued(session: Session) -> Notice | None:
+    return session.exec(select(Notice).where(col(Notice.deleted_at).is_(None), Notice.state != DRAFT)
+                        .order_by(col(Notice.issued_at).desc(), col(Notice.seq).desc())).first()
+
+
+def find_notice(session: Session, ident: str) -> Notice:
+    """A notice by id, by number (青石村务〔2026〕7号) or ``latest`` (the last one issued)."""
+    if ident in ("", "latest"):
+        notice = latest_issued(session)
+        if notice is None:
+            raise NotFound(_("No notice has been issued yet."))
+        return notice
+    notice = session.get(Notice, ident)
+    if notice is None or notice.deleted_at is not None:
+        notice = session.exec(select(Notice).where(Notice.number == ident, col(Notice.deleted_at).is_(None))).first()
+    if notice is None:
+        raise NotFound(_("No notice {ident}.").format(ident=ident))
+    return notice
+
+
+def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
+    require(actor, "notices.view")
+    counts = dict(session.exec(select(Notice.state, func.count()).where(col(Notice.deleted_at).is_(None))
+                               .group_by(Notice.state)).all())
+    today = dt.date.today()
+    on_board = list(session.exec(select(Notice).where(col(Notice.deleted_at).is_(None), Notice.state == POSTED)))
+    return {
+        "total": sum(counts.values()),
+        **{state: int(counts.get(state, 0)) for state in STATES},
+        "issued_this_year": int(session.exec(select(func.count()).select_from(Notice).where(
+            col(Notice.deleted_at).is_(None), Notice.year == today.year)).one()),
+        "ending_soon": sum(1 for n in on_board if ending_soon(n, today)),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Print kind and demo data
+
+
+def _print_notice(*, session: Session, actor: Actor, ident: str) -> Document:
+    require(actor, "notices.view")
+    return document_of(session, find_notice(session, ident))
+
+
+register_kind("notice", public=True, description=N_("A notice from the register (村务公开 / 党务公开)"),
+              builder=_print_notice)
+
+
+def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: str) -> None:
+    """A few realistic notices: issued, posted and taken down ones, and a draft."""
+    from db.models.people import Household, Resident, VillageGroup
+
+    profile = _profile(session)
+    village = profile.name if profile else "青石村"
+    residents = list(session.exec(select(Resident, Household, VillageGroup)
+                                  .join(Household, col(Resident.household_id) == Household.id)
+                                  .join(VillageGroup, col(Household.group_id) == VillageGroup.id, isouter=True)
+                                  .where(col(Resident.deleted_at).is_(None)).limit(400)))
+    rng.shuffle(residents)
+    today = dt.date.today()
+    year = today.year
+
+    def people_rows(count: int, amount: tuple[int, int]) -> list[list[str]]:
+        rows = []
+        for resident, household, group in residents[:count]:
+            rows.append([resident.name, group.name if group else "", household.address, resident.phone,
+                         str(rng.randrange(*amount) * 10)])
+        return rows
+
+    relief = {
+        "columns": [{"key": "name", "header": "姓名", "sensitive": "name"},
+                    {"key": "group", "header": "所在小组"},
+                    {"key": "address", "header": "住址", "sensitive": "address"},
+                    {"key": "phone", "header": "联系电话", "sensitive": "phone"},
+                    {"key": "amount", "header": "月保障金（元）", "align": "right"}],
+        "rows": people_rows(6, (40, 90)),
+        "caption": f"{year}年第一批城乡低保拟纳入对象名单",
+    }
+    finance = {
+        "columns": [{"key": "item", "header": "项目"}, {"key": "income", "header": "收入（元）", "align": "right"},
+                    {"key": "spend", "header": "支出（元）", "align": "right"}, {"key": "note", "header": "说明"}],
+        "rows": [["上级转移支付", "156,000.00", "", "村级组织运转经费"],
+                 ["集体资产发包", "48,500.00", "", "鱼塘、林地承包费"],
+                 ["村道硬化", "", "132,400.00", "三组至五组，长1.2公里"],
+                 ["办公经费", "", "8,760.00", "水电、打印、报刊"],
+                 ["合计", "204,500.00", "141,160.00", ""]],
+        "caption": "村级财务收支明细",
+    }
+    drafts = [
+        (NoticeForm(kind="village_affairs", title=f"关于{year}年第一批城乡低保拟纳入对象的公示",
+                    body=(f"根据《社会救助暂行办法》和低保工作有关规定，经本人申请、入户调查、村民代表会议民主评议，"
+                          f"现将{year}年第一批城乡低保拟纳入对象名单予以公示。"),
+                    table=relief, publicity_days=7, working_days=True), POSTED),
+        (NoticeForm(kind="village_affairs", title=f"{village}{year}年第一季度村级财务收支情况公开",
+                    body="为进一步加强村级财务管理，保障村民的知情权、参与权和监督权，经村务监督委员会审核，"
+                         "现将本季度村级财务收支情况公开如下。",
+                    table=finance, publicity_days=15), TAKEN_DOWN),
+        (NoticeForm(kind="party_affairs", title="关于确定发展对象的公示",
+                    body="经党员推荐、群团组织推优，支部委员会研究，拟将王*华、李*同志确定为发展对象，"
+                         "现予以公示。\n\n公示期间，党员和群众可通过来信、来电或当面反映等方式，"
+                         "对公示对象提出意见和建议。反映问题要实事求是，以个人名义反映的请署真实姓名。",
+                    publicity_days=5, working_days=True), POSTED),
+        (NoticeForm(kind="village_affairs", title="关于召开村民代表会议审议村道维护方案的通知",
+                    body=f"定于{today.month}月{min(today.day + 3, 28)}日上午9时在村委会议室召开村民代表会议，"
+                         "审议村道维护及筹资筹劳方案，请各位村民代表准时参加。",
+                    publicity_days=3), ISSUED),
+    ]
+    for index, (form, state) in enumerate(drafts):
+        notice = create_notice(session=session, actor=actor, form=form)
+        issued_on = today - dt.timedelta(days=(len(drafts) - index) * 6)
+        issue_notice(session=session, actor=actor, notice_id=notice.id, issue_date=issued_on)
+        if state in (POSTED, TAKEN_DOWN):
+            post_notice(session=session, actor=actor, notice_id=notice.id, posted_on=issued_on)
+        if state == TAKEN_DOWN:
+            take_down(session=session, actor=actor, notice_id=notice.id,
+                      taken_down_on=min(notice.publicity_end + dt.timedelta(days=1), today))
+    create_notice(session=session, actor=actor, form=NoticeForm(
+        kind="village_affairs", title="关于开展人居环境整治“最美庭院”评选活动的通知",
+        body="为持续改善农村人居环境，经村“两委”研究，决定在全村开展“最美庭院”评选活动。"
+             "请各户于本月底前向所在小组组长报名。联系人：村文书，电话见监督电话。"))

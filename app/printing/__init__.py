@@ -1,0 +1,51 @@
+"""Printing: one small document model, two styles, rendered to PDF by ReportLab.
+
+The stable API for every area that prints:
+
+* the model — :class:`Document` with body blocks :class:`Para`, :class:`Heading`,
+  :class:`Section`, :class:`Table` (+ :class:`Column`) and :class:`ItemList`;
+* :func:`render` (``Document`` → PDF bytes, deterministic) and :func:`write_pdf` (atomic);
+* the registry — :func:`register_kind` (name, public, description msgid, builder),
+  :func:`kinds`, :func:`get_kind`, :func:`build_document`, :func:`print_kind`; an area adds its
+  module to :data:`PRINT_MODULES`;
+* ready-made layouts in :mod:`app.printing.templates` (``roster``, ``public_notice``).
+
+Public kinds are de-identified by :func:`app.privacy.mask_document` on the way out.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from app.printing.model import Column, Document, Heading, ItemList, Para, Section, Table
+from app.printing.registry import PRINT_MODULES, PrintKind, build_document, get_kind, kinds, register_kind
+from app.printing.render import render, write_pdf
+
+__all__ = [
+    "Column", "Document", "Heading", "ItemList", "Para", "Section", "Table",
+    "PRINT_MODULES", "PrintKind", "build_document", "get_kind", "kinds", "register_kind",
+    "render", "write_pdf", "print_kind", "sha256",
+]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def print_kind(name: str, *, session: Any, actor: Any, ident: str = "latest", out: str | Path | None = None,
+               **options: Any) -> bytes:
+    """Build, de-identify (public kinds), render and — when ``out`` is given — write one document.
+
+    Rendering and writing come first; only a finished file is recorded (an audit note naming
+    the kind, the record and the file's hash), so a failed print leaves the database untouched.
+    """
+    from db.tracking import audit_note
+
+    document = build_document(name, session=session, actor=actor, ident=ident)
+    data = render(document, **options)
+    if out is not None:
+        write_pdf(data, out)
+        audit_note(session, table_name="print", row_id=f"{name}:{ident}", note="printed",
+                   detail={"title": document.title, "sha256": sha256(data), "public": get_kind(name).public})
+    return data

@@ -1,0 +1,158 @@
+"""The one small document model every printed page is built from.
+
+A :class:`Document` holds what a notice, a roster or a formal letter says — title, document
+number, body blocks, the signature block (落款), the seal area and the date — and nothing about
+how it looks: :mod:`app.printing.render` lays it out in the ``poster`` or ``official`` style.
+
+Documents are plain data. ``to_dict``/``from_dict`` give a JSON form so that an issued notice
+can keep the exact document it printed and print it again identically.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any, Literal, Union
+
+Align = Literal["justify", "left", "center", "right"]
+Sensitive = Literal["", "name", "phone", "id_number", "address"]
+
+STYLES = ("poster", "official")
+PAPERS = ("A4", "A3")
+
+
+@dataclasses.dataclass
+class Para:
+    """A paragraph. ``indent`` opens it with two full-width spaces' worth (首行缩进二字).
+
+    ``verbatim`` paragraphs (the office's own contact line) are never masked on public notices.
+    """
+
+    text: str
+    indent: bool = True
+    align: Align = "justify"
+    bold: bool = False
+    verbatim: bool = False
+
+
+@dataclasses.dataclass
+class Heading:
+    """A heading inside the body: level 1 一、 (黑体), level 2 （一） (楷体), level 3 1. (body font)."""
+
+    text: str
+    level: int = 1
+
+
+@dataclasses.dataclass
+class Column:
+    """A table column. ``sensitive`` names the personal data it holds, so public copies mask it."""
+
+    key: str
+    header: str
+    sensitive: Sensitive = ""
+    weight: float = 0.0  # relative width; 0 = from the content
+    align: Align = "left"
+
+
+@dataclasses.dataclass
+class Table:
+    """A table whose header row repeats on every page."""
+
+    columns: list[Column]
+    rows: list[list[str]]
+    caption: str = ""
+    numbered: bool = False  # prepend a 序号 column
+
+    def column(self, key: str) -> Column | None:
+        return next((c for c in self.columns if c.key == key), None)
+
+
+@dataclasses.dataclass
+class ItemList:
+    """A list: ordered lists count 1. 2. 3.; unordered ones use a bullet."""
+
+    items: list[str]
+    ordered: bool = False
+
+
+@dataclasses.dataclass
+class Section:
+    """A headed section: a heading followed by its own blocks (sections may nest)."""
+
+    title: str
+    blocks: list[Block]
+
+
+Block = Union[Para, Heading, Table, ItemList, Section]
+
+
+@dataclasses.dataclass
+class Document:
+    """What one printed document says.
+
+    ``addressee`` is the 主送 line (``全体村民：``); ``signature`` the 落款 lines (issuing body
+    first); ``seal`` leaves a marked area for the stamp over signature and date. ``public``
+    documents go on a board: :func:`app.privacy.mask_document` de-identifies them, except the
+    table columns listed in ``unmasked``. ``watermark`` (``草稿``) is drawn across every page.
+    """
+
+    title: str
+    blocks: list[Block] = dataclasses.field(default_factory=list)
+    number: str = ""
+    addressee: str = ""
+    signature: list[str] = dataclasses.field(default_factory=list)
+    date: dt.date | None = None
+    seal: bool = False
+    public: bool = False
+    unmasked: list[str] = dataclasses.field(default_factory=list)
+    watermark: str = ""
+    style: str = "poster"
+    paper: str = "A4"
+    landscape: bool = False
+    subject: str = ""  # PDF metadata: the kind of document
+    fonts: str = "auto"  # auto | bundled | windows (an issued notice keeps the fonts it was printed with)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["date"] = self.date.isoformat() if self.date else None
+        data["blocks"] = [_block_to_dict(b) for b in self.blocks]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        values = dict(data)
+        values["date"] = dt.date.fromisoformat(values["date"]) if values.get("date") else None
+        values["blocks"] = [_block_from_dict(b) for b in values.get("blocks", [])]
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in known})
+
+    def text_blocks(self) -> list[Block]:
+        """Every block, sections flattened (for checks and search)."""
+        return list(_walk(self.blocks))
+
+
+def _walk(blocks: list[Block]):
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from _walk(block.blocks)
+
+
+_BLOCK_TYPES: dict[str, type] = {"para": Para, "heading": Heading, "table": Table, "list": ItemList, "section": Section}
+
+
+def _block_to_dict(block: Block) -> dict[str, Any]:
+    kind = next(name for name, cls in _BLOCK_TYPES.items() if isinstance(block, cls))
+    if isinstance(block, Section):
+        return {"type": kind, "title": block.title, "blocks": [_block_to_dict(b) for b in block.blocks]}
+    return {"type": kind, **dataclasses.asdict(block)}
+
+
+def _block_from_dict(data: dict[str, Any]) -> Block:
+    values = dict(data)
+    kind = values.pop("type")
+    if kind == "section":
+        return Section(title=values["title"], blocks=[_block_from_dict(b) for b in values.get("blocks", [])])
+    if kind == "table":
+        columns = [Column(**c) for c in values.pop("columns")]
+        return Table(columns=columns, rows=[list(r) for r in values.pop("rows")], **values)
+    return _BLOCK_TYPES[kind](**values)

@@ -1,0 +1,113 @@
+"""The registry of print kinds: every document the program can print, by name.
+
+An area registers its kinds when its module is imported::
+
+    from app.i18n import N_
+    from app.printing import register_kind
+
+    def _minutes(*, session, actor, ident):          # ident: a record id, or "latest"
+        ...
+        return Document(title=..., blocks=[...])
+
+    register_kind("minutes", public=False, description=N_("Meeting minutes"), builder=_minutes)
+
+and adds its module to :data:`PRINT_MODULES` so that ``villagedesk print --list`` and the GUI
+find the kind without importing every area at start-up.
+
+A builder checks its own permissions (``app.auth.require``), raises ``app.errors.NotFound`` for
+an unknown ``ident``, and only reads: printing never changes the database. ``public`` kinds go
+on a board: whatever the builder returns is marked public and de-identified by
+:func:`app.privacy.mask_document` (apart from the columns the document lists in ``unmasked``).
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from app.errors import NotFound
+from app.i18n import _
+from app.printing.model import Document
+
+
+class Builder(Protocol):
+    def __call__(self, *, session: Any, actor: Any, ident: str) -> Document: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class PrintKind:
+    """One kind of printable document."""
+
+    name: str
+    public: bool
+    description: str  # English msgid marked with N_; shown through _()
+    builder: Callable[..., Document]
+
+    @property
+    def label(self) -> str:
+        return _(self.description)
+
+
+# Modules that register print kinds when imported (areas add theirs here, one line each).
+PRINT_MODULES: list[str] = [
+    "app.printing.templates",
+    "app.notices",
+]
+
+_kinds: dict[str, PrintKind] = {}
+_lock = threading.Lock()
+_loaded = False
+
+
+def register_kind(name: str, public: bool, description: str, builder: Callable[..., Document]) -> PrintKind:
+    """Add (or, for the same module reloaded, replace) a print kind. Names are lower-case words
+    with ``_``/``-``; they are typed on the command line."""
+    if not name or not all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in name) or name != name.lower():
+        raise ValueError(f"bad print kind name {name!r}")
+    kind = PrintKind(name=name, public=bool(public), description=description, builder=builder)
+    with _lock:
+        _kinds[name] = kind
+    return kind
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    for module_name in PRINT_MODULES:
+        try:
+            importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue  # that area is not part of this build
+            raise
+    _loaded = True
+
+
+def kinds() -> list[PrintKind]:
+    """Every registered kind, by name."""
+    _load()
+    with _lock:
+        return sorted(_kinds.values(), key=lambda k: k.name)
+
+
+def get_kind(name: str) -> PrintKind:
+    _load()
+    with _lock:
+        kind = _kinds.get(name)
+    if kind is None:
+        raise NotFound(_("There is no print kind {kind}. `villagedesk print --list` names them.").format(kind=name))
+    return kind
+
+
+def build_document(name: str, *, session: Any, actor: Any, ident: str = "latest") -> Document:
+    """The document of kind ``name`` for record ``ident``; public kinds come back de-identified."""
+    from app.privacy import mask_document
+
+    kind = get_kind(name)
+    document = kind.builder(session=session, actor=actor, ident=ident or "latest")
+    if kind.public:
+        document = mask_document(dataclasses.replace(document, public=True))
+    return document

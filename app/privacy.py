@@ -1,0 +1,138 @@
+"""De-identification for anything that goes on a public board (个人信息保护法 最小必要).
+
+Rules (DESIGN.md): names 张*丰 / 张* (compound surnames are kept whole: 欧阳**), phones
+138****1234, ID numbers keep the first 6 and the last 4 characters, addresses no finer than the
+villager group (三组). Every function is idempotent: masking a masked value changes nothing, so
+a document may pass through :func:`mask_document` more than once.
+
+Showing a field unmasked is a choice made on one notice (``app.notices.set_unmasked``) and
+recorded in the audit trail; this module only applies the rules.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from app.pinyin import COMPOUND_SURNAMES
+from app.printing.model import Block, Document, ItemList, Para, Section, Table
+
+MASK = "*"
+
+FIELDS = ("name", "phone", "id_number", "address")
+
+_DIGITS = re.compile(r"\d")
+_LANDLINE = re.compile(r"^[（(]?(0\d{2,3})[）)]?[-\s]?(\d{7,8})$")
+# 三组, 3组, 第三村民小组, 十二社, 上坝组 — up to and including the group word
+_GROUP = re.compile(r"^(.*?(?:第?[〇零一二三四五六七八九十百\d]+(?:村民小组|小组|组|社)|[\u4e00-\u9fff]{1,3}(?:村民小组|组|社)))")
+_VILLAGE = re.compile(r"^(.*?(?:村|社区|居委会))")
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])")
+_MOBILE_IN_TEXT = re.compile(r"(?<![0-9])(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?![0-9])")
+
+
+def mask_name(name: str) -> str:
+    """张三丰 → 张*丰, 张三 → 张*, 欧阳娜娜 → 欧阳**, 欧阳明 → 欧阳*."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
+        return name[:2] + MASK * (len(name) - 2)
+    if len(name) == 2:
+        return name[0] + MASK
+    return name[0] + MASK * (len(name) - 2) + name[-1]
+
+
+def mask_phone(phone: str) -> str:
+    """13812341234 → 138****1234; 028-84851234 → 028-****1234; short numbers keep 2 digits."""
+    phone = (phone or "").strip()
+    if not phone or MASK in phone:
+        return phone  # empty or already masked
+    landline = _LANDLINE.match(phone)
+    if landline and not phone.startswith("1"):
+        area, number = landline.groups()
+        return f"{area}-{MASK * (len(number) - 4)}{number[-4:]}"
+    digits = "".join(_DIGITS.findall(phone))
+    if not digits:
+        return phone  # not a number
+    if len(digits) == 13 and digits.startswith("86"):
+        digits = digits[2:]  # +86 country code
+    if len(digits) >= 11:
+        return digits[:3] + MASK * (len(digits) - 7) + digits[-4:]
+    if len(digits) >= 7:
+        return MASK * (len(digits) - 4) + digits[-4:]
+    return MASK * max(len(digits) - 2, 1) + digits[-2:] if len(digits) > 2 else MASK * len(digits)
+
+
+def mask_id_number(id_number: str) -> str:
+    """Keep the first 6 and the last 4 characters: 510112********1234."""
+    value = (id_number or "").strip().upper()
+    if len(value) <= 10:
+        return MASK * len(value)
+    return value[:6] + MASK * (len(value) - 10) + value[-4:]
+
+
+def mask_address(address: str, group: str = "") -> str:
+    """No finer than the villager group: 青石村三组15号 → 青石村三组.
+
+    ``group`` (the household's group name), when known, is used as it is. An address without a
+    recognisable group is cut back to its village, or hidden.
+    """
+    if group:
+        return group
+    address = (address or "").strip()
+    if not address:
+        return address
+    match = _GROUP.match(address)
+    if match:
+        return match.group(1)
+    match = _VILLAGE.match(address)
+    if match:
+        return match.group(1)
+    return MASK * 2
+
+
+def mask_text(text: str) -> str:
+    """Mask ID numbers and mobile numbers found in free text (names cannot be found reliably:
+    a notice's prose is the clerk's; personal details belong in table columns)."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text or "")
+    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}{MASK * 4}{m.group(3)}", text)
+
+
+MASKERS = {"name": mask_name, "phone": mask_phone, "id_number": mask_id_number, "address": mask_address}
+
+
+def mask_value(kind: str, value: str) -> str:
+    masker = MASKERS.get(kind)
+    return masker(value) if masker else value
+
+
+def mask_document(document: Document, *, unmasked: list[str] | tuple[str, ...] | set[str] | None = None) -> Document:
+    """A copy of a public ``Document`` with personal data masked.
+
+    Table columns marked ``sensitive`` are masked by their kind unless their key (or their kind)
+    is in ``unmasked`` (default: the document's own ``unmasked`` list); ID and mobile numbers in
+    paragraphs and lists are masked unless the paragraph is ``verbatim`` (the office's contact
+    line) or ``"text"`` is unmasked. Private documents are returned unchanged.
+    """
+    if not document.public:
+        return document
+    keep = set(document.unmasked if unmasked is None else unmasked)
+
+    def text(value: str) -> str:
+        return value if "text" in keep else mask_text(value)
+
+    def block(b: Block) -> Block:
+        if isinstance(b, Para):
+            return b if b.verbatim else dataclasses.replace(b, text=text(b.text))
+        if isinstance(b, ItemList):
+            return dataclasses.replace(b, items=[text(i) for i in b.items])
+        if isinstance(b, Section):
+            return Section(title=b.title, blocks=[block(x) for x in b.blocks])
+        if isinstance(b, Table):
+            kinds = [c.sensitive if c.sensitive and c.key not in keep and c.sensitive not in keep else ""
+                     for c in b.columns]
+            rows = [[mask_value(kinds[i], v) if i < len(kinds) and kinds[i] else text(v) for i, v in enumerate(row)]
+                    for row in b.rows]
+            return dataclasses.replace(b, rows=rows)
+        return b
+
+    return dataclasses.replace(document, blocks=[block(b) for b in document.blocks])
