@@ -805,9 +805,12 @@ def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
         .where(_live(Meeting), Meeting.state.in_(held_states), Meeting.attendance_mode == "roster")).one() or 0
     present = (head[0] or 0) + roster_present
     expected = (head[1] or 0) + roster_expected
+    from app import deliberation  # imports this module; deferred to keep the import graph acyclic
+
     return {
         "meetings": sum(v["total"] for v in by_kind.values()),
         "held": sum(v["held"] for v in by_kind.values()),
         "by_kind": {kind: by_kind.get(kind, {"total": 0, "held": 0, "cancelled": 0}) for kind in KINDS},
         "attendance_rate": round(present / expected, 4) if expected else None,
+        "deliberation_matters": deliberation.stats(session=session, actor=actor),
     }
