@@ -21,7 +21,6 @@ MASK = "*"
 FIELDS = ("name", "phone", "id_number", "address")
 
 _DIGITS = re.compile(r"\d")
-_LANDLINE = re.compile(r"^[（(]?(0\d{2,3})[）)]?[-\s]?(\d{7,8})$")
 # 三组, 3组, 第三村民小组, 十二社, 上坝组 — up to and including the group word
 _GROUP = re.compile(r"^(.*?(?:第?[〇零一二三四五六七八九十百\d]+(?:村民小组|小组|组|社)|[\u4e00-\u9fff]{1,3}(?:村民小组|组|社)))")
 _VILLAGE = re.compile(r"^(.*?(?:村|社区|居委会))")
@@ -46,13 +45,13 @@ def mask_phone(phone: str) -> str:
     phone = (phone or "").strip()
     if not phone or MASK in phone:
         return phone  # empty or already masked
-    landline = _LANDLINE.match(phone)
-    if landline and not phone.startswith("1"):
-        area, number = landline.groups()
-        return f"{area}-{MASK * (len(number) - 4)}{number[-4:]}"
     digits = "".join(_DIGITS.findall(phone))
     if not digits:
         return phone  # not a number
+    if digits.startswith("0") and 10 <= len(digits) <= 12:  # landline: area code stays
+        area = 3 if digits[1] in "12" else 4  # 010 and 02x have three digits, others four
+        number = digits[area:]
+        return f"{digits[:area]}-{MASK * (len(number) - 4)}{number[-4:]}"
     if len(digits) == 13 and digits.startswith("86"):
         digits = digits[2:]  # +86 country code
     if len(digits) >= 11:

@@ -79,7 +79,7 @@ def atoms(text: str) -> list[str]:
 
 
 def _is_space(atom: str) -> bool:
-    return atom[:1] in (" ", "\t", "\u3000")
+    return bool(atom) and not atom.strip(" \t\u3000")
 
 
 def groups(text: str) -> list[str]:
@@ -89,11 +89,14 @@ def groups(text: str) -> list[str]:
     for atom in atoms(text):
         if _is_space(atom):
             if pending:
-                result.append(pending)
-                pending = ""
-            result.append(atom)
+                pending += atom  # "( x": the space after an opening mark is no place to break
+            else:
+                result.append(atom)
             continue
-        if atom[0] in CLOSING and not pending and result and not _is_space(result[-1]):
+        if atom[0] in CLOSING and not pending and result:
+            if _is_space(result[-1]) and len(result) > 1:
+                space = result.pop()  # "x ,": nor is the space before a closing mark
+                result[-1] += space
             result[-1] += atom
         elif atom[-1] in OPENING:
             pending += atom

@@ -54,6 +54,7 @@ class PrintKind:
 PRINT_MODULES: list[str] = [
     "app.printing.templates",
     "app.notices",
+    "app.meetings_print",
 ]
 
 _kinds: dict[str, PrintKind] = {}

@@ -30,7 +30,7 @@ from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A3, A4, landscape as landscape_size
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Spacer
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus import TableStyle
 
@@ -163,14 +163,14 @@ class _Builder:
             pass
         story.extend(self.blocks(document.blocks, depth=0))
         if document.signature or document.date:
-            # keep the last lines of the body with the signature (no lone 落款 on a page)
-            rows = len(document.signature) + (1 if document.date else 0)
-            story.append(CondPageBreak(line * (rows + 2)))
-            story.append(Spacer(1, line * (2 if document.seal else 1)))
-            story.append(SignatureBlock(document.signature, official_date(document.date) if document.date else "",
-                                        chain=self.fonts.chain(self.fonts.body), size=layout.body_size,
-                                        leading=line, right_chars=4 if layout.style == "official" else 2,
-                                        seal=document.seal, seal_diameter=layout.seal_diameter))
+            signature = SignatureBlock(document.signature, official_date(document.date) if document.date else "",
+                                       chain=self.fonts.chain(self.fonts.body), size=layout.body_size,
+                                       leading=line, right_chars=4 if layout.style == "official" else 2,
+                                       seal=document.seal, seal_diameter=layout.seal_diameter)
+            tail = [Spacer(1, line * (2 if document.seal else 1)), signature]
+            # the 落款 never stands alone on a page: the last body block goes with it
+            last = story.pop() if len(story) > 1 else None
+            story.append(KeepTogether(([last] if last is not None else []) + tail))
         return story
 
     def blocks(self, blocks: list[Any], depth: int) -> list[Any]:

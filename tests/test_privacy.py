@@ -1,0 +1,92 @@
+"""De-identification rules for public notices (DESIGN.md)."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.printing.model import Column, Document, ItemList, Para, Section, Table
+from app.privacy import mask_address, mask_document, mask_id_number, mask_name, mask_phone, mask_text
+
+
+@pytest.mark.parametrize("name, masked", [
+    ("张三丰", "张*丰"), ("张三", "张*"), ("欧阳娜娜", "欧阳**"), ("欧阳明", "欧阳*"), ("司马懿", "司马*"),
+    ("诸葛亮", "诸葛*"), ("王小二三", "王**三"), ("李", "李"), ("", ""), (" 刘备 ", "刘*"),
+])
+def test_mask_name(name, masked):
+    assert mask_name(name) == masked
+
+
+def test_two_character_name_starting_like_a_compound_surname_is_not_a_compound():
+    assert mask_name("欧阳") == "欧*"  # 欧阳 alone is a surname 欧 + given name 阳
+
+
+@pytest.mark.parametrize("phone, masked", [
+    ("13812341234", "138****1234"), ("138 1234 1234", "138****1234"), ("+86 138-1234-1234", "138****1234"),
+    ("028-84851234", "028-****1234"), ("02884851234", "028-****1234"), ("(0831)2345678", "0831-***5678"), ("138****1234", "138****1234"), ("", ""),
+])
+def test_mask_phone(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+def test_mask_id_number_keeps_first_six_and_last_four():
+    assert mask_id_number("51011219900101123x") == "510112********123X"
+    assert mask_id_number("510112900101123") == "510112*****1123"  # old 15-digit numbers
+
+
+@pytest.mark.parametrize("address, masked", [
+    ("青石村三组15号", "青石村三组"), ("青石村第三村民小组12号", "青石村第三村民小组"), ("龙泉镇青石村上坝组8号", "龙泉镇青石村上坝组"),
+    ("青石村12社5号", "青石村12社"), ("青石村8号", "青石村"), ("成都市某街道1号", "**"),
+])
+def test_mask_address_no_finer_than_the_group(address, masked):
+    assert mask_address(address) == masked
+
+
+def test_mask_address_uses_the_known_group():
+    assert mask_address("青石村三组15号附2号", group="三组") == "三组"
+
+
+def test_mask_text_finds_id_and_mobile_numbers_but_not_office_landlines():
+    masked = mask_text("张三，身份证51011219900101123X，电话13812341234，监督电话028-84851234。")
+    assert "51011219900101123X" not in masked and "510112********123X" in masked
+    assert "13812341234" not in masked and "138****1234" in masked
+    assert "028-84851234" in masked
+
+
+@given(st.text(alphabet="张王李欧阳司马诸葛三丰娜明", max_size=6))
+def test_name_masking_is_idempotent(name):
+    assert mask_name(mask_name(name)) == mask_name(name)
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_phone_masking_is_idempotent_and_keeps_seven_digits(phone):
+    once = mask_phone(phone)
+    assert mask_phone(once) == once
+    assert once == phone[:3] + "****" + phone[-4:]
+
+
+def _document(public=True, unmasked=()):
+    table = Table(columns=[Column("name", "姓名", "name"), Column("phone", "电话", "phone"),
+                           Column("id", "身份证", "id_number"), Column("addr", "住址", "address"),
+                           Column("amount", "金额")],
+                  rows=[["张三丰", "13812341234", "51011219900101123X", "青石村三组15号", "600"]])
+    return Document(title="公示", public=public, unmasked=list(unmasked), blocks=[
+        Para("联系人张三丰，电话13812341234。"), Para("监督电话：13900001111", verbatim=True),
+        Section("名单", [table]), ItemList(["身份证51011219900101123X"])])
+
+
+def test_mask_document_masks_every_sensitive_column_and_free_text():
+    doc = mask_document(_document())
+    table = doc.blocks[2].blocks[0]
+    assert table.rows == [["张*丰", "138****1234", "510112********123X", "青石村三组", "600"]]
+    assert doc.blocks[0].text == "联系人张三丰，电话138****1234。"  # names in prose are the clerk's
+    assert doc.blocks[1].text == "监督电话：13900001111"  # verbatim: the office's own line
+    assert doc.blocks[3].items == ["身份证510112********123X"]
+    assert mask_document(doc) == doc  # idempotent
+
+
+def test_unmasked_columns_stay_in_full_and_private_documents_are_untouched():
+    doc = mask_document(_document(unmasked=["name"]))
+    assert doc.blocks[2].blocks[0].rows[0][:2] == ["张三丰", "138****1234"]
+    private = _document(public=False)
+    assert mask_document(private) is private
