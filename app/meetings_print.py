@@ -1,0 +1,392 @@
+"""Print kinds of meetings, concerns and 四议两公开 (``villagedesk print KIND --id ID|latest``).
+
+* ``meeting_notice`` (public poster): 会议通知 — time, place, who should attend, the agenda.
+* ``sign_in_sheet`` (private): one line per invited person (or household) with a signature column.
+* ``minutes`` (private, official style): 会议记录 with 时间, 地点, 主持人, 记录人, 应到, 实到, 议题,
+  表决方式, 赞成/反对/弃权, 结果, 监票人/计票人, concerns raised, decisions, approval and addenda.
+* ``deliberation_resolution`` / ``deliberation_results`` (public): 四议两公开 决议公开 and
+  实施结果公开 notices, with each step's date and the votes.
+* ``concerns_progress`` (public): 群众诉求办理情况 for the board, de-identified; ``--id`` is a month
+  (``2026-01``), a meeting id (report back at the next 坝坝会) or ``latest`` (the last month).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session, select
+
+from app import concerns as c
+from app import deliberation as d
+from app import meetings as m
+from app.auth import Actor, require
+from app.errors import NotFound, StateError
+from app.i18n import N_, _, official_date
+from app.printing import Column, Document, Heading, ItemList, Para, Section, Table, register_kind
+from app.printing.templates import public_notice, roster
+from db.base import local_now
+from db.models.meetings import Concern, DeliberationMatter, Meeting, Minutes
+from db.models.people import Grid, Household, VillageGroup, VillageProfile
+
+
+def _profile(session: Session) -> VillageProfile | None:
+    return session.exec(select(VillageProfile).where(VillageProfile.deleted_at.is_(None))).first()
+
+
+def _issuer(session: Session, kind: str) -> str:
+    profile = _profile(session)
+    village = profile.name if profile else ""
+    if kind in (m.PARTY_ASSEMBLY, m.BRANCH_COMMITTEE):
+        return _("{village} Party Branch").format(village=village)
+    if kind == m.TWO_COMMITTEES:
+        return _("{village} Party Branch and Villagers' Committee").format(village=village)
+    return (profile.committee_name if profile and profile.committee_name else
+            _("{village} Villagers' Committee").format(village=village))
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(local_now().tzinfo)
+
+
+def _when(value: dt.datetime) -> str:
+    local = _local(value)
+    return _("{date} {hour}:{minute:02d}").format(date=official_date(local.date()), hour=local.hour,
+                                                  minute=local.minute)
+
+
+def _meeting(session: Session, ident: str, *, states: tuple[str, ...] | None = None) -> Meeting:
+    if ident in ("", "latest"):
+        meeting_id = m.latest_meeting_id(session, states=states)
+        if meeting_id is None:
+            raise NotFound(_("There is no meeting to print yet."))
+        ident = meeting_id
+    return m.get_meeting(session, ident)
+
+
+def _scope_words(session: Session, meeting: Meeting) -> str:
+    if meeting.scope == "grid" and meeting.grid_id:
+        grid = session.get(Grid, meeting.grid_id)
+        return grid.name if grid else ""
+    if meeting.scope == "group" and meeting.group_id:
+        group = session.get(VillageGroup, meeting.group_id)
+        return group.name if group else ""
+    return ""
+
+
+def _addressee(session: Session, meeting: Meeting) -> str:
+    if meeting.kind == m.PARTY_ASSEMBLY:
+        return _("To all Party members:")
+    if meeting.kind == m.REPRESENTATIVES_MEETING:
+        return _("To all villagers' representatives:")
+    if meeting.kind in (m.TWO_COMMITTEES, m.BRANCH_COMMITTEE):
+        return _("To all committee members:")
+    scope = _scope_words(session, meeting)
+    if scope:
+        return _("To the villagers of {scope}:").format(scope=scope)
+    return _("To all villagers:")
+
+
+def _count_words(count: int, unit: str) -> str:
+    """12人 / 12 persons."""
+    return _("{n} {unit}").format(n=count, unit=_("households") if unit == "households" else _("persons"))
+
+
+# --- 会议通知 --------------------------------------------------------------------------------------
+
+
+def _meeting_notice(*, session: Session, actor: Actor, ident: str) -> Document:
+    require(actor, "meetings.view")
+    # "latest" is the next meeting called (the notice on the board), else the last one.
+    upcoming = m.latest_meeting_id(session, states=(m.PLANNED,)) if ident in ("", "latest") else None
+    meeting = _meeting(session, upcoming or ident)
+    if meeting.state == m.CANCELLED:
+        raise StateError(_("The meeting was cancelled; there is no notice to print."))
+    items = m.agenda(session=session, actor=actor, meeting_id=meeting.id)
+    body = [
+        _("The village will hold a {kind}. Details:").format(kind=m.kind_label(meeting.kind, short=True)),
+    ]
+    blocks: list[Any] = []
+    blocks.append(Para(_("Time: {when}").format(when=_when(meeting.starts_at)), indent=True))
+    blocks.append(Para(_("Place: {place}").format(place=meeting.place or _("to be announced")), indent=True))
+    if meeting.host_name:
+        blocks.append(Para(_("Host: {host}").format(host=meeting.host_name), indent=True))
+    if items:
+        blocks.append(Para(_("Agenda:"), indent=True))
+        blocks.append(ItemList([item.title for item in items], ordered=True))
+    if meeting.description:
+        blocks.append(Para(meeting.description))
+    if meeting.kind in m.OPEN_KINDS:
+        blocks.append(Para(_("Everyone is welcome: bring your questions and suggestions.")))
+    else:
+        blocks.append(Para(_("Please attend on time; if you cannot come, tell the village office in advance.")))
+    notice = public_notice(title=_("Notice of {title}").format(title=meeting.title), body=body, issuer=_issuer(
+        session, meeting.kind), date=_local(meeting.created_at).date(), addressee=_addressee(session, meeting),
+        objection=None, supervision_phone="", party=meeting.kind in (m.PARTY_ASSEMBLY, m.BRANCH_COMMITTEE))
+    notice.blocks = notice.blocks + blocks
+    notice.seal = True
+    notice.subject = _("Meeting notice")
+    return notice
+
+
+# --- 签到表 ----------------------------------------------------------------------------------------
+
+
+def _sign_in_sheet(*, session: Session, actor: Actor, ident: str) -> Document:
+    require(actor, "meetings.view")
+    meeting = _meeting(session, ident)
+    if meeting.state == m.CANCELLED:
+        raise StateError(_("The meeting was cancelled; there is no sign-in sheet to print."))
+    rows: list[list[str]] = []
+    if meeting.attendance_mode == "roster":
+        lines = m.attendance(session=session, actor=actor, meeting_id=meeting.id)
+    else:
+        # Open meetings count heads, but the sheet still lists the households invited.
+        lines = [m.Invitee(resident_id=i.resident_id, household_id=i.household_id, name=i.name) for i in
+                 m.expected_invitees(session, kind=meeting.kind, scope=meeting.scope, group_id=meeting.group_id,
+                                     grid_id=meeting.grid_id, expected_unit=meeting.expected_unit,
+                                     on=_local(meeting.starts_at).date())]
+    household_ids = {line.household_id for line in lines if line.household_id}
+    numbers = dict(session.exec(select(Household.id, Household.number).where(Household.id.in_(household_ids))).all()) \
+        if household_ids else {}
+    for line in lines:
+        guest = getattr(line, "expected", True) is False  # roster lines of 列席 guests
+        note = getattr(line, "note", "")
+        rows.append([line.name, numbers.get(line.household_id or "", ""), "",
+                     _("guest") if guest else note])
+    title = _("Sign-in sheet: {title}").format(title=meeting.title)
+    intro = _("Time: {when}    Place: {place}    Should attend: {expected}").format(
+        when=_when(meeting.starts_at), place=meeting.place, expected=_count_words(meeting.expected_count, meeting.expected_unit))
+    columns = [Column("name", _("Name") if meeting.expected_unit == "persons" else _("Head of household"), "name",
+                      weight=2),
+               Column("household", _("Household no."), weight=1.2),
+               Column("signature", _("Signature"), weight=3),
+               Column("note", _("Note"), weight=1.5)]
+    return roster(title=title, columns=columns, rows=rows, intro=intro, numbered=True, landscape=False,
+                  notes=[_("Host: {host}    Recorder: {recorder}").format(host=meeting.host_name or "",
+                                                                       recorder=meeting.recorder_name or "")],
+                  subject=_("Sign-in sheet"))
+
+
+# --- 会议记录 --------------------------------------------------------------------------------------
+
+
+def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
+    require(actor, "meetings.view")
+    if ident in ("", "latest"):
+        meeting_id = session.exec(select(Minutes.meeting_id).join(Meeting, Meeting.id == Minutes.meeting_id)
+                                  .where(Minutes.deleted_at.is_(None)).order_by(Meeting.starts_at.desc())
+                                  .limit(1)).first()
+        if meeting_id is None:
+            raise NotFound(_("No minutes have been written yet."))
+        ident = meeting_id
+    record = m.meeting_record(session=session, actor=actor, meeting_id=m.get_meeting(session, ident).id)
+    meeting, att = record.meeting, record.attendance
+    present = _count_words(att.present, att.unit)
+    if att.rate is not None:
+        present += _(" (attendance {rate})").format(rate=f"{att.rate:.1%}")
+    facts = [
+        _("Kind: {kind}").format(kind=m.kind_label(meeting.kind, short=True)),
+        _("Time: {when}").format(when=_when(meeting.starts_at)),
+        _("Place: {place}").format(place=meeting.place),
+        _("Host: {host}").format(host=meeting.host_name),
+        _("Recorder: {recorder}").format(recorder=meeting.recorder_name),
+        _("Should attend: {expected}    Present: {present}").format(
+            expected=_count_words(att.expected, att.unit), present=present),
+    ]
+    blocks: list[Any] = [Para(line, indent=False) for line in facts]
+    if att.mode == "roster":
+        lines = m.attendance(session=session, actor=actor, meeting_id=meeting.id)
+        absent = [x.name + (f"（{x.note}）" if x.note else "") for x in lines if x.expected and not x.present]
+        guests = [x.name for x in lines if not x.expected and x.present]
+        if absent:
+            blocks.append(Para(_("Absent: {names}").format(names="、".join(absent)), indent=False))
+        if guests:
+            blocks.append(Para(_("Also attending: {names}").format(names="、".join(guests)), indent=False))
+    for number, item in enumerate(record.agenda, start=1):
+        section: list[Any] = []
+        if item.proposer_name:
+            section.append(Para(_("Proposed by: {name}").format(name=item.proposer_name), indent=False))
+        if item.description:
+            section.append(Para(item.description))
+        for vote, outcome in record.votes.get(item.id, []):
+            section.append(Table(
+                columns=[Column("method", _("Voting method"), weight=1.6), Column("for", _("For"), align="center"),
+                         Column("against", _("Against"), align="center"),
+                         Column("abstain", _("Abstain"), align="center"),
+                         Column("result", _("Result"), weight=1.3, align="center"),
+                         Column("tellers", _("Scrutineer / teller"), weight=1.8)],
+                rows=[[m.method_label(vote.method), str(vote.in_favour), str(vote.against), str(vote.abstain),
+                       outcome.result_label, " / ".join(x for x in (vote.scrutineer, vote.teller) if x) or "—"]]))
+            section.append(Para(outcome.reason(), indent=False))
+        if item.decision:
+            section.append(Para(_("Decision: {text}").format(text=item.decision), indent=False))
+        blocks.append(Section(title=_("Agenda item {n}: {title}").format(n=number, title=item.title), blocks=section))
+    if record.minutes and record.minutes.body:
+        blocks.append(Heading(_("Record of the discussion"), level=1))
+        blocks.extend(Para(p.strip()) for p in record.minutes.body.split("\n") if p.strip())
+    if record.concerns:
+        blocks.append(Heading(_("Concerns raised"), level=1))
+        blocks.append(Table(columns=[Column("number", _("No."), weight=1), Column("who", _("Raised by"), "name", weight=1),
+                                     Column("what", _("Concern"), weight=3), Column("who2", _("Handled by"), weight=1),
+                                     Column("due", _("Due"), weight=1.3)],
+                            rows=[[x.number, x.raised_by, x.title, x.assignee, official_date(x.due_on)]
+                                  for x in record.concerns]))
+    approved = record.minutes is not None and record.minutes.state == "approved"
+    if approved:
+        blocks.append(Para(_("Minutes approved by {who} on {date}.").format(
+            who=record.minutes.approved_by, date=official_date(_local(record.minutes.approved_at).date())), indent=False))
+    for addendum in record.addenda:
+        blocks.append(Section(title=_("Addendum of {date} ({who})").format(
+            date=official_date(_local(addendum.added_at).date()), who=addendum.author),
+            blocks=[Para(addendum.body)]))
+    signature = [_("Host (signature): ____________"), _("Recorder (signature): ____________")]
+    return Document(title=_("Minutes of {title}").format(title=meeting.title), blocks=blocks, signature=signature,
+                    date=meeting.held_on or _local(meeting.starts_at).date(), style="official",
+                    watermark="" if approved else _("DRAFT"), subject=_("Meeting minutes"))
+
+
+# --- 四议两公开 notices -------------------------------------------------------------------------------
+
+
+def _matter(session: Session, ident: str, reached: str) -> DeliberationMatter:
+    if ident in ("", "latest"):
+        matter_id = d.latest_matter_id(session, reached=reached)
+        if matter_id is None:
+            raise NotFound(_("No matter has reached this step yet."))
+        ident = matter_id
+    return d.get_matter(session, ident)
+
+
+def _steps_table(progress: d.MatterProgress, upto: str) -> Table:
+    rows = []
+    for step in progress.steps:
+        if not step.done:
+            continue
+        detail = step.vote_summary or step.meeting_title or step.notice_number
+        rows.append([step.label, official_date(step.held_on), detail])
+        if step.step == upto:
+            break
+    return Table(columns=[Column("step", _("Step"), weight=2), Column("date", _("Date"), weight=1.4),
+                          Column("detail", _("Meeting, vote or notice"), weight=3.5)], rows=rows)
+
+
+def _deliberation_notice(session: Session, actor: Actor, ident: str, *, results: bool) -> Document:
+    require(actor, "meetings.view")
+    reached = d.PUBLISH_RESOLUTION if results else d.RESOLUTION
+    matter = _matter(session, ident, reached)
+    progress = d.progress(session=session, actor=actor, matter_id=matter.id)
+    done = {s.step: s for s in progress.steps if s.done}
+    if reached not in done:
+        raise StateError(_("{matter} has not reached {step} yet.").format(matter=matter.title,
+                                                                          step=d.step_label(reached)))
+    resolution = done[d.RESOLUTION]
+    if results:
+        title = _("Notice of the implementation results: {matter}").format(matter=matter.title)
+        body = [_("Following the “four deliberations, two disclosures” procedure, the village resolved on "
+                  "{matter} on {date}. The results of its implementation are made public as follows.").format(
+                      matter=matter.title, date=official_date(resolution.held_on))]
+        if matter.description:
+            body.append(matter.description)
+        publish_step = done.get(d.PUBLISH_RESULTS)
+        upto = d.PUBLISH_RESULTS
+    else:
+        title = _("Notice of the resolution: {matter}").format(matter=matter.title)
+        body = [_("{matter} has gone through the party branch proposal, the two committees' consultation, the "
+                  "party members' assembly review and the resolution of the villagers' (representatives) meeting. "
+                  "The resolution is made public as follows.").format(matter=matter.title)]
+        if matter.description:
+            body.append(matter.description)
+        if resolution.vote_summary:
+            body.append(_("Vote at {meeting}: {vote}.").format(meeting=resolution.meeting_title,
+                                                               vote=resolution.vote_summary))
+        publish_step = done.get(d.PUBLISH_RESOLUTION)
+        upto = d.PUBLISH_RESOLUTION
+    date = publish_step.held_on if publish_step else local_now().date()
+    profile = _profile(session)
+    notice = public_notice(title=title, body=body, issuer=_issuer(session, m.TWO_COMMITTEES), date=date,
+                           number=publish_step.notice_number if publish_step else "",
+                           table=_steps_table(progress, upto), objection="",
+                           supervision_phone=profile.supervision_phone if profile else "",
+                           addressee=_("To all villagers:"))
+    notice.subject = _("四议两公开 notice")
+    return notice
+
+
+def _resolution_notice(*, session: Session, actor: Actor, ident: str) -> Document:
+    return _deliberation_notice(session, actor, ident, results=False)
+
+
+def _results_notice(*, session: Session, actor: Actor, ident: str) -> Document:
+    return _deliberation_notice(session, actor, ident, results=True)
+
+
+# --- 群众诉求办理情况公示 ----------------------------------------------------------------------------------
+
+
+def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Document:
+    require(actor, "concerns.view")
+    query = select(Concern).where(Concern.deleted_at.is_(None))
+    if ident in ("", "latest"):
+        last = session.exec(select(Concern.raised_on).where(Concern.deleted_at.is_(None))
+                            .order_by(Concern.raised_on.desc()).limit(1)).first()
+        if last is None:
+            raise NotFound(_("No concerns have been recorded yet."))
+        ident = f"{last.year:04d}-{last.month:02d}"
+    if len(ident) == 7 and ident[4] == "-" and ident.replace("-", "").isdigit():
+        year, month = int(ident[:4]), int(ident[5:])
+        if not 1 <= month <= 12:
+            raise NotFound(_("No such month: {ident}.").format(ident=ident))
+        first = dt.date(year, month, 1)
+        after = dt.date(year + month // 12, month % 12 + 1, 1)
+        query = query.where(Concern.raised_on >= first, Concern.raised_on < after)
+        heading = _("Concerns raised in {year}-{month:02d}").format(year=year, month=month)
+    else:
+        meeting = m.get_meeting(session, ident)
+        query = query.where(Concern.meeting_id == meeting.id)
+        heading = _("Concerns raised at {title}").format(title=meeting.title)
+    items = list(session.exec(query.order_by(Concern.number)))
+    grid_names = dict(session.exec(select(Grid.id, Grid.name)).all())
+    today = c.today()
+    rows = []
+    for x in items:
+        if x.state == c.CLOSED:
+            status = _("Closed on {date}").format(date=official_date(x.closed_on))
+        elif x.state == c.ESCALATED:
+            status = _("Escalated to the township")
+        elif c.is_overdue(x, today):
+            status = _("Overdue, being handled")
+        else:
+            status = _("Being handled, due {date}").format(date=official_date(x.due_on))
+        rows.append([x.number, x.raised_by, grid_names.get(x.grid_id or "", ""), x.title,
+                     x.resolution or "", status])
+    closed = sum(1 for x in items if x.state == c.CLOSED)
+    on_time = sum(1 for x in items if x.state == c.CLOSED and x.closed_on <= x.due_on)
+    due = sum(1 for x in items if x.due_on <= today)
+    summary = _("{heading}: {total} in all, {closed} closed; {on_time} of the {due} now due were closed on time "
+                "(closure rate {rate}).").format(heading=heading, total=len(items), closed=closed, on_time=on_time,
+                                                  due=due, rate=f"{on_time / due:.1%}" if due else "—")
+    table = Table(columns=[Column("number", _("No."), weight=1.1), Column("who", _("Raised by"), "name", weight=1),
+                           Column("grid", _("Grid"), weight=1), Column("what", _("Concern"), weight=2.6),
+                           Column("how", _("How it was handled"), weight=2.6),
+                           Column("status", _("Status"), weight=1.6)],
+                  rows=rows, numbered=False)
+    profile = _profile(session)
+    notice = public_notice(title=_("Progress of villagers' concerns"), body=[summary], table=table,
+                           issuer=_issuer(session, m.OPEN_AIR), date=today,
+                           objection=_("Villagers who are not satisfied with how a concern was handled may tell the "
+                                       "village office or the supervision committee."),
+                           supervision_phone=profile.supervision_phone if profile else "", landscape=True)
+    notice.subject = _("Concerns progress notice")
+    return notice
+
+
+register_kind("meeting_notice", public=True, description=N_("Meeting notice poster (会议通知)"),
+              builder=_meeting_notice)
+register_kind("sign_in_sheet", public=False, description=N_("Meeting sign-in sheet (签到表)"), builder=_sign_in_sheet)
+register_kind("minutes", public=False, description=N_("Meeting minutes (会议记录)"), builder=_minutes)
+register_kind("deliberation_resolution", public=True, description=N_("四议两公开 resolution notice (决议公开)"),
+              builder=_resolution_notice)
+register_kind("deliberation_results", public=True,
+              description=N_("四议两公开 implementation results notice (实施结果公开)"), builder=_results_notice)
+register_kind("concerns_progress", public=True, description=N_("Villagers' concerns progress notice (诉求办理情况公示)"),
+              builder=_concerns_progress)
