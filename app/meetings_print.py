@@ -202,7 +202,7 @@ def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
             blocks.append(Para(_("Absent: {names}").format(names="、".join(absent)), indent=False))
         if guests:
             blocks.append(Para(_("Also attending: {names}").format(names="、".join(guests)), indent=False))
-    for number, item in enumerate(record.agenda, start=1):
+    for item in record.agenda:
         section: list[Any] = []
         if item.proposer_name:
             section.append(Para(_("Proposed by: {name}").format(name=item.proposer_name), indent=False))
@@ -216,19 +216,20 @@ def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
                          Column("result", _("Result"), weight=1.3, align="center"),
                          Column("tellers", _("Scrutineer / teller"), weight=1.8)],
                 rows=[[m.method_label(vote.method), str(vote.in_favour), str(vote.against), str(vote.abstain),
-                       outcome.result_label, " / ".join(x for x in (vote.scrutineer, vote.teller) if x) or "—"]]))
+                       outcome.result_label, "／".join(x for x in (vote.scrutineer, vote.teller) if x) or "—"]]))
             section.append(Para(outcome.reason(), indent=False))
         if item.decision:
             section.append(Para(_("Decision: {text}").format(text=item.decision), indent=False))
-        blocks.append(Section(title=_("Agenda item {n}: {title}").format(n=number, title=item.title), blocks=section))
+        blocks.append(Section(title=_("Agenda item: {title}").format(title=item.title), blocks=section))
     if record.minutes and record.minutes.body:
         blocks.append(Heading(_("Record of the discussion"), level=1))
         blocks.extend(Para(p.strip()) for p in record.minutes.body.split("\n") if p.strip())
     if record.concerns:
         blocks.append(Heading(_("Concerns raised"), level=1))
-        blocks.append(Table(columns=[Column("number", _("No."), weight=1), Column("who", _("Raised by"), "name", weight=1),
-                                     Column("what", _("Concern"), weight=3), Column("who2", _("Handled by"), weight=1),
-                                     Column("due", _("Due"), weight=1.3)],
+        blocks.append(Table(columns=[Column("number", _("Concern no."), weight=1.7),
+                                     Column("who", _("Raised by"), "name", weight=1.2),
+                                     Column("what", _("Concern"), weight=3), Column("who2", _("Handled by"), weight=1.3),
+                                     Column("due", _("Due"), weight=2)],
                             rows=[[x.number, x.raised_by, x.title, x.assignee, official_date(x.due_on)]
                                   for x in record.concerns]))
     approved = record.minutes is not None and record.minutes.state == "approved"
@@ -262,7 +263,7 @@ def _steps_table(progress: d.MatterProgress, upto: str) -> Table:
     for step in progress.steps:
         if not step.done:
             continue
-        detail = step.vote_summary or step.meeting_title or step.notice_number
+        detail = "：".join(x for x in (step.meeting_title, step.vote_summary) if x) or step.notice_number
         rows.append([step.label, official_date(step.held_on), detail])
         if step.step == upto:
             break
@@ -339,7 +340,7 @@ def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Documen
         first = dt.date(year, month, 1)
         after = dt.date(year + month // 12, month % 12 + 1, 1)
         query = query.where(Concern.raised_on >= first, Concern.raised_on < after)
-        heading = _("Concerns raised in {year}-{month:02d}").format(year=year, month=month)
+        heading = _("Concerns raised in month {month} of {year}").format(year=year, month=month)
     else:
         meeting = m.get_meeting(session, ident)
         query = query.where(Concern.meeting_id == meeting.id)
@@ -365,7 +366,7 @@ def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Documen
     summary = _("{heading}: {total} in all, {closed} closed; {on_time} of the {due} now due were closed on time "
                 "(closure rate {rate}).").format(heading=heading, total=len(items), closed=closed, on_time=on_time,
                                                   due=due, rate=f"{on_time / due:.1%}" if due else "—")
-    table = Table(columns=[Column("number", _("No."), weight=1.1), Column("who", _("Raised by"), "name", weight=1),
+    table = Table(columns=[Column("number", _("Concern no."), weight=1.3), Column("who", _("Raised by"), "name", weight=1),
                            Column("grid", _("Grid"), weight=1), Column("what", _("Concern"), weight=2.6),
                            Column("how", _("How it was handled"), weight=2.6),
                            Column("status", _("Status"), weight=1.6)],
