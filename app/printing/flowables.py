@@ -47,7 +47,7 @@ class CJKParagraph(Flowable):
                  align: str = "justify", left_indent: float = 0.0, first_indent: float = 0.0,
                  tracking: float = 0.0, color: Color = black, space_before: float = 0.0,
                  space_after: float = 0.0, keep_with_next: bool = False, fake_bold: bool = False,
-                 _lines: list[Line] | None = None, _continued: bool = False):
+                 balance: bool = False, _lines: list[Line] | None = None, _continued: bool = False):
         super().__init__()
         self.text = text
         self.chain, self.size, self.leading = chain, size, leading
@@ -56,6 +56,7 @@ class CJKParagraph(Flowable):
         self.spaceBefore, self.spaceAfter = space_before, space_after
         self.keepWithNext = keep_with_next
         self.fake_bold = fake_bold
+        self.balance = balance  # titles: lines of even length (梯形/菱形), never one lonely character
         self.measure = Measure(chain, size, tracking)
         self._lines = _lines
         self._continued = _continued  # a later part of a split paragraph: no first-line indent
@@ -65,7 +66,7 @@ class CJKParagraph(Flowable):
         part = CJKParagraph(self.text, chain=self.chain, size=self.size, leading=self.leading, align=self.align,
                             left_indent=self.left_indent, first_indent=self.first_indent, tracking=self.tracking,
                             color=self.color, space_before=space_before, space_after=space_after,
-                            fake_bold=self.fake_bold, _lines=lines, _continued=continued)
+                            fake_bold=self.fake_bold, balance=self.balance, _lines=lines, _continued=continued)
         part._avail = self._avail
         return part
 
@@ -74,12 +75,28 @@ class CJKParagraph(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._lines is None or abs(availWidth - self._avail) > 1e-6:
-            self._lines = wrap(self.text, self.measure, availWidth - self.left_indent,
-                               first_width=availWidth - self._first_offset())
+            self._lines = self._wrap(availWidth)
         self._avail = availWidth
         self.width = availWidth
         self.height = self.leading * len(self._lines)
         return availWidth, self.height
+
+    def _wrap(self, avail: float) -> list[Line]:
+        def lines_at(width: float) -> list[Line]:
+            return wrap(self.text, self.measure, width - self.left_indent, first_width=width - self._first_offset())
+
+        lines = lines_at(avail)
+        if not self.balance or len(lines) < 2:
+            return lines
+        # the narrowest measure that still needs no more lines gives the most even lines
+        low, high = avail / len(lines), avail
+        for _ in range(12):
+            middle = (low + high) / 2
+            if len(lines_at(middle)) > len(lines):
+                low = middle
+            else:
+                high = middle
+        return lines_at(high)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)

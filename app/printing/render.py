@@ -134,7 +134,8 @@ class _Builder:
     def para(self, text: str, *, font: str | None = None, size: float | None = None,
              leading: float | None = None, align: str = "justify", indent: bool = False,
              space_before: float = 0.0, space_after: float = 0.0, keep_with_next: bool = False,
-             bold: bool = False, left_indent: float = 0.0, first_indent: float | None = None) -> CJKParagraph:
+             bold: bool = False, left_indent: float = 0.0, first_indent: float | None = None,
+             balance: bool = False) -> CJKParagraph:
         layout = self.layout
         size = size or layout.body_size
         font = font or self.fonts.body
@@ -144,7 +145,7 @@ class _Builder:
             left_indent=left_indent,
             first_indent=first_indent if first_indent is not None else (layout.indent if indent else 0.0),
             tracking=tracking, space_before=space_before, space_after=space_after,
-            keep_with_next=keep_with_next, fake_bold=bold and layout.style == "poster",
+            keep_with_next=keep_with_next, fake_bold=bold and layout.style == "poster", balance=balance,
         )
 
     def story(self, document: Document) -> list[Any]:
@@ -153,7 +154,7 @@ class _Builder:
         story: list[Any] = []
         title_leading = max(layout.title_size * 1.3, line if layout.style == "official" else 0)
         story.append(self.para(document.title, font=self.fonts.title, size=layout.title_size,
-                               leading=title_leading, align="center", bold=layout.title_bold,
+                               leading=title_leading, align="center", bold=layout.title_bold, balance=True,
                                space_after=line * (0.5 if document.number else 1.0)))
         if document.number:
             story.append(self.para(document.number, align="center", space_after=line * 0.5))
@@ -224,7 +225,7 @@ class _Builder:
         layout = self.layout
         out: list[Any] = []
         if block.caption:
-            out.append(self.para(block.caption, font=self.fonts.heading, align="center", keep_with_next=True,
+            out.append(self.para(block.caption, font=self.fonts.heading, align="center", keep_with_next=True, balance=True,
                                  space_before=layout.leading * 0.3, bold=layout.style == "poster"))
         out.append(build_table(block, layout, self.fonts))
         out.append(Spacer(1, layout.leading * 0.3))
