@@ -27,8 +27,8 @@ CLOSING = frozenset(
     ",.;:!?)]}%"
 )
 # Must not end a line.
-OPENING = frozenset("（《「『【〔〈〖〘〚“‘＂＇（［｛｟｢([{")
-# Ambiguous ASCII quotes: treat " and ' as neither (rare in Chinese notices).
+OPENING = frozenset("（《「『【〔〈〖〘〚“‘（［｛｟｢([{")
+# Straight quotes (" ' ＂ ＇) cannot tell opening from closing: they are treated as closing only.
 
 _PROTECTED = re.compile(
     r"""
@@ -63,8 +63,13 @@ def atoms(text: str) -> list[str]:
         for pattern in (_PROTECTED, _WORD, _SPACE):
             match = pattern.match(text, i)
             if match and match.end() > i:
-                out.append(match.group())
-                i = match.end()
+                end = match.end()
+                if pattern is _WORD:
+                    # "%2026年1月5日": a protected run may begin inside a word after a sign
+                    end = next((j for j in range(i + 1, end) if text[j].isdigit() and not text[j - 1].isalnum()
+                                and _PROTECTED.match(text, j)), end)
+                out.append(text[i:end])
+                i = end
                 break
         else:
             # Runs of ellipsis or dash (…… ——) are one sign and stay together.
