@@ -1,0 +1,54 @@
+"""The areas of the left navigation and the pages that show them.
+
+Every area of DESIGN.md is listed in ``AREAS`` (in navigation order). An area whose page is built
+adds ONE line to ``PAGES``: ``"<area key>": "ui.pages.<module>:<PageClass>"``. The module is
+imported the first time its page is opened (start-up stays fast). Areas without an entry show a
+plain "not available yet" page — never fake data.
+
+A page subclasses :class:`ui.pages.base.Page`.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from app.i18n import N_
+
+
+@dataclasses.dataclass(frozen=True)
+class Area:
+    key: str
+    title: str  # English msgid, translated when shown
+    description: str  # one line under the title
+
+
+AREAS: list[Area] = [
+    Area("dashboard", N_("Dashboard"), N_("The village at a glance.")),
+    Area("households", N_("Households"), N_("The household register (户籍).")),
+    Area("residents", N_("Residents"), N_("The resident register (人口台账).")),
+    Area("meetings", N_("Meetings"), N_("Meetings, sign-in, votes and minutes.")),
+    Area("concerns", N_("Concerns"), N_("Villagers' concerns and how they were resolved.")),
+    Area("deliberation", N_("Four deliberations, two disclosures"), N_("The 四议两公开 procedure for village matters.")),
+    Area("mediation", N_("Mediation"), N_("People's mediation cases.")),
+    Area("volunteers", N_("Volunteers"), N_("Volunteer teams, activities and hours.")),
+    Area("points", N_("Points"), N_("The points system and the points supermarket.")),
+    Area("awards", N_("Awards"), N_("Selections and honours.")),
+    Area("notices", N_("Notices"), N_("Public notices: register, print, post and take down.")),
+    Area("sync", N_("Sync"), N_("Reports to the township: export, import, receipts.")),
+    Area("settings", N_("Settings"), N_("Language and the village profile.")),
+]
+
+# area key → "module:PageClass". One line per built page.
+PAGES: dict[str, str] = {
+    "dashboard": "ui.pages.dashboard:DashboardPage",
+    "households": "ui.pages.households:HouseholdsPage",
+    "residents": "ui.pages.residents:ResidentsPage",
+    "settings": "ui.pages.settings:SettingsPage",
+    "meetings": "ui.pages.meetings:MeetingsPage",
+    "concerns": "ui.pages.concerns:ConcernsPage",
+    "deliberation": "ui.pages.deliberation:DeliberationPage",
+    "notices": "ui.pages.notices:NoticesPage",
+}
+
+
+def area(key: str) -> Area:
+    return next(a for a in AREAS if a.key == key)
