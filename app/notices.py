@@ -594,6 +594,8 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
     rng.shuffle(residents)
     today = dt.date.today()
     year = today.year
+    last_quarter = (today.month - 1) // 3  # the quarter that has ended: 0 means last year's fourth
+    quarter = (f"{year}年第{'一二三'[last_quarter - 1]}季度" if last_quarter else f"{year - 1}年第四季度")
 
     def people_rows(count: int, amount: tuple[int, int]) -> list[list[str]]:
         rows = []
@@ -626,7 +628,7 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
                     body=(f"根据《社会救助暂行办法》和低保工作有关规定，经本人申请、入户调查、村民代表会议民主评议，"
                           f"现将{year}年第一批城乡低保拟纳入对象名单予以公示。"),
                     table=relief, publicity_days=7, working_days=True), POSTED),
-        (NoticeForm(kind="village_affairs", title=f"{village}{year}年第一季度村级财务收支情况公开",
+        (NoticeForm(kind="village_affairs", title=f"{village}{quarter}村级财务收支情况公开",
                     body="为进一步加强村级财务管理，保障村民的知情权、参与权和监督权，经村务监督委员会审核，"
                          "现将本季度村级财务收支情况公开如下。",
                     table=finance, publicity_days=15), TAKEN_DOWN),
