@@ -35,7 +35,7 @@ CATEGORIES: dict[str, str] = {
 }
 SOURCES: dict[str, str] = {"meeting": N_("At a meeting"), "visit": N_("On a home visit"), "office": N_("At the office")}
 OPEN, ESCALATED, CLOSED = "open", "escalated", "closed"
-STATES: dict[str, str] = {OPEN: N_("Open"), ESCALATED: N_("Escalated to the township"), CLOSED: N_("Closed")}
+STATES: dict[str, str] = {OPEN: N_("Being handled"), ESCALATED: N_("Escalated to the township"), CLOSED: N_("Closed")}
 SATISFACTION: dict[str, str] = {"satisfied": N_("Satisfied (满意)"), "basically": N_("Basically satisfied (基本满意)"),
                                 "unsatisfied": N_("Unsatisfied (不满意)")}
 DEFAULT_DUE_DAYS = 15  # 限时办结: a fortnight unless the office sets another date

@@ -266,6 +266,40 @@ def progress(*, session: Session, actor: Actor, matter_id: str) -> MatterProgres
     return MatterProgress(matter=matter, steps=views)
 
 
+@dataclasses.dataclass(frozen=True)
+class MeetingChoice:
+    """A held meeting at which ``step`` could have been taken, with its votes on this matter."""
+
+    meeting_id: str
+    title: str
+    held_on: dt.date | None
+    votes: list[tuple[str, str]]  # (vote id, "18 for, 3 against … — passed")
+
+
+def meeting_choices(*, session: Session, actor: Actor, matter_id: str, step: str, joint: bool = False,
+                    limit: int = 30) -> list[MeetingChoice]:
+    """Recent held meetings of the kind ``step`` needs (for the record-step form), newest first."""
+    require(actor, "meetings.view")
+    if step in NOTICE_STEPS or step not in STEPS:
+        return []
+    kinds = (m.TWO_COMMITTEES, m.BRANCH_COMMITTEE) if joint else STEP_MEETING_KINDS[step]
+    rows = session.exec(select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.kind.in_(kinds),
+                                              Meeting.state.not_in([m.PLANNED, m.CANCELLED]))
+                        .order_by(Meeting.starts_at.desc()).limit(limit)).all()
+    votes: dict[str, list[tuple[str, str]]] = {}
+    if step in VOTING_STEPS and rows:
+        found = session.exec(select(Vote).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
+                             .where(Vote.meeting_id.in_([r.id for r in rows]), AgendaItem.matter_id == matter_id,
+                                    Vote.deleted_at.is_(None)).order_by(Vote.voted_at)).all()
+        for vote in found:
+            outcome = m.vote_outcome(session, vote)
+            votes.setdefault(vote.meeting_id, []).append((vote.id, _(
+                "{in_favour} for, {against} against, {abstain} abstaining — {result}").format(
+                in_favour=vote.in_favour, against=vote.against, abstain=vote.abstain, result=outcome.result_label)))
+    return [MeetingChoice(meeting_id=r.id, title=r.title, held_on=r.held_on, votes=votes.get(r.id, []))
+            for r in rows]
+
+
 def matter_ids(*, session: Session, actor: Actor, state: str | None = None) -> list[str]:
     require(actor, "meetings.view")
     query = select(DeliberationMatter.id).where(DeliberationMatter.deleted_at.is_(None))

@@ -39,7 +39,7 @@ def _issuer(session: Session, kind: str) -> str:
     if kind in (m.PARTY_ASSEMBLY, m.BRANCH_COMMITTEE):
         return _("{village} Party Branch").format(village=village)
     if kind == m.TWO_COMMITTEES:
-        return _("{village} Party Branch and Villagers' Committee").format(village=village)
+        return _("{village} Party Branch and {village} Villagers' Committee").format(village=village)
     return (profile.committee_name if profile and profile.committee_name else
             _("{village} Villagers' Committee").format(village=village))
 

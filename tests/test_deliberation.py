@@ -192,3 +192,18 @@ def test_lists_and_stats(v):
     assert rows[b.id][1] == 1 and rows[a.id][1] == 0
     assert d.latest_matter_id(v.session, reached=d.PROPOSAL) == b.id
     assert d.stats(session=v.session, actor=v.admin) == {"in_progress": 2, "stopped": 0, "completed": 0}
+
+
+def test_meeting_choices_offer_held_meetings_of_the_right_kind_with_their_votes(v):
+    matter = d.start_matter(session=v.session, actor=v.admin, title="丙")
+    held, _ = v.meeting(meetings.BRANCH_COMMITTEE, D(2024, 3, 1))
+    meetings.plan_meeting(session=v.session, actor=v.admin, kind=meetings.BRANCH_COMMITTEE, title="未开",
+                          starts_at=at(D(2024, 3, 2)))
+    v.meeting(meetings.PARTY_ASSEMBLY, D(2024, 3, 3))
+    choices = d.meeting_choices(session=v.session, actor=v.admin, matter_id=matter.id, step=d.PROPOSAL)
+    assert [c.meeting_id for c in choices] == [held.id]
+    assembly, vote = v.meeting(meetings.PARTY_ASSEMBLY, D(2024, 3, 4), matter=matter, vote=(9, 0, 0))
+    review = d.meeting_choices(session=v.session, actor=v.admin, matter_id=matter.id, step=d.REVIEW)
+    assert review[0].meeting_id == assembly.id and review[0].votes[0][0] == vote.id
+    assert review[1].votes == []  # the other assembly voted on nothing of this matter
+    assert d.meeting_choices(session=v.session, actor=v.admin, matter_id=matter.id, step=d.PUBLISH_RESULTS) == []

@@ -1,0 +1,299 @@
+"""群众诉求: the concerns list with overdue ones standing out, quick close, and a concern dialog
+with progress notes, closing, satisfaction and escalation."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import concerns
+from app.errors import ValidationError
+from app.i18n import N_, _, format_date
+from ui.dialogs.base import FormDialog
+from ui.ops import DbOp
+from ui.pages.register import RegisterPage
+from ui.table_model import Column, LazyTableModel
+from ui.widgets import fill_combo, line_edit
+
+OVERDUE = QColor("#c62828")
+OVERDUE_BACKGROUND = QColor("#fdecea")
+
+
+def _status(concern: Any) -> str:
+    if concerns.is_overdue(concern):
+        return _("Overdue")
+    return concerns.state_label(concern.state)
+
+
+CONCERN_COLUMNS = [
+    Column(N_("Concern no."), lambda c: c.number),
+    Column(N_("Raised on"), lambda c: format_date(c.raised_on, style="short")),
+    Column(N_("Raised by"), lambda c: c.raised_by),
+    Column(N_("Concern"), lambda c: c.title, tooltip=lambda c: c.description or c.title),
+    Column(N_("Category"), lambda c: concerns.category_label(c.category)),
+    Column(N_("Handled by"), lambda c: c.assignee),
+    Column(N_("Due"), lambda c: format_date(c.due_on, style="short")),
+    Column(N_("Status"), _status),
+]
+
+
+class ConcernsModel(LazyTableModel):
+    """The lazy model, with overdue concerns in red on a pale red background."""
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole) and index.isValid() \
+                and 0 <= index.row() < self.rowCount():
+            row = self.row_object(index.row())
+            if row is not None and concerns.is_overdue(row):
+                return OVERDUE if role == Qt.ItemDataRole.ForegroundRole else OVERDUE_BACKGROUND
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return None
+        return super().data(index, role)
+
+
+class ConcernsPage(RegisterPage):
+    title_msgid = N_("Concerns")
+    description_msgid = N_("Villagers' concerns (群众诉求): who raised what, who handles it, by when.")
+    search_placeholder_msgid = N_("Search: number, name, concern or who handles it")
+    count_msgid = N_("{n} concerns")
+    new_msgid = N_("New concern")
+    columns = CONCERN_COLUMNS
+    column_widths = [90, 90, 80, 280, 100, 80, 90, 90]
+
+    def __init__(self, context: Any, area_key: str):
+        super().__init__(context, area_key)
+        self.can_edit = context.actor.can("concerns.edit")
+        self.delete_button.setVisible(False)  # concerns are closed or escalated, never deleted
+        # The register's plain lazy model, replaced by one that colours overdue rows.
+        self.model = ConcernsModel(self.columns, self._fetch_rows_now, parent=self)
+        self.table.setModel(self.model)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        for column, width in enumerate(self.column_widths):
+            self.table.setColumnWidth(column, width)
+        self.dialog: QDialog | None = None
+        self._update_buttons()
+
+    def add_filters(self, toolbar: QHBoxLayout) -> None:
+        self.state_filter = QComboBox()
+        self.state_filter.setObjectName("stateFilter")
+        self.state_filter.currentIndexChanged.connect(lambda _i: self.filters_changed())
+        toolbar.addWidget(self.state_filter)
+        self.overdue_only = QCheckBox()
+        self.overdue_only.setObjectName("overdueOnly")
+        self.overdue_only.toggled.connect(lambda _on: self.filters_changed())
+        toolbar.addWidget(self.overdue_only)
+
+    def extra_buttons(self) -> list[QPushButton]:
+        self.close_button = QPushButton()
+        self.close_button.setObjectName("quickClose")
+        self.close_button.clicked.connect(self.quick_close)
+        return [self.close_button]
+
+    def retranslate_ui(self) -> None:
+        fill_combo(self.state_filter, [(None, _("All states"))] + [(s, concerns.state_label(s))
+                                                                   for s in concerns.STATES])
+        self.overdue_only.setText(_("Overdue only"))
+        self.close_button.setText(_("Close…"))
+        super().retranslate_ui()
+
+    def _update_buttons(self, *args: Any) -> None:
+        super()._update_buttons(*args)
+        if hasattr(self, "close_button"):
+            self.close_button.setEnabled(self.current_id() is not None and self.can_edit)
+
+    def filter_values(self) -> dict[str, Any]:
+        return {"state": self.state_filter.currentData(), "overdue_only": self.overdue_only.isChecked()}
+
+    def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
+        return concerns.concern_ids(session=session, actor=self.context.actor, search=query, **filters)
+
+    def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
+        return list(concerns.concern_rows(session=session, actor=self.context.actor, ids=ids).values())
+
+    def create_item(self) -> None:
+        dialog = ConcernDialog(self, self.context.actor)
+        dialog.saved.connect(lambda concern: self.saved(concern.id))
+        dialog.open()
+        self.dialog = dialog
+
+    def open_item(self, item_id: str) -> None:
+        view = ConcernView(self, self.context.actor, item_id)
+        view.changed.connect(lambda: self.refresh_ids([item_id]))
+        view.open()
+        view.reload()
+        self.dialog = view
+
+    def quick_close(self, resolution: str | None = None) -> None:
+        """办结 the selected concern today with a one-line resolution."""
+        item_id = self.current_id()
+        if item_id is None:
+            return
+        if resolution is None:
+            resolution, ok = QInputDialog.getText(self, _("Close the concern"), _("How was it resolved?"))
+            if not ok:
+                return
+        actor = self.context.actor
+        DbOp(self, lambda s: concerns.close_concern(session=s, actor=actor, concern_id=item_id,
+                                                    resolution=resolution)) \
+            .success(lambda c: (self.context.show_status(_("Concern {number} closed.").format(number=c.number)),
+                                self.saved(c.id))).run()
+
+
+class ConcernDialog(FormDialog):
+    """Record a concern raised on a visit or at the office (those raised at a meeting come from it)."""
+
+    def __init__(self, parent: QWidget | None, actor: Any):
+        super().__init__(parent, N_("New concern"), width=560)
+        self.actor = actor
+        self.title = line_edit(max_length=128)
+        self.form.add("title", N_("Concern"), self.title, required=True)
+        self.raised_by = line_edit(max_length=64)
+        self.form.add("raised_by", N_("Raised by"), self.raised_by, required=True,
+                      aliases=("resident_id", "household_id"))
+        self.source = QComboBox()
+        for code in ("visit", "office"):
+            self.source.addItem(_(concerns.SOURCES[code]), code)
+        self.form.add("source", N_("Where"), self.source, aliases=("meeting_id",))
+        self.category = QComboBox()
+        for code in concerns.CATEGORIES:
+            self.category.addItem(concerns.category_label(code), code)
+        self.form.add("category", N_("Category"), self.category)
+        self.assignee = line_edit(max_length=64)
+        self.form.add("assignee", N_("Handled by"), self.assignee)
+        self.due_on = QDateEdit(dt.date.today() + dt.timedelta(days=concerns.DEFAULT_DUE_DAYS))
+        self.due_on.setCalendarPopup(True)
+        self.form.add("due_on", N_("Due"), self.due_on)
+        self.description = QPlainTextEdit()
+        self.description.setFixedHeight(70)
+        self.form.add("description", N_("Details"), self.description)
+        self.finish_layout()
+
+    def save_op(self) -> Any:
+        values = dict(title=self.title.text(), raised_by=self.raised_by.text(), source=self.source.currentData(),
+                      category=self.category.currentData(), assignee=self.assignee.text(),
+                      due_on=self.due_on.date().toPython(), description=self.description.toPlainText())
+        actor = self.actor
+        return lambda session: concerns.raise_concern(session=session, actor=actor, **values)
+
+
+class ConcernView(QDialog):
+    """One concern: its details, progress notes, and the actions that fit its state."""
+
+    changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, parent: QWidget | None, actor: Any, concern_id: str):
+        super().__init__(parent)
+        self.actor, self.concern_id = actor, concern_id
+        self.setMinimumWidth(620)
+        layout = QVBoxLayout(self)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        layout.addWidget(self.details)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        layout.addWidget(self.notes)
+        self.message = QLabel()
+        self.message.setObjectName("formError")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.text = QPlainTextEdit()
+        self.text.setFixedHeight(60)
+        layout.addWidget(self.text)
+        row = QHBoxLayout()
+        self.note_button = QPushButton(_("Add progress note"))
+        self.note_button.clicked.connect(self.add_note)
+        self.close_button = QPushButton(_("Close with this resolution"))
+        self.close_button.clicked.connect(self.close_concern)
+        self.escalate_button = QPushButton(_("Escalate with this reason"))
+        self.escalate_button.clicked.connect(self.escalate)
+        self.satisfaction = QComboBox()
+        for code in concerns.SATISFACTION:
+            self.satisfaction.addItem(concerns.satisfaction_label(code), code)
+        self.satisfaction_button = QPushButton(_("Record satisfaction"))
+        self.satisfaction_button.clicked.connect(self.record_satisfaction)
+        for widget in (self.note_button, self.close_button, self.escalate_button, self.satisfaction,
+                       self.satisfaction_button):
+            row.addWidget(widget)
+        layout.addLayout(row)
+
+    def reload(self) -> None:
+        actor, concern_id = self.actor, self.concern_id
+
+        def read(session: Any) -> tuple[Any, list[Any]]:
+            return (concerns.get_concern(session, concern_id),
+                    concerns.notes(session=session, actor=actor, concern_id=concern_id))
+
+        DbOp(self, read, read_only=True).success(self._show).run()
+
+    def _show(self, loaded: tuple[Any, list[Any]]) -> None:
+        concern, notes = loaded
+        self.setWindowTitle(f"{concern.number} {concern.title}")
+        lines = [
+            _("{number}: {title}").format(number=concern.number, title=concern.title),
+            _("Raised by {who} on {date} ({source}); category {category}").format(
+                who=concern.raised_by, date=format_date(concern.raised_on), source=_(concerns.SOURCES[concern.source]),
+                category=concerns.category_label(concern.category)),
+            _("Handled by {who}, due {date}; status {status}").format(
+                who=concern.assignee or "—", date=format_date(concern.due_on), status=_status(concern)),
+        ]
+        if concern.resolution:
+            lines.append(_("Resolution: {text}").format(text=concern.resolution))
+        if concern.escalation_reason:
+            lines.append(_("Escalated: {text}").format(text=concern.escalation_reason))
+        if concern.satisfaction:
+            lines.append(_("Satisfaction: {value}").format(value=concerns.satisfaction_label(concern.satisfaction)))
+        self.details.setText("\n".join(lines))
+        self.notes.setText("\n".join(f"{format_date(n.noted_on, style='short')}  {n.text}（{n.author}）" for n in notes))
+        closed = concern.state == concerns.CLOSED
+        can = self.actor.can("concerns.edit")
+        self.note_button.setEnabled(can)
+        self.close_button.setEnabled(can and not closed)
+        self.escalate_button.setEnabled(can and concern.state == concerns.OPEN)
+        self.satisfaction.setEnabled(can and closed)
+        self.satisfaction_button.setEnabled(can and closed)
+        self.loaded.emit()
+
+    def _run(self, op: Any) -> None:
+        self.message.clear()
+
+        def done(_result: Any) -> None:
+            self.text.clear()
+            self.changed.emit()
+            self.reload()
+
+        def refused(exc: Exception) -> None:
+            self.message.setText("；".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc))
+
+        DbOp(self, op).success(done).failure(refused).run()
+
+    def add_note(self) -> None:
+        actor, cid, text = self.actor, self.concern_id, self.text.toPlainText()
+        self._run(lambda s: concerns.add_progress_note(session=s, actor=actor, concern_id=cid, text=text))
+
+    def close_concern(self) -> None:
+        actor, cid, text = self.actor, self.concern_id, self.text.toPlainText()
+        self._run(lambda s: concerns.close_concern(session=s, actor=actor, concern_id=cid, resolution=text))
+
+    def escalate(self) -> None:
+        actor, cid, text = self.actor, self.concern_id, self.text.toPlainText()
+        self._run(lambda s: concerns.escalate_concern(session=s, actor=actor, concern_id=cid, reason=text))
+
+    def record_satisfaction(self) -> None:
+        actor, cid, value = self.actor, self.concern_id, self.satisfaction.currentData()
+        self._run(lambda s: concerns.record_satisfaction(session=s, actor=actor, concern_id=cid, satisfaction=value))

@@ -1,0 +1,278 @@
+"""四议两公开: matters on the left, the selected matter's six steps on the right, done or next."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import deliberation as d
+from app.i18n import N_, _, format_date
+from ui.dialogs.base import FormDialog
+from ui.ops import DbOp
+from ui.pages.base import Page, PageHeader
+from ui.table_model import CENTER, Column, LazyTableModel
+from ui.widgets import fill_combo, line_edit
+
+MATTER_COLUMNS = [
+    Column(N_("Matter"), lambda r: r[0].title),
+    Column(N_("State"), lambda r: d.state_label(r[0].state)),
+    Column(N_("Steps done"), lambda r: f"{r[1]}/6", CENTER),
+    Column(N_("Started"), lambda r: format_date(r[0].started_on, style="short") if r[0].started_on else ""),
+]
+
+
+class _Row(tuple):
+    """(matter, steps done) with the ``id`` the lazy model needs."""
+
+    @property
+    def id(self) -> str:
+        return self[0].id
+
+
+class DeliberationPage(Page):
+    ids_loaded = Signal(int)
+    progress_shown = Signal()
+
+    def __init__(self, context: Any, area_key: str):
+        super().__init__(context, area_key)
+        self.can_edit = context.actor.can("deliberation.edit")
+        self._loaded_once = False
+        self.progress: d.MatterProgress | None = None
+        self.dialog: QDialog | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        self.header = PageHeader(N_("Four deliberations, two disclosures"),
+                                 N_("党支部提议 → 两委商议 → 党员大会审议 → 村民(代表)会议决议 → 决议公开 → 实施结果公开"))
+        layout.addWidget(self.header)
+        toolbar = QHBoxLayout()
+        self.state_filter = QComboBox()
+        self.state_filter.setObjectName("stateFilter")
+        self.state_filter.currentIndexChanged.connect(lambda _i: self.reload())
+        toolbar.addWidget(self.state_filter)
+        toolbar.addStretch(1)
+        self.new_button = QPushButton()
+        self.new_button.setProperty("primary", True)
+        self.new_button.clicked.connect(self.new_item)
+        self.step_button = QPushButton()
+        self.step_button.setObjectName("recordStep")
+        self.step_button.clicked.connect(self.record_next_step)
+        toolbar.addWidget(self.new_button)
+        toolbar.addWidget(self.step_button)
+        layout.addLayout(toolbar)
+
+        splitter = QSplitter()
+        self.model = LazyTableModel(MATTER_COLUMNS, self._fetch_rows, parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("mattersTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self.show_progress())
+        splitter.addWidget(self.table)
+
+        panel = QWidget()
+        column = QVBoxLayout(panel)
+        self.matter_title = QLabel()
+        self.matter_title.setObjectName("pageTitle")
+        self.matter_title.setWordWrap(True)
+        column.addWidget(self.matter_title)
+        self.stop_reason = QLabel()
+        self.stop_reason.setObjectName("formError")
+        self.stop_reason.setWordWrap(True)
+        column.addWidget(self.stop_reason)
+        grid = QGridLayout()
+        self.step_labels: list[tuple[QLabel, QLabel]] = []
+        for row, _step in enumerate(d.STEP_ORDER):
+            mark, text = QLabel(), QLabel()
+            text.setWordWrap(True)
+            grid.addWidget(mark, row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(text, row, 1)
+            self.step_labels.append((mark, text))
+        grid.setColumnStretch(1, 1)
+        column.addLayout(grid)
+        column.addStretch(1)
+        splitter.addWidget(panel)
+        splitter.setSizes([420, 520])
+        layout.addWidget(splitter, 1)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
+        layout.addWidget(self.count_label)
+        self.retranslate_ui()
+
+    # ------------------------------------------------------------ texts and loading
+
+    def retranslate_ui(self) -> None:
+        self.header.retranslate_ui()
+        fill_combo(self.state_filter, [(None, _("All states"))] + [(s, d.state_label(s)) for s in d.STATES])
+        self.new_button.setText(_("New matter"))
+        self.step_button.setText(_("Record the next step…"))
+        self.model.retranslate()
+        self._update_buttons()
+        if self.progress is not None:
+            self._show(self.progress)
+
+    def page_shown(self) -> None:
+        if not self._loaded_once:
+            self.reload()
+
+    def reload(self, select: str | None = None) -> None:
+        actor, state = self.context.actor, self.state_filter.currentData()
+        selected = select or self.current_id()
+
+        def arrived(ids: list[str]) -> None:
+            self.model.set_ids(ids)
+            self._loaded_once = True
+            self.count_label.setText(_("{n} matters").format(n=len(ids)))
+            if selected and self.model.row_of(selected) >= 0:
+                self.table.selectRow(self.model.row_of(selected))
+            self._update_buttons()
+            self.ids_loaded.emit(len(ids))
+
+        DbOp(self, lambda s: d.matter_ids(session=s, actor=actor, state=state), read_only=True).success(arrived).run()
+
+    def _fetch_rows(self, ids: list[str]) -> list[Any]:
+        actor = self.context.actor
+        rows = self.context.ops.read_now(lambda s: d.matter_rows(session=s, actor=actor, ids=ids))
+        return [_Row(value) for value in rows.values()]
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.id_at(index.row()) if index.isValid() else None
+
+    def _update_buttons(self) -> None:
+        self.new_button.setEnabled(self.can_edit)
+        progress = self.progress
+        self.step_button.setEnabled(self.can_edit and progress is not None
+                                    and progress.matter.state == d.IN_PROGRESS)
+
+    def show_progress(self) -> None:
+        matter_id = self.current_id()
+        if matter_id is None:
+            return
+        actor = self.context.actor
+        DbOp(self, lambda s: d.progress(session=s, actor=actor, matter_id=matter_id), read_only=True) \
+            .success(self._show).run()
+
+    def _show(self, progress: d.MatterProgress) -> None:
+        self.progress = progress
+        matter = progress.matter
+        self.matter_title.setText(f"{matter.title}（{d.state_label(matter.state)}）")
+        self.stop_reason.setText(matter.stop_reason)
+        self.stop_reason.setVisible(bool(matter.stop_reason))
+        for (mark, text), step in zip(self.step_labels, progress.steps, strict=True):
+            if step.done:
+                mark.setText("✔")
+                details = [format_date(step.held_on)] + [x for x in (step.meeting_title, step.vote_summary,
+                                                                     step.notice_number) if x]
+                text.setText(f"<b>{step.label}</b><br>{'；'.join(details)}")
+            elif step.is_next:
+                mark.setText("➜")
+                text.setText(_("<b>{step}</b><br>next").format(step=step.label))
+            else:
+                mark.setText("○")
+                text.setText(f"<span style='color:#9aa0a6'>{step.label}</span>")
+        self._update_buttons()
+        self.progress_shown.emit()
+
+    # ------------------------------------------------------------ actions
+
+    def new_item(self, title: str | None = None) -> bool:
+        if not self.can_edit:
+            return False
+        if title is None:
+            title, ok = QInputDialog.getText(self, _("New matter"), _("Matter (for example: 二组通组路硬化)"))
+            if not ok:
+                return True
+        actor = self.context.actor
+        DbOp(self, lambda s: d.start_matter(session=s, actor=actor, title=title)) \
+            .success(lambda matter: self.reload(select=matter.id)).run()
+        return True
+
+    def record_next_step(self) -> None:
+        if self.progress is None:
+            return
+        dialog = StepDialog(self, self.context.actor, self.progress)
+        dialog.saved.connect(lambda _steps: (self.reload(), self.show_progress()))
+        dialog.open()
+        dialog.load_choices()
+        self.dialog = dialog
+
+
+class StepDialog(FormDialog):
+    """Record the next step: its date and meeting (with the vote), or the notice number."""
+
+    def __init__(self, parent: QWidget | None, actor: Any, progress: d.MatterProgress):
+        super().__init__(parent, N_("Record the next step"), width=560)
+        self.actor, self.matter = actor, progress.matter
+        self.step = next(s.step for s in progress.steps if s.is_next)
+        self.step_label = QLabel(d.step_label(self.step))
+        self.form.add("step", N_("Step"), self.step_label)
+        self.held_on = QDateEdit(QDate.currentDate())
+        self.held_on.setCalendarPopup(True)
+        self.form.add("held_on", N_("Date"), self.held_on, required=True)
+        self.joint = QCheckBox(_("Held together with the two committees' consultation (一肩挑)"))
+        self.joint.setVisible(self.step == d.PROPOSAL)
+        self.joint.toggled.connect(lambda _on: self.load_choices())
+        self.form.add("joint", N_("Joint"), self.joint)
+        self.meeting = QComboBox()
+        self.meeting.currentIndexChanged.connect(lambda _i: self._fill_votes())
+        self.form.add("meeting_id", N_("Meeting"), self.meeting)
+        self.vote = QComboBox()
+        self.form.add("vote_id", N_("Vote"), self.vote)
+        self.notice_number = line_edit(max_length=64, placeholder="〔2026〕7号")
+        self.form.add("notice_number", N_("Notice number"), self.notice_number)
+        notice_step = self.step in d.NOTICE_STEPS
+        for key in ("meeting_id", "vote_id"):
+            self.form.fields[key].editor.setEnabled(not notice_step)
+        self.vote.setEnabled(self.step in d.VOTING_STEPS)
+        self.notice_number.setEnabled(notice_step)
+        self.choices: list[d.MeetingChoice] = []
+        self.finish_layout()
+
+    def load_choices(self) -> None:
+        actor, matter_id, step, joint = self.actor, self.matter.id, self.step, self.joint.isChecked()
+        DbOp(self, lambda s: d.meeting_choices(session=s, actor=actor, matter_id=matter_id, step=step, joint=joint),
+             read_only=True).success(self._choices).run()
+
+    def _choices(self, choices: list[d.MeetingChoice]) -> None:
+        self.choices = choices
+        fill_combo(self.meeting, [(None, "—")] + [
+            (c.meeting_id, f"{format_date(c.held_on, style='short')} {c.title}" if c.held_on else c.title)
+            for c in choices], keep=False)
+        self._fill_votes()
+
+    def _fill_votes(self) -> None:
+        choice = next((c for c in self.choices if c.meeting_id == self.meeting.currentData()), None)
+        fill_combo(self.vote, [(None, "—")] + (choice.votes if choice else []), keep=False)
+        if choice is not None and choice.held_on:
+            self.held_on.setDate(QDate(choice.held_on.year, choice.held_on.month, choice.held_on.day))
+        if choice is not None and choice.votes:
+            self.vote.setCurrentIndex(len(choice.votes))  # the last vote on the matter
+
+    def save_op(self) -> Any:
+        actor, matter_id = self.actor, self.matter.id
+        step = d.CONSULTATION if self.joint.isChecked() else self.step
+        values = dict(step=step, held_on=self.held_on.date().toPython(), meeting_id=self.meeting.currentData(),
+                      vote_id=self.vote.currentData(), notice_number=self.notice_number.text(),
+                      joint=self.joint.isChecked())
+        return lambda session: d.record_step(session=session, actor=actor, matter_id=matter_id, **values)

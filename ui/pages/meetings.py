@@ -1,0 +1,636 @@
+"""会议: the meetings list (filters by kind and state) and a meeting view that walks
+notice → sign-in → agenda and votes → minutes → publish.
+
+All reads and writes go through :class:`ui.ops.DbOp` to the services in :mod:`app.meetings`;
+the small tables (sign-in list, agenda) are models over the rows the view loaded once.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import meetings
+from app.errors import ValidationError
+from app.i18n import N_, _, format_date, format_datetime, format_percent
+from ui.dialogs.base import FormDialog
+from ui.ops import DbOp, show_error
+from ui.pages.register import RegisterPage
+from ui.table_model import RIGHT, Column
+from ui.widgets import fill_combo, line_edit
+
+
+def _when(row: Any) -> str:
+    local = row.starts_at.astimezone()
+    return f"{format_date(local.date(), style='short')} {local:%H:%M}"
+
+
+def _present(row: Any) -> str:
+    return "" if row.present is None else str(row.present)
+
+
+MEETING_COLUMNS = [
+    Column(N_("Time"), _when),
+    Column(N_("Meeting"), lambda r: r.title),
+    Column(N_("Kind"), lambda r: meetings.kind_label(r.kind, short=True)),
+    Column(N_("State"), lambda r: meetings.state_label(r.state)),
+    Column(N_("Place"), lambda r: r.place),
+    Column(N_("Should attend"), lambda r: f"{r.expected}{_(meetings.UNITS[r.expected_unit])}", RIGHT),
+    Column(N_("Present"), _present, RIGHT),
+    Column(N_("Attendance"), lambda r: format_percent(r.rate) if r.rate is not None else "", RIGHT),
+]
+
+
+class MeetingsPage(RegisterPage):
+    title_msgid = N_("Meetings")
+    description_msgid = N_("坝坝会, 夜话屋场会, 党员大会, 村民(代表)会议 …: notice, sign-in, votes and minutes.")
+    search_placeholder_msgid = N_("Search: title or place")
+    count_msgid = N_("{n} meetings")
+    new_msgid = N_("Call a meeting")
+    columns = MEETING_COLUMNS
+    column_widths = [150, 260, 110, 90, 160, 80, 60, 70]
+
+    def __init__(self, context: Any, area_key: str):
+        super().__init__(context, area_key)
+        self.can_edit = context.actor.can("meetings.edit")
+        self.delete_button.setVisible(False)  # meetings are cancelled, never deleted
+        self.dialog: QDialog | None = None
+        self.view: MeetingView | None = None
+        self._update_buttons()
+
+    def add_filters(self, toolbar: QHBoxLayout) -> None:
+        self.kind_filter = QComboBox()
+        self.kind_filter.setObjectName("kindFilter")
+        self.state_filter = QComboBox()
+        self.state_filter.setObjectName("stateFilter")
+        for combo in (self.kind_filter, self.state_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.filters_changed())
+            toolbar.addWidget(combo)
+
+    def retranslate_ui(self) -> None:
+        fill_combo(self.kind_filter, [(None, _("All kinds"))] + [(k, meetings.kind_label(k, short=True))
+                                                                 for k in meetings.KINDS])
+        fill_combo(self.state_filter, [(None, _("All states"))] + [(s, meetings.state_label(s))
+                                                                   for s in meetings.STATES])
+        super().retranslate_ui()
+
+    def filter_values(self) -> dict[str, Any]:
+        return {"kind": self.kind_filter.currentData(), "state": self.state_filter.currentData()}
+
+    def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
+        return meetings.meeting_ids(session=session, actor=self.context.actor, search=query, **filters)
+
+    def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
+        return list(meetings.meeting_rows(session=session, actor=self.context.actor, ids=ids).values())
+
+    def create_item(self) -> None:
+        dialog = MeetingDialog(self, self.context.actor)
+        dialog.saved.connect(lambda meeting: (self.saved(meeting.id), self.open_item(meeting.id)))
+        dialog.open()
+        dialog.load_choices()
+        self.dialog = dialog
+
+    def open_item(self, item_id: str) -> None:
+        if self.view is not None:
+            self.view.close()
+        self.view = MeetingView(self, self.context.actor, item_id)
+        self.view.changed.connect(lambda: self.refresh_ids([item_id]))
+        self.view.show()
+        self.view.reload()
+
+
+class MeetingDialog(FormDialog):
+    """会议通知: call a meeting."""
+
+    def __init__(self, parent: QWidget | None, actor: Any):
+        super().__init__(parent, N_("Call a meeting"), width=560)
+        self.actor = actor
+        self.kind = QComboBox()
+        for kind in meetings.KINDS:
+            self.kind.addItem(meetings.kind_label(kind), kind)
+        self.form.add("kind", N_("Kind"), self.kind, required=True)
+        self.title = line_edit(max_length=128)
+        self.form.add("title", N_("Title"), self.title, required=True)
+        self.starts_at = QDateTimeEdit(QDateTime.currentDateTime().addDays(3))
+        self.starts_at.setCalendarPopup(True)
+        self.starts_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.form.add("starts_at", N_("Time"), self.starts_at, required=True)
+        self.place = line_edit(max_length=128)
+        self.form.add("place", N_("Place"), self.place)
+        self.scope = QComboBox()
+        self.scope.addItem(_("Whole village"), ("village", None))
+        self.form.add("scope", N_("Who is invited"), self.scope, aliases=("grid_id", "group_id"),
+                      hint=N_("Party members, representatives and committees are invited whatever is chosen here."))
+        self.host = line_edit(max_length=32)
+        self.form.add("host_name", N_("Host"), self.host)
+        self.recorder = line_edit(max_length=32)
+        self.form.add("recorder_name", N_("Recorder"), self.recorder)
+        self.description = QPlainTextEdit()
+        self.description.setFixedHeight(70)
+        self.form.add("description", N_("Notice text"), self.description)
+        self.finish_layout()
+
+    def load_choices(self) -> None:
+        from app import people
+
+        def read(session: Any) -> tuple[list[Any], list[Any]]:
+            return ([(g.id, g.name) for g in people.list_groups(session)],
+                    [(g.id, g.name) for g in people.list_grids(session)])
+
+        DbOp(self, read, read_only=True).success(self._choices).run()
+
+    def _choices(self, loaded: tuple[list[Any], list[Any]]) -> None:
+        groups, grids = loaded
+        for group_id, name in groups:
+            self.scope.addItem(_("Group: {name}").format(name=name), ("group", group_id))
+        for grid_id, name in grids:
+            self.scope.addItem(_("Grid: {name}").format(name=name), ("grid", grid_id))
+
+    def save_op(self) -> Any:
+        kind = self.kind.currentData()
+        scope, target = self.scope.currentData()
+        values = dict(kind=kind, title=self.title.text(), place=self.place.text(), scope=scope,
+                      group_id=target if scope == "group" else None, grid_id=target if scope == "grid" else None,
+                      host_name=self.host.text(), recorder_name=self.recorder.text(),
+                      description=self.description.toPlainText(),
+                      starts_at=self.starts_at.dateTime().toPython().astimezone())
+        actor = self.actor
+        return lambda session: meetings.plan_meeting(session=session, actor=actor, **values)
+
+
+# ---------------------------------------------------------------- small models of the meeting view
+
+
+class RowsModel(QAbstractTableModel):
+    """A short list of loaded rows (a meeting's sign-in list or agenda) with fixed columns."""
+
+    def __init__(self, columns: list[Column], parent: Any = None, *, checkable: int | None = None):
+        super().__init__(parent)
+        self.columns = columns
+        self.rows: list[Any] = []
+        self.checkable = checkable  # the column whose check box toggles ``checked``
+        self.checked: Callable[[Any], bool] = lambda row: False
+        self.toggled: Callable[[Any, bool], None] | None = None
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows) or not 0 <= index.column() < len(self.columns):
+            return None
+        row, column = self.rows[index.row()], self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.accessor(row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.CheckStateRole and index.column() == self.checkable:
+            return Qt.CheckState.Checked if self.checked(row) else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.alignment.value)
+        return None
+
+    def flags(self, index: Any) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        if index.column() == self.checkable and self.toggled is not None:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Any, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != self.checkable or self.toggled is None:
+            return False
+        checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+        self.toggled(self.rows[index.row()], checked)
+        return True
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.columns):
+            return _(self.columns[section].header)
+        return None
+
+
+def _table(model: QAbstractTableModel, name: str) -> QTableView:
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
+STEPS = [N_("Notice"), N_("Sign-in"), N_("Agenda and votes"), N_("Minutes"), N_("Published")]
+
+
+class MeetingView(QDialog):
+    """One meeting, walked step by step. Each button runs one service call and reloads the record."""
+
+    changed = Signal()
+    loaded = Signal()
+    refused = Signal(str)
+
+    def __init__(self, parent: QWidget | None, actor: Any, meeting_id: str):
+        super().__init__(parent)
+        self.actor, self.meeting_id = actor, meeting_id
+        self.record: meetings.MeetingRecord | None = None
+        self.lines: list[Any] = []
+        self.setMinimumSize(860, 620)
+        self.setWindowTitle(_("Meeting"))
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        self.heading.setObjectName("pageTitle")
+        layout.addWidget(self.heading)
+        self.facts = QLabel()
+        self.facts.setWordWrap(True)
+        layout.addWidget(self.facts)
+        self.steps = QLabel()
+        self.steps.setObjectName("meetingSteps")
+        self.steps.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.steps)
+        self.message = QLabel()
+        self.message.setObjectName("formError")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+        self._build_notice_tab()
+        self._build_sign_in_tab()
+        self._build_agenda_tab()
+        self._build_minutes_tab()
+
+    # ------------------------------------------------------------ building
+
+    def _button(self, text: str, slot: Any, name: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    def _build_notice_tab(self) -> None:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        self.notice_text = QLabel()
+        self.notice_text.setWordWrap(True)
+        column.addWidget(self.notice_text)
+        row = QHBoxLayout()
+        self.print_notice_button = self._button(_("Print the notice…"), lambda: self.print_pdf("meeting_notice"),
+                                                "printNotice")
+        self.print_sheet_button = self._button(_("Print the sign-in sheet…"), lambda: self.print_pdf("sign_in_sheet"),
+                                               "printSheet")
+        self.cancel_reason = line_edit(max_length=255, placeholder=_("Reason for cancelling"))
+        self.cancel_button = self._button(_("Cancel the meeting"), self.cancel_meeting, "cancelMeeting")
+        for widget in (self.print_notice_button, self.print_sheet_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.cancel_reason)
+        row.addWidget(self.cancel_button)
+        column.addLayout(row)
+        column.addStretch(1)
+        self.tabs.addTab(tab, _("Notice"))
+
+    def _build_sign_in_tab(self) -> None:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        self.attendance_label = QLabel()
+        self.attendance_label.setObjectName("attendance")
+        column.addWidget(self.attendance_label)
+        self.sign_in_model = RowsModel([
+            Column(N_("Present"), lambda r: ""),
+            Column(N_("Name"), lambda r: r.name),
+            Column(N_("Note"), lambda r: (_("guest") if not r.expected else "") + (r.note or "")),
+        ], self, checkable=0)
+        self.sign_in_model.checked = lambda r: r.present
+        self.sign_in_model.toggled = self.toggle_present
+        self.sign_in_table = _table(self.sign_in_model, "signInTable")
+        column.addWidget(self.sign_in_table, 1)
+        row = QHBoxLayout()
+        self.head_count = QSpinBox()
+        self.head_count.setObjectName("headCount")
+        self.head_count.setRange(0, 100000)
+        self.head_count_button = self._button(_("Save head count"), self.save_head_count, "saveHeadCount")
+        self.guest_name = line_edit(max_length=64, placeholder=_("Guest name and title"))
+        self.guest_button = self._button(_("Add guest"), self.add_guest, "addGuest")
+        self.all_present_button = self._button(_("Everyone present"), self.everyone_present, "everyonePresent")
+        self.held_button = self._button(_("Mark as held"), self.mark_held, "markHeld")
+        self.held_button.setProperty("primary", True)
+        for widget in (self.head_count, self.head_count_button, self.all_present_button, self.guest_name,
+                       self.guest_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.held_button)
+        column.addLayout(row)
+        self.tabs.addTab(tab, _("Sign-in"))
+
+    def _build_agenda_tab(self) -> None:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        self.agenda_model = RowsModel([
+            Column(N_("Agenda item"), lambda item: item.title),
+            Column(N_("Proposed by"), lambda item: item.proposer_name),
+            Column(N_("Vote"), self._vote_text),
+        ], self)
+        self.agenda_table = _table(self.agenda_model, "agendaTable")
+        self.agenda_table.selectionModel().selectionChanged.connect(lambda *_a: self._show_reason())
+        column.addWidget(self.agenda_table, 1)
+        self.vote_reason = QLabel()
+        self.vote_reason.setObjectName("voteReason")
+        self.vote_reason.setWordWrap(True)
+        column.addWidget(self.vote_reason)
+        row = QHBoxLayout()
+        self.item_title = line_edit(max_length=128, placeholder=_("New agenda item"))
+        self.item_proposer = line_edit(max_length=64, placeholder=_("Proposed by"))
+        self.add_item_button = self._button(_("Add item"), self.add_item, "addItem")
+        for widget in (self.item_title, self.item_proposer, self.add_item_button):
+            row.addWidget(widget)
+        column.addLayout(row)
+        vote = QHBoxLayout()
+        self.method = QComboBox()
+        for code in meetings.METHODS:
+            self.method.addItem(meetings.method_label(code), code)
+        self.in_favour, self.against, self.abstain = QSpinBox(), QSpinBox(), QSpinBox()
+        for box, name in ((self.in_favour, "inFavour"), (self.against, "against"), (self.abstain, "abstain")):
+            box.setRange(0, 100000)
+            box.setObjectName(name)
+        self.scrutineer = line_edit(max_length=64, placeholder=_("Scrutineer"))
+        self.teller = line_edit(max_length=64, placeholder=_("Teller"))
+        self.vote_button = self._button(_("Record the vote"), self.record_vote, "recordVote")
+        vote.addWidget(self.method)
+        for label, box in ((_("For"), self.in_favour), (_("Against"), self.against), (_("Abstain"), self.abstain)):
+            vote.addWidget(QLabel(label))
+            vote.addWidget(box)
+        for widget in (self.scrutineer, self.teller, self.vote_button):
+            vote.addWidget(widget)
+        column.addLayout(vote)
+        self.tabs.addTab(tab, _("Agenda and votes"))
+
+    def _build_minutes_tab(self) -> None:
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        self.minutes_state = QLabel()
+        column.addWidget(self.minutes_state)
+        self.minutes_body = QPlainTextEdit()
+        self.minutes_body.setObjectName("minutesBody")
+        column.addWidget(self.minutes_body, 1)
+        self.addenda = QLabel()
+        self.addenda.setWordWrap(True)
+        column.addWidget(self.addenda)
+        row = QHBoxLayout()
+        self.save_minutes_button = self._button(_("Save draft"), self.save_minutes, "saveMinutes")
+        self.approve_button = self._button(_("Approve and lock"), self.approve_minutes, "approveMinutes")
+        self.addendum = line_edit(max_length=5000, placeholder=_("Addendum to approved minutes"))
+        self.addendum_button = self._button(_("Add addendum"), self.add_addendum, "addAddendum")
+        self.print_minutes_button = self._button(_("Print minutes…"), lambda: self.print_pdf("minutes"),
+                                                 "printMinutes")
+        self.publish_button = self._button(_("Publish"), self.publish, "publish")
+        self.publish_button.setProperty("primary", True)
+        for widget in (self.save_minutes_button, self.approve_button, self.addendum, self.addendum_button,
+                       self.print_minutes_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.publish_button)
+        column.addLayout(row)
+        self.tabs.addTab(tab, _("Minutes"))
+
+    # ------------------------------------------------------------ loading and showing
+
+    def reload(self) -> None:
+        actor, meeting_id = self.actor, self.meeting_id
+
+        def read(session: Any) -> tuple[meetings.MeetingRecord, list[Any]]:
+            return (meetings.meeting_record(session=session, actor=actor, meeting_id=meeting_id),
+                    meetings.attendance(session=session, actor=actor, meeting_id=meeting_id))
+
+        DbOp(self, read, read_only=True).success(self._show).run()
+
+    def _show(self, loaded: tuple[meetings.MeetingRecord, list[Any]]) -> None:
+        self.record, self.lines = loaded
+        m, att = self.record.meeting, self.record.attendance
+        self.setWindowTitle(m.title)
+        self.heading.setText(m.title)
+        unit = _(meetings.UNITS[att.unit])
+        rate = format_percent(att.rate) if att.rate is not None else "—"
+        self.facts.setText(_("{kind} · {when} · {place} · host {host} · recorder {recorder}").format(
+            kind=meetings.kind_label(m.kind, short=True), when=format_datetime(m.starts_at.astimezone()),
+            place=m.place or "—", host=m.host_name or "—", recorder=m.recorder_name or "—"))
+        self.attendance_label.setText(_("Should attend {expected}{unit}, present {present}{unit}, attendance {rate}")
+                                      .format(expected=att.expected, present=att.present, unit=unit, rate=rate))
+        self.notice_text.setText(m.description or _("(no notice text)"))
+        self._show_steps(m.state)
+        state = m.state
+        sign_in_open = state in (meetings.PLANNED, meetings.HELD)
+        roster = m.attendance_mode == "roster"
+        self.sign_in_model.toggled = self.toggle_present if sign_in_open and roster else None
+        self.sign_in_model.set_rows(self.lines)
+        self.sign_in_table.setVisible(roster)
+        self.all_present_button.setVisible(roster)
+        self.head_count.setVisible(not roster)
+        self.head_count_button.setVisible(not roster)
+        self.head_count.setValue(att.present)
+        for widget in (self.head_count, self.head_count_button, self.all_present_button, self.guest_name,
+                       self.guest_button):
+            widget.setEnabled(sign_in_open)
+        self.held_button.setEnabled(state == meetings.PLANNED)
+        self.cancel_button.setEnabled(state == meetings.PLANNED)
+        self.cancel_reason.setEnabled(state == meetings.PLANNED)
+        self.print_notice_button.setEnabled(state != meetings.CANCELLED)
+        self.print_sheet_button.setEnabled(state != meetings.CANCELLED)
+        self.agenda_model.set_rows(self.record.agenda)
+        agenda_open = state in (meetings.PLANNED, meetings.HELD)
+        for widget in (self.item_title, self.item_proposer, self.add_item_button):
+            widget.setEnabled(agenda_open)
+        for widget in (self.method, self.in_favour, self.against, self.abstain, self.scrutineer, self.teller,
+                       self.vote_button):
+            widget.setEnabled(state == meetings.HELD)
+        minutes = self.record.minutes
+        locked = minutes is not None and minutes.state == "approved"
+        if minutes is None:
+            self.minutes_state.setText(_("No minutes yet."))
+        elif locked:
+            self.minutes_state.setText(_("Approved by {who} on {when}: locked; corrections go into an addendum.").format(
+                who=minutes.approved_by, when=format_datetime(minutes.approved_at.astimezone())))
+        else:
+            self.minutes_state.setText(_("Draft"))
+        if minutes is not None and (locked or not self.minutes_body.toPlainText()):
+            self.minutes_body.setPlainText(minutes.body)
+        self.minutes_body.setReadOnly(locked or state != meetings.HELD)
+        self.save_minutes_button.setEnabled(state == meetings.HELD and not locked)
+        self.approve_button.setEnabled(state == meetings.HELD and self.actor.can("minutes.approve"))
+        self.addendum.setEnabled(locked)
+        self.addendum_button.setEnabled(locked)
+        self.addenda.setText("\n".join(_("Addendum ({who}): {text}").format(who=a.author, text=a.body)
+                                       for a in self.record.addenda))
+        self.print_minutes_button.setEnabled(minutes is not None)
+        self.publish_button.setEnabled(state == meetings.MINUTES_APPROVED)
+        if not self.actor.can("meetings.edit"):
+            for button in self.findChildren(QPushButton):
+                if not button.objectName().startswith("print"):
+                    button.setEnabled(False)
+        self._show_reason()
+        self.loaded.emit()
+
+    def _show_steps(self, state: str) -> None:
+        if state == meetings.CANCELLED:
+            self.steps.setText(_("Cancelled: {reason}").format(reason=self.record.meeting.cancel_reason))
+            return
+        reached = {meetings.PLANNED: 1, meetings.HELD: 3, meetings.MINUTES_APPROVED: 4, meetings.PUBLISHED: 5}[state]
+        parts = []
+        for number, step in enumerate(STEPS, start=1):
+            text = _(step)
+            parts.append(f"<b>✔ {text}</b>" if number <= reached else f"<span style='color:#9aa0a6'>{text}</span>")
+        self.steps.setText(" → ".join(parts))
+
+    def _vote_text(self, item: Any) -> str:
+        if self.record is None:
+            return ""
+        results = self.record.votes.get(item.id, [])
+        if not results:
+            return ""
+        vote, outcome = results[-1]
+        return _("{for_} / {against} / {abstain}: {result}").format(
+            for_=vote.in_favour, against=vote.against, abstain=vote.abstain, result=outcome.result_label)
+
+    def _selected_item(self) -> Any:
+        index = self.agenda_table.currentIndex()
+        rows = self.agenda_model.rows
+        if index.isValid() and 0 <= index.row() < len(rows):
+            return rows[index.row()]
+        return rows[-1] if rows else None
+
+    def _show_reason(self) -> None:
+        item = self._selected_item()
+        results = self.record.votes.get(item.id, []) if item is not None and self.record else []
+        self.vote_reason.setText(results[-1][1].reason() if results else "")
+
+    # ------------------------------------------------------------ actions
+
+    def run(self, op: Any, done_message: str = "") -> None:
+        """Run one service call; on success reload the record, on refusal show why."""
+        self.message.clear()
+
+        def success(_result: Any) -> None:
+            self.changed.emit()
+            self.reload()
+
+        DbOp(self, op).success(success).failure(self._refused).run()
+
+    def _refused(self, exc: Exception) -> None:
+        text = "；".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+        self.message.setText(text)
+        self.refused.emit(text)
+
+    def toggle_present(self, line: Any, present: bool) -> None:
+        actor, meeting_id = self.actor, self.meeting_id
+        self.run(lambda s: meetings.sign_in(session=s, actor=actor, meeting_id=meeting_id,
+                                            attendance_ids=[line.id], present=present))
+
+    def everyone_present(self) -> None:
+        actor, meeting_id = self.actor, self.meeting_id
+        ids = [line.id for line in self.lines if line.expected and not line.present]
+        self.run(lambda s: meetings.sign_in(session=s, actor=actor, meeting_id=meeting_id, attendance_ids=ids))
+
+    def save_head_count(self) -> None:
+        actor, meeting_id, count = self.actor, self.meeting_id, self.head_count.value()
+        self.run(lambda s: meetings.set_head_count(session=s, actor=actor, meeting_id=meeting_id, count=count))
+
+    def add_guest(self) -> None:
+        actor, meeting_id, name = self.actor, self.meeting_id, self.guest_name.text()
+        self.guest_name.clear()
+        self.run(lambda s: meetings.invite_guest(session=s, actor=actor, meeting_id=meeting_id, name=name))
+
+    def mark_held(self) -> None:
+        actor, meeting_id = self.actor, self.meeting_id
+        self.run(lambda s: meetings.mark_held(session=s, actor=actor, meeting_id=meeting_id))
+
+    def cancel_meeting(self) -> None:
+        actor, meeting_id, reason = self.actor, self.meeting_id, self.cancel_reason.text()
+        self.run(lambda s: meetings.cancel_meeting(session=s, actor=actor, meeting_id=meeting_id, reason=reason))
+
+    def add_item(self) -> None:
+        actor, meeting_id = self.actor, self.meeting_id
+        title, proposer = self.item_title.text(), self.item_proposer.text()
+        self.item_title.clear()
+        self.run(lambda s: meetings.add_agenda_item(session=s, actor=actor, meeting_id=meeting_id, title=title,
+                                                    proposer_name=proposer))
+
+    def record_vote(self) -> None:
+        item = self._selected_item()
+        if item is None:
+            self._refused(ValidationError({"agenda": _("Add the agenda item first.")}))
+            return
+        actor = self.actor
+        values = dict(method=self.method.currentData(), in_favour=self.in_favour.value(), against=self.against.value(),
+                      abstain=self.abstain.value(), scrutineer=self.scrutineer.text(), teller=self.teller.text())
+        self.run(lambda s: meetings.record_vote(session=s, actor=actor, agenda_item_id=item.id, **values))
+
+    def save_minutes(self) -> None:
+        actor, meeting_id, body = self.actor, self.meeting_id, self.minutes_body.toPlainText()
+        self.run(lambda s: meetings.save_minutes(session=s, actor=actor, meeting_id=meeting_id, body=body))
+
+    def approve_minutes(self) -> None:
+        actor, meeting_id, body = self.actor, self.meeting_id, self.minutes_body.toPlainText()
+
+        def op(session: Any) -> Any:
+            minutes = meetings.minutes_of(session, meeting_id)
+            if minutes is None or minutes.body != body.strip():  # save what is on screen first
+                meetings.save_minutes(session=session, actor=actor, meeting_id=meeting_id, body=body)
+            return meetings.approve_minutes(session=session, actor=actor, meeting_id=meeting_id)
+
+        self.run(op)
+
+    def add_addendum(self) -> None:
+        actor, meeting_id, body = self.actor, self.meeting_id, self.addendum.text()
+        self.addendum.clear()
+        self.run(lambda s: meetings.add_addendum(session=s, actor=actor, meeting_id=meeting_id, body=body))
+
+    def publish(self) -> None:
+        actor, meeting_id = self.actor, self.meeting_id
+        self.run(lambda s: meetings.publish_meeting(session=s, actor=actor, meeting_id=meeting_id))
+
+    def print_pdf(self, kind: str, path: str | None = None) -> None:
+        """Save the document as a PDF (the notices page previews and prints through the printer)."""
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), f"{kind}.pdf", "PDF (*.pdf)")
+            if not path:
+                return
+        actor, meeting_id = self.actor, self.meeting_id
+
+        def op(session: Any) -> str:
+            from app.printing import print_kind
+
+            print_kind(kind, session=session, actor=actor, ident=meeting_id, out=Path(path))
+            return path
+
+        DbOp(self, op).success(lambda saved: self.message.setText(_("Saved {path}").format(path=saved))) \
+            .failure(lambda exc: show_error(self, str(exc))).run()
