@@ -44,12 +44,45 @@ def run(db_path: Path, actor) -> dict[str, float]:
 
 
 def _pages(db_path: Path, actor) -> dict[str, float]:
-    """Open each page on the large demo until its first screenful is fetched."""
+    """Open each page on the large demo until its first screenful is fetched (offscreen, median of 5)."""
     try:
-        from ui.pages import concerns as concerns_page  # noqa: F401
-        from ui.pages import meetings as meetings_page  # noqa: F401
+        from PySide6.QtCore import QEventLoop, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from ui.ops import shutdown_worker, worker
+        from ui.pages.base import PageContext
+        from ui.pages.concerns import ConcernsPage
+        from ui.pages.deliberation import DeliberationPage
+        from ui.pages.meetings import MeetingsPage
     except ImportError:
         return {}
-    from bench_pages_meetings import open_pages  # noqa: F401  (placeholder until the pages exist)
+    from db.engine import Database
 
-    return open_pages(db_path, actor)
+    app = QApplication.instance() or QApplication([])
+    worker().database = Database(db_path)
+    context = PageContext(actor=actor, village_name="青石村")
+    result: dict[str, float] = {}
+    for name, page_class in (("meetings", MeetingsPage), ("concerns", ConcernsPage),
+                             ("deliberation", DeliberationPage)):
+        timings = []
+        for _round in range(5):
+            start = time.perf_counter()
+            page = page_class(context, name)
+            page.resize(1100, 760)
+            loop = QEventLoop()
+            page.ids_loaded.connect(lambda _n, loop=loop: loop.quit())
+            QTimer.singleShot(10000, loop.quit)
+            page.show()
+            page.page_shown()
+            loop.exec()
+            for row in range(min(30, page.model.rowCount())):  # the first screenful, as the view paints it
+                for column in range(page.model.columnCount()):
+                    page.model.data(page.model.index(row, column))
+            app.processEvents()
+            timings.append(time.perf_counter() - start)
+            page.close()
+            page.deleteLater()
+        result[f"open_{name}_page_ms"] = round(statistics.median(timings) * 1000, 1)
+        result[f"open_{name}_page_first_ms"] = round(timings[0] * 1000, 1)
+    shutdown_worker()
+    return result
