@@ -95,31 +95,32 @@ def test_tombstones_keep_the_row(village):
         assert row is not None and row.deleted_at is not None and row.rev > resident.rev
 
 
-class LedgerEntry(SyncedModel, table=True):
-    """A throwaway append-only table for this test only."""
-
-    __tablename__ = "test_ledger_entry"
-    __append_only__: ClassVar[bool] = True
-    points: int = Field(default=0)
-
-
 def test_append_only_rows_cannot_be_edited(tmp_path):
-    from db.engine import make_engine
-    from db.tracking import RevCounter  # noqa: F401
     from sqlmodel import Session, SQLModel
 
-    engine = make_engine(tmp_path / "ledger.sqlite3")
-    SQLModel.metadata.create_all(engine, tables=[LedgerEntry.__table__, AuditEntry.__table__, RevCounter.__table__])
-    with Session(engine) as session:
-        entry = LedgerEntry(points=5)
-        session.add(entry)
-        session.commit()
-        entry.points = 50
-        with pytest.raises(TrackingError):
+    from db.engine import make_engine
+    from db.tracking import RevCounter
+
+    # A throwaway append-only table, defined here so it never joins the schema other tests see.
+    class LedgerEntry(SyncedModel, table=True):
+        __tablename__ = "test_ledger_entry"
+        __append_only__: ClassVar[bool] = True
+        points: int = Field(default=0)
+
+    try:
+        engine = make_engine(tmp_path / "ledger.sqlite3")
+        SQLModel.metadata.create_all(engine, tables=[LedgerEntry.__table__, AuditEntry.__table__, RevCounter.__table__])
+        with Session(engine) as session:
+            entry = LedgerEntry(points=5)
+            session.add(entry)
             session.commit()
-        session.rollback()
-        assert session.get(LedgerEntry, entry.id).points == 5
-    SQLModel.metadata.remove(LedgerEntry.__table__)
+            entry.points = 50
+            with pytest.raises(TrackingError):
+                session.commit()
+            session.rollback()
+            assert session.get(LedgerEntry, entry.id).points == 5
+    finally:
+        SQLModel.metadata.remove(LedgerEntry.__table__)
 
 
 def test_password_hashes_are_not_written_to_the_audit_log(village):
