@@ -6,7 +6,7 @@ from db.tracking import AuditEntry, RevCounter  # noqa: F401
 from db.models.accounts import Setting, User  # noqa: F401
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile  # noqa: F401
 from db.models.meetings import (  # noqa: F401
-    AgendaItem, Attendance, Concern, ConcernNote, DeliberationMatter, DeliberationStep, Meeting, Minutes, MinutesAddendum,
+    AgendaItem, Attendance, Ballot, Concern, ConcernNote, DeliberationMatter, DeliberationStep, Meeting, Minutes, MinutesAddendum,
     Vote,
 )
 from db.models.notices import Notice, NoticeSequence  # noqa: F401

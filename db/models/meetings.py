@@ -94,6 +94,20 @@ class Vote(SyncedModel, table=True):
     voted_at: dt.datetime
 
 
+class Ballot(SyncedModel, table=True):
+    """记名投票: one named voter's ballot in a roll-call vote; the vote's counts are derived from these."""
+
+    __tablename__ = "meeting_ballot"
+    __append_only__: ClassVar[bool] = True
+
+    vote_id: str = Field(foreign_key="meeting_vote.id", max_length=36, index=True)
+    attendance_id: str | None = Field(default=None, foreign_key="meeting_attendance.id", max_length=36)
+    resident_id: str | None = Field(default=None, foreign_key="resident.id", max_length=36)
+    name: str = Field(max_length=64)
+    choice: str = Field(max_length=16)  # for | against | abstain
+    position: int = Field(default=0)
+
+
 class Minutes(SyncedModel, table=True):
     """会议记录: draft, then approved and locked; later corrections go into addenda."""
 
@@ -192,5 +206,5 @@ class DeliberationStep(SyncedModel, table=True):
     meeting_id: str | None = Field(default=None, foreign_key="meeting.id", max_length=36)
     vote_id: str | None = Field(default=None, foreign_key="meeting_vote.id", max_length=36)
     notice_number: str = Field(default="", max_length=64)  # the public notice's number, for the two 公开 steps
-    notice_id: str | None = Field(default=None, max_length=36)  # the notice register row, when there is one
+    notice_id: str | None = Field(default=None, foreign_key="notice.id", max_length=36)  # the register's notice
     note: str = Field(default="", max_length=1000)
