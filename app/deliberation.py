@@ -17,12 +17,15 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from app import meetings as m
+from app import notices
 from app.auth import Actor, require
 from app.errors import NotFound, StateError, ValidationError
-from app.i18n import N_, _
+from app.i18n import N_, _, official_date
 from db.base import local_now
 from db.models.accounts import Setting
 from db.models.meetings import AgendaItem, DeliberationMatter, DeliberationStep, Meeting, Vote
+from db.models.notices import Notice
+from db.models.people import VillageProfile
 from db.tracking import audit_note
 
 PROPOSAL, CONSULTATION, REVIEW, RESOLUTION, PUBLISH_RESOLUTION, PUBLISH_RESULTS = (
@@ -148,16 +151,8 @@ def _check_vote(session: Session, matter: DeliberationMatter, meeting: Meeting |
     return vote
 
 
-def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, held_on: dt.date,
-                meeting_id: str | None = None, vote_id: str | None = None, notice_number: str = "",
-                notice_id: str | None = None, note: str = "", joint: bool = False) -> list[DeliberationStep]:
-    """Record the next step of a matter. Returns the steps recorded (two for a joint 一肩挑 step).
-
-    ``joint=True`` records 党支部提议 and 两委商议 together, at one joint meeting of the two
-    committees, which only a village with 一肩挑 may do.
-    """
-    require(actor, "deliberation.edit")
-    matter = get_matter(session, matter_id)
+def _check_order(session: Session, matter: DeliberationMatter, step: str, joint: bool) -> None:
+    """Refuse a step that is not the next one (or a joint step where 一肩挑 does not apply)."""
     if matter.state == STOPPED:
         raise StateError(_("The procedure was stopped: {reason}").format(reason=matter.stop_reason))
     if matter.state == COMPLETED:
@@ -174,7 +169,9 @@ def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, he
     elif step != expected:
         raise StateError(_("The next step is {expected}; {step} cannot be recorded before it.").format(
             expected=step_label(expected), step=step_label(step)))
-    errors: dict[str, str] = {}
+
+
+def _check_date(session: Session, matter: DeliberationMatter, held_on: Any, errors: dict[str, str]) -> None:
     previous = steps_of(session, matter.id)
     if not isinstance(held_on, dt.date):
         errors["held_on"] = _("Enter the date of this step.")
@@ -183,17 +180,55 @@ def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, he
             date=previous[-1].held_on.isoformat())
     elif held_on > local_now().date():
         errors["held_on"] = _("The date is in the future.")
+
+
+def _check_notice(session: Session, notice_id: str | None, notice_number: str, errors: dict[str, str]) -> Notice | None:
+    """A 公开 step names its notice: one issued from the register, or (when the register could not
+    be used) the number of a notice issued elsewhere."""
+    if not notice_id:
+        if not notice_number.strip():
+            errors["notice_number"] = _("Give the number of the public notice.")
+        return None
+    notice = session.get(Notice, notice_id)
+    if notice is None or notice.deleted_at is not None:
+        errors["notice_id"] = _("No such notice.")
+        return None
+    if notice.state == notices.DRAFT:
+        errors["notice_id"] = _("The notice is still a draft: issue it first.")
+    elif session.exec(select(DeliberationStep.id).where(DeliberationStep.notice_id == notice_id,
+                                                        DeliberationStep.deleted_at.is_(None))).first():
+        errors["notice_id"] = _("This notice already belongs to another step.")
+    return notice
+
+
+def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, held_on: dt.date,
+                meeting_id: str | None = None, vote_id: str | None = None, notice_number: str = "",
+                notice_id: str | None = None, note: str = "", joint: bool = False) -> list[DeliberationStep]:
+    """Record the next step of a matter. Returns the steps recorded (two for a joint 一肩挑 step).
+
+    ``joint=True`` records 党支部提议 and 两委商议 together, at one joint meeting of the two
+    committees, which only a village with 一肩挑 may do. The two 公开 steps link an issued notice
+    of the register (``notice_id``; see :func:`publish_step_notice`) or, failing that, name a
+    notice issued elsewhere (``notice_number``).
+    """
+    require(actor, "deliberation.edit")
+    matter = get_matter(session, matter_id)
+    _check_order(session, matter, step, joint)
+    errors: dict[str, str] = {}
+    _check_date(session, matter, held_on, errors)
     meeting = _check_meeting(session, step, meeting_id, joint, errors)
     vote = _check_vote(session, matter, meeting, vote_id, errors) if step in VOTING_STEPS else None
-    if step in NOTICE_STEPS and not (notice_number.strip() or notice_id):
-        errors["notice_number"] = _("Give the number of the public notice.")
+    notice = _check_notice(session, notice_id, notice_number, errors) if step in NOTICE_STEPS else None
     if errors:
         raise ValidationError(errors)
+    if notice is not None:
+        notice_number = notice.number
     recorded: list[DeliberationStep] = []
     for this in ((PROPOSAL, CONSULTATION) if joint else (step,)):
         row = DeliberationStep(matter_id=matter.id, step=this, position=STEP_ORDER.index(this) + 1, held_on=held_on,
                                meeting_id=meeting.id if meeting else None, vote_id=vote.id if vote else None,
-                               notice_number=notice_number.strip()[:64], notice_id=notice_id, note=note.strip())
+                               notice_number=notice_number.strip()[:64], notice_id=notice.id if notice else None,
+                               note=note.strip())
         session.add(row)
         recorded.append(row)
     if joint:
@@ -215,6 +250,102 @@ def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, he
     return recorded
 
 
+# --- the two 公开 notices ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class NoticeContent:
+    """What a 决议公开 or 实施结果公开 notice says: title, paragraphs, and the steps taken before it."""
+
+    title: str
+    paragraphs: list[str]
+    rows: list[tuple[str, str, str]]  # step, date, meeting / vote / notice
+    issuer: str
+
+
+def _issuer(session: Session) -> str:
+    profile = session.exec(select(VillageProfile).where(VillageProfile.deleted_at.is_(None))).first()
+    village = profile.name if profile else ""
+    return _("{village} Party Branch and {village} Villagers' Committee").format(village=village)
+
+
+def notice_content(*, session: Session, actor: Actor, matter_id: str, step: str) -> NoticeContent:
+    """The text of the notice for 公开 step ``step``, from the steps already taken."""
+    require(actor, "meetings.view")
+    if step not in NOTICE_STEPS:
+        raise ValidationError({"step": _("Only the two 公开 steps have a notice.")})
+    matter = get_matter(session, matter_id)
+    progress_ = progress(session=session, actor=actor, matter_id=matter.id)
+    done = {s.step: s for s in progress_.steps if s.done}
+    needed = RESOLUTION if step == PUBLISH_RESOLUTION else PUBLISH_RESOLUTION
+    if needed not in done:
+        raise StateError(_("{matter} has not reached {step} yet.").format(matter=matter.title,
+                                                                          step=step_label(needed)))
+    resolution = done[RESOLUTION]
+    if step == PUBLISH_RESULTS:
+        title = _("Notice of the implementation results: {matter}").format(matter=matter.title)
+        paragraphs = [_("Following the “four deliberations, two disclosures” procedure, the village resolved on "
+                        "{matter} on {date}. The results of its implementation are made public as follows.").format(
+                            matter=matter.title, date=official_date(resolution.held_on))]
+        if matter.description:
+            paragraphs.append(matter.description)
+    else:
+        title = _("Notice of the resolution: {matter}").format(matter=matter.title)
+        paragraphs = [_("{matter} has gone through the party branch proposal, the two committees' consultation, the "
+                        "party members' assembly review and the resolution of the villagers' (representatives) "
+                        "meeting. The resolution is made public as follows.").format(matter=matter.title)]
+        if matter.description:
+            paragraphs.append(matter.description)
+        if resolution.vote_summary:
+            paragraphs.append(_("Vote at {meeting}: {vote}.").format(meeting=resolution.meeting_title,
+                                                                     vote=resolution.vote_summary))
+    rows = []
+    for view in progress_.steps:
+        if view.step == step:
+            break
+        if view.done:
+            detail = "：".join(x for x in (view.meeting_title, view.vote_summary) if x) or view.notice_number
+            rows.append((view.label, official_date(view.held_on), detail))
+    return NoticeContent(title=title, paragraphs=paragraphs, rows=rows, issuer=_issuer(session))
+
+
+def notice_form(content: NoticeContent, *, publicity_days: int, working_days: bool,
+                publicity_start: dt.date | None) -> notices.NoticeForm:
+    """The notice register's form for ``content`` (a 村务公开 notice with the steps as its table)."""
+    table = {"columns": [{"key": "step", "header": _("Step")}, {"key": "date", "header": _("Date")},
+                         {"key": "detail", "header": _("Meeting, vote or notice")}],
+             "rows": [list(row) for row in content.rows], "numbered": True}
+    return notices.NoticeForm(kind="village_affairs", title=content.title, body="\n\n".join(content.paragraphs),
+                              table=table if content.rows else None, issuer=content.issuer,
+                              publicity_days=publicity_days, working_days=working_days,
+                              publicity_start=publicity_start)
+
+
+def publish_step_notice(*, session: Session, actor: Actor, matter_id: str, step: str, held_on: dt.date,
+                        publicity_days: int = 7, working_days: bool = False, note: str = "") -> DeliberationStep:
+    """决议公开 / 实施结果公开 through the notice register: write the notice from the steps taken,
+    issue it on ``held_on`` (numbered, with its publicity window and file hash) and record the
+    step linked to it. Everything is checked before the notice is numbered."""
+    require(actor, "deliberation.edit")
+    require(actor, "notices.edit")
+    matter = get_matter(session, matter_id)
+    _check_order(session, matter, step, False)
+    if step not in NOTICE_STEPS:
+        raise ValidationError({"step": _("Only the two 公开 steps have a notice.")})
+    errors: dict[str, str] = {}
+    _check_date(session, matter, held_on, errors)
+    if not isinstance(publicity_days, int) or not 1 <= publicity_days <= notices.MAX_PUBLICITY_DAYS:
+        errors["publicity_days"] = _("The publicity period is 1 to {n} days.").format(n=notices.MAX_PUBLICITY_DAYS)
+    if errors:
+        raise ValidationError(errors)
+    content = notice_content(session=session, actor=actor, matter_id=matter.id, step=step)
+    form = notice_form(content, publicity_days=publicity_days, working_days=working_days, publicity_start=held_on)
+    notice = notices.create_notice(session=session, actor=actor, form=form)
+    notices.issue_notice(session=session, actor=actor, notice_id=notice.id, issue_date=held_on)
+    return record_step(session=session, actor=actor, matter_id=matter.id, step=step, held_on=held_on,
+                       notice_id=notice.id, note=note)[0]
+
+
 # --- views ----------------------------------------------------------------------------------------
 
 
@@ -230,6 +361,7 @@ class StepView:
     notice_number: str
     note: str
     is_next: bool
+    notice_id: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -262,7 +394,7 @@ def progress(*, session: Session, actor: Actor, matter_id: str) -> MatterProgres
                               held_on=row.held_on if row else None, meeting_id=meeting.id if meeting else None,
                               meeting_title=meeting.title if meeting else "", vote_summary=vote_text,
                               notice_number=row.notice_number if row else "", note=row.note if row else "",
-                              is_next=step == nxt))
+                              is_next=step == nxt, notice_id=row.notice_id if row else None))
     return MatterProgress(matter=matter, steps=views)
 
 

@@ -21,7 +21,7 @@ from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _
 from db.base import local_now, utcnow
 from db.models.accounts import Setting
-from db.models.meetings import AgendaItem, Attendance, Concern, Meeting, Minutes, MinutesAddendum, Vote
+from db.models.meetings import AgendaItem, Attendance, Ballot, Concern, Meeting, Minutes, MinutesAddendum, Vote
 from db.models.people import Grid, Household, Resident, VillageGroup
 
 # --- kinds ------------------------------------------------------------------------------------
@@ -102,6 +102,11 @@ METHODS: dict[str, str] = {
     "secret_ballot": N_("Secret ballot (无记名投票)"),
 }
 
+# A named voter's ballot in a roll-call (记名) vote.
+FOR, AGAINST, ABSTAIN = "for", "against", "abstain"
+CHOICES: dict[str, str] = {FOR: N_("For"), AGAINST: N_("Against"), ABSTAIN: N_("Abstain")}
+ROLL_CALL = "roll_call"
+
 # Committee membership (支部委员会, 村民委员会): a village setting, resident ids.
 COMMITTEES_KEY = "meetings.committees"
 COMMITTEES: dict[str, str] = {"branch_committee": N_("Party branch committee"),
@@ -118,6 +123,10 @@ def state_label(state: str) -> str:
 
 def method_label(method: str) -> str:
     return _(METHODS.get(method, method))
+
+
+def choice_label(choice: str) -> str:
+    return _(CHOICES.get(choice, choice))
 
 
 # --- looking things up --------------------------------------------------------------------------
@@ -610,12 +619,65 @@ def rule_of(session: Session, meeting: Meeting) -> rules.Rule:
     return rules.rule_for(session, KIND_RULE[meeting.kind])
 
 
-def record_vote(*, session: Session, actor: Actor, agenda_item_id: str, method: str, in_favour: int,
-                against: int, abstain: int, present: int | None = None, scrutineer: str = "",
-                teller: str = "") -> Vote:
+@dataclasses.dataclass(frozen=True)
+class BallotInput:
+    """One named voter's ballot: a signed-in person (``attendance_id``) or, at a meeting counted by
+    head, a name as written on the ballot."""
+
+    choice: str
+    attendance_id: str | None = None
+    name: str = ""
+
+
+def _check_ballots(session: Session, meeting: Meeting, ballots: Sequence[BallotInput],
+                   errors: dict[str, str]) -> list[Ballot]:
+    """The ballots as rows (not yet added), or the reasons they are refused in ``errors``."""
+    if not ballots:
+        errors["ballots"] = _("A roll-call vote records each voter's ballot by name.")
+        return []
+    lines = {a.id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id,
+                                                                    _live(Attendance)))}
+    rows: list[Ballot] = []
+    seen: set[str] = set()
+    for position, ballot in enumerate(ballots, start=1):
+        if ballot.choice not in CHOICES:
+            errors["ballots"] = _("A ballot is for, against or abstaining.")
+            break
+        if ballot.attendance_id:
+            line = lines.get(ballot.attendance_id)
+            if line is None:
+                errors["ballots"] = _("A voter is not on this meeting's sign-in list.")
+                break
+            if not line.present:
+                errors["ballots"] = _("{name} has not signed in and cannot vote.").format(name=line.name)
+                break
+            key, name, resident_id = line.id, line.name, line.resident_id
+        else:
+            if meeting.attendance_mode == "roster":
+                errors["ballots"] = _("At a meeting with a sign-in list, each voter is chosen from those signed in.")
+                break
+            name, resident_id = ballot.name.strip()[:64], None
+            if not name:
+                errors["ballots"] = _("Each ballot needs the voter's name.")
+                break
+            key = "name:" + name
+        if key in seen:
+            errors["ballots"] = _("{name} has voted twice.").format(name=name)
+            break
+        seen.add(key)
+        rows.append(Ballot(vote_id="", attendance_id=ballot.attendance_id or None, resident_id=resident_id,
+                           name=name, choice=ballot.choice, position=position))
+    return rows
+
+
+def record_vote(*, session: Session, actor: Actor, agenda_item_id: str, method: str, in_favour: int | None = None,
+                against: int | None = None, abstain: int | None = None, present: int | None = None,
+                scrutineer: str = "", teller: str = "", ballots: Sequence[BallotInput] | None = None) -> Vote:
     """表决: record the counts of one vote; the rule in force judges it. Impossible counts are refused.
 
-    ``present`` defaults to the meeting's 实到; give it when some left before the vote.
+    ``present`` defaults to the meeting's 实到; give it when some left before the vote. A roll-call
+    (记名) vote stores each voter's ballot and derives the counts from them; counts given as well
+    must agree. Other methods take counts only: no names are kept for a secret ballot.
     """
     require(actor, "meetings.edit")
     item = session.get(AgendaItem, agenda_item_id)
@@ -633,6 +695,20 @@ def record_vote(*, session: Session, actor: Actor, agenda_item_id: str, method: 
             errors["scrutineer"] = _("A secret ballot needs a scrutineer (监票人).")
         if not teller.strip():
             errors["teller"] = _("A secret ballot needs a teller (计票人).")
+    ballot_rows: list[Ballot] = []
+    if method == ROLL_CALL:
+        ballot_rows = _check_ballots(session, meeting, ballots or [], errors)
+        derived = {name: sum(1 for b in ballot_rows if b.choice == code)
+                   for name, code in (("in_favour", FOR), ("against", AGAINST), ("abstain", ABSTAIN))}
+        given = {"in_favour": in_favour, "against": against, "abstain": abstain}
+        for name, value in given.items():
+            if value is not None and ballot_rows and value != derived[name]:
+                errors[name] = _("The counts must agree with the named ballots ({n}).").format(n=derived[name])
+        in_favour, against, abstain = derived["in_favour"], derived["against"], derived["abstain"]
+    elif ballots:
+        errors["ballots"] = _("Ballots are kept by name only in a roll-call vote.")
+    elif in_favour is None:
+        errors["in_favour"] = _("Enter the votes for.")
     att = summary(session, meeting)
     if present is None:
         present = att.present
@@ -641,6 +717,8 @@ def record_vote(*, session: Session, actor: Actor, agenda_item_id: str, method: 
             present=present, actual=att.present)
     if errors:
         raise ValidationError(errors)
+    against = 0 if against is None else against
+    abstain = 0 if abstain is None else abstain
     rule = rule_of(session, meeting)
     outcome = rules.evaluate(rule, expected=att.expected, present=present, in_favour=in_favour, against=against,
                              abstain=abstain, expected_unit=att.unit, guests_allowed=meeting.kind in OPEN_KINDS)
@@ -650,8 +728,24 @@ def record_vote(*, session: Session, actor: Actor, agenda_item_id: str, method: 
                 approval_base=rule.approval_base, quorum_met=outcome.quorum_met, passed=outcome.passed,
                 voted_at=utcnow())
     session.add(vote)
-    session.flush()
+    session.flush()  # the ballots reference the vote
+    for row in ballot_rows:
+        row.vote_id = vote.id
+        session.add(row)
+    if ballot_rows:
+        session.flush()
     return vote
+
+
+def ballots_of(session: Session, vote_ids: Sequence[str]) -> dict[str, list[Ballot]]:
+    """The named ballots of roll-call votes, by vote id, in the order they were recorded."""
+    if not vote_ids:
+        return {}
+    found: dict[str, list[Ballot]] = {}
+    for ballot in session.exec(select(Ballot).where(Ballot.vote_id.in_(list(vote_ids)), _live(Ballot))
+                               .order_by(Ballot.vote_id, Ballot.position)):
+        found.setdefault(ballot.vote_id, []).append(ballot)
+    return found
 
 
 def vote_outcome(session: Session, vote: Vote) -> rules.Outcome:
@@ -762,6 +856,7 @@ class MeetingRecord:
     minutes: Minutes | None
     addenda: list[MinutesAddendum]
     concerns: list[Concern]
+    ballots: dict[str, list[Ballot]] = dataclasses.field(default_factory=dict)  # by vote id (roll calls)
 
 
 def meeting_record(*, session: Session, actor: Actor, meeting_id: str) -> MeetingRecord:
@@ -769,13 +864,15 @@ def meeting_record(*, session: Session, actor: Actor, meeting_id: str) -> Meetin
     meeting = get_meeting(session, meeting_id)
     items = agenda(session=session, actor=actor, meeting_id=meeting_id)
     by_item: dict[str, list[tuple[Vote, rules.Outcome]]] = {item.id: [] for item in items}
-    for vote in votes(session=session, actor=actor, meeting_id=meeting_id):
+    all_votes = votes(session=session, actor=actor, meeting_id=meeting_id)
+    for vote in all_votes:
         by_item.setdefault(vote.agenda_item_id, []).append((vote, vote_outcome(session, vote)))
     minutes = minutes_of(session, meeting_id)
     concerns = list(session.exec(select(Concern).where(Concern.meeting_id == meeting_id, _live(Concern))
                                  .order_by(Concern.number)))
     return MeetingRecord(meeting=meeting, attendance=summary(session, meeting), agenda=items, votes=by_item,
-                         minutes=minutes, addenda=addenda(session, minutes.id) if minutes else [], concerns=concerns)
+                         minutes=minutes, addenda=addenda(session, minutes.id) if minutes else [], concerns=concerns,
+                         ballots=ballots_of(session, [v.id for v in all_votes if v.method == ROLL_CALL]))
 
 
 # --- statistics ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from app import concerns as c
 from app import deliberation as d
 from app import meetings as m
+from app import notices
 from app.auth import Actor, require
 from app.errors import NotFound, StateError
 from app.i18n import N_, _, official_date
@@ -218,6 +219,11 @@ def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
                 rows=[[m.method_label(vote.method), str(vote.in_favour), str(vote.against), str(vote.abstain),
                        outcome.result_label, "／".join(x for x in (vote.scrutineer, vote.teller) if x) or "—"]]))
             section.append(Para(outcome.reason(), indent=False))
+            named = record.ballots.get(vote.id, [])
+            if named:
+                by_choice = {code: "、".join(b.name for b in named if b.choice == code) or "—" for code in m.CHOICES}
+                section.append(Para(_("Named ballots — for: {for_}; against: {against}; abstaining: {abstain}.").format(
+                    for_=by_choice[m.FOR], against=by_choice[m.AGAINST], abstain=by_choice[m.ABSTAIN]), indent=False))
         if item.decision:
             section.append(Para(_("Decision: {text}").format(text=item.decision), indent=False))
         blocks.append(Section(title=_("Agenda item: {title}").format(title=item.title), blocks=section))
@@ -258,55 +264,25 @@ def _matter(session: Session, ident: str, reached: str) -> DeliberationMatter:
     return d.get_matter(session, ident)
 
 
-def _steps_table(progress: d.MatterProgress, upto: str) -> Table:
-    rows = []
-    for step in progress.steps:
-        if not step.done:
-            continue
-        detail = "：".join(x for x in (step.meeting_title, step.vote_summary) if x) or step.notice_number
-        rows.append([step.label, official_date(step.held_on), detail])
-        if step.step == upto:
-            break
-    return Table(columns=[Column("step", _("Step"), weight=2), Column("date", _("Date"), weight=1.4),
-                          Column("detail", _("Meeting, vote or notice"), weight=3.5)], rows=rows)
-
-
 def _deliberation_notice(session: Session, actor: Actor, ident: str, *, results: bool) -> Document:
+    """The 公开 notice of a matter: exactly as issued when it came from the notice register; otherwise
+    written from the steps (with the number of a notice issued elsewhere, or none yet)."""
     require(actor, "meetings.view")
+    step = d.PUBLISH_RESULTS if results else d.PUBLISH_RESOLUTION
     reached = d.PUBLISH_RESOLUTION if results else d.RESOLUTION
     matter = _matter(session, ident, reached)
     progress = d.progress(session=session, actor=actor, matter_id=matter.id)
-    done = {s.step: s for s in progress.steps if s.done}
-    if reached not in done:
-        raise StateError(_("{matter} has not reached {step} yet.").format(matter=matter.title,
-                                                                          step=d.step_label(reached)))
-    resolution = done[d.RESOLUTION]
-    if results:
-        title = _("Notice of the implementation results: {matter}").format(matter=matter.title)
-        body = [_("Following the “four deliberations, two disclosures” procedure, the village resolved on "
-                  "{matter} on {date}. The results of its implementation are made public as follows.").format(
-                      matter=matter.title, date=official_date(resolution.held_on))]
-        if matter.description:
-            body.append(matter.description)
-        publish_step = done.get(d.PUBLISH_RESULTS)
-        upto = d.PUBLISH_RESULTS
-    else:
-        title = _("Notice of the resolution: {matter}").format(matter=matter.title)
-        body = [_("{matter} has gone through the party branch proposal, the two committees' consultation, the "
-                  "party members' assembly review and the resolution of the villagers' (representatives) meeting. "
-                  "The resolution is made public as follows.").format(matter=matter.title)]
-        if matter.description:
-            body.append(matter.description)
-        if resolution.vote_summary:
-            body.append(_("Vote at {meeting}: {vote}.").format(meeting=resolution.meeting_title,
-                                                               vote=resolution.vote_summary))
-        publish_step = done.get(d.PUBLISH_RESOLUTION)
-        upto = d.PUBLISH_RESOLUTION
+    publish_step = next((s for s in progress.steps if s.step == step and s.done), None)
+    if publish_step is not None and publish_step.notice_id:
+        return notices.document_of(session, notices.get_notice(session, publish_step.notice_id))
+    content = d.notice_content(session=session, actor=actor, matter_id=matter.id, step=step)
+    table = Table(columns=[Column("step", _("Step"), weight=2), Column("date", _("Date"), weight=1.4),
+                           Column("detail", _("Meeting, vote or notice"), weight=3.5)],
+                  rows=[list(row) for row in content.rows]) if content.rows else None
     date = publish_step.held_on if publish_step else local_now().date()
     profile = _profile(session)
-    notice = public_notice(title=title, body=body, issuer=_issuer(session, m.TWO_COMMITTEES), date=date,
-                           number=publish_step.notice_number if publish_step else "",
-                           table=_steps_table(progress, upto), objection="",
+    notice = public_notice(title=content.title, body=content.paragraphs, issuer=content.issuer, date=date,
+                           number=publish_step.notice_number if publish_step else "", table=table, objection="",
                            supervision_phone=profile.supervision_phone if profile else "",
                            addressee=_("To all villagers:"))
     notice.subject = _("四议两公开 notice")
