@@ -30,7 +30,7 @@ from app.printing import Column, Document, Table, register_kind, render, sha256
 from app.printing.model import PAPERS, STYLES
 from app.printing.render import resolved_fonts
 from app.printing.templates import public_notice
-from app.privacy import FIELDS, mask_document
+from app.privacy import FIELDS, TEXT_FIELDS, mask_document, registered_names
 from db.base import soft_delete, utcnow
 from db.models.accounts import Setting
 from db.models.notices import Notice
@@ -247,7 +247,7 @@ def update_notice(*, session: Session, actor: Actor, notice_id: str, form: Notic
     _apply(notice, form)
     if notice.unmasked:  # a column that is gone cannot stay unmasked
         keys = {c["key"] for c in (notice.table or {}).get("columns", [])}
-        notice.unmasked = [k for k in notice.unmasked if k in keys or k == "text"]
+        notice.unmasked = [k for k in notice.unmasked if k in keys or k in TEXT_FIELDS]
     session.add(notice)
     session.flush()
     return notice
@@ -265,14 +265,14 @@ def delete_draft(*, session: Session, actor: Actor, notice_id: str) -> None:
 def set_unmasked(*, session: Session, actor: Actor, notice_id: str, field: str, unmasked: bool, reason: str) -> Notice:
     """Show (or hide again) one column of a draft's table in full on the printed notice — an
     explicit choice (for example an honours roll that names the winners), made by the secretary
-    with a reason, recorded in the audit trail. ``field`` is a column key, or ``text`` for ID and
-    phone numbers written in the body."""
+    with a reason, recorded in the audit trail. ``field`` is a column key, ``text`` for ID and
+    phone numbers written in the body, or ``names`` for registered people's names in the body."""
     require(actor, "notices.unmask")
     notice = get_notice(session, notice_id)
     _require_draft(notice)
     table = _table_of(notice.table)
     sensitive = {c.key for c in table.columns if c.sensitive} if table else set()
-    if field not in sensitive | {"text"}:
+    if field not in sensitive | set(TEXT_FIELDS):
         raise ValidationError({"field": _("{field} is not a column with personal information.").format(field=field)})
     if unmasked and not reason.strip():
         raise ValidationError({"reason": _("Say why this information must be shown in full.")})
@@ -337,7 +337,7 @@ def build_document(session: Session, notice: Notice, *, number: str = "", issue_
     document.unmasked = list(notice.unmasked)
     if notice.state == DRAFT if draft is None else draft:
         document.watermark = _("Draft")
-    return mask_document(document)
+    return mask_document(document, names=registered_names(session))
 
 
 def _sequence_last(session: Session, kind: str, year: int) -> int:

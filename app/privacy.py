@@ -5,6 +5,13 @@ Rules (DESIGN.md): names 张*丰 / 张* (compound surnames are kept whole: 欧�
 villager group (三组). Every function is idempotent: masking a masked value changes nothing, so
 a document may pass through :func:`mask_document` more than once.
 
+Names written in free text (paragraphs, list items, headings, captions, plain table cells) are
+found by looking up the names in the people register (:func:`registered_names`): only whole
+registered names of two or more characters match, longest first, so an ordinary word that merely
+begins with a one-character surname (王牌, 张家湾) is left alone. A registered name that is also
+a word (a villager called 高峰) is masked wherever it is written: privacy comes first, and the
+clerk sees it in the preview.
+
 Showing a field unmasked is a choice made on one notice (``app.notices.set_unmasked``) and
 recorded in the audit trail; this module only applies the rules.
 """
@@ -12,13 +19,18 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from app.pinyin import COMPOUND_SURNAMES
-from app.printing.model import Block, Document, ItemList, Para, Section, Table
+from app.printing.model import Block, Document, Heading, ItemList, Para, Section, Table
 
 MASK = "*"
 
 FIELDS = ("name", "phone", "id_number", "address")
+# Keys of ``Document.unmasked`` for free text: "text" shows ID and phone numbers written in the
+# body, "names" shows the names of registered people written in the body.
+TEXT_FIELDS = ("text", "names")
 
 _DIGITS = re.compile(r"\d")
 # 三组, 3组, 第三村民小组, 十二社, 上坝组 — up to and including the group word
@@ -89,11 +101,57 @@ def mask_address(address: str, group: str = "") -> str:
     return MASK * 2
 
 
-def mask_text(text: str) -> str:
-    """Mask ID numbers and mobile numbers found in free text (names cannot be found reliably:
-    a notice's prose is the clerk's; personal details belong in table columns)."""
+def mask_text(text: str, names: NameFinder | None = None) -> str:
+    """Mask ID numbers and mobile numbers found in free text, and — given a :class:`NameFinder`
+    over the people register — the registered names in it."""
     text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text or "")
-    return _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}{MASK * 4}{m.group(3)}", text)
+    text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}{MASK * 4}{m.group(3)}", text)
+    return names.mask(text) if names else text
+
+
+class NameFinder:
+    """Finds whole registered names in free text, longest first (欧阳娜娜 before 欧阳娜).
+
+    Names shorter than two characters are ignored: a lone surname is an ordinary character
+    (王 in 王牌, 高 in 高峰期) and cannot be told from one.
+    """
+
+    def __init__(self, names: Iterable[str]):
+        found = {n.strip() for n in names if n and MASK not in n}
+        self.names = frozenset(n for n in found if len(n) >= 2)
+        self.lengths = sorted({len(n) for n in self.names}, reverse=True)
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def mask(self, text: str) -> str:
+        if not self.names or not text:
+            return text
+        out: list[str] = []
+        i, size = 0, len(text)
+        while i < size:
+            for length in self.lengths:
+                candidate = text[i:i + length]
+                if len(candidate) == length and candidate in self.names:
+                    out.append(mask_name(candidate))
+                    i += length
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
+
+
+def registered_names(session: Any) -> NameFinder:
+    """The names of the people register — residents (any status: a moved-out villager keeps
+    their privacy) and household heads — as a :class:`NameFinder`."""
+    from sqlmodel import col, select
+
+    from db.models.people import Household, Resident
+
+    names = set(session.exec(select(Resident.name).where(col(Resident.deleted_at).is_(None))))
+    names |= set(session.exec(select(Household.head_name).where(col(Household.deleted_at).is_(None))))
+    return NameFinder(names)
 
 
 MASKERS = {"name": mask_name, "phone": mask_phone, "id_number": mask_id_number, "address": mask_address}
@@ -104,34 +162,49 @@ def mask_value(kind: str, value: str) -> str:
     return masker(value) if masker else value
 
 
-def mask_document(document: Document, *, unmasked: list[str] | tuple[str, ...] | set[str] | None = None) -> Document:
+def mask_document(document: Document, *, unmasked: list[str] | tuple[str, ...] | set[str] | None = None,
+                  names: NameFinder | Iterable[str] | None = None) -> Document:
     """A copy of a public ``Document`` with personal data masked.
 
     Table columns marked ``sensitive`` are masked by their kind unless their key (or their kind)
-    is in ``unmasked`` (default: the document's own ``unmasked`` list); ID and mobile numbers in
-    paragraphs and lists are masked unless the paragraph is ``verbatim`` (the office's contact
-    line) or ``"text"`` is unmasked. Private documents are returned unchanged.
+    is in ``unmasked`` (default: the document's own ``unmasked`` list). In free text — the
+    title, headings, paragraphs, list items, captions and unmarked table cells — ID and mobile
+    numbers are masked unless ``"text"`` is unmasked, and the registered ``names`` (see
+    :func:`registered_names`) unless ``"names"`` is unmasked; ``verbatim`` paragraphs (the
+    office's contact line) are left as written.
+
+    The copy is marked ``deidentified``: a frozen, issued document is not masked again, so its
+    reprint stays identical even after the register changes. Private documents are returned
+    unchanged.
     """
-    if not document.public:
+    if not document.public or document.deidentified:
         return document
     keep = set(document.unmasked if unmasked is None else unmasked)
+    finder = names if isinstance(names, NameFinder) else NameFinder(names or ())
+    if "names" in keep:
+        finder = NameFinder(())
 
     def text(value: str) -> str:
-        return value if "text" in keep else mask_text(value)
+        if "text" in keep:
+            return finder.mask(value)
+        return mask_text(value, finder)
 
     def block(b: Block) -> Block:
         if isinstance(b, Para):
             return b if b.verbatim else dataclasses.replace(b, text=text(b.text))
+        if isinstance(b, Heading):
+            return dataclasses.replace(b, text=text(b.text))
         if isinstance(b, ItemList):
             return dataclasses.replace(b, items=[text(i) for i in b.items])
         if isinstance(b, Section):
-            return Section(title=b.title, blocks=[block(x) for x in b.blocks])
+            return Section(title=text(b.title), blocks=[block(x) for x in b.blocks])
         if isinstance(b, Table):
             kinds = [c.sensitive if c.sensitive and c.key not in keep and c.sensitive not in keep else ""
                      for c in b.columns]
             rows = [[mask_value(kinds[i], v) if i < len(kinds) and kinds[i] else text(v) for i, v in enumerate(row)]
                     for row in b.rows]
-            return dataclasses.replace(b, rows=rows)
+            return dataclasses.replace(b, rows=rows, caption=text(b.caption))
         return b
 
-    return dataclasses.replace(document, blocks=[block(b) for b in document.blocks])
+    return dataclasses.replace(document, title=text(document.title), blocks=[block(b) for b in document.blocks],
+                               deidentified=True)

@@ -334,3 +334,55 @@ def test_demo_data_issues_realistic_notices(village):
         assert sorted(states) == ["draft", "issued", "posted", "posted", "taken_down"]
         text = pdf_text(print_kind("notice", session=session, actor=admin, ident="latest"))
         assert "〔" in text and "监督电话" in text
+
+
+def _register(database, admin, *people):
+    """Put (household head, [members]) into the people register."""
+    from db.models.people import Household, Resident
+
+    with database.unit(admin) as session:
+        for index, (head, members) in enumerate(people):
+            household = Household(number=f"H{index:03d}", head_name=head, address="青石村三组")
+            session.add(household)
+            session.flush()
+            for name in members:
+                session.add(Resident(name=name, gender="F", household_id=household.id))
+        session.flush()
+
+
+def test_registered_names_in_the_text_of_a_public_notice_are_masked(village):
+    database, admin = village
+    # 王建国 is a household head only; 欧阳娜娜 a compound surname; 张 a one-character "name"
+    _register(database, admin, ("王建国", ["赵丽华", "欧阳娜娜"]), ("张", ["张明"]))
+    body = ("经村民代表会议评议，拟将赵丽华、欧阳娜娜、王建国三户纳入低保，由张明负责入户核查。\n\n"
+            "王牌农资店和张家湾合作社不在此列。")
+    notice_id = draft(database, admin, body=body, table={
+        "columns": [{"key": "name", "header": "户主"}, {"key": "note", "header": "说明"}],
+        "rows": [["王建国", "赵丽华代领"]]})  # a name column the clerk forgot to mark
+    with database.unit(admin) as session:
+        public = pdf_text(notices.notice_pdf(session=session, actor=admin, notice_id=notice_id)).replace("\n", "")
+        private = pdf_text(print_kind("resident_roster", session=session, actor=admin, ident="all")).replace("\n", "")
+    for name in ("赵丽华", "欧阳娜娜", "王建国", "张明"):
+        assert name not in public
+        assert name in private  # the office's own roster keeps the full names
+    for masked in ("赵*华", "欧阳**", "王*国", "张*负责"):
+        assert masked in public
+    assert "王牌农资店和张家湾合作社" in public  # words that merely start with a surname stay
+
+
+def test_names_in_the_text_are_unmasked_only_by_the_secretarys_audited_choice(village):
+    database, admin = village
+    _register(database, admin, ("王建国", ["赵丽华"]))
+    notice_id = draft(database, admin, body="表彰赵丽华同志，电话13812341234。", table=None)
+    with database.unit(admin) as session:
+        notices.set_unmasked(session=session, actor=admin, notice_id=notice_id, field="names", unmasked=True,
+                             reason="表彰先进须公布全名")
+    notice = issue(database, admin, notice_id)
+    _register(database, admin, ("钱多多", ["表彰"]))  # the register changes after the notice was issued
+    with database.unit(admin) as session:
+        text = pdf_text(notices.notice_pdf(session=session, actor=admin, notice_id=notice_id)).replace("\n", "")
+        reprint = print_kind("notice", session=session, actor=admin, ident=notice.number)
+        notes = session.exec(select(AuditEntry).where(AuditEntry.action == "note", AuditEntry.row_id == notice_id)).all()
+    assert "表彰赵丽华同志" in text and "138****1234" in text
+    assert sha256(reprint) == notice.file_sha256  # a reprint is identical: the issued copy is not masked again
+    assert [(n.changes["field"], n.changes["reason"]) for n in notes] == [("names", "表彰先进须公布全名")]

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.printing.model import Column, Document, ItemList, Para, Section, Table
-from app.privacy import mask_address, mask_document, mask_id_number, mask_name, mask_phone, mask_text
+from app.privacy import NameFinder, mask_address, mask_document, mask_id_number, mask_name, mask_phone, mask_text
 
 
 @pytest.mark.parametrize("name, masked", [
@@ -79,7 +79,7 @@ def test_mask_document_masks_every_sensitive_column_and_free_text():
     doc = mask_document(_document())
     table = doc.blocks[2].blocks[0]
     assert table.rows == [["张*丰", "138****1234", "510112********123X", "青石村三组", "600"]]
-    assert doc.blocks[0].text == "联系人张三丰，电话138****1234。"  # names in prose are the clerk's
+    assert doc.blocks[0].text == "联系人张三丰，电话138****1234。"  # no register given: names cannot be known
     assert doc.blocks[1].text == "监督电话：13900001111"  # verbatim: the office's own line
     assert doc.blocks[3].items == ["身份证510112********123X"]
     assert mask_document(doc) == doc  # idempotent
@@ -90,3 +90,52 @@ def test_unmasked_columns_stay_in_full_and_private_documents_are_untouched():
     assert doc.blocks[2].blocks[0].rows[0][:2] == ["张三丰", "138****1234"]
     private = _document(public=False)
     assert mask_document(private) is private
+
+
+# --- names in free text ------------------------------------------------------------------------
+
+REGISTER = NameFinder(["张三", "张三丰", "欧阳娜娜", "王", "李四", "高峰", "  ", "张*"])
+
+
+def test_registered_names_in_text_are_masked_longest_first():
+    assert REGISTER.mask("张三丰和张三、欧阳娜娜、李四到会。") == "张*丰和张*、欧阳**、李*到会。"
+
+
+def test_one_character_names_and_words_that_merely_start_with_a_surname_are_left_alone():
+    # 王 is registered but a lone surname never matches; 张家湾 and 李子 contain surnames, not names
+    text = "王牌产品在张家湾卖李子，张主任说好。"
+    assert REGISTER.mask(text) == text
+
+
+def test_name_masking_in_text_is_idempotent():
+    once = REGISTER.mask("欧阳娜娜、张三丰")
+    assert REGISTER.mask(once) == once == "欧阳**、张*丰"
+
+
+@given(st.text(alphabet="张三丰欧阳娜李四高峰王，。期", max_size=30))
+def test_no_registered_name_survives_masking(text):
+    masked = mask_text(text, REGISTER)
+    assert not any(name in masked for name in REGISTER.names)
+    assert len(masked) == len(text)  # masks keep the length: the layout does not move
+
+
+def test_mask_document_masks_registered_names_everywhere_in_free_text():
+    table = Table(columns=[Column("who", "说明")], rows=[["张三丰代领"]], caption="张三的名单")
+    doc = Document(title="关于张三丰同志的公示", public=True, blocks=[
+        Para("张三丰、欧阳娜娜：13812341234。"), Section("李四家", [ItemList(["高峰期由李四值班"])]), table,
+        Para("联系人：张三", verbatim=True)])
+    masked = mask_document(doc, names=["张三", "张三丰", "欧阳娜娜", "李四", "高峰"])
+    assert masked.title == "关于张*丰同志的公示"
+    assert masked.blocks[0].text == "张*丰、欧阳**：138****1234。"
+    assert masked.blocks[1].title == "李*家" and masked.blocks[1].blocks[0].items == ["高*期由李*值班"]
+    assert masked.blocks[2].rows == [["张*丰代领"]] and masked.blocks[2].caption == "张*的名单"
+    assert masked.blocks[3].text == "联系人：张三"  # verbatim: the office's own line
+    assert masked.deidentified and mask_document(masked, names=["张*丰"]) is masked
+
+
+def test_names_in_text_can_be_unmasked_apart_from_numbers():
+    doc = Document(title="表彰", public=True, blocks=[Para("张三丰 13812341234")])
+    shown = mask_document(doc, unmasked=["names"], names=["张三丰"])
+    assert shown.blocks[0].text == "张三丰 138****1234"
+    numbers = mask_document(doc, unmasked=["text"], names=["张三丰"])
+    assert numbers.blocks[0].text == "张*丰 13812341234"

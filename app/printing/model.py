@@ -92,7 +92,8 @@ class Document:
     ``addressee`` is the 主送 line (``全体村民：``); ``signature`` the 落款 lines (issuing body
     first); ``seal`` leaves a marked area for the stamp over signature and date. ``public``
     documents go on a board: :func:`app.privacy.mask_document` de-identifies them, except the
-    table columns listed in ``unmasked``. ``watermark`` (``草稿``) is drawn across every page.
+    table columns listed in ``unmasked`` (``"text"``/``"names"``: numbers/names in free text).
+    ``watermark`` (``草稿``) is drawn across every page.
     """
 
     title: str
@@ -110,6 +111,7 @@ class Document:
     landscape: bool = False
     subject: str = ""  # PDF metadata: the kind of document
     fonts: str = "auto"  # auto | bundled | windows (an issued notice keeps the fonts it was printed with)
+    deidentified: bool = False  # set by app.privacy.mask_document; a frozen copy is never masked again
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

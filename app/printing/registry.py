@@ -17,7 +17,10 @@ find the kind without importing every area at start-up.
 A builder checks its own permissions (``app.auth.require``), raises ``app.errors.NotFound`` for
 an unknown ``ident``, and only reads: printing never changes the database. ``public`` kinds go
 on a board: whatever the builder returns is marked public and de-identified by
-:func:`app.privacy.mask_document` (apart from the columns the document lists in ``unmasked``).
+:func:`app.privacy.mask_document` — table columns, ID and phone numbers, and the names of the
+people register written in the text — apart from what the document lists in ``unmasked``.
+A builder that returns an already de-identified document (an issued notice's frozen copy) gets
+it back unchanged.
 """
 from __future__ import annotations
 
@@ -105,10 +108,12 @@ def get_kind(name: str) -> PrintKind:
 
 def build_document(name: str, *, session: Any, actor: Any, ident: str = "latest") -> Document:
     """The document of kind ``name`` for record ``ident``; public kinds come back de-identified."""
-    from app.privacy import mask_document
+    from app.privacy import mask_document, registered_names
 
     kind = get_kind(name)
     document = kind.builder(session=session, actor=actor, ident=ident or "latest")
     if kind.public:
-        document = mask_document(dataclasses.replace(document, public=True))
+        document = dataclasses.replace(document, public=True)
+        if not document.deidentified:
+            document = mask_document(document, names=registered_names(session))
     return document
