@@ -15,8 +15,10 @@ as it was.
 """
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import io
 import random
 from typing import Any
 
@@ -58,7 +60,9 @@ NOTICE_KINDS: dict[str, NoticeKind] = {
 }
 
 CALENDAR_SETTING = "notices.calendar"
-ENDING_SOON_DAYS = 2
+ENDING_SOON_SETTING = "notices.ending_soon_days"
+ENDING_SOON_DAYS = 3  # default: posted notices whose 公示期 ends within three days stand out
+MAX_ENDING_SOON_DAYS = 30
 MAX_PUBLICITY_DAYS = 90
 _MAX_ISSUE_ATTEMPTS = 20
 
@@ -167,12 +171,152 @@ def _validate(form: NoticeForm) -> dict[str, str]:
         errors["style"] = _("Unknown print style: {style}.").format(style=form.style)
     if form.paper not in PAPERS:
         errors["paper"] = _("Unknown paper size: {paper}.").format(paper=form.paper)
-    if form.table is not None:
-        try:
-            _table_of(form.table)
-        except (KeyError, TypeError, ValueError):
-            errors["table"] = _("The table is not complete: every column needs a key and a heading.")
+    problems = table_problems(form.table)
+    if problems:
+        shown = [p.message for p in problems[:3]]
+        if len(problems) > 3:
+            shown.append(_("… and {n} more problems in the table.").format(n=len(problems) - 3))
+        errors["table"] = "\n".join(shown)
     return errors
+
+
+# ---------------------------------------------------------------------------------------------
+# The notice's table: {"columns": [{"key", "header", "sensitive", "align"}], "rows": [[...]], "caption"}
+
+MAX_TABLE_COLUMNS = 12  # more do not fit across A4 landscape at a readable size
+MAX_TABLE_ROWS = 2000
+MAX_HEADER_CHARS = 30
+MAX_CELL_CHARS = 200
+
+SENSITIVE_LABELS: dict[str, str] = {
+    "": N_("Not personal"),
+    "name": N_("Name"),
+    "phone": N_("Phone"),
+    "id_number": N_("ID number"),
+    "address": N_("Address"),
+}
+
+# Headings that say what personal data a pasted column holds (checked in this order: 身份证号码
+# is an ID number, not a 号码 of a phone).
+_SENSITIVE_HEADINGS = (
+    ("id_number", ("身份证", "证件号", "公民身份号码", "id number", "id no")),
+    ("phone", ("电话", "手机", "联系方式", "phone", "mobile")),
+    ("address", ("住址", "地址", "门牌", "address")),
+    ("name", ("姓名", "户主", "名字", "申请人", "联系人", "监护人", "name")),
+)
+
+
+def guess_sensitive(header: str) -> str:
+    """The kind of personal data a column heading announces (姓名 → name), or ""."""
+    text = (header or "").strip().lower()
+    for kind, words in _SENSITIVE_HEADINGS:
+        if any(word in text for word in words):
+            return kind
+    return ""
+
+
+def parse_pasted_table(text: str) -> list[list[str]]:
+    """Cells copied from Excel or WPS: rows on lines, cells separated by tabs; a cell holding a
+    line break, tab or quote comes in double quotes (\"\" for a quote). Ragged rows are padded."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if not text.strip():
+        return []
+    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter="\t")]
+    width = max(len(r) for r in rows)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+@dataclasses.dataclass(frozen=True)
+class TableProblem:
+    """One thing wrong with a notice's table: ``row``/``column`` are 0-based (None: the whole
+    row, column or table; ``row`` None with a ``column`` is that column's heading)."""
+
+    row: int | None
+    column: int | None
+    message: str
+
+
+def table_problems(data: Any) -> list[TableProblem]:
+    """Everything wrong with a table as the clerk filled it in, each naming its cell (1-based in
+    the message: 第2行、“姓名”列)."""
+    if data is None:
+        return []
+    if not isinstance(data, dict) or not isinstance(data.get("columns", []), list) \
+            or not isinstance(data.get("rows", []), list):
+        return [TableProblem(None, None, _("The table cannot be read."))]
+    columns, rows = data.get("columns", []), [r for r in data.get("rows", []) if not _blank_row(r)]
+    problems: list[TableProblem] = []
+    if not columns:
+        if rows:
+            problems.append(TableProblem(None, None, _("The table has rows but no columns.")))
+        return problems
+    if len(columns) > MAX_TABLE_COLUMNS:
+        problems.append(TableProblem(None, None, _("A table on a notice has at most {n} columns.").format(
+            n=MAX_TABLE_COLUMNS)))
+    seen: dict[str, int] = {}
+    for index, column in enumerate(columns):
+        header = str(column.get("header", "") if isinstance(column, dict) else "").strip()
+        if not header:
+            problems.append(TableProblem(None, index, _("Column {n} needs a heading.").format(n=index + 1)))
+        elif len(header) > MAX_HEADER_CHARS:
+            problems.append(TableProblem(None, index, _("The heading of column {n} is too long (at most {max} "
+                                                         "characters).").format(n=index + 1, max=MAX_HEADER_CHARS)))
+        elif header in seen:
+            problems.append(TableProblem(None, index, _("Columns {a} and {b} are both called “{header}”.").format(
+                a=seen[header] + 1, b=index + 1, header=header)))
+        else:
+            seen[header] = index
+        sensitive = column.get("sensitive", "") if isinstance(column, dict) else ""
+        if sensitive and sensitive not in FIELDS:
+            problems.append(TableProblem(None, index, _("Column {n}: unknown kind of personal information.").format(
+                n=index + 1)))
+    if not rows:
+        problems.append(TableProblem(None, None, _("The table has no rows: fill in a row or remove the table.")))
+    if len(rows) > MAX_TABLE_ROWS:
+        problems.append(TableProblem(None, None, _("A table on a notice has at most {n} rows.").format(
+            n=MAX_TABLE_ROWS)))
+    for r, row in enumerate(data.get("rows", [])):
+        if not isinstance(row, list):
+            problems.append(TableProblem(r, None, _("Row {row} cannot be read.").format(row=r + 1)))
+            continue
+        if len(row) > len(columns) and any(str(v or "").strip() for v in row[len(columns):]):
+            problems.append(TableProblem(r, None, _("Row {row} has more cells than the table has columns.").format(
+                row=r + 1)))
+        for c, value in enumerate(row[:len(columns)]):
+            if len(str(value or "").strip()) > MAX_CELL_CHARS:
+                header = str(columns[c].get("header", "")) or str(c + 1)
+                problems.append(TableProblem(r, c, _("Row {row}, column “{column}”: at most {n} characters.").format(
+                    row=r + 1, column=header, n=MAX_CELL_CHARS)))
+    return problems
+
+
+def _blank_row(row: Any) -> bool:
+    return isinstance(row, list) and not any(str(v or "").strip() for v in row)
+
+
+def normalise_table(data: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The table as stored: trimmed headings and cells, empty rows dropped, rows as wide as the
+    columns, a unique key per column; None for a table without columns."""
+    if not data or not data.get("columns"):
+        return None
+    columns, keys = [], set()
+    for index, column in enumerate(data["columns"]):
+        key = str(column.get("key") or "").strip() or f"c{index + 1}"
+        while key in keys or key in TEXT_FIELDS:
+            key += "_"
+        keys.add(key)
+        columns.append({"key": key, "header": str(column.get("header", "")).strip(),
+                        "sensitive": column.get("sensitive", "") or "", "align": column.get("align", "left") or "left"})
+    width = len(columns)
+    rows = [([str(v or "").strip() for v in row] + [""] * width)[:width]
+            for row in data.get("rows", []) if not _blank_row(row)]
+    table: dict[str, Any] = {"columns": columns, "rows": rows}
+    for extra in ("caption", "numbered"):
+        if extra in data:
+            table[extra] = data[extra]
+    return table
 
 
 def _table_of(data: dict[str, Any] | None) -> Table | None:
@@ -192,7 +336,7 @@ def _apply(notice: Notice, form: NoticeForm) -> None:
     notice.kind = form.kind
     notice.title = form.title.strip()
     notice.body = form.body.strip()
-    notice.table = form.table
+    notice.table = normalise_table(form.table)
     notice.issuer = form.issuer.strip()
     notice.supervision_phone = form.supervision_phone.strip()
     notice.objection = form.objection.strip()
@@ -478,6 +622,33 @@ def kind_label(kind: str) -> str:
     return _(NOTICE_KINDS[kind].label) if kind in NOTICE_KINDS else kind
 
 
+def ending_soon_days(session: Session) -> int:
+    """How many days before its publicity period ends a posted notice is highlighted (a setting
+    of this store, default :data:`ENDING_SOON_DAYS`)."""
+    setting = session.get(Setting, ENDING_SOON_SETTING)
+    value = setting.value if setting is not None else None
+    return value if isinstance(value, int) and 0 <= value <= MAX_ENDING_SOON_DAYS else ENDING_SOON_DAYS
+
+
+def set_ending_soon_days(*, session: Session, actor: Actor, days: Any) -> int:
+    """Change the 'ending soon' window of the notices list (0 = only on the last day or after)."""
+    require(actor, "notices.edit")
+    if isinstance(days, str) and days.strip().isdigit():
+        days = int(days.strip())
+    value = days if isinstance(days, int) and not isinstance(days, bool) else -1
+    if not 0 <= value <= MAX_ENDING_SOON_DAYS:
+        raise ValidationError({"ending_soon_days": _("Enter a whole number of days from 0 to {n}.").format(
+            n=MAX_ENDING_SOON_DAYS)})
+    setting = session.get(Setting, ENDING_SOON_SETTING)
+    if setting is None:
+        session.add(Setting(key=ENDING_SOON_SETTING, value=value))
+    else:
+        setting.value = value
+        session.add(setting)
+    session.flush()
+    return value
+
+
 def ending_soon(notice: Notice, today: dt.date | None = None, days: int = ENDING_SOON_DAYS) -> bool:
     """On the board and its publicity period ends within ``days`` days (or has ended)."""
     today = today or dt.date.today()
@@ -523,13 +694,14 @@ def notice_rows(*, session: Session, actor: Actor, ids: list[str], today: dt.dat
     originals = {n.id: n.number for n in session.exec(
         select(Notice).where(col(Notice.id).in_([n.corrects_id for n in found.values() if n.corrects_id])))}
     rows = []
+    days = ending_soon_days(session)  # read once for the whole batch
     for notice_id in ids:
         n = found.get(notice_id)
         if n is None:
             continue
         rows.append(NoticeRow(id=n.id, number=n.number, kind=n.kind, title=n.title, state=n.state,
                               issue_date=n.issue_date, publicity_end=n.publicity_end,
-                              ending_soon=ending_soon(n, today), corrects_number=originals.get(n.corrects_id or "", "")))
+                              ending_soon=ending_soon(n, today, days), corrects_number=originals.get(n.corrects_id or "", "")))
     return rows
 
 
@@ -559,12 +731,13 @@ def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
                                .group_by(Notice.state)).all())
     today = dt.date.today()
     on_board = list(session.exec(select(Notice).where(col(Notice.deleted_at).is_(None), Notice.state == POSTED)))
+    days = ending_soon_days(session)
     return {
         "total": sum(counts.values()),
         **{state: int(counts.get(state, 0)) for state in STATES},
         "issued_this_year": int(session.exec(select(func.count()).select_from(Notice).where(
             col(Notice.deleted_at).is_(None), Notice.year == today.year)).one()),
-        "ending_soon": sum(1 for n in on_board if ending_soon(n, today)),
+        "ending_soon": sum(1 for n in on_board if ending_soon(n, today, days)),
     }
 
 

@@ -295,11 +295,41 @@ def test_list_marks_notices_ending_soon(village):
     with database.unit(admin) as session:
         notices.post_notice(session=session, actor=admin, notice_id=notice_id, posted_on=dt.date(2026, 1, 5))
         ids = notices.notice_ids(session=session, actor=admin)
-        soon = notices.notice_rows(session=session, actor=admin, ids=ids, today=dt.date(2026, 1, 6))[0]
-        early = notices.notice_rows(session=session, actor=admin, ids=ids, today=dt.date(2026, 1, 1))[0]
-        assert soon.ending_soon and not early.ending_soon and soon.publicity_end == dt.date(2026, 1, 7)
+        def soon(day):
+            return notices.notice_rows(session=session, actor=admin, ids=ids, today=day)[0].ending_soon
+
+        # the period ends on 7 January; by default it stands out from three days before
+        assert notices.ending_soon_days(session) == 3
+        assert [soon(dt.date(2026, 1, d)) for d in (3, 4, 6, 9)] == [False, True, True, True]
         stats = notices.stats(session=session, actor=admin)
         assert stats["posted"] == 1 and stats["total"] == 1
+
+
+def test_the_ending_soon_window_is_a_setting(village):
+    database, admin = village
+    clerk = Actor(user_id="", username="clerk", display_name="文书", role="clerk")
+    worker = Actor(user_id="", username="grid", display_name="网格员", role="grid_worker")
+    notice_id = draft(database, admin, publicity_days=10)
+    issue(database, admin, notice_id, dt.date(2026, 1, 5))  # ends 14 January
+    with database.unit(admin) as session:
+        notices.post_notice(session=session, actor=admin, notice_id=notice_id, posted_on=dt.date(2026, 1, 5))
+    with database.unit(clerk) as session:
+        assert notices.set_ending_soon_days(session=session, actor=clerk, days=7) == 7
+    with database.unit(admin) as session:
+        assert notices.ending_soon_days(session) == 7
+        row = notices.notice_rows(session=session, actor=admin, ids=[notice_id], today=dt.date(2026, 1, 7))[0]
+        assert row.ending_soon
+        for bad in (-1, 31, "三", 2.5, True, None):
+            with pytest.raises(ValidationError) as caught:
+                notices.set_ending_soon_days(session=session, actor=admin, days=bad)
+            assert set(caught.value.errors) == {"ending_soon_days"}
+    with database.unit(worker) as session, pytest.raises(PermissionDenied):
+        notices.set_ending_soon_days(session=session, actor=worker, days=1)
+    with database.unit(admin) as session:
+        assert notices.ending_soon_days(session) == 7  # refusals changed nothing
+        notices.set_ending_soon_days(session=session, actor=admin, days="0")
+        row = notices.notice_rows(session=session, actor=admin, ids=[notice_id], today=dt.date(2026, 1, 13))[0]
+        assert not row.ending_soon
 
 
 def test_cli_print_list_and_notice(village, tmp_path, monkeypatch, capsys):

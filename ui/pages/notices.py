@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
 from app import notices
 from app.i18n import N_, _, format_date
 from ui.dialogs.base import FormDialog
+from ui.notice_table import NoticeTableEditor
 from ui.ops import DbOp, show_error
 from ui.pages.register import RegisterPage
 from ui.pdf_preview import PdfPreview, print_pdf
@@ -63,6 +66,7 @@ class NoticeTableModel(LazyTableModel):
 
 
 class NoticesPage(RegisterPage):
+    ending_soon_saved = Signal(int)
     title_msgid = N_("Notices")
     description_msgid = N_("村务公开 and 党务公开 notices: write, issue with a number, post, take down.")
     search_placeholder_msgid = N_("Search: title or number")
@@ -79,7 +83,57 @@ class NoticesPage(RegisterPage):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.dialog: NoticeDialog | None = None
         self.view: NoticeView | None = None
+        self._add_ending_soon_setting()
         self._update_buttons()
+
+    # ------------------------------------------------------------ the "ending soon" window
+
+    def _add_ending_soon_setting(self) -> None:
+        """In the footer, after the count: the highlight colour and how many days before the end
+        of the publicity period it applies (a setting of this store)."""
+        page_layout = self.layout()
+        footer = page_layout.itemAt(page_layout.count() - 1).layout()  # RegisterPage's footer: the count
+        self.soon_swatch = QLabel()
+        self.soon_swatch.setObjectName("soonSwatch")
+        self.soon_swatch.setFixedSize(16, 16)
+        self.soon_swatch.setStyleSheet(f"background: {SOON.name()}; border: 1px solid #e0c48f; border-radius: 2px;")
+        self.soon_label = QLabel()
+        self.soon_label.setObjectName("hint")
+        self.soon_days = QSpinBox()
+        self.soon_days.setObjectName("endingSoonDays")
+        self.soon_days.setRange(0, notices.MAX_ENDING_SOON_DAYS)
+        self.soon_days.setValue(notices.ENDING_SOON_DAYS)
+        self.soon_days.setEnabled(False)  # until the stored value has arrived
+        self.soon_days.setKeyboardTracking(False)  # typing "12" saves 12, not 1 then 12
+        self.soon_days.valueChanged.connect(self._ending_soon_changed)
+        if footer is not None:
+            for widget in (self.soon_swatch, self.soon_label, self.soon_days):
+                footer.addWidget(widget)
+        self._retranslate_soon()
+        DbOp(self, notices.ending_soon_days, read_only=True).success(self._ending_soon_loaded).run()
+
+    def _ending_soon_loaded(self, days: int) -> None:
+        self.soon_days.blockSignals(True)
+        self.soon_days.setValue(days)
+        self.soon_days.blockSignals(False)
+        self.soon_days.setEnabled(self.can_edit)
+
+    def _ending_soon_changed(self, days: int) -> None:
+        actor = self.context.actor
+        DbOp(self, lambda session: notices.set_ending_soon_days(session=session, actor=actor, days=days)) \
+            .success(lambda _d: (self.refresh_ids(), self.ending_soon_saved.emit(days))).run()
+
+    def _retranslate_soon(self) -> None:
+        if not hasattr(self, "soon_days"):
+            return  # the base class translates before the footer exists
+        self.soon_label.setText(_("Highlight notices on the board whose publicity ends within"))
+        prefix, _sep, suffix = _("{n} days").partition("{n}")
+        self.soon_days.setPrefix(prefix)
+        self.soon_days.setSuffix(suffix)
+        tip = _("Posted notices whose publicity period ends within this many days (or has ended) are "
+                "highlighted, so they are taken down on time.")
+        for widget in (self.soon_swatch, self.soon_label, self.soon_days):
+            widget.setToolTip(tip)
 
     def add_filters(self, toolbar: QHBoxLayout) -> None:
         self.state_filter = QComboBox()
@@ -104,6 +158,7 @@ class NoticesPage(RegisterPage):
         super().retranslate_ui()
         self.delete_button.setText(_("Delete draft"))
         self.edit_button.setText(_("View"))
+        self._retranslate_soon()
 
     def _update_buttons(self, *_args: Any) -> None:
         super()._update_buttons()
@@ -175,13 +230,17 @@ def save_notices(session: Any, actor: Any, ids: list[str], folder: Path, progres
 
 
 class NoticeDialog(FormDialog):
-    """A new notice from the 村务公开 / 党务公开 template, or a draft's changes."""
+    """A new notice from the 村务公开 / 党务公开 template, or a draft's changes: text, an optional
+    table (edited here or pasted from Excel/WPS), the publicity period and the print layout.
+
+    Refused input is shown under its field (for the table, the refused cells are marked too);
+    nothing is saved until the service accepts everything.
+    """
 
     def __init__(self, parent: QWidget | None, actor: Any, notice_id: str | None = None,
                  form: notices.NoticeForm | None = None):
-        super().__init__(parent, N_("Change notice") if notice_id else N_("New notice"), width=640)
+        super().__init__(parent, N_("Change notice") if notice_id else N_("New notice"), width=760)
         self.actor, self.notice_id = actor, notice_id
-        self.table_data = form.table if form else None
         self.kind = QComboBox()
         for kind in notices.NOTICE_KINDS:
             self.kind.addItem(notices.kind_label(kind), kind)
@@ -189,31 +248,38 @@ class NoticeDialog(FormDialog):
         self.title = line_edit(max_length=200)
         self.form.add("title", N_("Notice title"), self.title, required=True)
         self.text_edit = QPlainTextEdit()
-        self.text_edit.setMinimumHeight(160)
+        self.text_edit.setMinimumHeight(110)
+        self.text_edit.setTabChangesFocus(True)
         self.form.add("body", N_("Text"), self.text_edit, hint=N_("Separate paragraphs with an empty line."))
+        self.table_editor = NoticeTableEditor()
+        self.table_editor.setObjectName("tableEditor")
+        self.form.add("table", N_("Table"), self.table_editor,
+                      hint=N_("Optional. Columns marked as personal data, and the names of registered villagers "
+                              "anywhere in the notice, are masked when printed."))
         self.days = QSpinBox()
         self.days.setRange(1, notices.MAX_PUBLICITY_DAYS)
         self.days.setValue(7)
-        self.form.add("publicity_days", N_("Publicity period (days)"), self.days)
         self.working = QCheckBox()
-        self.form.add("working_days", N_("Count working days only"), self.working)
+        self.form.add("publicity_days", N_("Publicity period (days)"), _row(self.days, self.working),
+                      aliases=("working_days",))
         self.objection = line_edit()
         self.form.add("objection", N_("How to object"), self.objection,
                       hint=N_("Empty: the standard sentence for this kind of notice."))
         self.layout_combo = QComboBox()
-        self.layout_combo.addItem(_("Poster (notice board)"), "poster")
-        self.layout_combo.addItem(_("Official document (GB/T 9704)"), "official")
-        self.form.add("style", N_("Layout"), self.layout_combo)
+        self.layout_combo.addItem("", "poster")
+        self.layout_combo.addItem("", "official")
         self.paper = QComboBox()
         self.paper.addItems(["A4", "A3"])
-        self.form.add("paper", N_("Paper"), self.paper)
         self.landscape = QCheckBox()
-        self.form.add("landscape", N_("Landscape"), self.landscape)
+        self.form.add("style", N_("Layout"), _row(self.layout_combo, self.paper, self.landscape),
+                      aliases=("paper", "landscape"))
+        self._fit_in_screen()
         self.finish_layout()
         if form is not None:
             self.kind.setCurrentIndex(self.kind.findData(form.kind))
             self.title.setText(form.title)
             self.text_edit.setPlainText(form.body)
+            self.table_editor.set_table(form.table)
             self.days.setValue(form.publicity_days)
             self.working.setChecked(form.working_days)
             self.objection.setText(form.objection)
@@ -221,17 +287,63 @@ class NoticeDialog(FormDialog):
             self.paper.setCurrentText(form.paper)
             self.landscape.setChecked(form.landscape)
 
+    def _fit_in_screen(self) -> None:
+        """Put the fields in a scroll area so the dialog fits a 1366×768 screen whatever the table."""
+        self.body.removeItem(self.form.layout)
+        fields = QWidget()
+        fields.setObjectName("noticeFields")
+        fields.setLayout(self.form.layout)
+        scroll = QScrollArea()
+        scroll.setObjectName("noticeScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(fields)
+        self.body.insertWidget(0, scroll, 1)
+        self.scroll = scroll
+        screen = self.screen().availableGeometry() if self.screen() else None
+        height = min(820, screen.height() - 60) if screen else 760
+        self.resize(max(self.minimumWidth(), 760), max(height, 480))
+
+    def retranslate_ui(self) -> None:
+        super().retranslate_ui()
+        self.layout_combo.setItemText(0, _("Poster (notice board)"))
+        self.layout_combo.setItemText(1, _("Official document (GB/T 9704)"))
+        self.working.setText(_("Count working days only"))
+        self.landscape.setText(_("Landscape"))
+        self.table_editor.retranslate_ui()
+
     def values(self) -> notices.NoticeForm:
         return notices.NoticeForm(
-            kind=self.kind.currentData(), title=self.title.text(), body=self.text_edit.toPlainText(), table=self.table_data,
-            objection=self.objection.text(), publicity_days=self.days.value(), working_days=self.working.isChecked(),
-            style=self.layout_combo.currentData(), paper=self.paper.currentText(), landscape=self.landscape.isChecked())
+            kind=self.kind.currentData(), title=self.title.text(), body=self.text_edit.toPlainText(),
+            table=self.table_editor.table(), objection=self.objection.text(), publicity_days=self.days.value(),
+            working_days=self.working.isChecked(), style=self.layout_combo.currentData(),
+            paper=self.paper.currentText(), landscape=self.landscape.isChecked())
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        super().show_errors(errors)
+        problems = notices.table_problems(self.table_editor.table()) if "table" in errors else []
+        self.table_editor.show_problems(problems)
+        if "table" in errors:
+            self.scroll.ensureWidgetVisible(self.table_editor)
 
     def save_op(self):
         form, actor, notice_id = self.values(), self.actor, self.notice_id
         if notice_id:
             return lambda session: notices.update_notice(session=session, actor=actor, notice_id=notice_id, form=form)
         return lambda session: notices.create_notice(session=session, actor=actor, form=form)
+
+
+def _row(*widgets: QWidget) -> QWidget:
+    """Several small editors on one form line."""
+    box = QWidget()
+    line = QHBoxLayout(box)
+    line.setContentsMargins(0, 0, 0, 0)
+    line.setSpacing(12)
+    for widget in widgets:
+        line.addWidget(widget)
+    line.addStretch(1)
+    return box
 
 
 class NoticeView(QDialog):
