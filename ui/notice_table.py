@@ -112,11 +112,15 @@ class NoticeTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             header = column.get("header", "").strip() or _("(no heading)")
             kind = column.get("sensitive", "")
-            if kind:
-                return f"{header}\n{_('masked: {kind}').format(kind=_(notices.SENSITIVE_LABELS[kind]))}"
-            return header
+            return f"{header}\n＊{_('masked')}" if column.get("sensitive") else header
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.problems.get((None, section)) or _("Double-click to change the heading.")
+            problem = self.problems.get((None, section))
+            if problem:
+                return problem
+            kind = column.get("sensitive", "")
+            masked = (_("Personal data ({kind}): masked on public notices.").format(
+                kind=_(notices.SENSITIVE_LABELS[kind])) + "\n") if kind in notices.SENSITIVE_LABELS and kind else ""
+            return masked + _("Double-click to change the heading.")
         if role == Qt.ItemDataRole.BackgroundRole and (None, section) in self.problems:
             return QBrush(PROBLEM)
         return None
@@ -321,13 +325,14 @@ class NoticeTableEditor(QWidget):
         self._show_column()
 
     def retranslate_ui(self) -> None:
-        labels = {"add_row": _("Add row"), "remove_row": _("Remove row"), "add_column": _("Add column"),
-                  "remove_column": _("Remove column"), "paste": _("Paste from Excel/WPS"),
-                  "clear": _("Remove table")}
+        labels = {"add_row": _("Add row"), "remove_row": _("Delete row"), "add_column": _("Add column"),
+                  "remove_column": _("Delete column"), "paste": _("Paste"), "clear": _("Remove table")}
         for key, text in labels.items():
             self.buttons[key].setText(text)
         self.buttons["paste"].setToolTip(_("Copy cells in Excel or WPS, then paste them here (Ctrl+V). "
                                            "Into an empty table, the first line becomes the headings."))
+        for button in self.buttons.values():
+            button.setMinimumWidth(0)
         self.column_label.setText(_("Column heading:"))
         self.heading.setPlaceholderText(_("Choose a column"))
         self.sensitive_label.setText(_("Personal data:"))

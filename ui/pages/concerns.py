@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -154,6 +156,83 @@ class ConcernsPage(RegisterPage):
                                 self.saved(c.id))).run()
 
 
+class RaiserPicker(QWidget):
+    """Who raised a concern: type a name or its pinyin (``zs`` finds 张三) and pick a resident or a
+    household from the list; a name that is not in the register is kept as typed."""
+
+    results_shown = Signal(int)
+    DEBOUNCE_MS = 150
+
+    def __init__(self, parent: QWidget | None, actor: Any):
+        super().__init__(parent)
+        self.actor = actor
+        self.chosen: concerns.RaiserChoice | None = None
+        self._token = 0
+        self._setting = False
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        self.edit = line_edit(max_length=64, placeholder=_("Name or pinyin, e.g. zs for 张三"))
+        self.edit.setObjectName("raiserSearch")
+        self.edit.textEdited.connect(self._typed)
+        column.addWidget(self.edit)
+        self.results = QListWidget()
+        self.results.setObjectName("raiserResults")
+        self.results.setMaximumHeight(120)
+        self.results.setVisible(False)
+        self.results.itemActivated.connect(self._picked)
+        self.results.itemClicked.connect(self._picked)
+        column.addWidget(self.results)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.DEBOUNCE_MS)
+        self._timer.timeout.connect(self.search)
+
+    def _typed(self, _text: str) -> None:
+        self.chosen = None  # typing again drops the choice: the text is a free name until one is picked
+        self._timer.start()
+
+    def search(self) -> None:
+        self._timer.stop()
+        self._token += 1
+        token, text, actor = self._token, self.edit.text(), self.actor
+        DbOp(self, lambda s: concerns.raiser_choices(session=s, actor=actor, query=text), read_only=True) \
+            .success(lambda found: self._show(token, found)).run()
+
+    def _show(self, token: int, found: list[concerns.RaiserChoice]) -> None:
+        if token != self._token:
+            return  # a newer search is on its way
+        self.results.clear()
+        for choice in found:
+            item = QListWidgetItem(f"{choice.name}　{choice.detail}")
+            item.setData(Qt.ItemDataRole.UserRole, choice)
+            self.results.addItem(item)
+        self.results.setVisible(bool(found))
+        self.results_shown.emit(len(found))
+
+    def _picked(self, item: QListWidgetItem) -> None:
+        self.choose(item.data(Qt.ItemDataRole.UserRole))
+
+    def choose(self, choice: concerns.RaiserChoice) -> None:
+        self.chosen = choice
+        self.edit.setText(choice.name)
+        self.results.setVisible(False)
+
+    def clear(self) -> None:
+        self.chosen = None
+        self.edit.clear()
+        self.results.clear()
+        self.results.setVisible(False)
+
+    def values(self) -> dict[str, Any]:
+        """``resident_id``, ``household_id`` and ``raised_by`` for :func:`app.concerns.raise_concern`."""
+        chosen = self.chosen
+        if chosen is None:
+            return {"resident_id": None, "household_id": None, "raised_by": self.edit.text()}
+        return {"resident_id": chosen.resident_id, "household_id": chosen.household_id,
+                "raised_by": chosen.name if chosen.resident_id else ""}
+
+
 class ConcernDialog(FormDialog):
     """Record a concern raised on a visit or at the office (those raised at a meeting come from it)."""
 
@@ -162,7 +241,7 @@ class ConcernDialog(FormDialog):
         self.actor = actor
         self.title = line_edit(max_length=128)
         self.form.add("title", N_("Concern"), self.title, required=True)
-        self.raised_by = line_edit(max_length=64)
+        self.raised_by = RaiserPicker(self, actor)
         self.form.add("raised_by", N_("Raised by"), self.raised_by, required=True,
                       aliases=("resident_id", "household_id"))
         self.source = QComboBox()
@@ -184,7 +263,7 @@ class ConcernDialog(FormDialog):
         self.finish_layout()
 
     def save_op(self) -> Any:
-        values = dict(title=self.title.text(), raised_by=self.raised_by.text(), source=self.source.currentData(),
+        values = dict(title=self.title.text(), **self.raised_by.values(), source=self.source.currentData(),
                       category=self.category.currentData(), assignee=self.assignee.text(),
                       due_on=self.due_on.date().toPython(), description=self.description.toPlainText())
         actor = self.actor

@@ -6,6 +6,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QRadioButton,
+    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import deliberation as d
+from app import notices
 from app.i18n import N_, _, format_date
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
@@ -182,8 +186,12 @@ class DeliberationPage(Page):
         for (mark, text), step in zip(self.step_labels, progress.steps, strict=True):
             if step.done:
                 mark.setText("✔")
-                details = [format_date(step.held_on)] + [x for x in (step.meeting_title, step.vote_summary,
-                                                                     step.notice_number) if x]
+                number = step.notice_number
+                if number and step.notice_id:
+                    number = _("notice {number} (in the notice register)").format(number=number)
+                elif number:
+                    number = _("notice {number} (issued elsewhere)").format(number=number)
+                details = [format_date(step.held_on)] + [x for x in (step.meeting_title, step.vote_summary, number) if x]
                 text.setText(f"<b>{step.label}</b><br>{'；'.join(details)}")
             elif step.is_next:
                 mark.setText("➜")
@@ -219,19 +227,22 @@ class DeliberationPage(Page):
 
 
 class StepDialog(FormDialog):
-    """Record the next step: its date and meeting (with the vote), or the notice number."""
+    """Record the next step: its date and meeting (with the vote); for the two 公开 steps, issue the
+    notice through the notice register — or, when it was issued elsewhere, give its number."""
 
     def __init__(self, parent: QWidget | None, actor: Any, progress: d.MatterProgress):
-        super().__init__(parent, N_("Record the next step"), width=560)
+        super().__init__(parent, N_("Record the next step"), width=600)
         self.actor, self.matter = actor, progress.matter
         self.step = next(s.step for s in progress.steps if s.is_next)
+        notice_step = self.step in d.NOTICE_STEPS
         self.step_label = QLabel(d.step_label(self.step))
+        self.step_label.setWordWrap(True)
         self.form.add("step", N_("Step"), self.step_label)
         self.held_on = QDateEdit(QDate.currentDate())
         self.held_on.setCalendarPopup(True)
+        self.held_on.setDisplayFormat("yyyy-MM-dd")
         self.form.add("held_on", N_("Date"), self.held_on, required=True)
         self.joint = QCheckBox(_("Held together with the two committees' consultation (一肩挑)"))
-        self.joint.setVisible(self.step == d.PROPOSAL)
         self.joint.toggled.connect(lambda _on: self.load_choices())
         self.form.add("joint", N_("Joint"), self.joint)
         self.meeting = QComboBox()
@@ -239,17 +250,52 @@ class StepDialog(FormDialog):
         self.form.add("meeting_id", N_("Meeting"), self.meeting)
         self.vote = QComboBox()
         self.form.add("vote_id", N_("Vote"), self.vote)
+        # 公开: through the register (numbered, publicity window, file hash) or a number from elsewhere.
+        can_register = actor.can("notices.edit")
+        self.via_register = QRadioButton(_("Issue the notice now through the notice register"))
+        self.via_register.setObjectName("viaRegister")
+        self.form.add("notice_id", N_("Notice"), self.via_register)
+        self.publicity_days = QSpinBox()
+        self.publicity_days.setObjectName("publicityDays")
+        self.publicity_days.setRange(1, notices.MAX_PUBLICITY_DAYS)
+        self.publicity_days.setValue(7)
+        self.form.add("publicity_days", N_("Publicity period (days)"), self.publicity_days)
+        self.working_days = QCheckBox(_("Count working days only"))
+        self.form.add("working_days", N_("Counting"), self.working_days)
+        self.elsewhere = QRadioButton(_("It was issued elsewhere; its number is:"))
+        self.elsewhere.setObjectName("elsewhere")
+        self.form.add("elsewhere", N_("Or"), self.elsewhere)
         self.notice_number = line_edit(max_length=64, placeholder="〔2026〕7号")
         self.form.add("notice_number", N_("Notice number"), self.notice_number)
-        notice_step = self.step in d.NOTICE_STEPS
-        for key in ("meeting_id", "vote_id"):
-            self.form.fields[key].editor.setEnabled(not notice_step)
-        self.vote.setEnabled(self.step in d.VOTING_STEPS)
-        self.notice_number.setEnabled(notice_step)
+        self.notice_mode = QButtonGroup(self)  # the two radios sit in different rows of the form
+        self.notice_mode.addButton(self.via_register)
+        self.notice_mode.addButton(self.elsewhere)
+        self.via_register.setEnabled(can_register)
+        (self.via_register if can_register else self.elsewhere).setChecked(True)
+        self.via_register.toggled.connect(lambda _on: self._notice_mode())
+        self._set_rows(("joint",), self.step == d.PROPOSAL)
+        self._set_rows(("meeting_id",), not notice_step)
+        self._set_rows(("vote_id",), self.step in d.VOTING_STEPS)
+        self._set_rows(("notice_id", "publicity_days", "working_days", "elsewhere", "notice_number"), notice_step)
         self.choices: list[d.MeetingChoice] = []
         self.finish_layout()
+        self._notice_mode()
+
+    def _set_rows(self, keys: tuple[str, ...], visible: bool) -> None:
+        for key in keys:
+            field = self.form.fields[key]
+            field.label.setVisible(visible)
+            field.editor.parentWidget().setVisible(visible)
+
+    def _notice_mode(self) -> None:
+        register = self.via_register.isChecked()
+        self.publicity_days.setEnabled(register)
+        self.working_days.setEnabled(register)
+        self.notice_number.setEnabled(not register)
 
     def load_choices(self) -> None:
+        if self.step in d.NOTICE_STEPS:
+            return
         actor, matter_id, step, joint = self.actor, self.matter.id, self.step, self.joint.isChecked()
         DbOp(self, lambda s: d.meeting_choices(session=s, actor=actor, matter_id=matter_id, step=step, joint=joint),
              read_only=True).success(self._choices).run()
@@ -271,8 +317,13 @@ class StepDialog(FormDialog):
 
     def save_op(self) -> Any:
         actor, matter_id = self.actor, self.matter.id
+        held_on = self.held_on.date().toPython()
+        if self.step in d.NOTICE_STEPS and self.via_register.isChecked():
+            step, days, working = self.step, self.publicity_days.value(), self.working_days.isChecked()
+            return lambda session: d.publish_step_notice(session=session, actor=actor, matter_id=matter_id, step=step,
+                                                         held_on=held_on, publicity_days=days, working_days=working)
         step = d.CONSULTATION if self.joint.isChecked() else self.step
-        values = dict(step=step, held_on=self.held_on.date().toPython(), meeting_id=self.meeting.currentData(),
+        values = dict(step=step, held_on=held_on, meeting_id=self.meeting.currentData(),
                       vote_id=self.vote.currentData(), notice_number=self.notice_number.text(),
                       joint=self.joint.isChecked())
         return lambda session: d.record_step(session=session, actor=actor, matter_id=matter_id, **values)

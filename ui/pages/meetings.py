@@ -6,17 +6,23 @@ the small tables (sign-in list, agenda) are models over the rows the view loaded
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QDateTime, QModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
+    QCalendarWidget,
     QComboBox,
+    QDateEdit,
     QDateTimeEdit,
     QDialog,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -24,18 +30,22 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QStackedWidget,
+    QStyledItemDelegate,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import meetings
+from app import concerns, meetings
 from app.errors import ValidationError
 from app.i18n import N_, _, format_date, format_datetime, format_percent
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp, show_error
+from ui.pages.concerns import RaiserPicker
 from ui.pages.register import RegisterPage
+from ui.pdf_preview import PdfPreview, print_pdf
 from ui.table_model import RIGHT, Column
 from ui.widgets import fill_combo, line_edit
 
@@ -61,7 +71,62 @@ MEETING_COLUMNS = [
 ]
 
 
+class MeetingCalendar(QCalendarWidget):
+    """A month with each day's meetings written in its cell (how many, and the first titles)."""
+
+    BADGE = QColor("#1a73e8")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("meetingCalendar")
+        self.setGridVisible(True)
+        self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.days: dict[dt.date, list[meetings.DayMeeting]] = {}
+
+    def set_days(self, days: dict[dt.date, list[meetings.DayMeeting]]) -> None:
+        self.days = days
+        self.updateCells()
+
+    def shown_range(self) -> tuple[dt.date, dt.date]:
+        """The days the month page can show (it begins up to a week before the 1st and runs six weeks)."""
+        first = dt.date(self.yearShown(), self.monthShown(), 1)
+        return first - dt.timedelta(days=7), first + dt.timedelta(days=42)
+
+    def paintCell(self, painter: QPainter, rect: QRect, date: QDate) -> None:  # noqa: N802 (Qt)
+        super().paintCell(painter, rect, date)
+        items = self.days.get(date.toPython())
+        if not items:
+            return
+        painter.save()
+        font = painter.font()
+        font.setPointSizeF(max(font.pointSizeF() * 0.8, 7))
+        painter.setFont(font)
+        line = painter.fontMetrics().height()
+        badge = QRect(rect.right() - line - 3, rect.top() + 3, line, line)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.BADGE)
+        painter.drawEllipse(badge)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(len(items)))
+        painter.setPen(QColor("#3c4043"))
+        top = rect.top() + line + 6
+        for item in items:
+            if top + line > rect.bottom():
+                break
+            text = f"{item.starts_at:%H:%M} {item.title}"
+            painter.drawText(QRect(rect.left() + 4, top, rect.width() - 8, line), Qt.AlignmentFlag.AlignLeft,
+                             painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 8))
+            top += line
+        painter.restore()
+
+
 class MeetingsPage(RegisterPage):
+    """The meetings list (lazy, the default) or a month calendar; a day picked on the calendar
+    filters the list to that day."""
+
+    calendar_loaded = Signal()
+
     title_msgid = N_("Meetings")
     description_msgid = N_("坝坝会, 夜话屋场会, 党员大会, 村民(代表)会议 …: notice, sign-in, votes and minutes.")
     search_placeholder_msgid = N_("Search: title or place")
@@ -71,12 +136,22 @@ class MeetingsPage(RegisterPage):
     column_widths = [150, 260, 110, 90, 160, 80, 60, 70]
 
     def __init__(self, context: Any, area_key: str):
+        self.day: dt.date | None = None
         super().__init__(context, area_key)
         self.can_edit = context.actor.can("meetings.edit")
         self.delete_button.setVisible(False)  # meetings are cancelled, never deleted
         self.dialog: QDialog | None = None
         self.view: MeetingView | None = None
+        # The list and the calendar share the table's place.
+        self.stack = QStackedWidget()
+        self.layout().replaceWidget(self.table, self.stack)
+        self.stack.addWidget(self.table)
+        self.calendar = MeetingCalendar()
+        self.calendar.clicked.connect(lambda date: self.show_day(date.toPython()))
+        self.calendar.currentPageChanged.connect(lambda _y, _m: self.load_calendar())
+        self.stack.addWidget(self.calendar)
         self._update_buttons()
+        self.retranslate_ui()
 
     def add_filters(self, toolbar: QHBoxLayout) -> None:
         self.kind_filter = QComboBox()
@@ -86,22 +161,86 @@ class MeetingsPage(RegisterPage):
         for combo in (self.kind_filter, self.state_filter):
             combo.currentIndexChanged.connect(lambda _i: self.filters_changed())
             toolbar.addWidget(combo)
+        self.day_chip = QPushButton()
+        self.day_chip.setObjectName("dayFilter")
+        self.day_chip.setVisible(False)
+        self.day_chip.clicked.connect(lambda: self.show_day(None))
+        toolbar.addWidget(self.day_chip)
+        self.list_button, self.calendar_button = QPushButton(), QPushButton()
+        self.list_button.setObjectName("listView")
+        self.calendar_button.setObjectName("calendarView")
+        self.view_group = QButtonGroup(self)
+        for button in (self.list_button, self.calendar_button):
+            button.setCheckable(True)
+            self.view_group.addButton(button)
+            toolbar.addWidget(button)
+        self.list_button.setChecked(True)
+        self.calendar_button.toggled.connect(self._view_toggled)
 
     def retranslate_ui(self) -> None:
         fill_combo(self.kind_filter, [(None, _("All kinds"))] + [(k, meetings.kind_label(k, short=True))
                                                                  for k in meetings.KINDS])
         fill_combo(self.state_filter, [(None, _("All states"))] + [(s, meetings.state_label(s))
                                                                    for s in meetings.STATES])
+        self.list_button.setText(_("List"))
+        self.calendar_button.setText(_("Calendar"))
+        self._show_day_chip()
         super().retranslate_ui()
 
+    def _show_day_chip(self) -> None:
+        self.day_chip.setVisible(self.day is not None)
+        if self.day is not None:
+            self.day_chip.setText(_("{date} ✕").format(date=format_date(self.day, style="medium")))
+            self.day_chip.setToolTip(_("Show all days again"))
+
     def filter_values(self) -> dict[str, Any]:
-        return {"kind": self.kind_filter.currentData(), "state": self.state_filter.currentData()}
+        return {"kind": self.kind_filter.currentData(), "state": self.state_filter.currentData(), "on": self.day}
+
+    def filters_changed(self) -> None:
+        super().filters_changed()
+        if self.in_calendar():
+            self.load_calendar()
 
     def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
         return meetings.meeting_ids(session=session, actor=self.context.actor, search=query, **filters)
 
     def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
         return list(meetings.meeting_rows(session=session, actor=self.context.actor, ids=ids).values())
+
+    # ------------------------------------------------------------ calendar
+
+    def in_calendar(self) -> bool:
+        return hasattr(self, "stack") and self.stack.currentWidget() is self.calendar
+
+    def _view_toggled(self, calendar: bool) -> None:
+        self.stack.setCurrentWidget(self.calendar if calendar else self.table)
+        if calendar:
+            self.load_calendar()
+
+    def show_calendar(self) -> None:
+        self.calendar_button.setChecked(True)
+
+    def load_calendar(self) -> None:
+        first, last = self.calendar.shown_range()
+        actor, search = self.context.actor, self.search.text()
+        kind, state = self.kind_filter.currentData(), self.state_filter.currentData()
+
+        def loaded(days: dict[dt.date, list[meetings.DayMeeting]]) -> None:
+            self.calendar.set_days(days)
+            self.calendar_loaded.emit()
+
+        DbOp(self, lambda s: meetings.meetings_by_day(session=s, actor=actor, first=first, last=last, kind=kind,
+                                                      state=state, search=search), read_only=True) \
+            .success(loaded).run()
+
+    def show_day(self, day: dt.date | None) -> None:
+        """The list, filtered to the meetings of ``day`` (all days again with None)."""
+        self.day = day
+        self._show_day_chip()
+        self.list_button.setChecked(True)
+        self.reload()
+
+    # ------------------------------------------------------------ records
 
     def create_item(self) -> None:
         dialog = MeetingDialog(self, self.context.actor)
@@ -251,7 +390,109 @@ def _table(model: QAbstractTableModel, name: str) -> QTableView:
     return view
 
 
+class BallotModel(QAbstractTableModel):
+    """记名投票: one line per member signed in, with that voter's ballot (for, against, abstain or none yet)."""
+
+    counts_changed = Signal()
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.lines: list[Any] = []
+        self.choices: dict[str, str] = {}
+
+    def set_lines(self, lines: list[Any]) -> None:
+        self.beginResetModel()
+        self.lines = [x for x in lines if x.present and x.expected]  # 列席 guests have no vote
+        self.choices = {k: v for k, v in self.choices.items() if any(x.id == k for x in self.lines)}
+        self.endResetModel()
+        self.counts_changed.emit()
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.lines) or not 0 <= index.column() < 2:
+            return None
+        line = self.lines[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return line.name
+            choice = self.choices.get(line.id)
+            return meetings.choice_label(choice) if choice else "—"
+        if role == Qt.ItemDataRole.EditRole and index.column() == 1:
+            return self.choices.get(line.id, "")
+        return None
+
+    def flags(self, index: Any) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == 1 else flags
+
+    def setData(self, index: Any, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != 1:
+            return False
+        line = self.lines[index.row()]
+        if value in meetings.CHOICES:
+            self.choices[line.id] = value
+        elif not value:
+            self.choices.pop(line.id, None)
+        else:
+            return False
+        self.dataChanged.emit(index, index)
+        self.counts_changed.emit()
+        return True
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 2:
+            return (_("Voter"), _("Ballot"))[section]
+        return None
+
+    def set_all(self, choice: str) -> None:
+        for line in self.lines:
+            self.choices[line.id] = choice
+        if self.lines:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.lines) - 1, 1))
+        self.counts_changed.emit()
+
+    def clear_choices(self) -> None:
+        self.choices = {}
+        if self.lines:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.lines) - 1, 1))
+        self.counts_changed.emit()
+
+    def counts(self) -> tuple[int, int, int]:
+        values = list(self.choices.values())
+        return values.count(meetings.FOR), values.count(meetings.AGAINST), values.count(meetings.ABSTAIN)
+
+    def ballots(self) -> list[meetings.BallotInput]:
+        return [meetings.BallotInput(choice=self.choices[x.id], attendance_id=x.id)
+                for x in self.lines if x.id in self.choices]
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A drop-down of 赞成 / 反对 / 弃权 for the ballot column."""
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:  # noqa: N802 (Qt)
+        combo = QComboBox(parent)
+        combo.addItem("—", "")
+        for code in meetings.CHOICES:
+            combo.addItem(meetings.choice_label(code), code)
+        combo.activated.connect(lambda _i: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: Any) -> None:  # noqa: N802 (Qt)
+        editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole) or ""), 0))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:  # noqa: N802 (Qt)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
 STEPS = [N_("Notice"), N_("Sign-in"), N_("Agenda and votes"), N_("Minutes"), N_("Published")]
+DOCUMENTS = {"meeting_notice": N_("Notice poster"), "sign_in_sheet": N_("Sign-in sheet"), "minutes": N_("Minutes")}
 
 
 class MeetingView(QDialog):
@@ -260,13 +501,14 @@ class MeetingView(QDialog):
     changed = Signal()
     loaded = Signal()
     refused = Signal(str)
+    preview_loaded = Signal(str)  # the document kind now shown (empty when it could not be made)
 
     def __init__(self, parent: QWidget | None, actor: Any, meeting_id: str):
         super().__init__(parent)
         self.actor, self.meeting_id = actor, meeting_id
         self.record: meetings.MeetingRecord | None = None
         self.lines: list[Any] = []
-        self.setMinimumSize(860, 620)
+        self.setMinimumSize(900, 660)
         self.setWindowTitle(_("Meeting"))
         layout = QVBoxLayout(self)
         self.heading = QLabel()
@@ -289,6 +531,9 @@ class MeetingView(QDialog):
         self._build_sign_in_tab()
         self._build_agenda_tab()
         self._build_minutes_tab()
+        self._build_concerns_tab()
+        self._build_documents_tab()
+        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
 
     # ------------------------------------------------------------ building
 
@@ -305,9 +550,9 @@ class MeetingView(QDialog):
         self.notice_text.setWordWrap(True)
         column.addWidget(self.notice_text)
         row = QHBoxLayout()
-        self.print_notice_button = self._button(_("Print the notice…"), lambda: self.print_pdf("meeting_notice"),
+        self.print_notice_button = self._button(_("Notice poster…"), lambda: self.show_document("meeting_notice"),
                                                 "printNotice")
-        self.print_sheet_button = self._button(_("Print the sign-in sheet…"), lambda: self.print_pdf("sign_in_sheet"),
+        self.print_sheet_button = self._button(_("Sign-in sheet…"), lambda: self.show_document("sign_in_sheet"),
                                                "printSheet")
         self.cancel_reason = line_edit(max_length=255, placeholder=_("Reason for cancelling"))
         self.cancel_button = self._button(_("Cancel the meeting"), self.cancel_meeting, "cancelMeeting")
@@ -393,7 +638,32 @@ class MeetingView(QDialog):
         for widget in (self.scrutineer, self.teller, self.vote_button):
             vote.addWidget(widget)
         column.addLayout(vote)
+        # 记名投票: each voter's ballot; the counts above follow from them.
+        self.ballots_box = QWidget()
+        ballots = QHBoxLayout(self.ballots_box)
+        ballots.setContentsMargins(0, 0, 0, 0)
+        self.ballot_model = BallotModel(self)
+        self.ballot_model.counts_changed.connect(self._ballot_counts)
+        self.ballot_table = _table(self.ballot_model, "ballotTable")
+        self.ballot_table.setItemDelegateForColumn(1, ChoiceDelegate(self.ballot_table))
+        self.ballot_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        self.ballot_table.setColumnWidth(0, 220)
+        self.ballot_table.setMaximumHeight(200)
+        ballots.addWidget(self.ballot_table, 1)
+        side = QVBoxLayout()
+        self.ballot_hint = QLabel()
+        self.ballot_hint.setObjectName("hint")
+        self.ballot_hint.setWordWrap(True)
+        self.all_for_button = self._button(_("All for"), lambda: self.ballot_model.set_all(meetings.FOR), "allFor")
+        self.clear_ballots_button = self._button(_("Clear ballots"), self.ballot_model.clear_choices, "clearBallots")
+        for widget in (self.ballot_hint, self.all_for_button, self.clear_ballots_button):
+            side.addWidget(widget)
+        side.addStretch(1)
+        ballots.addLayout(side)
+        column.addWidget(self.ballots_box)
+        self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
         self.tabs.addTab(tab, _("Agenda and votes"))
+        self._method_changed()
 
     def _build_minutes_tab(self) -> None:
         tab = QWidget()
@@ -411,7 +681,7 @@ class MeetingView(QDialog):
         self.approve_button = self._button(_("Approve and lock"), self.approve_minutes, "approveMinutes")
         self.addendum = line_edit(max_length=5000, placeholder=_("Addendum to approved minutes"))
         self.addendum_button = self._button(_("Add addendum"), self.add_addendum, "addAddendum")
-        self.print_minutes_button = self._button(_("Print minutes…"), lambda: self.print_pdf("minutes"),
+        self.print_minutes_button = self._button(_("Preview and print…"), lambda: self.show_document("minutes"),
                                                  "printMinutes")
         self.publish_button = self._button(_("Publish"), self.publish, "publish")
         self.publish_button.setProperty("primary", True)
@@ -422,6 +692,87 @@ class MeetingView(QDialog):
         row.addWidget(self.publish_button)
         column.addLayout(row)
         self.tabs.addTab(tab, _("Minutes"))
+
+    def _build_concerns_tab(self) -> None:
+        """群众诉求 raised at this meeting: the list, and a form to record one more."""
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        self.concerns_model = RowsModel([
+            Column(N_("Concern no."), lambda c: c.number),
+            Column(N_("Raised by"), lambda c: c.raised_by),
+            Column(N_("Concern"), lambda c: c.title),
+            Column(N_("Category"), lambda c: concerns.category_label(c.category)),
+            Column(N_("Handled by"), lambda c: c.assignee),
+            Column(N_("Due"), lambda c: format_date(c.due_on, style="short")),
+        ], self)
+        self.concerns_table = _table(self.concerns_model, "meetingConcerns")
+        for index, width in enumerate((90, 90, 300, 100, 90)):
+            self.concerns_table.setColumnWidth(index, width)
+        column.addWidget(self.concerns_table, 1)
+        self.concern_hint = QLabel()
+        self.concern_hint.setObjectName("hint")
+        self.concern_hint.setWordWrap(True)
+        column.addWidget(self.concern_hint)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        self.concern_title = line_edit(max_length=128, placeholder=_("What the villager asks for"))
+        self.concern_title.setObjectName("concernTitle")
+        self.raiser = RaiserPicker(self, self.actor)
+        self.concern_category = QComboBox()
+        self.concern_category.setObjectName("concernCategory")
+        for code in concerns.CATEGORIES:
+            self.concern_category.addItem(concerns.category_label(code), code)
+        self.concern_assignee = line_edit(max_length=64, placeholder=_("Who handles it"))
+        self.concern_assignee.setObjectName("concernAssignee")
+        self.concern_due = QDateEdit()
+        self.concern_due.setObjectName("concernDue")
+        self.concern_due.setCalendarPopup(True)
+        self.concern_due.setDisplayFormat("yyyy-MM-dd")
+        self.concern_button = self._button(_("Record the concern"), self.raise_concern, "raiseConcern")
+        self.concern_button.setProperty("primary", True)
+        labels = ((_("Concern"), self.concern_title), (_("Raised by"), self.raiser))
+        for row, (text, widget) in enumerate(labels):
+            grid.addWidget(QLabel(_("{label}:").format(label=text)), row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(widget, row, 1, 1, 5)
+        for index, (text, widget) in enumerate(((_("Category"), self.concern_category),
+                                                (_("Handled by"), self.concern_assignee), (_("Due"), self.concern_due))):
+            grid.addWidget(QLabel(_("{label}:").format(label=text)), 2, index * 2)
+            grid.addWidget(widget, 2, index * 2 + 1)
+        grid.setColumnStretch(3, 1)
+        column.addLayout(grid)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.concern_button)
+        column.addLayout(row)
+        self.concerns_tab_index = self.tabs.addTab(tab, _("Concerns"))
+
+    def _build_documents_tab(self) -> None:
+        """The meeting's documents, previewed inside the app, printed through the system dialog."""
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        self.document_kind = QComboBox()
+        self.document_kind.setObjectName("documentKind")
+        for kind, label in DOCUMENTS.items():
+            self.document_kind.addItem(_(label), kind)
+        self.document_kind.currentIndexChanged.connect(lambda _i: self.load_preview())
+        self.print_button = self._button(_("Print…"), self.print_document, "printDocument")
+        self.print_button.setProperty("primary", True)
+        self.save_pdf_button = self._button(_("Save as PDF…"), lambda: self.print_pdf(self.document_kind.currentData()),
+                                            "printSaveDocument")
+        row.addWidget(self.document_kind)
+        row.addStretch(1)
+        row.addWidget(self.print_button)
+        row.addWidget(self.save_pdf_button)
+        column.addLayout(row)
+        self.document_message = QLabel()
+        self.document_message.setObjectName("formError")
+        self.document_message.setWordWrap(True)
+        self.document_message.setVisible(False)
+        column.addWidget(self.document_message)
+        self.preview = PdfPreview(self)
+        column.addWidget(self.preview, 1)
+        self.documents_tab_index = self.tabs.addTab(tab, _("Documents"))
 
     # ------------------------------------------------------------ loading and showing
 
@@ -471,8 +822,11 @@ class MeetingView(QDialog):
         for widget in (self.item_title, self.item_proposer, self.add_item_button):
             widget.setEnabled(agenda_open)
         for widget in (self.method, self.in_favour, self.against, self.abstain, self.scrutineer, self.teller,
-                       self.vote_button):
+                       self.vote_button, self.ballot_table, self.all_for_button, self.clear_ballots_button):
             widget.setEnabled(state == meetings.HELD)
+        self.ballot_model.set_lines(self.lines)
+        self._method_changed()
+        self._show_concerns(m)
         minutes = self.record.minutes
         locked = minutes is not None and minutes.state == "approved"
         if minutes is None:
@@ -498,7 +852,29 @@ class MeetingView(QDialog):
                 if not button.objectName().startswith("print"):
                     button.setEnabled(False)
         self._show_reason()
+        if self.tabs.currentIndex() == self.documents_tab_index:
+            self.load_preview()  # what was previewed may have changed
         self.loaded.emit()
+
+    def _show_concerns(self, meeting: Any) -> None:
+        self.concerns_model.set_rows(self.record.concerns)
+        open_ = meeting.state == meetings.HELD and self.actor.can("concerns.edit")
+        for widget in (self.concern_title, self.raiser, self.concern_category, self.concern_assignee,
+                       self.concern_due, self.concern_button):
+            widget.setEnabled(open_)
+        if meeting.state == meetings.PLANNED:
+            hint = _("Concerns are recorded here once the meeting is held.")
+        elif meeting.state in (meetings.MINUTES_APPROVED, meetings.PUBLISHED):
+            hint = _("The minutes are approved: concerns raised later are recorded on the concerns page.")
+        else:
+            hint = _("{n} concerns raised at this meeting; they are listed in the minutes.").format(
+                n=len(self.record.concerns))
+        self.concern_hint.setText(hint)
+        day = meeting.held_on or meeting.starts_at.astimezone().date()
+        if not self.concern_title.text():  # not while something is being typed
+            due = day + dt.timedelta(days=concerns.DEFAULT_DUE_DAYS)
+            self.concern_due.setMinimumDate(QDate(day.year, day.month, day.day))
+            self.concern_due.setDate(QDate(due.year, due.month, due.day))
 
     def _show_steps(self, state: str) -> None:
         if state == meetings.CANCELLED:
@@ -590,9 +966,102 @@ class MeetingView(QDialog):
             self._refused(ValidationError({"agenda": _("Add the agenda item first.")}))
             return
         actor = self.actor
-        values = dict(method=self.method.currentData(), in_favour=self.in_favour.value(), against=self.against.value(),
-                      abstain=self.abstain.value(), scrutineer=self.scrutineer.text(), teller=self.teller.text())
+        values: dict[str, Any] = dict(method=self.method.currentData(), scrutineer=self.scrutineer.text(),
+                                      teller=self.teller.text())
+        if self._roll_call_by_name():
+            values["ballots"] = self.ballot_model.ballots()  # the counts follow from the ballots
+        else:
+            values.update(in_favour=self.in_favour.value(), against=self.against.value(), abstain=self.abstain.value())
         self.run(lambda s: meetings.record_vote(session=s, actor=actor, agenda_item_id=item.id, **values))
+
+    def _roll_call_by_name(self) -> bool:
+        roster = self.record is None or self.record.meeting.attendance_mode == "roster"
+        return self.method.currentData() == meetings.ROLL_CALL and roster
+
+    def _method_changed(self) -> None:
+        by_name = self._roll_call_by_name()
+        self.ballots_box.setVisible(by_name)
+        for box in (self.in_favour, self.against, self.abstain):
+            box.setReadOnly(by_name)
+            box.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons if by_name else QSpinBox.ButtonSymbols.UpDownArrows)
+        if by_name:
+            self._ballot_counts()
+
+    def _ballot_counts(self) -> None:
+        if not self._roll_call_by_name():
+            return
+        for box, value in zip((self.in_favour, self.against, self.abstain), self.ballot_model.counts(), strict=True):
+            box.setValue(value)
+        cast = sum(self.ballot_model.counts())
+        self.ballot_hint.setText(_("{cast} of {present} signed in have voted. Choose each voter's ballot; the counts "
+                                   "follow.").format(cast=cast, present=len(self.ballot_model.lines)))
+
+    def raise_concern(self) -> None:
+        """A concern raised at this meeting, by a resident or household picked from the register (or a name)."""
+        if self.record is None:
+            return
+        actor, meeting = self.actor, self.record.meeting
+        values = dict(title=self.concern_title.text(), category=self.concern_category.currentData(),
+                      assignee=self.concern_assignee.text(), due_on=self.concern_due.date().toPython(),
+                      raised_on=meeting.held_on or meeting.starts_at.astimezone().date(), **self.raiser.values())
+        self.message.clear()
+
+        def done(_concern: Any) -> None:
+            self.concern_title.clear()
+            self.concern_assignee.clear()
+            self.raiser.clear()
+            self.changed.emit()
+            self.reload()
+
+        DbOp(self, lambda s: concerns.raise_concern(session=s, actor=actor, source="meeting", meeting_id=meeting.id,
+                                                    **values)).success(done).failure(self._refused).run()
+
+    # ------------------------------------------------------------ documents
+
+    def _tab_changed(self) -> None:
+        if self.tabs.currentIndex() == self.documents_tab_index and self.record is not None:
+            self.load_preview()
+
+    def show_document(self, kind: str) -> None:
+        """Open the documents tab on ``kind`` (notice poster, sign-in sheet or minutes)."""
+        index = self.document_kind.findData(kind)
+        if self.document_kind.currentIndex() != index:
+            self.document_kind.blockSignals(True)
+            self.document_kind.setCurrentIndex(index)
+            self.document_kind.blockSignals(False)
+        if self.tabs.currentIndex() == self.documents_tab_index:
+            self.load_preview()
+        else:
+            self.tabs.setCurrentIndex(self.documents_tab_index)
+
+    def load_preview(self) -> None:
+        kind, actor, meeting_id = self.document_kind.currentData(), self.actor, self.meeting_id
+
+        def make(session: Any) -> bytes:
+            from app.printing import print_kind
+
+            return print_kind(kind, session=session, actor=actor, ident=meeting_id)
+
+        def shown(data: bytes) -> None:
+            self.document_message.setVisible(False)
+            ok = self.preview.set_pdf(data)
+            self.print_button.setEnabled(ok)
+            self.save_pdf_button.setEnabled(ok)
+            self.preview_loaded.emit(kind if ok else "")
+
+        def refused(exc: Exception) -> None:
+            self.preview.clear()
+            self.print_button.setEnabled(False)
+            self.save_pdf_button.setEnabled(False)
+            self.document_message.setText(str(exc))
+            self.document_message.setVisible(True)
+            self.preview_loaded.emit("")
+
+        DbOp(self, make, read_only=True).success(shown).failure(refused).run()
+
+    def print_document(self) -> None:
+        if self.preview.page_count():
+            print_pdf(self, self.preview.document)
 
     def save_minutes(self) -> None:
         actor, meeting_id, body = self.actor, self.meeting_id, self.minutes_body.toPlainText()

@@ -239,7 +239,7 @@ class NoticeDialog(FormDialog):
 
     def __init__(self, parent: QWidget | None, actor: Any, notice_id: str | None = None,
                  form: notices.NoticeForm | None = None):
-        super().__init__(parent, N_("Change notice") if notice_id else N_("New notice"), width=760)
+        super().__init__(parent, N_("Change notice") if notice_id else N_("New notice"), width=820)
         self.actor, self.notice_id = actor, notice_id
         self.kind = QComboBox()
         for kind in notices.NOTICE_KINDS:
@@ -303,7 +303,7 @@ class NoticeDialog(FormDialog):
         self.scroll = scroll
         screen = self.screen().availableGeometry() if self.screen() else None
         height = min(820, screen.height() - 60) if screen else 760
-        self.resize(max(self.minimumWidth(), 760), max(height, 480))
+        self.resize(max(self.minimumWidth(), 860), max(height, 480))
 
     def retranslate_ui(self) -> None:
         super().retranslate_ui()

@@ -1,0 +1,244 @@
+"""The main window: the start panel until someone signs in, then navigation + pages.
+
+Importing this module must stay cheap (no sqlmodel, no database layer): the window is shown
+before those are loaded. Pages are imported when first opened.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.i18n import _
+from ui.ops import worker
+from ui.pages import AREAS, PAGES
+from ui.pages.base import NotAvailablePage, Page, PageContext
+from ui.start import StartPanel
+
+log = logging.getLogger(__name__)
+
+
+class Workspace(QWidget):
+    """Left navigation listing every area; pages created on first visit."""
+
+    def __init__(self, context: PageContext):
+        super().__init__()
+        self.context = context
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+
+        nav = QWidget()
+        nav.setObjectName("navPanel")
+        nav.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        nav.setFixedWidth(210)
+        nav_layout = QVBoxLayout(nav)
+        nav_layout.setContentsMargins(0, 16, 0, 10)
+        nav_layout.setSpacing(4)
+        self.nav_title = QLabel()
+        self.nav_title.setObjectName("navTitle")
+        self.nav_title.setContentsMargins(16, 0, 12, 0)
+        nav_layout.addWidget(self.nav_title)
+        self.nav_village = QLabel()
+        self.nav_village.setObjectName("navVillage")
+        self.nav_village.setContentsMargins(16, 0, 12, 8)
+        self.nav_village.setWordWrap(True)
+        nav_layout.addWidget(self.nav_village)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navList")
+        self.nav.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for area in AREAS:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, area.key)
+            item.setSizeHint(QSize(200, 36))
+            self.nav.addItem(item)
+        nav_layout.addWidget(self.nav, 1)
+        self.user_label = QLabel()
+        self.user_label.setObjectName("navVillage")
+        self.user_label.setContentsMargins(16, 4, 12, 0)
+        self.user_label.setWordWrap(True)
+        nav_layout.addWidget(self.user_label)
+        self.sign_out_button = QPushButton()
+        self.sign_out_button.setFlat(True)
+        sign_out_row = QHBoxLayout()
+        sign_out_row.setContentsMargins(12, 0, 12, 0)
+        sign_out_row.addWidget(self.sign_out_button)
+        sign_out_row.addStretch(1)
+        nav_layout.addLayout(sign_out_row)
+        layout.addWidget(nav)
+
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.pages: dict[str, Page] = {}
+        self.nav.currentRowChanged.connect(self._on_nav)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.nav_title.setText(_("VillageDesk"))
+        self.nav_village.setText(self.context.village_name)
+        for row, area in enumerate(AREAS):
+            self.nav.item(row).setText(_(area.title))
+        actor = self.context.actor
+        self.user_label.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label))
+        self.sign_out_button.setText(_("Sign out"))
+
+    def open_area(self, key: str) -> Page:
+        row = next(i for i, area in enumerate(AREAS) if area.key == key)
+        self.nav.setCurrentRow(row)
+        return self.pages[key]
+
+    def current_page(self) -> Page | None:
+        widget = self.stack.currentWidget()
+        return widget if isinstance(widget, Page) else None
+
+    def _on_nav(self, row: int) -> None:
+        if row < 0:
+            return
+        key = AREAS[row].key
+        page = self.pages.get(key)
+        if page is None:
+            page = self._create_page(key)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        page.page_shown()
+
+    def _create_page(self, key: str) -> Page:
+        target = PAGES.get(key)
+        if target is None:
+            return NotAvailablePage(self.context, key)
+        module_name, class_name = target.split(":")
+        cls = getattr(importlib.import_module(module_name), class_name)
+        return cls(self.context, key)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db_target: Any = None):
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self._db_target = db_target
+        self.resize(1280, 800)
+        self.setMinimumSize(960, 600)
+        self.central = QStackedWidget()
+        self.setCentralWidget(self.central)
+        self.start_panel = StartPanel()
+        self.central.addWidget(self.start_panel)
+        self.start_panel.signed_in.connect(self._signed_in)
+        self.start_panel.store_opened.connect(self._store_opened)
+        self.start_panel.quit_requested.connect(self.close)
+        self.workspace: Workspace | None = None
+        self.actor: Any = None
+        self.village_name = ""
+        self.location = ""
+
+        self.village_label = QLabel()
+        self.location_label = QLabel()
+        self.user_label = QLabel()
+        for label in (self.village_label, self.location_label, self.user_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            self.statusBar().addPermanentWidget(label)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self.find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self._find)
+        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self, self._new)
+        self.retranslate_ui()
+
+    # ------------------------------------------------------------ start-up
+
+    def start(self) -> None:
+        """Open the store on the database worker (after the window is shown)."""
+        self.start_panel.open_store(self._db_target)
+
+    def _store_opened(self, location: str) -> None:
+        self.location = location
+        self._update_status()
+
+    def _signed_in(self, actor: Any, village_name: str) -> None:
+        self.actor, self.village_name = actor, village_name
+        worker().actor = actor
+        context = PageContext(actor=actor, village_name=village_name, location=self.location,
+                              show_status=lambda text: self.statusBar().showMessage(text, 5000),
+                              open_area=self.open_area)
+        self.workspace = Workspace(context)
+        self.workspace.sign_out_button.clicked.connect(self.sign_out)
+        self.central.addWidget(self.workspace)
+        self.central.setCurrentWidget(self.workspace)
+        self.workspace.open_area("dashboard")
+        self.retranslate_ui()
+
+    def sign_out(self) -> None:
+        if self.workspace is None:
+            return
+        self.central.removeWidget(self.workspace)
+        self.workspace.deleteLater()
+        self.workspace = None
+        self.actor = None
+        worker().actor = None
+        self.central.setCurrentWidget(self.start_panel)
+        self.start_panel.show_login()
+        self.retranslate_ui()
+
+    def open_area(self, key: str, **options: Any) -> Page | None:
+        if self.workspace is None:
+            return None
+        page = self.workspace.open_area(key)
+        if options and hasattr(page, "apply_options"):
+            page.apply_options(**options)
+        return page
+
+    def current_page(self) -> Page | None:
+        return self.workspace.current_page() if self.workspace else None
+
+    # ------------------------------------------------------------ keyboard
+
+    def _find(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.focus_search()
+
+    def _new(self) -> None:
+        page = self.current_page()
+        if page is not None:
+            page.new_item()
+
+    # ------------------------------------------------------------ texts
+
+    def retranslate_ui(self) -> None:
+        if self.village_name:
+            self.setWindowTitle(_("{village} — VillageDesk").format(village=self.village_name))
+        else:
+            self.setWindowTitle(_("VillageDesk"))
+        self._update_status()
+
+    def _update_status(self) -> None:
+        self.village_label.setText(_("Village: {name}").format(name=self.village_name) if self.village_name else "")
+        self.location_label.setText(_("Database: {path}").format(path=self.location) if self.location else "")
+        self.user_label.setText(_("Signed in: {name}").format(name=self.actor.display_name) if self.actor else "")
+        for label in (self.village_label, self.location_label, self.user_label):
+            label.setVisible(bool(label.text()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if worker().writes_running():
+            answer = QMessageBox.question(
+                self, _("VillageDesk"),
+                _("VillageDesk is still saving or reading data. Quit anyway? The unfinished work is not saved."))
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        event.accept()

@@ -1,0 +1,362 @@
+"""The operation helper: every database call of the GUI goes through here.
+
+Like Anki's ``CollectionOp``::
+
+    DbOp(self, lambda session: people.save_resident(session=session, actor=actor, form=form)) \\
+        .success(self._saved).failure(self._refused).run()
+
+``op`` runs on the ONE database worker thread (so writes never race) inside
+``database.unit(actor)`` — committed when it returns, rolled back when it raises — or inside a
+read session for ``read_only`` ops. ``success``/``failure`` are called later on the GUI thread.
+``op`` must never touch a widget.
+
+Expected errors (:class:`app.errors.VillageDeskError`) go to the failure callback (or a message
+box); anything else is a bug: it is logged with its traceback and shown as such.
+
+Long ops take a :class:`Progress` (``with_progress``): the op reports ``progress.update(done,
+total, text)`` and checks ``progress.aborted``; a progress dialog appears only when the op is
+still running after ~600 ms.
+
+This module imports neither sqlmodel nor the database layer: the window is shown before those
+heavy imports happen (on the worker thread).
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from app.errors import VillageDeskError
+from app.i18n import _
+
+log = logging.getLogger(__name__)
+
+PROGRESS_DELAY_MS = 600
+
+
+class OperationAborted(VillageDeskError):
+    """The user pressed Cancel on a long operation; its unit of work was rolled back."""
+
+
+class Progress:
+    """Handed to long ops: report progress, and stop when asked (thread-safe)."""
+
+    def __init__(self, job: _Job):
+        self._job = job
+        self._abort = threading.Event()
+
+    @property
+    def aborted(self) -> bool:
+        return self._abort.is_set()
+
+    def abort(self) -> None:
+        self._abort.set()
+
+    def check(self) -> None:
+        """Raise :class:`OperationAborted` when the user cancelled (the unit then rolls back)."""
+        if self._abort.is_set():
+            raise OperationAborted(_("Cancelled; nothing was changed."))
+
+    def update(self, done: int, total: int, text: str = "") -> None:
+        self.check()
+        self._job.worker._progressed.emit(self._job.id, int(done), int(total), str(text))
+
+
+class _Job:
+    _ids = itertools.count(1)
+
+    def __init__(self, worker: DatabaseWorker, fn: Callable[..., Any], mode: str, actor: Any,
+                 on_success: Callable[[Any], None] | None, on_failure: Callable[[Exception], None] | None,
+                 on_finally: Callable[[], None] | None, parent: QWidget | None, progress_label: str | None):
+        self.id = next(self._ids)
+        self.worker, self.fn, self.mode, self.actor = worker, fn, mode, actor
+        self.on_success, self.on_failure, self.on_finally = on_success, on_failure, on_finally
+        self.parent, self.progress_label = parent, progress_label
+        self.progress = Progress(self) if progress_label is not None else None
+        self.dialog: QProgressDialog | None = None
+        self.last_progress: tuple[int, int, str] | None = None
+        self.done = threading.Event()
+
+
+class DatabaseWorker(QObject):
+    """Owns the database worker thread and the open :class:`db.engine.Database`.
+
+    Lives in the GUI thread; jobs are executed by a :class:`QThread` reading a queue.
+    """
+
+    _finished = Signal(int, bool, object)  # job id, ok, result or exception
+    _progressed = Signal(int, int, int, str)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self.database: Any = None
+        self.actor: Any = None
+        self._queue: queue.Queue[_Job | None] = queue.Queue()
+        self._jobs: dict[int, _Job] = {}
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._thread = _WorkerThread(self)
+        self._thread.setObjectName("villagedesk-db")
+        self._thread.start()
+
+    # ------------------------------------------------------------ submitting
+
+    def submit(self, fn: Callable[..., Any], *, mode: str = "unit", actor: Any = ...,
+               on_success: Callable[[Any], None] | None = None,
+               on_failure: Callable[[Exception], None] | None = None,
+               on_finally: Callable[[], None] | None = None,
+               parent: QWidget | None = None, progress_label: str | None = None) -> _Job:
+        """Queue ``fn``. ``mode``: ``unit`` (write, commits), ``read`` (read session) or ``call``
+        (no session; ``fn(worker)`` for database-level work such as opening the store)."""
+        if mode not in ("unit", "read", "call"):
+            raise ValueError(mode)
+        job = _Job(self, fn, mode, self.actor if actor is ... else actor, on_success, on_failure, on_finally,
+                   parent, progress_label)
+        self._jobs[job.id] = job
+        if len(self._jobs) == 1:
+            self.busy_changed.emit(True)
+        if job.progress is not None:
+            QTimer.singleShot(PROGRESS_DELAY_MS, lambda job_id=job.id: self._show_progress(job_id))
+        self._queue.put(job)
+        return job
+
+    def read_now(self, fn: Callable[[Any], Any]) -> Any:
+        """Run a short read ``fn(session)`` on the calling (GUI) thread, e.g. one page of table rows.
+
+        Only for quick reads that must be answered synchronously (a table cell being painted);
+        everything else goes through :meth:`submit`. SQLite in WAL mode lets it read while the
+        worker writes.
+        """
+        if self.database is None:
+            raise RuntimeError("no database is open")
+        with self.database.session() as session:
+            return fn(session)
+
+    def pending(self) -> int:
+        return len(self._jobs)
+
+    def writes_running(self) -> int:
+        """Write operations queued or running (not merely waiting to report back)."""
+        return sum(1 for job in self._jobs.values() if job.mode != "read" and not job.done.is_set())
+
+    def wait_idle(self, timeout: float = 30.0) -> bool:
+        """Block until every queued job ran (tests, shutdown). Callbacks still need the event loop."""
+        marker = threading.Event()
+        self._queue.put(_Marker(marker))  # type: ignore[arg-type]
+        return marker.wait(timeout)
+
+    def shutdown(self, timeout_ms: int = 10000) -> None:
+        if self._thread.isRunning():
+            self._queue.put(None)
+            self._thread.wait(timeout_ms)
+        if self.database is not None:
+            try:
+                self.database.dispose()
+            except Exception:  # pragma: no cover - best effort on exit
+                log.exception("closing the database")
+            self.database = None
+
+    # ------------------------------------------------------------ worker side
+
+    def _execute(self, job: _Job) -> None:
+        try:
+            args: tuple[Any, ...] = (job.progress,) if job.progress is not None else ()
+            if job.mode == "call":
+                result = job.fn(self, *args)
+            elif self.database is None:
+                raise RuntimeError("no database is open")
+            elif job.mode == "read":
+                with self.database.session() as session:
+                    result = job.fn(session, *args)
+            else:
+                with self.database.unit(job.actor) as session:
+                    result = job.fn(session, *args)
+        except BaseException as exc:  # noqa: BLE001 - every failure is delivered to the GUI thread
+            if not isinstance(exc, VillageDeskError):
+                exc.__villagedesk_traceback__ = traceback.format_exc()  # type: ignore[attr-defined]
+            job.done.set()
+            self._finished.emit(job.id, False, exc)
+        else:
+            job.done.set()
+            self._finished.emit(job.id, True, result)
+
+    # ------------------------------------------------------------ GUI side
+
+    @Slot(int, bool, object)
+    def _deliver(self, job_id: int, ok: bool, payload: Any) -> None:
+        job = self._jobs.pop(job_id, None)
+        if job is None:
+            return
+        if job.dialog is not None:
+            job.dialog.hide()
+            job.dialog.deleteLater()
+            job.dialog = None
+        try:
+            if ok:
+                if job.on_success:
+                    job.on_success(payload)
+            elif isinstance(payload, VillageDeskError):
+                if job.on_failure:
+                    job.on_failure(payload)
+                elif not isinstance(payload, OperationAborted):
+                    show_error(job.parent, payload.message)
+            else:
+                report_bug(job.parent, payload)
+        finally:
+            if job.on_finally:
+                job.on_finally()
+            if not self._jobs:
+                self.busy_changed.emit(False)
+
+    def _show_progress(self, job_id: int) -> None:
+        job = self._jobs.get(job_id)
+        if job is None or job.done.is_set() or job.dialog is not None:
+            return
+        dialog = QProgressDialog(job.progress_label or _("Working…"), _("Cancel"), 0, 0, job.parent)
+        dialog.setWindowTitle(_("Please wait"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumWidth(360)
+        assert job.progress is not None
+        dialog.canceled.connect(job.progress.abort)
+        job.dialog = dialog
+        if job.last_progress:
+            self._apply_progress(job, *job.last_progress)
+        dialog.show()
+
+    @Slot(int, int, int, str)
+    def _on_progress(self, job_id: int, done: int, total: int, text: str) -> None:
+        job = self._jobs.get(job_id)
+        if job is None:
+            return
+        job.last_progress = (done, total, text)
+        if job.dialog is not None:
+            self._apply_progress(job, done, total, text)
+
+    @staticmethod
+    def _apply_progress(job: _Job, done: int, total: int, text: str) -> None:
+        assert job.dialog is not None
+        job.dialog.setMaximum(max(total, 0))
+        job.dialog.setValue(min(done, total) if total else 0)
+        if text:
+            job.dialog.setLabelText(f"{job.progress_label}\n{text}" if job.progress_label else text)
+
+
+class _Marker:
+    def __init__(self, event: threading.Event):
+        self.event = event
+
+
+class _WorkerThread(QThread):
+    def __init__(self, owner: DatabaseWorker):
+        super().__init__()
+        self._owner = owner
+
+    def run(self) -> None:  # worker thread: never touches widgets
+        while True:
+            job = self._owner._queue.get()
+            if job is None:
+                return
+            if isinstance(job, _Marker):
+                job.event.set()
+                continue
+            self._owner._execute(job)
+
+
+# ---------------------------------------------------------------- the one worker and DbOp
+
+_worker: DatabaseWorker | None = None
+
+
+def worker() -> DatabaseWorker:
+    """The application's single database worker (created on first use)."""
+    global _worker
+    if _worker is None:
+        _worker = DatabaseWorker()
+    return _worker
+
+
+def shutdown_worker() -> None:
+    global _worker
+    if _worker is not None:
+        _worker.shutdown()
+        _worker.deleteLater()
+        _worker = None
+
+
+class DbOp:
+    """One operation on the store, built fluently and run on the database worker."""
+
+    def __init__(self, parent: QWidget | None, op: Callable[..., Any], *, read_only: bool = False,
+                 actor: Any = ...):
+        self._parent, self._op, self._mode, self._actor = parent, op, "read" if read_only else "unit", actor
+        self._success: Callable[[Any], None] | None = None
+        self._failure: Callable[[Exception], None] | None = None
+        self._finally: Callable[[], None] | None = None
+        self._progress_label: str | None = None
+
+    def success(self, fn: Callable[[Any], None]) -> DbOp:
+        self._success = fn
+        return self
+
+    def failure(self, fn: Callable[[Exception], None]) -> DbOp:
+        """Called with expected errors only (bugs are always reported as bugs)."""
+        self._failure = fn
+        return self
+
+    def finally_(self, fn: Callable[[], None]) -> DbOp:
+        """Called after success, failure or a bug (re-enable buttons here)."""
+        self._finally = fn
+        return self
+
+    def with_progress(self, label: str) -> DbOp:
+        """``op(session, progress)``; a dialog shows after ~600 ms, its Cancel aborts the op."""
+        self._progress_label = label
+        return self
+
+    def run(self) -> _Job:
+        return worker().submit(self._op, mode=self._mode, actor=self._actor, on_success=self._success,
+                               on_failure=self._failure, on_finally=self._finally, parent=self._parent,
+                               progress_label=self._progress_label)
+
+
+# ---------------------------------------------------------------- messages
+
+
+def show_error(parent: QWidget | None, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, _("VillageDesk"), message, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorBox")
+    _open(box)
+
+
+def report_bug(parent: QWidget | None, exc: BaseException) -> None:
+    details = getattr(exc, "__villagedesk_traceback__", None) or "".join(
+        traceback.format_exception(type(exc), exc, exc.__traceback__))
+    log.error("unexpected error in a database operation:\n%s", details)
+    box = QMessageBox(QMessageBox.Icon.Critical, _("VillageDesk"),
+                      _("Something went wrong inside VillageDesk. This is a bug in the program, not your "
+                        "mistake; nothing was saved by this action. Please report it with the details below."),
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("bugBox")
+    box.setDetailedText(details)
+    _open(box)
+
+
+_open_boxes: set[QMessageBox] = set()
+
+
+def _open(box: QMessageBox) -> None:
+    """Show a message without blocking; keep it alive until it is closed."""
+    _open_boxes.add(box)
+    box.finished.connect(lambda _result, box=box: _open_boxes.discard(box))
+    box.open()

@@ -1,0 +1,109 @@
+"""What every page of the main window is: a widget that knows the signed-in user and the worker."""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from app.i18n import _
+from ui.ops import DatabaseWorker, worker
+
+
+@dataclasses.dataclass
+class PageContext:
+    """Handed to each page: who is signed in, which village, and a way to talk to the window."""
+
+    actor: Any
+    village_name: str
+    location: str = ""
+    show_status: Callable[[str], None] = lambda _text: None
+    open_area: Callable[..., None] = lambda _key, **_kw: None
+
+    @property
+    def ops(self) -> DatabaseWorker:
+        return worker()
+
+
+class Page(QWidget):
+    """Base of the pages in the navigation.
+
+    Override ``retranslate_ui`` (called on a language switch), ``page_shown`` (each time the page
+    becomes current), and the keyboard actions ``new_item`` (Ctrl+N) and ``open_current`` (Enter).
+    ``focus_search`` (Ctrl+F) focuses the child QLineEdit named ``search`` when there is one.
+    """
+
+    def __init__(self, context: PageContext, area_key: str):
+        super().__init__()
+        self.context = context
+        self.area_key = area_key
+
+    def retranslate_ui(self) -> None:
+        pass
+
+    def page_shown(self) -> None:
+        pass
+
+    def focus_search(self) -> bool:
+        search = self.findChild(QLineEdit, "search")
+        if search is None:
+            return False
+        search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        search.selectAll()
+        return True
+
+    def new_item(self) -> bool:
+        return False
+
+    def open_current(self) -> bool:
+        return False
+
+
+class PageHeader(QWidget):
+    """Title and one-line description at the top of a page."""
+
+    def __init__(self, title_msgid: str, description_msgid: str = ""):
+        super().__init__()
+        self._title_msgid, self._description_msgid = title_msgid, description_msgid
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        self.title = QLabel()
+        self.title.setObjectName("pageTitle")
+        layout.addWidget(self.title)
+        self.description = QLabel()
+        self.description.setObjectName("hint")
+        layout.addWidget(self.description)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_(self._title_msgid))
+        self.description.setText(_(self._description_msgid) if self._description_msgid else "")
+        self.description.setVisible(bool(self._description_msgid))
+
+
+class NotAvailablePage(Page):
+    """An area of the design that this version does not have yet. Says so plainly; no fake data."""
+
+    def __init__(self, context: PageContext, area_key: str):
+        super().__init__(context, area_key)
+        from ui.pages import area
+
+        self._area = area(area_key)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 22)
+        self.header = PageHeader(self._area.title, self._area.description)
+        layout.addWidget(self.header)
+        self.message = QLabel()
+        self.message.setObjectName("notAvailable")
+        self.message.setWordWrap(True)
+        layout.addSpacing(12)
+        layout.addWidget(self.message)
+        layout.addStretch(1)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.message.setText(_("{area} is not available yet in this version of VillageDesk.").format(
+            area=_(self._area.title)))

@@ -1,0 +1,111 @@
+"""户籍: the household register page."""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton
+
+from app import people
+from app.i18n import N_, _
+from ui.dialogs.household import HouseholdDialog
+from ui.ops import DbOp
+from ui.pages.register import RegisterPage
+from ui.people_columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_WIDTHS
+from ui.widgets import fill_combo
+
+
+class HouseholdsPage(RegisterPage):
+    title_msgid = N_("Households")
+    description_msgid = N_("The household register: heads, addresses, groups, grids and tags.")
+    search_placeholder_msgid = N_("Search: head's name, pinyin (zs), household no. or address")
+    count_msgid = N_("{n} households")
+    new_msgid = N_("New household")
+    columns = HOUSEHOLD_COLUMNS
+    column_widths = HOUSEHOLD_WIDTHS
+
+    def add_filters(self, toolbar: QHBoxLayout) -> None:
+        self.tag_filter = QComboBox()
+        self.tag_filter.setObjectName("tagFilter")
+        self.tag_filter.setMinimumWidth(130)
+        self.grid_filter = QComboBox()
+        self.grid_filter.setObjectName("gridFilter")
+        self.grid_filter.setMinimumWidth(130)
+        self._grids: list[tuple[str, str]] = []
+        self._groups: list[tuple[str, str]] = []
+        self._fill_filters()
+        self.tag_filter.currentIndexChanged.connect(lambda _i: self.filters_changed())
+        self.grid_filter.currentIndexChanged.connect(lambda _i: self.filters_changed())
+        toolbar.addWidget(self.tag_filter)
+        toolbar.addWidget(self.grid_filter)
+        actor = self.context.actor
+        DbOp(self, lambda s: ([(g.id, g.name) for g in people.list_groups(s)],
+                              [(g.id, g.name) for g in people.list_grids(s)]), read_only=True, actor=actor) \
+            .success(self._choices_loaded).run()
+
+    def extra_buttons(self) -> list[QPushButton]:
+        self.members_button = QPushButton()
+        self.members_button.clicked.connect(self.show_members)
+        return [self.members_button]
+
+    def _choices_loaded(self, choices: tuple[list[tuple[str, str]], list[tuple[str, str]]]) -> None:
+        self._groups, self._grids = choices
+        self._fill_filters()
+
+    def _fill_filters(self) -> None:
+        fill_combo(self.tag_filter, [(None, _("All tags"))] + [(k, _(v)) for k, v in people.HOUSEHOLD_TAGS.items()])
+        fill_combo(self.grid_filter, [(None, _("All grids"))] + self._grids)
+
+    def retranslate_ui(self) -> None:
+        super().retranslate_ui()
+        self._fill_filters()
+        self.members_button.setText(_("Members"))
+
+    def _update_buttons(self, *args: Any) -> None:
+        super()._update_buttons(*args)
+        if hasattr(self, "members_button"):
+            self.members_button.setEnabled(self.current_id() is not None)
+
+    def filter_values(self) -> dict[str, Any]:
+        return {"tag": self.tag_filter.currentData(), "grid_id": self.grid_filter.currentData()}
+
+    def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
+        return people.household_ids(session=session, actor=self.context.actor, query=query, **filters)
+
+    def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
+        return people.household_rows(session=session, actor=self.context.actor, ids=ids)
+
+    # ------------------------------------------------------------ actions
+
+    def create_item(self) -> None:
+        self._open_dialog(None, None)
+
+    def open_item(self, item_id: str) -> None:
+        actor = self.context.actor
+        DbOp(self, lambda s: people.household_form(session=s, actor=actor, household_id=item_id), read_only=True) \
+            .success(lambda form: self._open_dialog(form, item_id)).run()
+
+    def _open_dialog(self, form: people.HouseholdForm | None, household_id: str | None) -> HouseholdDialog:
+        dialog = HouseholdDialog(self, groups=self._groups, grids=self._grids, form=form, household_id=household_id)
+        dialog.saved.connect(self.saved)
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def delete_item(self, item_id: str, row: Any) -> None:
+        name = row.head_name if row is not None else ""
+        answer = QMessageBox.question(
+            self, _("Delete household"),
+            _("Delete the household of {name}? It disappears from the register; the audit log keeps the record.")
+            .format(name=name))
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        actor = self.context.actor
+        DbOp(self, lambda s: people.delete_household(session=s, actor=actor, household_id=item_id)) \
+            .success(lambda _r: (self.context.show_status(_("Household deleted.")), self.reload())).run()
+
+    def show_members(self) -> None:
+        item_id = self.current_id()
+        if item_id is None:
+            return
+        row = self.model.row_object(self.model.row_of(item_id))
+        self.context.open_area("residents", household=(item_id, row.number if row else "", row.head_name if row else ""))

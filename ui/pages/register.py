@@ -1,0 +1,260 @@
+"""A register page: search box and filters over a lazy table, with add / edit / delete.
+
+Subclasses say which ids match (``query_ids``, run on the database worker), how to read rows
+(``fetch_rows``), the columns, and how to add, edit and delete one record.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from app.i18n import N_, _
+from ui.ops import DbOp
+from ui.pages.base import Page, PageContext, PageHeader
+from ui.table_model import Column, LazyTableModel
+
+SEARCH_DEBOUNCE_MS = 150
+
+
+class RegisterPage(Page):
+    """Shared shape of the households and residents pages."""
+
+    ids_loaded = Signal(int)  # number of matching rows, after each (re)query
+
+    title_msgid = ""
+    description_msgid = ""
+    search_placeholder_msgid = ""
+    count_msgid = N_("Total: {n}")
+    new_msgid = N_("New")
+    columns: list[Column] = []
+    column_widths: list[int] = []
+
+    def __init__(self, context: PageContext, area_key: str):
+        super().__init__(context, area_key)
+        self._query_token = 0
+        self._query_started = 0.0
+        self.last_query_ms: float | None = None
+        self._loaded_once = False
+        self._select_after_reload: str | None = None
+        self.can_edit = context.actor.can("people.edit")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 12)
+        layout.setSpacing(10)
+        self.header = PageHeader(self.title_msgid, self.description_msgid)
+        layout.addWidget(self.header)
+
+        self.toolbar = QHBoxLayout()
+        self.toolbar.setSpacing(8)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        self.search.textChanged.connect(self._search_changed)
+        self.search.returnPressed.connect(self._search_now)
+        self.toolbar.addWidget(self.search)
+        self.add_filters(self.toolbar)
+        self.toolbar.addStretch(1)
+        self.new_button = QPushButton()
+        self.new_button.setProperty("primary", True)
+        self.new_button.clicked.connect(self.new_item)
+        self.edit_button = QPushButton()
+        self.edit_button.clicked.connect(self.open_current)
+        self.delete_button = QPushButton()
+        self.delete_button.clicked.connect(self.delete_current)
+        for button in self.extra_buttons() + [self.new_button, self.edit_button, self.delete_button]:
+            self.toolbar.addWidget(button)
+        layout.addLayout(self.toolbar)
+
+        self.model = LazyTableModel(self.columns, self._fetch_rows_now, parent=self)
+        self.table = QTableView()
+        self.table.setObjectName("registerTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in enumerate(self.column_widths):
+            self.table.setColumnWidth(column, width)
+        self.table.activated.connect(lambda _index: self.open_current())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        layout.addWidget(self.table, 1)
+
+        footer = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("hint")
+        footer.addWidget(self.count_label)
+        footer.addStretch(1)
+        layout.addLayout(footer)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.reload)
+        self._count = 0
+        self._update_buttons()
+        self.retranslate_ui()
+
+    # ------------------------------------------------------------ for subclasses
+
+    def add_filters(self, toolbar: QHBoxLayout) -> None:
+        """Add filter widgets after the search box; call :meth:`filters_changed` when they change."""
+
+    def extra_buttons(self) -> list[QPushButton]:
+        return []
+
+    def filter_values(self) -> dict[str, Any]:
+        """The current filters, read on the GUI thread and handed to ``query_ids``."""
+        return {}
+
+    def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
+        """Runs on the database worker: never touch widgets here."""
+        raise NotImplementedError
+
+    def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
+        raise NotImplementedError
+
+    def open_item(self, item_id: str) -> None:
+        raise NotImplementedError
+
+    def create_item(self) -> None:
+        raise NotImplementedError
+
+    def delete_item(self, item_id: str, row: Any) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------ texts
+
+    def retranslate_ui(self) -> None:
+        self.search.setPlaceholderText(_(self.search_placeholder_msgid))
+        self.new_button.setText(_(self.new_msgid))
+        self.edit_button.setText(_("Open"))
+        self.delete_button.setText(_("Delete"))
+        native = QKeySequence.SequenceFormat.NativeText
+        self.new_button.setToolTip(QKeySequence(QKeySequence.StandardKey.New).toString(native))
+        self.search.setToolTip(QKeySequence(QKeySequence.StandardKey.Find).toString(native))
+        self.model.retranslate()
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(_(self.count_msgid).format(n=self._count) if self._loaded_once else _("Loading…"))
+
+    # ------------------------------------------------------------ loading
+
+    def page_shown(self) -> None:
+        if not self._loaded_once:
+            self.reload()
+
+    def filters_changed(self) -> None:
+        self.reload()
+
+    def _search_changed(self, _text: str) -> None:
+        self._debounce.start()
+
+    def _search_now(self) -> None:
+        self._debounce.stop()
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-query the matching ids on the worker; stale answers (a newer search began) are dropped."""
+        self._debounce.stop()
+        self._query_token += 1
+        token = self._query_token
+        query, filters = self.search.text(), self.filter_values()
+        self._query_started = time.perf_counter()
+        DbOp(self, lambda session: self.query_ids(session, query, filters), read_only=True) \
+            .success(lambda ids: self._ids_arrived(token, ids)).run()
+
+    def _ids_arrived(self, token: int, ids: list[str]) -> None:
+        if token != self._query_token:
+            return
+        selected = self._select_after_reload or self.current_id()
+        self._select_after_reload = None
+        self.model.set_ids(ids)
+        self.last_query_ms = (time.perf_counter() - self._query_started) * 1000
+        self._loaded_once = True
+        self._count = len(ids)
+        self._update_count()
+        if selected:
+            self.select_id(selected)
+        self._update_buttons()
+        self.ids_loaded.emit(len(ids))
+
+    def _fetch_rows_now(self, ids: list[str]) -> list[Any]:
+        return self.context.ops.read_now(lambda session: self.fetch_rows(session, ids))
+
+    def refresh_ids(self, ids: list[str] | None = None) -> None:
+        """After a save elsewhere: re-read those rows (or everything) and re-run the query."""
+        self.model.refresh_rows(ids)
+        self.reload()
+
+    # ------------------------------------------------------------ selection and actions
+
+    def current_id(self) -> str | None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
+            return None
+        return self.model.id_at(index.row())
+
+    def select_id(self, item_id: str) -> bool:
+        row = self.model.row_of(item_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        return True
+
+    def _update_buttons(self, *_args: Any) -> None:
+        has = self.current_id() is not None
+        self.new_button.setEnabled(self.can_edit)
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has and self.can_edit)
+
+    def new_item(self) -> bool:
+        if not self.can_edit:
+            return False
+        self.create_item()
+        return True
+
+    def open_current(self) -> bool:
+        item_id = self.current_id()
+        if item_id is None:
+            return False
+        self.open_item(item_id)
+        return True
+
+    def delete_current(self) -> None:
+        item_id = self.current_id()
+        if item_id is None or not self.can_edit:
+            return
+        self.delete_item(item_id, self.model.row_object(self.model.row_of(item_id)))
+
+    def saved(self, item_id: str) -> None:
+        """A dialog saved ``item_id``: show it (re-query, then select it)."""
+        self.model.refresh_rows([item_id])
+        self._select_after_reload = item_id
+        self.reload()

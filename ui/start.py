@@ -1,0 +1,432 @@
+"""What the window shows before anyone is signed in: opening the store, the first-run wizard, login.
+
+The window appears before the database layer is even imported; the store is opened on the
+database worker (``open_store``), and only then does the panel offer the wizard (a new store) or
+the login form.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import StorageError, ValidationError
+from app.i18n import N_, _
+from app.validation import validate_village_code
+from ui import language
+from ui.ops import DbOp, show_error, worker
+from ui.widgets import FieldForm, line_edit, primary_button
+
+
+def _open_store_job(target: Any):
+    """Runs on the database worker: the heavy database imports happen here, not before the window."""
+
+    def job(db_worker: Any) -> str:
+        from sqlalchemy.exc import OperationalError  # heavy: imported on the worker thread
+
+        from db.engine import Database
+
+        try:
+            database = Database(target)
+        except OperationalError as exc:
+            raise StorageError(_("Could not open the database {path}: {reason}").format(
+                path=target or _("(default location)"), reason=str(exc.orig))) from exc
+        db_worker.database = database
+        return database.describe()
+
+    return job
+
+
+def _store_state(session: Any) -> dict[str, Any]:
+    from app import people  # heavy: imported on the worker thread
+
+    profile = people.get_profile(session)
+    return {"set_up": people.is_set_up(session), "village_name": profile.name if profile else ""}
+
+
+class _Card(QWidget):
+    """A titled white card in the middle of the start background."""
+
+    def __init__(self, title_msgid: str, width: int):
+        super().__init__()
+        self._title_msgid = title_msgid
+        self.setObjectName("startCard")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setFixedWidth(width)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(32, 24, 32, 24)
+        self.body.setSpacing(10)
+        self.title = QLabel()
+        self.title.setObjectName("panelTitle")
+        self.body.addWidget(self.title)
+        self._retranslate_title()
+
+    def _retranslate_title(self) -> None:
+        self.title.setText(_(self._title_msgid))
+
+
+class LoadingView(_Card):
+    def __init__(self):
+        super().__init__(N_("Opening the database…"), 460)
+        self.message = QLabel()
+        self.message.setObjectName("hint")
+        self.message.setWordWrap(True)
+        self.body.addWidget(self.message)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self._retranslate_title()
+        self.message.setText(_("Please wait a moment."))
+
+
+class ErrorView(_Card):
+    """The store cannot be opened (newer schema, not a VillageDesk file, disk trouble)."""
+
+    quit_requested = Signal()
+
+    def __init__(self):
+        super().__init__(N_("The database cannot be opened"), 520)
+        self.message = QLabel()
+        self.message.setObjectName("formError")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.quit_button = QPushButton()
+        self.quit_button.clicked.connect(self.quit_requested)
+        row.addWidget(self.quit_button)
+        self.body.addLayout(row)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self._retranslate_title()
+        self.quit_button.setText(_("Quit"))
+
+
+class LoginView(_Card):
+    """User name and password → an :class:`app.auth.Actor`."""
+
+    signed_in = Signal(object)
+
+    def __init__(self):
+        super().__init__(N_("Sign in"), 460)
+        self.form = FieldForm()
+        self.username = self.form.add("username", N_("User name"), line_edit(max_length=64))
+        self.password = self.form.add("password", N_("Password"), line_edit(max_length=128, password=True))
+        self.body.addLayout(self.form.layout)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        self.body.addWidget(self.error)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.login_button = primary_button()
+        self.login_button.clicked.connect(self.submit)
+        row.addWidget(self.login_button)
+        self.body.addLayout(row)
+        self.username.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self.submit)
+        self.username.setText(str(language.settings().value("ui/last_user", "") or ""))
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self._retranslate_title()
+        self.form.retranslate()
+        self.login_button.setText(_("Sign in"))
+
+    def focus(self) -> None:
+        (self.password if self.username.text() else self.username).setFocus()
+
+    def submit(self) -> None:
+        username, password = self.username.text().strip(), self.password.text()
+        if not username:
+            self.form.show_errors({"username": _("Enter a user name.")})
+            return
+        self.form.clear_errors()
+        self.error.setVisible(False)
+        self.login_button.setEnabled(False)
+
+        def op(session: Any) -> Any:
+            from app.auth import authenticate
+
+            return authenticate(session=session, username=username, password=password)
+
+        DbOp(self, op, actor=None).success(self._done).failure(self._refused) \
+            .finally_(lambda: self.login_button.setEnabled(True)).run()
+
+    def _done(self, actor: Any) -> None:
+        store = language.settings()
+        store.setValue("ui/last_user", actor.username)
+        self.password.clear()
+        self.signed_in.emit(actor)
+
+    def _refused(self, exc: Exception) -> None:
+        self.error.setText(str(exc))
+        self.error.setVisible(True)
+        self.password.clear()
+        self.password.setFocus()
+
+
+class WizardView(_Card):
+    """First run: the village profile, then the first admin account (and, if wanted, demo data)."""
+
+    finished = Signal(object, str)  # admin actor, village name
+
+    def __init__(self):
+        super().__init__(N_("Set up VillageDesk"), 600)
+        self.step_label = QLabel()
+        self.step_label.setObjectName("hint")
+        self.body.addWidget(self.step_label)
+        self.steps = QStackedWidget()
+        self.body.addWidget(self.steps)
+
+        village = QGroupBox()
+        self.village_box = village
+        village_layout = QVBoxLayout(village)
+        self.village_form = FieldForm()
+        self.name = self.village_form.add("name", N_("Village name"), line_edit(max_length=64), required=True)
+        self.code = self.village_form.add("code", N_("Village code"), line_edit(max_length=12), required=True,
+                                          hint=N_("The 12-digit statistical division code, e.g. 510112104201."))
+        self.township = self.village_form.add("township", N_("Township"), line_edit(max_length=64))
+        self.committee = self.village_form.add("committee_name", N_("Committee name"), line_edit(max_length=128),
+                                               hint=N_("Leave empty for “<village name> Villagers' Committee”."))
+        self.phone = self.village_form.add("supervision_phone", N_("Supervision phone"), line_edit(max_length=20),
+                                           hint=N_("Printed on public notices for villagers' feedback."))
+        village_layout.addLayout(self.village_form.layout)
+        self.steps.addWidget(village)
+
+        admin = QGroupBox()
+        self.admin_box = admin
+        admin_layout = QVBoxLayout(admin)
+        self.admin_form = FieldForm()
+        self.display_name = self.admin_form.add("admin_display_name", N_("Full name"), line_edit(max_length=32))
+        self.username = self.admin_form.add("admin_username", N_("User name"), line_edit(max_length=64), required=True)
+        self.password = self.admin_form.add("admin_password", N_("Password"), line_edit(max_length=128, password=True),
+                                            required=True, hint=N_("At least 8 characters."))
+        self.confirm = self.admin_form.add("confirm", N_("Repeat password"), line_edit(max_length=128, password=True),
+                                           required=True)
+        admin_layout.addLayout(self.admin_form.layout)
+        self.demo = QCheckBox()
+        admin_layout.addWidget(self.demo)
+        self.steps.addWidget(admin)
+
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.setVisible(False)
+        self.body.addWidget(self.error)
+
+        row = QHBoxLayout()
+        self.back_button = QPushButton()
+        self.back_button.clicked.connect(lambda: self.go_to(0))
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        self.next_button = primary_button()
+        self.next_button.clicked.connect(self.next_step)
+        row.addWidget(self.next_button)
+        self.body.addLayout(row)
+        for edit in (self.name, self.code, self.township, self.committee, self.phone):
+            edit.returnPressed.connect(self.next_step)
+        self.confirm.returnPressed.connect(self.next_step)
+        self.go_to(0)
+
+    def retranslate_ui(self) -> None:
+        self._retranslate_title()
+        self.village_form.retranslate()
+        self.admin_form.retranslate()
+        self.village_box.setTitle(_("The village"))
+        self.admin_box.setTitle(_("The administrator (secretary or director)"))
+        self.demo.setText(_("Fill in demo data to try the program (a small made-up village)"))
+        self.back_button.setText(_("Back"))
+        self.next_button.setText(_("Next") if self.steps.currentIndex() == 0 else _("Finish set-up"))
+        self.step_label.setText(_("Step {n} of {total}").format(n=self.steps.currentIndex() + 1, total=2))
+
+    def go_to(self, step: int) -> None:
+        self.steps.setCurrentIndex(step)
+        self.back_button.setVisible(step > 0)
+        self.retranslate_ui()
+        (self.name if step == 0 else self.username).setFocus()
+
+    def next_step(self) -> None:
+        if self.steps.currentIndex() == 0:
+            if self._check_village():
+                self.go_to(1)
+        else:
+            self.submit()
+
+    def _check_village(self) -> bool:
+        """Quick checks before leaving the first step; the service checks everything again."""
+        errors: dict[str, str] = {}
+        if not self.name.text().strip():
+            errors["name"] = _("Enter the village's name.")
+        try:
+            validate_village_code(self.code.text())
+        except ValueError as exc:
+            errors["code"] = str(exc)
+        self.village_form.show_errors(errors)
+        return not errors
+
+    def submit(self) -> None:
+        self.error.setVisible(False)
+        self.admin_form.clear_errors()
+        if self.password.text() != self.confirm.text():
+            self.admin_form.show_errors({"confirm": _("The two passwords differ.")})
+            return
+        values = dict(name=self.name.text(), code=self.code.text(), township=self.township.text(),
+                      committee_name=self.committee.text(), supervision_phone=self.phone.text(),
+                      admin_username=self.username.text(), admin_password=self.password.text(),
+                      admin_display_name=self.display_name.text())
+        self.next_button.setEnabled(False)
+
+        def op(session: Any) -> Any:
+            from app.people import setup_village
+
+            return setup_village(session=session, **values)
+
+        DbOp(self, op, actor=None).success(self._created).failure(self._refused) \
+            .finally_(lambda: self.next_button.setEnabled(True)).run()
+
+    def _refused(self, exc: Exception) -> None:
+        if not isinstance(exc, ValidationError):
+            self.error.setText(str(exc))
+            self.error.setVisible(True)
+            return
+        village = {k: v for k, v in exc.errors.items() if k in self.village_form.fields}
+        admin = {k: v for k, v in exc.errors.items() if k in self.admin_form.fields}
+        rest = [v for k, v in exc.errors.items() if k not in village and k not in admin]
+        if village:
+            self.go_to(0)
+        self.village_form.show_errors(village)
+        self.admin_form.show_errors(admin)
+        if rest:
+            self.error.setText("\n".join(rest))
+            self.error.setVisible(True)
+
+    def _created(self, admin: Any) -> None:
+        village_name = self.name.text().strip()
+        worker().submit(lambda db_worker: db_worker.database.refresh_village_code(), mode="call")
+        if not self.demo.isChecked():
+            self.finished.emit(admin, village_name)
+            return
+        self.next_button.setEnabled(False)
+
+        def fill(session: Any, progress: Any) -> None:
+            from app import demo
+
+            demo.generate(session=session, actor=admin, size="small",
+                          progress=lambda done, total, _step: progress.update(done, total))
+
+        def failed(exc: Exception) -> None:
+            show_error(self, str(exc))
+
+        DbOp(self, fill, actor=admin).with_progress(_("Filling in demo data…")) \
+            .failure(failed).finally_(lambda: self.finished.emit(admin, village_name)).run()
+
+
+class StartPanel(QWidget):
+    """The grey start screen with one card: loading, error, wizard or login."""
+
+    signed_in = Signal(object, str)  # actor, village name
+    quit_requested = Signal()
+    store_opened = Signal(str)  # where the store is
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("startBackground")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        self.app_title = QLabel()
+        self.app_title.setObjectName("appTitle")
+        self.app_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.app_title)
+        self.app_subtitle = QLabel()
+        self.app_subtitle.setObjectName("appSubtitle")
+        self.app_subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        outer.addWidget(self.app_subtitle)
+        outer.addSpacing(18)
+        self.cards = QWidget()  # one card visible at a time; the layout follows its size
+        self._cards_layout = QVBoxLayout(self.cards)
+        self._cards_layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.cards)
+        row.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(3)
+
+        self.loading = LoadingView()
+        self.error = ErrorView()
+        self.login = LoginView()
+        self.wizard: WizardView | None = None
+        for card in (self.loading, self.error, self.login):
+            self._cards_layout.addWidget(card)
+        self.error.quit_requested.connect(self.quit_requested)
+        self.login.signed_in.connect(self._login_done)
+        self.village_name = ""
+        self._show(self.loading)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.app_title.setText(_("VillageDesk"))
+        self.app_subtitle.setText(_("Village committee office: registers, meetings, notices, reports"))
+
+    def _show(self, card: QWidget) -> None:
+        for other in self.cards.findChildren(_Card, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            other.setVisible(other is card)
+        self.current_card = card
+
+    # ------------------------------------------------------------ flow
+
+    def open_store(self, target: Any) -> None:
+        self._show(self.loading)
+        worker().submit(_open_store_job(target), mode="call", parent=self,
+                        on_success=self._opened, on_failure=self._cannot_open,
+                        on_finally=None)
+
+    def _opened(self, location: str) -> None:
+        self.store_opened.emit(location)
+        DbOp(self, _store_state, read_only=True).success(self._state_known).failure(self._cannot_open).run()
+
+    def _cannot_open(self, exc: Exception) -> None:
+        self.error.message.setText(str(exc))
+        self._show(self.error)
+
+    def _state_known(self, state: dict[str, Any]) -> None:
+        self.village_name = state["village_name"]
+        if state["set_up"]:
+            self.show_login()
+        else:
+            self.show_wizard()
+
+    def show_login(self) -> None:
+        self._show(self.login)
+        self.login.focus()
+
+    def show_wizard(self) -> None:
+        if self.wizard is None:
+            self.wizard = WizardView()
+            self.wizard.finished.connect(self._wizard_done)
+            self._cards_layout.addWidget(self.wizard)
+        self._show(self.wizard)
+        self.wizard.name.setFocus()
+
+    def _wizard_done(self, admin: Any, village_name: str) -> None:
+        self.village_name = village_name
+        self.signed_in.emit(admin, village_name)
+
+    def _login_done(self, actor: Any) -> None:
+        self.signed_in.emit(actor, self.village_name)
+

@@ -1,0 +1,178 @@
+"""A lazy table model over a list of ids (like Anki's browser model).
+
+The model holds only ids. Rows are fetched a page at a time (``PAGE_SIZE``) the first time a cell
+of that page is asked for — i.e. when the view paints it — through ``fetch_rows(ids)``, which the
+page supplies (a short read on the database worker's store). Cells are read through each column's
+accessor. Sorting and filtering re-query the ids (``set_ids``); nothing is copied into item widgets.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from app.i18n import _
+
+PAGE_SIZE = 200
+
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """One column: its header (an English msgid, translated when shown), how to read a cell from a
+    row object, its alignment, and optionally the key the page sorts by."""
+
+    header: str
+    accessor: Callable[[Any], Any]
+    alignment: Qt.AlignmentFlag = LEFT
+    sort_key: str | None = None
+    tooltip: Callable[[Any], str] | None = None
+
+
+class LazyTableModel(QAbstractTableModel):
+    """Rows of ``ids`` read page by page through ``fetch_rows``.
+
+    ``fetch_rows(ids) -> list[row]`` returns row objects with an ``id`` attribute, in any order;
+    ids that no longer exist are simply missing (their row shows as removed).
+    ``sort_ids(sort_key, descending)`` — optional — is called by :meth:`sort`; the page re-queries
+    and calls :meth:`set_ids` with the new order.
+    """
+
+    IdRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, columns: Sequence[Column], fetch_rows: Callable[[list[str]], list[Any]], *,
+                 page_size: int = PAGE_SIZE, sort_ids: Callable[[str, bool], None] | None = None,
+                 parent: Any = None):
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._fetch_rows = fetch_rows
+        self._sort_ids = sort_ids
+        self._page_size = page_size
+        self._ids: list[str] = []
+        self._rows: dict[str, Any] = {}
+        self._loaded_pages: set[int] = set()
+        self.fetch_count = 0  # pages fetched, for tests and benchmarks
+
+    # ------------------------------------------------------------ ids
+
+    def set_ids(self, ids: Sequence[str]) -> None:
+        """Show these ids (a new search, filter or order); rows are fetched again lazily."""
+        self.beginResetModel()
+        self._ids = list(ids)
+        self._rows.clear()
+        self._loaded_pages.clear()
+        self.endResetModel()
+
+    def ids(self) -> list[str]:
+        return list(self._ids)
+
+    def id_at(self, row: int) -> str | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, item_id: str) -> int:
+        try:
+            return self._ids.index(item_id)
+        except ValueError:
+            return -1
+
+    def row_object(self, row: int) -> Any:
+        """The fetched row object at ``row`` (fetching its page if needed), or None."""
+        item_id = self.id_at(row)
+        if item_id is None:
+            return None
+        self._ensure_page(row // self._page_size)
+        return self._rows.get(item_id)
+
+    def refresh_rows(self, ids: Sequence[str] | None = None) -> None:
+        """Forget fetched rows (all, or those ids) so they are read again when shown."""
+        if ids is None:
+            self._rows.clear()
+            self._loaded_pages.clear()
+            if self._ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
+            return
+        for item_id in ids:
+            row = self.row_of(item_id)
+            if row >= 0:
+                self._rows.pop(item_id, None)
+                self._loaded_pages.discard(row // self._page_size)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
+
+    def _ensure_page(self, page: int) -> None:
+        if page in self._loaded_pages:
+            return
+        self._loaded_pages.add(page)
+        chunk = self._ids[page * self._page_size:(page + 1) * self._page_size]
+        if not chunk:
+            return
+        self.fetch_count += 1
+        for row in self._fetch_rows(chunk):
+            self._rows[row.id] = row
+
+    # ------------------------------------------------------------ Qt model API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._ids)) or not (0 <= index.column() < len(self._columns)):
+            return None
+        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.alignment.value)
+        if role == self.IdRole:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
+            return None
+        row = self.row_object(index.row())
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#9aa0a6") if row is None else None
+        if row is None:
+            return _("(removed)") if index.column() == 0 and role == Qt.ItemDataRole.DisplayRole else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(row) if column.tooltip else None
+        value = column.accessor(row)
+        return "" if value is None else str(value)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self._columns):
+                return None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return _(self._columns[section].header)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(self._columns[section].alignment.value)
+            return None
+        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._ids):
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if self._sort_ids is None or not 0 <= column < len(self._columns):
+            return
+        key = self._columns[column].sort_key
+        if key:
+            self._sort_ids(key, order == Qt.SortOrder.DescendingOrder)
+
+    def retranslate(self) -> None:
+        """Headers and cells are translated when read: tell the views to read them again."""
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
