@@ -19,6 +19,7 @@ from app import meetings as meetings_service
 from app.auth import Actor, require
 from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _
+from app.pinyin import normalize_query
 from db.base import local_now
 from db.models.meetings import Concern, ConcernNote, Meeting
 from db.models.people import Grid, Household, Resident
@@ -97,6 +98,10 @@ def raise_concern(*, session: Session, actor: Actor, title: str, category: str =
             errors["meeting_id"] = _("No such meeting.")
         elif meeting.state == meetings_service.CANCELLED:
             errors["meeting_id"] = _("The meeting was cancelled.")
+        elif meeting.state in (meetings_service.MINUTES_APPROVED, meetings_service.PUBLISHED):
+            # the approved minutes list the concerns raised: they stay as approved
+            errors["meeting_id"] = _("The minutes of this meeting are approved and locked; record the concern as "
+                                     "raised on a visit or at the office.")
     elif source == "meeting":
         errors["meeting_id"] = _("Choose the meeting where it was raised.")
     resident = session.get(Resident, resident_id) if resident_id else None
@@ -233,6 +238,45 @@ def escalate_concern(*, session: Session, actor: Actor, concern_id: str, reason:
     session.add(concern)
     session.flush()
     return concern
+
+
+# --- who raised it: the picker of the concern form ------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RaiserChoice:
+    """A resident or a household that may have raised a concern, as the picker lists it."""
+
+    resident_id: str | None
+    household_id: str | None
+    name: str
+    detail: str  # household number and group, to tell namesakes apart
+
+
+def raiser_choices(*, session: Session, actor: Actor, query: str, limit: int = 20) -> list[RaiserChoice]:
+    """Residents, then households, matching ``query`` by name, pinyin initials or full pinyin (``zs`` → 张三)."""
+    require(actor, "concerns.edit")
+    needle = normalize_query(query)
+    if not needle:
+        return []
+    pattern = f"%{needle}%"
+    people = session.exec(
+        select(Resident.id, Resident.name, Household.id, Household.number, Household.head_name)
+        .join(Household, Household.id == Resident.household_id, isouter=True)
+        .where(Resident.deleted_at.is_(None), Resident.search_key.like(pattern))
+        .order_by(Resident.search_key, Resident.id).limit(limit)).all()
+    choices = [RaiserChoice(resident_id=rid, household_id=hid, name=name,
+                            detail=_("household {number}, head {head}").format(number=number or "—", head=head or "—"))
+               for rid, name, hid, number, head in people]
+    if len(choices) < limit:
+        households = session.exec(
+            select(Household.id, Household.head_name, Household.number)
+            .where(Household.deleted_at.is_(None), Household.search_key.like(pattern))
+            .order_by(Household.number, Household.id).limit(limit - len(choices))).all()
+        choices += [RaiserChoice(resident_id=None, household_id=hid, name=_("Household of {head}").format(head=head),
+                                 detail=_("household {number}").format(number=number or "—"))
+                    for hid, head, number in households]
+    return choices
 
 
 # --- lists for the page ----------------------------------------------------------------------------

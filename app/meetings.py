@@ -152,11 +152,15 @@ def latest_meeting_id(session: Session, *, kind: str | None = None, states: Iter
     return session.exec(query.order_by(Meeting.starts_at.desc()).limit(1)).first()
 
 
-def meeting_ids(*, session: Session, actor: Actor, kind: str | None = None, state: str | None = None,
-                search: str = "") -> list[str]:
-    """Ids of meetings, newest first, for lazy list models."""
-    require(actor, "meetings.view")
-    query = select(Meeting.id).where(_live(Meeting))
+def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The instants that begin local day ``first`` and end local day ``last``."""
+    zone = local_now().tzinfo
+    start = dt.datetime.combine(first, dt.time(), tzinfo=zone)
+    return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+
+
+def _filtered(query: Any, *, kind: str | None, state: str | None, search: str) -> Any:
+    query = query.where(_live(Meeting))
     if kind:
         query = query.where(Meeting.kind == kind)
     if state:
@@ -164,7 +168,49 @@ def meeting_ids(*, session: Session, actor: Actor, kind: str | None = None, stat
     if search.strip():
         like = f"%{search.strip()}%"
         query = query.where(or_(Meeting.title.like(like), Meeting.place.like(like)))
+    return query
+
+
+def meeting_ids(*, session: Session, actor: Actor, kind: str | None = None, state: str | None = None,
+                search: str = "", on: dt.date | None = None) -> list[str]:
+    """Ids of meetings, newest first, for lazy list models (only those of local day ``on``, when given)."""
+    require(actor, "meetings.view")
+    query = _filtered(select(Meeting.id), kind=kind, state=state, search=search)
+    if on is not None:
+        start, end = _day_bounds(on, on)
+        query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
     return list(session.exec(query.order_by(Meeting.starts_at.desc(), Meeting.id)))
+
+
+@dataclasses.dataclass(frozen=True)
+class DayMeeting:
+    """A meeting as the month calendar shows it."""
+
+    id: str
+    title: str
+    kind: str
+    state: str
+    starts_at: dt.datetime
+
+
+def meetings_by_day(*, session: Session, actor: Actor, first: dt.date, last: dt.date, kind: str | None = None,
+                    state: str | None = None, search: str = "") -> dict[dt.date, list[DayMeeting]]:
+    """Meetings of the local days ``first`` to ``last`` (a month on the calendar), by day, in time order."""
+    require(actor, "meetings.view")
+    start, end = _day_bounds(first, last)
+    query = _filtered(select(Meeting.id, Meeting.title, Meeting.kind, Meeting.state, Meeting.starts_at),
+                      kind=kind, state=state, search=search)
+    rows = session.exec(query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
+                        .order_by(Meeting.starts_at, Meeting.id)).all()
+    zone = local_now().tzinfo
+    days: dict[dt.date, list[DayMeeting]] = {}
+    for meeting_id, title, kind_, state_, starts_at in rows:
+        if starts_at.tzinfo is None:  # SQLite hands back naive UTC for some drivers
+            starts_at = starts_at.replace(tzinfo=dt.timezone.utc)
+        local = starts_at.astimezone(zone)
+        days.setdefault(local.date(), []).append(DayMeeting(id=meeting_id, title=title, kind=kind_, state=state_,
+                                                            starts_at=local))
+    return days
 
 
 @dataclasses.dataclass(frozen=True)
