@@ -1,0 +1,42 @@
+"""Work around a reference-count bug of shiboken6 6.12 on Python 3.11.
+
+shiboken6 6.12 returns *borrowed* references to ``None`` (every void method: ``setText``,
+``setEnabled``, ``processEvents`` …) and to ``True`` (``Signal.emit``), as if these singletons were
+immortal — which they are only from Python 3.12 on. On 3.11 each such call takes one reference
+away; after a few thousand calls Python aborts with "Fatal Python error: none_dealloc" (or
+``bool_dealloc``) — in a GUI session within minutes. Measured here: PySide6 6.11.3 does not leak,
+6.12.0 loses exactly one reference per call.
+
+The singletons are never freed while the interpreter runs, so giving them a very large reference
+count makes them as good as immortal, which is exactly the behaviour shiboken expects. Only done
+on Python < 3.12 with shiboken6 ≥ 6.12; a no-op everywhere else.
+"""
+from __future__ import annotations
+
+import ctypes
+import sys
+
+_HEADROOM = 1 << 40  # far more calls than any session makes
+
+
+def _affected() -> bool:
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return False
+    try:
+        import shiboken6
+    except ImportError:
+        return False
+    version = tuple(int(part) for part in shiboken6.__version__.split(".")[:2] if part.isdigit())
+    return version >= (6, 12)
+
+
+def make_singletons_immortal() -> bool:
+    if not _affected():
+        return False
+    for singleton in (None, True, False):
+        # ob_refcnt is the first field of every PyObject in a release build of CPython 3.11.
+        ctypes.c_ssize_t.from_address(id(singleton)).value += _HEADROOM
+    return True
+
+
+APPLIED = make_singletons_immortal()
