@@ -160,7 +160,7 @@ def _validate(form: NoticeForm) -> dict[str, str]:
     if form.kind not in NOTICE_KINDS:
         errors["kind"] = _("Unknown kind of notice: {kind}.").format(kind=form.kind)
     if not form.title.strip():
-        errors["title"] = _("Enter a title.")
+        errors["title"] = _("Enter the notice's title.")
     elif len(form.title.strip()) > 200:
         errors["title"] = _("The title is too long (at most {n} characters).").format(n=200)
     if not form.body.strip() and not (form.table and form.table.get("rows")):

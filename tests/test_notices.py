@@ -416,3 +416,60 @@ def test_names_in_the_text_are_unmasked_only_by_the_secretarys_audited_choice(vi
     assert "表彰赵丽华同志" in text and "138****1234" in text
     assert sha256(reprint) == notice.file_sha256  # a reprint is identical: the issued copy is not masked again
     assert [(n.changes["field"], n.changes["reason"]) for n in notes] == [("names", "表彰先进须公布全名")]
+
+
+# --- the notice's table ------------------------------------------------------------------------
+
+
+def test_cells_pasted_from_excel_or_wps_are_read_with_quotes_and_line_breaks():
+    text = '姓名\t住址\t备注\r\n张三丰\t三组15号\t"患病""在家""\r\n需照顾"\r\n欧阳娜娜\t\t\r\n'
+    assert notices.parse_pasted_table(text) == [["姓名", "住址", "备注"], ["张三丰", "三组15号", '患病"在家"\n需照顾'],
+                                                 ["欧阳娜娜", "", ""]]
+    assert notices.parse_pasted_table("a\tb\nc") == [["a", "b"], ["c", ""]]  # ragged rows are padded
+    assert notices.parse_pasted_table(" \r\n") == []
+
+
+@pytest.mark.parametrize("header, kind", [("姓名", "name"), ("户主姓名", "name"), ("联系电话", "phone"),
+                                          ("身份证号码", "id_number"), ("家庭住址", "address"), ("金额（元）", ""),
+                                          ("所在小组", ""), ("Phone", "phone")])
+def test_headings_announce_personal_data(header, kind):
+    assert notices.guess_sensitive(header) == kind
+
+
+def test_table_problems_name_their_cells():
+    table = {"columns": [{"key": "a", "header": "姓名"}, {"key": "b", "header": " "}, {"key": "c", "header": "姓名"},
+                         {"key": "d", "header": "金额", "sensitive": "salary"}],
+             "rows": [["张三", "", "", ""], ["", "", "", "", "多出来的"], ["李四", "", "", "字" * 201]]}
+    problems = {(p.row, p.column): p.message for p in notices.table_problems(table)}
+    assert problems == {
+        (None, 1): "第2列没有填写列名。",
+        (None, 2): "第1列和第3列都叫“姓名”，请改用不同的列名。",
+        (None, 3): "第4列：个人信息类别无法识别。",
+        (1, None): "第2行的单元格比表格的列数多。",
+        (2, 3): "第3行“金额”列：最多200个字。",
+    }
+    assert notices.table_problems(None) == []
+    assert [p.message for p in notices.table_problems({"columns": [{"header": "姓名"}], "rows": [["", ""]]})] == [
+        "表格还没有内容：请至少填写一行，或删除表格。"]
+
+
+def test_a_refused_table_saves_nothing_and_a_good_one_is_stored_tidily(village):
+    database, admin = village
+    notice_id = draft(database, admin)
+    bad = {"columns": [{"key": "name", "header": ""}], "rows": [["张三"]]}
+    with database.unit(admin) as session, pytest.raises(ValidationError) as caught:
+        notices.update_notice(session=session, actor=admin, notice_id=notice_id, form=form(title="改了", table=bad))
+    assert caught.value.errors == {"table": "第1列没有填写列名。"}
+    with database.session() as session:
+        stored = session.get(Notice, notice_id)
+        assert (stored.title, stored.table) == ("关于低保对象的公示", notices.normalise_table(TABLE))
+        assert [r[0] for r in stored.table["rows"]] == ["张三丰", "欧阳娜娜"]
+    tidy = {"columns": [{"key": "", "header": " 姓名 ", "sensitive": "name"}, {"header": "金额"}],
+            "rows": [[" 张三 ", "600", "  "], ["", ""], ["李四"]], "caption": "名单"}
+    with database.unit(admin) as session:
+        notices.update_notice(session=session, actor=admin, notice_id=notice_id, form=form(table=tidy))
+    with database.session() as session:
+        assert session.get(Notice, notice_id).table == {
+            "columns": [{"key": "c1", "header": "姓名", "sensitive": "name", "align": "left"},
+                        {"key": "c2", "header": "金额", "sensitive": "", "align": "left"}],
+            "rows": [["张三", "600"], ["李四", ""]], "caption": "名单"}

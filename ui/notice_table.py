@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import notices
 from app.i18n import _
+from ui import style
 
 Index = QModelIndex | QPersistentModelIndex
 PROBLEM = QColor("#fde2e1")  # background of a cell or heading that was refused
@@ -112,7 +113,9 @@ class NoticeTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             header = column.get("header", "").strip() or _("(no heading)")
             kind = column.get("sensitive", "")
-            return f"{header}\n＊{_('masked')}" if column.get("sensitive") else header
+            if column.get("sensitive"):
+                return header + "\n＊" + _("masked")
+            return header
         if role == Qt.ItemDataRole.ToolTipRole:
             problem = self.problems.get((None, section))
             if problem:
@@ -277,7 +280,7 @@ class NoticeTableEditor(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                   | QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.view.setMinimumHeight(170)
+        self.view.setMinimumHeight(210)
         self.view.verticalHeader().setDefaultSectionSize(26)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -334,12 +337,12 @@ class NoticeTableEditor(QWidget):
         for button in self.buttons.values():
             button.setMinimumWidth(0)
         self.column_label.setText(_("Column heading:"))
-        self.heading.setPlaceholderText(_("Choose a column"))
         self.sensitive_label.setText(_("Personal data:"))
         for index in range(self.sensitive.count()):
             self.sensitive.setItemText(index, _(notices.SENSITIVE_LABELS[self.sensitive.itemData(index)]))
         self.sensitive.setToolTip(_("Names, phones, ID numbers and addresses are masked on public notices."))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(self.model.columnCount() - 1, 0))
+        self._show_column()
 
     # ------------------------------------------------------------ data
 
@@ -359,6 +362,7 @@ class NoticeTableEditor(QWidget):
             if first.row is None:
                 self._select_column(first.column or 0)
                 self.heading.setFocus()
+                style.set_invalid(self.heading, True)
             else:
                 self.view.setCurrentIndex(self.model.index(first.row, first.column or 0))
 
@@ -442,7 +446,10 @@ class NoticeTableEditor(QWidget):
         column = self._chosen_column()
         has = column >= 0
         self.heading.setEnabled(has)
+        self.heading.setPlaceholderText(_("Type the column heading") if has else _("Choose a column"))
         self.sensitive.setEnabled(has)
+        if not has or (None, column) not in self.model.problems:
+            style.set_invalid(self.heading, False)
         self.buttons["remove_row"].setEnabled(bool(self.model.rows))
         self.buttons["remove_column"].setEnabled(bool(self.model.columns))
         self.buttons["clear"].setEnabled(bool(self.model.columns or self.model.rows))
@@ -459,6 +466,7 @@ class NoticeTableEditor(QWidget):
         column = self._chosen_column()
         if column >= 0:
             self.model.set_header(column, text)
+            style.set_invalid(self.heading, False)
             self.sensitive.setCurrentIndex(max(self.sensitive.findData(self.model.columns[column]["sensitive"]), 0))
 
     def _sensitive_chosen(self, _index: int) -> None:

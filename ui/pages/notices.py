@@ -73,7 +73,7 @@ class NoticesPage(RegisterPage):
     count_msgid = N_("{n} notices")
     new_msgid = N_("New notice")
     columns = NOTICE_COLUMNS
-    column_widths = [170, 320, 110, 80, 110, 110]
+    column_widths = [170, 320, 150, 90, 110, 110]
 
     def __init__(self, context: Any, area_key: str):
         super().__init__(context, area_key)
@@ -248,7 +248,8 @@ class NoticeDialog(FormDialog):
         self.title = line_edit(max_length=200)
         self.form.add("title", N_("Notice title"), self.title, required=True)
         self.text_edit = QPlainTextEdit()
-        self.text_edit.setMinimumHeight(110)
+        self.text_edit.setMinimumHeight(96)
+        self.text_edit.setMaximumHeight(170)  # leave room for the table; long texts scroll inside
         self.text_edit.setTabChangesFocus(True)
         self.form.add("body", N_("Text"), self.text_edit, hint=N_("Separate paragraphs with an empty line."))
         self.table_editor = NoticeTableEditor()
