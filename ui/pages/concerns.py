@@ -256,6 +256,7 @@ class ConcernDialog(FormDialog):
         self.form.add("assignee", N_("Handled by"), self.assignee)
         self.due_on = QDateEdit(dt.date.today() + dt.timedelta(days=concerns.DEFAULT_DUE_DAYS))
         self.due_on.setCalendarPopup(True)
+        self.due_on.setDisplayFormat("yyyy-MM-dd")
         self.form.add("due_on", N_("Due"), self.due_on)
         self.description = QPlainTextEdit()
         self.description.setFixedHeight(70)

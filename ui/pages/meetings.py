@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QDateTime, QModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QDateTime, QLocale, QModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from app import concerns, meetings
 from app.errors import ValidationError
-from app.i18n import N_, _, format_date, format_datetime, format_percent
+from app.i18n import N_, _, format_date, format_datetime, format_percent, get_language
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp, show_error
 from ui.pages.concerns import RaiserPicker
@@ -110,7 +110,7 @@ class MeetingCalendar(QCalendarWidget):
         painter.setPen(QColor("white"))
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(len(items)))
         painter.setPen(QColor("#3c4043"))
-        top = rect.top() + line + 6
+        top = rect.center().y() + line // 2 + 4  # under the day number Qt draws in the middle
         for item in items:
             if top + line > rect.bottom():
                 break
@@ -185,6 +185,9 @@ class MeetingsPage(RegisterPage):
         self.list_button.setText(_("List"))
         self.calendar_button.setText(_("Calendar"))
         self._show_day_chip()
+        if hasattr(self, "calendar"):  # month and day names in the interface language
+            self.calendar.setLocale(QLocale(QLocale.Language.English) if get_language() == "en"
+                                    else QLocale(QLocale.Language.Chinese, QLocale.Country.China))
         super().retranslate_ui()
 
     def _show_day_chip(self) -> None:
@@ -771,6 +774,7 @@ class MeetingView(QDialog):
         self.document_message.setVisible(False)
         column.addWidget(self.document_message)
         self.preview = PdfPreview(self)
+        self.preview.view.setZoomMode(self.preview.view.ZoomMode.FitInView)  # a whole page at a glance
         column.addWidget(self.preview, 1)
         self.documents_tab_index = self.tabs.addTab(tab, _("Documents"))
 
