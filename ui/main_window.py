@@ -10,8 +10,9 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -43,12 +44,12 @@ class Workspace(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
 
-        nav = QWidget()
+        nav = QFrame()
         nav.setObjectName("navPanel")
         nav.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        nav.setFixedWidth(210)
+        self.nav_panel = nav
         nav_layout = QVBoxLayout(nav)
-        nav_layout.setContentsMargins(0, 16, 0, 10)
+        nav_layout.setContentsMargins(0, 16, 1, 10)  # keep the right border line visible
         nav_layout.setSpacing(4)
         self.nav_title = QLabel()
         self.nav_title.setObjectName("navTitle")
@@ -92,8 +93,17 @@ class Workspace(QWidget):
     def retranslate_ui(self) -> None:
         self.nav_title.setText(_("VillageDesk"))
         self.nav_village.setText(self.context.village_name)
+        self.nav.ensurePolished()  # the style sheet sets the navigation's font size
+        bold = QFont(self.nav.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        widest = 0
         for row, area in enumerate(AREAS):
-            self.nav.item(row).setText(_(area.title))
+            item = self.nav.item(row)
+            item.setText(_(area.title))
+            item.setToolTip(_(area.description))
+            widest = max(widest, metrics.horizontalAdvance(item.text()))
+        self.nav_panel.setFixedWidth(max(200, widest + 56))  # English titles are longer
         actor = self.context.actor
         self.user_label.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label))
         self.sign_out_button.setText(_("Sign out"))

@@ -23,14 +23,14 @@ def tag_labels(tags: Any) -> str:
 HOUSEHOLD_COLUMNS: list[Column] = [
     Column(N_("Household no."), lambda r: r.number, sort_key="number"),
     Column(N_("Head of household"), lambda r: r.head_name, sort_key="head_name"),
-    Column(N_("Members"), lambda r: r.members, RIGHT),
-    Column(N_("Group"), lambda r: r.group_name, sort_key="group"),
+    Column(N_("Persons"), lambda r: r.members, RIGHT),
+    Column(N_("Villagers' group"), lambda r: r.group_name, sort_key="group"),
     Column(N_("Grid"), lambda r: r.grid_name, sort_key="grid"),
     Column(N_("Phone"), lambda r: r.phone),
     Column(N_("Tags"), lambda r: tag_labels(r.tags), tooltip=lambda r: tag_labels(r.tags)),
     Column(N_("Address"), lambda r: r.address, tooltip=lambda r: r.address),
 ]
-HOUSEHOLD_WIDTHS = [110, 100, 60, 110, 110, 120, 200, 240]
+HOUSEHOLD_WIDTHS = [100, 100, 56, 100, 120, 120, 200, 240]
 
 RESIDENT_COLUMNS: list[Column] = [
     Column(N_("Name"), lambda r: r.name, sort_key="name"),
@@ -40,13 +40,13 @@ RESIDENT_COLUMNS: list[Column] = [
     Column(N_("Phone"), lambda r: r.phone),
     Column(N_("Household no."), lambda r: r.household_number, sort_key="household"),
     Column(N_("Relation to head"), lambda r: _label(RELATIONS, r.relation) if r.relation else ""),
-    Column(N_("Group"), lambda r: r.group_name),
+    Column(N_("Villagers' group"), lambda r: r.group_name),
     Column(N_("Grid"), lambda r: r.grid_name),
     Column(N_("Party member"), lambda r: _yes(r.party_member), CENTER),
     Column(N_("Representative"), lambda r: _yes(r.representative), CENTER),
     Column(N_("Status"), lambda r: _label(STATUSES, r.status)),
 ]
-RESIDENT_WIDTHS = [90, 50, 50, 170, 115, 100, 90, 100, 100, 60, 70, 70]
+RESIDENT_WIDTHS = [80, 46, 46, 168, 112, 80, 90, 80, 110, 50, 70, 60]
 
 
 def household_label(number: str, head_name: str) -> str:

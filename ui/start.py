@@ -425,6 +425,8 @@ class StartPanel(QWidget):
 
     def _wizard_done(self, admin: Any, village_name: str) -> None:
         self.village_name = village_name
+        language.settings().setValue("ui/last_user", admin.username)
+        self.login.username.setText(admin.username)
         self.signed_in.emit(admin, village_name)
 
     def _login_done(self, actor: Any) -> None:

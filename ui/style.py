@@ -10,6 +10,8 @@ import sys
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
+from app.paths import RESOURCES
+
 ACCENT = "#1f5fa8"
 ACCENT_DARK = "#184b86"
 ERROR = "#c62828"
@@ -25,6 +27,8 @@ FONT_FAMILIES = [
     "Segoe UI", "Helvetica Neue", "Arial",
 ]
 
+ARROW = (RESOURCES / "ui" / "arrow-down.svg").as_posix()
+
 STYLE_SHEET = f"""
 QMainWindow, QDialog {{ background: #ffffff; }}
 #startBackground {{ background: #eef1f5; }}
@@ -38,6 +42,9 @@ QMainWindow, QDialog {{ background: #ffffff; }}
 #formError {{ color: {ERROR}; }}
 QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 1px solid {ERROR}; }}
 QLineEdit, QComboBox {{ min-height: 26px; padding: 1px 6px; border: 1px solid {BORDER}; border-radius: 3px; background: #ffffff; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 20px; border: none; }}
+QComboBox::down-arrow {{ image: url({ARROW}); width: 10px; height: 6px; margin-right: 6px; }}
+QComboBox QAbstractItemView {{ border: 1px solid {BORDER}; selection-background-color: #dbe7f5; selection-color: #1d2530; }}
 QLineEdit:focus, QComboBox:focus {{ border: 1px solid {ACCENT}; }}
 QPushButton {{ min-height: 26px; padding: 2px 14px; border: 1px solid {BORDER}; border-radius: 3px; background: #ffffff; }}
 QPushButton:hover {{ background: #f3f6fa; }}

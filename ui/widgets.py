@@ -62,6 +62,9 @@ class FieldForm:
 
     def add(self, key: str, msgid: str, editor: QWidget, *, required: bool = False,
             hint: str | None = None, aliases: tuple[str, ...] = ()) -> QWidget:
+        if isinstance(editor, QComboBox):
+            editor.setMinimumWidth(220)
+            editor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         box = QWidget()
         column = QVBoxLayout(box)
         column.setContentsMargins(0, 0, 0, 0)
@@ -82,7 +85,7 @@ class FieldForm:
         label = QLabel()
         label.setTextFormat(Qt.TextFormat.RichText)
         label.setBuddy(editor)
-        label.setMinimumHeight(28)
+        label.setFixedHeight(max(28, editor.sizeHint().height()))  # level with the editor, not the errors
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.layout.addRow(label, box)
         field = _Field(key, msgid, editor, label, error, required, hint, hint_label)

@@ -39,7 +39,7 @@ class HouseholdDialog(FormDialog):
         self.head_name = f.add("head_name", N_("Head of household"), line_edit(max_length=32), required=True)
         self.number = f.add("number", N_("Household no."), line_edit(max_length=32))
         self.address = f.add("address", N_("Address"), line_edit(max_length=128))
-        self.group = f.add("group_id", N_("Group"), QComboBox())
+        self.group = f.add("group_id", N_("Villagers' group"), QComboBox())
         self.grid = f.add("grid_id", N_("Grid"), QComboBox())
         self.phone = f.add("phone", N_("Phone"), line_edit(max_length=20))
         tags_box = QWidget()

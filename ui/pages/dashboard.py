@@ -13,7 +13,7 @@ from ui.pages.base import Page, PageContext, PageHeader
 
 # (section, key) → label, for the figures shown as cards; other sections add theirs here.
 CARDS: list[tuple[str, str, str]] = [
-    ("people", "households", N_("Households")),
+    ("people", "households", N_("Number of households")),
     ("people", "residents", N_("Residents living in the village")),
     ("people", "party_members", N_("Party members")),
     ("people", "groups", N_("Villagers' groups")),
@@ -27,6 +27,7 @@ class StatCard(QWidget):
         self.setObjectName("statCard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setMinimumSize(180, 92)
+        self.setMaximumWidth(240)
         self._label_msgid = label_msgid
         self._value: Any = None
         layout = QVBoxLayout(self)
@@ -67,6 +68,7 @@ class DashboardPage(Page):
             card = StatCard(label)
             self.cards[(section, key)] = card
             grid.addWidget(card, index // 4, index % 4)
+        grid.setColumnStretch(4, 1)
         layout.addLayout(grid)
         layout.addStretch(1)
         self.retranslate_ui()

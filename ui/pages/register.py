@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -62,7 +62,7 @@ class RegisterPage(Page):
         self.search = QLineEdit()
         self.search.setObjectName("search")
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
+        self.search.setMinimumWidth(380)
         self.search.textChanged.connect(self._search_changed)
         self.search.returnPressed.connect(self._search_now)
         self.toolbar.addWidget(self.search)
@@ -156,7 +156,18 @@ class RegisterPage(Page):
         self.new_button.setToolTip(QKeySequence(QKeySequence.StandardKey.New).toString(native))
         self.search.setToolTip(QKeySequence(QKeySequence.StandardKey.Find).toString(native))
         self.model.retranslate()
+        self._fit_columns()
         self._update_count()
+
+    def _fit_columns(self) -> None:
+        """Each column at least as wide as its header in the current language."""
+        header = self.table.horizontalHeader()
+        bold = QFont(header.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        for column, width in enumerate(self.column_widths):
+            title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
+            self.table.setColumnWidth(column, max(width, metrics.horizontalAdvance(title) + 24))
 
     def _update_count(self) -> None:
         self.count_label.setText(_(self.count_msgid).format(n=self._count) if self._loaded_once else _("Loading…"))

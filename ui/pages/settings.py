@@ -25,6 +25,8 @@ class SettingsPage(Page):
         self.language_label = QLabel()
         self.language = QComboBox()
         self.language.setObjectName("languageCombo")
+        self.language.setMinimumWidth(200)
+        self.language.setMaximumWidth(260)
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)  # each language named in itself
         self.language.setCurrentIndex(max(self.language.findData(i18n.get_language()), 0))
