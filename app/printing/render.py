@@ -169,9 +169,14 @@ class _Builder:
                                        leading=line, right_chars=4 if layout.style == "official" else 2,
                                        seal=document.seal, seal_diameter=layout.seal_diameter)
             tail = [Spacer(1, line * (2 if document.seal else 1)), signature]
-            # the 落款 never stands alone on a page: the last body block goes with it
-            last = story.pop() if len(story) > 1 else None
-            story.append(KeepTogether(([last] if last is not None else []) + tail))
+            # the 落款 never stands alone on a page: the last body block goes with it, and so do
+            # the closing paragraphs before it (公示期, how to object, supervision phone), so a
+            # notice does not end with a lone phone line over its signature
+            closing = [story.pop()] if len(story) > 1 else []
+            while len(closing) < 3 and len(story) > 1 and isinstance(story[-1], CJKParagraph) \
+                    and isinstance(closing[0], CJKParagraph):
+                closing.insert(0, story.pop())
+            story.append(KeepTogether(closing + tail))
         return story
 
     def blocks(self, blocks: list[Any], depth: int) -> list[Any]:
