@@ -274,6 +274,10 @@ class NoticeDialog(FormDialog):
         self.landscape = QCheckBox()
         self.form.add("style", N_("Layout"), _row(self.layout_combo, self.paper, self.landscape),
                       aliases=("paper", "landscape"))
+        for key in ("body", "table"):  # tall fields: their label stays level with the first line
+            label = self.form.fields[key].label
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            label.setContentsMargins(0, 5, 0, 0)
         self._fit_in_screen()
         self.finish_layout()
         if form is not None:
