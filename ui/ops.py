@@ -241,6 +241,8 @@ class DatabaseWorker(QObject):
             return
         job.last_progress = (done, total, text)
         if job.dialog is not None:
+            if job.dialog.wasCanceled() and job.progress is not None:
+                job.progress.abort()
             self._apply_progress(job, done, total, text)
 
     @staticmethod

@@ -341,6 +341,7 @@ class StartPanel(QWidget):
     signed_in = Signal(object, str)  # actor, village name
     quit_requested = Signal()
     store_opened = Signal(str)  # where the store is
+    ready = Signal(str)  # "login", "wizard" or "error": the store was opened (or refused)
 
     def __init__(self):
         super().__init__()
@@ -403,6 +404,7 @@ class StartPanel(QWidget):
     def _cannot_open(self, exc: Exception) -> None:
         self.error.message.setText(str(exc))
         self._show(self.error)
+        self.ready.emit("error")
 
     def _state_known(self, state: dict[str, Any]) -> None:
         self.village_name = state["village_name"]
@@ -410,6 +412,7 @@ class StartPanel(QWidget):
             self.show_login()
         else:
             self.show_wizard()
+        self.ready.emit("login" if state["set_up"] else "wizard")
 
     def show_login(self) -> None:
         self._show(self.login)

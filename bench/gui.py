@@ -1,0 +1,169 @@
+"""The GUI on the large demo: start-up, opening the residents page, searching through the UI.
+
+    .venv/bin/python -m bench --only gui
+
+Start-up is measured in fresh processes (offscreen), from launching the interpreter until the main
+window is shown (budget ≤ 1.0 s median), and until the store is open and the login form is ready.
+The page and search figures run in this process on a signed-in window, through the real UI path:
+the page queries ids on the database worker, the lazy model reads the first screenful of rows while
+the table paints. Figures are printed, never asserted.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-pass-1"  # the large demo's admin (bench/__main__.py builds it)
+STARTUP_RUNS = 7
+QUERIES = ["zs", "zhang", "wang", "李", "ly", "oy", "shan", "138", "chen", "欧阳", "lw", "hx", "zeng", "wjg", "刘"]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 1)
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def startup(db_path: Path, runs: int = STARTUP_RUNS) -> dict[str, Any]:
+    """Launch ``ui.app.main`` in fresh interpreters; time until shown and until the login is ready."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+               VILLAGEDESK_BENCH_SHOWN="ready")
+    code = "import sys; from ui.app import main; sys.exit(main([], sys.argv[1]))"
+    shown, ready, shown_inside = [], [], []
+    for _run in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-c", code, str(db_path)], cwd=ROOT, env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert process.stdout is not None
+        for line in process.stdout:
+            elapsed = time.perf_counter() - start
+            parts = line.split()
+            if parts[:1] == ["shown"]:
+                shown.append(elapsed)
+                shown_inside.append(float(parts[1]))
+            elif parts[:1] == ["ready"]:
+                ready.append(elapsed)
+        process.wait(timeout=60)
+    return {
+        "startup_runs": runs,
+        "window_shown_median_s": round(statistics.median(shown), 3),
+        "window_shown_max_s": round(max(shown), 3),
+        "window_shown_after_ui_import_median_s": round(statistics.median(shown_inside), 3),
+        "login_ready_median_s": round(statistics.median(ready), 3) if ready else None,
+    }
+
+
+def _spin(app: Any, condition: Any, timeout: float = 60.0) -> None:
+    end = time.perf_counter() + timeout
+    while not condition():
+        app.processEvents()
+        if time.perf_counter() > end:
+            raise TimeoutError("the GUI did not answer in time")
+        time.sleep(0.0005)
+
+
+def _painted(app: Any, page: Any) -> None:
+    """Let the table paint its first screenful (which fetches the rows it shows)."""
+    page.table.viewport().repaint()
+    app.processEvents()
+
+
+def pages_and_search(db_path: Path) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.app import create_application
+
+    app = create_application([])
+    from ui.main_window import MainWindow
+    from ui.ops import shutdown_worker, worker
+
+    window = MainWindow(db_path)
+    window.resize(1280, 800)
+    window.show()
+    window.start()
+    login = window.start_panel.login
+    _spin(app, lambda: window.start_panel.current_card is login)
+    login.username.setText("admin")
+    login.password.setText(PASSWORD)
+    login.submit()
+    _spin(app, lambda: window.workspace is not None)
+    _spin(app, lambda: worker().pending() == 0)
+
+    def open_residents() -> tuple[float, Any]:
+        workspace = window.workspace
+        old = workspace.pages.pop("residents", None)
+        if old is not None:  # a fresh page each time: measure opening, not switching back
+            workspace.open_area("dashboard")
+            workspace.stack.removeWidget(old)
+            old.deleteLater()
+        start = time.perf_counter()
+        page = window.open_area("residents")
+        _spin(app, lambda: page._loaded_once)
+        _painted(app, page)
+        return time.perf_counter() - start, page
+
+    first, page = open_residents()
+    opens = [open_residents()[0] for _ in range(5)]
+    page = window.workspace.pages["residents"]
+    residents = page.model.rowCount()
+    fetches_on_open = page.model.fetch_count
+
+    searches, queries_only = [], []
+    for _round in range(3):
+        for query in QUERIES:
+            start = time.perf_counter()
+            page.search.setText(query)
+            page._search_now()  # the search itself, without the deliberate 150 ms typing pause
+            _spin(app, lambda q=query: page._loaded_once and page.search.text() == q and worker().pending() == 0)
+            _painted(app, page)
+            searches.append(time.perf_counter() - start)
+            queries_only.append((page.last_query_ms or 0) / 1000)
+    page.search.setText("")
+    page._search_now()
+    _spin(app, lambda: worker().pending() == 0)
+    window.close()
+    shutdown_worker()
+    return {
+        "residents": residents,
+        "residents_page_first_open_ms": _ms(first),
+        "residents_page_open_median_ms": _ms(statistics.median(opens)),
+        "residents_page_open_max_ms": _ms(max(opens)),
+        "row_pages_fetched_on_open": fetches_on_open,
+        "ui_search_median_ms": _ms(statistics.median(searches)),
+        "ui_search_p95_ms": _ms(_p95(searches)),
+        "ui_search_query_only_p95_ms": _ms(_p95(queries_only)),
+    }
+
+
+def run(db_path: Path) -> dict[str, Any]:
+    results = startup(db_path)
+    # The in-process part needs its own interpreter state (one QApplication, a clean worker).
+    code = ("import json, sys; from pathlib import Path; from bench.gui import pages_and_search; "
+            "print('RESULT ' + json.dumps(pages_and_search(Path(sys.argv[1]))))")
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    out = subprocess.run([sys.executable, "-c", code, str(db_path)], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=600)
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
+    if line is None:
+        results["pages_error"] = (out.stderr or out.stdout)[-2000:]
+    else:
+        import json
+
+        results.update(json.loads(line[len("RESULT "):]))
+    return results
+
+
+if __name__ == "__main__":
+    import json
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench-out" / "large.sqlite3"
+    os.environ.setdefault("VILLAGEDESK_HOME", str(ROOT / "bench-out" / "home"))
+    print(json.dumps(run(target), ensure_ascii=False, indent=2))
