@@ -5,6 +5,7 @@ before those are loaded. Pages are imported when first opened.
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 from typing import Any
@@ -191,6 +192,9 @@ class MainWindow(QMainWindow):
         self.central.setCurrentWidget(self.workspace)
         self.workspace.open_area("dashboard")
         self.retranslate_ui()
+        # Everything loaded so far (Qt, SQLAlchemy, the models) lives as long as the program: keep it
+        # out of the garbage collector's full passes, which otherwise stall a search by ~100 ms.
+        gc.freeze()
 
     def sign_out(self) -> None:
         if self.workspace is None:

@@ -47,6 +47,8 @@ class LazyTableModel(QAbstractTableModel):
     """
 
     IdRole = Qt.ItemDataRole.UserRole + 1
+    _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.ForegroundRole, IdRole})
 
     def __init__(self, columns: Sequence[Column], fetch_rows: Callable[[list[str]], list[Any]], *,
                  page_size: int = PAGE_SIZE, sort_ids: Callable[[str, bool], None] | None = None,
@@ -58,6 +60,7 @@ class LazyTableModel(QAbstractTableModel):
         self._page_size = page_size
         self._ids: list[str] = []
         self._rows: dict[str, Any] = {}
+        self._cells: dict[str, list[str | None]] = {}
         self._loaded_pages: set[int] = set()
         self.fetch_count = 0  # pages fetched, for tests and benchmarks
 
@@ -68,6 +71,7 @@ class LazyTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = list(ids)
         self._rows.clear()
+        self._cells.clear()
         self._loaded_pages.clear()
         self.endResetModel()
 
@@ -95,6 +99,7 @@ class LazyTableModel(QAbstractTableModel):
         """Forget fetched rows (all, or those ids) so they are read again when shown."""
         if ids is None:
             self._rows.clear()
+            self._cells.clear()
             self._loaded_pages.clear()
             if self._ids:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
@@ -103,6 +108,7 @@ class LazyTableModel(QAbstractTableModel):
             row = self.row_of(item_id)
             if row >= 0:
                 self._rows.pop(item_id, None)
+                self._cells.pop(item_id, None)
                 self._loaded_pages.discard(row // self._page_size)
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(self._columns) - 1))
 
@@ -126,24 +132,38 @@ class LazyTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._ids)) or not (0 <= index.column() < len(self._columns)):
+        if role not in self._ROLES or not index.isValid():
+            return None  # most roles a view asks for: answered without touching the rows
+        row_number, column_number = index.row(), index.column()
+        if not (0 <= row_number < len(self._ids)) or not (0 <= column_number < len(self._columns)):
             return None
-        column = self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            cells = self._cells.get(self._ids[row_number])
+            if cells is None:
+                cells = self._display_cells(row_number)
+            return cells[column_number]
+        column = self._columns[column_number]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.alignment.value)
         if role == self.IdRole:
-            return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole):
-            return None
-        row = self.row_object(index.row())
+            return self._ids[row_number]
+        row = self.row_object(row_number)
         if role == Qt.ItemDataRole.ForegroundRole:
             return QColor("#9aa0a6") if row is None else None
+        return column.tooltip(row) if row is not None and column.tooltip else None  # ToolTipRole
+
+    def _display_cells(self, row_number: int) -> list[str | None]:
+        """A row's texts, computed once per row (a view asks for each cell many times)."""
+        row = self.row_object(row_number)
         if row is None:
-            return _("(removed)") if index.column() == 0 and role == Qt.ItemDataRole.DisplayRole else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip(row) if column.tooltip else None
-        value = column.accessor(row)
-        return "" if value is None else str(value)
+            cells: list[str | None] = [_("(removed)")] + [None] * (len(self._columns) - 1)
+        else:
+            cells = []
+            for column in self._columns:
+                value = column.accessor(row)
+                cells.append("" if value is None else str(value))
+        self._cells[self._ids[row_number]] = cells
+        return cells
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
@@ -172,6 +192,7 @@ class LazyTableModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         """Headers and cells are translated when read: tell the views to read them again."""
+        self._cells.clear()
         if self._columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
         if self._ids:
