@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from sqlmodel import func, select
 
@@ -306,8 +306,10 @@ def test_language_switch_retranslates_live_and_keeps_typed_text(signed_in, gui):
     assert "Village" in window.village_label.text()
     assert language.saved_language() == "en"  # remembered for the next start
 
+    assert QCoreApplication.translate("QLineEdit", "&Copy") == "&Copy"  # Qt's own strings follow
     combo.setCurrentIndex(combo.findData("zh_CN"))
     assert nav.item(2).text() == "人口" and dialog.windowTitle() == "新增村民"
+    assert QCoreApplication.translate("QLineEdit", "&Copy") != "&Copy"  # 复制(&C), from qtbase_zh_CN
 
 
 def test_members_button_shows_one_households_residents(signed_in, gui):

@@ -35,6 +35,17 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def fit_to_screen(window: Any) -> None:
+    """1280×800 where there is room; on a small office monitor (1366×768) the whole free area."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    width, height = min(1280, free.width()), min(800, free.height() - 40)  # room for the title bar
+    window.resize(width, height)
+    window.move(free.x() + (free.width() - width) // 2, free.y() + max(0, (free.height() - height - 40) // 2))
+
+
 def main(argv: list[str] | None = None, db_target: Any = None) -> int:
     """Run the GUI on ``db_target`` (a path or SQLAlchemy URL; None → the default store)."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -43,6 +54,7 @@ def main(argv: list[str] | None = None, db_target: Any = None) -> int:
     from ui.ops import shutdown_worker
 
     window = MainWindow(db_target)
+    fit_to_screen(window)
     window.show()
     bench = os.environ.get(BENCH_ENV)
     if bench:
