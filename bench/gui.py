@@ -104,6 +104,7 @@ def pages_and_search(db_path: Path) -> dict[str, Any]:
             workspace.open_area("dashboard")
             workspace.stack.removeWidget(old)
             old.deleteLater()
+            _spin(app, lambda: worker().pending() == 0)  # the dashboard's figures are not part of it
         start = time.perf_counter()
         page = window.open_area("residents")
         _spin(app, lambda: page._loaded_once)
