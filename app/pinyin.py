@@ -57,11 +57,15 @@ def syllables(name: str) -> list[str]:
 
 
 def name_search_key(name: str, *extra: str) -> str:
-    """``"张三 zhangsan zs"`` plus any extra text (numbers, addresses), lower case."""
+    """``"zhangsan 张三 zs"`` plus any extra text (numbers, addresses), lower case.
+
+    Full pinyin comes first so that ordering by the key lists people in pinyin (dictionary) order,
+    the order a clerk expects; search matches any part.
+    """
     parts = syllables(name)
     full = "".join(parts)
     initials = "".join(p[0] for p in parts)
-    pieces = [name.strip(), full, initials, *(e.strip() for e in extra if e and e.strip())]
+    pieces = [full, name.strip(), initials, *(e.strip() for e in extra if e and e.strip())]
     return " ".join(p for p in pieces if p).lower()[:255]
 
 

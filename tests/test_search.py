@@ -24,7 +24,18 @@ from app.pinyin import name_search_key, normalize_query, split_surname
 ])
 def test_search_keys_use_surname_readings(name, full, initials):
     key = name_search_key(name).split()
-    assert key == [name, full, initials]
+    assert key == [full, name, initials]
+
+
+def test_people_are_listed_in_pinyin_order(village):
+    database, admin = village
+    with database.unit(admin) as session:
+        for name in ["张三", "丁一", "欧阳锋", "曾小贤", "安娜", "单雄信"]:
+            people.save_resident(session=session, actor=admin, form=people.ResidentForm(name=name, gender="M"))
+    with database.session() as session:
+        ids = people.resident_ids(session=session, actor=admin)
+        names = [r.name for r in people.resident_rows(session=session, actor=admin, ids=ids)]
+    assert names == ["安娜", "丁一", "欧阳锋", "单雄信", "曾小贤", "张三"]
 
 
 def test_compound_surname_split():
