@@ -33,8 +33,21 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _run(*args: str | Path) -> None:
-    subprocess.check_call([str(a) for a in args], cwd=ROOT)
+def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    subprocess.check_call([str(a) for a in args], cwd=ROOT, env=env)
+
+
+def _install(python: Path) -> None:
+    """uv when it works (fast); plain pip otherwise (it honours the machine's pip configuration)."""
+    env = {**os.environ, "UV_NATIVE_TLS": "1"}  # the operating system's certificate store
+    try:
+        _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv")
+        _run(python, "-m", "uv", "pip", "install", "--python", python, "-r", LOCK, env=env)
+        _run(python, "-m", "uv", "pip", "install", "--python", python, "--no-deps", "-e", ".", env=env)
+    except subprocess.CalledProcessError:
+        print("uv failed; installing with pip …", flush=True)
+        _run(python, "-m", "pip", "install", "--disable-pip-version-check", "-r", LOCK)
+        _run(python, "-m", "pip", "install", "--disable-pip-version-check", "--no-deps", "-e", ".")
 
 
 def ensure_env() -> Path:
@@ -46,9 +59,7 @@ def ensure_env() -> Path:
         venv.EnvBuilder(with_pip=True).create(VENV)
     if not STAMP.exists() or STAMP.read_text() != _fingerprint():
         print("安装依赖 (requirements.lock) …", flush=True)
-        _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv")
-        _run(python, "-m", "uv", "pip", "install", "--python", python, "-r", LOCK)
-        _run(python, "-m", "uv", "pip", "install", "--python", python, "--no-deps", "-e", ".")
+        _install(python)
         STAMP.write_text(_fingerprint())
     return python
 
