@@ -39,7 +39,7 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 def _install(python: Path) -> None:
     """uv when it works (fast); plain pip otherwise (it honours the machine's pip configuration)."""
-    env = {**os.environ, "UV_NATIVE_TLS": "1"}  # the operating system's certificate store
+    env = {**os.environ, "UV_SYSTEM_CERTS": "1"}  # the operating system's certificate store
     try:
         _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv")
         _run(python, "-m", "uv", "pip", "install", "--python", python, "-r", LOCK, env=env)
