@@ -42,7 +42,9 @@ class Cluster:
     def _run(self, *args: str) -> None:
         command = [str(a) for a in args]
         if self.as_root:
-            command = ["runuser", "-u", "postgres", "--", *command]
+            runuser = shutil.which("runuser") or next(
+                (p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), "runuser")
+            command = [runuser, "-u", "postgres", "--", *command]
         subprocess.run(command, check=True, capture_output=True, timeout=120)
 
     def start(self) -> str:
