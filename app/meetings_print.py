@@ -337,8 +337,11 @@ def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Documen
         rows.append([x.number, x.raised_by, grid_names.get(x.grid_id or "", ""), x.title,
                      x.resolution or "", status])
     closed = sum(1 for x in items if x.state == c.CLOSED)
-    on_time = sum(1 for x in items if x.state == c.CLOSED and x.closed_on <= x.due_on)
-    due = sum(1 for x in items if x.due_on <= today)
+    # 办结率 as in app.concerns.closure_rates: of the concerns whose due date has come, those closed
+    # by it. One closed early but not yet due is not counted on either side.
+    now_due = [x for x in items if x.due_on <= today]
+    due = len(now_due)
+    on_time = sum(1 for x in now_due if x.state == c.CLOSED and x.closed_on <= x.due_on)
     summary = _("{heading}: {total} in all, {closed} closed; {on_time} of the {due} now due were closed on time "
                 "(closure rate {rate}).").format(heading=heading, total=len(items), closed=closed, on_time=on_time,
                                                   due=due, rate=f"{on_time / due:.1%}" if due else "—")

@@ -205,3 +205,24 @@ def test_cli_print_latest(held, tmp_path, monkeypatch):
                          capture_output=True)
     assert png.returncode == 0 and list(tmp_path.glob("p*.png"))
     assert get_kind("minutes").public is False
+
+
+def test_concerns_progress_rate_counts_only_concerns_now_due(village, monkeypatch):
+    """Closed early but not yet due: counted as closed, not in 办结率 (which would pass 100%)."""
+    database, admin = village
+    monkeypatch.setattr(concerns, "today", lambda: D(2026, 11, 20))
+    with database.unit(admin) as session:
+        due_done = concerns.raise_concern(session=session, actor=admin, title="已到期已办", raised_by="甲",
+                                          source="visit", raised_on=D(2026, 11, 1), due_on=D(2026, 11, 10))
+        concerns.close_concern(session=session, actor=admin, concern_id=due_done.id, resolution="办好",
+                               closed_on=D(2026, 11, 9))
+        concerns.raise_concern(session=session, actor=admin, title="已到期未办", raised_by="乙", source="visit",
+                               raised_on=D(2026, 11, 2), due_on=D(2026, 11, 12))
+        for n in range(3):
+            early = concerns.raise_concern(session=session, actor=admin, title=f"未到期{n}", raised_by="丙",
+                                           source="visit", raised_on=D(2026, 11, 15), due_on=D(2026, 11, 30))
+            concerns.close_concern(session=session, actor=admin, concern_id=early.id, resolution="提前办好",
+                                   closed_on=D(2026, 11, 16))
+        text = text_of(print_kind("concerns_progress", session=session, actor=admin, ident="2026-11"))
+    assert "共5件" in text and "已办结4件" in text
+    assert "50.0%" in text and "200" not in text and "400" not in text
