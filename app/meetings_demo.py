@@ -257,7 +257,8 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
         held = state not in (m.PLANNED, m.CANCELLED)
         bulk.add(Meeting, id=mid, title=title or fmt(rng.choice(TITLES[kind]), day, grid), kind=kind, state=state,
                  starts_at=when(day, kind), place=place, scope=scope, grid_id=grid.id if grid else None,
-                 host_name=secretary, recorder_name=recorder, description="请准时参加。",
+                 host_name=secretary, recorder_name=recorder,
+                 description=rng.choice(["", "", "请自带笔记本。", "会后请各网格长留下碰头。", "请党员同志佩戴党徽。"]),
                  attendance_mode=mode, expected_unit=unit, expected_count=expected,
                  head_count=present if mode == "head_count" and held else None,
                  held_on=day if held else None, cancel_reason="天气原因，改期召开" if state == m.CANCELLED else "",
