@@ -5,7 +5,8 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import case, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
 from app.auth import SECRETARY, Actor, create_user, require, user_count
@@ -106,15 +107,21 @@ def setup_village(*, session: Session, name: str, code: str, township: str, comm
 
 def update_profile(*, session: Session, actor: Actor, name: str, township: str, committee_name: str,
                    supervision_phone: str) -> VillageProfile:
+    """Change the village profile. The 12-digit code never changes: every row carries it."""
     require(actor, "village.edit")
     profile = get_profile(session)
     if profile is None:
         raise NotFound(_("The village is not set up yet."))
     errors, _code, phone = _profile_errors(name, profile.code, supervision_phone)
+    if len(township.strip()) > 64:
+        errors["township"] = _("The township's name is too long.")
+    if len(committee_name.strip()) > 128:
+        errors["committee_name"] = _("The committee's name is too long.")
     if errors:
         raise ValidationError(errors)
     profile.name, profile.township = name.strip(), township.strip()
-    profile.committee_name, profile.supervision_phone = committee_name.strip(), phone
+    profile.committee_name = committee_name.strip() or _("{name} Villagers' Committee").format(name=name.strip())
+    profile.supervision_phone = phone
     session.add(profile)
     session.flush()
     return profile
@@ -129,47 +136,251 @@ def list_groups(session: Session) -> list[VillageGroup]:
 
 
 def list_grids(session: Session) -> list[Grid]:
-    return list(session.exec(select(Grid).where(col(Grid.deleted_at).is_(None)).order_by(Grid.name)))
+    """Grids in the order of their group (grids without a group last), then by name."""
+    statement = (select(Grid).join(VillageGroup, col(Grid.group_id) == col(VillageGroup.id), isouter=True)
+                 .where(col(Grid.deleted_at).is_(None))
+                 .order_by(col(VillageGroup.number).is_(None), VillageGroup.number, Grid.name))
+    return list(session.exec(statement))
 
 
-def add_group(*, session: Session, actor: Actor, name: str, number: int | None = None, leader_name: str = "") -> VillageGroup:
+def get_group(session: Session, group_id: str) -> VillageGroup:
+    group = session.get(VillageGroup, group_id) if group_id else None
+    if group is None or group.deleted_at is not None:
+        raise NotFound(_("That villagers' group no longer exists."))
+    return group
+
+
+def get_grid(session: Session, grid_id: str) -> Grid:
+    grid = session.get(Grid, grid_id) if grid_id else None
+    if grid is None or grid.deleted_at is not None:
+        raise NotFound(_("That grid no longer exists."))
+    return grid
+
+
+def _live_group(session: Session, group_id: str | None) -> bool:
+    group = session.get(VillageGroup, group_id) if group_id else None
+    return group is not None and group.deleted_at is None
+
+
+def _live_grid(session: Session, grid_id: str | None) -> bool:
+    grid = session.get(Grid, grid_id) if grid_id else None
+    return grid is not None and grid.deleted_at is None
+
+
+def _check_label(value: str, field: str, errors: dict[str, str], *, empty_msg: str, max_length: int = 32) -> str:
+    """A group's or grid's name: required, short (names such as 一组 or 三组第2网格 may hold digits)."""
+    value = value.strip()
+    if not value:
+        errors[field] = empty_msg
+    elif len(value) > max_length:
+        errors[field] = _("A name has at most {n} characters.").format(n=max_length)
+    return value
+
+
+def _group_errors(session: Session, *, name: str, number: Any, leader_name: str,
+                  group_id: str | None) -> tuple[dict[str, str], dict[str, Any]]:
+    errors: dict[str, str] = {}
+    others = [g for g in list_groups(session) if g.id != group_id]
+    clean: dict[str, Any] = {"name": _check_label(name, "name", errors, empty_msg=_("Enter the group's name."))}
+    if clean["name"] and any(g.name == clean["name"] for g in others):
+        errors["name"] = _("There is already a group called {name}.").format(name=clean["name"])
+    if number is None or (isinstance(number, str) and not number.strip()):
+        clean["number"] = max((g.number for g in others), default=0) + 1
+    else:
+        try:
+            clean["number"] = int(str(number).strip())
+        except ValueError:
+            clean["number"] = None
+        if clean["number"] is None or not 1 <= clean["number"] <= 999:
+            errors["number"] = _("The group number is a whole number from 1 to 999.")
+        else:
+            clash = next((g for g in others if g.number == clean["number"]), None)
+            if clash is not None:
+                errors["number"] = _("Number {number} is already used by {name}.").format(
+                    number=clean["number"], name=clash.name)
+    clean["leader_name"] = _check_name(leader_name, "leader_name", errors, required=False)
+    return errors, clean
+
+
+def add_group(*, session: Session, actor: Actor, name: str, number: int | str | None = None,
+              leader_name: str = "") -> VillageGroup:
+    """A new 村民小组; its number defaults to the next free one."""
     require(actor, "village.edit")
-    name = name.strip()
-    if not name:
-        raise ValidationError({"name": _("Enter the group's name.")})
-    if any(g.name == name for g in list_groups(session)):
-        raise ValidationError({"name": _("There is already a group called {name}.").format(name=name)})
-    group = VillageGroup(name=name, number=number if number is not None else len(list_groups(session)) + 1,
-                         leader_name=leader_name.strip())
+    errors, clean = _group_errors(session, name=name, number=number, leader_name=leader_name, group_id=None)
+    if errors:
+        raise ValidationError(errors)
+    group = VillageGroup(**clean)
     session.add(group)
     session.flush()
     return group
 
 
-def add_grid(*, session: Session, actor: Actor, name: str, group_id: str | None = None, leader_name: str = "",
-             leader_phone: str = "", area_leader_name: str = "") -> Grid:
+def update_group(*, session: Session, actor: Actor, group_id: str, name: str, number: int | str | None,
+                 leader_name: str = "") -> VillageGroup:
+    """Rename or renumber a 村民小组, or change its 组长."""
     require(actor, "village.edit")
-    errors: dict[str, str] = {}
-    name = name.strip()
-    if not name:
-        errors["name"] = _("Enter the grid's name.")
-    elif any(g.name == name for g in list_grids(session)):
-        errors["name"] = _("There is already a grid called {name}.").format(name=name)
-    phone = ""
-    if leader_phone.strip():
-        try:
-            phone = normalize_phone(leader_phone)
-        except ValueError as exc:
-            errors["leader_phone"] = str(exc)
-    if group_id and session.get(VillageGroup, group_id) is None:
-        errors["group_id"] = _("Choose a group from the list.")
+    group = get_group(session, group_id)
+    errors, clean = _group_errors(session, name=name, number=number, leader_name=leader_name, group_id=group_id)
     if errors:
         raise ValidationError(errors)
-    grid = Grid(name=name, group_id=group_id or None, leader_name=leader_name.strip(), leader_phone=phone,
-                area_leader_name=area_leader_name.strip())
+    for key, value in clean.items():
+        setattr(group, key, value)
+    session.add(group)
+    session.flush()
+    return group
+
+
+def _live_count(session: Session, model: Any, column: Any, value: str) -> int:
+    return int(session.exec(select(func.count()).select_from(model).where(
+        column == value, col(model.deleted_at).is_(None))).one())
+
+
+def delete_group(*, session: Session, actor: Actor, group_id: str) -> None:
+    """Remove a 村民小组 (soft). Refused while households or grids still belong to it."""
+    require(actor, "village.edit")
+    group = get_group(session, group_id)
+    households = _live_count(session, Household, col(Household.group_id), group_id)
+    if households:
+        raise StateError(_("{name} still has {n} household(s); move them to another group first.").format(
+            name=group.name, n=households))
+    grids = _live_count(session, Grid, col(Grid.group_id), group_id)
+    if grids:
+        raise StateError(_("{name} still has {n} grid(s); move them to another group or delete them first.").format(
+            name=group.name, n=grids))
+    soft_delete(group)
+    session.add(group)
+    session.flush()
+
+
+def _grid_errors(session: Session, *, name: str, group_id: str | None, leader_name: str, leader_phone: str,
+                 area_leader_name: str, grid_id: str | None) -> tuple[dict[str, str], dict[str, Any]]:
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {"name": _check_label(name, "name", errors, empty_msg=_("Enter the grid's name."))}
+    if clean["name"] and any(g.name == clean["name"] and g.id != grid_id for g in list_grids(session)):
+        errors["name"] = _("There is already a grid called {name}.").format(name=clean["name"])
+    if group_id and not _live_group(session, group_id):
+        errors["group_id"] = _("Choose a group from the list.")
+    clean["group_id"] = group_id or None
+    clean["leader_name"] = _check_name(leader_name, "leader_name", errors, required=False)
+    clean["leader_phone"] = ""
+    if leader_phone.strip():
+        try:
+            clean["leader_phone"] = normalize_phone(leader_phone)
+        except ValueError as exc:
+            errors["leader_phone"] = str(exc)
+    clean["area_leader_name"] = _check_name(area_leader_name, "area_leader_name", errors, required=False)
+    return errors, clean
+
+
+def add_grid(*, session: Session, actor: Actor, name: str, group_id: str | None = None, leader_name: str = "",
+             leader_phone: str = "", area_leader_name: str = "") -> Grid:
+    """A new 网格 with its 网格长 (and phone) and 片长."""
+    require(actor, "village.edit")
+    errors, clean = _grid_errors(session, name=name, group_id=group_id, leader_name=leader_name,
+                                 leader_phone=leader_phone, area_leader_name=area_leader_name, grid_id=None)
+    if errors:
+        raise ValidationError(errors)
+    grid = Grid(**clean)
     session.add(grid)
     session.flush()
     return grid
+
+
+def update_grid(*, session: Session, actor: Actor, grid_id: str, name: str, group_id: str | None = None,
+                leader_name: str = "", leader_phone: str = "", area_leader_name: str = "") -> Grid:
+    """Change a 网格: its name, group, 网格长 and phone, 片长."""
+    require(actor, "village.edit")
+    grid = get_grid(session, grid_id)
+    errors, clean = _grid_errors(session, name=name, group_id=group_id, leader_name=leader_name,
+                                 leader_phone=leader_phone, area_leader_name=area_leader_name, grid_id=grid_id)
+    if errors:
+        raise ValidationError(errors)
+    for key, value in clean.items():
+        setattr(grid, key, value)
+    session.add(grid)
+    session.flush()
+    return grid
+
+
+def delete_grid(*, session: Session, actor: Actor, grid_id: str) -> None:
+    """Remove a 网格 (soft). Refused while households still belong to it."""
+    require(actor, "village.edit")
+    grid = get_grid(session, grid_id)
+    households = _live_count(session, Household, col(Household.grid_id), grid_id)
+    if households:
+        raise StateError(_("{name} still has {n} household(s); move them to another grid first.").format(
+            name=grid.name, n=households))
+    soft_delete(grid)
+    session.add(grid)
+    session.flush()
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupRow:
+    """One line of the groups table on the village page."""
+
+    id: str
+    number: int
+    name: str
+    leader_name: str
+    households: int
+    grids: int
+
+
+@dataclasses.dataclass(frozen=True)
+class GridRow:
+    """One line of the grids table on the village page."""
+
+    id: str
+    name: str
+    group_id: str | None
+    group_name: str
+    leader_name: str
+    leader_phone: str
+    area_leader_name: str
+    households: int
+
+
+@dataclasses.dataclass(frozen=True)
+class VillageOverview:
+    """村情: the profile, groups and grids, as the village page shows them."""
+
+    name: str
+    code: str
+    township: str
+    committee_name: str
+    supervision_phone: str
+    groups: list[GroupRow]
+    grids: list[GridRow]
+
+
+def _household_counts(session: Session, column: Any) -> dict[str, int]:
+    return dict(session.exec(select(column, func.count()).where(col(Household.deleted_at).is_(None),
+                                                                  column.is_not(None)).group_by(column)).all())
+
+
+def village_overview(*, session: Session, actor: Actor) -> VillageOverview:
+    require(actor, "people.view")
+    profile = get_profile(session)
+    if profile is None:
+        raise NotFound(_("The village is not set up yet."))
+    by_group = _household_counts(session, col(Household.group_id))
+    by_grid = _household_counts(session, col(Household.grid_id))
+    groups = list_groups(session)
+    names = {g.id: g.name for g in groups}
+    grids = list_grids(session)
+    grids_per_group: dict[str, int] = {}
+    for grid in grids:
+        if grid.group_id:
+            grids_per_group[grid.group_id] = grids_per_group.get(grid.group_id, 0) + 1
+    return VillageOverview(
+        name=profile.name, code=profile.code, township=profile.township, committee_name=profile.committee_name,
+        supervision_phone=profile.supervision_phone,
+        groups=[GroupRow(id=g.id, number=g.number, name=g.name, leader_name=g.leader_name,
+                         households=by_group.get(g.id, 0), grids=grids_per_group.get(g.id, 0)) for g in groups],
+        grids=[GridRow(id=g.id, name=g.name, group_id=g.group_id, group_name=names.get(g.group_id or "", ""),
+                       leader_name=g.leader_name, leader_phone=g.leader_phone, area_leader_name=g.area_leader_name,
+                       households=by_grid.get(g.id, 0)) for g in grids])
 
 
 # ---------------------------------------------------------------- households
@@ -220,9 +431,9 @@ def validate_household(session: Session, form: HouseholdForm, *, household_id: s
             clean["phone"] = normalize_phone(form.phone)
         except ValueError as exc:
             errors["phone"] = str(exc)
-    if form.group_id and session.get(VillageGroup, form.group_id) is None:
+    if form.group_id and not _live_group(session, form.group_id):
         errors["group_id"] = _("Choose a group from the list.")
-    if form.grid_id and session.get(Grid, form.grid_id) is None:
+    if form.grid_id and not _live_grid(session, form.grid_id):
         errors["grid_id"] = _("Choose a grid from the list.")
     clean["group_id"], clean["grid_id"] = form.group_id or None, form.grid_id or None
     unknown = [t for t in form.tags if t not in HOUSEHOLD_TAGS]
@@ -379,10 +590,98 @@ def _text_filter(query: str, key_column: Any, *extra_columns: Any) -> Any | None
     return or_(*clauses)
 
 
+def _rank(column: Any, keys: list[str]) -> Any:
+    """An ORDER BY expression that ranks a coded column in the order of ``keys`` (a label table)."""
+    return case({key: index for index, key in enumerate(keys)}, value=column, else_=len(keys))
+
+
+# Sort keys the registers accept: key → ([(expression, reversed), …], "missing" expression(s) or None).
+# ``reversed`` columns sort the other way round (an older birth date is a higher age). Missing
+# values (no birth date, no household, empty phone …) stay at the end in both directions. Ties are
+# broken by the name's pinyin, then the id, so every order is stable.
+Orders = dict[str, tuple[list[tuple[Any, bool]], Any]]
+
+
+def _resident_orders() -> Orders:
+    return {
+        "name": ([(col(Resident.search_key), False)], None),
+        "gender": ([(col(Resident.gender), False)], col(Resident.gender) == ""),
+        "age": ([(col(Resident.birth_date), True)], col(Resident.birth_date).is_(None)),
+        "birth_date": ([(col(Resident.birth_date), False)], col(Resident.birth_date).is_(None)),
+        "id_number": ([(col(Resident.id_number), False)], col(Resident.id_number) == ""),
+        "phone": ([(col(Resident.phone), False)], col(Resident.phone) == ""),
+        "household": ([(func.length(Household.number), False), (col(Household.number), False),
+                       (col(Household.search_key), False)], [col(Household.id).is_(None), col(Household.number) == ""]),
+        "relation": ([(_rank(col(Resident.relation), list(RELATIONS)), False)], col(Resident.relation) == ""),
+        "group": ([(col(VillageGroup.number), False), (col(VillageGroup.name), False)], col(VillageGroup.id).is_(None)),
+        "grid": ([(col(GridGroup.number), False), (col(Grid.name), False)], col(Grid.id).is_(None)),
+        "party_member": ([(col(Resident.party_member), True)], None),
+        "representative": ([(col(Resident.representative), True)], None),
+        "status": ([(_rank(col(Resident.status), list(STATUSES)), False)], None),
+    }
+
+
+def _household_orders() -> Orders:
+    members = (select(func.count()).select_from(Resident)
+               .where(col(Resident.household_id) == col(Household.id), col(Resident.deleted_at).is_(None))
+               .correlate(Household).scalar_subquery())
+    return {
+        "number": ([(func.length(Household.number), False), (col(Household.number), False)],
+                   col(Household.number) == ""),
+        "head": ([(col(Household.search_key), False)], None),
+        "members": ([(members, False)], None),
+        "group": ([(col(VillageGroup.number), False), (col(VillageGroup.name), False)], col(VillageGroup.id).is_(None)),
+        "grid": ([(col(GridGroup.number), False), (col(Grid.name), False)], col(Grid.id).is_(None)),
+        "phone": ([(col(Household.phone), False)], col(Household.phone) == ""),
+        "address": ([(col(Household.address), False)], col(Household.address) == ""),
+    }
+
+
+GridGroup = aliased(VillageGroup, name="grid_group")  # the group a grid belongs to, for ordering by grid
+
+RESIDENT_ORDERS = frozenset(_resident_orders())
+HOUSEHOLD_ORDERS = frozenset(_household_orders())
+
+
+def _parse_order(order: str, allowed: Orders) -> tuple[str, bool]:
+    """``"age"`` / ``"-age"`` (descending) → (key, descending); anything else is refused."""
+    descending = order.startswith("-")
+    key = order[1:] if descending else order
+    if key not in allowed:
+        raise ValidationError({"order": _("Unknown sort order: {order}.").format(order=order)})
+    return key, descending
+
+
+def _order_by(statement: Any, key: str, descending: bool, orders: Orders, tie_breakers: list[Any]) -> Any:
+    primary, missing = orders[key]
+    # False (present) sorts before True (missing)
+    clauses = [] if missing is None else list(missing) if isinstance(missing, list) else [missing]
+    clauses += [expression.desc() if reverse != descending else expression.asc() for expression, reverse in primary]
+    return statement.order_by(*clauses, *tie_breakers)
+
+
+def _joins_for(statement: Any, key: str, household_column: Any) -> Any:
+    """Outer joins a sort key needs (none for the keys of the row's own table)."""
+    if key in ("household", "group", "grid") and household_column is not None:
+        statement = statement.join(Household, household_column == col(Household.id), isouter=True)
+    if key == "group":
+        statement = statement.join(VillageGroup, col(Household.group_id) == col(VillageGroup.id), isouter=True)
+    if key == "grid":
+        statement = (statement.join(Grid, col(Household.grid_id) == col(Grid.id), isouter=True)
+                     .join(GridGroup, col(Grid.group_id) == col(GridGroup.id), isouter=True))
+    return statement
+
+
 def resident_ids(*, session: Session, actor: Actor, query: str = "", household_id: str | None = None,
-                 include_inactive: bool = True) -> list[str]:
-    """Ids of residents matching a search (name, pinyin initials, full pinyin, ID or phone digits)."""
+                 include_inactive: bool = True, order: str = "name") -> list[str]:
+    """Ids of residents matching a search (name, pinyin initials, full pinyin, ID or phone digits).
+
+    ``order`` is one of :data:`RESIDENT_ORDERS`, ``-`` in front for descending; the default lists
+    people in pinyin order.
+    """
     require(actor, "people.view")
+    orders = _resident_orders()
+    key, descending = _parse_order(order, orders)
     statement = select(Resident.id).where(col(Resident.deleted_at).is_(None))
     condition = _text_filter(query, col(Resident.search_key), col(Resident.id_number), col(Resident.phone))
     if condition is not None:
@@ -391,20 +690,30 @@ def resident_ids(*, session: Session, actor: Actor, query: str = "", household_i
         statement = statement.where(Resident.household_id == household_id)
     if not include_inactive:
         statement = statement.where(Resident.status == "resident")
-    return list(session.exec(statement.order_by(Resident.search_key)))
+    statement = _joins_for(statement, key, col(Resident.household_id))
+    statement = _order_by(statement, key, descending, orders, [col(Resident.search_key), col(Resident.id)])
+    return list(session.exec(statement))
 
 
 def household_ids(*, session: Session, actor: Actor, query: str = "", tag: str | None = None,
-                  grid_id: str | None = None) -> list[str]:
-    """Ids of households matching a search (head's name, pinyin, number, address) and filters."""
+                  grid_id: str | None = None, order: str = "number") -> list[str]:
+    """Ids of households matching a search (head's name, pinyin, number, address) and filters.
+
+    ``order`` is one of :data:`HOUSEHOLD_ORDERS`, ``-`` in front for descending; the default is the
+    household number (户号) with unnumbered households last in the pinyin order of their heads.
+    """
     require(actor, "people.view")
+    orders = _household_orders()
+    key, descending = _parse_order(order, orders)
     statement = select(Household.id).where(col(Household.deleted_at).is_(None))
     condition = _text_filter(query, col(Household.search_key), col(Household.number), col(Household.phone))
     if condition is not None:
         statement = statement.where(condition)
     if grid_id:
         statement = statement.where(Household.grid_id == grid_id)
-    ids = list(session.exec(statement.order_by(Household.number, Household.head_name)))
+    statement = _joins_for(statement, key, None)
+    statement = _order_by(statement, key, descending, orders, [col(Household.search_key), col(Household.id)])
+    ids = list(session.exec(statement))
     if tag:  # JSON list column: filter in Python, portable across SQLite and PostgreSQL
         wanted = set(ids)
         rows = session.exec(select(Household.id, Household.tags).where(col(Household.id).in_(wanted)))
