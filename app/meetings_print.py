@@ -232,10 +232,10 @@ def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
         blocks.extend(Para(p.strip()) for p in record.minutes.body.split("\n") if p.strip())
     if record.concerns:
         blocks.append(Heading(_("Concerns raised"), level=1))
-        blocks.append(Table(columns=[Column("number", _("Concern no."), weight=1.7),
-                                     Column("who", _("Raised by"), "name", weight=1.2),
-                                     Column("what", _("Concern"), weight=3), Column("who2", _("Handled by"), weight=1.3),
-                                     Column("due", _("Due"), weight=2)],
+        blocks.append(Table(columns=[Column("number", _("Concern no."), weight=2.1),
+                                     Column("who", _("Raised by"), "name", weight=1.3),
+                                     Column("what", _("Concern"), weight=2.6), Column("who2", _("Handled by"), weight=1.6),
+                                     Column("due", _("Due"), weight=3.0)],
                             rows=[[x.number, x.raised_by, x.title, x.assignee, official_date(x.due_on)]
                                   for x in record.concerns]))
     approved = record.minutes is not None and record.minutes.state == "approved"
