@@ -203,7 +203,7 @@ def test_navigation_lists_every_area_and_unbuilt_areas_say_so(signed_in, gui):
     nav = window.workspace.nav
     assert [nav.item(i).text() for i in range(nav.count())] == [i18n._(a.title) for a in AREAS]
     keys = {a.key for a in AREAS}
-    assert {"dashboard", "households", "residents", "meetings", "concerns", "deliberation", "mediation",
+    assert {"dashboard", "village", "households", "residents", "meetings", "concerns", "deliberation", "mediation",
             "volunteers", "points", "awards", "notices", "sync", "settings"} <= keys
     unbuilt = next(a.key for a in AREAS if a.key not in PAGES)
     page = window.open_area(unbuilt)
@@ -283,11 +283,13 @@ def test_household_add_edit_filter_and_delete(signed_in, gui, monkeypatch):
 
 def test_language_switch_retranslates_live_and_keeps_typed_text(signed_in, gui):
     from ui import language
+    from ui.pages import AREAS
 
     window, _database = signed_in
     page = open_page(gui, window, "residents")
     nav = window.workspace.nav
-    assert nav.item(2).text() == "人口"
+    residents_row = next(i for i, a in enumerate(AREAS) if a.key == "residents")
+    assert nav.item(residents_row).text() == "人口"
     page.new_item()
     dialog = wait_dialog(gui, page)
     dialog.name.setText("欧阳娜娜")
@@ -297,9 +299,10 @@ def test_language_switch_retranslates_live_and_keeps_typed_text(signed_in, gui):
     combo = settings_page.language
     combo.setCurrentIndex(combo.findData("en"))
     assert i18n.get_language() == "en"
-    assert nav.item(2).text() == "Residents"
+    assert nav.item(residents_row).text() == "Residents"
     assert page.header.title.text() == "Residents"
-    assert page.model.headerData(0, Qt.Orientation.Horizontal) == "Name"
+    assert page.model.headerData(0, Qt.Orientation.Horizontal) == "Name ▲"  # the order it is listed in
+    assert page.model.headerData(1, Qt.Orientation.Horizontal) == "Gender"
     assert dialog.windowTitle() == "New resident"
     assert dialog.form.fields["name"].label.text().endswith("Name:")
     assert dialog.name.text() == "欧阳娜娜" and dialog.isVisible()
@@ -308,7 +311,7 @@ def test_language_switch_retranslates_live_and_keeps_typed_text(signed_in, gui):
 
     assert QCoreApplication.translate("QLineEdit", "&Copy") == "&Copy"  # Qt's own strings follow
     combo.setCurrentIndex(combo.findData("zh_CN"))
-    assert nav.item(2).text() == "人口" and dialog.windowTitle() == "新增村民"
+    assert nav.item(residents_row).text() == "人口" and dialog.windowTitle() == "新增村民"
     assert QCoreApplication.translate("QLineEdit", "&Copy") != "&Copy"  # 复制(&C), from qtbase_zh_CN
 
 

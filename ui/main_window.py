@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         worker().actor = actor
         context = PageContext(actor=actor, village_name=village_name, location=self.location,
                               show_status=lambda text: self.statusBar().showMessage(text, 5000),
-                              open_area=self.open_area)
+                              open_area=self.open_area, village_renamed=self._village_renamed)
         self.workspace = Workspace(context)
         self.workspace.sign_out_button.clicked.connect(self.sign_out)
         self.central.addWidget(self.workspace)
@@ -218,6 +218,16 @@ class MainWindow(QMainWindow):
 
     def current_page(self) -> Page | None:
         return self.workspace.current_page() if self.workspace else None
+
+    def _village_renamed(self, name: str) -> None:
+        """The village page saved a new name: title, status bar, navigation and pages show it."""
+        self.village_name = name
+        if self.workspace is not None:
+            self.workspace.context.village_name = name
+            self.workspace.retranslate_ui()
+            for page in self.workspace.pages.values():
+                page.retranslate_ui()
+        self.retranslate_ui()
 
     # ------------------------------------------------------------ keyboard
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor
 from app.i18n import _
 
 PAGE_SIZE = 200
+SORT_ARROWS = {False: "▲", True: "▼"}  # ascending, descending
 
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -62,6 +63,7 @@ class LazyTableModel(QAbstractTableModel):
         self._rows: dict[str, Any] = {}
         self._cells: dict[str, list[str | None]] = {}
         self._loaded_pages: set[int] = set()
+        self._sorted: tuple[int, bool] | None = None  # column shown as the order, descending
         self.fetch_count = 0  # pages fetched, for tests and benchmarks
 
     # ------------------------------------------------------------ ids
@@ -170,9 +172,14 @@ class LazyTableModel(QAbstractTableModel):
             if not 0 <= section < len(self._columns):
                 return None
             if role == Qt.ItemDataRole.DisplayRole:
-                return _(self._columns[section].header)
+                title = _(self._columns[section].header)
+                if self._sorted is not None and self._sorted[0] == section:
+                    return f"{title} {SORT_ARROWS[self._sorted[1]]}"
+                return title
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(self._columns[section].alignment.value)
+            if role == Qt.ItemDataRole.ToolTipRole and self._sort_ids is not None and self._columns[section].sort_key:
+                return _("Click to sort; click again to reverse")
             return None
         if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._ids):
             return str(section + 1)
@@ -190,6 +197,16 @@ class LazyTableModel(QAbstractTableModel):
         if key:
             self._sort_ids(key, order == Qt.SortOrder.DescendingOrder)
 
+    def set_sort_indicator(self, column: int | None, descending: bool = False) -> None:
+        """Show which column the ids are ordered by: an arrow after its title (drawn as text, so it
+        never covers the title the way the style's small indicator does)."""
+        self._sorted = None if column is None or not 0 <= column < len(self._columns) else (column, descending)
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+
+    def sort_indicator(self) -> tuple[int, bool] | None:
+        return self._sorted
+
     def retranslate(self) -> None:
         """Headers and cells are translated when read: tell the views to read them again."""
         self._cells.clear()
@@ -197,3 +214,71 @@ class LazyTableModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
+
+
+class ListTableModel(QAbstractTableModel):
+    """A short list of row objects shown whole (a village's groups or grids: tens of rows, read in
+    one query). Same :class:`Column` specs as the lazy model; ``set_rows`` replaces the list."""
+
+    IdRole = LazyTableModel.IdRole
+
+    def __init__(self, columns: Sequence[Column], parent: Any = None):
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def row_object(self, row: int) -> Any:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, item_id: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.id == item_id), -1)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
+                or not (0 <= index.column() < len(self._columns)):
+            return None
+        row, column = self._rows[index.row()], self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.accessor(row)
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(column.alignment.value)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(row)
+        if role == self.IdRole:
+            return row.id
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _(self._columns[section].header)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(self._columns[section].alignment.value)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def retranslate(self) -> None:
+        if self._columns:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))

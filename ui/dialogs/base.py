@@ -94,3 +94,13 @@ class FormDialog(QDialog):
     def _general(self, message: str) -> None:
         self.general_error.setText(message)
         self.general_error.setVisible(bool(message))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to fit messages that appeared (a wrapped message would otherwise cover the next field)."""
+        layout = self.layout()
+        layout.activate()
+        need = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                else layout.totalSizeHint().height())
+        if need > self.height():
+            self.resize(self.width(), need)

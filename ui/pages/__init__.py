@@ -23,6 +23,7 @@ class Area:
 
 AREAS: list[Area] = [
     Area("dashboard", N_("Dashboard"), N_("The village at a glance.")),
+    Area("village", N_("Village information"), N_("The village profile, villagers' groups and grids (村情).")),
     Area("households", N_("Households"), N_("The household register (户籍).")),
     Area("residents", N_("Residents"), N_("The resident register (人口台账).")),
     Area("meetings", N_("Meetings"), N_("Meetings, sign-in, votes and minutes.")),
@@ -34,12 +35,13 @@ AREAS: list[Area] = [
     Area("awards", N_("Awards"), N_("Selections and honours.")),
     Area("notices", N_("Notices"), N_("Public notices: register, print, post and take down.")),
     Area("sync", N_("Sync"), N_("Reports to the township: export, import, receipts.")),
-    Area("settings", N_("Settings"), N_("Language and the village profile.")),
+    Area("settings", N_("Settings"), N_("Language and this database.")),
 ]
 
 # area key → "module:PageClass". One line per built page.
 PAGES: dict[str, str] = {
     "dashboard": "ui.pages.dashboard:DashboardPage",
+    "village": "ui.pages.village:VillagePage",
     "households": "ui.pages.households:HouseholdsPage",
     "residents": "ui.pages.residents:ResidentsPage",
     "settings": "ui.pages.settings:SettingsPage",

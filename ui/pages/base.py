@@ -21,6 +21,7 @@ class PageContext:
     location: str = ""
     show_status: Callable[[str], None] = lambda _text: None
     open_area: Callable[..., None] = lambda _key, **_kw: None
+    village_renamed: Callable[[str], None] = lambda _name: None  # the window shows the new name
 
     @property
     def ops(self) -> DatabaseWorker:

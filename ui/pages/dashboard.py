@@ -1,37 +1,108 @@
-"""概况: the village at a glance, from the same statistics as ``villagedesk stats``."""
+"""概况: the village at a glance, from the same statistics as ``villagedesk stats``.
+
+Only figures that ``app.stats.collect`` returns are shown; a section the statistics do not have
+is left out, and a figure that cannot be computed yet (no concern due, no meeting held) shows "—".
+Clicking a card opens the page the figure comes from.
+"""
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from app import stats
-from app.i18n import N_, _, format_number
+from app.i18n import N_, _, format_number, format_percent
 from ui.ops import DbOp
 from ui.pages.base import Page, PageContext, PageHeader
 
-# (section, key) → label, for the figures shown as cards; other sections add theirs here.
-CARDS: list[tuple[str, str, str]] = [
-    ("people", "households", N_("Number of households")),
-    ("people", "residents", N_("Residents living in the village")),
-    ("people", "party_members", N_("Party members")),
-    ("people", "groups", N_("Villagers' groups")),
-    ("people", "grids", N_("Grids")),
+
+def _figure(section: str, key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda figures: figures.get(section, {}).get(key)
+
+
+def _concerns_open(figures: dict[str, Any]) -> Any:
+    """Concerns still being handled: every state but closed and escalated (app.concerns.STATES)."""
+    c = figures.get("concerns", {})
+    if not all(isinstance(c.get(k), int) for k in ("raised", "closed", "escalated")):
+        return None
+    return c["raised"] - c["closed"] - c["escalated"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Card:
+    label: str  # msgid
+    value: Callable[[dict[str, Any]], Any]
+    area: str  # the page a click opens
+    percent: bool = False
+    alert: bool = False  # a non-zero value is shown in red (overdue work)
+    hint: str = ""  # msgid of a tooltip that says what is counted
+
+
+@dataclasses.dataclass(frozen=True)
+class Section:
+    key: str  # the section of app.stats.collect
+    title: str  # msgid
+    cards: list[Card]
+
+
+SECTIONS: list[Section] = [
+    Section("people", N_("Households and residents"), [
+        Card(N_("Number of households"), _figure("people", "households"), "households"),
+        Card(N_("Residents living in the village"), _figure("people", "residents"), "residents"),
+        Card(N_("Party members"), _figure("people", "party_members"), "residents"),
+        Card(N_("Villagers' groups"), _figure("people", "groups"), "village"),
+        Card(N_("Grids"), _figure("people", "grids"), "village"),
+    ]),
+    Section("meetings", N_("Meetings"), [
+        Card(N_("Meetings recorded"), _figure("meetings", "meetings"), "meetings",
+             hint=N_("All meetings in the register, planned ones included.")),
+        Card(N_("Meetings held"), _figure("meetings", "held"), "meetings",
+             hint=N_("Held meetings, with or without approved minutes, since records began.")),
+        Card(N_("Average attendance"), _figure("meetings", "attendance_rate"), "meetings", percent=True,
+             hint=N_("Present against expected at held meetings.")),
+    ]),
+    Section("concerns", N_("Villagers' concerns"), [
+        Card(N_("Being handled"), _concerns_open, "concerns",
+             hint=N_("Concerns neither closed nor escalated to the township.")),
+        Card(N_("Overdue"), _figure("concerns", "overdue"), "concerns", alert=True,
+             hint=N_("Not closed and past their due date.")),
+        Card(N_("Closure rate, last 12 months (办结率)"), _figure("concerns", "closure_rate_last_12_months"),
+             "concerns", percent=True, hint=N_("Concerns due in the last twelve months that were closed on time.")),
+        Card(N_("All concerns"), _figure("concerns", "raised"), "concerns", hint=N_("Since records began.")),
+    ]),
+    Section("notices", N_("Public notices"), [
+        Card(N_("On the notice board"), _figure("notices", "posted"), "notices",
+             hint=N_("Posted notices in their publicity period (公示中).")),
+        Card(N_("Publicity ending soon"), _figure("notices", "ending_soon"), "notices"),
+        Card(N_("Notices this year"), _figure("notices", "issued_this_year"), "notices"),
+    ]),
 ]
 
+CARDS_PER_ROW = 5
 
-class StatCard(QWidget):
-    def __init__(self, label_msgid: str):
+
+class StatCard(QFrame):
+    """One figure; clicking it (or Enter when focused) opens the page it comes from."""
+
+    clicked = Signal()
+
+    def __init__(self, card: Card):
         super().__init__()
+        self.card = card
         self.setObjectName("statCard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setMinimumSize(180, 92)
-        self.setMaximumWidth(240)
-        self._label_msgid = label_msgid
+        self.setFixedWidth(190)  # cards line up in columns whatever the label's length
+        self.setMinimumHeight(84)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._value: Any = None
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.setSpacing(2)
         self.value = QLabel("—")
         self.value.setObjectName("statValue")
         self.label = QLabel()
@@ -39,50 +110,128 @@ class StatCard(QWidget):
         self.label.setWordWrap(True)
         layout.addWidget(self.value)
         layout.addWidget(self.label)
+        layout.addStretch(1)
         self.retranslate_ui()
+
+    @property
+    def figure(self) -> Any:
+        return self._value
 
     def set_value(self, value: Any) -> None:
         self._value = value
         self.retranslate_ui()
 
+    def text(self) -> str:
+        return self.value.text()
+
     def retranslate_ui(self) -> None:
-        self.label.setText(_(self._label_msgid))
-        self.value.setText(format_number(self._value) if isinstance(self._value, (int, float)) else "—")
+        self.label.setText(_(self.card.label))
+        value = self._value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            text = "—"
+        elif self.card.percent:
+            text = format_percent(value)
+        else:
+            text = format_number(value)
+        self.value.setText(text)
+        alert = self.card.alert and isinstance(value, int) and value > 0
+        self.value.setStyleSheet("color: #c62828;" if alert else "")
+        tips = [_(self.card.hint)] if self.card.hint else []
+        if text == "—":
+            tips.append(_("No figure yet."))
+        self.setToolTip("\n".join(tips))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.clicked.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class DashboardPage(Page):
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
         layout.setContentsMargins(24, 18, 24, 18)
-        layout.setSpacing(14)
+        layout.setSpacing(8)
         self.header = PageHeader(N_("Dashboard"))
         layout.addWidget(self.header)
         self.welcome = QLabel()
         self.welcome.setObjectName("hint")
         layout.addWidget(self.welcome)
-        grid = QGridLayout()
-        grid.setSpacing(12)
-        self.cards: dict[tuple[str, str], StatCard] = {}
-        for index, (section, key, label) in enumerate(CARDS):
-            card = StatCard(label)
-            self.cards[(section, key)] = card
-            grid.addWidget(card, index // 4, index % 4)
-        grid.setColumnStretch(4, 1)
-        layout.addLayout(grid)
+        self.message = QLabel()
+        self.message.setObjectName("hint")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        self.cards: dict[tuple[str, str], StatCard] = {}  # (section key, card label msgid) → card
+        self.section_titles: dict[str, QLabel] = {}
+        self.section_boxes: dict[str, QWidget] = {}
+        for section in SECTIONS:
+            box = QWidget()
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 8, 0, 0)
+            column.setSpacing(6)
+            title = QLabel()
+            font = QFont(title.font())
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 1.1)
+            title.setFont(font)
+            column.addWidget(title)
+            grid = QGridLayout()
+            grid.setSpacing(12)
+            for index, spec in enumerate(section.cards):
+                card = StatCard(spec)
+                card.clicked.connect(lambda area=spec.area: self.context.open_area(area))
+                self.cards[(section.key, spec.label)] = card
+                grid.addWidget(card, index // CARDS_PER_ROW, index % CARDS_PER_ROW)
+            grid.setColumnStretch(CARDS_PER_ROW, 1)
+            column.addLayout(grid)
+            box.setVisible(False)  # until the figures say the section exists
+            layout.addWidget(box)
+            self.section_titles[section.key] = title
+            self.section_boxes[section.key] = box
         layout.addStretch(1)
         self.retranslate_ui()
+
+    def card(self, section: str, label_msgid: str) -> StatCard:
+        return self.cards[(section, label_msgid)]
 
     def retranslate_ui(self) -> None:
         self.welcome.setText(_("{village} — signed in as {name}.").format(
             village=self.context.village_name, name=self.context.actor.display_name))
+        for section in SECTIONS:
+            self.section_titles[section.key].setText(_(section.title))
+        for card in self.cards.values():
+            card.retranslate_ui()
 
     def page_shown(self) -> None:
         actor = self.context.actor
         if not actor.can("stats.view"):
             return
-        DbOp(self, lambda s: stats.collect(session=s, actor=actor), read_only=True).success(self._show).run()
+        DbOp(self, lambda s: stats.collect(session=s, actor=actor), read_only=True) \
+            .success(self._show).failure(self._refused).run()
+
+    def _refused(self, exc: Exception) -> None:
+        self.message.setText(str(exc))
+        self.message.setVisible(True)
 
     def _show(self, figures: dict[str, Any]) -> None:
-        for (section, key), card in self.cards.items():
-            card.set_value(figures.get(section, {}).get(key))
+        self.message.setVisible(False)
+        for section in SECTIONS:
+            self.section_boxes[section.key].setVisible(section.key in figures)
+            for spec in section.cards:
+                self.cards[(section.key, spec.label)].set_value(spec.value(figures) if section.key in figures else None)

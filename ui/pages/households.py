@@ -21,6 +21,7 @@ class HouseholdsPage(RegisterPage):
     count_msgid = N_("{n} households")
     new_msgid = N_("New household")
     columns = HOUSEHOLD_COLUMNS
+    default_order = "number"
     column_widths = HOUSEHOLD_WIDTHS
 
     def add_filters(self, toolbar: QHBoxLayout) -> None:
@@ -37,10 +38,18 @@ class HouseholdsPage(RegisterPage):
         self.grid_filter.currentIndexChanged.connect(lambda _i: self.filters_changed())
         toolbar.addWidget(self.tag_filter)
         toolbar.addWidget(self.grid_filter)
-        actor = self.context.actor
-        DbOp(self, lambda s: ([(g.id, g.name) for g in people.list_groups(s)],
-                              [(g.id, g.name) for g in people.list_grids(s)]), read_only=True, actor=actor) \
-            .success(self._choices_loaded).run()
+
+    @staticmethod
+    def _read_choices(session: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        return ([(g.id, g.name) for g in people.list_groups(session)],
+                [(g.id, g.name) for g in people.list_grids(session)])
+
+    def _load_choices(self) -> None:
+        DbOp(self, self._read_choices, read_only=True, actor=self.context.actor).success(self._choices_loaded).run()
+
+    def page_shown(self) -> None:
+        super().page_shown()
+        self._load_choices()  # groups and grids may have changed on the village page
 
     def extra_buttons(self) -> list[QPushButton]:
         self.members_button = QPushButton()
@@ -76,13 +85,20 @@ class HouseholdsPage(RegisterPage):
 
     # ------------------------------------------------------------ actions
 
+    # The dialog's group and grid pickers are read afresh each time it opens.
+
     def create_item(self) -> None:
-        self._open_dialog(None, None)
+        DbOp(self, self._read_choices, read_only=True) \
+            .success(lambda choices: (self._choices_loaded(choices), self._open_dialog(None, None))).run()
 
     def open_item(self, item_id: str) -> None:
         actor = self.context.actor
-        DbOp(self, lambda s: people.household_form(session=s, actor=actor, household_id=item_id), read_only=True) \
-            .success(lambda form: self._open_dialog(form, item_id)).run()
+
+        def load(session: Any) -> tuple[people.HouseholdForm, Any]:
+            return people.household_form(session=session, actor=actor, household_id=item_id), self._read_choices(session)
+
+        DbOp(self, load, read_only=True) \
+            .success(lambda loaded: (self._choices_loaded(loaded[1]), self._open_dialog(loaded[0], item_id))).run()
 
     def _open_dialog(self, form: people.HouseholdForm | None, household_id: str | None) -> HouseholdDialog:
         dialog = HouseholdDialog(self, groups=self._groups, grids=self._grids, form=form, household_id=household_id)

@@ -24,9 +24,17 @@ from PySide6.QtWidgets import (
 from app.i18n import N_, _
 from ui.ops import DbOp
 from ui.pages.base import Page, PageContext, PageHeader
-from ui.table_model import Column, LazyTableModel
+from ui.table_model import SORT_ARROWS, Column, LazyTableModel
 
 SEARCH_DEBOUNCE_MS = 150
+
+_register_changes = 0  # bumped when something the register rows show (group, grid names) changes
+
+
+def register_changed() -> None:
+    """Groups or grids were changed: register pages re-read their rows the next time they are shown."""
+    global _register_changes
+    _register_changes += 1
 
 
 class RegisterPage(Page):
@@ -41,6 +49,7 @@ class RegisterPage(Page):
     new_msgid = N_("New")
     columns: list[Column] = []
     column_widths: list[int] = []
+    default_order = ""  # the sort key of ``columns`` the register opens with (ascending)
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -49,6 +58,8 @@ class RegisterPage(Page):
         self.last_query_ms: float | None = None
         self._loaded_once = False
         self._select_after_reload: str | None = None
+        self._order: tuple[str, bool] = (self.default_order, False)  # sort key, descending
+        self._seen_changes = _register_changes
         self.can_edit = context.actor.can("people.edit")
 
         layout = QVBoxLayout(self)
@@ -79,7 +90,7 @@ class RegisterPage(Page):
             self.toolbar.addWidget(button)
         layout.addLayout(self.toolbar)
 
-        self.model = LazyTableModel(self.columns, self._fetch_rows_now, parent=self)
+        self.model = LazyTableModel(self.columns, self._fetch_rows_now, sort_ids=self.sort_by, parent=self)
         self.table = QTableView()
         self.table.setObjectName("registerTable")
         self.table.setModel(self.model)
@@ -98,6 +109,11 @@ class RegisterPage(Page):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in enumerate(self.column_widths):
             self.table.setColumnWidth(column, width)
+        # Clicking a header re-queries the ids in that order (SQL); rows stay lazily fetched.
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(False)  # the model puts ▲/▼ after the title instead
+        self._set_indicator()
+        header.sectionClicked.connect(self._header_clicked)
         self.table.activated.connect(lambda _index: self.open_current())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
@@ -166,7 +182,8 @@ class RegisterPage(Page):
         bold.setBold(True)
         metrics = QFontMetrics(bold)
         for column, width in enumerate(self.column_widths):
-            title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
+            spec = self.columns[column]
+            title = _(spec.header) + (f" {SORT_ARROWS[True]}" if spec.sort_key else "")  # room for the arrow
             self.table.setColumnWidth(column, max(width, metrics.horizontalAdvance(title) + 24))
 
     def _update_count(self) -> None:
@@ -177,6 +194,39 @@ class RegisterPage(Page):
     def page_shown(self) -> None:
         if not self._loaded_once:
             self.reload()
+        elif self._seen_changes != _register_changes:  # groups or grids renamed elsewhere
+            self._seen_changes = _register_changes
+            self.refresh_ids()
+
+    # ------------------------------------------------------------ order
+
+    def order(self) -> str:
+        """The current order as the services take it: ``"age"`` or ``"-age"``."""
+        key, descending = self._order
+        return f"-{key}" if descending else key
+
+    def sort_by(self, key: str, descending: bool = False) -> None:
+        """Show the rows in this order (re-queried in SQL); the header shows it."""
+        if not any(column.sort_key == key for column in self.columns):
+            raise ValueError(key)
+        if (key, descending) == self._order and self._loaded_once:
+            return
+        self._order = (key, descending)
+        self._set_indicator()
+        self.reload()
+
+    def _set_indicator(self) -> None:
+        key, descending = self._order
+        column = next((i for i, c in enumerate(self.columns) if c.sort_key == key), None)
+        self.model.set_sort_indicator(column, descending)
+
+    def _header_clicked(self, column: int) -> None:
+        """A header click: that column ascending, or the other way round when it is already the order."""
+        key = self.columns[column].sort_key if 0 <= column < len(self.columns) else None
+        if not key:  # a column that cannot be sorted (tags): nothing happens
+            return
+        current, descending = self._order
+        self.sort_by(key, not descending if key == current else False)
 
     def filters_changed(self) -> None:
         self.reload()
@@ -193,7 +243,7 @@ class RegisterPage(Page):
         self._debounce.stop()
         self._query_token += 1
         token = self._query_token
-        query, filters = self.search.text(), self.filter_values()
+        query, filters = self.search.text(), {**self.filter_values(), "order": self.order()}
         self._query_started = time.perf_counter()
         DbOp(self, lambda session: self.query_ids(session, query, filters), read_only=True) \
             .success(lambda ids: self._ids_arrived(token, ids)).run()

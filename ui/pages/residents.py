@@ -20,6 +20,7 @@ class ResidentsPage(RegisterPage):
     count_msgid = N_("{n} residents")
     new_msgid = N_("New resident")
     columns = RESIDENT_COLUMNS
+    default_order = "name"
     column_widths = RESIDENT_WIDTHS
 
     def add_filters(self, toolbar: QHBoxLayout) -> None:

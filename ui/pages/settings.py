@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from app import i18n
 from app.i18n import N_, _
@@ -17,7 +17,7 @@ class SettingsPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(14)
-        self.header = PageHeader(N_("Settings"), N_("Language and the village profile."))
+        self.header = PageHeader(N_("Settings"), N_("Language and this database."))
         layout.addWidget(self.header)
 
         self.language_box = QGroupBox()
@@ -43,7 +43,14 @@ class SettingsPage(Page):
         self.location_label, self.location_value = QLabel(), QLabel(context.location)
         self.user_label, self.user_value = QLabel(), QLabel()
         self.location_value.setWordWrap(True)
-        store.addRow(self.village_label, self.village_value)
+        village_row = QHBoxLayout()
+        village_row.addWidget(self.village_value)
+        self.village_button = QPushButton()
+        self.village_button.setObjectName("openVillage")
+        self.village_button.clicked.connect(lambda: self.context.open_area("village"))
+        village_row.addWidget(self.village_button)
+        village_row.addStretch(1)
+        store.addRow(self.village_label, village_row)
         store.addRow(self.location_label, self.location_value)
         store.addRow(self.user_label, self.user_value)
         layout.addWidget(self.store_box)
@@ -59,6 +66,9 @@ class SettingsPage(Page):
         self.language_hint.setText(_("Takes effect at once; open windows keep what you typed."))
         self.store_box.setTitle(_("This database"))
         self.village_label.setText(_("{label}:").format(label=_("Village")))
+        self.village_value.setText(self.context.village_name)
+        self.village_button.setText(_("Profile, groups and grids…"))
+        self.village_button.setToolTip(_("Opens the Village page (村情)."))
         self.location_label.setText(_("{label}:").format(label=_("Location")))
         self.user_label.setText(_("{label}:").format(label=_("Signed in")))
         actor = self.context.actor
