@@ -302,6 +302,9 @@ class VillagePage(Page):
 
     def _profile_saved(self, name: str) -> None:
         self._update_profile_buttons(False)
+        self.profile_form.clear_errors()
+        self._right_form.clear_errors()
+        self._profile_message("")
         self.context.show_status(_("Village profile saved."))
         self.context.village_renamed(name)
         self.reload(then=self._show_profile)
