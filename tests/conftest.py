@@ -91,3 +91,37 @@ def pg_url(pg_cluster, request):
 
     name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
     return pg_cluster.create_database(name)
+
+
+@pytest.fixture
+def gui(qtbot):
+    """qtbot with the app's translations installed; stops the database worker afterwards."""
+    from ui import language
+    from ui.ops import shutdown_worker
+
+    language.install("zh_CN")
+    yield qtbot
+    shutdown_worker()
+
+
+@pytest.fixture
+def sign_in(gui):
+    """``sign_in(database)`` opens the main window on ``database`` and signs in through the login form."""
+    from PySide6.QtCore import Qt
+
+    from ui.main_window import MainWindow
+
+    def _sign_in(database, *, username: str = "admin", password: str = "secret-pass"):
+        win = MainWindow(database.path)
+        gui.addWidget(win)
+        win.show()
+        win.start()
+        login = win.start_panel.login
+        gui.waitUntil(lambda: win.start_panel.current_card is login, timeout=20000)
+        login.username.setText(username)
+        login.password.setText(password)
+        gui.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
+        gui.waitUntil(lambda: win.workspace is not None, timeout=20000)
+        return win
+
+    return _sign_in

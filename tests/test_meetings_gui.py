@@ -14,37 +14,14 @@ from test_meetings_support import add_representatives
 
 pytestmark = pytest.mark.gui
 
-PASSWORD = "secret-pass"
 
 
 @pytest.fixture
-def gui(qtbot):
-    from ui import language
-    from ui.ops import shutdown_worker
-
-    language.install()
-    yield qtbot
-    shutdown_worker()
-
-
-@pytest.fixture
-def window(gui, village):
-    from ui.main_window import MainWindow
-
+def window(sign_in, village):
     database, admin = village
     with database.unit(admin) as session:
         add_representatives(session, 30)
-    win = MainWindow(database.path)
-    gui.addWidget(win)
-    win.show()
-    win.start()
-    login = win.start_panel.login
-    gui.waitUntil(lambda: win.start_panel.current_card is login, timeout=20000)
-    login.username.setText("admin")
-    login.password.setText(PASSWORD)
-    gui.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
-    gui.waitUntil(lambda: win.workspace is not None, timeout=20000)
-    return win, database
+    return sign_in(database), database
 
 
 def open_page(qtbot, win, key):

@@ -15,38 +15,15 @@ from db.models.notices import Notice
 
 pytestmark = pytest.mark.gui
 
-PASSWORD = "secret-pass"
 EXCEL = ("姓名\t联系电话\t身份证号\t金额（元）\r\n"
          "张三丰\t13812341234\t51011219900101123X\t600\r\n"
          '欧阳娜娜\t13998765432\t\t"800\r\n（两人）"\r\n')
 
 
 @pytest.fixture
-def gui(qtbot):
-    from ui import language
-    from ui.ops import shutdown_worker
-
-    language.install("zh_CN")
-    yield qtbot
-    shutdown_worker()
-
-
-@pytest.fixture
-def page(gui, village):
-    from ui.main_window import MainWindow
-
+def page(gui, sign_in, village):
     database, admin = village
-    win = MainWindow(database.path)
-    gui.addWidget(win)
-    win.show()
-    win.start()
-    login = win.start_panel.login
-    gui.waitUntil(lambda: win.start_panel.current_card is login, timeout=20000)
-    login.username.setText("admin")
-    login.password.setText(PASSWORD)
-    gui.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
-    gui.waitUntil(lambda: win.workspace is not None, timeout=20000)
-    page = win.open_area("notices")
+    page = sign_in(database).open_area("notices")
     gui.waitUntil(lambda: page._loaded_once and page.soon_days.isEnabled(), timeout=10000)
     return page, database, admin
 

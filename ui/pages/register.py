@@ -243,7 +243,9 @@ class RegisterPage(Page):
         self._debounce.stop()
         self._query_token += 1
         token = self._query_token
-        query, filters = self.search.text(), {**self.filter_values(), "order": self.order()}
+        query, filters = self.search.text(), dict(self.filter_values())
+        if any(column.sort_key for column in self.columns):  # only pages that sort take an order
+            filters["order"] = self.order()
         self._query_started = time.perf_counter()
         DbOp(self, lambda session: self.query_ids(session, query, filters), read_only=True) \
             .success(lambda ids: self._ids_arrived(token, ids)).run()
