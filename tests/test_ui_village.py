@@ -378,3 +378,18 @@ def test_dashboard_maps_each_figure_and_leaves_out_what_the_statistics_lack(vill
     i18n.set_language("en")
     assert page.section_titles["concerns"].text() == "Villagers' concerns"
     assert page.card("concerns", "Being handled").label.text() == "Being handled"
+
+
+def test_registers_without_an_order_keep_plain_headers(village, window_for, qtbot):
+    """Other areas' register pages (notices, meetings …) query without ``order``; their headers do nothing."""
+    database, _admin = village
+    window = window_for(database)
+    page = window.open_area("notices")
+    qtbot.waitUntil(lambda: page._loaded_once, timeout=10000)
+    assert "▲" not in (page.model.headerData(0, Qt.Orientation.Horizontal) or "")
+    with qtbot.assertNotEmitted(page.ids_loaded, wait=200):
+        click_header(qtbot, page.table, 0)
+        page.model.sort(0, Qt.SortOrder.DescendingOrder)
+    with qtbot.waitSignal(page.ids_loaded, timeout=10000):
+        page.reload()  # still answers: no ``order`` reached its query
+    assert not any(w.objectName() == "bugBox" and w.isVisible() for w in QApplication.topLevelWidgets())

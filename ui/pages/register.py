@@ -49,7 +49,9 @@ class RegisterPage(Page):
     new_msgid = N_("New")
     columns: list[Column] = []
     column_widths: list[int] = []
-    default_order = ""  # the sort key of ``columns`` the register opens with (ascending)
+    # The sort key of ``columns`` the register opens with (ascending). Pages that set it get
+    # clickable headers, and ``query_ids`` receives ``order`` ("age", "-age") among the filters.
+    default_order = ""
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -90,7 +92,9 @@ class RegisterPage(Page):
             self.toolbar.addWidget(button)
         layout.addLayout(self.toolbar)
 
-        self.model = LazyTableModel(self.columns, self._fetch_rows_now, sort_ids=self.sort_by, parent=self)
+        sortable = bool(self.default_order)  # pages whose query_ids take an ``order``
+        self.model = LazyTableModel(self.columns, self._fetch_rows_now, sort_ids=self.sort_by if sortable else None,
+                                    parent=self)
         self.table = QTableView()
         self.table.setObjectName("registerTable")
         self.table.setModel(self.model)
@@ -109,11 +113,11 @@ class RegisterPage(Page):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in enumerate(self.column_widths):
             self.table.setColumnWidth(column, width)
-        # Clicking a header re-queries the ids in that order (SQL); rows stay lazily fetched.
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(False)  # the model puts ▲/▼ after the title instead
-        self._set_indicator()
-        header.sectionClicked.connect(self._header_clicked)
+        if sortable:  # clicking a header re-queries the ids in that order (SQL); rows stay lazily fetched
+            header.setSectionsClickable(True)
+            header.setSortIndicatorShown(False)  # the model puts ▲/▼ after the title instead
+            self._set_indicator()
+            header.sectionClicked.connect(self._header_clicked)
         self.table.activated.connect(lambda _index: self.open_current())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
@@ -183,7 +187,8 @@ class RegisterPage(Page):
         metrics = QFontMetrics(bold)
         for column, width in enumerate(self.column_widths):
             spec = self.columns[column]
-            title = _(spec.header) + (f" {SORT_ARROWS[True]}" if spec.sort_key else "")  # room for the arrow
+            sortable = spec.sort_key and self.default_order
+            title = _(spec.header) + (f" {SORT_ARROWS[True]}" if sortable else "")  # room for the arrow
             self.table.setColumnWidth(column, max(width, metrics.horizontalAdvance(title) + 24))
 
     def _update_count(self) -> None:
@@ -207,7 +212,7 @@ class RegisterPage(Page):
 
     def sort_by(self, key: str, descending: bool = False) -> None:
         """Show the rows in this order (re-queried in SQL); the header shows it."""
-        if not any(column.sort_key == key for column in self.columns):
+        if not self.default_order or not any(column.sort_key == key for column in self.columns):
             raise ValueError(key)
         if (key, descending) == self._order and self._loaded_once:
             return
@@ -244,7 +249,7 @@ class RegisterPage(Page):
         self._query_token += 1
         token = self._query_token
         query, filters = self.search.text(), dict(self.filter_values())
-        if any(column.sort_key for column in self.columns):  # only pages that sort take an order
+        if self.default_order:  # only pages that sort take an order
             filters["order"] = self.order()
         self._query_started = time.perf_counter()
         DbOp(self, lambda session: self.query_ids(session, query, filters), read_only=True) \
