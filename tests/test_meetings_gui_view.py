@@ -14,7 +14,7 @@ from app import concerns, deliberation as d, meetings, notices, people
 from db.models.meetings import Ballot, Concern, DeliberationStep, Vote
 from db.models.notices import Notice
 
-from test_meetings_gui import click, filled, gui, open_page, window  # noqa: F401 (fixtures)
+from test_meetings_gui import click, filled, open_page, window  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.gui
 
