@@ -124,6 +124,13 @@ def require(actor: Actor | None, permission: str) -> Actor:
 ARGON2_PARAMS: dict[str, int] = {"time_cost": 3, "memory_cost": 65536, "parallelism": 4}
 
 
+def require_any(actor: Actor | None, *permissions: str) -> Actor:
+    """Pass when ``actor`` holds any of ``permissions``; otherwise refuse as for the first one."""
+    if actor is not None and any(actor.can(p) for p in permissions):
+        return actor
+    return require(actor, permissions[0])
+
+
 def _hasher() -> Any:
     from argon2 import PasswordHasher
 

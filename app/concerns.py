@@ -16,7 +16,7 @@ from sqlalchemy import case, literal, or_
 from sqlmodel import Session, func, select
 
 from app import meetings as meetings_service
-from app.auth import Actor, require
+from app.auth import Actor, require, require_any
 from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _
 from app.pinyin import normalize_query
@@ -346,7 +346,7 @@ def _month_of(session: Session, column: Any) -> Any:
 def closure_rates(*, session: Session, actor: Actor, by: str = "month", start: dt.date | None = None,
                   end: dt.date | None = None, on: dt.date | None = None) -> list[ClosureRate]:
     """办结率 by ``month`` (of the due date), ``grid`` or ``meeting_kind``, over concerns due in [start, end]."""
-    require(actor, "concerns.view")
+    require_any(actor, "concerns.view", "stats.view")  # aggregates only: the township may read them
     if by not in GROUPINGS:
         raise ValidationError({"by": _("Group by month, grid or meeting kind.")})
     on = on or today()
@@ -394,7 +394,7 @@ def overall_rate(*, session: Session, actor: Actor, start: dt.date | None = None
 
 def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
     """Concerns raised, closed, escalated, overdue; 办结率 overall and for the last twelve months."""
-    require(actor, "concerns.view")
+    require_any(actor, "concerns.view", "stats.view")
     on = today()
     raised, closed, escalated, overdue, satisfied = session.exec(
         select(func.count(), func.sum(case((Concern.state == CLOSED, 1), else_=0)),

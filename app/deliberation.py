@@ -18,7 +18,7 @@ from sqlmodel import Session, func, select
 
 from app import meetings as m
 from app import notices
-from app.auth import Actor, require
+from app.auth import Actor, require, require_any
 from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _, official_date
 from db.base import local_now
@@ -465,7 +465,7 @@ def latest_matter_id(session: Session, *, reached: str | None = None) -> str | N
 
 
 def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
-    require(actor, "meetings.view")
+    require_any(actor, "meetings.view", "stats.view")  # counts only: the township may read them
     rows = dict(session.exec(select(DeliberationMatter.state, func.count())
                              .where(DeliberationMatter.deleted_at.is_(None)).group_by(DeliberationMatter.state)).all())
     return {state: rows.get(state, 0) for state in STATES}

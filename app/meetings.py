@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, or_
 from sqlmodel import Session, func, select
 
 from app import rules
-from app.auth import Actor, require
+from app.auth import Actor, require, require_any
 from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _
 from db.base import local_now, utcnow
@@ -926,7 +926,7 @@ def meeting_record(*, session: Session, actor: Actor, meeting_id: str) -> Meetin
 
 def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
     """Meetings by kind and state, with the average attendance rate of held meetings."""
-    require(actor, "meetings.view")
+    require_any(actor, "meetings.view", "stats.view")  # counts only: the township may read them
     held_states = (HELD, MINUTES_APPROVED, PUBLISHED)
     rows = session.exec(
         select(Meeting.kind, func.count(),

@@ -168,3 +168,19 @@ def test_stored_password_is_an_argon2id_hash(village):
     with database.session() as session:
         stored = session.exec(select(User)).one().password_hash
     assert stored.startswith("$argon2id$") and "secret-pass" not in stored
+
+
+def test_township_reads_summaries_but_not_the_register(village):
+    from app.stats import collect
+
+    database, admin = village
+    with database.unit(admin) as session:
+        viewer = auth.create_user(session=session, actor=admin, username="town2", password="long-enough",
+                                  role=auth.TOWNSHIP)
+        people.save_resident(session=session, actor=admin, form=people.ResidentForm(name="吴一", gender="M"))
+    with database.session() as session:
+        summary = collect(session=session, actor=viewer)
+        assert summary["people"]["residents"] == 1
+        assert {"meetings", "concerns", "notices"} <= set(summary)
+        with pytest.raises(PermissionDenied):
+            people.resident_ids(session=session, actor=viewer)
