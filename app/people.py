@@ -143,18 +143,20 @@ def list_grids(session: Session) -> list[Grid]:
     return list(session.exec(statement))
 
 
+def _live(session: Session, model: type[Any], row_id: str | None, missing: str) -> Any:
+    """The row with this id unless it is absent or a tombstone; ``NotFound(missing)`` otherwise."""
+    row = session.get(model, row_id) if row_id else None
+    if row is None or row.deleted_at is not None:
+        raise NotFound(missing)
+    return row
+
+
 def get_group(session: Session, group_id: str) -> VillageGroup:
-    group = session.get(VillageGroup, group_id) if group_id else None
-    if group is None or group.deleted_at is not None:
-        raise NotFound(_("That villagers' group no longer exists."))
-    return group
+    return _live(session, VillageGroup, group_id, _("That villagers' group no longer exists."))
 
 
 def get_grid(session: Session, grid_id: str) -> Grid:
-    grid = session.get(Grid, grid_id) if grid_id else None
-    if grid is None or grid.deleted_at is not None:
-        raise NotFound(_("That grid no longer exists."))
-    return grid
+    return _live(session, Grid, grid_id, _("That grid no longer exists."))
 
 
 def _live_group(session: Session, group_id: str | None) -> bool:
@@ -459,10 +461,7 @@ def save_household(*, session: Session, actor: Actor, form: HouseholdForm, house
 
 
 def get_household(session: Session, household_id: str) -> Household:
-    household = session.get(Household, household_id)
-    if household is None or household.deleted_at is not None:
-        raise NotFound(_("That household no longer exists."))
-    return household
+    return _live(session, Household, household_id, _("That household no longer exists."))
 
 
 def delete_household(*, session: Session, actor: Actor, household_id: str) -> None:
@@ -562,10 +561,7 @@ def save_resident(*, session: Session, actor: Actor, form: ResidentForm, residen
 
 
 def get_resident(session: Session, resident_id: str) -> Resident:
-    resident = session.get(Resident, resident_id)
-    if resident is None or resident.deleted_at is not None:
-        raise NotFound(_("That resident no longer exists."))
-    return resident
+    return _live(session, Resident, resident_id, _("That resident no longer exists."))
 
 
 def delete_resident(*, session: Session, actor: Actor, resident_id: str) -> None:
