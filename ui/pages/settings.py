@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout)
 
 from app import i18n
 from app.i18n import N_, _
 from ui import language
+from ui.ops import show_error, worker
 from ui.pages.base import Page, PageContext, PageHeader
 
 
@@ -54,8 +57,66 @@ class SettingsPage(Page):
         store.addRow(self.location_label, self.location_value)
         store.addRow(self.user_label, self.user_value)
         layout.addWidget(self.store_box)
+
+        # 备份: a verified copy onto a USB stick or any folder (app.backup), made on the DB worker.
+        self.backup_box = QGroupBox()
+        backup = QVBoxLayout(self.backup_box)
+        backup_row = QHBoxLayout()
+        self.backup_button = QPushButton()
+        self.backup_button.setObjectName("backupButton")
+        self.backup_button.clicked.connect(self._choose_backup_folder)
+        self.backup_button.setEnabled(context.actor.can("backup.run"))
+        backup_row.addWidget(self.backup_button)
+        backup_row.addStretch(1)
+        backup.addLayout(backup_row)
+        self.backup_hint = QLabel()
+        self.backup_hint.setObjectName("hint")
+        self.backup_hint.setWordWrap(True)
+        backup.addWidget(self.backup_hint)
+        self.backup_result = QLabel()
+        self.backup_result.setObjectName("backupResult")
+        self.backup_result.setWordWrap(True)
+        self.backup_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        backup.addWidget(self.backup_result)
+        layout.addWidget(self.backup_box)
         layout.addStretch(1)
+        self._last_backup: Any = None
         self.retranslate_ui()
+
+    def _choose_backup_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Back up to which folder?"))
+        if folder:
+            self.back_up_to(folder)
+
+    def back_up_to(self, folder: str) -> Any:
+        """Write a verified backup into ``folder`` on the database worker; the result shows below."""
+        from pathlib import Path
+
+        actor = self.context.actor
+        self.backup_button.setEnabled(False)
+        self.backup_result.setText(_("Backing up…"))
+
+        def job(db_worker: Any) -> Any:
+            from app.backup import backup
+
+            return backup(database=db_worker.database, actor=actor, to_dir=Path(folder))
+
+        def done(info: Any) -> None:
+            self._last_backup = info
+            self._show_backup_result()
+
+        def refused(exc: Exception) -> None:
+            self.backup_result.setText("")
+            show_error(self, str(exc))
+
+        return worker().submit(job, mode="call", on_success=done, on_failure=refused,
+                               on_finally=lambda: self.backup_button.setEnabled(actor.can("backup.run")),
+                               parent=self)
+
+    def _show_backup_result(self) -> None:
+        info = self._last_backup
+        if info is not None:
+            self.backup_result.setText(_("Backup written: {path}").format(path=info.path))
 
     def _language_chosen(self, _index: Any) -> None:
         language.switch(self.language.currentData())
@@ -73,6 +134,13 @@ class SettingsPage(Page):
         self.user_label.setText(_("{label}:").format(label=_("Signed in")))
         actor = self.context.actor
         self.user_value.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label))
+        self.backup_box.setTitle(_("Backup"))
+        self.backup_button.setText(_("Back up to a folder or USB stick…"))
+        self.backup_hint.setText(_("A checked copy of the whole database with a checksum beside it. Keep one away "
+                                   "from this PC; restore with `villagedesk restore FILE`."))
+        if not self.context.actor.can("backup.run"):
+            self.backup_button.setToolTip(_("Only the secretary and the clerk make backups."))
+        self._show_backup_result()
         index = self.language.findData(i18n.get_language())
         if index != self.language.currentIndex():
             self.language.blockSignals(True)
