@@ -34,9 +34,9 @@ from app.printing.render import resolved_fonts
 from app.printing.templates import public_notice
 from app.privacy import FIELDS, TEXT_FIELDS, mask_document, registered_names
 from db.base import soft_delete, utcnow
-from db.models.accounts import Setting
+from db.models.accounts import Setting, User
 from db.models.notices import Notice
-from db.tracking import audit_note
+from db.tracking import AuditEntry, audit_note
 
 DRAFT, ISSUED, POSTED, TAKEN_DOWN = "draft", "issued", "posted", "taken_down"
 STATES: dict[str, str] = {
@@ -428,6 +428,58 @@ def set_unmasked(*, session: Session, actor: Actor, notice_id: str, field: str, 
                note="unmask" if unmasked else "mask",
                detail={"field": field, "reason": reason.strip(), "by": actor.username})
     return notice
+
+
+UNMASK_TEXT_LABELS: dict[str, str] = {
+    "names": N_("Names of registered villagers written in the text"),
+    "text": N_("Phone and ID numbers written in the text"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class UnmaskOption:
+    """One thing a public notice can show in full: a column with personal data or the text
+    (``field`` as :func:`set_unmasked` takes it), whether it is shown now, and the last recorded
+    choice about it (who, when, why; empty when it was never changed)."""
+
+    field: str
+    label: str  # translated
+    kind: str  # name / phone / id_number / address, or "" for the text fields
+    unmasked: bool
+    changed_by: str = ""
+    changed_at: dt.datetime | None = None
+    reason: str = ""
+
+
+def unmask_options(*, session: Session, actor: Actor, notice_id: str) -> list[UnmaskOption]:
+    """What can be shown unmasked on ``notice_id`` and its current state, read from the notice
+    and the audit trail."""
+    require(actor, "notices.view")
+    notice = get_notice(session, notice_id)
+    last: dict[str, AuditEntry] = {}
+    for entry in session.exec(select(AuditEntry).where(AuditEntry.table_name == "notice", AuditEntry.row_id == notice.id,
+                                                       AuditEntry.action == "note").order_by(col(AuditEntry.id))):
+        if entry.changes.get("note") in ("unmask", "mask") and entry.changes.get("field"):
+            last[str(entry.changes["field"])] = entry
+    names = dict(session.exec(select(User.username, User.display_name)).all())
+    shown = set(notice.unmasked)
+    fields: list[tuple[str, str, str]] = []
+    for column in (notice.table or {}).get("columns", []):
+        kind = column.get("sensitive", "") or ""
+        if kind in FIELDS:
+            header, kind_text = str(column.get("header", "")), _(SENSITIVE_LABELS[kind])
+            label = (_("Column “{header}”").format(header=header) if header == kind_text
+                     else _("Column “{header}” ({kind})").format(header=header, kind=kind_text))
+            fields.append((str(column["key"]), label, kind))
+    fields += [(key, _(label), "") for key, label in UNMASK_TEXT_LABELS.items()]
+    options = []
+    for field, label, kind in fields:
+        entry = last.get(field)
+        by = str(entry.changes.get("by") or entry.actor) if entry else ""
+        options.append(UnmaskOption(field=field, label=label, kind=kind, unmasked=field in shown,
+                                    changed_by=names.get(by) or by, changed_at=entry.at if entry else None,
+                                    reason=str(entry.changes.get("reason", "")) if entry else ""))
+    return options
 
 
 # ---------------------------------------------------------------------------------------------

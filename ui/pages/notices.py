@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app import notices
 from app.i18n import N_, _, format_date
 from ui.dialogs.base import FormDialog
+from ui.dialogs.unmask import UnmaskDialog
 from ui.notice_table import NoticeTableEditor
 from ui.ops import DbOp, show_error
 from ui.pages.register import RegisterPage
@@ -361,6 +362,7 @@ class NoticeView(QDialog):
         super().__init__(parent)
         self.actor, self.notice_id = actor, notice_id
         self.record: Any = None
+        self.options: list[notices.UnmaskOption] = []
         self.setMinimumSize(760, 820)
         layout = QVBoxLayout(self)
         self.summary = QLabel()
@@ -371,34 +373,37 @@ class NoticeView(QDialog):
         layout.addWidget(self.preview, 1)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
-        for key in ("edit", "issue", "post", "take_down", "correct", "print", "save"):
+        for key in ("edit", "unmask", "issue", "post", "take_down", "correct", "print", "save"):
             button = QPushButton()
             button.setObjectName(key)
             button.clicked.connect(getattr(self, f"do_{key}"))
             buttons.addWidget(button)
             self.buttons[key] = button
+        self.buttons["unmask"].setEnabled(False)  # until the notice has loaded
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        labels = {"edit": _("Edit"), "issue": _("Issue"), "post": _("Mark as posted"),
+        labels = {"edit": _("Edit"), "unmask": _("Show unmasked information…"), "issue": _("Issue"), "post": _("Mark as posted"),
                   "take_down": _("Mark as taken down"), "correct": _("Correct…"), "print": _("Print…"),
                   "save": _("Save as PDF…")}
         for key, text in labels.items():
             self.buttons[key].setText(text)
+        self._unmask_tooltip()
 
     def reload(self) -> None:
         actor, notice_id = self.actor, self.notice_id
 
-        def load(session: Any) -> tuple[Any, bytes]:
+        def load(session: Any) -> tuple[Any, bytes, list[notices.UnmaskOption]]:
             row = notices.notice_rows(session=session, actor=actor, ids=[notice_id])[0]
-            return row, notices.notice_pdf(session=session, actor=actor, notice_id=notice_id)
+            return (row, notices.notice_pdf(session=session, actor=actor, notice_id=notice_id),
+                    notices.unmask_options(session=session, actor=actor, notice_id=notice_id))
 
         DbOp(self, load, read_only=True).success(self._loaded).run()
 
-    def _loaded(self, result: tuple[Any, bytes]) -> None:
-        self.record, data = result
+    def _loaded(self, result: tuple[Any, bytes, list[notices.UnmaskOption]]) -> None:
+        self.record, data, self.options = result
         row = self.record
         self.setWindowTitle(row.number or row.title)
         parts = [notices.kind_label(row.kind), notices.state_label(row.state)]
@@ -408,6 +413,9 @@ class NoticeView(QDialog):
             parts.append(_("publicity ends {date}").format(date=format_date(row.publicity_end)))
         if row.corrects_number:
             parts.append(_("corrects {number}").format(number=row.corrects_number))
+        shown = [o.label for o in self.options if o.unmasked]
+        if shown:
+            parts.append(_("shown in full: {fields}").format(fields="、".join(shown)))
         self.summary.setText(" · ".join(parts))
         self.preview.set_pdf(data)
         edit = self.actor.can("notices.edit")
@@ -417,7 +425,21 @@ class NoticeView(QDialog):
         self.buttons["post"].setEnabled(edit and state == notices.ISSUED)
         self.buttons["take_down"].setEnabled(edit and state == notices.POSTED)
         self.buttons["correct"].setEnabled(edit and state != notices.DRAFT)
+        self.buttons["unmask"].setEnabled(self.actor.can("notices.unmask") and state == notices.DRAFT)
+        self._unmask_tooltip()
         self.loaded.emit()
+
+    def _unmask_tooltip(self) -> None:
+        """Why the unmask control is disabled, or what it does."""
+        if not self.actor.can("notices.unmask"):
+            tip = _("Only the secretary can show personal information unmasked on a public notice.")
+        elif self.record is not None and self.record.state != notices.DRAFT:
+            tip = _("This notice is issued and cannot be changed. To show different information, issue a "
+                    "correction notice (Correct…).")
+        else:
+            tip = _("Choose what personal information this draft prints in full; every choice is recorded in "
+                    "the audit trail.")
+        self.buttons["unmask"].setToolTip(tip)
 
     def _act(self, op) -> None:
         DbOp(self, op).success(lambda _r: (self.changed.emit(self.notice_id), self.reload())).run()
@@ -432,6 +454,11 @@ class NoticeView(QDialog):
 
         DbOp(self, lambda s: notices.notice_form(session=s, actor=actor, notice_id=notice_id), read_only=True) \
             .success(opened).run()
+
+    def do_unmask(self) -> None:
+        self.unmask_dialog = UnmaskDialog(self, self.actor, self.notice_id, self.options)
+        self.unmask_dialog.saved.connect(lambda _n: (self.changed.emit(self.notice_id), self.reload()))
+        self.unmask_dialog.open()
 
     def do_issue(self) -> None:
         actor, notice_id = self.actor, self.notice_id
