@@ -106,14 +106,19 @@ def gui(qtbot):
 
 @pytest.fixture
 def sign_in(gui):
-    """``sign_in(database)`` opens the main window on ``database`` and signs in through the login form."""
-    from PySide6.QtCore import Qt
+    """``sign_in(database)`` opens the main window on ``database`` and signs in through the login form.
+
+    The window has the size of a small office screen; it is closed after the test.
+    """
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtWidgets import QApplication
 
     from ui.main_window import MainWindow
 
-    def _sign_in(database, *, username: str = "admin", password: str = "secret-pass"):
+    def _sign_in(database, username: str = "admin", password: str = "secret-pass"):
         win = MainWindow(database.path)
         gui.addWidget(win)
+        win.resize(1366, 740)
         win.show()
         win.start()
         login = win.start_panel.login
@@ -124,4 +129,8 @@ def sign_in(gui):
         gui.waitUntil(lambda: win.workspace is not None, timeout=20000)
         return win
 
-    return _sign_in
+    yield _sign_in
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlmodel import func, select
 
@@ -15,7 +15,6 @@ from db.models.people import Grid, Household, Resident, VillageGroup, VillagePro
 
 pytestmark = pytest.mark.gui
 
-PASSWORD = "secret-pass"
 
 
 def live(database, model) -> int:
@@ -24,34 +23,9 @@ def live(database, model) -> int:
 
 
 @pytest.fixture
-def window_for(qtbot):
-    """``window_for(database, username)``: the main window, signed in; closed and the worker stopped after."""
-    from ui import language
-    from ui.main_window import MainWindow
-    from ui.ops import shutdown_worker
-
-    language.install("zh_CN")
-
-    def open_signed_in(database, username="admin", password=PASSWORD):
-        window = MainWindow(database.path)
-        qtbot.addWidget(window)
-        window.resize(1366, 740)
-        window.show()
-        window.start()
-        login = window.start_panel.login
-        qtbot.waitUntil(lambda: window.start_panel.current_card is login, timeout=20000)
-        login.username.setText(username)
-        login.password.setText(password)
-        qtbot.mouseClick(login.login_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: window.workspace is not None, timeout=20000)
-        return window
-
-    yield open_signed_in
-    shutdown_worker()
-    for widget in QApplication.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+def window_for(sign_in):
+    """``window_for(database, username, password)``: the main window, signed in (conftest ``sign_in``)."""
+    return sign_in
 
 
 def open_village(qtbot, window):
