@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     env = dict(os.environ)
     if command == "app":
-        return subprocess.call([str(python), "-m", "app.cli", *rest], cwd=ROOT, env=env)
+        return subprocess.call([str(python), "-m", "ui", *rest], cwd=ROOT, env=env)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
 

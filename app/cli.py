@@ -1,6 +1,6 @@
-"""``villagedesk``: the command line (a stable contract, see DESIGN.md) and the GUI launcher.
+"""``villagedesk``: the command line (a stable contract, see DESIGN.md).
 
-With no sub-command the GUI opens. Sub-commands act as a user like the GUI does: ``--user``
+With no sub-command the GUI opens (``ui.launcher`` decides that before importing the core). Sub-commands act as a user like the GUI does: ``--user``
 (default: the first admin) with the password from ``VILLAGEDESK_PASSWORD`` or a prompt.
 Expected errors go to stderr in the user's language with exit status 1, never a traceback.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import json
 import os
 import sys
@@ -19,12 +18,6 @@ from typing import Any
 from app.errors import AuthenticationFailed, ValidationError, VillageDeskError
 from app.i18n import LANGUAGES, _, set_language
 
-# Area modules that add sub-commands: each has ``register(subparsers)``.
-CLI_MODULES: list[str] = [
-    "app.printing.cli",
-]
-
-
 class Context:
     """What a command handler needs: the store, the acting user, output helpers."""
 
@@ -34,9 +27,10 @@ class Context:
 
     def open_database(self) -> Any:
         if self._database is None:
+            from app.paths import default_db_path
             from db.engine import Database
 
-            self._database = Database(getattr(self.args, "db", None))
+            self._database = Database(getattr(self.args, "db", None) or default_db_path())
         return self._database
 
     def password(self, prompt: str, env: str = "VILLAGEDESK_PASSWORD", *, confirm: bool = False) -> str:
@@ -121,7 +115,9 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     from app.health import check_database
 
-    problems = check_database(getattr(args, "db", None))
+    from app.paths import default_db_path
+
+    problems = check_database(getattr(args, "db", None) or default_db_path())
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -252,14 +248,11 @@ def build_parser() -> argparse.ArgumentParser:
     q = user_sub.add_parser("list", parents=[common], help="list accounts")
     q.set_defaults(handler=cmd_user_list)
 
-    for module_name in CLI_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue  # area not built in this checkout
-            raise
-        module.register(sub, common) if module.register.__code__.co_argcount > 1 else module.register(sub)
+    from app.areas import AREAS
+
+    for area in AREAS:
+        if area.cli is not None:
+            area.cli(sub, common)
     return parser
 
 
@@ -271,20 +264,21 @@ def _report(exc: VillageDeskError) -> None:
         print(exc.message, file=sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    lang = os.environ.get("VILLAGEDESK_LANG")
-    if lang in LANGUAGES:
-        set_language(lang)
-    # No sub-command: open the GUI at once, without importing the core (sqlmodel alone costs ~0.7 s).
+def gui_requested(argv: list[str]) -> tuple[bool, str | None, str | None]:
+    """``(no sub-command given, --db, --lang)``: the launcher (``ui.launcher``) opens the GUI then."""
     gui = argparse.ArgumentParser(add_help=False)
     gui.add_argument("--db")
     gui.add_argument("--lang", choices=sorted(LANGUAGES))
     known, rest = gui.parse_known_args(argv)
-    if not rest:
-        if known.lang:
-            set_language(known.lang)
-        return importlib.import_module("ui.app").main(argv=sys.argv[:1], db_target=known.db)
+    return not rest, known.db, known.lang
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one sub-command (the GUI is started by ``ui.launcher``, never from here: app/ has no Qt)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = os.environ.get("VILLAGEDESK_LANG")
+    if lang in LANGUAGES:
+        set_language(lang)
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "lang", None):

@@ -4,16 +4,10 @@ Anything else that escapes a service is a bug and is shown (and logged) as such.
 """
 from __future__ import annotations
 
+from db.errors import SchemaTooNew, StorageError, VillageDeskError
 
-class VillageDeskError(Exception):
-    """An expected failure with a message fit for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:  # pragma: no cover - trivial
-        return self.message
+__all__ = ["AuthenticationFailed", "NotFound", "PermissionDenied", "SchemaTooNew", "StateError", "StorageError",
+           "ValidationError", "VillageDeskError", "require_valid"]
 
 
 class ValidationError(VillageDeskError):
@@ -38,14 +32,6 @@ class StateError(VillageDeskError):
 
 class AuthenticationFailed(VillageDeskError):
     pass
-
-
-class SchemaTooNew(VillageDeskError):
-    """The database was written by a newer VillageDesk; opening it could lose data."""
-
-
-class StorageError(VillageDeskError):
-    """The environment failed (disk full, read-only, locked) rather than the program."""
 
 
 def require_valid(errors: dict[str, str]) -> None:

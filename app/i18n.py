@@ -169,3 +169,13 @@ def format_percent(value: float | None) -> str:
 def official_date(value: _dt.date) -> str:
     """GB/T 9704-2012 date for formal documents: Arabic numerals, no leading zeros (2026年1月5日)."""
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def _connect_store_messages() -> None:
+    """Messages raised by ``db/`` (which cannot import this module) come through ``_`` too."""
+    from db.errors import set_translator
+
+    set_translator(_)
+
+
+_connect_store_messages()

@@ -1,28 +1,16 @@
-"""Counts and rates for ``villagedesk stats --json`` and the dashboard.
-
-Each area contributes ``stats(*, session, actor) -> dict`` in its own module, listed here.
-"""
+"""Counts and rates for ``villagedesk stats --json`` and the dashboard: one section per area that
+declares ``stats`` in :mod:`app.areas`."""
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from sqlmodel import Session
 
 from app.auth import Actor, require
 
-STATS_SECTIONS: dict[str, str] = {
-    "people": "app.people:stats",
-    "meetings": "app.meetings:stats",
-    "concerns": "app.concerns:stats",
-    "notices": "app.notices:stats",
-}
-
 
 def collect(*, session: Session, actor: Actor) -> dict[str, Any]:
+    from app.areas import AREAS
+
     require(actor, "stats.view")
-    result: dict[str, Any] = {}
-    for name, target in STATS_SECTIONS.items():
-        module_name, func_name = target.split(":")
-        result[name] = getattr(importlib.import_module(module_name), func_name)(session=session, actor=actor)
-    return result
+    return {area.key: area.stats(session=session, actor=actor) for area in AREAS if area.stats is not None}

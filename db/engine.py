@@ -17,16 +17,16 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
+import db.scope  # noqa: F401  (registers the village/tombstone scope and the reference check)
 import db.tracking  # noqa: F401  (registers the flush listener)
 from db.base import SyncedModel  # noqa: F401
 
 
-def database_url(target: str | Path | None) -> str:
-    """``None`` → the default file; a path → SQLite file; anything with ``://`` → as given."""
+def database_url(target: str | Path) -> str:
+    """A path → SQLite file; anything with ``://`` → as given. (The default file is the app's
+    business: ``app.paths.default_db_path``.)"""
     if target is None:
-        from app.paths import default_db_path
-
-        target = default_db_path()
+        raise ValueError("no database given")
     text_target = str(target)
     if "://" in text_target:
         return text_target
@@ -36,6 +36,9 @@ def database_url(target: str | Path | None) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # The driver's own transaction handling is off: SQLAlchemy's "begin" event below decides
+    # between a deferred BEGIN (reads) and BEGIN IMMEDIATE (units of work).
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -44,11 +47,19 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(target: str | Path | None = None, **kwargs: Any) -> Engine:
+def _sqlite_begin(conn: Any) -> None:
+    """A unit of work takes SQLite's write lock when it starts (``BEGIN IMMEDIATE``): a second writer
+    waits (busy timeout) instead of failing half-way when it first writes, and a number read and
+    bumped inside the unit cannot be taken by another process meanwhile."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
+
+
+def make_engine(target: str | Path, **kwargs: Any) -> Engine:
     url = database_url(target)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
     return engine
@@ -63,7 +74,7 @@ def sqlite_path(engine: Engine) -> Path | None:
 class Database:
     """One store: its engine, the village it belongs to, and units of work on it."""
 
-    def __init__(self, target: str | Path | None = None, *, migrate: bool = True, backup_dir: Path | None = None):
+    def __init__(self, target: str | Path, *, migrate: bool = True, backup_dir: Path | None = None):
         self.engine = make_engine(target)
         self.url = self.engine.url
         self.path = sqlite_path(self.engine)
@@ -104,6 +115,8 @@ class Database:
         with self._sessions() as session:
             session.info["actor"] = getattr(actor, "username", actor) or ""
             session.info["village_code"] = self.village_code
+            if self.engine.url.get_backend_name() == "sqlite":
+                session.connection(execution_options={"write": True})
             try:
                 yield session
                 session.commit()

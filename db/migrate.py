@@ -12,8 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
-from app.errors import SchemaTooNew
-from app.i18n import _
+from db.errors import SchemaTooNew
+from db.errors import translate as _
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -84,9 +84,8 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str:
         if foreign:
             raise SchemaTooNew(_("This file is not a VillageDesk database; nothing was changed."))
     if state == "older" and engine.url.get_backend_name() == "sqlite" and engine.url.database:
-        from app.paths import backups_dir
-
-        backup_sqlite(Path(engine.url.database), backup_dir or backups_dir(), reason="before-upgrade")
+        path = Path(engine.url.database)
+        backup_sqlite(path, backup_dir or path.parent / "backups", reason="before-upgrade")
     config = alembic_config(engine)
     with engine.begin() as conn:
         config.attributes["connection"] = conn

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
-import json
 import uuid
 from typing import Any
 
@@ -185,3 +184,64 @@ def audit_note(session: Session, *, table_name: str, row_id: str, note: str, det
     """Record a deliberate act that changes no row (unmasking a field on a notice, an export …)."""
     session.add(AuditEntry(actor=str(session.info.get("actor") or ""), action="note", table_name=table_name,
                            row_id=row_id, changes={"note": note, **(_jsonable(detail or {}))}))
+
+
+class BulkWriter:
+    """The one bulk write path (demo data now; bundle and Excel imports): rows collected per table and
+    written with executemany INSERTs, stamped exactly as the flush listener would stamp them
+    (``id``, ``village_code``, timestamps, a rev of its own for each row).
+
+    Audit: one ``bulk`` row per table and batch that lists the ids written, rather than one row per
+    generated row. The rows themselves carry their values and rev, so the summary loses nothing a
+    reader needs, and a 30,000-row import does not add 30,000 audit rows of copied values.
+    """
+
+    def __init__(self, session: Session, *, note: str):
+        self.session = session
+        self.note = note
+        self.rows: dict[type, list[dict[str, Any]]] = {}
+        self.village_code = str(session.info.get("village_code") or "")
+
+    def add(self, model: type, **values: Any) -> str:
+        from db.base import new_id
+
+        values.setdefault("id", new_id())
+        self.rows.setdefault(model, []).append(values)
+        return values["id"]
+
+    def write(self, order: list[type] | None = None) -> dict[str, int]:
+        """Write everything collected, parents first (``order``; otherwise as first added)."""
+        from sqlalchemy import insert
+
+        now = utcnow()
+        total = sum(len(rows) for rows in self.rows.values())
+        revs = iter(next_revs(self.session, total)) if total else iter(())
+        counts: dict[str, int] = {}
+        models = list(order or []) + [m for m in self.rows if m not in (order or [])]
+        actor = str(self.session.info.get("actor") or "")
+        for model in models:
+            rows = self.rows.get(model, [])
+            if not rows:
+                continue
+            if not issubclass(model, SyncedModel):
+                raise TrackingError(f"{model.__tablename__} is not a synced table")
+            base = {col.key: None for col in model.__table__.columns} | _defaults(model)
+            base.update(village_code=self.village_code, created_at=now, updated_at=now, deleted_at=None)
+            full = [{**base, **row, "rev": next(revs)} for row in rows]
+            for start in range(0, len(full), 5000):
+                self.session.connection().execute(insert(model.__table__), full[start:start + 5000])
+            counts[model.__tablename__] = len(rows)
+            self.session.add(AuditEntry(at=now, actor=actor, action="bulk", table_name=model.__tablename__,
+                                        row_id="*", changes={"note": self.note, "count": len(rows),
+                                                             "ids": [row["id"] for row in full]}))
+        self.rows.clear()
+        self.session.flush()
+        return counts
+
+
+def _defaults(model: type) -> dict[str, Any]:
+    values = {}
+    for name, field in model.model_fields.items():
+        if field.default is not None and not callable(field.default) and repr(field.default) != "PydanticUndefined":
+            values[name] = field.default
+    return values

@@ -7,7 +7,9 @@ import pytest
 from sqlmodel import func, select
 
 from app import concerns, deliberation, demo, meetings, stats
-from db.models.meetings import Concern, DeliberationStep, Meeting, Vote
+from db.models.meetings import Meeting, Vote
+from db.models.concerns import Concern
+from db.models.deliberation import DeliberationStep
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +83,9 @@ def test_rows_carry_revs_and_the_village(demo_db):
 
 def test_demo_is_repeatable(tmp_path):
     """Same seed, same data: the demo for acceptance checks does not drift."""
-    from app import meetings_demo, people, people_demo
+    from app import people
+    from app.meetings import demo as meetings_demo
+    from app.people import demo as people_demo
     from db.engine import Database
 
     titles = []

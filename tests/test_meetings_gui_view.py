@@ -11,7 +11,9 @@ from pypdf import PdfReader
 from sqlmodel import select
 
 from app import concerns, deliberation as d, meetings, notices, people
-from db.models.meetings import Ballot, Concern, DeliberationStep, Vote
+from db.models.meetings import Ballot, Vote
+from db.models.concerns import Concern
+from db.models.deliberation import DeliberationStep
 from db.models.notices import Notice
 
 from test_meetings_gui import click, filled, open_page, window  # noqa: F401 (fixtures)

@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from app import concerns, deliberation as d, meetings
+from app.concerns import service as concerns_service
 from app.errors import NotFound, StateError
 from app.printing import build_document, get_kind, kinds, print_kind
 
@@ -211,6 +212,7 @@ def test_concerns_progress_rate_counts_only_concerns_now_due(village, monkeypatc
     """Closed early but not yet due: counted as closed, not in 办结率 (which would pass 100%)."""
     database, admin = village
     monkeypatch.setattr(concerns, "today", lambda: D(2026, 11, 20))
+    monkeypatch.setattr(concerns_service, "today", lambda: D(2026, 11, 20))
     with database.unit(admin) as session:
         due_done = concerns.raise_concern(session=session, actor=admin, title="已到期已办", raised_by="甲",
                                           source="visit", raised_on=D(2026, 11, 1), due_on=D(2026, 11, 10))

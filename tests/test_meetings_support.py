@@ -76,7 +76,7 @@ def populate(session, *, households_per_grid: tuple[int, ...] = (6, 4), party: i
 
 def add_representatives(session, count: int) -> list[Resident]:
     """``count`` 村民代表 in one household (enough for the boundary tests)."""
-    hh = Household(number="R001", head_name="代表户")
+    hh = Household(number=f"R{count}-{dt.datetime.now().timestamp()}", head_name="代表户")
     session.add(hh)
     session.flush()
     reps = [Resident(name=f"代表{i:02d}", birth_date=dt.date(1975, 1, 1), household_id=hh.id, representative=True)
@@ -87,7 +87,7 @@ def add_representatives(session, count: int) -> list[Resident]:
 
 
 def add_party_members(session, count: int) -> list[Resident]:
-    hh = Household(number="P001", head_name="党员户")
+    hh = Household(number=f"P{count}-{dt.datetime.now().timestamp()}", head_name="党员户")
     session.add(hh)
     session.flush()
     members = [Resident(name=f"党员{i:02d}", birth_date=dt.date(1965, 1, 1), household_id=hh.id, party_member=True)

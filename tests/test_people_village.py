@@ -138,7 +138,7 @@ def test_group_with_households_or_grids_is_not_deleted(village):
         people.delete_group(session=session, actor=admin, group_id=group.id)
     assert live(database, VillageGroup) == 0
     with database.session() as session:  # soft: tombstoned, still there, and the deletion audited
-        assert session.get(VillageGroup, group.id).deleted_at is not None
+        assert session.get(VillageGroup, group.id, execution_options={"include_deleted": True}).deleted_at is not None
         actions = [e.action for e in session.exec(select(AuditEntry).where(AuditEntry.row_id == group.id))]
         assert actions[0] == "insert" and actions[-1] == "delete"
     with pytest.raises(NotFound):

@@ -91,7 +91,7 @@ def test_tombstones_keep_the_row(village):
     with database.unit(admin) as session:
         people.delete_resident(session=session, actor=admin, resident_id=resident.id)
     with database.session() as session:
-        row = session.get(Resident, resident.id)
+        row = session.get(Resident, resident.id, execution_options={"include_deleted": True})
         assert row is not None and row.deleted_at is not None and row.rev > resident.rev
 
 

@@ -278,7 +278,8 @@ def test_household_add_edit_filter_and_delete(signed_in, gui, monkeypatch):
     assert page.model.rowCount() == 0
     assert count(database, Household) == 0
     with database.session() as session:  # soft: the row is still there, tombstoned
-        assert session.exec(select(func.count()).select_from(Household)).one() == 1
+        assert session.exec(select(func.count()).select_from(Household)
+                            .execution_options(include_deleted=True)).one() == 1
 
 
 def test_language_switch_retranslates_live_and_keeps_typed_text(signed_in, gui):

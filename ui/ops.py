@@ -30,6 +30,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -69,6 +70,17 @@ class Progress:
         self._job.worker._progressed.emit(self._job.id, int(done), int(total), str(text))
 
 
+def _receiver_alive(job: _Job) -> bool:
+    """False when the widget that asked, or the object a callback is bound to, was deleted."""
+    if job.parent is not None and not shiboken6.isValid(job.parent):
+        return False
+    for callback in (job.on_success, job.on_failure, job.on_finally):
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+            return False
+    return True
+
+
 class _Job:
     _ids = itertools.count(1)
 
@@ -80,6 +92,7 @@ class _Job:
         self.on_success, self.on_failure, self.on_finally = on_success, on_failure, on_finally
         self.parent, self.progress_label = parent, progress_label
         self.progress = Progress(self) if progress_label is not None else None
+        self.changes: frozenset[str] = frozenset()
         self.dialog: QProgressDialog | None = None
         self.last_progress: tuple[int, int, str] | None = None
         self.done = threading.Event()
@@ -94,6 +107,9 @@ class DatabaseWorker(QObject):
     _finished = Signal(int, bool, object)  # job id, ok, result or exception
     _progressed = Signal(int, int, int, str)
     busy_changed = Signal(bool)
+    # After an operation changed data: (frozenset of area keys, the widget that asked). Pages that
+    # show those areas refresh (now if visible, else when next shown), like Anki's OpChanges.
+    operation_did_execute = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -190,15 +206,31 @@ class DatabaseWorker(QObject):
 
     # ------------------------------------------------------------ GUI side
 
+    def announce(self, changes: set[str] | frozenset[str], origin: Any = None) -> None:
+        """Tell every open view that data of ``changes`` (area keys) changed."""
+        if changes:
+            self.operation_did_execute.emit(frozenset(changes), origin)
+
     @Slot(int, bool, object)
     def _deliver(self, job_id: int, ok: bool, payload: Any) -> None:
         job = self._jobs.pop(job_id, None)
         if job is None:
             return
         if job.dialog is not None:
-            job.dialog.hide()
-            job.dialog.deleteLater()
+            if shiboken6.isValid(job.dialog):
+                job.dialog.hide()
+                job.dialog.deleteLater()
             job.dialog = None
+        if ok and job.changes:
+            self.announce(job.changes, job.parent)
+        if not _receiver_alive(job):
+            # The page or dialog that asked is gone: nobody is left to show the result. A bug is
+            # still logged; the unit of work itself has committed or rolled back already.
+            if not ok and not isinstance(payload, VillageDeskError):
+                log.error("bug in an operation whose window was closed: %r", payload)
+            if not self._jobs:
+                self.busy_changed.emit(False)
+            return
         try:
             if ok:
                 if job.on_success:
@@ -306,6 +338,12 @@ class DbOp:
         self._failure: Callable[[Exception], None] | None = None
         self._finally: Callable[[], None] | None = None
         self._progress_label: str | None = None
+        self._changes: frozenset[str] = frozenset()
+
+    def changes(self, *areas: str) -> DbOp:
+        """The areas (``app.areas`` keys) this op changes; announced to every view on success."""
+        self._changes = frozenset(areas)
+        return self
 
     def success(self, fn: Callable[[Any], None]) -> DbOp:
         self._success = fn
@@ -327,9 +365,11 @@ class DbOp:
         return self
 
     def run(self) -> _Job:
-        return worker().submit(self._op, mode=self._mode, actor=self._actor, on_success=self._success,
-                               on_failure=self._failure, on_finally=self._finally, parent=self._parent,
-                               progress_label=self._progress_label)
+        job = worker().submit(self._op, mode=self._mode, actor=self._actor, on_success=self._success,
+                              on_failure=self._failure, on_finally=self._finally, parent=self._parent,
+                              progress_label=self._progress_label)
+        job.changes = self._changes
+        return job
 
 
 # ---------------------------------------------------------------- messages

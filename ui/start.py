@@ -34,10 +34,11 @@ def _open_store_job(target: Any):
     def job(db_worker: Any) -> str:
         from sqlalchemy.exc import OperationalError  # heavy: imported on the worker thread
 
+        from app.paths import default_db_path
         from db.engine import Database
 
         try:
-            database = Database(target)
+            database = Database(target or default_db_path())
         except OperationalError as exc:
             raise StorageError(_("Could not open the database {path}: {reason}").format(
                 path=target or _("(default location)"), reason=str(exc.orig))) from exc

@@ -6,8 +6,8 @@ The stable API for every area that prints:
   :class:`Section`, :class:`Table` (+ :class:`Column`) and :class:`ItemList`;
 * :func:`render` (``Document`` → PDF bytes, deterministic) and :func:`write_pdf` (atomic);
 * the registry — :func:`register_kind` (name, public, description msgid, builder),
-  :func:`kinds`, :func:`get_kind`, :func:`build_document`, :func:`print_kind`; an area adds its
-  module to :data:`PRINT_MODULES`;
+  :func:`kinds`, :func:`get_kind`, :func:`build_document`, :func:`print_kind`; an area lists its
+  kinds in :mod:`app.areas`;
 * ready-made layouts in :mod:`app.printing.templates` (``roster``, ``public_notice``).
 
 Public kinds are de-identified by :func:`app.privacy.mask_document` on the way out.
@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from app.printing.model import Column, Document, Heading, ItemList, Para, Section, Table
-from app.printing.registry import PRINT_MODULES, PrintKind, build_document, get_kind, kinds, register_kind
+from app.printing.registry import PrintKind, build_document, get_kind, kinds, register_kind
 from app.printing.render import render, write_pdf
 
 __all__ = [
     "Column", "Document", "Heading", "ItemList", "Para", "Section", "Table",
-    "PRINT_MODULES", "PrintKind", "build_document", "get_kind", "kinds", "register_kind",
+    "PrintKind", "build_document", "get_kind", "kinds", "register_kind",
     "render", "write_pdf", "print_kind", "sha256",
 ]
 

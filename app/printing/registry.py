@@ -1,18 +1,18 @@
 """The registry of print kinds: every document the program can print, by name.
 
-An area registers its kinds when its module is imported::
+An area declares its kinds in its ``documents`` module::
 
     from app.i18n import N_
-    from app.printing import register_kind
+    from app.printing import PrintKind
 
     def _minutes(*, session, actor, ident):          # ident: a record id, or "latest"
         ...
         return Document(title=..., blocks=[...])
 
-    register_kind("minutes", public=False, description=N_("Meeting minutes"), builder=_minutes)
+    PRINT_KINDS = (PrintKind("minutes", public=False, description=N_("Meeting minutes"), builder=_minutes),)
 
-and adds its module to :data:`PRINT_MODULES` so that ``villagedesk print --list`` and the GUI
-find the kind without importing every area at start-up.
+and lists it in its entry of :mod:`app.areas` (``print_kinds``) so that ``villagedesk print
+--list`` and the GUI find it.
 
 A builder checks its own permissions (``app.auth.require``), raises ``app.errors.NotFound`` for
 an unknown ``ident``, and only reads: printing never changes the database. ``public`` kinds go
@@ -25,7 +25,6 @@ it back unchanged.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import threading
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -53,41 +52,41 @@ class PrintKind:
         return _(self.description)
 
 
-# Modules that register print kinds when imported (areas add theirs here, one line each).
-PRINT_MODULES: list[str] = [
-    "app.printing.templates",
-    "app.notices",
-    "app.meetings_print",
-]
-
 _kinds: dict[str, PrintKind] = {}
 _lock = threading.Lock()
 _loaded = False
 
 
-def register_kind(name: str, public: bool, description: str, builder: Callable[..., Document]) -> PrintKind:
-    """Add (or, for the same module reloaded, replace) a print kind. Names are lower-case words
-    with ``_``/``-``; they are typed on the command line."""
+def _check_name(name: str) -> None:
+    """Names are lower-case words with ``_``/``-``: they are typed on the command line."""
     if not name or not all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in name) or name != name.lower():
         raise ValueError(f"bad print kind name {name!r}")
+
+
+def register_kind(name: str, public: bool, description: str, builder: Callable[..., Document]) -> PrintKind:
+    """Add (or replace) a kind outside the area registry — for tests and one-off tools."""
+    _check_name(name)
     kind = PrintKind(name=name, public=bool(public), description=description, builder=builder)
+    _load()
     with _lock:
         _kinds[name] = kind
     return kind
 
 
 def _load() -> None:
+    """Take every area's kinds from :mod:`app.areas` (imported here, not at start-up)."""
     global _loaded
     if _loaded:
         return
-    for module_name in PRINT_MODULES:
-        try:
-            importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue  # that area is not part of this build
-            raise
-    _loaded = True
+    from app.areas import print_kinds
+
+    with _lock:
+        for kind in print_kinds():
+            _check_name(kind.name)
+            if kind.name in _kinds:
+                raise ValueError(f"print kind {kind.name} is declared twice")
+            _kinds[kind.name] = kind
+        _loaded = True
 
 
 def kinds() -> list[PrintKind]:

@@ -8,13 +8,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlmodel import Session, col, select
 
-from app.auth import Actor, require
-from app.errors import NotFound
-from app.i18n import N_, _, official_date
+from app.i18n import _, official_date
 from app.printing.model import Block, Column, Document, Para, Table
-from app.printing.registry import register_kind
 
 
 def roster(*, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], public: bool = False,
@@ -91,44 +87,3 @@ def public_notice(*, title: str, body: str | Sequence[str], issuer: str, date: d
 
 # ---------------------------------------------------------------------------------------------
 # Print kind: the residents' roster (private: full details, for the office)
-
-
-def _resident_roster(*, session: Session, actor: Actor, ident: str) -> Document:
-    from app.people import get_profile
-    from db.models.people import Household, Resident, VillageGroup
-
-    require(actor, "people.view")
-    query = (select(Resident, Household, VillageGroup)
-             .join(Household, col(Resident.household_id) == Household.id, isouter=True)
-             .join(VillageGroup, col(Household.group_id) == VillageGroup.id, isouter=True)
-             .where(col(Resident.deleted_at).is_(None), Resident.status == "resident"))
-    group_name = ""
-    if ident not in ("latest", "all", ""):
-        group = session.exec(select(VillageGroup).where(
-            col(VillageGroup.deleted_at).is_(None),
-            (VillageGroup.id == ident) | (VillageGroup.name == ident))).first()
-        if group is None:
-            raise NotFound(_("No villager group {ident}.").format(ident=ident))
-        query = query.where(Household.group_id == group.id)
-        group_name = group.name
-    rows = []
-    for resident, household, group in session.exec(query.order_by(VillageGroup.number, Household.number,
-                                                                  Resident.name)):
-        gender = {"M": _("Male"), "F": _("Female")}.get(resident.gender, "")
-        rows.append([resident.name, gender, resident.id_number, resident.phone,
-                     household.head_name if household else "", group.name if group else "",
-                     _("Yes") if resident.party_member else ""])
-    profile = get_profile(session)
-    village = profile.name if profile else ""
-    title = _("Residents of {village} {group}").format(village=village, group=group_name).strip()
-    columns = [Column("name", _("Name"), "name"), Column("gender", _("Gender"), align="center"),
-               Column("id_number", _("ID number"), "id_number"), Column("phone", _("Phone"), "phone"),
-               Column("head", _("Head of household"), "name"), Column("group", _("Group")),
-               Column("party", _("Party member"), align="center")]
-    return roster(title=title, columns=columns, rows=rows, landscape=True,
-                  notes=[_("{count} residents. Printed {date}; contains personal information: keep it in the "
-                           "office.").format(count=len(rows), date=official_date(dt.date.today()))])
-
-
-register_kind("resident_roster", public=False, description=N_("Residents' roster of a group or the village"),
-              builder=_resident_roster)

@@ -1,12 +1,13 @@
 """Every table, imported so that ``SQLModel.metadata`` is complete (Alembic, checks, sync).
 
-Each area keeps its tables in its own module; add the module here.
+Each area keeps its tables in its own module (``db/models/<area>.py``) and names them in its entry
+of ``app.areas``; add the module here too (a test checks the two agree).
 """
 from db.tracking import AuditEntry, RevCounter  # noqa: F401
 from db.models.accounts import Setting, User  # noqa: F401
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile  # noqa: F401
-from db.models.meetings import (  # noqa: F401
-    AgendaItem, Attendance, Ballot, Concern, ConcernNote, DeliberationMatter, DeliberationStep, Meeting, Minutes, MinutesAddendum,
-    Vote,
-)
-from db.models.notices import Notice, NoticeSequence  # noqa: F401
+from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote  # noqa: F401
+from db.models.concerns import Concern, ConcernNote  # noqa: F401
+from db.models.deliberation import DeliberationMatter, DeliberationStep  # noqa: F401
+from db.models.notices import Notice  # noqa: F401
+from db.scope import NumberSequence  # noqa: F401

@@ -1,7 +1,6 @@
-"""Meetings (会议), sign-in, agenda items, votes, minutes, villagers' concerns (群众诉求) and
-四议两公开 matters.
+"""Meetings (会议): sign-in, agenda items, votes, minutes and addenda.
 
-Codes (kinds, states, methods, steps) are stable English strings; labels live in the app layer.
+Codes (kinds, states, methods) are stable English strings; labels live in the app layer.
 """
 from __future__ import annotations
 
@@ -134,77 +133,3 @@ class MinutesAddendum(SyncedModel, table=True):
     body: str = Field(max_length=5000)
     author: str = Field(default="", max_length=64)
     added_at: dt.datetime
-
-
-class Concern(SyncedModel, table=True):
-    """群众诉求: a concern raised by a villager at a meeting, on a visit or at the office."""
-
-    __tablename__ = "concern"
-    __table_args__ = (
-        Index("ix_concern_due_state", "due_on", "state"),
-    )
-
-    number: str = Field(default="", max_length=16, index=True)  # 2026-0012
-    title: str = Field(max_length=128)
-    description: str = Field(default="", max_length=2000)
-    category: str = Field(default="other", max_length=24, index=True)
-    source: str = Field(default="meeting", max_length=16)  # meeting | visit | office
-    meeting_id: str | None = Field(default=None, foreign_key="meeting.id", max_length=36, index=True)
-    resident_id: str | None = Field(default=None, foreign_key="resident.id", max_length=36)
-    household_id: str | None = Field(default=None, foreign_key="household.id", max_length=36)
-    raised_by: str = Field(default="", max_length=64)  # name as told (a resident's or a household head's)
-    grid_id: str | None = Field(default=None, foreign_key="grid.id", max_length=36, index=True)
-    raised_on: dt.date = Field(index=True)
-    assignee: str = Field(default="", max_length=64)  # 责任人
-    due_on: dt.date = Field(index=True)
-    state: str = Field(default="open", max_length=16, index=True)  # open | escalated | closed
-    closed_on: dt.date | None = None
-    resolution: str = Field(default="", max_length=2000)
-    satisfaction: str = Field(default="", max_length=16)  # satisfied | basically | unsatisfied
-    escalated_on: dt.date | None = None
-    escalation_reason: str = Field(default="", max_length=1000)
-
-
-class ConcernNote(SyncedModel, table=True):
-    """办理进展: one progress note on a concern."""
-
-    __tablename__ = "concern_note"
-    __append_only__: ClassVar[bool] = True
-
-    concern_id: str = Field(foreign_key="concern.id", max_length=36, index=True)
-    noted_on: dt.date
-    text: str = Field(max_length=1000)
-    author: str = Field(default="", max_length=64)
-
-
-class DeliberationMatter(SyncedModel, table=True):
-    """四议两公开事项: a major village matter walked through the six steps."""
-
-    __tablename__ = "deliberation_matter"
-
-    title: str = Field(max_length=128)
-    description: str = Field(default="", max_length=2000)
-    state: str = Field(default="in_progress", max_length=16, index=True)  # in_progress | stopped | completed
-    stop_reason: str = Field(default="", max_length=1000)
-    joint_first_steps: bool = Field(default=False)  # 一肩挑: 提议 and 商议 held together
-    started_on: dt.date | None = None
-
-
-class DeliberationStep(SyncedModel, table=True):
-    """One step of a matter: dated and linked to its meeting (and vote) or its notice."""
-
-    __tablename__ = "deliberation_step"
-    __table_args__ = (
-        Index("uq_deliberation_step_matter_step", "matter_id", "step", unique=True,
-              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
-    )
-
-    matter_id: str = Field(foreign_key="deliberation_matter.id", max_length=36, index=True)
-    step: str = Field(max_length=24)  # app.deliberation.STEPS
-    position: int = Field(default=0)
-    held_on: dt.date
-    meeting_id: str | None = Field(default=None, foreign_key="meeting.id", max_length=36)
-    vote_id: str | None = Field(default=None, foreign_key="meeting_vote.id", max_length=36)
-    notice_number: str = Field(default="", max_length=64)  # the public notice's number, for the two 公开 steps
-    notice_id: str | None = Field(default=None, foreign_key="notice.id", max_length=36)  # the register's notice
-    note: str = Field(default="", max_length=1000)

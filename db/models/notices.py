@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Index, text
 from sqlmodel import JSON, Column, Field
 
-from db.base import LocalModel, SyncedModel
+from db.base import SyncedModel
 
 
 class Notice(SyncedModel, table=True):
@@ -52,13 +52,3 @@ class Notice(SyncedModel, table=True):
     taken_down_on: dt.date | None = None
     snapshot: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))  # document + render options
     file_sha256: str = Field(default="", max_length=64)
-
-
-class NoticeSequence(LocalModel, table=True):
-    """The last number given to each kind of notice in each year (gap-free 发文编号)."""
-
-    __tablename__ = "notice_sequence"
-
-    kind: str = Field(primary_key=True, max_length=32)
-    year: int = Field(primary_key=True)
-    last: int = Field(default=0)

@@ -47,6 +47,12 @@ class Household(SyncedModel, table=True):
     """户: a household with its head, address, group, grid and tags (低保, 五保 …)."""
 
     __tablename__ = "household"
+    __table_args__ = (
+        # 户号 is unique per village among live households (allocated by db.scope.next_number).
+        Index("uq_household_village_number", "village_code", "number", unique=True,
+              sqlite_where=text("deleted_at IS NULL AND number <> ''"),
+              postgresql_where=text("deleted_at IS NULL AND number <> ''")),
+    )
 
     number: str = Field(default="", max_length=32, index=True)  # 户号
     head_name: str = Field(default="", max_length=32)

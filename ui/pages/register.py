@@ -22,20 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import N_, _
-from ui.ops import DbOp
+from ui.ops import DbOp, worker
 from ui.pages.base import Page, PageContext, PageHeader
 from ui.table_model import SORT_ARROWS, Column, LazyTableModel
 
 SEARCH_DEBOUNCE_MS = 150
-
-_register_changes = 0  # bumped when something the register rows show (group, grid names) changes
-
-
-def register_changed() -> None:
-    """Groups or grids were changed: register pages re-read their rows the next time they are shown."""
-    global _register_changes
-    _register_changes += 1
-
 
 class RegisterPage(Page):
     """Shared shape of the households and residents pages."""
@@ -61,7 +52,8 @@ class RegisterPage(Page):
         self._loaded_once = False
         self._select_after_reload: str | None = None
         self._order: tuple[str, bool] = (self.default_order, False)  # sort key, descending
-        self._seen_changes = _register_changes
+        self._stale = False  # the people register changed elsewhere (group or grid renamed …)
+        worker().operation_did_execute.connect(self._on_changes)
         self.can_edit = context.actor.can("people.edit")
 
         layout = QVBoxLayout(self)
@@ -199,9 +191,13 @@ class RegisterPage(Page):
     def page_shown(self) -> None:
         if not self._loaded_once:
             self.reload()
-        elif self._seen_changes != _register_changes:  # groups or grids renamed elsewhere
-            self._seen_changes = _register_changes
+        elif self._stale:
+            self._stale = False
             self.refresh_ids()
+
+    def _on_changes(self, changes: frozenset[str], origin: object) -> None:
+        if "people" in changes and origin is not self:
+            self._stale = True
 
     # ------------------------------------------------------------ order
 

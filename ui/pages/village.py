@@ -26,9 +26,8 @@ from app.errors import PermissionDenied, ValidationError
 from app.i18n import N_, _
 from ui.dialogs.base import FormDialog
 from ui.dialogs.village import GridDialog, GroupDialog
-from ui.ops import DbOp
+from ui.ops import DbOp, worker
 from ui.pages.base import Page, PageContext, PageHeader
-from ui.pages.register import register_changed
 from ui.table_model import CENTER, RIGHT, Column, ListTableModel
 from ui.widgets import FieldForm, line_edit, primary_button
 
@@ -345,7 +344,7 @@ class VillagePage(Page):
                                      group_id=current.id if current is not None else None))
 
     def _record_saved(self, record_id: str) -> None:
-        register_changed()
+        worker().announce({"people"}, self)
         self.context.show_status(_("Saved."))
         self.reload(then=lambda: self.groups.select_id(record_id) or self.grids.select_id(record_id))
 
@@ -374,6 +373,6 @@ class VillagePage(Page):
             .success(lambda _r: self._deleted(_("Grid deleted."))).run()
 
     def _deleted(self, message: str) -> None:
-        register_changed()
+        worker().announce({"people"}, self)
         self.context.show_status(message)
         self.reload()

@@ -23,7 +23,8 @@ from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _, official_date
 from db.base import local_now
 from db.models.accounts import Setting
-from db.models.meetings import AgendaItem, DeliberationMatter, DeliberationStep, Meeting, Vote
+from db.models.meetings import AgendaItem, Meeting, Vote
+from db.models.deliberation import DeliberationMatter, DeliberationStep
 from db.models.notices import Notice
 from db.models.people import VillageProfile
 from db.tracking import audit_note

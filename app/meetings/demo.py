@@ -17,7 +17,6 @@ import random
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from app import concerns as c
@@ -25,11 +24,13 @@ from app import deliberation as d
 from app import meetings as m
 from app import rules
 from app.auth import Actor
-from db.base import local_now, new_id, utcnow
-from db.models.meetings import (AgendaItem, Attendance, Concern, ConcernNote, DeliberationMatter, DeliberationStep,
-                                Meeting, Minutes, Vote)
+from db.base import local_now, new_id
+from db.models.meetings import AgendaItem, Attendance, Meeting, Minutes, Vote
+from db.models.concerns import Concern, ConcernNote
+from db.models.deliberation import DeliberationMatter, DeliberationStep
 from db.models.people import Grid, Household, Resident, VillageGroup
-from db.tracking import audit_note, next_revs
+from db.scope import raise_number_to
+from db.tracking import BulkWriter
 
 # Meetings per year in a village of ~3,000 households (``small`` scales down).
 PER_YEAR: dict[str, int] = {
@@ -93,51 +94,6 @@ CATEGORY_WEIGHTS = {"roads_water": 30, "environment": 22, "welfare": 18, "land":
 ASSIGNEES = ["村支书", "村主任", "村文书", "妇女主任", "治保主任", "网格长"]
 
 
-class _Bulk:
-    """Collects rows per table and writes them with executemany INSERTs, each with its own rev."""
-
-    def __init__(self, session: Session):
-        self.session = session
-        self.rows: dict[type, list[dict[str, Any]]] = defaultdict(list)
-        self.village_code = str(session.info.get("village_code") or "")
-
-    def add(self, model: type, **values: Any) -> str:
-        values.setdefault("id", new_id())
-        self.rows[model].append(values)
-        return values["id"]
-
-    def write(self) -> dict[str, int]:
-        now = utcnow()
-        total = sum(len(rows) for rows in self.rows.values())
-        revs = iter(next_revs(self.session, total)) if total else iter(())
-        counts = {}
-        # Parents before children (foreign keys are on).
-        order = [DeliberationMatter, Meeting, Attendance, AgendaItem, Vote, Minutes, DeliberationStep, Concern,
-                 ConcernNote]
-        for model in order:
-            rows = self.rows.get(model, [])
-            if not rows:
-                continue
-            base = {col.key: None for col in model.__table__.columns} | self._defaults(model)
-            base.update(village_code=self.village_code, created_at=now, updated_at=now, deleted_at=None)
-            full = [{**base, **row, "rev": next(revs)} for row in rows]
-            for start in range(0, len(full), 5000):
-                self.session.connection().execute(insert(model.__table__), full[start:start + 5000])
-            counts[model.__tablename__] = len(rows)
-            audit_note(self.session, table_name=model.__tablename__, row_id="*",
-                       note=f"demo data: {len(rows)} rows generated")
-        self.rows.clear()
-        return counts
-
-    @staticmethod
-    def _defaults(model: type) -> dict[str, Any]:
-        values = {}
-        for name, field in model.model_fields.items():
-            if field.default is not None and not callable(field.default) and repr(field.default) != "PydanticUndefined":
-                values[name] = field.default
-        return values
-
-
 def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: str) -> None:
     years = 10 if size == "large" else 2
     scale = 1.0 if size == "large" else 0.25
@@ -176,7 +132,7 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
     secretary = branch[0].name if branch else "李书记"
     recorder = villagers_committee[-1].name if villagers_committee else "王文书"
     rule_set = rules.rule_set(session)
-    bulk = _Bulk(session)
+    bulk = BulkWriter(session, note="demo data")
     group_names = list(groups.values()) or ["一组"]
 
     def roster_for(kind: str) -> list[Any]:
@@ -405,4 +361,7 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
         if rng.random() < 0.35:
             bulk.add(ConcernNote, concern_id=cid, noted_on=min(raised_on + dt.timedelta(days=rng.randint(1, 5)), today),
                      text="已上门了解情况，正在协调处理。", author=rng.choice(ASSIGNEES))
-    bulk.write()
+    bulk.write(order=[DeliberationMatter, Meeting, Attendance, AgendaItem, Vote, Minutes, DeliberationStep, Concern,
+                      ConcernNote])
+    for year, last in numbers.items():  # the concern series go on after the generated numbers
+        raise_number_to(session, f"concern-{year}", last)

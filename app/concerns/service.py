@@ -21,7 +21,9 @@ from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _
 from app.pinyin import normalize_query
 from db.base import local_now
-from db.models.meetings import Concern, ConcernNote, Meeting
+from db.models.meetings import Meeting
+from db.scope import next_number
+from db.models.concerns import Concern, ConcernNote
 from db.models.people import Grid, Household, Resident
 
 CATEGORIES: dict[str, str] = {
@@ -71,10 +73,8 @@ def get_concern(session: Session, concern_id: str) -> Concern:
 
 
 def _next_number(session: Session, year: int) -> str:
-    prefix = f"{year}-"
-    last = session.exec(select(func.max(Concern.number)).where(Concern.number.like(prefix + "%"))).one()
-    seq = int(last.split("-")[1]) + 1 if last else 1
-    return f"{prefix}{seq:04d}"
+    """2026-0012: the village's next concern number of ``year``, claimed inside this transaction."""
+    return f"{year}-{next_number(session, f'concern-{year}'):04d}"
 
 
 def raise_concern(*, session: Session, actor: Actor, title: str, category: str = "other", source: str = "meeting",

@@ -19,16 +19,14 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import random
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, func, select
 
 from app.auth import Actor, require
 from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _
-from app.printing import Column, Document, Table, register_kind, render, sha256
+from app.printing import Column, Document, Table, render, sha256
 from app.printing.model import PAPERS, STYLES
 from app.printing.render import resolved_fonts
 from app.printing.templates import public_notice
@@ -36,6 +34,7 @@ from app.privacy import FIELDS, TEXT_FIELDS, mask_document, registered_names
 from db.base import soft_delete, utcnow
 from db.models.accounts import Setting, User
 from db.models.notices import Notice
+from db.scope import next_number
 from db.tracking import AuditEntry, audit_note
 
 DRAFT, ISSUED, POSTED, TAKEN_DOWN = "draft", "issued", "posted", "taken_down"
@@ -64,7 +63,6 @@ ENDING_SOON_SETTING = "notices.ending_soon_days"
 ENDING_SOON_DAYS = 3  # default: posted notices whose 公示期 ends within three days stand out
 MAX_ENDING_SOON_DAYS = 30
 MAX_PUBLICITY_DAYS = 90
-_MAX_ISSUE_ATTEMPTS = 20
 
 
 # ---------------------------------------------------------------------------------------------
@@ -536,29 +534,8 @@ def build_document(session: Session, notice: Notice, *, number: str = "", issue_
     return mask_document(document, names=registered_names(session))
 
 
-def _sequence_last(session: Session, kind: str, year: int) -> int:
-    value = session.connection().execute(
-        text("SELECT last FROM notice_sequence WHERE kind = :kind AND year = :year"),
-        {"kind": kind, "year": year}).scalar()
-    return int(value or 0)
-
-
-def _claim(session: Session, kind: str, year: int, expected: int) -> bool:
-    """Move the sequence from ``expected`` to ``expected + 1``; False when another issue got
-    there first (compare-and-set: no lock is held while the PDF renders)."""
-    conn = session.connection()
-    conn.execute(text("INSERT INTO notice_sequence (kind, year, last) VALUES (:kind, :year, 0) "
-                      "ON CONFLICT (kind, year) DO NOTHING"), {"kind": kind, "year": year})
-    moved = conn.execute(text("UPDATE notice_sequence SET last = :next WHERE kind = :kind AND year = :year "
-                              "AND last = :expected"),
-                         {"kind": kind, "year": year, "expected": expected, "next": expected + 1})
-    return moved.rowcount == 1
-
-
 def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: dt.date | None = None) -> Notice:
-    """Number, render and register a draft. The number is taken only once the PDF exists, from
-    one gap-free sequence per kind and year; when another notice took it meanwhile, the next
-    number is rendered instead."""
+    """Number, render and register a draft: one gap-free series per village, kind and year."""
     require(actor, "notices.edit")
     notice = get_notice(session, notice_id)
     _require_draft(notice)
@@ -568,18 +545,15 @@ def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: 
     day = issue_date or dt.date.today()
     if notice.publicity_start and notice.publicity_start < day:
         raise ValidationError({"publicity_start": _("The publicity period cannot begin before the notice is issued.")})
-    for _attempt in range(_MAX_ISSUE_ATTEMPTS):
-        last = _sequence_last(session, notice.kind, day.year)
-        number = format_number(session, notice.kind, day.year, last + 1)
-        document = build_document(session, notice, number=number, issue_date=day, draft=False)
-        document.fonts = resolved_fonts(document)
-        data = render(document)
-        if _claim(session, notice.kind, day.year, last):
-            break
-    else:  # pragma: no cover - needs 20 concurrent issues of one kind
-        raise StateError(_("Could not take a notice number; try again."))
+    # The series is bumped first: that takes the write lock, so no other issue can take this number
+    # while the PDF renders; a failed render rolls the number back with everything else (gap-free).
+    seq = next_number(session, f"notice-{notice.kind}-{day.year}")
+    number = format_number(session, notice.kind, day.year, seq)
+    document = build_document(session, notice, number=number, issue_date=day, draft=False)
+    document.fonts = resolved_fonts(document)
+    data = render(document)
     notice.state = ISSUED
-    notice.year, notice.seq, notice.number = day.year, last + 1, number
+    notice.year, notice.seq, notice.number = day.year, seq, number
     notice.issue_date = day
     notice.issued_at = utcnow()
     notice.issued_by = actor.username
@@ -791,92 +765,3 @@ def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
             col(Notice.deleted_at).is_(None), Notice.year == today.year)).one()),
         "ending_soon": sum(1 for n in on_board if ending_soon(n, today, days)),
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# Print kind and demo data
-
-
-def _print_notice(*, session: Session, actor: Actor, ident: str) -> Document:
-    require(actor, "notices.view")
-    return document_of(session, find_notice(session, ident))
-
-
-register_kind("notice", public=True, description=N_("A notice from the register (村务公开 / 党务公开)"),
-              builder=_print_notice)
-
-
-def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: str) -> None:
-    """A few realistic notices: issued, posted and taken down ones, and a draft."""
-    from db.models.people import Household, Resident, VillageGroup
-
-    profile = _profile(session)
-    village = profile.name if profile else "青石村"
-    residents = list(session.exec(select(Resident, Household, VillageGroup)
-                                  .join(Household, col(Resident.household_id) == Household.id)
-                                  .join(VillageGroup, col(Household.group_id) == VillageGroup.id, isouter=True)
-                                  .where(col(Resident.deleted_at).is_(None)).limit(400)))
-    rng.shuffle(residents)
-    today = dt.date.today()
-    year = today.year
-    last_quarter = (today.month - 1) // 3  # the quarter that has ended: 0 means last year's fourth
-    quarter = (f"{year}年第{'一二三'[last_quarter - 1]}季度" if last_quarter else f"{year - 1}年第四季度")
-
-    def people_rows(count: int, amount: tuple[int, int]) -> list[list[str]]:
-        rows = []
-        for resident, household, group in residents[:count]:
-            rows.append([resident.name, group.name if group else "", household.address, resident.phone,
-                         str(rng.randrange(*amount) * 10)])
-        return rows
-
-    relief = {
-        "columns": [{"key": "name", "header": "姓名", "sensitive": "name"},
-                    {"key": "group", "header": "所在小组"},
-                    {"key": "address", "header": "住址", "sensitive": "address"},
-                    {"key": "phone", "header": "联系电话", "sensitive": "phone"},
-                    {"key": "amount", "header": "月保障金（元）", "align": "right"}],
-        "rows": people_rows(6, (40, 90)),
-        "caption": f"{year}年第一批城乡低保拟纳入对象名单",
-    }
-    finance = {
-        "columns": [{"key": "item", "header": "项目"}, {"key": "income", "header": "收入（元）", "align": "right"},
-                    {"key": "spend", "header": "支出（元）", "align": "right"}, {"key": "note", "header": "说明"}],
-        "rows": [["上级转移支付", "156,000.00", "", "村级组织运转经费"],
-                 ["集体资产发包", "48,500.00", "", "鱼塘、林地承包费"],
-                 ["村道硬化", "", "132,400.00", "三组至五组，长1.2公里"],
-                 ["办公经费", "", "8,760.00", "水电、打印、报刊"],
-                 ["合计", "204,500.00", "141,160.00", ""]],
-        "caption": "村级财务收支明细",
-    }
-    drafts = [
-        (NoticeForm(kind="village_affairs", title=f"关于{year}年第一批城乡低保拟纳入对象的公示",
-                    body=(f"根据《社会救助暂行办法》和低保工作有关规定，经本人申请、入户调查、村民代表会议民主评议，"
-                          f"现将{year}年第一批城乡低保拟纳入对象名单予以公示。"),
-                    table=relief, publicity_days=7, working_days=True), POSTED),
-        (NoticeForm(kind="village_affairs", title=f"{village}{quarter}村级财务收支情况公开",
-                    body="为进一步加强村级财务管理，保障村民的知情权、参与权和监督权，经村务监督委员会审核，"
-                         "现将本季度村级财务收支情况公开如下。",
-                    table=finance, publicity_days=15), TAKEN_DOWN),
-        (NoticeForm(kind="party_affairs", title="关于确定发展对象的公示",
-                    body="经党员推荐、群团组织推优，支部委员会研究，拟将王*华、李*同志确定为发展对象，"
-                         "现予以公示。\n\n公示期间，党员和群众可通过来信、来电或当面反映等方式，"
-                         "对公示对象提出意见和建议。反映问题要实事求是，以个人名义反映的请署真实姓名。",
-                    publicity_days=5, working_days=True), POSTED),
-        (NoticeForm(kind="village_affairs", title="关于召开村民代表会议审议村道维护方案的通知",
-                    body=f"定于{today.month}月{min(today.day + 3, 28)}日上午9时在村委会议室召开村民代表会议，"
-                         "审议村道维护及筹资筹劳方案，请各位村民代表准时参加。",
-                    publicity_days=3), ISSUED),
-    ]
-    for index, (form, state) in enumerate(drafts):
-        notice = create_notice(session=session, actor=actor, form=form)
-        issued_on = today - dt.timedelta(days=(len(drafts) - index) * 6)
-        issue_notice(session=session, actor=actor, notice_id=notice.id, issue_date=issued_on)
-        if state in (POSTED, TAKEN_DOWN):
-            post_notice(session=session, actor=actor, notice_id=notice.id, posted_on=issued_on)
-        if state == TAKEN_DOWN:
-            take_down(session=session, actor=actor, notice_id=notice.id,
-                      taken_down_on=min(notice.publicity_end + dt.timedelta(days=1), today))
-    create_notice(session=session, actor=actor, form=NoticeForm(
-        kind="village_affairs", title="关于开展人居环境整治“最美庭院”评选活动的通知",
-        body="为持续改善农村人居环境，经村“两委”研究，决定在全村开展“最美庭院”评选活动。"
-             "请各户于本月底前向所在小组组长报名。联系人：村文书，电话见监督电话。"))

@@ -21,7 +21,8 @@ from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _
 from db.base import local_now, utcnow
 from db.models.accounts import Setting
-from db.models.meetings import AgendaItem, Attendance, Ballot, Concern, Meeting, Minutes, MinutesAddendum, Vote
+from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote
+from db.models.concerns import Concern
 from db.models.people import Grid, Household, Resident, VillageGroup
 
 # --- kinds ------------------------------------------------------------------------------------

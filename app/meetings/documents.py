@@ -1,13 +1,12 @@
-"""Print kinds of meetings, concerns and 四议两公开 (``villagedesk print KIND --id ID|latest``).
+"""Print kinds of meetings (``villagedesk print KIND --id ID|latest``).
 
 * ``meeting_notice`` (public poster): 会议通知 — time, place, who should attend, the agenda.
 * ``sign_in_sheet`` (private): one line per invited person (or household) with a signature column.
 * ``minutes`` (private, official style): 会议记录 with 时间, 地点, 主持人, 记录人, 应到, 实到, 议题,
   表决方式, 赞成/反对/弃权, 结果, 监票人/计票人, concerns raised, decisions, approval and addenda.
-* ``deliberation_resolution`` / ``deliberation_results`` (public): 四议两公开 决议公开 and
-  实施结果公开 notices, with each step's date and the votes.
-* ``concerns_progress`` (public): 群众诉求办理情况 for the board, de-identified; ``--id`` is a month
-  (``2026-01``), a meeting id (report back at the next 坝坝会) or ``latest`` (the last month).
+
+The 四议两公开 notices are in ``app.deliberation.documents``, the concerns progress notice in
+``app.concerns.documents``; both use :func:`village_profile` and :func:`issuer_for` from here.
 """
 from __future__ import annotations
 
@@ -16,26 +15,23 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from app import concerns as c
-from app import deliberation as d
 from app import meetings as m
-from app import notices
 from app.auth import Actor, require
 from app.errors import NotFound, StateError
 from app.i18n import N_, _, official_date
-from app.printing import Column, Document, Heading, ItemList, Para, Section, Table, register_kind
+from app.printing import Column, Document, Heading, ItemList, Para, PrintKind, Section, Table
 from app.printing.templates import public_notice, roster
 from db.base import local_now
-from db.models.meetings import Concern, DeliberationMatter, Meeting, Minutes
+from db.models.meetings import Meeting, Minutes
 from db.models.people import Grid, Household, VillageGroup, VillageProfile
 
 
-def _profile(session: Session) -> VillageProfile | None:
+def village_profile(session: Session) -> VillageProfile | None:
     return session.exec(select(VillageProfile).where(VillageProfile.deleted_at.is_(None))).first()
 
 
-def _issuer(session: Session, kind: str) -> str:
-    profile = _profile(session)
+def issuer_for(session: Session, kind: str) -> str:
+    profile = village_profile(session)
     village = profile.name if profile else ""
     if kind in (m.PARTY_ASSEMBLY, m.BRANCH_COMMITTEE):
         return _("{village} Party Branch").format(village=village)
@@ -120,7 +116,7 @@ def _meeting_notice(*, session: Session, actor: Actor, ident: str) -> Document:
         blocks.append(Para(_("Everyone is welcome: bring your questions and suggestions.")))
     else:
         blocks.append(Para(_("Please attend on time; if you cannot come, tell the village office in advance.")))
-    notice = public_notice(title=_("Notice of {title}").format(title=meeting.title), body=body, issuer=_issuer(
+    notice = public_notice(title=_("Notice of {title}").format(title=meeting.title), body=body, issuer=issuer_for(
         session, meeting.kind), date=_local(meeting.created_at).date(), addressee=_addressee(session, meeting),
         objection=None, supervision_phone="", party=meeting.kind in (m.PARTY_ASSEMBLY, m.BRANCH_COMMITTEE))
     notice.blocks = notice.blocks + blocks
@@ -252,121 +248,8 @@ def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
                     watermark="" if approved else _("DRAFT"), subject=_("Meeting minutes"))
 
 
-# --- 四议两公开 notices -------------------------------------------------------------------------------
-
-
-def _matter(session: Session, ident: str, reached: str) -> DeliberationMatter:
-    if ident in ("", "latest"):
-        matter_id = d.latest_matter_id(session, reached=reached)
-        if matter_id is None:
-            raise NotFound(_("No matter has reached this step yet."))
-        ident = matter_id
-    return d.get_matter(session, ident)
-
-
-def _deliberation_notice(session: Session, actor: Actor, ident: str, *, results: bool) -> Document:
-    """The 公开 notice of a matter: exactly as issued when it came from the notice register; otherwise
-    written from the steps (with the number of a notice issued elsewhere, or none yet)."""
-    require(actor, "meetings.view")
-    step = d.PUBLISH_RESULTS if results else d.PUBLISH_RESOLUTION
-    reached = d.PUBLISH_RESOLUTION if results else d.RESOLUTION
-    matter = _matter(session, ident, reached)
-    progress = d.progress(session=session, actor=actor, matter_id=matter.id)
-    publish_step = next((s for s in progress.steps if s.step == step and s.done), None)
-    if publish_step is not None and publish_step.notice_id:
-        return notices.document_of(session, notices.get_notice(session, publish_step.notice_id))
-    content = d.notice_content(session=session, actor=actor, matter_id=matter.id, step=step)
-    table = Table(columns=[Column("step", _("Step"), weight=2), Column("date", _("Date"), weight=1.4),
-                           Column("detail", _("Meeting, vote or notice"), weight=3.5)],
-                  rows=[list(row) for row in content.rows]) if content.rows else None
-    date = publish_step.held_on if publish_step else local_now().date()
-    profile = _profile(session)
-    notice = public_notice(title=content.title, body=content.paragraphs, issuer=content.issuer, date=date,
-                           number=publish_step.notice_number if publish_step else "", table=table, objection="",
-                           supervision_phone=profile.supervision_phone if profile else "",
-                           addressee=_("To all villagers:"))
-    notice.subject = _("四议两公开 notice")
-    return notice
-
-
-def _resolution_notice(*, session: Session, actor: Actor, ident: str) -> Document:
-    return _deliberation_notice(session, actor, ident, results=False)
-
-
-def _results_notice(*, session: Session, actor: Actor, ident: str) -> Document:
-    return _deliberation_notice(session, actor, ident, results=True)
-
-
-# --- 群众诉求办理情况公示 ----------------------------------------------------------------------------------
-
-
-def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Document:
-    require(actor, "concerns.view")
-    query = select(Concern).where(Concern.deleted_at.is_(None))
-    if ident in ("", "latest"):
-        last = session.exec(select(Concern.raised_on).where(Concern.deleted_at.is_(None))
-                            .order_by(Concern.raised_on.desc()).limit(1)).first()
-        if last is None:
-            raise NotFound(_("No concerns have been recorded yet."))
-        ident = f"{last.year:04d}-{last.month:02d}"
-    if len(ident) == 7 and ident[4] == "-" and ident.replace("-", "").isdigit():
-        year, month = int(ident[:4]), int(ident[5:])
-        if not 1 <= month <= 12:
-            raise NotFound(_("No such month: {ident}.").format(ident=ident))
-        first = dt.date(year, month, 1)
-        after = dt.date(year + month // 12, month % 12 + 1, 1)
-        query = query.where(Concern.raised_on >= first, Concern.raised_on < after)
-        heading = _("Concerns raised in month {month} of {year}").format(year=year, month=month)
-    else:
-        meeting = m.get_meeting(session, ident)
-        query = query.where(Concern.meeting_id == meeting.id)
-        heading = _("Concerns raised at {title}").format(title=meeting.title)
-    items = list(session.exec(query.order_by(Concern.number)))
-    grid_names = dict(session.exec(select(Grid.id, Grid.name)).all())
-    today = c.today()
-    rows = []
-    for x in items:
-        if x.state == c.CLOSED:
-            status = _("Closed on {date}").format(date=official_date(x.closed_on))
-        elif x.state == c.ESCALATED:
-            status = _("Escalated to the township")
-        elif c.is_overdue(x, today):
-            status = _("Overdue, being handled")
-        else:
-            status = _("Being handled, due {date}").format(date=official_date(x.due_on))
-        rows.append([x.number, x.raised_by, grid_names.get(x.grid_id or "", ""), x.title,
-                     x.resolution or "", status])
-    closed = sum(1 for x in items if x.state == c.CLOSED)
-    # 办结率 as in app.concerns.closure_rates: of the concerns whose due date has come, those closed
-    # by it. One closed early but not yet due is not counted on either side.
-    now_due = [x for x in items if x.due_on <= today]
-    due = len(now_due)
-    on_time = sum(1 for x in now_due if x.state == c.CLOSED and x.closed_on <= x.due_on)
-    summary = _("{heading}: {total} in all, {closed} closed; {on_time} of the {due} now due were closed on time "
-                "(closure rate {rate}).").format(heading=heading, total=len(items), closed=closed, on_time=on_time,
-                                                  due=due, rate=f"{on_time / due:.1%}" if due else "—")
-    table = Table(columns=[Column("number", _("Concern no."), weight=1.3), Column("who", _("Raised by"), "name", weight=1),
-                           Column("grid", _("Grid"), weight=1), Column("what", _("Concern"), weight=2.6),
-                           Column("how", _("How it was handled"), weight=2.6),
-                           Column("status", _("Status"), weight=1.6)],
-                  rows=rows, numbered=False)
-    profile = _profile(session)
-    notice = public_notice(title=_("Progress of villagers' concerns"), body=[summary], table=table,
-                           issuer=_issuer(session, m.OPEN_AIR), date=today,
-                           objection=_("Villagers who are not satisfied with how a concern was handled may tell the "
-                                       "village office or the supervision committee."),
-                           supervision_phone=profile.supervision_phone if profile else "", landscape=True)
-    notice.subject = _("Concerns progress notice")
-    return notice
-
-
-register_kind("meeting_notice", public=True, description=N_("Meeting notice poster (会议通知)"),
-              builder=_meeting_notice)
-register_kind("sign_in_sheet", public=False, description=N_("Meeting sign-in sheet (签到表)"), builder=_sign_in_sheet)
-register_kind("minutes", public=False, description=N_("Meeting minutes (会议记录)"), builder=_minutes)
-register_kind("deliberation_resolution", public=True, description=N_("四议两公开 resolution notice (决议公开)"),
-              builder=_resolution_notice)
-register_kind("deliberation_results", public=True,
-              description=N_("四议两公开 implementation results notice (实施结果公开)"), builder=_results_notice)
-register_kind("concerns_progress", public=True, description=N_("Villagers' concerns progress notice (诉求办理情况公示)"),
-              builder=_concerns_progress)
+PRINT_KINDS = (
+    PrintKind("meeting_notice", public=True, description=N_("Meeting notice poster (会议通知)"), builder=_meeting_notice),
+    PrintKind("sign_in_sheet", public=False, description=N_("Meeting sign-in sheet (签到表)"), builder=_sign_in_sheet),
+    PrintKind("minutes", public=False, description=N_("Meeting minutes (会议记录)"), builder=_minutes),
+)

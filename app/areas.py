@@ -1,0 +1,133 @@
+"""The registry: every area of the program declares itself here, once.
+
+An area is one package under ``app/`` (its ``__init__`` is its public API) plus one page under
+``ui/pages/``. Its entry names, with real objects rather than strings that could fail to import
+silently:
+
+* ``models`` — its tables (``db/models/<area>.py``); every table belongs to exactly one area or
+  to the core (:data:`CORE_MODELS`), and a test checks that ``SQLModel.metadata`` holds no other;
+* ``permissions`` — the permissions of :data:`app.auth.PERMISSIONS` it owns;
+* ``stats`` — ``(*, session, actor) -> dict`` for ``villagedesk stats`` and the dashboard;
+* ``demo`` — ``(*, session, actor, rng, size)``, run in registry order by ``villagedesk demo``;
+* ``print_kinds`` — its printable documents (``villagedesk print --list``, the GUI);
+* ``cli`` — ``(subparsers, common)`` adding its sub-commands, or ``None``;
+* ``export`` — how each of its tables leaves the village in a bundle (``full``, ``masked``,
+  ``aggregate`` or ``never``; the minimal default is ``never``);
+* ``page`` — the key of its page in ``ui.pages.PAGES`` (a test checks that every area has one).
+
+Adding an area (mediation, say): ``app/mediation/``, ``db/models/mediation.py`` (+ a migration),
+``ui/pages/mediation/``, and one :class:`Area` below.
+
+Importing this module imports every area's service and documents (SQLModel, the printing model):
+the GUI does so on its database worker, never on the start-up path.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from app import concerns, deliberation, meetings, notices, people
+from app.concerns import documents as concerns_documents
+from app.deliberation import documents as deliberation_documents
+from app.i18n import N_
+from app.meetings import demo as meetings_demo
+from app.meetings import documents as meetings_documents
+from app.notices import demo as notices_demo
+from app.notices import documents as notices_documents
+from app.people import demo as people_demo
+from app.people import documents as people_documents
+from app.printing import PrintKind
+from app.printing import cli as printing_cli
+from db.models.accounts import Setting, User
+from db.models.concerns import Concern, ConcernNote
+from db.models.deliberation import DeliberationMatter, DeliberationStep
+from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote
+from db.models.notices import Notice
+from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
+from db.tracking import AuditEntry, RevCounter
+
+EXPORT_POLICIES = ("full", "masked", "aggregate", "never")
+
+
+@dataclasses.dataclass(frozen=True)
+class Area:
+    key: str
+    title: str  # English msgid
+    models: tuple[type, ...] = ()
+    permissions: tuple[str, ...] = ()
+    stats: Callable[..., dict[str, Any]] | None = None
+    demo: Callable[..., None] | None = None
+    print_kinds: tuple[PrintKind, ...] = ()
+    cli: Callable[..., None] | None = None
+    export: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    page: str = ""
+
+    def __post_init__(self) -> None:
+        tables = {m.__tablename__ for m in self.models}
+        for table, policy in self.export.items():
+            if table not in tables or policy not in EXPORT_POLICIES:
+                raise ValueError(f"area {self.key}: bad export policy {table}={policy}")
+
+
+# Tables of the program itself, not of an area: accounts, settings, the audit trail, counters.
+CORE_MODELS: tuple[type, ...] = (User, Setting, AuditEntry, RevCounter)
+# Permissions of the program itself (accounts, statistics, backups, sync).
+CORE_PERMISSIONS: tuple[str, ...] = ("users.manage", "stats.view", "backup.run", "backup.restore",
+                                     "sync.export", "sync.import")
+
+AREAS: tuple[Area, ...] = (
+    Area(
+        key="people", title=N_("People"),
+        models=(VillageProfile, VillageGroup, Grid, Household, Resident),
+        permissions=("village.edit", "people.view", "people.edit"),
+        stats=people.stats, demo=people_demo.add_demo_data, print_kinds=people_documents.PRINT_KINDS,
+        export={"village_profile": "full", "village_group": "full", "grid": "full",
+                "household": "aggregate", "resident": "aggregate"},
+        page="residents",
+    ),
+    Area(
+        key="meetings", title=N_("Meetings"),
+        models=(Meeting, Attendance, AgendaItem, Vote, Ballot, Minutes, MinutesAddendum),
+        permissions=("meetings.view", "meetings.edit", "minutes.approve"),
+        stats=meetings.stats, demo=meetings_demo.add_demo_data, print_kinds=meetings_documents.PRINT_KINDS,
+        export={"meeting": "full", "agenda_item": "full", "meeting_vote": "full"},
+        page="meetings",
+    ),
+    Area(
+        key="concerns", title=N_("Concerns"),
+        models=(Concern, ConcernNote),
+        permissions=("concerns.view", "concerns.edit"),
+        stats=concerns.stats, print_kinds=concerns_documents.PRINT_KINDS,
+        export={"concern": "masked"},
+        page="concerns",
+    ),
+    Area(
+        key="deliberation", title=N_("Four deliberations, two disclosures"),
+        models=(DeliberationMatter, DeliberationStep),
+        permissions=("deliberation.edit",),
+        stats=deliberation.stats, print_kinds=deliberation_documents.PRINT_KINDS,
+        export={"deliberation_matter": "full", "deliberation_step": "full"},
+        page="deliberation",
+    ),
+    Area(
+        key="notices", title=N_("Notices"),
+        models=(Notice,),
+        permissions=("notices.view", "notices.edit", "notices.unmask"),
+        stats=notices.stats, demo=notices_demo.add_demo_data, print_kinds=notices_documents.PRINT_KINDS,
+        cli=printing_cli.register,
+        export={"notice": "full"},
+        page="notices",
+    ),
+)
+
+
+def area(key: str) -> Area:
+    for entry in AREAS:
+        if entry.key == key:
+            return entry
+    raise KeyError(key)
+
+
+def print_kinds() -> tuple[PrintKind, ...]:
+    return tuple(kind for entry in AREAS for kind in entry.print_kinds)
