@@ -13,6 +13,7 @@ from app.concerns import service as concerns_service
 from app.errors import NotFound, StateError
 from app.printing import build_document, get_kind, kinds, print_kind
 
+import pdftools
 from test_meetings_support import add_party_members, add_representatives, at, populate
 
 D = dt.date
@@ -202,9 +203,8 @@ def test_cli_print_latest(held, tmp_path, monkeypatch):
                           "--id", "latest", "--out", str(out)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "三月村民代表会议" in text_of(out.read_bytes())
-    png = subprocess.run(["pdftoppm", "-r", "30", "-png", "-f", "1", "-l", "1", str(out), str(tmp_path / "p")],
-                         capture_output=True)
-    assert png.returncode == 0 and list(tmp_path.glob("p*.png"))
+    pdftools.render_png(out, tmp_path, 30, first=1, last=1, prefix="p")
+    assert list(tmp_path.glob("p*.png"))
     assert get_kind("minutes").public is False
 
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 from app.printing import Column, Document, ItemList, Para, Section, Table, render
@@ -16,36 +13,17 @@ from app.printing import fonts as font_registry
 from app.printing.linebreak import check_lines
 from app.printing.templates import roster
 
+import pdftools
+
 MM = 72 / 25.4
 BODY = ("为进一步加强村务公开，保障村民的知情权、参与权、表达权和监督权，根据《中华人民共和国村民委员会组织法》"
         "和上级有关要求，经村“两委”会议研究，现将有关情况公示如下：联系电话028-84851234，"
         "公示时间自2026年1月5日起（共7天）。请各位村民相互转告！")
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
-
-
 def write(tmp_path: Path, data: bytes, name: str = "doc.pdf") -> Path:
     path = tmp_path / name
     path.write_bytes(data)
     return path
-
-
-def pdftotext(path: Path, *extra: str) -> str:
-    return subprocess.run(["pdftotext", *extra, str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def words(path: Path) -> list[dict]:
-    """Every word with its page and box in points (pdftotext -bbox)."""
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    found, page = [], 0
-    for line in html.splitlines():
-        if "<page " in line:
-            page += 1
-        m = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', line)
-        if m:
-            x0, y0, x1, y1 = (float(v) for v in m.groups()[:4])
-            found.append({"page": page, "x0": x0, "y0": y0, "x1": x1, "y1": y1, "text": m.group(5)})
-    return found
 
 
 def official_document(paragraphs: int = 6) -> Document:
@@ -65,20 +43,20 @@ def test_official_page_geometry_follows_gb_t_9704(tmp_path):
     left, right = 28 * MM, (28 + 156) * MM
     top, bottom = 37 * MM, (37 + 225) * MM
     page_numbers = []
-    for word in words(path):
-        if re.fullmatch(r"—|\d+", word["text"]) and word["y0"] > bottom:
+    for word in pdftools.words(path):
+        if re.fullmatch(r"—|\d+", word.text) and word.y0 > bottom:
             page_numbers.append(word)
             continue
-        assert word["x0"] >= left - 1 and word["x1"] <= right + 1.5, word
-        assert word["y0"] >= top - 2 and word["y1"] <= bottom + 2, word
+        assert word.x0 >= left - 1 and word.x1 <= right + 1.5, word
+        assert word.y0 >= top - 2 and word.y1 <= bottom + 2, word
     # "— 1 —" 4号 below the text block: odd pages at the right, even pages at the left
-    first = [w for w in page_numbers if w["page"] == 1]
-    second = [w for w in page_numbers if w["page"] == 2]
+    first = [w for w in page_numbers if w.page_index == 0]
+    second = [w for w in page_numbers if w.page_index == 1]
     assert first and second
-    assert min(w["x0"] for w in first) > 150 * MM and max(w["x1"] for w in first) <= right
-    assert max(w["x1"] for w in second) < 60 * MM and min(w["x0"] for w in second) >= left
-    assert all(bottom + 5 * MM < w["y0"] < bottom + 14 * MM for w in page_numbers)
-    text = pdftotext(path)
+    assert min(w.x0 for w in first) > 150 * MM and max(w.x1 for w in first) <= right
+    assert max(w.x1 for w in second) < 60 * MM and min(w.x0 for w in second) >= left
+    assert all(bottom + 5 * MM < w.y0 < bottom + 14 * MM for w in page_numbers)
+    text = pdftools.text(path)
     assert re.search(r"—\s*1\s*—", text) and re.search(r"—\s*2\s*—", text)
     last_page = text.split("\f")[-2]
     assert "青石村民委员会" in last_page and "第二项" in last_page  # the 落款 is not alone on its page
@@ -88,12 +66,11 @@ def test_official_body_sits_on_a_grid_of_28_characters_and_22_lines(tmp_path):
     cjk = "村民委员会议事决定公开财务党支部通知低保救助道路硬化集体经济合作社" * 40
     doc = Document(title="标题", blocks=[Para(cjk, indent=False)], style="official")
     path = write(tmp_path, render(doc, fonts="bundled"))
-    text = pdftotext(path)
+    text = pdftools.text(path)
     body_lines = [ln for ln in text.splitlines() if len(ln) > 10]
     assert {len(ln) for ln in body_lines[:-1]} == {28}
     # the second page is body only: exactly 22 lines fill it
-    page2 = words(path)
-    rows = {round(w["y0"]) for w in page2 if w["page"] == 2 and not re.fullmatch(r"—|\d+", w["text"])}
+    rows = {round(w.y0) for w in pdftools.words(path) if w.page_index == 1 and not re.fullmatch(r"—|\d+", w.text)}
     assert len(rows) == 22
 
 
@@ -109,7 +86,7 @@ def test_poster_sizes_and_orientation(tmp_path):
 def test_poster_type_is_large_enough_to_read_from_two_metres(tmp_path):
     doc = Document(title="停水通知", blocks=[Para("明天停水。")])
     path = write(tmp_path, render(doc))
-    heights = {w["text"]: w["y1"] - w["y0"] for w in words(path)}
+    heights = {w.text: w.y1 - w.y0 for w in pdftools.words(path)}
     assert heights["停水通知"] >= 40 * 0.9 and heights["明天停水。"] >= 22 * 0.9  # points; 22 pt ≈ 7.8 mm glyphs
 
 
@@ -117,13 +94,11 @@ def test_every_font_is_embedded_and_subset(tmp_path):
     path = write(tmp_path, render(official_document(2), fonts="bundled"))
     poster = write(tmp_path, render(roster(title="名册", columns=[Column("n", "姓名")], rows=[["张三"]])), "p.pdf")
     for pdf in (path, poster):
-        out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
-        rows = out.splitlines()[2:]
-        assert rows
-        for row in rows:
-            name, emb_sub = row.split()[0], row.split()[-5:-3]
-            assert emb_sub == ["yes", "yes"], row
-            assert re.match(r"[A-Z]{6}\+", name), row  # subset prefix
+        used = pdftools.fonts(pdf)
+        assert used
+        for font in used:
+            assert font["embedded"] and font["subset"], font
+            assert re.match(r"[A-Z]{6}\+", font["name"]), font  # subset prefix
 
 
 def test_rendering_is_deterministic():
@@ -136,7 +111,7 @@ def test_lines_in_the_pdf_keep_the_punctuation_rules(tmp_path):
             "与会代表一致同意：“实行‘一事一议’，由村民自愿筹资筹劳。”联系人：王主任（13812345678）。") * 8
     for style in ("official", "poster"):
         path = write(tmp_path, render(Document(title="纪要", blocks=[Para(text)], style=style), fonts="bundled"))
-        lines = [ln for ln in pdftotext(path).splitlines()
+        lines = [ln for ln in pdftools.text(path).splitlines()
                  if ln.strip() and ln.strip() != "纪要" and not re.fullmatch(r"—\s*\d+\s*—|第.*页", ln.strip())]
         assert len(lines) > 8
         assert check_lines(lines) == []
@@ -156,21 +131,19 @@ def test_a_500_row_roster_paginates_with_repeated_headers(tmp_path):
         text = page.extract_text()
         assert "姓名" in text and "住址" in text, number  # the header row on every page
         assert f"第 {number} 页 共 {total} 页" in text
-    everything = pdftotext(path)
+    everything = pdftools.text(path)
     assert all(f"村民{i:03d}" in everything for i in range(1, 501))
 
 
 def test_pages_render_to_png(tmp_path):
-    if not shutil.which("pdftoppm"):
-        pytest.skip("pdftoppm missing")
     doc = official_document(2)
     doc.watermark = "草稿"
     path = write(tmp_path, render(doc, fonts="bundled"))
-    subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp_path / "page")], check=True)
+    pdftools.render_png(path, tmp_path, 40)
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == len(PdfReader(path).pages)
     assert all(p.stat().st_size > 3000 for p in pngs)
-    # the watermark, drawn rotated on every page (read in drawing order: pdftotext's reading order
+    # the watermark, drawn rotated on every page (read in drawing order: poppler's reading order
     # interleaves a rotated word with the lines it crosses)
     assert all("草稿" in re.sub(r"\s", "", page.extract_text()) for page in PdfReader(path).pages)
 
@@ -181,9 +154,8 @@ def test_a_character_missing_from_the_poster_font_comes_from_the_fallback(tmp_pa
     doc = Document(title="名单", blocks=[Para(f"王{rare}同志"),
                                         Table(columns=[Column("n", "姓名")], rows=[[f"王{rare}"]])])
     path = write(tmp_path, render(doc))
-    assert pdftotext(path).count(f"王{rare}") == 2
-    fonts_out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "LXGWWenKai" in fonts_out
+    assert pdftools.text(path).count(f"王{rare}") == 2
+    assert any("LXGWWenKai" in font["name"] for font in pdftools.fonts(path))
 
 
 def test_windows_fonts_are_offered_for_the_official_style(tmp_path, monkeypatch):
@@ -201,7 +173,7 @@ def test_windows_fonts_are_offered_for_the_official_style(tmp_path, monkeypatch)
     assert font_registry.font_set("official", "bundled").name == "official-bundled"
     assert font_registry.font_set("poster").name == "poster"
     pdf = render(official_document(1))
-    assert "青石村民委员会" in pdftotext(write(tmp_path, pdf))
+    assert "青石村民委员会" in pdftools.text(write(tmp_path, pdf))
 
 
 def test_document_round_trips_through_json():
