@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from app.errors import NotFound
 from app.i18n import _
-from app.printing.model import Document
+from app.printing.model import Document, NoticeParts
 
 
 class Builder(Protocol):
@@ -47,6 +47,7 @@ class PrintKind:
     public: bool
     description: str  # English msgid marked with N_; shown through _()
     builder: Callable[..., Document]
+    parts: NoticeParts | None = None  # a notice kind: which closing paragraphs it prints
 
     @property
     def label(self) -> str:
@@ -65,12 +66,13 @@ _lock = threading.Lock()
 _loaded = False
 
 
-def register_kind(name: str, public: bool, description: str, builder: Callable[..., Document]) -> PrintKind:
+def register_kind(name: str, public: bool, description: str, builder: Callable[..., Document],
+                  parts: NoticeParts | None = None) -> PrintKind:
     """Add (or, for the same module reloaded, replace) a print kind. Names are lower-case words
     with ``_``/``-``; they are typed on the command line."""
     if not name or not all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in name) or name != name.lower():
         raise ValueError(f"bad print kind name {name!r}")
-    kind = PrintKind(name=name, public=bool(public), description=description, builder=builder)
+    kind = PrintKind(name=name, public=bool(public), description=description, builder=builder, parts=parts)
     with _lock:
         _kinds[name] = kind
     return kind
