@@ -30,7 +30,13 @@ from app.printing.registry import (
     kinds,
     register_kind,
 )
-from app.printing.render import RenderedPDF, TableTooWide, render, write_pdf
+from app.printing.render import (
+    RenderedPDF,
+    TableTooWide,
+    UnprintableCharacters,
+    render,
+    write_pdf,
+)
 
 __all__ = [
     "PRINT_MODULES",

@@ -481,6 +481,45 @@ def _decorator(document: Document, layout: Layout) -> Callable[[Canvas, int, int
     return decorate
 
 
+class UnprintableCharacters(ValueError):
+    """Characters no shipped or installed font can draw: refused before printing, never blank."""
+
+    def __init__(self, characters: set[str]):
+        self.characters = sorted(characters)
+        listing = "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in self.characters)
+        super().__init__(_("No font can print these characters: {characters}. Replace them (for a rare "
+                           "character in a name, with the 拼音 or a common form) and print again.")
+                         .format(characters=listing))
+
+
+def document_text(document: Document) -> str:
+    """Every piece of text a document prints."""
+    parts = [document.title, document.number, document.addressee, *document.signature, *document.issuers,
+             document.watermark]
+    for block in document.text_blocks():
+        if isinstance(block, (Para, Heading)):
+            parts.append(block.text)
+        elif isinstance(block, Section):
+            parts.append(block.title)
+        elif isinstance(block, ItemList):
+            parts.extend(block.items)
+        elif isinstance(block, Table):
+            parts.append(block.caption)
+            parts.extend(c.header for c in block.columns)
+            parts.extend(str(v) for row in block.rows for v in row if v is not None)
+    return "".join(parts)
+
+
+def check_glyphs(document: Document, fonts: font_registry.FontSet) -> None:
+    """Raise :class:`UnprintableCharacters` for a character that no font of the chain draws."""
+    text = document_text(document)
+    body = font_registry.drawable(fonts.body)
+    rest = {ch for ch in set(text) if ord(ch) not in body}
+    missing = font_registry.missing_glyphs("".join(rest), fonts.chain(fonts.body)) if rest else set()
+    if missing:
+        raise UnprintableCharacters(missing)
+
+
 class RenderedPDF(bytes):
     """The bytes of a rendered PDF, with what the print dialog tells the clerk about it."""
 
@@ -553,6 +592,8 @@ def render(document: Document, *, style: str | None = None, paper: str | None = 
     (official documents keep the GB/T 9704 sizes).
     """
     layout = layout_for(document, style=style, paper=paper, landscape=landscape, fonts=fonts)
+    font_registry.register_set(layout.fonts)
+    check_glyphs(document, layout.fonts)
     try:
         data, pages, used = _build(document, layout, author)
     except TableTooWide:
