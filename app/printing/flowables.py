@@ -300,7 +300,7 @@ class GridTable(Flowable):
     def __init__(self, header: list[list[str]], rows: list[list[list[str]]], *, widths: list[float],
                  aligns: list[str], size: float, leading: float, pad: float, chain: tuple[str, ...],
                  header_chain: tuple[str, ...], header_fill: Color | None = None, line_width: float = 0.6,
-                 min_rows: int = 2):
+                 min_rows: int = 2, _heights: list[float] | None = None, _fonts: dict | None = None):
         super().__init__()
         self.header, self.rows = header, rows
         self.widths, self.aligns = widths, aligns
@@ -310,7 +310,8 @@ class GridTable(Flowable):
         self.line_width = line_width
         self.min_rows = min_rows
         self.header_height = self._row_height(header)
-        self.heights = [self._row_height(r) for r in rows]
+        self.heights = _heights if _heights is not None else [self._row_height(r) for r in rows]
+        self._fonts: dict[tuple[str, tuple[str, ...]], str | None] = _fonts if _fonts is not None else {}
         self.width = sum(widths)
         self.height = self.header_height + sum(self.heights)
 
@@ -321,10 +322,11 @@ class GridTable(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return self.width, self.height
 
-    def _part(self, rows: list[list[list[str]]]) -> GridTable:
-        return GridTable(self.header, rows, widths=self.widths, aligns=self.aligns, size=self.size,
+    def _part(self, start: int, end: int | None = None) -> GridTable:
+        return GridTable(self.header, self.rows[start:end], widths=self.widths, aligns=self.aligns, size=self.size,
                          leading=self.leading, pad=self.pad, chain=self.chain, header_chain=self.header_chain,
-                         header_fill=self.header_fill, line_width=self.line_width, min_rows=self.min_rows)
+                         header_fill=self.header_fill, line_width=self.line_width, min_rows=self.min_rows,
+                         _heights=self.heights[start:end], _fonts=self._fonts)
 
     def rows_fitting(self, availHeight: float) -> int:
         room = availHeight - self.header_height + 1e-6
@@ -346,7 +348,7 @@ class GridTable(Flowable):
             fits = total - keep  # no lone row carried over to the next page
         if fits < keep:
             return []  # nor a lone row left at the foot of this one: the table moves on
-        return [self._part(self.rows[:fits]), self._part(self.rows[fits:])]
+        return [self._part(0, fits), self._part(fits)]
 
     def draw(self) -> None:
         canvas = self.canv
@@ -396,8 +398,11 @@ class GridTable(Flowable):
     def _draw_cell_line(self, text: str, x: float, width: float, baseline: float, align: str,
                         chain: tuple[str, ...]) -> None:
         canvas = self.canv
-        font = chain[0] if all(ord(ch) in font_registry.drawable(chain[0]) or ch == " " for ch in text) \
-            else font_registry.single_font(text, chain)
+        key = (text, chain)
+        if key in self._fonts:
+            font = self._fonts[key]
+        else:
+            font = self._fonts[key] = font_registry.single_font(text, chain)
         if font is not None:
             used = font_registry.used_fonts.get()
             if used is not None:
