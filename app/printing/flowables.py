@@ -36,6 +36,7 @@ class Measure:
     def __init__(self, chain: tuple[str, ...], size: float, tracking: float = 0.0):
         self.chain, self.size, self.tracking = chain, size, tracking
         self._simple = len(chain) == 1
+        font_registry.register(chain[0])
         self._cache: dict[str, float] = {}
 
     def __call__(self, text: str) -> float:
