@@ -158,6 +158,8 @@ class CJKParagraph(Flowable):
         pieces = atoms(line) if extra else [line]
         gaps = [i for i in range(len(pieces) - 1) if stretchable(pieces[i], pieces[i + 1])]
         share = extra / len(gaps) if gaps else 0.0
+        if share > self.size * 0.5:
+            share = 0.0  # gaps wider than half a character look like holes: leave the line short
         gap_set = set(gaps)
         canvas = self.canv
         segment, start_x = "", x

@@ -402,6 +402,11 @@ def build_table(block: Table, layout: Layout, fonts: font_registry.FontSet, dens
     dense = dense if dense is not None else len(rows) > 40
     sizes = [layout.dense_table_size if dense else layout.table_size]
     if allow_smaller and not dense:
+        # the largest size at which the columns fit, down to the dense size
+        step = layout.table_size
+        while step - 1 > layout.dense_table_size:
+            step -= 1
+            sizes.append(step)
         sizes.append(layout.dense_table_size)
     chain = fonts.chain(fonts.body)
     head_chain = fonts.chain(fonts.heading)
