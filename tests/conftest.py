@@ -134,3 +134,12 @@ def sign_in(gui):
         widget.close()
         widget.deleteLater()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+# Property tests explore a fixed, reproducible set of examples in every run (CI must never be
+# flaky); `HYPOTHESIS_PROFILE=explore pytest …` searches new examples when hunting bugs.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+_hypothesis_settings.register_profile("explore", derandomize=False)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

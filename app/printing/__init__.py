@@ -4,7 +4,9 @@ The stable API for every area that prints:
 
 * the model — :class:`Document` with body blocks :class:`Para`, :class:`Heading`,
   :class:`Section`, :class:`Table` (+ :class:`Column`) and :class:`ItemList`;
-* :func:`render` (``Document`` → PDF bytes, deterministic) and :func:`write_pdf` (atomic);
+* :func:`render` (``Document`` → PDF bytes, deterministic; the result also says which fonts it
+  used, ``fonts_used``/``font_names``, and its page count) and :func:`write_pdf` (atomic);
+* :func:`write_png`: the same PDF as one long picture or one per page (for the WeChat group);
 * the registry — :func:`register_kind` (name, public, description msgid, builder),
   :func:`kinds`, :func:`get_kind`, :func:`build_document`, :func:`print_kind`; an area lists its
   kinds in :mod:`app.areas`;
@@ -19,13 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from app.printing.model import Column, Document, Heading, ItemList, Para, Section, Table
+from app.printing.pages import write_png
 from app.printing.registry import PrintKind, build_document, get_kind, kinds, register_kind
-from app.printing.render import render, write_pdf
+from app.printing.render import RenderedPDF, TableTooWide, UnprintableCharacters, render, write_pdf
 
 __all__ = [
-    "Column", "Document", "Heading", "ItemList", "Para", "Section", "Table",
-    "PrintKind", "build_document", "get_kind", "kinds", "register_kind",
-    "render", "write_pdf", "print_kind", "sha256",
+    "Column", "Document", "Heading", "ItemList", "Para", "PrintKind", "RenderedPDF", "Section", "Table",
+    "TableTooWide", "UnprintableCharacters", "build_document", "get_kind", "kinds", "print_kind", "register_kind",
+    "render", "sha256", "write_pdf", "write_png",
 ]
 
 

@@ -8,10 +8,25 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from app.printing import fonts as font_registry
-from app.printing.linebreak import Line, wrap
+from app.printing.linebreak import Line, atoms, wrap
 
 # Where the baseline sits in a CJK em box (ideographic glyphs fill ~0.88 em above it).
 _ASCENT = 0.86
+
+
+def is_cjk(ch: str) -> bool:
+    """An ideograph, kana, or a full-width sign: what justification may stretch around."""
+    code = ord(ch)
+    return (0x2E80 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+            or 0x20000 <= code <= 0x3FFFF or 0x2000 <= code <= 0x206F and ch in "—…“”‘’")
+
+
+def stretchable(left: str, right: str) -> bool:
+    """May a justified line widen the gap between these two atoms? At spaces, and next to a CJK
+    character; never between the letters or digits of one word, number or URL."""
+    if not left.strip() or not right.strip():
+        return True
+    return is_cjk(left[-1]) or is_cjk(right[0])
 
 
 class Measure:
@@ -21,14 +36,16 @@ class Measure:
     def __init__(self, chain: tuple[str, ...], size: float, tracking: float = 0.0):
         self.chain, self.size, self.tracking = chain, size, tracking
         self._simple = len(chain) == 1
+        font_registry.register(chain[0])
         self._cache: dict[str, float] = {}
 
     def __call__(self, text: str) -> float:
         cached = self._cache.get(text)
         if cached is not None:
             return cached
-        if self._simple:
-            width = stringWidth(text, self.chain[0], self.size)
+        font = self.chain[0] if self._simple else font_registry.single_font(text, self.chain)
+        if font is not None:
+            width = stringWidth(text, font, self.size)
         else:
             width = sum(stringWidth(piece, font, self.size) for font, piece in font_registry.runs(text, self.chain))
         width += self.tracking * len(text)
@@ -88,15 +105,11 @@ class CJKParagraph(Flowable):
         lines = lines_at(avail)
         if not self.balance or len(lines) < 2:
             return lines
-        # the narrowest measure that still needs no more lines gives the most even lines
-        low, high = avail / len(lines), avail
-        for _ in range(12):
-            middle = (low + high) / 2
-            if len(lines_at(middle)) > len(lines):
-                low = middle
-            else:
-                high = middle
-        return lines_at(high)
+        # titles and captions: broken between words, in lines of even length (GB/T 9704 词意完整, 排列对称)
+        from app.printing.titles import balanced_lines
+
+        parts = balanced_lines(self.text, self.measure, avail - self.left_indent, self.size)
+        return [Line(p, self.measure(p), i == len(parts) - 1) for i, p in enumerate(parts)]
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
@@ -125,40 +138,52 @@ class CJKParagraph(Flowable):
             offset = self._first_offset() if index == 0 else self.left_indent
             room = self.width - offset
             natural = line.width - self.tracking  # no tracking after the last character
-            char_space, word_space = self.tracking, 0.0
             x = offset
             if self.align == "center":
                 x += (room - natural) / 2
             elif self.align == "right":
                 x += room - natural
-            elif self.align == "justify" and not line.last and len(line.text) > 1:
+            extra = 0.0
+            if self.align == "justify" and not line.last and len(line.text) > 1:
                 extra = room - natural
-                spaces = line.text.count(" ")
                 # a long number pushed to the next line can leave a wide gap: stretch moderately
-                if 0 < extra <= max(3 * self.size, room * 0.3):
-                    if spaces:  # Latin text: widen the spaces between words, not the letters
-                        word_space = extra / spaces
-                    else:
-                        char_space += extra / (len(line.text) - 1)
+                if not 0 < extra <= max(3 * self.size, room * 0.3):
+                    extra = 0.0
             y = self.height - index * self.leading - baseline_drop
-            self._draw_line(line.text, x, y, char_space, word_space)
+            self._draw_line(line.text, x, y, extra)
 
-    def _draw_line(self, line: str, x: float, y: float, char_space: float, word_space: float) -> None:
+    def _draw_line(self, line: str, x: float, y: float, extra: float) -> None:
+        """Draw one line; ``extra`` is shared out between CJK characters and at spaces only —
+        never inside a number, a Latin word, a URL or a masked phone (138****1234)."""
+        pieces = atoms(line) if extra else [line]
+        gaps = [i for i in range(len(pieces) - 1) if stretchable(pieces[i], pieces[i + 1])]
+        share = extra / len(gaps) if gaps else 0.0
+        if share > self.size * 0.5:
+            share = 0.0  # gaps wider than half a character look like holes: leave the line short
+        gap_set = set(gaps)
         canvas = self.canv
-        words = line.split(" ") if word_space else [line]
-        space = self.measure(" ") + word_space
-        for number, word in enumerate(words):
-            if word:
-                text = canvas.beginText(x, y)
-                text.setCharSpace(char_space)
-                if self.fake_bold:
-                    text.setTextRenderMode(2)  # fill and stroke: heavier strokes for fonts without bold
-                for font, piece in font_registry.runs(word, self.chain):
-                    text.setFont(font, self.size)
-                    text.textOut(piece)
-                canvas.drawText(text)
-            if number < len(words) - 1:
-                x += self.measure(word) + space
+        segment, start_x = "", x
+        for i, piece in enumerate(pieces):
+            segment += piece
+            x += self.measure(piece)
+            if i in gap_set or i == len(pieces) - 1:
+                self._draw_text(segment, start_x, y)
+                x += share
+                segment, start_x = "", x
+        del canvas
+
+    def _draw_text(self, text_: str, x: float, y: float) -> None:
+        if not text_.strip():
+            return
+        canvas = self.canv
+        text = canvas.beginText(x, y)
+        text.setCharSpace(self.tracking)
+        if self.fake_bold:
+            text.setTextRenderMode(2)  # fill and stroke: heavier strokes for fonts without bold
+        for font, piece in font_registry.runs(text_, self.chain):
+            text.setFont(font, self.size)
+            text.textOut(piece)
+        canvas.drawText(text)
 
     def lines(self) -> list[str]:
         return [line.text for line in self._lines or []]
@@ -169,13 +194,56 @@ class SignatureBlock(Flowable):
     issuer centred over the date; optionally a dashed circle where the seal goes."""
 
     def __init__(self, lines: list[str], date_text: str, *, chain: tuple[str, ...], size: float,
-                 leading: float, right_chars: float = 4.0, seal: bool = False, seal_diameter: float = 0.0):
+                 leading: float, right_chars: float = 4.0, seal: bool = False, seal_diameter: float = 0.0,
+                 issuers: list[str] | None = None):
         super().__init__()
         self.lines_, self.date_text = [ln for ln in lines if ln], date_text
+        # joint issuers (党支部 + 村委会): side by side on one row, each under its own seal
+        self.issuers = [i for i in (issuers or []) if i]
+        if len(self.issuers) > 1:
+            self.lines_ = [" ".join(self.issuers)] + [ln for ln in self.lines_ if ln not in self.issuers]
         self.chain, self.size, self.leading = chain, size, leading
         self.right_chars, self.seal, self.seal_diameter = right_chars, seal, seal_diameter
         self.measure = Measure(chain, size)
         self.keepWithNext = False
+
+    def _draw_joint(self, rows: list[str], widths: list[float], right: float, baseline_drop: float) -> None:
+        canvas = self.canv
+        names = self.issuers
+        name_widths = [self.measure(n) for n in names]
+        date_width = widths[-1] if self.date_text else 0.0
+        last_centre = right - max(date_width, name_widths[-1]) / 2
+        gap = max(max(name_widths) + 2 * self.size, self.seal_diameter + self.size)
+        centres = [last_centre - gap * (len(names) - 1 - k) for k in range(len(names))]
+        if centres[0] - name_widths[0] / 2 < 0:  # too many to fit: spread from the left edge
+            first = name_widths[0] / 2
+            step = (last_centre - first) / max(len(names) - 1, 1)
+            centres = [first + step * k for k in range(len(names))]
+        drawn = [(name, centre) for name, centre in zip(names, centres, strict=True)]
+        others = rows[1:]
+        for index, row in enumerate([None, *others]):
+            y = self.height - index * self.leading - baseline_drop
+            if row is None:
+                for name, centre in drawn:
+                    self._text(name, centre - self.measure(name) / 2, y)
+            else:
+                width = self.measure(row)
+                self._text(row, (last_centre - width / 2) if row == self.date_text else right - width, y)
+        if self.seal and self.seal_diameter:
+            canvas.saveState()
+            canvas.setStrokeColor(Color(0.75, 0.75, 0.75))
+            canvas.setLineWidth(0.6)
+            canvas.setDash(3, 3)
+            for _name, centre in drawn:
+                canvas.circle(centre, self.height / 2, self.seal_diameter / 2, stroke=1, fill=0)
+            canvas.restoreState()
+
+    def _text(self, row: str, x: float, y: float) -> None:
+        text = self.canv.beginText(x, y)
+        for font, piece in font_registry.runs(row, self.chain):
+            text.setFont(font, self.size)
+            text.textOut(piece)
+        self.canv.drawText(text)
 
     def _rows(self) -> list[str]:
         return self.lines_ + ([self.date_text] if self.date_text else [])
@@ -196,6 +264,9 @@ class SignatureBlock(Flowable):
         centre = right - anchor / 2
         baseline_drop = (self.leading - self.size) / 2 + self.size * _ASCENT
         canvas.setFillColor(black)
+        if len(self.issuers) > 1:
+            self._draw_joint(rows, widths, right, baseline_drop)
+            return
         for index, (row, width) in enumerate(zip(rows, widths, strict=True)):
             x = centre - width / 2
             if x + width > self.width:  # a long issuer name: keep it inside the text block
@@ -217,3 +288,188 @@ class SignatureBlock(Flowable):
 
 def measure_for(chain: tuple[str, ...], size: float) -> Callable[[str], float]:
     return Measure(chain, size)
+
+
+class GridTable(Flowable):
+    """A ruled table whose cells are already broken into lines, with fixed column widths and row
+    heights: laying out a page is adding heights, so a 400-page roster is as quick as plain
+    ReportLab's page-sized tables. The header row repeats on every page; a page never starts or
+    ends a table with a single row (orphan/widow rows) when the table has more.
+
+    ``cells[r][c]`` is a list of lines; ``fonts[r][c]`` None means the row's default font
+    (``header_font`` for row 0), otherwise a font chain for per-character fallback.
+    """
+
+    def __init__(self, header: list[list[str]], rows: list[list[list[str]]], *, widths: list[float],
+                 aligns: list[str], size: float, leading: float, pad: float, chain: tuple[str, ...],
+                 header_chain: tuple[str, ...], header_fill: Color | None = None, line_width: float = 0.6,
+                 min_rows: int = 2, _heights: list[float] | None = None, _fonts: dict | None = None):
+        super().__init__()
+        self.header, self.rows = header, rows
+        self.widths, self.aligns = widths, aligns
+        self.size, self.leading, self.pad = size, leading, pad
+        self.chain, self.header_chain = chain, header_chain
+        self.header_fill = header_fill
+        self.line_width = line_width
+        self.min_rows = min_rows
+        self.header_height = self._row_height(header)
+        self.heights = _heights if _heights is not None else [self._row_height(r) for r in rows]
+        self._fonts: dict[tuple[str, tuple[str, ...]], str | None] = _fonts if _fonts is not None else {}
+        self.width = sum(widths)
+        self.height = self.header_height + sum(self.heights)
+
+    def _row_height(self, row: list[list[str]]) -> float:
+        lines = max((len(cell) for cell in row), default=1) or 1
+        return lines * self.leading + 1.4 * self.pad
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def _part(self, start: int, end: int | None = None) -> GridTable:
+        return GridTable(self.header, self.rows[start:end], widths=self.widths, aligns=self.aligns, size=self.size,
+                         leading=self.leading, pad=self.pad, chain=self.chain, header_chain=self.header_chain,
+                         header_fill=self.header_fill, line_width=self.line_width, min_rows=self.min_rows,
+                         _heights=self.heights[start:end], _fonts=self._fonts)
+
+    def rows_fitting(self, availHeight: float) -> int:
+        room = availHeight - self.header_height + 1e-6
+        count = 0
+        for height in self.heights:
+            if height > room:
+                break
+            room -= height
+            count += 1
+        return count
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        fits = self.rows_fitting(availHeight)
+        total = len(self.rows)
+        if fits >= total:
+            return [self]
+        keep = min(self.min_rows, total)
+        if total - fits < keep:
+            fits = total - keep  # no lone row carried over to the next page
+        if fits < keep:
+            return []  # nor a lone row left at the foot of this one: the table moves on
+        return [self._part(0, fits), self._part(fits)]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        y = self.height
+        ascent = self.size * _ASCENT
+        canvas.saveState()
+        if self.header_fill is not None:
+            canvas.setFillColor(self.header_fill)
+            canvas.rect(0, y - self.header_height, self.width, self.header_height, stroke=0, fill=1)
+        canvas.setFillColor(black)
+        lines_used = set()
+        for row_index, (row, height) in enumerate(zip([self.header, *self.rows],
+                                                      [self.header_height, *self.heights], strict=True)):
+            chain = self.header_chain if row_index == 0 else self.chain
+            x = 0.0
+            for col, (cell, width) in enumerate(zip(row, self.widths, strict=True)):
+                if cell:
+                    align = "center" if row_index == 0 else self.aligns[col]
+                    block = len(cell) * self.leading
+                    top = y - (height - block) / 2  # vertically centred
+                    for number, text in enumerate(cell):
+                        if not text:
+                            continue
+                        baseline = top - number * self.leading - (self.leading - self.size) / 2 - ascent
+                        self._draw_cell_line(text, x, width, baseline, align, chain)
+                x += width
+            y -= height
+            lines_used.add(y)
+        canvas.setStrokeColor(black)
+        canvas.setLineWidth(self.line_width)
+        path = canvas.beginPath()
+        y = self.height
+        for height in [self.header_height, *self.heights]:
+            path.moveTo(0, y)
+            path.lineTo(self.width, y)
+            y -= height
+        path.moveTo(0, 0)
+        path.lineTo(self.width, 0)
+        x = 0.0
+        for width in [0.0, *self.widths]:
+            x += width
+            path.moveTo(x, 0)
+            path.lineTo(x, self.height)
+        canvas.drawPath(path, stroke=1, fill=0)
+        canvas.restoreState()
+
+    def _draw_cell_line(self, text: str, x: float, width: float, baseline: float, align: str,
+                        chain: tuple[str, ...]) -> None:
+        canvas = self.canv
+        key = (text, chain)
+        if key in self._fonts:
+            font = self._fonts[key]
+        else:
+            font = self._fonts[key] = font_registry.single_font(text, chain)
+        if font is not None:
+            used = font_registry.used_fonts.get()
+            if used is not None:
+                used.add(font)
+            canvas.setFont(font, self.size)
+            if align == "center":
+                canvas.drawCentredString(x + width / 2, baseline, text)
+            elif align == "right":
+                canvas.drawRightString(x + width - self.pad, baseline, text)
+            else:
+                canvas.drawString(x + self.pad, baseline, text)
+            return
+        runs = font_registry.runs(text, chain)
+        natural = sum(stringWidth(piece, f, self.size) for f, piece in runs)
+        start = {"center": x + (width - natural) / 2, "right": x + width - self.pad - natural}.get(align, x + self.pad)
+        text_object = canvas.beginText(start, baseline)
+        for f, piece in runs:
+            text_object.setFont(f, self.size)
+            text_object.textOut(piece)
+        canvas.drawText(text_object)
+
+
+class ClosingGroup(Flowable):
+    """The closing block (公示期, how to object, contact line, 落款, seal, date) with the block
+    before it: the closing never stands alone on a page. When the whole does not fit, the block
+    before is split and at least its last lines or rows (its own split keeps two) go over with
+    the closing; a block that cannot split moves over whole."""
+
+    def __init__(self, before: Flowable | None, closing: list[Flowable], frame_height: float):
+        super().__init__()
+        self.before, self.closing, self.frame_height = before, closing, frame_height
+
+    def _children(self) -> list[Flowable]:
+        return ([self.before] if self.before is not None else []) + self.closing
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        total = 0.0
+        self._sizes = []
+        for index, child in enumerate(self._children()):
+            _w, h = child.wrap(availWidth, availHeight)
+            before = child.getSpaceBefore() if index else 0.0
+            after = child.getSpaceAfter()
+            self._sizes.append((before, h, after))
+            total += before + h + after
+        self.height = total
+        return availWidth, total
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        if self.height <= availHeight + 1e-6:
+            return [self]
+        at_top = availHeight >= self.frame_height - 1e-3
+        if self.before is not None:
+            parts = self.before.split(availWidth, availHeight)
+            if len(parts) == 2:
+                return [parts[0], ClosingGroup(parts[1], self.closing, self.frame_height)]
+        if at_top:
+            return self._children()  # taller than a page: nothing better than flowing it
+        return []
+
+    def draw(self) -> None:
+        y = self.height
+        for child, (before, h, after) in zip(self._children(), self._sizes, strict=True):
+            y -= before + h
+            child.drawOn(self.canv, 0, y)
+            y -= after

@@ -1,15 +1,28 @@
 """Fonts for printed documents: the TrueType fonts shipped in ``resources/fonts`` and, where
-present, the Windows system fonts (仿宋, 黑体, 宋体, 楷体) for the official style.
+present, the official fonts installed on the PC (方正小标宋, 仿宋_GB2312 / 仿宋, 黑体, 楷体).
 
 ReportLab embeds TrueType-outline fonts only, and always as subsets (only the glyphs a document
 uses). A :class:`FontSet` names the font for each role in a document; a character the chosen
-font lacks (a rare character in a name, 生僻字) is drawn with the next font that has it.
+font cannot *draw* is drawn with the next font of the chain that can. "Can draw" means a glyph
+with real outlines: a font may map a character to an empty glyph (文泉驿微米黑 does for
+℃ ℉ Ⅴ Ⅹ), which prints as a blank, so the cmap alone is not trusted.
+
+Where system fonts are looked for, in order (the first file found for a role wins):
+
+1. the folders in ``VILLAGEDESK_FONT_DIRS`` (``os.pathsep``-separated);
+2. Windows: ``%WINDIR%\\Fonts``, then the per-user ``%LOCALAPPDATA%\\Microsoft\\Windows\\Fonts``;
+3. Linux: ``~/.fonts``, ``~/.local/share/fonts``, ``/usr/local/share/fonts``, ``/usr/share/fonts``
+   (with their sub-folders).
+
+``resources/fonts/README.md`` lists the file names tried for each role.
 """
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import os
 import threading
+import unicodedata
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -20,14 +33,39 @@ from app.paths import FONTS_DIR
 # registered name → (file name, sub-font index for .ttc collections)
 BUNDLED: dict[str, tuple[str, int]] = {
     "VD-Hei": ("wqy-microhei.ttc", 0),  # 文泉驿微米黑: posters, headings
-    "VD-Kai": ("LXGWWenKai-Regular.ttf", 0),  # 霞鹜文楷: official body without Windows fonts
+    "VD-Kai": ("LXGWWenKai-Regular.ttf", 0),  # 霞鹜文楷: 楷体-style sub-headings, wide CJK fallback
+    "VD-Song": ("gbsn00lp.ttf", 0),  # AR PL SungtiL GB 文鼎简报宋: official title and body without system fonts
+    "VD-Symbols": ("DejaVuSans.ttf", 0),  # ☐ ☑ ℉ and other signs the CJK fonts lack
+    "VD-Rare": ("VillageDeskRareHan.ttf", 0),  # CJK Extension B–G characters with a reading (花园明朝B subset)
 }
-WINDOWS: dict[str, tuple[str, int]] = {
-    "VD-WinFang": ("simfang.ttf", 0),  # 仿宋: official body (GB/T 9704 3号仿宋)
-    "VD-WinHei": ("simhei.ttf", 0),  # 黑体: first-level headings
-    "VD-WinSong": ("simsun.ttc", 0),  # 宋体: title, page numbers
-    "VD-WinKai": ("simkai.ttf", 0),  # 楷体: second-level headings
+# The fonts an official document prefers when installed: registered name → file names tried in
+# order. 方正小标宋 (title) and 仿宋_GB2312 (body) are what township offices use; 仿宋/黑体/楷体
+# ship with every Windows.
+SYSTEM: dict[str, tuple[str, ...]] = {
+    "VD-SysXBS": ("FZXBSJW.TTF", "FZXBSK.TTF", "方正小标宋简体.ttf", "方正小标宋_GBK.ttf", "FZXiaoBiaoSong-B05S.ttf"),
+    "VD-WinFang": ("仿宋_GB2312.ttf", "FS_GB2312.ttf", "fsgb2312.ttf", "simfang.ttf"),
+    "VD-WinHei": ("simhei.ttf",),
+    "VD-WinSong": ("simsun.ttc", "simsun.ttf"),
+    "VD-WinKai": ("楷体_GB2312.ttf", "KAI_GB2312.ttf", "kaiti_gb2312.ttf", "simkai.ttf"),
 }
+# Kept for callers that named the Windows set: registered name → the first file name.
+WINDOWS: dict[str, tuple[str, int]] = {name: (files[-1], 0) for name, files in SYSTEM.items() if name != "VD-SysXBS"}
+
+# What a person calls each font (the print dialog says which fonts a document used).
+DISPLAY_NAMES: dict[str, str] = {
+    "VD-Hei": "文泉驿微米黑 WenQuanYi Micro Hei",
+    "VD-Kai": "霞鹜文楷 LXGW WenKai",
+    "VD-Song": "文鼎简报宋 AR PL SungtiL GB",
+    "VD-Symbols": "DejaVu Sans",
+    "VD-Rare": "花园明朝B Hanazono Mincho B (subset)",
+    "VD-SysXBS": "方正小标宋",
+    "VD-WinFang": "仿宋",
+    "VD-WinHei": "黑体",
+    "VD-WinSong": "宋体",
+    "VD-WinKai": "楷体",
+}
+
+_TAIL = ("VD-Symbols", "VD-Rare")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,7 +78,8 @@ class FontSet:
     subheading: str  # （一） level
     body: str
     page_number: str
-    fallbacks: tuple[str, ...] = ("VD-Hei", "VD-Kai")
+    fallbacks: tuple[str, ...] = ("VD-Hei", "VD-Kai") + _TAIL
+    title_bold: bool = False  # a light Song standing in for 小标宋 is drawn heavier
 
     def chain(self, primary: str) -> tuple[str, ...]:
         return (primary,) + tuple(f for f in self.fallbacks if f != primary)
@@ -49,49 +88,97 @@ class FontSet:
 FONT_SETS: dict[str, FontSet] = {
     "poster": FontSet("poster", title="VD-Hei", heading="VD-Hei", subheading="VD-Hei", body="VD-Hei",
                       page_number="VD-Hei"),
-    "official-bundled": FontSet("official-bundled", title="VD-Hei", heading="VD-Hei", subheading="VD-Kai",
-                                body="VD-Kai", page_number="VD-Kai"),
+    # 宋体 title drawn heavier for 小标宋, 宋体 body for 仿宋 (both Song-derived; closer than 黑体/楷体)
+    "official-bundled": FontSet("official-bundled", title="VD-Song", heading="VD-Hei", subheading="VD-Kai",
+                                body="VD-Song", page_number="VD-Song", title_bold=True,
+                                fallbacks=("VD-Kai", "VD-Hei") + _TAIL),
     "official-windows": FontSet("official-windows", title="VD-WinSong", heading="VD-WinHei",
                                 subheading="VD-WinKai", body="VD-WinFang", page_number="VD-WinSong",
-                                fallbacks=("VD-WinSong", "VD-Hei", "VD-Kai")),
+                                fallbacks=("VD-WinSong", "VD-Kai", "VD-Hei") + _TAIL, title_bold=True),
 }
 
 _lock = threading.Lock()
 _registered: dict[str, TTFont] = {}
+_drawable: dict[str, frozenset[int]] = {}
+_found: dict[tuple[str, tuple[str, ...]], Path | None] = {}
+
+# The fonts drawn with while one document renders (render() opens and reads it).
+used_fonts: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("used_fonts", default=None)
 
 
 def font_dirs() -> list[Path]:
-    """Where system fonts are looked for: ``VILLAGEDESK_FONT_DIRS`` (os.pathsep-separated), then
-    the Windows fonts folder."""
+    """Where system fonts are looked for, in order (see the module docstring)."""
     dirs = [Path(p) for p in os.environ.get("VILLAGEDESK_FONT_DIRS", "").split(os.pathsep) if p]
     windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
     if windir:
         dirs.append(Path(windir) / "Fonts")
     elif os.name == "nt":  # pragma: no cover - Windows only
         dirs.append(Path(r"C:\Windows\Fonts"))
+    local = os.environ.get("LOCALAPPDATA")
+    if local:
+        dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    if os.name != "nt" and not os.environ.get("VILLAGEDESK_FONT_DIRS_ONLY"):
+        home = Path.home()
+        dirs += [home / ".fonts", home / ".local/share/fonts", Path("/usr/local/share/fonts"),
+                 Path("/usr/share/fonts")]
     return dirs
+
+
+def _index_dir(folder: Path) -> dict[str, Path]:
+    """Lower-cased file name → path, for one folder and its sub-folders (fonts only)."""
+    found: dict[str, Path] = {}
+    try:
+        for root, _dirs, files in os.walk(folder):
+            for file_name in files:
+                if file_name.lower().endswith((".ttf", ".ttc")):
+                    found.setdefault(file_name.lower(), Path(root) / file_name)
+    except OSError:
+        pass
+    return found
+
+
+_dir_index: dict[Path, dict[str, Path]] = {}
 
 
 def _find(file_name: str) -> Path | None:
     for folder in font_dirs():
-        for candidate in (folder / file_name, folder / file_name.upper()):
-            if candidate.is_file():
-                return candidate
+        if not folder.is_dir():
+            continue
+        candidate = folder / file_name
+        if candidate.is_file():
+            return candidate
+        index = _dir_index.get(folder)
+        if index is None:
+            index = _dir_index[folder] = _index_dir(folder)
+        hit = index.get(file_name.lower())
+        if hit is not None and hit.is_file():
+            return hit
     return None
 
 
+def find_system_font(name: str) -> Path | None:
+    """The installed file for a system role (``VD-WinFang`` …), first in the search order."""
+    key = (name, tuple(str(d) for d in font_dirs()))
+    if key not in _found:
+        _found[key] = next((p for f in SYSTEM[name] if (p := _find(f)) is not None), None)
+    return _found[key]
+
+
 def windows_fonts_available() -> bool:
-    """仿宋, 黑体, 宋体 and 楷体 are all installed (a partial set is not used)."""
-    return all(_find(file_name) for file_name, _index in WINDOWS.values())
+    """仿宋, 黑体, 宋体 and 楷体 (or their _GB2312 forms) are all installed (a partial set is not used)."""
+    return all(find_system_font(name) for name in ("VD-WinFang", "VD-WinHei", "VD-WinSong", "VD-WinKai"))
 
 
 def font_set(style: str, choice: str = "auto") -> FontSet:
-    """The font set for ``style``; ``choice`` is ``auto`` (Windows fonts for official documents
-    when installed), ``bundled`` or ``windows``."""
+    """The font set for ``style``; ``choice`` is ``auto`` (the installed official fonts for official
+    documents), ``bundled`` or ``windows``. 方正小标宋, when installed, sets the official title."""
     if style == "poster":
         return FONT_SETS["poster"]
     if choice == "windows" or (choice == "auto" and windows_fonts_available()):
-        return FONT_SETS["official-windows"]
+        fonts = FONT_SETS["official-windows"]
+        if find_system_font("VD-SysXBS"):
+            fonts = dataclasses.replace(fonts, title="VD-SysXBS", title_bold=False)
+        return fonts
     return FONT_SETS["official-bundled"]
 
 
@@ -105,10 +192,10 @@ def register(name: str) -> TTFont:
             file_name, index = BUNDLED[name]
             path: Path | None = FONTS_DIR / file_name
         else:
-            file_name, index = WINDOWS[name]
-            path = _find(file_name)
+            path = find_system_font(name)
+            index = 0
             if path is None:
-                raise FileNotFoundError(file_name)
+                raise FileNotFoundError(SYSTEM[name][0])
         font = TTFont(name, str(path), subfontIndex=index)
         pdfmetrics.registerFont(font)
         _registered[name] = font
@@ -116,37 +203,78 @@ def register(name: str) -> TTFont:
 
 
 def register_set(fonts: FontSet) -> None:
-    for name in {fonts.title, fonts.heading, fonts.subheading, fonts.body, fonts.page_number, *fonts.fallbacks}:
+    """Register the fonts of every role; fallbacks are registered when a character needs one."""
+    for name in {fonts.title, fonts.heading, fonts.subheading, fonts.body, fonts.page_number}:
         register(name)
 
 
+def drawable(name: str) -> frozenset[int]:
+    """The code points ``name`` maps to a glyph with outlines (a blank glyph does not count)."""
+    cached = _drawable.get(name)
+    if cached is not None:
+        return cached
+    face = register(name).face
+    positions = face.glyphPos  # the 'loca' table: an empty glyph has no bytes
+    last = len(positions) - 1
+    codes = frozenset(code for code, glyph in face.charToGlyph.items()
+                      if glyph < last and positions[glyph + 1] > positions[glyph])
+    _drawable[name] = codes
+    return codes
+
+
+def _invisible(ch: str) -> bool:
+    """Spaces and format characters (zero-width space, BOM, variation selectors) need no glyph."""
+    return ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc", "Mn") and not ("\u3000" <= ch <= "\u30ff")
+
+
 def has_glyph(name: str, ch: str) -> bool:
-    return ord(ch) in register(name).face.charToGlyph
+    return ord(ch) in drawable(name)
+
+
+def font_for(ch: str, chain: tuple[str, ...]) -> str | None:
+    """The first font of ``chain`` that draws ``ch``; None when none does."""
+    code = ord(ch)
+    for name in chain:
+        if code in drawable(name):
+            return name
+    return None
 
 
 def runs(text: str, chain: tuple[str, ...]) -> list[tuple[str, str]]:
     """Cut ``text`` into (font, piece) runs: each character in the first font of ``chain`` that
-    has it (the primary font when none has it)."""
+    draws it (the primary font when none does; :func:`missing_glyphs` finds those first)."""
     if not text:
         return []
-    maps = [register(name).face.charToGlyph for name in chain]
+    first = drawable(chain[0])
     result: list[tuple[str, str]] = []
     for ch in text:
         code = ord(ch)
         font = chain[0]
-        if code not in maps[0] and not ch.isspace():
-            for name, cmap in zip(chain[1:], maps[1:], strict=True):
-                if code in cmap:
-                    font = name
-                    break
+        if code not in first and not _invisible(ch):
+            font = font_for(ch, chain[1:]) or chain[0]
         if result and result[-1][0] == font:
             result[-1] = (font, result[-1][1] + ch)
         else:
             result.append((font, ch))
+    used = used_fonts.get()
+    if used is not None:
+        used.update(font for font, _piece in result)
     return result
+
+
+def single_font(text: str, chain: tuple[str, ...]) -> str | None:
+    """The first font of ``chain`` that draws all of ``text`` (None: the text needs several)."""
+    chars = {ord(ch) for ch in text if not _invisible(ch)}
+    for name in chain:
+        if chars <= drawable(name):
+            return name
+    return None
 
 
 def missing_glyphs(text: str, chain: tuple[str, ...]) -> set[str]:
     """Characters of ``text`` that no font of ``chain`` can draw."""
-    maps = [register(name).face.charToGlyph for name in chain]
-    return {ch for ch in set(text) if not ch.isspace() and all(ord(ch) not in m for m in maps)}
+    return {ch for ch in set(text) if not _invisible(ch) and font_for(ch, chain) is None}
+
+
+def display_name(name: str) -> str:
+    return DISPLAY_NAMES.get(name, name)

@@ -15,9 +15,27 @@ from typing import Any, Literal, Union
 
 Align = Literal["justify", "left", "center", "right"]
 Sensitive = Literal["", "name", "phone", "id_number", "address"]
+# Paragraphs that belong to the closing block (公示期, how to object, the contact line): they are
+# kept with the 落款 and the last lines before them, never alone on a page.
+Role = Literal["", "publicity", "objection", "contact", "closing"]
+CLOSING_ROLES = frozenset({"publicity", "objection", "contact", "closing"})
 
 STYLES = ("poster", "official")
 PAPERS = ("A4", "A3")
+
+
+@dataclasses.dataclass(frozen=True)
+class NoticeParts:
+    """Which closing paragraphs a kind of notice has. A 公示 has a publicity window, an objection
+    paragraph and a contact line; a 通知 has none of them (it asks nobody to object)."""
+
+    publicity: bool = True
+    objection: bool = True
+    contact: bool = True
+
+
+PUBLICITY = NoticeParts()
+NOTIFICATION = NoticeParts(publicity=False, objection=False, contact=False)
 
 
 @dataclasses.dataclass
@@ -32,6 +50,7 @@ class Para:
     align: Align = "justify"
     bold: bool = False
     verbatim: bool = False
+    role: Role = ""  # publicity | objection | contact | closing: part of the closing block
 
 
 @dataclasses.dataclass
@@ -61,6 +80,7 @@ class Table:
     rows: list[list[str]]
     caption: str = ""
     numbered: bool = False  # prepend a 序号 column
+    summary_rows: int = 0  # the last rows are totals (合计): they get no 序号
 
     def column(self, key: str) -> Column | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -93,7 +113,9 @@ class Document:
     first); ``seal`` leaves a marked area for the stamp over signature and date. ``public``
     documents go on a board: :func:`app.privacy.mask_document` de-identifies them, except the
     table columns listed in ``unmasked`` (``"text"``/``"names"``: numbers/names in free text).
-    ``watermark`` (``草稿``) is drawn across every page.
+    ``watermark`` (``草稿``) is drawn across every page. ``issuers`` names joint issuers (党支部
+    and 村委会): they print side by side, each with its own seal area (``signature`` may then
+    hold nothing or further lines).
     """
 
     title: str
@@ -111,6 +133,8 @@ class Document:
     landscape: bool = False
     subject: str = ""  # PDF metadata: the kind of document
     fonts: str = "auto"  # auto | bundled | windows (an issued notice keeps the fonts it was printed with)
+    issuers: list[str] = dataclasses.field(default_factory=list)  # joint issuers, side by side, one seal each
+    fit_one_page: bool = True  # a poster that spills over a little is set a little smaller instead
     deidentified: bool = False  # set by app.privacy.mask_document; a frozen copy is never masked again
 
     def to_dict(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 
 from app.errors import NotFound
 from app.i18n import _
-from app.printing.model import Document
+from app.printing.model import Document, NoticeParts
 
 
 class Builder(Protocol):
@@ -46,6 +46,7 @@ class PrintKind:
     public: bool
     description: str  # English msgid marked with N_; shown through _()
     builder: Callable[..., Document]
+    parts: NoticeParts | None = None  # a notice kind: which closing paragraphs it prints
 
     @property
     def label(self) -> str:
@@ -63,10 +64,11 @@ def _check_name(name: str) -> None:
         raise ValueError(f"bad print kind name {name!r}")
 
 
-def register_kind(name: str, public: bool, description: str, builder: Callable[..., Document]) -> PrintKind:
+def register_kind(name: str, public: bool, description: str, builder: Callable[..., Document],
+                  parts: NoticeParts | None = None) -> PrintKind:
     """Add (or replace) a kind outside the area registry — for tests and one-off tools."""
     _check_name(name)
-    kind = PrintKind(name=name, public=bool(public), description=description, builder=builder)
+    kind = PrintKind(name=name, public=bool(public), description=description, builder=builder, parts=parts)
     _load()
     with _lock:
         _kinds[name] = kind

@@ -21,24 +21,38 @@ import functools
 import io
 import math
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reportlab.lib.colors import Color, black
-from reportlab.lib.pagesizes import A3, A4, landscape as landscape_size
+from reportlab.lib.colors import Color
+from reportlab.lib.pagesizes import A3, A4
+from reportlab.lib.pagesizes import landscape as landscape_size
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, KeepTogether, PageTemplate, Spacer
-from reportlab.platypus import Table as RLTable
-from reportlab.platypus import TableStyle
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
 
 from app.i18n import _, official_date
 from app.printing import fonts as font_registry
-from app.printing.flowables import CJKParagraph, Measure, SignatureBlock
+from app.printing.flowables import (
+    CJKParagraph,
+    ClosingGroup,
+    GridTable,
+    Measure,
+    SignatureBlock,
+)
 from app.printing.linebreak import wrap
-from app.printing.model import Document, Heading, ItemList, Para, Section, Table
+from app.printing.model import (
+    CLOSING_ROLES,
+    Document,
+    Heading,
+    ItemList,
+    Para,
+    Section,
+    Table,
+)
 
 CHINESE_NUMERALS = "零一二三四五六七八九十"
 
@@ -145,7 +159,8 @@ class _Builder:
             left_indent=left_indent,
             first_indent=first_indent if first_indent is not None else (layout.indent if indent else 0.0),
             tracking=tracking, space_before=space_before, space_after=space_after,
-            keep_with_next=keep_with_next, fake_bold=bold and layout.style == "poster", balance=balance,
+            keep_with_next=keep_with_next, balance=balance,
+            fake_bold=bold and (layout.style == "poster" or (font == self.fonts.title and self.fonts.title_bold)),
         )
 
     def story(self, document: Document) -> list[Any]:
@@ -154,7 +169,8 @@ class _Builder:
         story: list[Any] = []
         title_leading = max(layout.title_size * 1.3, line if layout.style == "official" else 0)
         story.append(self.para(document.title, font=self.fonts.title, size=layout.title_size,
-                               leading=title_leading, align="center", bold=layout.title_bold, balance=True,
+                               leading=title_leading, align="center", bold=layout.title_bold or self.fonts.title_bold,
+                               balance=True,
                                space_after=line * (0.5 if document.number else 1.0)))
         if document.number:
             story.append(self.para(document.number, align="center", space_after=line * 0.5))
@@ -162,21 +178,31 @@ class _Builder:
             story.append(self.para(document.addressee, align="left", space_before=line * 0.5))
         elif not document.number:
             pass
-        story.extend(self.blocks(document.blocks, depth=0))
-        if document.signature or document.date:
+        blocks = list(document.blocks)
+        split = len(blocks)
+        while split > 0 and isinstance(blocks[split - 1], Para) and blocks[split - 1].role in CLOSING_ROLES:
+            split -= 1
+        if split == len(blocks) and (document.signature or document.issuers or document.date):
+            # a document that does not mark its closing paragraphs: its short last paragraphs are
+            # its closing (公示期, how to object, the phone), so it never ends with a lone line
+            while split > 1 and len(blocks) - split < 3 and isinstance(blocks[split - 1], Para) \
+                    and len(blocks[split - 1].text) <= 120 and isinstance(blocks[split - 2], Para):
+                split -= 1
+        head = len(story)
+        story.extend(self.blocks(blocks[:split], depth=0))
+        closing: list[Any] = self.blocks(blocks[split:], depth=0)
+        if document.signature or document.issuers or document.date:
             signature = SignatureBlock(document.signature, official_date(document.date) if document.date else "",
                                        chain=self.fonts.chain(self.fonts.body), size=layout.body_size,
                                        leading=line, right_chars=4 if layout.style == "official" else 2,
-                                       seal=document.seal, seal_diameter=layout.seal_diameter)
-            tail = [Spacer(1, line * (2 if document.seal else 1)), signature]
-            # the 落款 never stands alone on a page: the last body block goes with it, and so do
-            # the closing paragraphs before it (公示期, how to object, supervision phone), so a
-            # notice does not end with a lone phone line over its signature
-            closing = [story.pop()] if len(story) > 1 else []
-            while len(closing) < 3 and len(story) > 1 and isinstance(story[-1], CJKParagraph) \
-                    and isinstance(closing[0], CJKParagraph):
+                                       seal=document.seal, seal_diameter=layout.seal_diameter,
+                                       issuers=document.issuers)
+            closing += [Spacer(1, line * (2 if document.seal else 1)), signature]
+        if closing:
+            while len(story) > head and isinstance(story[-1], Spacer):
                 closing.insert(0, story.pop())
-            story.append(KeepTogether(closing + tail))
+            before = story.pop() if len(story) > head else None
+            story.append(ClosingGroup(before, closing, layout.frame_height))
         return story
 
     def blocks(self, blocks: list[Any], depth: int) -> list[Any]:
@@ -245,85 +271,163 @@ def chinese_number(n: int) -> str:
     return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")
 
 
-def _column_widths(header: list[str], rows: list[list[str]], weights: list[float], measure: Callable[[str], float],
-                   avail: float, pad: float) -> list[float]:
-    """Natural widths from the content (sampled), at least the widest unbreakable piece, scaled
-    to fill the text block."""
+SUMMARY_LABELS = frozenset({"合计", "总计", "小计", "合 计", "总 计", "Total", "Subtotal", "Totals"})
+
+
+class TableTooWide(ValueError):
+    """A table whose columns cannot fit the text block without splitting a date or a number."""
+
+    def __init__(self, columns: int, fit: int):
+        self.columns, self.fit = columns, fit
+        super().__init__(_("The table has {columns} columns; only {fit} fit across the page without splitting "
+                           "dates or numbers. Print it landscape or on A3, or leave out columns.")
+                         .format(columns=columns, fit=fit))
+
+
+def _short_word(text: str) -> bool:
+    """A short cell (已办结, 序号, a name): broken, it would leave one character on a line."""
+    return 0 < len(text) <= 4 and not any(ch.isspace() for ch in text)
+
+
+def _unbreakable(text: str, name_like: bool) -> list[str]:
+    """The pieces of a cell that may not be broken: dates, numbers, document numbers, Latin
+    words (the 禁则 groups); a whole name or short word; names in a list split at their commas."""
     from app.printing.linebreak import groups
 
-    count = len(header)
-    sample = rows[:200]
+    if _short_word(text):
+        return [text]
+    if name_like:
+        return [p for p in re.split(r"(?<=[、，,；;/])|\s+", text) if p]
+    return groups(text)
+
+
+def _column_widths(header: list[str], columns: list[list[str]], weights: list[float], name_like: list[bool],
+                   measure: Callable[[str], float], head_measure: Callable[[str], float],
+                   avail: float, pad: float) -> list[float]:
+    """Widths from the content: every column at least as wide as its widest unbreakable piece
+    (measured in the font), so a date, a phone number or a name is never split; what is left
+    goes to the columns that can wrap (text), in proportion to how much they would like."""
     natural, minimum = [], []
-    for col in range(count):
-        texts = [header[col]] + [r[col] for r in sample if col < len(r)]
-        natural.append(max(measure(t) for t in texts) + 2 * pad)
-        minimum.append(max((measure(g) for t in texts for g in groups(t) if g.strip()), default=0) + 2 * pad)
-    floor = measure("字字") + 2 * pad
-    minimum = [min(max(m, floor), avail / count) for m in minimum]
+    for col, texts in enumerate(columns):
+        distinct = sorted(set(texts), key=measure, reverse=True)
+        nat = max((measure(t) for t in distinct[:1]), default=0.0)
+        least = 0.0
+        for text in distinct:  # widest first: a text narrower than the minimum found cannot raise it
+            if measure(text) <= least:
+                break
+            least = max([least] + [measure(p.strip()) for p in _unbreakable(text, name_like[col])])
+        head = header[col]
+        head_min = head_measure(head) if _short_word(head) else max(
+            head_measure(head[: math.ceil(len(head) / 2)]),
+            max((head_measure(p) for p in _unbreakable(head, False)), default=0.0))
+        natural.append(max(nat, head_measure(head)) + 2 * pad)
+        minimum.append(max(least, head_min) + 2 * pad)
+    count = len(header)
+    if sum(minimum) > avail + 1e-6:
+        total, fit = 0.0, 0
+        for width in sorted(minimum):
+            total += width
+            if total > avail:
+                break
+            fit += 1
+        raise TableTooWide(count, fit)
     if any(weights):
         total = sum(w or 1.0 for w in weights)
-        return [avail * (w or 1.0) / total for w in weights]
+        wanted = [avail * (w or 1.0) / total for w in weights]
+        if all(w >= m for w, m in zip(wanted, minimum, strict=True)):
+            return wanted
     if sum(natural) <= avail:
-        scale = avail / sum(natural)
-        return [w * scale for w in natural]
+        spare = avail - sum(natural)
+        return [n + spare * n / sum(natural) for n in natural]
     spare = avail - sum(minimum)
     flex = [max(n - m, 0.0) for n, m in zip(natural, minimum, strict=True)]
     total_flex = sum(flex) or 1.0
     return [m + spare * f / total_flex for m, f in zip(minimum, flex, strict=True)]
 
 
-def build_table(block: Table, layout: Layout, fonts: font_registry.FontSet, dense: bool | None = None) -> RLTable:
-    """A ReportLab table with cells pre-broken by the Chinese rules and the header repeated."""
+def cell_lines(text: str, measure: Callable[[str], float], width: float, name_like: bool = False) -> list[str]:
+    """One cell broken into lines by the Chinese rules, its lines even (no lone last character)."""
+    if not text:
+        return [""]
+    if "\n" in text:
+        return [line for part in text.split("\n") for line in cell_lines(part, measure, width, name_like)]
+    if measure(text) <= width + 1e-6:
+        return [text]
+    if name_like:
+        pieces = _unbreakable(text, True)
+        lines, current = [], ""
+        for piece in pieces:
+            if current and measure(current + piece) > width:
+                lines.append(current)
+                current = piece.lstrip()
+            else:
+                current += piece
+        return lines + [current]
+    lines = wrap(text, measure, width)
+    if len(lines) > 1 and len(lines[-1].text) <= 1:
+        # the narrowest width that needs no more lines spreads them evenly
+        low, high = width / 2, width
+        for _ in range(10):
+            middle = (low + high) / 2
+            if len(wrap(text, measure, middle)) > len(lines):
+                low = middle
+            else:
+                high = middle
+        lines = wrap(text, measure, high)
+    return [line.text for line in lines]
+
+
+def build_table(block: Table, layout: Layout, fonts: font_registry.FontSet, dense: bool | None = None,
+                allow_smaller: bool = True) -> GridTable:
+    """A ruled table with cells pre-broken by the Chinese rules, columns sized from their
+    content and the header repeated on every page. Raises :class:`TableTooWide` when even the
+    dense size cannot hold the columns' unbreakable content."""
     header = [c.header for c in block.columns]
     rows = [[("" if v is None else str(v)) for v in r] + [""] * (len(header) - len(r)) for r in block.rows]
     aligns = [c.align for c in block.columns]
     weights = [c.weight for c in block.columns]
+    name_like = [c.sensitive == "name" for c in block.columns]
     if block.numbered:
         header = [_("No.")] + header
-        rows = [[str(i)] + r for i, r in enumerate(rows, start=1)]
+        numbered_rows, number = [], 0
+        for index, row in enumerate(rows):
+            summary = index >= len(rows) - block.summary_rows or (row and row[0].strip() in SUMMARY_LABELS)
+            if not summary:
+                number += 1
+            numbered_rows.append([("" if summary else str(number))] + row)  # 合计 gets no 序号
+        rows = numbered_rows
         aligns = ["center"] + aligns
         weights = [0.5 if any(weights) else 0.0] + weights
+        name_like = [False] + name_like
     dense = dense if dense is not None else len(rows) > 40
-    size = layout.dense_table_size if dense else layout.table_size
-    leading = size * 1.3
-    pad = size * 0.35
+    sizes = [layout.dense_table_size if dense else layout.table_size]
+    if allow_smaller and not dense:
+        # the largest size at which the columns fit, down to the dense size
+        step = layout.table_size
+        while step - 1 > layout.dense_table_size:
+            step -= 1
+            sizes.append(step)
+        sizes.append(layout.dense_table_size)
     chain = fonts.chain(fonts.body)
-    measure = Measure(chain, size)
-    head_measure = Measure(fonts.chain(fonts.heading), size)
-    widths = _column_widths(header, rows, weights, measure, layout.frame_width, pad)
-
-    commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), fonts.body, size, leading),
-        ("FONT", (0, 0), (-1, 0), fonts.heading, size, leading),
-        ("GRID", (0, 0), (-1, -1), 0.6, black),
-        ("BACKGROUND", (0, 0), (-1, 0), Color(0.9, 0.9, 0.9)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
-        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), pad * 0.6), ("BOTTOMPADDING", (0, 0), (-1, -1), pad * 0.8),
-    ]
-    for col, align in enumerate(aligns):
-        if align in ("center", "right"):
-            commands.append(("ALIGN", (col, 1), (col, -1), align.upper()))
-
-    def cell(text: str, col: int, row: int, m: Measure, primary: str) -> str:
-        # a character the cell font lacks (生僻字): draw the whole cell in a font that has it
-        missing = font_registry.missing_glyphs(text, (primary,)) if text else set()
-        if missing:
-            for alternative in fonts.chain(primary)[1:]:
-                if not font_registry.missing_glyphs(text, (alternative,)):
-                    commands.append(("FONTNAME", (col, row), (col, row), alternative))
-                    m = Measure((alternative,), size)
-                    break
-        if m(text) <= widths[col] - 2 * pad:
-            return text
-        return "\n".join(line.text for line in wrap(text, m, widths[col] - 2 * pad))
-
-    data = [[cell(t, c, 0, head_measure, fonts.heading) for c, t in enumerate(header)]]
-    data += [[cell(t, c, r, measure, fonts.body) for c, t in enumerate(row)] for r, row in enumerate(rows, start=1)]
-    table = RLTable(data, colWidths=widths, repeatRows=1, hAlign="CENTER")
-    table.setStyle(TableStyle(commands))
-    return table
+    head_chain = fonts.chain(fonts.heading)
+    columns = [[r[c] for r in rows] for c in range(len(header))]
+    for attempt, size in enumerate(sizes):
+        pad = size * 0.35
+        measure = Measure(chain, size)
+        head_measure = Measure(head_chain, size)
+        try:
+            widths = _column_widths(header, columns, weights, name_like, measure, head_measure,
+                                    layout.frame_width, pad)
+            break
+        except TableTooWide:
+            if attempt == len(sizes) - 1:
+                raise
+    leading = size * 1.3
+    head_cells = [cell_lines(t, head_measure, w - 2 * pad) for t, w in zip(header, widths, strict=True)]
+    inner = [w - 2 * pad for w in widths]
+    body = [[cell_lines(t, measure, inner[c], name_like[c]) for c, t in enumerate(row)] for row in rows]
+    return GridTable(head_cells, body, widths=widths, aligns=aligns, size=size, leading=leading, pad=pad,
+                     chain=chain, header_chain=head_chain, header_fill=Color(0.9, 0.9, 0.9))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -338,7 +442,7 @@ class _DecoratedCanvas(Canvas):
         self._decorate = decorate
         self._saved_pages: list[dict[str, Any]] = []
 
-    def showPage(self) -> None:  # noqa: N802 - ReportLab API
+    def showPage(self) -> None:
         self._saved_pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -382,13 +486,66 @@ def _decorator(document: Document, layout: Layout) -> Callable[[Canvas, int, int
     return decorate
 
 
-def render(document: Document, *, style: str | None = None, paper: str | None = None,
-           landscape: bool | None = None, fonts: str | None = None, author: str = "") -> bytes:
-    """The PDF of ``document``. Same document and options → same bytes.
+class UnprintableCharacters(ValueError):
+    """Characters no shipped or installed font can draw: refused before printing, never blank."""
 
-    ``style``, ``paper``, ``landscape`` and ``fonts`` override the document's own settings.
-    """
-    layout = layout_for(document, style=style, paper=paper, landscape=landscape, fonts=fonts)
+    def __init__(self, characters: set[str]):
+        self.characters = sorted(characters)
+        listing = "、".join(f"{ch}（U+{ord(ch):04X}）" for ch in self.characters)
+        super().__init__(_("No font can print these characters: {characters}. Replace them (for a rare "
+                           "character in a name, with the 拼音 or a common form) and print again.")
+                         .format(characters=listing))
+
+
+def document_text(document: Document) -> str:
+    """Every piece of text a document prints."""
+    parts = [document.title, document.number, document.addressee, *document.signature, *document.issuers,
+             document.watermark]
+    for block in document.text_blocks():
+        if isinstance(block, (Para, Heading)):
+            parts.append(block.text)
+        elif isinstance(block, Section):
+            parts.append(block.title)
+        elif isinstance(block, ItemList):
+            parts.extend(block.items)
+        elif isinstance(block, Table):
+            parts.append(block.caption)
+            parts.extend(c.header for c in block.columns)
+            parts.extend(str(v) for row in block.rows for v in row if v is not None)
+    return "".join(parts)
+
+
+def check_glyphs(document: Document, fonts: font_registry.FontSet) -> None:
+    """Raise :class:`UnprintableCharacters` for a character that no font of the chain draws."""
+    text = document_text(document)
+    body = font_registry.drawable(fonts.body)
+    rest = {ch for ch in set(text) if ord(ch) not in body}
+    missing = font_registry.missing_glyphs("".join(rest), fonts.chain(fonts.body)) if rest else set()
+    if missing:
+        raise UnprintableCharacters(missing)
+
+
+class RenderedPDF(bytes):
+    """The bytes of a rendered PDF, with what the print dialog tells the clerk about it."""
+
+    fonts_used: tuple[str, ...]  # registered names, in the order of the font chain
+    pages: int
+    body_size: float  # the body type size used (a shrunk poster says how far)
+    landscape: bool
+
+    @property
+    def font_names(self) -> list[str]:
+        """The fonts used, as a person names them (文泉驿微米黑 …)."""
+        return [font_registry.display_name(name) for name in self.fonts_used]
+
+
+# A poster is never shrunk below this body size. Read from two metres, 18 pt type (CJK glyphs
+# about 5.7 mm tall) still meets the usual legibility rule for signs — 25 mm of character height
+# per 10 m of reading distance, so 5 mm at 2 m; the regular 22 pt is the comfortable size.
+POSTER_FLOOR_PT = 18.0
+
+
+def _build(document: Document, layout: Layout, author: str) -> tuple[bytes, int, set[str]]:
     font_registry.register_set(layout.fonts)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -401,9 +558,75 @@ def render(document: Document, *, style: str | None = None, paper: str | None = 
     frame = Frame(layout.left, layout.bottom, layout.frame_width, layout.frame_height,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    story = _Builder(layout).story(document)
-    doc.build(story, canvasmaker=functools.partial(_DecoratedCanvas, decorate=_decorator(document, layout)))
-    return buffer.getvalue()
+    used: set[str] = set()
+    token = font_registry.used_fonts.set(used)
+    try:
+        story = _Builder(layout).story(document)
+        pages: list[int] = []
+        decorate = _decorator(document, layout)
+
+        def counting(canvas: Canvas, number: int, total: int) -> None:
+            pages[:] = [total]
+            decorate(canvas, number, total)
+
+        doc.build(story, canvasmaker=functools.partial(_DecoratedCanvas, decorate=counting))
+    finally:
+        font_registry.used_fonts.reset(token)
+    used.add(layout.fonts.page_number)
+    return buffer.getvalue(), (pages[0] if pages else 1), used
+
+
+def scaled(layout: Layout, body: float) -> Layout:
+    """``layout`` with the body set at ``body`` pt and the other sizes in proportion."""
+    factor = body / layout.body_size
+    return dataclasses.replace(
+        layout, body_size=body, leading=layout.leading * factor, title_size=layout.title_size * factor,
+        heading_size=layout.heading_size * factor, table_size=layout.table_size * factor,
+        dense_table_size=layout.dense_table_size * factor)
+
+
+def render(document: Document, *, style: str | None = None, paper: str | None = None,
+           landscape: bool | None = None, fonts: str | None = None, author: str = "",
+           fit_one_page: bool | None = None) -> RenderedPDF:
+    """The PDF of ``document``. Same document and options → same bytes.
+
+    ``style``, ``paper``, ``landscape`` and ``fonts`` override the document's own settings. A
+    table too wide for a portrait poster turns the poster landscape; one too wide for the page
+    raises :class:`TableTooWide` naming how many columns fit. A poster that spills onto a second
+    page is set smaller, down to :data:`POSTER_FLOOR_PT`, when that brings it onto one sheet
+    (official documents keep the GB/T 9704 sizes).
+    """
+    layout = layout_for(document, style=style, paper=paper, landscape=landscape, fonts=fonts)
+    font_registry.register_set(layout.fonts)
+    check_glyphs(document, layout.fonts)
+    try:
+        data, pages, used = _build(document, layout, author)
+    except TableTooWide:
+        if layout.style != "poster" or layout.page[0] > layout.page[1]:
+            raise
+        layout = layout_for(document, style=style, paper=paper, landscape=True, fonts=fonts)
+        data, pages, used = _build(document, layout, author)
+    shrink = document.fit_one_page if fit_one_page is None else fit_one_page
+    if shrink and pages == 2 and layout.style == "poster":
+        floor = POSTER_FLOOR_PT * layout.body_size / 22.0 if layout.page[0] * layout.page[1] > A4[0] * A4[1] * 1.5 \
+            else POSTER_FLOOR_PT
+        sizes = [layout.body_size - step for step in (1, 2, 3, 4, 5, 6) if layout.body_size - step >= floor - 1e-6]
+        # the largest size that fits: try the floor first (one more build when nothing helps)
+        if sizes and _build(document, scaled(layout, sizes[-1]), author)[1] == 1:
+            for body in sizes:
+                attempt = _build(document, scaled(layout, body), author)
+                if attempt[1] == 1:
+                    data, pages, used = attempt
+                    layout = scaled(layout, body)
+                    break
+    order = [layout.fonts.title, layout.fonts.body, layout.fonts.heading, layout.fonts.subheading,
+             *layout.fonts.fallbacks]
+    result = RenderedPDF(data)
+    result.fonts_used = tuple(dict.fromkeys(f for f in order + sorted(used) if f in used))
+    result.pages = pages
+    result.body_size = layout.body_size
+    result.landscape = layout.page[0] > layout.page[1]
+    return result
 
 
 def write_pdf(data: bytes, target: str | os.PathLike[str]) -> Path:

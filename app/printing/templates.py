@@ -1,6 +1,6 @@
 """Ready-made documents: the roster/listing every area reuses and the public notices of the
 村务公开栏 and 党务公开栏. Each returns a :class:`~app.printing.model.Document`; nothing here
-touches the database except the ``resident_roster`` print kind at the end.
+touches the database (the areas' ``documents`` modules do, and call these).
 """
 from __future__ import annotations
 
@@ -10,7 +10,16 @@ from typing import Any
 
 
 from app.i18n import _, official_date
-from app.printing.model import Block, Column, Document, Para, Table
+from app.printing.model import (  # noqa: F401 (NOTIFICATION, PUBLICITY, NoticeParts re-exported)
+    NOTIFICATION,
+    PUBLICITY,
+    Block,
+    Column,
+    Document,
+    NoticeParts,
+    Para,
+    Table,
+)
 
 
 def roster(*, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], public: bool = False,
@@ -53,15 +62,23 @@ def publicity_sentence(start: dt.date, end: dt.date, days: int, working_days: bo
     return text.format(start=official_date(start), end=official_date(end), days=days)
 
 
-def public_notice(*, title: str, body: str | Sequence[str], issuer: str, date: dt.date | None,
+def public_notice(*, title: str, body: str | Sequence[str], issuer: str | Sequence[str], date: dt.date | None,
                   number: str = "", table: Table | None = None, publicity_start: dt.date | None = None,
                   publicity_end: dt.date | None = None, publicity_days: int = 0, working_days: bool = False,
                   objection: str = "", supervision_phone: str = "", party: bool = False, addressee: str = "",
-                  corrects: str = "", style: str = "poster", paper: str = "A4", landscape: bool = False) -> Document:
+                  corrects: str = "", style: str = "poster", paper: str = "A4", landscape: bool = False,
+                  parts: NoticeParts | None = None, contact_line: str = "") -> Document:
     """A 村务公开 (``party=False``) or 党务公开 (``party=True``) notice: title, number, body, an
     optional table, the publicity window, how to object, the supervision phone, issuer and date.
 
-    ``body`` is text (paragraphs separated by blank lines) or a list of paragraphs.
+    ``body`` is text (paragraphs separated by blank lines) or a list of paragraphs. ``issuer``
+    may name joint issuers (``["中共青石村支部委员会", "青石村民委员会"]``): they print side by
+    side, each with its own seal.
+
+    ``parts`` (the kind's :class:`NoticeParts`) makes the notice print exactly those closing
+    paragraphs, once each: the publicity window (its dates are then required), the objection
+    paragraph and the contact line (``supervision_phone`` or ``contact_line``). Without
+    ``parts`` the old rule holds: each is printed when its data is given.
     """
     paragraphs = body if not isinstance(body, str) else [p.strip() for p in body.replace("\r", "").split("\n\n")]
     blocks: list[Block] = []
@@ -70,17 +87,35 @@ def public_notice(*, title: str, body: str | Sequence[str], issuer: str, date: d
     blocks.extend(Para(" ".join(p.split("\n"))) for p in paragraphs if p.strip())
     if table is not None:
         blocks.append(table)
-    if publicity_start and publicity_end:
-        blocks.append(Para(publicity_sentence(publicity_start, publicity_end, publicity_days, working_days)))
-    if objection is not None:
+    want_publicity = parts.publicity if parts else bool(publicity_start and publicity_end)
+    want_objection = parts.objection if parts else objection is not None
+    want_contact = parts.contact if parts else bool(supervision_phone or contact_line)
+    if want_publicity:
+        if not (publicity_start and publicity_end):
+            raise ValueError("this kind of notice has a publicity period: give its start and end")
+        blocks.append(Para(publicity_sentence(publicity_start, publicity_end, publicity_days, working_days),
+                           role="publicity"))
+    if want_objection:
         default = (_("During the publicity period, party members and villagers who object may tell the village "
                      "Party branch or the township Party committee, in writing or in person.") if party else
                    _("During the publicity period, villagers who object may tell the village affairs supervision "
                      "committee, in writing or in person."))
-        blocks.append(Para(objection or default))
-    if supervision_phone:
-        blocks.append(Para(_("Supervision phone: {phone}").format(phone=pretty_phone(supervision_phone)), verbatim=True))
-    return Document(title=title, number=number, addressee=addressee, blocks=blocks, signature=[issuer] if issuer else [],
+        text = objection or default
+        # once: a body that already says how to object is not followed by the same paragraph
+        if not any(isinstance(b, Para) and b.text.strip() == text.strip() for b in blocks):
+            blocks.append(Para(text, role="objection"))
+    if want_contact:
+        if supervision_phone:
+            blocks.append(Para(_("Supervision phone: {phone}").format(phone=pretty_phone(supervision_phone)),
+                               verbatim=True, role="contact"))
+        elif contact_line:
+            blocks.append(Para(contact_line, verbatim=True, role="contact"))
+        elif parts is not None:
+            raise ValueError("this kind of notice has a contact line: give the supervision phone or a contact line")
+    issuers = [issuer] if isinstance(issuer, str) else [i for i in issuer if i]
+    joint = len(issuers) > 1
+    return Document(title=title, number=number, addressee=addressee, blocks=blocks,
+                    signature=[] if joint else [i for i in issuers if i], issuers=issuers if joint else [],
                     date=date, seal=True, public=True, style=style, paper=paper, landscape=landscape,
                     subject=_("Party affairs notice") if party else _("Village affairs notice"))
 
