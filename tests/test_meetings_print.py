@@ -208,6 +208,29 @@ def test_cli_print_latest(held, tmp_path, monkeypatch):
     assert get_kind("minutes").public is False
 
 
+def test_cli_saves_a_public_document_as_a_picture_and_refuses_a_private_one(held, tmp_path, monkeypatch):
+    """``print KIND --format png``: the WeChat picture is the printed page, de-identified as printed."""
+    import sys
+
+    from PIL import Image
+
+    database, _admin, _m, _o, _p = held
+    monkeypatch.setenv("VILLAGEDESK_PASSWORD", "secret-pass")
+    out = tmp_path / "notice.png"
+    run = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(database.path), "print", "meeting_notice",
+                          "--id", "latest", "--format", "png", "--out", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    with Image.open(out) as image:
+        assert image.width > 500 and image.height > image.width  # an A4 page, portrait
+        assert min(image.convert("L").getdata()) < 100  # there is ink on it
+    refused = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(database.path), "print", "minutes",
+                              "--id", "latest", "--format", "png", "--out", str(tmp_path / "m.png")],
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert not (tmp_path / "m.png").exists()
+
+
 def test_concerns_progress_rate_counts_only_concerns_now_due(village, monkeypatch):
     """Closed early but not yet due: counted as closed, not in 办结率 (which would pass 100%)."""
     database, admin = village

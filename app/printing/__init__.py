@@ -37,8 +37,9 @@ def sha256(data: bytes) -> str:
 
 
 def print_kind(name: str, *, session: Any, actor: Any, ident: str = "latest", out: str | Path | None = None,
-               **options: Any) -> bytes:
-    """Build, de-identify (public kinds), render and — when ``out`` is given — write one document.
+               image: str | None = None, **options: Any) -> bytes:
+    """Build, de-identify (public kinds), render and — when ``out`` is given — write one document,
+    as a PDF or, with ``image="long"|"pages"``, as PNG pictures of the same pages.
 
     Rendering and writing come first; only a finished file is recorded (an audit note naming
     the kind, the record and the file's hash), so a failed print leaves the database untouched.
@@ -48,7 +49,13 @@ def print_kind(name: str, *, session: Any, actor: Any, ident: str = "latest", ou
     document = build_document(name, session=session, actor=actor, ident=ident)
     data = render(document, **options)
     if out is not None:
-        write_pdf(data, out)
+        if image:
+            written = write_png(data, out, mode=image)
+            detail = {"png": [str(p) for p in written]}
+        else:
+            write_pdf(data, out)
+            detail = {}
         audit_note(session, table_name="print", row_id=f"{name}:{ident}", note="printed",
-                   detail={"title": document.title, "sha256": sha256(data), "public": get_kind(name).public})
+                   detail={"title": document.title, "sha256": sha256(data), "public": get_kind(name).public,
+                           **detail})
     return data
