@@ -111,7 +111,9 @@ class NoticesPage(RegisterPage):
             for widget in (self.soon_swatch, self.soon_label, self.soon_days):
                 footer.addWidget(widget)
         self._retranslate_soon()
-        DbOp(self, notices.ending_soon_days, read_only=True).success(self._ending_soon_loaded).run()
+        actor = self.context.actor
+        DbOp(self, lambda s: notices.ending_soon_window(session=s, actor=actor), read_only=True) \
+            .success(self._ending_soon_loaded).run()
 
     def _ending_soon_loaded(self, days: int) -> None:
         self.soon_days.blockSignals(True)
@@ -220,7 +222,7 @@ def save_notices(session: Any, actor: Any, ids: list[str], folder: Path, progres
     for done, notice_id in enumerate(ids):
         if progress is not None:
             progress.update(done, len(ids))
-        notice = notices.get_notice(session, notice_id)
+        notice = notices.notice_view(session=session, actor=actor, notice_id=notice_id)
         name = (notice.number or f"{_('Draft')}-{notice.title}")[:80]
         name = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)
         written.append(write_pdf(notices.notice_pdf(session=session, actor=actor, notice_id=notice_id),
