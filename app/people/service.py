@@ -877,8 +877,10 @@ def allowed_actions(*, session: Session, actor: Actor, record_id: str | None = N
                     kind: str = "resident") -> dict[str, str | None]:
     """What ``actor`` may do with a resident, household, group or grid (``kind``; ``record_id``
     None: with the register itself, e.g. ``new``), or with the village profile (``kind="village"``):
-    action → None when allowed, otherwise the reason in the user's language."""
-    require_any(actor, "people.view", "village.edit")
+    action → None when allowed, otherwise the reason in the user's language. Without a record it
+    tells only what the role may do, so any signed-in role may ask."""
+    if actor is None or record_id is not None:
+        require_any(actor, "people.view", "village.edit")
     if kind not in ("resident", "household", "group", "grid", "village"):
         raise ValueError(kind)
     members = 0

@@ -76,6 +76,9 @@ class HouseholdsPage(RegisterPage):
     def filter_values(self) -> dict[str, Any]:
         return {"tag": self.tag_filter.currentData(), "grid_id": self.grid_filter.currentData()}
 
+    def page_actions(self, session: Any) -> dict[str, str | None]:
+        return people.allowed_actions(session=session, actor=self.context.actor, kind="household")
+
     def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
         return people.household_ids(session=session, actor=self.context.actor, query=query, **filters)
 
