@@ -94,7 +94,7 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
     database = ctx.open_database()
     with database.session() as session:
-        ready = people.is_set_up(session)
+        ready = people.start_state(session=session)["set_up"]
     if not ready:
         password = ctx.password(_("Password for the new admin {user}: ").format(user="admin"))
         with database.unit() as session:

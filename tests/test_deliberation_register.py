@@ -109,7 +109,7 @@ def test_a_step_links_only_an_issued_notice_not_yet_linked(resolved):
             d.record_step(session=session, actor=admin, matter_id=matter_id, step=d.PUBLISH_RESOLUTION,
                           held_on=D(2024, 3, 16), notice_id=draft.id)
         assert "notice_id" in err.value.errors
-        notices.issue_notice(session=session, actor=admin, notice_id=draft.id, issue_date=D(2024, 3, 16))
+        draft = notices.issue_notice(session=session, actor=admin, notice_id=draft.id, issue_date=D(2024, 3, 16))
         step = d.record_step(session=session, actor=admin, matter_id=matter_id, step=d.PUBLISH_RESOLUTION,
                              held_on=D(2024, 3, 16), notice_id=draft.id)[0]
         assert step.notice_number == draft.number  # the register's number, not a typed one

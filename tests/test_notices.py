@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from sqlmodel import func, select
 
 from app import notices
+from app.notices import queries as notice_queries
 from app.notices import service as notices_service
 from app.auth import Actor
 from app.errors import NotFound, PermissionDenied, StateError, ValidationError
@@ -298,7 +299,7 @@ def test_list_marks_notices_ending_soon(village):
             return notices.notice_rows(session=session, actor=admin, ids=ids, today=day)[0].ending_soon
 
         # the period ends on 7 January; by default it stands out from three days before
-        assert notices.ending_soon_days(session) == 3
+        assert notice_queries.ending_soon_days(session) == 3
         assert [soon(dt.date(2026, 1, d)) for d in (3, 4, 6, 9)] == [False, True, True, True]
         stats = notices.stats(session=session, actor=admin)
         assert stats["posted"] == 1 and stats["total"] == 1
@@ -315,7 +316,7 @@ def test_the_ending_soon_window_is_a_setting(village):
     with database.unit(clerk) as session:
         assert notices.set_ending_soon_days(session=session, actor=clerk, days=7) == 7
     with database.unit(admin) as session:
-        assert notices.ending_soon_days(session) == 7
+        assert notice_queries.ending_soon_days(session) == 7
         row = notices.notice_rows(session=session, actor=admin, ids=[notice_id], today=dt.date(2026, 1, 7))[0]
         assert row.ending_soon
         for bad in (-1, 31, "三", 2.5, True, None):
@@ -325,7 +326,7 @@ def test_the_ending_soon_window_is_a_setting(village):
     with database.unit(worker) as session, pytest.raises(PermissionDenied):
         notices.set_ending_soon_days(session=session, actor=worker, days=1)
     with database.unit(admin) as session:
-        assert notices.ending_soon_days(session) == 7  # refusals changed nothing
+        assert notice_queries.ending_soon_days(session) == 7  # refusals changed nothing
         notices.set_ending_soon_days(session=session, actor=admin, days="0")
         row = notices.notice_rows(session=session, actor=admin, ids=[notice_id], today=dt.date(2026, 1, 13))[0]
         assert not row.ending_soon

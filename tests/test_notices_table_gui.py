@@ -11,6 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from sqlmodel import select
 
 from app import notices
+from app.notices import queries as notice_queries
 from db.models.notices import Notice
 
 pytestmark = pytest.mark.gui
@@ -159,6 +160,6 @@ def test_the_ending_soon_window_is_shown_and_changed_on_the_page(page, gui, tmp_
         page.soon_days.setValue(5)
     gui.waitUntil(lambda: page.model.index(0, 1).data(Qt.ItemDataRole.BackgroundRole) is not None, timeout=10000)
     with database.session() as session:
-        assert notices.ending_soon_days(session) == 5
+        assert notice_queries.ending_soon_days(session) == 5
     page.grab().save(str(tmp_path / "notices_page.png"))
     assert (tmp_path / "notices_page.png").stat().st_size > 5000

@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import func, select
 
 from app import auth, people
+from app.people import queries as people_queries
 from app.errors import PermissionDenied, StateError, ValidationError
 from db.models.people import Household, Resident, VillageProfile
 
@@ -21,7 +22,7 @@ def test_setup_village_creates_profile_and_admin(village):
     assert admin.role == auth.SECRETARY
     assert database.village_code == "510112104201"
     with database.session() as session:
-        profile = people.get_profile(session)
+        profile = people_queries.get_profile(session)
         assert profile.name == "青石村" and profile.supervision_phone == "02884851234"
         assert profile.village_code == profile.code
 

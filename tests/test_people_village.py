@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import func, select
 
 from app import auth, people
+from app.people import queries as people_queries
 from app.errors import NotFound, PermissionDenied, StateError, ValidationError
 from db.models.people import Grid, VillageGroup, VillageProfile
 from db.tracking import AuditEntry
@@ -34,7 +35,7 @@ def test_profile_is_changed_but_its_code_stays(village):
         people.update_profile(session=session, actor=admin, name="青石社区", township="龙泉街道",
                               committee_name="", supervision_phone="13800001111")
     with database.session() as session:
-        profile = people.get_profile(session)
+        profile = people_queries.get_profile(session)
         assert (profile.name, profile.township, profile.supervision_phone) == ("青石社区", "龙泉街道", "13800001111")
         assert profile.code == "510112104201"
         assert profile.committee_name == "青石社区村民委员会"  # an empty committee name gets the usual one
@@ -50,7 +51,7 @@ def test_bad_profile_is_refused_field_by_field_and_nothing_changes(village):
                                   committee_name="会" * 129, supervision_phone="12")
     assert set(info.value.errors) == {"name", "township", "committee_name", "supervision_phone"}
     with database.session() as session:
-        assert people.get_profile(session).name == "青石村"
+        assert people_queries.get_profile(session).name == "青石村"
 
 
 def test_only_the_office_changes_the_village(village, clerk_and_grid_worker):

@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import select
 
 from app import people
+from app.people import queries as people_queries
 from app.errors import ValidationError
 from db.engine import Database
 from db.migrate import schema_state
@@ -39,5 +40,5 @@ def test_people_register_on_postgresql(pg_url):
     # Reopening a current PostgreSQL store migrates nothing and keeps the data.
     again = Database(pg_url)
     with again.session() as session:
-        assert people.get_profile(session).code == "510112104201"
+        assert people_queries.get_profile(session).code == "510112104201"
     again.dispose()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlmodel import func, select
 
 from app import auth, i18n, people
+from app.people import queries as people_queries
 from app.i18n import format_number, format_percent
 from app.pinyin import name_search_key
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
@@ -73,7 +74,7 @@ def test_a_new_village_gets_its_groups_grids_and_profile_through_the_gui(village
     assert page._right_form.error_text("supervision_phone")
     assert page.name.property("invalid") is True
     with database.session() as session:
-        assert people.get_profile(session).name == "青石村" and people.get_profile(session).supervision_phone == "02884851234"
+        assert people_queries.get_profile(session).name == "青石村" and people_queries.get_profile(session).supervision_phone == "02884851234"
     page.name.setText("青石社区")
     page.supervision_phone.setText("13800001111")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
@@ -81,7 +82,7 @@ def test_a_new_village_gets_its_groups_grids_and_profile_through_the_gui(village
     assert not page.profile_form.error_text("name") and not page.save_button.isEnabled()
     assert "青石社区" in window.village_label.text() and window.workspace.nav_village.text() == "青石社区"
     with database.session() as session:
-        assert people.get_profile(session).supervision_phone == "13800001111"
+        assert people_queries.get_profile(session).supervision_phone == "13800001111"
 
     # Groups: an empty name is refused next to the field; then two groups; a clashing number is refused.
     dialog = page.edit_group(None)

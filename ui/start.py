@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import StorageError, ValidationError
+from app.errors import ValidationError
 from app.i18n import N_, _
 from app.validation import validate_village_code
 from ui import language
@@ -32,16 +32,9 @@ def _open_store_job(target: Any):
     """Runs on the database worker: the heavy database imports happen here, not before the window."""
 
     def job(db_worker: Any) -> str:
-        from sqlalchemy.exc import OperationalError  # heavy: imported on the worker thread
+        from app.store import open_store  # heavy: imported on the worker thread
 
-        from app.paths import default_db_path
-        from db.engine import Database
-
-        try:
-            database = Database(target or default_db_path())
-        except OperationalError as exc:
-            raise StorageError(_("Could not open the database {path}: {reason}").format(
-                path=target or _("(default location)"), reason=str(exc.orig))) from exc
+        database = open_store(target)
         db_worker.database = database
         return database.describe()
 
@@ -51,8 +44,7 @@ def _open_store_job(target: Any):
 def _store_state(session: Any) -> dict[str, Any]:
     from app import people  # heavy: imported on the worker thread
 
-    profile = people.get_profile(session)
-    return {"set_up": people.is_set_up(session), "village_name": profile.name if profile else ""}
+    return people.start_state(session=session, actor=None)
 
 
 class _Card(QWidget):

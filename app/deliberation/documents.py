@@ -4,11 +4,11 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app import deliberation as d
-from app import notices
 from app.auth import Actor, require
 from app.errors import NotFound
 from app.i18n import N_, _
 from app.meetings.documents import village_profile
+from app.notices import queries as notice_queries
 from app.printing import Column, Document, PrintKind, Table
 from app.printing.templates import public_notice
 from db.base import local_now
@@ -34,7 +34,7 @@ def _deliberation_notice(session: Session, actor: Actor, ident: str, *, results:
     progress = d.progress(session=session, actor=actor, matter_id=matter.id)
     publish_step = next((s for s in progress.steps if s.step == step and s.done), None)
     if publish_step is not None and publish_step.notice_id:
-        return notices.document_of(session, notices.get_notice(session, publish_step.notice_id))
+        return notice_queries.document_of(session, notice_queries.get_notice(session, publish_step.notice_id))
     content = d.notice_content(session=session, actor=actor, matter_id=matter.id, step=step)
     table = Table(columns=[Column("step", _("Step"), weight=2), Column("date", _("Date"), weight=1.4),
                            Column("detail", _("Meeting, vote or notice"), weight=3.5)],

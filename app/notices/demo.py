@@ -7,21 +7,21 @@ import random
 from sqlmodel import Session, col, select
 
 from app.auth import Actor
-from app.notices.service import (
-    ISSUED, POSTED, TAKEN_DOWN, NoticeForm, _profile, create_notice, issue_notice, post_notice, take_down,
-)
+from app.notices.model import ISSUED, POSTED, TAKEN_DOWN, NoticeForm
+from app.notices.service import create_notice, issue_notice, post_notice, take_down
+from app.people.queries import get_profile
 
 
 def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: str) -> None:
     """A few realistic notices: issued, posted and taken down ones, and a draft."""
     from db.models.people import Household, Resident, VillageGroup
 
-    profile = _profile(session)
+    profile = get_profile(session)
     village = profile.name if profile else "青石村"
     residents = list(session.exec(select(Resident, Household, VillageGroup)
                                   .join(Household, col(Resident.household_id) == Household.id)
                                   .join(VillageGroup, col(Household.group_id) == VillageGroup.id, isouter=True)
-                                  .where(col(Resident.deleted_at).is_(None)).limit(400)))
+                                  .limit(400)))
     rng.shuffle(residents)
     today = dt.date.today()
     year = today.year
@@ -76,7 +76,7 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
     for index, (form, state) in enumerate(drafts):
         notice = create_notice(session=session, actor=actor, form=form)
         issued_on = today - dt.timedelta(days=(len(drafts) - index) * 6)
-        issue_notice(session=session, actor=actor, notice_id=notice.id, issue_date=issued_on)
+        notice = issue_notice(session=session, actor=actor, notice_id=notice.id, issue_date=issued_on)
         if state in (POSTED, TAKEN_DOWN):
             post_notice(session=session, actor=actor, notice_id=notice.id, posted_on=issued_on)
         if state == TAKEN_DOWN:

@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from app.auth import Actor, require
 from app.i18n import N_
-from app.notices.service import document_of, find_notice
+from app.notices.queries import document_of, find_notice
 from app.printing import Document, PrintKind
 
 

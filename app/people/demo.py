@@ -13,7 +13,7 @@ import random
 from sqlmodel import Session
 
 from app.auth import CLERK, GRID_WORKER, MEDIATOR, Actor, create_user, find_user
-from app.people import get_profile
+from app.people.queries import get_profile
 from app.pinyin import name_search_key
 from app.validation import id_check_digit
 from db.models.people import Grid, Household, Resident, VillageGroup

@@ -14,18 +14,17 @@ from app.printing.templates import roster
 
 
 def _resident_roster(*, session: Session, actor: Actor, ident: str) -> Document:
-    from app.people import get_profile
+    from app.people.queries import get_profile
     from db.models.people import Household, Resident, VillageGroup
 
     require(actor, "people.view")
     query = (select(Resident, Household, VillageGroup)
              .join(Household, col(Resident.household_id) == Household.id, isouter=True)
              .join(VillageGroup, col(Household.group_id) == VillageGroup.id, isouter=True)
-             .where(col(Resident.deleted_at).is_(None), Resident.status == "resident"))
+             .where(Resident.status == "resident"))
     group_name = ""
     if ident not in ("latest", "all", ""):
         group = session.exec(select(VillageGroup).where(
-            col(VillageGroup.deleted_at).is_(None),
             (VillageGroup.id == ident) | (VillageGroup.name == ident))).first()
         if group is None:
             raise NotFound(_("No villager group {ident}.").format(ident=ident))

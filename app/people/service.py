@@ -9,11 +9,27 @@ from sqlalchemy import case, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from app.auth import SECRETARY, Actor, create_user, require, user_count
-from app.errors import NotFound, StateError, ValidationError
+from app.auth import SECRETARY, Actor, create_user, require, require_any, user_count
+from app.errors import NotFound, PermissionDenied, StateError, ValidationError
 from app.i18n import N_, _
+from app.people import queries
+from app.people.queries import (
+    get_grid,
+    get_group,
+    get_household,
+    get_resident,
+    is_set_up,
+    list_grids,
+    list_groups,
+)
 from app.pinyin import name_search_key, normalize_query
-from app.validation import age_on, normalize_phone, parse_id_number, validate_village_code
+from app.validation import (
+    age_on,
+    normalize_phone,
+    parse_id_number,
+    validate_village_code,
+)
+from app.views import view, view_class
 from db.base import soft_delete
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
 
@@ -50,16 +66,15 @@ STATUSES: dict[str, str] = {
 
 MAX_NAME = 32
 
+# Plain data handed out by the public functions (same attribute names as the rows).
+ProfileView = view_class(VillageProfile, "ProfileView")
+GroupView = view_class(VillageGroup, "GroupView")
+GridView = view_class(Grid, "GridView")
+HouseholdView = view_class(Household, "HouseholdView")
+ResidentView = view_class(Resident, "ResidentView")
+
 
 # ---------------------------------------------------------------- village profile
-
-
-def get_profile(session: Session) -> VillageProfile | None:
-    return session.exec(select(VillageProfile).where(col(VillageProfile.deleted_at).is_(None))).first()
-
-
-def is_set_up(session: Session) -> bool:
-    return get_profile(session) is not None and user_count(session) > 0
 
 
 def _profile_errors(name: str, code: str, supervision_phone: str) -> tuple[dict[str, str], str, str]:
@@ -81,11 +96,31 @@ def _profile_errors(name: str, code: str, supervision_phone: str) -> tuple[dict[
     return errors, code, phone
 
 
-def setup_village(*, session: Session, name: str, code: str, township: str, committee_name: str = "",
+def start_state(*, session: Session, actor: Actor | None = None) -> dict[str, Any]:
+    """Before anyone signs in (``actor`` is None then): is the store set up, and for which village.
+    Names nothing but the village, so it needs no permission."""
+    profile = queries.get_profile(session)
+    return {"set_up": is_set_up(session), "village_name": profile.name if profile else ""}
+
+
+def village_profile(*, session: Session, actor: Actor) -> ProfileView | None:
+    """The village profile (None before the first run)."""
+    require_any(actor, "people.view", "notices.view", "stats.view")
+    return view(ProfileView, queries.get_profile(session))
+
+
+get_profile = village_profile  # the name other code knows; same door
+
+
+def setup_village(*, session: Session, actor: Actor | None = None, name: str, code: str, township: str, committee_name: str = "",
                   supervision_phone: str = "", admin_username: str, admin_password: str,
                   admin_display_name: str = "") -> Actor:
-    """First run: create the village profile and its first admin (书记/主任) in one go."""
-    if get_profile(session) is not None or user_count(session) > 0:
+    """First run: create the village profile and its first admin (书记/主任) in one go. Nobody is
+    signed in yet (``actor`` is None); a signed-in caller needs ``users.manage``. Refused once the
+    store is set up."""
+    if actor is not None:
+        require(actor, "users.manage")
+    if queries.get_profile(session) is not None or user_count(session) > 0:
         raise StateError(_("This database is already set up."))
     errors, code, phone = _profile_errors(name, code, supervision_phone)
     try:
@@ -106,10 +141,10 @@ def setup_village(*, session: Session, name: str, code: str, township: str, comm
 
 
 def update_profile(*, session: Session, actor: Actor, name: str, township: str, committee_name: str,
-                   supervision_phone: str) -> VillageProfile:
+                   supervision_phone: str) -> ProfileView:
     """Change the village profile. The 12-digit code never changes: every row carries it."""
     require(actor, "village.edit")
-    profile = get_profile(session)
+    profile = queries.get_profile(session)
     if profile is None:
         raise NotFound(_("The village is not set up yet."))
     errors, _code, phone = _profile_errors(name, profile.code, supervision_phone)
@@ -124,44 +159,20 @@ def update_profile(*, session: Session, actor: Actor, name: str, township: str, 
     profile.supervision_phone = phone
     session.add(profile)
     session.flush()
-    return profile
+    return view(ProfileView, profile)
 
 
 # ---------------------------------------------------------------- groups and grids
 
 
-def list_groups(session: Session) -> list[VillageGroup]:
-    return list(session.exec(select(VillageGroup).where(col(VillageGroup.deleted_at).is_(None))
-                             .order_by(VillageGroup.number, VillageGroup.name)))
-
-
-def list_grids(session: Session) -> list[Grid]:
-    """Grids in the order of their group (grids without a group last), then by name."""
-    statement = (select(Grid).join(VillageGroup, col(Grid.group_id) == col(VillageGroup.id), isouter=True)
-                 .where(col(Grid.deleted_at).is_(None))
-                 .order_by(col(VillageGroup.number).is_(None), VillageGroup.number, Grid.name))
-    return list(session.exec(statement))
-
-
-def _live(session: Session, model: type[Any], row_id: str | None, missing: str) -> Any:
-    """The row with this id unless it is absent or a tombstone; ``NotFound(missing)`` otherwise."""
-    row = session.get(model, row_id) if row_id else None
-    if row is None or row.deleted_at is not None:
-        raise NotFound(missing)
-    return row
-
-
-def get_group(session: Session, group_id: str) -> VillageGroup:
-    return _live(session, VillageGroup, group_id, _("That villagers' group no longer exists."))
-
-
-def get_grid(session: Session, grid_id: str) -> Grid:
-    return _live(session, Grid, grid_id, _("That grid no longer exists."))
-
-
 def _live_group(session: Session, group_id: str | None) -> bool:
     group = session.get(VillageGroup, group_id) if group_id else None
     return group is not None and group.deleted_at is None
+
+
+def _live_household(session: Session, household_id: str | None) -> bool:
+    household = session.get(Household, household_id) if household_id else None
+    return household is not None and household.deleted_at is None
 
 
 def _live_grid(session: Session, grid_id: str | None) -> bool:
@@ -205,7 +216,7 @@ def _group_errors(session: Session, *, name: str, number: Any, leader_name: str,
 
 
 def add_group(*, session: Session, actor: Actor, name: str, number: int | str | None = None,
-              leader_name: str = "") -> VillageGroup:
+              leader_name: str = "") -> GroupView:
     """A new 村民小组; its number defaults to the next free one."""
     require(actor, "village.edit")
     errors, clean = _group_errors(session, name=name, number=number, leader_name=leader_name, group_id=None)
@@ -214,11 +225,11 @@ def add_group(*, session: Session, actor: Actor, name: str, number: int | str | 
     group = VillageGroup(**clean)
     session.add(group)
     session.flush()
-    return group
+    return view(GroupView, group)
 
 
 def update_group(*, session: Session, actor: Actor, group_id: str, name: str, number: int | str | None,
-                 leader_name: str = "") -> VillageGroup:
+                 leader_name: str = "") -> GroupView:
     """Rename or renumber a 村民小组, or change its 组长."""
     require(actor, "village.edit")
     group = get_group(session, group_id)
@@ -229,12 +240,11 @@ def update_group(*, session: Session, actor: Actor, group_id: str, name: str, nu
         setattr(group, key, value)
     session.add(group)
     session.flush()
-    return group
+    return view(GroupView, group)
 
 
 def _live_count(session: Session, model: Any, column: Any, value: str) -> int:
-    return int(session.exec(select(func.count()).select_from(model).where(
-        column == value, col(model.deleted_at).is_(None))).one())
+    return int(session.exec(select(func.count()).select_from(model).where(column == value)).one())
 
 
 def delete_group(*, session: Session, actor: Actor, group_id: str) -> None:
@@ -275,7 +285,7 @@ def _grid_errors(session: Session, *, name: str, group_id: str | None, leader_na
 
 
 def add_grid(*, session: Session, actor: Actor, name: str, group_id: str | None = None, leader_name: str = "",
-             leader_phone: str = "", area_leader_name: str = "") -> Grid:
+             leader_phone: str = "", area_leader_name: str = "") -> GridView:
     """A new 网格 with its 网格长 (and phone) and 片长."""
     require(actor, "village.edit")
     errors, clean = _grid_errors(session, name=name, group_id=group_id, leader_name=leader_name,
@@ -285,11 +295,11 @@ def add_grid(*, session: Session, actor: Actor, name: str, group_id: str | None 
     grid = Grid(**clean)
     session.add(grid)
     session.flush()
-    return grid
+    return view(GridView, grid)
 
 
 def update_grid(*, session: Session, actor: Actor, grid_id: str, name: str, group_id: str | None = None,
-                leader_name: str = "", leader_phone: str = "", area_leader_name: str = "") -> Grid:
+                leader_name: str = "", leader_phone: str = "", area_leader_name: str = "") -> GridView:
     """Change a 网格: its name, group, 网格长 and phone, 片长."""
     require(actor, "village.edit")
     grid = get_grid(session, grid_id)
@@ -301,7 +311,7 @@ def update_grid(*, session: Session, actor: Actor, grid_id: str, name: str, grou
         setattr(grid, key, value)
     session.add(grid)
     session.flush()
-    return grid
+    return view(GridView, grid)
 
 
 def delete_grid(*, session: Session, actor: Actor, grid_id: str) -> None:
@@ -357,13 +367,12 @@ class VillageOverview:
 
 
 def _household_counts(session: Session, column: Any) -> dict[str, int]:
-    return dict(session.exec(select(column, func.count()).where(col(Household.deleted_at).is_(None),
-                                                                  column.is_not(None)).group_by(column)).all())
+    return dict(session.exec(select(column, func.count()).where(column.is_not(None)).group_by(column)).all())
 
 
 def village_overview(*, session: Session, actor: Actor) -> VillageOverview:
     require(actor, "people.view")
-    profile = get_profile(session)
+    profile = queries.get_profile(session)
     if profile is None:
         raise NotFound(_("The village is not set up yet."))
     by_group = _household_counts(session, col(Household.group_id))
@@ -413,15 +422,14 @@ def _check_name(value: str, field: str, errors: dict[str, str], *, required: boo
     return value
 
 
-def validate_household(session: Session, form: HouseholdForm, *, household_id: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+def _validate_household(session: Session, form: HouseholdForm, *, household_id: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {"head_name": _check_name(form.head_name, "head_name", errors)}
     clean["number"] = form.number.strip()
     if len(clean["number"]) > 32:
         errors["number"] = _("A household number has at most 32 characters.")
     elif clean["number"]:
-        clash = session.exec(select(Household.id).where(Household.number == clean["number"],
-                                                         col(Household.deleted_at).is_(None))).first()
+        clash = session.exec(select(Household.id).where(Household.number == clean["number"])).first()
         if clash and clash != household_id:
             errors["number"] = _("Household number {number} is already used.").format(number=clean["number"])
     clean["address"] = form.address.strip()
@@ -445,10 +453,10 @@ def validate_household(session: Session, form: HouseholdForm, *, household_id: s
     return errors, clean
 
 
-def save_household(*, session: Session, actor: Actor, form: HouseholdForm, household_id: str | None = None) -> Household:
+def save_household(*, session: Session, actor: Actor, form: HouseholdForm, household_id: str | None = None) -> HouseholdView:
     """Add (``household_id=None``) or change a household; refused field by field when invalid."""
     require(actor, "people.edit")
-    errors, clean = validate_household(session, form, household_id=household_id)
+    errors, clean = _validate_household(session, form, household_id=household_id)
     if errors:
         raise ValidationError(errors)
     household = get_household(session, household_id) if household_id else Household()
@@ -457,18 +465,14 @@ def save_household(*, session: Session, actor: Actor, form: HouseholdForm, house
     household.search_key = name_search_key(household.head_name, household.number, household.address)
     session.add(household)
     session.flush()
-    return household
-
-
-def get_household(session: Session, household_id: str) -> Household:
-    return _live(session, Household, household_id, _("That household no longer exists."))
+    return view(HouseholdView, household)
 
 
 def delete_household(*, session: Session, actor: Actor, household_id: str) -> None:
     require(actor, "people.edit")
     household = get_household(session, household_id)
     members = session.exec(select(func.count()).select_from(Resident).where(
-        Resident.household_id == household_id, col(Resident.deleted_at).is_(None))).one()
+        Resident.household_id == household_id)).one()
     if members:
         raise StateError(_("The household still has {n} member(s); move or remove them first.").format(n=members))
     soft_delete(household)
@@ -495,7 +499,7 @@ class ResidentForm:
     note: str = ""
 
 
-def validate_resident(session: Session, form: ResidentForm, *, resident_id: str | None = None,
+def _validate_resident(session: Session, form: ResidentForm, *, resident_id: str | None = None,
                       village_code: str = "") -> tuple[dict[str, str], dict[str, Any]]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {"name": _check_name(form.name, "name", errors)}
@@ -510,7 +514,7 @@ def validate_resident(session: Session, form: ResidentForm, *, resident_id: str 
             if form.gender and form.gender != parsed.gender:
                 errors["gender"] = _("The gender does not match the ID number.")
             clean["gender"] = parsed.gender
-            query = select(Resident.id).where(Resident.id_number == parsed.value, col(Resident.deleted_at).is_(None))
+            query = select(Resident.id).where(Resident.id_number == parsed.value)
             if village_code:
                 query = query.where(Resident.village_code == village_code)
             clash = session.exec(query).first()
@@ -524,7 +528,7 @@ def validate_resident(session: Session, form: ResidentForm, *, resident_id: str 
             clean["phone"] = normalize_phone(form.phone)
         except ValueError as exc:
             errors["phone"] = str(exc)
-    if form.household_id and session.get(Household, form.household_id) is None:
+    if form.household_id and not _live_household(session, form.household_id):
         errors["household_id"] = _("Choose a household from the list.")
     clean["household_id"] = form.household_id or None
     if form.relation and form.relation not in RELATIONS:
@@ -538,10 +542,10 @@ def validate_resident(session: Session, form: ResidentForm, *, resident_id: str 
     return errors, clean
 
 
-def save_resident(*, session: Session, actor: Actor, form: ResidentForm, resident_id: str | None = None) -> Resident:
+def save_resident(*, session: Session, actor: Actor, form: ResidentForm, resident_id: str | None = None) -> ResidentView:
     """Add (``resident_id=None``) or change a resident; refused field by field when invalid."""
     require(actor, "people.edit")
-    errors, clean = validate_resident(session, form, resident_id=resident_id,
+    errors, clean = _validate_resident(session, form, resident_id=resident_id,
                                       village_code=str(session.info.get("village_code") or ""))
     if errors:
         raise ValidationError(errors)
@@ -557,11 +561,7 @@ def save_resident(*, session: Session, actor: Actor, form: ResidentForm, residen
             household.search_key = name_search_key(household.head_name, household.number, household.address)
             session.add(household)
     session.flush()
-    return resident
-
-
-def get_resident(session: Session, resident_id: str) -> Resident:
-    return _live(session, Resident, resident_id, _("That resident no longer exists."))
+    return view(ResidentView, resident)
 
 
 def delete_resident(*, session: Session, actor: Actor, resident_id: str) -> None:
@@ -619,7 +619,7 @@ def _resident_orders() -> Orders:
 
 def _household_orders() -> Orders:
     members = (select(func.count()).select_from(Resident)
-               .where(col(Resident.household_id) == col(Household.id), col(Resident.deleted_at).is_(None))
+               .where(col(Resident.household_id) == col(Household.id))
                .correlate(Household).scalar_subquery())
     return {
         "number": ([(func.length(Household.number), False), (col(Household.number), False)],
@@ -678,7 +678,7 @@ def resident_ids(*, session: Session, actor: Actor, query: str = "", household_i
     require(actor, "people.view")
     orders = _resident_orders()
     key, descending = _parse_order(order, orders)
-    statement = select(Resident.id).where(col(Resident.deleted_at).is_(None))
+    statement = select(Resident.id)
     condition = _text_filter(query, col(Resident.search_key), col(Resident.id_number), col(Resident.phone))
     if condition is not None:
         statement = statement.where(condition)
@@ -701,7 +701,7 @@ def household_ids(*, session: Session, actor: Actor, query: str = "", tag: str |
     require(actor, "people.view")
     orders = _household_orders()
     key, descending = _parse_order(order, orders)
-    statement = select(Household.id).where(col(Household.deleted_at).is_(None))
+    statement = select(Household.id)
     condition = _text_filter(query, col(Household.search_key), col(Household.number), col(Household.phone))
     if condition is not None:
         statement = statement.where(condition)
@@ -736,6 +736,7 @@ class ResidentRow:
     party_member: bool
     representative: bool
     status: str
+    actions: dict[str, str | None] = dataclasses.field(default_factory=dict, compare=False)  # see allowed_actions
 
     def age(self, today: dt.date | None = None) -> int | None:
         return age_on(self.birth_date, today or dt.date.today()) if self.birth_date else None
@@ -754,13 +755,14 @@ def resident_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Res
         .where(col(Resident.id).in_(ids))
     )
     found: dict[str, ResidentRow] = {}
+    actions = _actions(actor, kind="resident", record=True)
     for resident, number, head, group_name, grid_name in session.exec(statement):
         found[resident.id] = ResidentRow(
             id=resident.id, name=resident.name, gender=resident.gender, birth_date=resident.birth_date,
             id_number=resident.id_number, phone=resident.phone, household_number=number or "",
             household_head=head or "", group_name=group_name or "", grid_name=grid_name or "",
             relation=resident.relation, party_member=resident.party_member,
-            representative=resident.representative, status=resident.status)
+            representative=resident.representative, status=resident.status, actions=dict(actions))
     return [found[i] for i in ids if i in found]
 
 
@@ -775,6 +777,7 @@ class HouseholdRow:
     phone: str
     tags: tuple[str, ...]
     members: int
+    actions: dict[str, str | None] = dataclasses.field(default_factory=dict, compare=False)  # see allowed_actions
 
 
 def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[HouseholdRow]:
@@ -782,8 +785,7 @@ def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Ho
     if not ids:
         return []
     members = dict(session.exec(
-        select(Resident.household_id, func.count()).where(col(Resident.household_id).in_(ids),
-                                                          col(Resident.deleted_at).is_(None))
+        select(Resident.household_id, func.count()).where(col(Resident.household_id).in_(ids))
         .group_by(Resident.household_id)).all())
     statement = (
         select(Household, VillageGroup.name, Grid.name)
@@ -794,7 +796,8 @@ def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Ho
     found = {
         h.id: HouseholdRow(id=h.id, number=h.number, head_name=h.head_name, address=h.address,
                            group_name=group_name or "", grid_name=grid_name or "", phone=h.phone,
-                           tags=tuple(h.tags or ()), members=members.get(h.id, 0))
+                           tags=tuple(h.tags or ()), members=members.get(h.id, 0),
+                           actions=_actions(actor, kind="household", record=True, members=members.get(h.id, 0)))
         for h, group_name, grid_name in session.exec(statement)
     }
     return [found[i] for i in ids if i in found]
@@ -817,11 +820,11 @@ def household_form(*, session: Session, actor: Actor, household_id: str) -> Hous
 
 
 def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
-    alive = col(Resident.deleted_at).is_(None)
-    residents = session.exec(select(func.count()).select_from(Resident).where(alive, Resident.status == "resident")).one()
-    party = session.exec(select(func.count()).select_from(Resident).where(alive, Resident.status == "resident",
+    require_any(actor, "people.view", "stats.view")
+    residents = session.exec(select(func.count()).select_from(Resident).where(Resident.status == "resident")).one()
+    party = session.exec(select(func.count()).select_from(Resident).where(Resident.status == "resident",
                                                                          col(Resident.party_member).is_(True))).one()
-    households = session.exec(select(func.count()).select_from(Household).where(col(Household.deleted_at).is_(None))).one()
+    households = session.exec(select(func.count()).select_from(Household)).one()
     return {
         "households": households,
         "residents": residents,
@@ -829,3 +832,62 @@ def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
         "groups": len(list_groups(session)),
         "grids": len(list_grids(session)),
     }
+
+
+# ---------------------------------------------------------------- for the GUI
+
+
+def group_choices(*, session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """(id, name) of every 村民小组, in their order, for choosers."""
+    require_any(actor, "people.view", "village.edit")
+    return [(g.id, g.name) for g in list_groups(session)]
+
+
+def grid_choices(*, session: Session, actor: Actor) -> list[tuple[str, str]]:
+    """(id, name) of every 网格, in the order of their groups, for choosers."""
+    require_any(actor, "people.view", "village.edit")
+    return [(g.id, g.name) for g in list_grids(session)]
+
+
+def _refusal(actor: Actor, permission: str) -> str | None:
+    """None when ``actor`` holds ``permission``, else why not (in the user's language)."""
+    try:
+        require(actor, permission)
+    except PermissionDenied as exc:
+        return str(exc)
+    return None
+
+
+def _actions(actor: Actor, *, kind: str, record: bool, members: int = 0) -> dict[str, str | None]:
+    permission = "village.edit" if kind in ("group", "grid", "village") else "people.edit"
+    may = _refusal(actor, permission)
+    if kind == "village":
+        return {"edit": may}
+    actions: dict[str, str | None] = {"new": may}
+    if record:
+        actions["open"] = None
+        actions["edit"] = may
+        actions["delete"] = may
+        if may is None and kind == "household" and members:
+            actions["delete"] = _("The household still has {n} member(s); move or remove them first.").format(n=members)
+    return actions
+
+
+def allowed_actions(*, session: Session, actor: Actor, record_id: str | None = None,
+                    kind: str = "resident") -> dict[str, str | None]:
+    """What ``actor`` may do with a resident, household, group or grid (``kind``; ``record_id``
+    None: with the register itself, e.g. ``new``), or with the village profile (``kind="village"``):
+    action → None when allowed, otherwise the reason in the user's language. Without a record it
+    tells only what the role may do, so any signed-in role may ask."""
+    if actor is None or record_id is not None:
+        require_any(actor, "people.view", "village.edit")
+    if kind not in ("resident", "household", "group", "grid", "village"):
+        raise ValueError(kind)
+    members = 0
+    if record_id is not None and kind != "village":
+        getter = {"resident": get_resident, "household": get_household, "group": get_group, "grid": get_grid}[kind]
+        getter(session, record_id)
+        if kind == "household":
+            members = int(session.exec(select(func.count()).select_from(Resident)
+                                       .where(Resident.household_id == record_id)).one())
+    return _actions(actor, kind=kind, record=record_id is not None and kind != "village", members=members)

@@ -39,10 +39,9 @@ class HouseholdsPage(RegisterPage):
         toolbar.addWidget(self.tag_filter)
         toolbar.addWidget(self.grid_filter)
 
-    @staticmethod
-    def _read_choices(session: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-        return ([(g.id, g.name) for g in people.list_groups(session)],
-                [(g.id, g.name) for g in people.list_grids(session)])
+    def _read_choices(self, session: Any) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        actor = self.context.actor  # a plain value: safe to read on the worker
+        return (people.group_choices(session=session, actor=actor), people.grid_choices(session=session, actor=actor))
 
     def _load_choices(self) -> None:
         DbOp(self, self._read_choices, read_only=True, actor=self.context.actor).success(self._choices_loaded).run()
@@ -76,6 +75,9 @@ class HouseholdsPage(RegisterPage):
 
     def filter_values(self) -> dict[str, Any]:
         return {"tag": self.tag_filter.currentData(), "grid_id": self.grid_filter.currentData()}
+
+    def page_actions(self, session: Any) -> dict[str, str | None]:
+        return people.allowed_actions(session=session, actor=self.context.actor, kind="household")
 
     def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
         return people.household_ids(session=session, actor=self.context.actor, query=query, **filters)

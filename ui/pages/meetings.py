@@ -294,9 +294,11 @@ class MeetingDialog(FormDialog):
     def load_choices(self) -> None:
         from app import people
 
+        actor = self.actor
+
         def read(session: Any) -> tuple[list[Any], list[Any]]:
-            return ([(g.id, g.name) for g in people.list_groups(session)],
-                    [(g.id, g.name) for g in people.list_grids(session)])
+            return (people.group_choices(session=session, actor=actor),
+                    people.grid_choices(session=session, actor=actor))
 
         DbOp(self, read, read_only=True).success(self._choices).run()
 

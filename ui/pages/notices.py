@@ -78,7 +78,6 @@ class NoticesPage(RegisterPage):
 
     def __init__(self, context: Any, area_key: str):
         super().__init__(context, area_key)
-        self.can_edit = context.actor.can("notices.edit")
         self.model = NoticeTableModel(self.columns, self._fetch_rows_now, parent=self)
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -111,13 +110,15 @@ class NoticesPage(RegisterPage):
             for widget in (self.soon_swatch, self.soon_label, self.soon_days):
                 footer.addWidget(widget)
         self._retranslate_soon()
-        DbOp(self, notices.ending_soon_days, read_only=True).success(self._ending_soon_loaded).run()
+        actor = self.context.actor
+        DbOp(self, lambda s: notices.ending_soon_window(session=s, actor=actor), read_only=True) \
+            .success(self._ending_soon_loaded).run()
 
     def _ending_soon_loaded(self, days: int) -> None:
         self.soon_days.blockSignals(True)
         self.soon_days.setValue(days)
         self.soon_days.blockSignals(False)
-        self.soon_days.setEnabled(self.can_edit)
+        self.soon_days.setEnabled(self.register_actions().get("settings", "") is None)
 
     def _ending_soon_changed(self, days: int) -> None:
         actor = self.context.actor
@@ -161,11 +162,16 @@ class NoticesPage(RegisterPage):
         self.edit_button.setText(_("View"))
         self._retranslate_soon()
 
+    def register_actions(self) -> dict[str, str | None]:
+        return self._page_actions_now() or {}
+
+    def page_actions(self, session: Any) -> dict[str, str | None]:
+        return notices.allowed_actions(session=session, actor=self.context.actor)
+
     def _update_buttons(self, *_args: Any) -> None:
         super()._update_buttons()
-        item = self.current_id()
-        row = self.model.row_object(self.model.row_of(item)) if item else None
-        self.delete_button.setEnabled(bool(row and row.state == notices.DRAFT and self.can_edit))
+        if self.current_id() is None:
+            self.delete_button.setEnabled(False)  # rows say the rest (a draft, and who may delete it)
 
     def filter_values(self) -> dict[str, Any]:
         return {"state": self.state_filter.currentData(), "kind": self.kind_filter.currentData()}
@@ -220,7 +226,7 @@ def save_notices(session: Any, actor: Any, ids: list[str], folder: Path, progres
     for done, notice_id in enumerate(ids):
         if progress is not None:
             progress.update(done, len(ids))
-        notice = notices.get_notice(session, notice_id)
+        notice = notices.notice_view(session=session, actor=actor, notice_id=notice_id)
         name = (notice.number or f"{_('Draft')}-{notice.title}")[:80]
         name = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)
         written.append(write_pdf(notices.notice_pdf(session=session, actor=actor, notice_id=notice_id),
@@ -418,24 +424,18 @@ class NoticeView(QDialog):
             parts.append(_("shown in full: {fields}").format(fields="、".join(shown)))
         self.summary.setText(" · ".join(parts))
         self.preview.set_pdf(data)
-        edit = self.actor.can("notices.edit")
-        state = row.state
-        self.buttons["edit"].setEnabled(edit and state == notices.DRAFT)
-        self.buttons["issue"].setEnabled(edit and state == notices.DRAFT)
-        self.buttons["post"].setEnabled(edit and state == notices.ISSUED)
-        self.buttons["take_down"].setEnabled(edit and state == notices.POSTED)
-        self.buttons["correct"].setEnabled(edit and state != notices.DRAFT)
-        self.buttons["unmask"].setEnabled(self.actor.can("notices.unmask") and state == notices.DRAFT)
+        for key in ("edit", "issue", "post", "take_down", "correct", "unmask"):  # as the service allows
+            reason = row.actions.get(key, "")
+            self.buttons[key].setEnabled(reason is None)
+            self.buttons[key].setToolTip(reason or "")
         self._unmask_tooltip()
         self.loaded.emit()
 
     def _unmask_tooltip(self) -> None:
         """Why the unmask control is disabled, or what it does."""
-        if not self.actor.can("notices.unmask"):
-            tip = _("Only the secretary can show personal information unmasked on a public notice.")
-        elif self.record is not None and self.record.state != notices.DRAFT:
-            tip = _("This notice is issued and cannot be changed. To show different information, issue a "
-                    "correction notice (Correct…).")
+        reason = self.record.actions.get("unmask") if self.record is not None else None
+        if reason:
+            tip = reason
         else:
             tip = _("Choose what personal information this draft prints in full; every choice is recorded in "
                     "the audit trail.")

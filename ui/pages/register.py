@@ -54,7 +54,9 @@ class RegisterPage(Page):
         self._order: tuple[str, bool] = (self.default_order, False)  # sort key, descending
         self._stale = False  # the people register changed elsewhere (group or grid renamed …)
         worker().operation_did_execute.connect(self._on_changes)
+        # Pages not yet asking their area (``page_actions`` not overridden) decide with this flag.
         self.can_edit = context.actor.can("people.edit")
+        self._register_actions: dict[str, str | None] | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
@@ -151,6 +153,26 @@ class RegisterPage(Page):
     def open_item(self, item_id: str) -> None:
         raise NotImplementedError
 
+    def page_actions(self, session: Any) -> dict[str, str | None] | None:
+        """The area's ``allowed_actions`` for the register itself (``new`` …: action → None or why
+        not); rows carry theirs in ``row.actions``. None: the page decides with ``can_edit``."""
+        return None
+
+    def _page_actions_now(self) -> dict[str, str | None] | None:
+        """The register's actions, asked once (a quick read: no rows, only who may do what)."""
+        if type(self).page_actions is RegisterPage.page_actions:
+            return None
+        if self._register_actions is None:
+            try:
+                self._register_actions = worker().read_now(self.page_actions)
+            except RuntimeError:  # no database open (a page built on its own)
+                return None
+        return self._register_actions
+
+    def _row_actions(self, item_id: str | None) -> dict[str, str | None] | None:
+        row = self.model.row_object(self.model.row_of(item_id)) if item_id else None
+        return getattr(row, "actions", None) or None
+
     def create_item(self) -> None:
         raise NotImplementedError
 
@@ -160,6 +182,7 @@ class RegisterPage(Page):
     # ------------------------------------------------------------ texts
 
     def retranslate_ui(self) -> None:
+        self._register_actions = None  # its reasons are in the old language
         self.search.setPlaceholderText(_(self.search_placeholder_msgid))
         self.new_button.setText(_(self.new_msgid))
         self.edit_button.setText(_("Open"))
@@ -293,13 +316,27 @@ class RegisterPage(Page):
         return True
 
     def _update_buttons(self, *_args: Any) -> None:
-        has = self.current_id() is not None
-        self.new_button.setEnabled(self.can_edit)
+        item = self.current_id()
+        has = item is not None
+        register, row = self._page_actions_now(), self._row_actions(item)
+        if register is None:
+            self.new_button.setEnabled(self.can_edit)
+        else:
+            self.new_button.setEnabled(register.get("new", "") is None)
         self.edit_button.setEnabled(has)
-        self.delete_button.setEnabled(has and self.can_edit)
+        if row is None:
+            self.delete_button.setEnabled(has and self.can_edit)
+        else:
+            reason = row.get("delete", "")
+            self.delete_button.setEnabled(reason is None)
+            self.delete_button.setToolTip(reason or "")
+
+    def _may(self, action: str, item_id: str | None = None) -> bool:
+        actions = self._row_actions(item_id) if item_id else self._page_actions_now()
+        return self.can_edit if actions is None else actions.get(action, "") is None
 
     def new_item(self) -> bool:
-        if not self.can_edit:
+        if not self._may("new"):
             return False
         self.create_item()
         return True
@@ -313,7 +350,7 @@ class RegisterPage(Page):
 
     def delete_current(self) -> None:
         item_id = self.current_id()
-        if item_id is None or not self.can_edit:
+        if item_id is None or not self._may("delete", item_id):
             return
         self.delete_item(item_id, self.model.row_object(self.model.row_of(item_id)))
 

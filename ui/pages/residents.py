@@ -55,6 +55,9 @@ class ResidentsPage(RegisterPage):
         return {"household_id": self.household_filter[0] if self.household_filter else None,
                 "include_inactive": self.inactive.isChecked()}
 
+    def page_actions(self, session: Any) -> dict[str, str | None]:
+        return people.allowed_actions(session=session, actor=self.context.actor, kind="resident")
+
     def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
         return people.resident_ids(session=session, actor=self.context.actor, query=query, **filters)
 

@@ -138,7 +138,10 @@ class VillagePage(Page):
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
-        self.can_edit = context.actor.can("village.edit")
+        actor = context.actor
+        # Asked once (a quick read): whether this role may change the profile, groups and grids.
+        self.actions = worker().read_now(lambda s: people.allowed_actions(session=s, actor=actor, kind="village"))
+        self.can_edit = self.actions.get("edit", "") is None
         self.overview: people.VillageOverview | None = None
         self.dialog: FormDialog | None = None
         self._loading = False
