@@ -24,8 +24,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import and_, event, inspect, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Field, SQLModel
 
 from db.base import SyncedModel
@@ -57,17 +58,24 @@ def _scope(state: ORMExecuteState) -> None:
     by_village = bool(village) and not options.get("all_villages")
     if not (live_only or by_village):
         return
+    bind = state.session.get_bind()
+    sqlite = bind.dialect.name == "sqlite"
     criteria = []
-    # SyncedModel itself is not mapped (SQLModel), so each table gets its own criteria; tables
-    # the statement does not touch ignore theirs.
-    for model in _synced_tables().values():
-        if live_only and by_village:
-            criteria.append(with_loader_criteria(
-                model, lambda cls: (cls.deleted_at.is_(None)) & (cls.village_code == village), include_aliases=True))
-        elif live_only:
-            criteria.append(with_loader_criteria(model, lambda cls: cls.deleted_at.is_(None), include_aliases=True))
-        else:
-            criteria.append(with_loader_criteria(model, lambda cls: cls.village_code == village, include_aliases=True))
+    # SyncedModel itself is not mapped (SQLModel), so each table the statement touches (columns,
+    # FROM, joins, subqueries) gets its own criteria; adding all sixteen to every query cost ~3 ms.
+    synced = _synced_tables()
+    touched = {table.name for table in find_tables(state.statement, include_aliases=True, include_joins=True)}
+    for name in touched & synced.keys():
+        model = synced[name]
+        clauses = []
+        if live_only:
+            clauses.append(model.deleted_at.is_(None))
+        if by_village:
+            # On SQLite the planner would pick the village_code index, which in a village store
+            # matches every row and turns a 2 ms scan into 4 ms; ``|| ''`` keeps it a plain filter.
+            column = model.village_code.concat("") if sqlite else model.village_code
+            clauses.append(column == village)
+        criteria.append(with_loader_criteria(model, and_(*clauses), include_aliases=True))
     state.statement = state.statement.options(*criteria)
 
 
