@@ -316,7 +316,7 @@ class ConcernView(QDialog):
         actor, concern_id = self.actor, self.concern_id
 
         def read(session: Any) -> tuple[Any, list[Any]]:
-            return (concerns.get_concern(session, concern_id),
+            return (concerns.concern(session=session, actor=actor, concern_id=concern_id),
                     concerns.notes(session=session, actor=actor, concern_id=concern_id))
 
         DbOp(self, read, read_only=True).success(self._show).run()

@@ -292,19 +292,14 @@ class MeetingDialog(FormDialog):
         self.finish_layout()
 
     def load_choices(self) -> None:
-        from app import people
+        actor = self.actor
+        DbOp(self, lambda s: meetings.scope_choices(session=s, actor=actor), read_only=True) \
+            .success(self._choices).run()
 
-        def read(session: Any) -> tuple[list[Any], list[Any]]:
-            return ([(g.id, g.name) for g in people.list_groups(session)],
-                    [(g.id, g.name) for g in people.list_grids(session)])
-
-        DbOp(self, read, read_only=True).success(self._choices).run()
-
-    def _choices(self, loaded: tuple[list[Any], list[Any]]) -> None:
-        groups, grids = loaded
-        for group_id, name in groups:
+    def _choices(self, loaded: meetings.ScopeChoices) -> None:
+        for group_id, name in loaded.groups:
             self.scope.addItem(_("Group: {name}").format(name=name), ("group", group_id))
-        for grid_id, name in grids:
+        for grid_id, name in loaded.grids:
             self.scope.addItem(_("Grid: {name}").format(name=name), ("grid", grid_id))
 
     def save_op(self) -> Any:
@@ -1074,7 +1069,7 @@ class MeetingView(QDialog):
         actor, meeting_id, body = self.actor, self.meeting_id, self.minutes_body.toPlainText()
 
         def op(session: Any) -> Any:
-            minutes = meetings.minutes_of(session, meeting_id)
+            minutes = meetings.minutes(session=session, actor=actor, meeting_id=meeting_id)
             if minutes is None or minutes.body != body.strip():  # save what is on screen first
                 meetings.save_minutes(session=session, actor=actor, meeting_id=meeting_id, body=body)
             return meetings.approve_minutes(session=session, actor=actor, meeting_id=meeting_id)
