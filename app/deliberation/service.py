@@ -320,6 +320,7 @@ class StepView:
 class MatterProgress:
     matter: Any  # MatterView
     steps: list[StepView]
+    allowed: dict[str, str | None] = dataclasses.field(default_factory=dict)  # see allowed_actions
 
     @property
     def done_count(self) -> int:
@@ -347,7 +348,8 @@ def progress(*, session: Session, actor: Actor, matter_id: str) -> MatterProgres
                               meeting_title=meeting.title if meeting else "", vote_summary=vote_text,
                               notice_number=row.notice_number if row else "", note=row.note if row else "",
                               is_next=step == nxt, notice_id=row.notice_id if row else None))
-    return MatterProgress(matter=view(MatterView, matter), steps=views)
+    return MatterProgress(matter=view(MatterView, matter), steps=views,
+                          allowed=allowed_actions(session=session, actor=actor, matter_id=matter.id))
 
 
 @dataclasses.dataclass(frozen=True)

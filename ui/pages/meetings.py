@@ -399,7 +399,8 @@ class BallotModel(QAbstractTableModel):
 
     def set_lines(self, lines: list[Any]) -> None:
         self.beginResetModel()
-        self.lines = [x for x in lines if x.present and x.expected]  # 列席 guests have no vote
+        # those who may vote: signed in and counted in 应到 (the service refuses a 列席 guest's ballot)
+        self.lines = [x for x in lines if x.present and x.expected]
         self.choices = {k: v for k, v in self.choices.items() if any(x.id == k for x in self.lines)}
         self.endResetModel()
         self.counts_changed.emit()
@@ -504,6 +505,7 @@ class MeetingView(QDialog):
         super().__init__(parent)
         self.actor, self.meeting_id = actor, meeting_id
         self.record: meetings.MeetingRecord | None = None
+        self.allowed: dict[str, str | None] = {}
         self.lines: list[Any] = []
         self.setMinimumSize(900, 660)
         self.setWindowTitle(_("Meeting"))
@@ -777,14 +779,22 @@ class MeetingView(QDialog):
     def reload(self) -> None:
         actor, meeting_id = self.actor, self.meeting_id
 
-        def read(session: Any) -> tuple[meetings.MeetingRecord, list[Any]]:
+        def read(session: Any) -> tuple[meetings.MeetingRecord, list[Any], dict[str, str | None]]:
             return (meetings.meeting_record(session=session, actor=actor, meeting_id=meeting_id),
-                    meetings.attendance(session=session, actor=actor, meeting_id=meeting_id))
+                    meetings.attendance(session=session, actor=actor, meeting_id=meeting_id),
+                    meetings.allowed_actions(session=session, actor=actor, meeting_id=meeting_id))
 
         DbOp(self, read, read_only=True).success(self._show).run()
 
-    def _show(self, loaded: tuple[meetings.MeetingRecord, list[Any]]) -> None:
-        self.record, self.lines = loaded
+    def _allow(self, action: str, *widgets: QWidget) -> None:
+        """Enable ``widgets`` when the service allows ``action``; otherwise say why in their tooltip."""
+        reason = self.allowed.get(action, "")
+        for widget in widgets:
+            widget.setEnabled(reason is None)
+            widget.setToolTip(reason or "")
+
+    def _show(self, loaded: tuple[meetings.MeetingRecord, list[Any], dict[str, str | None]]) -> None:
+        self.record, self.lines, self.allowed = loaded
         m, att = self.record.meeting, self.record.attendance
         self.setWindowTitle(m.title)
         self.heading.setText(m.title)
@@ -796,59 +806,47 @@ class MeetingView(QDialog):
         self.attendance_label.setText(_("Should attend {expected}{unit}, present {present}{unit}, attendance {rate}")
                                       .format(expected=att.expected, present=att.present, unit=unit, rate=rate))
         self.notice_text.setText(m.description or _("(no notice text)"))
-        self._show_steps(m.state)
-        state = m.state
-        sign_in_open = state in (meetings.PLANNED, meetings.HELD)
-        roster = m.attendance_mode == "roster"
-        self.sign_in_model.toggled = self.toggle_present if sign_in_open and roster else None
+        self._show_steps(m)
+        roster = att.mode == "roster"
+        self.sign_in_model.toggled = self.toggle_present if self.allowed["sign_in"] is None else None
         self.sign_in_model.set_rows(self.lines)
         self.sign_in_table.setVisible(roster)
         self.all_present_button.setVisible(roster)
         self.head_count.setVisible(not roster)
         self.head_count_button.setVisible(not roster)
         self.head_count.setValue(att.present)
-        for widget in (self.head_count, self.head_count_button, self.all_present_button, self.guest_name,
-                       self.guest_button):
-            widget.setEnabled(sign_in_open)
-        self.held_button.setEnabled(state == meetings.PLANNED)
-        self.cancel_button.setEnabled(state == meetings.PLANNED)
-        self.cancel_reason.setEnabled(state == meetings.PLANNED)
-        self.print_notice_button.setEnabled(state != meetings.CANCELLED)
-        self.print_sheet_button.setEnabled(state != meetings.CANCELLED)
+        self._allow("sign_in", self.all_present_button)
+        self._allow("head_count", self.head_count, self.head_count_button)
+        self._allow("invite_guest", self.guest_name, self.guest_button)
+        self._allow("mark_held", self.held_button)
+        self._allow("cancel", self.cancel_button, self.cancel_reason)
+        self._allow("print_notice", self.print_notice_button, self.print_sheet_button)
         self.agenda_model.set_rows(self.record.agenda)
-        agenda_open = state in (meetings.PLANNED, meetings.HELD)
-        for widget in (self.item_title, self.item_proposer, self.add_item_button):
-            widget.setEnabled(agenda_open)
-        for widget in (self.method, self.in_favour, self.against, self.abstain, self.scrutineer, self.teller,
-                       self.vote_button, self.ballot_table, self.all_for_button, self.clear_ballots_button):
-            widget.setEnabled(state == meetings.HELD)
+        self._allow("add_agenda_item", self.item_title, self.item_proposer, self.add_item_button)
+        self._allow("record_vote", self.method, self.in_favour, self.against, self.abstain, self.scrutineer,
+                    self.teller, self.vote_button, self.ballot_table, self.all_for_button, self.clear_ballots_button)
         self.ballot_model.set_lines(self.lines)
         self._method_changed()
         self._show_concerns(m)
         minutes = self.record.minutes
-        locked = minutes is not None and minutes.state == "approved"
+        locked = minutes is not None and minutes.approved_at is not None
         if minutes is None:
             self.minutes_state.setText(_("No minutes yet."))
-        elif locked:
+        elif minutes.approved_at is not None:
             self.minutes_state.setText(_("Approved by {who} on {when}: locked; corrections go into an addendum.").format(
                 who=minutes.approved_by, when=format_datetime(minutes.approved_at.astimezone())))
         else:
             self.minutes_state.setText(_("Draft"))
         if minutes is not None and (locked or not self.minutes_body.toPlainText()):
             self.minutes_body.setPlainText(minutes.body)
-        self.minutes_body.setReadOnly(locked or state != meetings.HELD)
-        self.save_minutes_button.setEnabled(state == meetings.HELD and not locked)
-        self.approve_button.setEnabled(state == meetings.HELD and self.actor.can("minutes.approve"))
-        self.addendum.setEnabled(locked)
-        self.addendum_button.setEnabled(locked)
+        self.minutes_body.setReadOnly(self.allowed["save_minutes"] is not None)
+        self._allow("save_minutes", self.save_minutes_button)
+        self._allow("approve_minutes", self.approve_button)
+        self._allow("add_addendum", self.addendum, self.addendum_button)
         self.addenda.setText("\n".join(_("Addendum ({who}): {text}").format(who=a.author, text=a.body)
                                        for a in self.record.addenda))
-        self.print_minutes_button.setEnabled(minutes is not None)
-        self.publish_button.setEnabled(state == meetings.MINUTES_APPROVED)
-        if not self.actor.can("meetings.edit"):
-            for button in self.findChildren(QPushButton):
-                if not button.objectName().startswith("print"):
-                    button.setEnabled(False)
+        self._allow("print_minutes", self.print_minutes_button)
+        self._allow("publish", self.publish_button)
         self._show_reason()
         if self.tabs.currentIndex() == self.documents_tab_index:
             self.load_preview()  # what was previewed may have changed
@@ -856,29 +854,22 @@ class MeetingView(QDialog):
 
     def _show_concerns(self, meeting: Any) -> None:
         self.concerns_model.set_rows(self.record.concerns)
-        open_ = meeting.state == meetings.HELD and self.actor.can("concerns.edit")
-        for widget in (self.concern_title, self.raiser, self.concern_category, self.concern_assignee,
-                       self.concern_due, self.concern_button):
-            widget.setEnabled(open_)
-        if meeting.state == meetings.PLANNED:
-            hint = _("Concerns are recorded here once the meeting is held.")
-        elif meeting.state in (meetings.MINUTES_APPROVED, meetings.PUBLISHED):
-            hint = _("The minutes are approved: concerns raised later are recorded on the concerns page.")
-        else:
-            hint = _("{n} concerns raised at this meeting; they are listed in the minutes.").format(
-                n=len(self.record.concerns))
-        self.concern_hint.setText(hint)
+        self._allow("raise_concern", self.concern_title, self.raiser, self.concern_category, self.concern_assignee,
+                    self.concern_due, self.concern_button)
+        self.concern_hint.setText(self.allowed["raise_concern"] or _(
+            "{n} concerns raised at this meeting; they are listed in the minutes.").format(n=len(self.record.concerns)))
         day = meeting.held_on or meeting.starts_at.astimezone().date()
         if not self.concern_title.text():  # not while something is being typed
             due = day + dt.timedelta(days=concerns.DEFAULT_DUE_DAYS)
             self.concern_due.setMinimumDate(QDate(day.year, day.month, day.day))
             self.concern_due.setDate(QDate(due.year, due.month, due.day))
 
-    def _show_steps(self, state: str) -> None:
-        if state == meetings.CANCELLED:
-            self.steps.setText(_("Cancelled: {reason}").format(reason=self.record.meeting.cancel_reason))
+    def _show_steps(self, meeting: Any) -> None:
+        if meeting.state not in meetings.STATE_ORDER:  # cancelled
+            self.steps.setText(_("Cancelled: {reason}").format(reason=meeting.cancel_reason))
             return
-        reached = {meetings.PLANNED: 1, meetings.HELD: 3, meetings.MINUTES_APPROVED: 4, meetings.PUBLISHED: 5}[state]
+        # the five steps of the walk, as far as the meeting's state has come
+        reached = (1, 3, 4, 5)[meetings.STATE_ORDER.index(meeting.state)]
         parts = []
         for number, step in enumerate(STEPS, start=1):
             text = _(step)
