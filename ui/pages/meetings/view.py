@@ -1,499 +1,48 @@
-"""会议: the meetings list (filters by kind and state) and a meeting view that walks
-notice → sign-in → agenda and votes → minutes → publish.
+"""One meeting, walked step by step in tabs: notice → sign-in → agenda and votes → minutes →
+published, the concerns raised at it, and its documents (previewed, printed, saved as PDF).
 
-All reads and writes go through :class:`ui.ops.DbOp` to the services in :mod:`app.meetings`;
-the small tables (sign-in list, agenda) are models over the rows the view loaded once.
+Each button runs one service call and reloads the record; what is enabled, and why not, comes
+from :func:`app.meetings.allowed_actions`.
 """
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QDateTime, QLocale, QModelIndex, QRect, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import (
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
-    QCalendarWidget,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDialog,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QStackedWidget,
-    QStyledItemDelegate,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from app import concerns, meetings
+from app import meetings
 from app.errors import ValidationError
-from app.i18n import N_, _, format_date, format_datetime, format_percent, get_language
-from ui.dialogs.base import FormDialog
+from app.i18n import N_, _, format_datetime, format_percent
 from ui.ops import DbOp, show_error
-from ui.pages.concerns import RaiserPicker
-from ui.pages.register import RegisterPage
+from ui.pages.meetings.concerns_tab import ConcernsTab
+from ui.pages.meetings.models import BallotModel, ChoiceDelegate, RowsModel, small_table
 from ui.pdf_preview import PdfPreview, print_pdf
-from ui.table_model import RIGHT, Column
-from ui.widgets import fill_combo, line_edit
-
-
-def _when(row: Any) -> str:
-    local = row.starts_at.astimezone()
-    return f"{format_date(local.date(), style='short')} {local:%H:%M}"
-
-
-def _present(row: Any) -> str:
-    return "" if row.present is None else str(row.present)
-
-
-MEETING_COLUMNS = [
-    Column(N_("Time"), _when),
-    Column(N_("Meeting"), lambda r: r.title),
-    Column(N_("Kind"), lambda r: meetings.kind_label(r.kind, short=True)),
-    Column(N_("State"), lambda r: meetings.state_label(r.state)),
-    Column(N_("Place"), lambda r: r.place),
-    Column(N_("Should attend"), lambda r: f"{r.expected}{_(meetings.UNITS[r.expected_unit])}", RIGHT),
-    Column(N_("Present"), _present, RIGHT),
-    Column(N_("Attendance"), lambda r: format_percent(r.rate) if r.rate is not None else "", RIGHT),
-]
-
-
-class MeetingCalendar(QCalendarWidget):
-    """A month with each day's meetings written in its cell (how many, and the first titles)."""
-
-    BADGE = QColor("#1a73e8")
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("meetingCalendar")
-        self.setGridVisible(True)
-        self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
-        self.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        self.days: dict[dt.date, list[meetings.DayMeeting]] = {}
-
-    def set_days(self, days: dict[dt.date, list[meetings.DayMeeting]]) -> None:
-        self.days = days
-        self.updateCells()
-
-    def shown_range(self) -> tuple[dt.date, dt.date]:
-        """The days the month page can show (it begins up to a week before the 1st and runs six weeks)."""
-        first = dt.date(self.yearShown(), self.monthShown(), 1)
-        return first - dt.timedelta(days=7), first + dt.timedelta(days=42)
-
-    def paintCell(self, painter: QPainter, rect: QRect, date: QDate) -> None:  # noqa: N802 (Qt)
-        super().paintCell(painter, rect, date)
-        items = self.days.get(date.toPython())
-        if not items:
-            return
-        painter.save()
-        font = painter.font()
-        font.setPointSizeF(max(font.pointSizeF() * 0.8, 7))
-        painter.setFont(font)
-        line = painter.fontMetrics().height()
-        badge = QRect(rect.right() - line - 3, rect.top() + 3, line, line)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.BADGE)
-        painter.drawEllipse(badge)
-        painter.setPen(QColor("white"))
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(len(items)))
-        painter.setPen(QColor("#3c4043"))
-        top = rect.center().y() + line // 2 + 4  # under the day number Qt draws in the middle
-        for item in items:
-            if top + line > rect.bottom():
-                break
-            text = f"{item.starts_at:%H:%M} {item.title}"
-            painter.drawText(QRect(rect.left() + 4, top, rect.width() - 8, line), Qt.AlignmentFlag.AlignLeft,
-                             painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, rect.width() - 8))
-            top += line
-        painter.restore()
-
-
-class MeetingsPage(RegisterPage):
-    """The meetings list (lazy, the default) or a month calendar; a day picked on the calendar
-    filters the list to that day."""
-
-    calendar_loaded = Signal()
-
-    title_msgid = N_("Meetings")
-    description_msgid = N_("坝坝会, 夜话屋场会, 党员大会, 村民(代表)会议 …: notice, sign-in, votes and minutes.")
-    search_placeholder_msgid = N_("Search: title or place")
-    count_msgid = N_("{n} meetings")
-    new_msgid = N_("Call a meeting")
-    columns = MEETING_COLUMNS
-    column_widths = [150, 260, 110, 90, 160, 80, 60, 70]
-
-    def __init__(self, context: Any, area_key: str):
-        self.day: dt.date | None = None
-        super().__init__(context, area_key)
-        self.can_edit = context.actor.can("meetings.edit")
-        self.delete_button.setVisible(False)  # meetings are cancelled, never deleted
-        self.dialog: QDialog | None = None
-        self.view: MeetingView | None = None
-        # The list and the calendar share the table's place.
-        self.stack = QStackedWidget()
-        self.layout().replaceWidget(self.table, self.stack)
-        self.stack.addWidget(self.table)
-        self.calendar = MeetingCalendar()
-        self.calendar.clicked.connect(lambda date: self.show_day(date.toPython()))
-        self.calendar.currentPageChanged.connect(lambda _y, _m: self.load_calendar())
-        self.stack.addWidget(self.calendar)
-        self._update_buttons()
-        self.retranslate_ui()
-
-    def add_filters(self, toolbar: QHBoxLayout) -> None:
-        self.kind_filter = QComboBox()
-        self.kind_filter.setObjectName("kindFilter")
-        self.state_filter = QComboBox()
-        self.state_filter.setObjectName("stateFilter")
-        for combo in (self.kind_filter, self.state_filter):
-            combo.currentIndexChanged.connect(lambda _i: self.filters_changed())
-            toolbar.addWidget(combo)
-        self.day_chip = QPushButton()
-        self.day_chip.setObjectName("dayFilter")
-        self.day_chip.setVisible(False)
-        self.day_chip.clicked.connect(lambda: self.show_day(None))
-        toolbar.addWidget(self.day_chip)
-        self.list_button, self.calendar_button = QPushButton(), QPushButton()
-        self.list_button.setObjectName("listView")
-        self.calendar_button.setObjectName("calendarView")
-        self.view_group = QButtonGroup(self)
-        for button in (self.list_button, self.calendar_button):
-            button.setCheckable(True)
-            self.view_group.addButton(button)
-            toolbar.addWidget(button)
-        self.list_button.setChecked(True)
-        self.calendar_button.toggled.connect(self._view_toggled)
-
-    def retranslate_ui(self) -> None:
-        fill_combo(self.kind_filter, [(None, _("All kinds"))] + [(k, meetings.kind_label(k, short=True))
-                                                                 for k in meetings.KINDS])
-        fill_combo(self.state_filter, [(None, _("All states"))] + [(s, meetings.state_label(s))
-                                                                   for s in meetings.STATES])
-        self.list_button.setText(_("List"))
-        self.calendar_button.setText(_("Calendar"))
-        self._show_day_chip()
-        if hasattr(self, "calendar"):  # month and day names in the interface language
-            self.calendar.setLocale(QLocale(QLocale.Language.English) if get_language() == "en"
-                                    else QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-        super().retranslate_ui()
-
-    def _show_day_chip(self) -> None:
-        self.day_chip.setVisible(self.day is not None)
-        if self.day is not None:
-            self.day_chip.setText(_("{date} ✕").format(date=format_date(self.day, style="medium")))
-            self.day_chip.setToolTip(_("Show all days again"))
-
-    def filter_values(self) -> dict[str, Any]:
-        return {"kind": self.kind_filter.currentData(), "state": self.state_filter.currentData(), "on": self.day}
-
-    def filters_changed(self) -> None:
-        super().filters_changed()
-        if self.in_calendar():
-            self.load_calendar()
-
-    def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
-        return meetings.meeting_ids(session=session, actor=self.context.actor, search=query, **filters)
-
-    def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
-        return list(meetings.meeting_rows(session=session, actor=self.context.actor, ids=ids).values())
-
-    # ------------------------------------------------------------ calendar
-
-    def in_calendar(self) -> bool:
-        return hasattr(self, "stack") and self.stack.currentWidget() is self.calendar
-
-    def _view_toggled(self, calendar: bool) -> None:
-        self.stack.setCurrentWidget(self.calendar if calendar else self.table)
-        if calendar:
-            self.load_calendar()
-
-    def show_calendar(self) -> None:
-        self.calendar_button.setChecked(True)
-
-    def load_calendar(self) -> None:
-        first, last = self.calendar.shown_range()
-        actor, search = self.context.actor, self.search.text()
-        kind, state = self.kind_filter.currentData(), self.state_filter.currentData()
-
-        def loaded(days: dict[dt.date, list[meetings.DayMeeting]]) -> None:
-            self.calendar.set_days(days)
-            self.calendar_loaded.emit()
-
-        DbOp(self, lambda s: meetings.meetings_by_day(session=s, actor=actor, first=first, last=last, kind=kind,
-                                                      state=state, search=search), read_only=True) \
-            .success(loaded).run()
-
-    def show_day(self, day: dt.date | None) -> None:
-        """The list, filtered to the meetings of ``day`` (all days again with None)."""
-        self.day = day
-        self._show_day_chip()
-        self.list_button.setChecked(True)
-        self.reload()
-
-    # ------------------------------------------------------------ records
-
-    def create_item(self) -> None:
-        dialog = MeetingDialog(self, self.context.actor)
-        dialog.saved.connect(lambda meeting: (self.saved(meeting.id), self.open_item(meeting.id)))
-        dialog.open()
-        dialog.load_choices()
-        self.dialog = dialog
-
-    def open_item(self, item_id: str) -> None:
-        if self.view is not None:
-            self.view.close()
-        self.view = MeetingView(self, self.context.actor, item_id)
-        self.view.changed.connect(lambda: self.refresh_ids([item_id]))
-        self.view.show()
-        self.view.reload()
-
-
-class MeetingDialog(FormDialog):
-    """会议通知: call a meeting."""
-
-    def __init__(self, parent: QWidget | None, actor: Any):
-        super().__init__(parent, N_("Call a meeting"), width=560)
-        self.actor = actor
-        self.kind = QComboBox()
-        for kind in meetings.KINDS:
-            self.kind.addItem(meetings.kind_label(kind), kind)
-        self.form.add("kind", N_("Kind"), self.kind, required=True)
-        self.title = line_edit(max_length=128)
-        self.form.add("title", N_("Title"), self.title, required=True)
-        self.starts_at = QDateTimeEdit(QDateTime.currentDateTime().addDays(3))
-        self.starts_at.setCalendarPopup(True)
-        self.starts_at.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.form.add("starts_at", N_("Time"), self.starts_at, required=True)
-        self.place = line_edit(max_length=128)
-        self.form.add("place", N_("Place"), self.place)
-        self.scope = QComboBox()
-        self.scope.addItem(_("Whole village"), ("village", None))
-        self.form.add("scope", N_("Who is invited"), self.scope, aliases=("grid_id", "group_id"),
-                      hint=N_("Party members, representatives and committees are invited whatever is chosen here."))
-        self.host = line_edit(max_length=32)
-        self.form.add("host_name", N_("Host"), self.host)
-        self.recorder = line_edit(max_length=32)
-        self.form.add("recorder_name", N_("Recorder"), self.recorder)
-        self.description = QPlainTextEdit()
-        self.description.setFixedHeight(70)
-        self.form.add("description", N_("Notice text"), self.description)
-        self.finish_layout()
-
-    def load_choices(self) -> None:
-        actor = self.actor
-        DbOp(self, lambda s: meetings.scope_choices(session=s, actor=actor), read_only=True) \
-            .success(self._choices).run()
-
-    def _choices(self, loaded: meetings.ScopeChoices) -> None:
-        for group_id, name in loaded.groups:
-            self.scope.addItem(_("Group: {name}").format(name=name), ("group", group_id))
-        for grid_id, name in loaded.grids:
-            self.scope.addItem(_("Grid: {name}").format(name=name), ("grid", grid_id))
-
-    def save_op(self) -> Any:
-        kind = self.kind.currentData()
-        scope, target = self.scope.currentData()
-        values = dict(kind=kind, title=self.title.text(), place=self.place.text(), scope=scope,
-                      group_id=target if scope == "group" else None, grid_id=target if scope == "grid" else None,
-                      host_name=self.host.text(), recorder_name=self.recorder.text(),
-                      description=self.description.toPlainText(),
-                      starts_at=self.starts_at.dateTime().toPython().astimezone())
-        actor = self.actor
-        return lambda session: meetings.plan_meeting(session=session, actor=actor, **values)
-
-
-# ---------------------------------------------------------------- small models of the meeting view
-
-
-class RowsModel(QAbstractTableModel):
-    """A short list of loaded rows (a meeting's sign-in list or agenda) with fixed columns."""
-
-    def __init__(self, columns: list[Column], parent: Any = None, *, checkable: int | None = None):
-        super().__init__(parent)
-        self.columns = columns
-        self.rows: list[Any] = []
-        self.checkable = checkable  # the column whose check box toggles ``checked``
-        self.checked: Callable[[Any], bool] = lambda row: False
-        self.toggled: Callable[[Any, bool], None] | None = None
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows) or not 0 <= index.column() < len(self.columns):
-            return None
-        row, column = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            value = column.accessor(row)
-            return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.CheckStateRole and index.column() == self.checkable:
-            return Qt.CheckState.Checked if self.checked(row) else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.alignment.value)
-        return None
-
-    def flags(self, index: Any) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        if index.column() == self.checkable and self.toggled is not None:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
-
-    def setData(self, index: Any, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.CheckStateRole or index.column() != self.checkable or self.toggled is None:
-            return False
-        checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
-        self.toggled(self.rows[index.row()], checked)
-        return True
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.columns):
-            return _(self.columns[section].header)
-        return None
-
-
-def _table(model: QAbstractTableModel, name: str) -> QTableView:
-    view = QTableView()
-    view.setObjectName(name)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return view
-
-
-class BallotModel(QAbstractTableModel):
-    """记名投票: one line per member signed in, with that voter's ballot (for, against, abstain or none yet)."""
-
-    counts_changed = Signal()
-
-    def __init__(self, parent: Any = None):
-        super().__init__(parent)
-        self.lines: list[Any] = []
-        self.choices: dict[str, str] = {}
-
-    def set_lines(self, lines: list[Any]) -> None:
-        self.beginResetModel()
-        # those who may vote: signed in and counted in 应到 (the service refuses a 列席 guest's ballot)
-        self.lines = [x for x in lines if x.present and x.expected]
-        self.choices = {k: v for k, v in self.choices.items() if any(x.id == k for x in self.lines)}
-        self.endResetModel()
-        self.counts_changed.emit()
-
-    def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 2
-
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.lines) or not 0 <= index.column() < 2:
-            return None
-        line = self.lines[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if index.column() == 0:
-                return line.name
-            choice = self.choices.get(line.id)
-            return meetings.choice_label(choice) if choice else "—"
-        if role == Qt.ItemDataRole.EditRole and index.column() == 1:
-            return self.choices.get(line.id, "")
-        return None
-
-    def flags(self, index: Any) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == 1 else flags
-
-    def setData(self, index: Any, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != 1:
-            return False
-        line = self.lines[index.row()]
-        if value in meetings.CHOICES:
-            self.choices[line.id] = value
-        elif not value:
-            self.choices.pop(line.id, None)
-        else:
-            return False
-        self.dataChanged.emit(index, index)
-        self.counts_changed.emit()
-        return True
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 2:
-            return (_("Voter"), _("Ballot"))[section]
-        return None
-
-    def set_all(self, choice: str) -> None:
-        for line in self.lines:
-            self.choices[line.id] = choice
-        if self.lines:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.lines) - 1, 1))
-        self.counts_changed.emit()
-
-    def clear_choices(self) -> None:
-        self.choices = {}
-        if self.lines:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.lines) - 1, 1))
-        self.counts_changed.emit()
-
-    def counts(self) -> tuple[int, int, int]:
-        values = list(self.choices.values())
-        return values.count(meetings.FOR), values.count(meetings.AGAINST), values.count(meetings.ABSTAIN)
-
-    def ballots(self) -> list[meetings.BallotInput]:
-        return [meetings.BallotInput(choice=self.choices[x.id], attendance_id=x.id)
-                for x in self.lines if x.id in self.choices]
-
-
-class ChoiceDelegate(QStyledItemDelegate):
-    """A drop-down of 赞成 / 反对 / 弃权 for the ballot column."""
-
-    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:  # noqa: N802 (Qt)
-        combo = QComboBox(parent)
-        combo.addItem("—", "")
-        for code in meetings.CHOICES:
-            combo.addItem(meetings.choice_label(code), code)
-        combo.activated.connect(lambda _i: self.commitData.emit(combo))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: Any) -> None:  # noqa: N802 (Qt)
-        editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole) or ""), 0))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:  # noqa: N802 (Qt)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-
+from ui.table_model import Column
+from ui.widgets import line_edit
 
 STEPS = [N_("Notice"), N_("Sign-in"), N_("Agenda and votes"), N_("Minutes"), N_("Published")]
 DOCUMENTS = {"meeting_notice": N_("Notice poster"), "sign_in_sheet": N_("Sign-in sheet"), "minutes": N_("Minutes")}
 
 
-class MeetingView(QDialog):
+class MeetingView(ConcernsTab, QDialog):
     """One meeting, walked step by step. Each button runs one service call and reloads the record."""
 
     changed = Signal()
@@ -577,7 +126,7 @@ class MeetingView(QDialog):
         ], self, checkable=0)
         self.sign_in_model.checked = lambda r: r.present
         self.sign_in_model.toggled = self.toggle_present
-        self.sign_in_table = _table(self.sign_in_model, "signInTable")
+        self.sign_in_table = small_table(self.sign_in_model, "signInTable")
         column.addWidget(self.sign_in_table, 1)
         row = QHBoxLayout()
         self.head_count = QSpinBox()
@@ -605,7 +154,7 @@ class MeetingView(QDialog):
             Column(N_("Proposed by"), lambda item: item.proposer_name),
             Column(N_("Vote"), self._vote_text),
         ], self)
-        self.agenda_table = _table(self.agenda_model, "agendaTable")
+        self.agenda_table = small_table(self.agenda_model, "agendaTable")
         self.agenda_table.selectionModel().selectionChanged.connect(lambda *_a: self._show_reason())
         column.addWidget(self.agenda_table, 1)
         self.vote_reason = QLabel()
@@ -643,7 +192,7 @@ class MeetingView(QDialog):
         ballots.setContentsMargins(0, 0, 0, 0)
         self.ballot_model = BallotModel(self)
         self.ballot_model.counts_changed.connect(self._ballot_counts)
-        self.ballot_table = _table(self.ballot_model, "ballotTable")
+        self.ballot_table = small_table(self.ballot_model, "ballotTable")
         self.ballot_table.setItemDelegateForColumn(1, ChoiceDelegate(self.ballot_table))
         self.ballot_table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.ballot_table.setColumnWidth(0, 220)
@@ -691,59 +240,6 @@ class MeetingView(QDialog):
         row.addWidget(self.publish_button)
         column.addLayout(row)
         self.tabs.addTab(tab, _("Minutes"))
-
-    def _build_concerns_tab(self) -> None:
-        """群众诉求 raised at this meeting: the list, and a form to record one more."""
-        tab = QWidget()
-        column = QVBoxLayout(tab)
-        self.concerns_model = RowsModel([
-            Column(N_("Concern no."), lambda c: c.number),
-            Column(N_("Raised by"), lambda c: c.raised_by),
-            Column(N_("Concern"), lambda c: c.title),
-            Column(N_("Category"), lambda c: concerns.category_label(c.category)),
-            Column(N_("Handled by"), lambda c: c.assignee),
-            Column(N_("Due"), lambda c: format_date(c.due_on, style="short")),
-        ], self)
-        self.concerns_table = _table(self.concerns_model, "meetingConcerns")
-        for index, width in enumerate((90, 90, 300, 100, 90)):
-            self.concerns_table.setColumnWidth(index, width)
-        column.addWidget(self.concerns_table, 1)
-        self.concern_hint = QLabel()
-        self.concern_hint.setObjectName("hint")
-        self.concern_hint.setWordWrap(True)
-        column.addWidget(self.concern_hint)
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(10)
-        self.concern_title = line_edit(max_length=128, placeholder=_("What the villager asks for"))
-        self.concern_title.setObjectName("concernTitle")
-        self.raiser = RaiserPicker(self, self.actor)
-        self.concern_category = QComboBox()
-        self.concern_category.setObjectName("concernCategory")
-        for code in concerns.CATEGORIES:
-            self.concern_category.addItem(concerns.category_label(code), code)
-        self.concern_assignee = line_edit(max_length=64, placeholder=_("Who handles it"))
-        self.concern_assignee.setObjectName("concernAssignee")
-        self.concern_due = QDateEdit()
-        self.concern_due.setObjectName("concernDue")
-        self.concern_due.setCalendarPopup(True)
-        self.concern_due.setDisplayFormat("yyyy-MM-dd")
-        self.concern_button = self._button(_("Record the concern"), self.raise_concern, "raiseConcern")
-        self.concern_button.setProperty("primary", True)
-        labels = ((_("Concern"), self.concern_title), (_("Raised by"), self.raiser))
-        for row, (text, widget) in enumerate(labels):
-            grid.addWidget(QLabel(_("{label}:").format(label=text)), row, 0, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(widget, row, 1, 1, 5)
-        for index, (text, widget) in enumerate(((_("Category"), self.concern_category),
-                                                (_("Handled by"), self.concern_assignee), (_("Due"), self.concern_due))):
-            grid.addWidget(QLabel(_("{label}:").format(label=text)), 2, index * 2)
-            grid.addWidget(widget, 2, index * 2 + 1)
-        grid.setColumnStretch(3, 1)
-        column.addLayout(grid)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.concern_button)
-        column.addLayout(row)
-        self.concerns_tab_index = self.tabs.addTab(tab, _("Concerns"))
 
     def _build_documents_tab(self) -> None:
         """The meeting's documents, previewed inside the app, printed through the system dialog."""
@@ -851,18 +347,6 @@ class MeetingView(QDialog):
         if self.tabs.currentIndex() == self.documents_tab_index:
             self.load_preview()  # what was previewed may have changed
         self.loaded.emit()
-
-    def _show_concerns(self, meeting: Any) -> None:
-        self.concerns_model.set_rows(self.record.concerns)
-        self._allow("raise_concern", self.concern_title, self.raiser, self.concern_category, self.concern_assignee,
-                    self.concern_due, self.concern_button)
-        self.concern_hint.setText(self.allowed["raise_concern"] or _(
-            "{n} concerns raised at this meeting; they are listed in the minutes.").format(n=len(self.record.concerns)))
-        day = meeting.held_on or meeting.starts_at.astimezone().date()
-        if not self.concern_title.text():  # not while something is being typed
-            due = day + dt.timedelta(days=concerns.DEFAULT_DUE_DAYS)
-            self.concern_due.setMinimumDate(QDate(day.year, day.month, day.day))
-            self.concern_due.setDate(QDate(due.year, due.month, due.day))
 
     def _show_steps(self, meeting: Any) -> None:
         if meeting.state not in meetings.STATE_ORDER:  # cancelled
@@ -984,26 +468,6 @@ class MeetingView(QDialog):
         cast = sum(self.ballot_model.counts())
         self.ballot_hint.setText(_("{cast} of {present} signed in have voted. Choose each voter's ballot; the counts "
                                    "follow.").format(cast=cast, present=len(self.ballot_model.lines)))
-
-    def raise_concern(self) -> None:
-        """A concern raised at this meeting, by a resident or household picked from the register (or a name)."""
-        if self.record is None:
-            return
-        actor, meeting = self.actor, self.record.meeting
-        values = dict(title=self.concern_title.text(), category=self.concern_category.currentData(),
-                      assignee=self.concern_assignee.text(), due_on=self.concern_due.date().toPython(),
-                      raised_on=meeting.held_on or meeting.starts_at.astimezone().date(), **self.raiser.values())
-        self.message.clear()
-
-        def done(_concern: Any) -> None:
-            self.concern_title.clear()
-            self.concern_assignee.clear()
-            self.raiser.clear()
-            self.changed.emit()
-            self.reload()
-
-        DbOp(self, lambda s: concerns.raise_concern(session=s, actor=actor, source="meeting", meeting_id=meeting.id,
-                                                    **values)).success(done).failure(self._refused).run()
 
     # ------------------------------------------------------------ documents
 
