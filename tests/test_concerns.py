@@ -6,7 +6,9 @@ import datetime as dt
 import pytest
 
 from app import concerns, meetings
-from app.errors import StateError, ValidationError
+from app.auth import Actor
+from app.errors import PermissionDenied, StateError, ValidationError
+from db.models.concerns import ConcernNote
 from db.tracking import TrackingError
 
 from test_meetings_support import at, populate
@@ -83,6 +85,7 @@ def test_progress_close_and_satisfaction(village):
         concerns.close_concern(session=session, actor=admin, concern_id=concern.id, resolution="更换灯泡",
                                closed_on=D(2024, 3, 8))
         concerns.record_satisfaction(session=session, actor=admin, concern_id=concern.id, satisfaction="basically")
+        concern = concerns.concern(session=session, actor=admin, concern_id=concern.id)
         assert concern.state == concerns.CLOSED and concern.satisfaction == "basically"
         with pytest.raises(StateError):
             concerns.close_concern(session=session, actor=admin, concern_id=concern.id, resolution="再次")
@@ -98,7 +101,7 @@ def test_progress_notes_are_append_only(village):
             pop = populate(session)
             note = concerns.add_progress_note(session=session, actor=admin, concern_id=raise_(session, admin, pop).id,
                                               text="已联系", noted_on=D(2024, 3, 2))
-            note.text = "改写"
+            session.get(ConcernNote, note.id).text = "改写"  # behind the service's back
             session.flush()
 
 
@@ -111,11 +114,13 @@ def test_escalation_needs_a_reason_and_can_still_close(village):
             concerns.escalate_concern(session=session, actor=admin, concern_id=concern.id, reason=" ")
         concerns.escalate_concern(session=session, actor=admin, concern_id=concern.id, reason="涉及邻村，需镇水务站协调",
                                   escalated_on=D(2024, 3, 5))
+        concern = concerns.concern(session=session, actor=admin, concern_id=concern.id)
         assert concern.state == concerns.ESCALATED
         with pytest.raises(StateError):
             concerns.escalate_concern(session=session, actor=admin, concern_id=concern.id, reason="再次上报")
         concerns.close_concern(session=session, actor=admin, concern_id=concern.id, resolution="镇里协调后疏通",
                                closed_on=D(2024, 4, 1))
+        concern = concerns.concern(session=session, actor=admin, concern_id=concern.id)
         assert concern.state == concerns.CLOSED
 
 
@@ -128,6 +133,7 @@ def test_overdue_and_list_order(village):
         done = raise_(session, admin, pop, title="已办结", due_on=D(2024, 3, 5))
         concerns.close_concern(session=session, actor=admin, concern_id=done.id, resolution="已处理",
                                closed_on=D(2024, 3, 4))
+        done = concerns.concern(session=session, actor=admin, concern_id=done.id)
         on = D(2024, 4, 1)
         assert concerns.is_overdue(late, on) and not concerns.is_overdue(pending, on) and not concerns.is_overdue(done, on)
         assert concerns.concern_ids(session=session, actor=admin, on=on) == [late.id, pending.id, done.id]
@@ -193,3 +199,19 @@ def test_stats(village):
         stats = concerns.stats(session=session, actor=admin)
         assert stats["raised"] == 2 and stats["closed"] == 1 and stats["overdue"] == 1
         assert stats["closure_rate"] == 0.5 and stats["satisfaction_rate"] == 1.0
+
+
+def test_allowed_actions_follow_the_state(village):
+    database, admin = village
+    with database.unit(admin) as session:
+        pop = populate(session)
+        concern = raise_(session, admin, pop)
+        allowed = concerns.allowed_actions(session=session, actor=admin, concern_id=concern.id)
+        assert allowed["close"] is None and allowed["escalate"] is None and allowed["satisfaction"]
+        concerns.close_concern(session=session, actor=admin, concern_id=concern.id, resolution="已处理",
+                               closed_on=D(2024, 3, 8))
+        allowed = concerns.allowed_actions(session=session, actor=admin, concern_id=concern.id)
+        assert allowed["close"] and allowed["escalate"] and allowed["assign"] and allowed["satisfaction"] is None
+        township = Actor(user_id="", username="t", display_name="乡镇", role="township")
+        with pytest.raises(PermissionDenied):
+            concerns.allowed_actions(session=session, actor=township, concern_id=concern.id)

@@ -7,6 +7,7 @@ import pytest
 
 from app import concerns, meetings, people
 from app.errors import ValidationError
+from app.auth import Actor
 
 from test_meetings_support import at
 
@@ -82,3 +83,29 @@ def test_month_calendar_and_day_filter_use_local_days(village):
         assert meetings.meeting_ids(session=session, actor=admin, on=D(2025, 6, 14)) == [late.id]
         assert meetings.meeting_ids(session=session, actor=admin, on=D(2025, 6, 15)) == [early.id]
         assert len(meetings.meeting_ids(session=session, actor=admin)) == 3
+
+
+def test_concerns_at_a_meeting_only_once_it_is_held_and_the_view_agrees(register):
+    """Decided once, in the service: not at a planned or cancelled meeting, and not after the minutes
+    are approved; ``allowed_actions`` gives the GUI the same answer with the same reason."""
+    database, admin, _ids = register
+    with database.unit(admin) as session:
+        planned = meetings.plan_meeting(session=session, actor=admin, kind=meetings.OPEN_AIR, title="下周的会",
+                                        starts_at=at(D(2025, 6, 20), 19))
+        cancelled = meetings.plan_meeting(session=session, actor=admin, kind=meetings.OPEN_AIR, title="取消的会",
+                                          starts_at=at(D(2025, 6, 21), 19))
+        meetings.cancel_meeting(session=session, actor=admin, meeting_id=cancelled.id, reason="下雨")
+        for meeting in (planned, cancelled):
+            reason = meetings.allowed_actions(session=session, actor=admin, meeting_id=meeting.id)["raise_concern"]
+            assert reason
+            with pytest.raises(ValidationError) as err:
+                concerns.raise_concern(session=session, actor=admin, title="路灯坏了", meeting_id=meeting.id,
+                                       raised_by="李四", raised_on=D(2025, 6, 14))
+            assert err.value.errors["meeting_id"] == reason
+        meetings.mark_held(session=session, actor=admin, meeting_id=planned.id)
+        assert meetings.allowed_actions(session=session, actor=admin, meeting_id=planned.id)["raise_concern"] is None
+        concerns.raise_concern(session=session, actor=admin, title="路灯坏了", meeting_id=planned.id,
+                               raised_by="李四", raised_on=D(2025, 6, 20))
+        grid_worker = Actor(user_id="", username="w", display_name="网格员", role="grid_worker")
+        clerkless = meetings.allowed_actions(session=session, actor=grid_worker, meeting_id=planned.id)
+        assert clerkless["raise_concern"] is None and clerkless["mark_held"] and clerkless["record_vote"]

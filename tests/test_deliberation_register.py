@@ -12,6 +12,7 @@ from app import deliberation as d
 from app import meetings, notices
 from app.errors import StateError, ValidationError
 from app.printing import print_kind, sha256
+from app.deliberation import queries as dq
 from db.models.notices import Notice
 
 from test_deliberation import Village
@@ -74,7 +75,7 @@ def test_print_kinds_reprint_the_registered_notice_byte_for_byte(resolved):
         resolution_notice, results_notice = session.get(Notice, first.notice_id), session.get(Notice, second.notice_id)
         resolution = print_kind("deliberation_resolution", session=session, actor=admin, ident=matter_id)
         results = print_kind("deliberation_results", session=session, actor=admin, ident="latest")
-        assert d.get_matter(session, matter_id).state == d.COMPLETED
+        assert dq.get_matter(session, matter_id).state == d.COMPLETED
     assert sha256(resolution) == resolution_notice.file_sha256
     assert sha256(results) == results_notice.file_sha256
     assert results_notice.number.endswith("〔2024〕2号")

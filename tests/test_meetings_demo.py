@@ -7,6 +7,8 @@ import pytest
 from sqlmodel import func, select
 
 from app import concerns, deliberation, demo, meetings, stats
+from app.meetings import queries as mq
+from app.concerns import queries as cq
 from db.models.meetings import Meeting, Vote
 from db.models.concerns import Concern
 from db.models.deliberation import DeliberationStep
@@ -52,7 +54,7 @@ def test_every_vote_agrees_with_its_rule(demo_db):
         votes = session.exec(select(Vote)).all()
         assert votes
         for vote in votes:
-            outcome = meetings.vote_outcome(session, vote)
+            outcome = mq.vote_outcome(session, vote)
             assert (outcome.quorum_met, outcome.passed) == (vote.quorum_met, vote.passed)
             assert vote.in_favour + vote.against + vote.abstain <= vote.present
 
@@ -78,7 +80,7 @@ def test_rows_carry_revs_and_the_village(demo_db):
             assert len({rev for rev, _ in rows}) == len(rows)
         planned = session.exec(select(func.count()).where(Meeting.state == meetings.PLANNED)).one()
         assert planned >= 2
-        assert concerns.latest_concern_id(session) is not None
+        assert cq.latest_concern_id(session) is not None
 
 
 def test_demo_is_repeatable(tmp_path):

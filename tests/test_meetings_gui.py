@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from sqlmodel import select
 
 from app import meetings
+from app.concerns import queries as cq
+from app.deliberation import queries as dq
 from db.models.meetings import Meeting, Minutes, Vote
 
 from test_meetings_support import add_representatives
@@ -196,7 +198,7 @@ def test_concerns_page_highlights_overdue_and_closes_quickly(filled, gui, qtmode
     with gui.waitSignal(page.ids_loaded, timeout=10000):
         page.quick_close("已维修渠道")
     with database.session() as session:
-        closed = concerns.get_concern(session, ids["late"].id)
+        closed = cq.get_concern(session, ids["late"].id)
         assert closed.state == concerns.CLOSED and closed.resolution == "已维修渠道"
     assert page.model.rowCount() == 0  # no longer overdue
     page.grab().save(str(tmp_path / "concerns.png"))
@@ -224,4 +226,4 @@ def test_deliberation_page_records_the_joint_first_step(filled, gui, qtmodeltest
     gui.waitUntil(lambda: page.step_labels[1][0].text() == "✔", timeout=10000)
     assert page.step_labels[0][0].text() == "✔" and page.step_labels[2][0].text() == "➜"
     with database.session() as session:
-        assert d.next_step(session, d.get_matter(session, ids["matter"].id)) == d.REVIEW
+        assert dq.next_step(session, dq.get_matter(session, ids["matter"].id)) == d.REVIEW

@@ -85,7 +85,7 @@ def test_documents_are_previewed_and_printed_through_the_dialog(filled, gui, tmp
     from PySide6.QtPrintSupport import QPrinter
 
     from ui import pdf_preview
-    from ui.pages import meetings as page_module
+    from ui.pages.meetings import view as page_module
 
     win, _database, ids = filled
     _page, view = open_view(gui, win, ids["meeting"].id)

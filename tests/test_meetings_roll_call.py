@@ -123,3 +123,18 @@ def test_minutes_list_the_named_ballots(held):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "").replace(" ", "")
     assert "记名投票" in text and "代表00" in text
     assert "反对：代表18" in text and "弃权：代表19" in text
+
+
+def test_a_guests_ballot_is_refused_by_the_service(held):
+    """列席 guests attend without counting in 应到: the service refuses their ballot (the widget used
+    to drop it, so a direct call counted it)."""
+    database, admin, (meeting_id, item_id, present, _absent) = held
+    with database.unit(admin) as session:
+        guest = meetings.invite_guest(session=session, actor=admin, meeting_id=meeting_id, name="驻村干部王某")
+        meetings.sign_in(session=session, actor=admin, meeting_id=meeting_id, attendance_ids=[guest.id])
+        with pytest.raises(ValidationError) as err:
+            vote(session, admin, item_id, ballots(present[:11], ["for"] * 11) + ballots([guest.id], ["for"]))
+        assert "ballots" in err.value.errors and "驻村干部王某" in err.value.errors["ballots"]
+        assert session.exec(select(Vote).where(Vote.agenda_item_id == item_id)).all() == []
+        v = vote(session, admin, item_id, ballots(present[:11], ["for"] * 11))
+    assert (v.in_favour, v.present) == (11, 20)

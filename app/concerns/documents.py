@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from app import concerns as c
 from app import meetings as m
+from app.meetings import queries as mq
 from app.auth import Actor, require
 from app.errors import NotFound
 from app.i18n import N_, _, official_date
@@ -19,9 +20,9 @@ from db.models.people import Grid
 
 def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Document:
     require(actor, "concerns.view")
-    query = select(Concern).where(Concern.deleted_at.is_(None))
+    query = select(Concern)
     if ident in ("", "latest"):
-        last = session.exec(select(Concern.raised_on).where(Concern.deleted_at.is_(None))
+        last = session.exec(select(Concern.raised_on)
                             .order_by(Concern.raised_on.desc()).limit(1)).first()
         if last is None:
             raise NotFound(_("No concerns have been recorded yet."))
@@ -35,7 +36,7 @@ def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Documen
         query = query.where(Concern.raised_on >= first, Concern.raised_on < after)
         heading = _("Concerns raised in month {month} of {year}").format(year=year, month=month)
     else:
-        meeting = m.get_meeting(session, ident)
+        meeting = mq.get_meeting(session, ident)
         query = query.where(Concern.meeting_id == meeting.id)
         heading = _("Concerns raised at {title}").format(title=meeting.title)
     items = list(session.exec(query.order_by(Concern.number)))

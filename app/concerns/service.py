@@ -17,7 +17,10 @@ from sqlmodel import Session, func, select
 
 from app import meetings as meetings_service
 from app.auth import Actor, require, require_any
-from app.errors import NotFound, StateError, ValidationError
+from app.concerns.queries import get_concern
+from app.errors import StateError, ValidationError
+from app.meetings.queries import concern_refusal, permission_refusal
+from app.views import view, view_class
 from app.i18n import N_, _
 from app.pinyin import normalize_query
 from db.base import local_now
@@ -44,6 +47,9 @@ SATISFACTION: dict[str, str] = {"satisfied": N_("Satisfied (满意)"), "basicall
 DEFAULT_DUE_DAYS = 15  # 限时办结: a fortnight unless the office sets another date
 GROUPINGS = ("month", "grid", "meeting_kind")
 
+ConcernView = view_class(Concern, "ConcernView")
+ConcernNoteView = view_class(ConcernNote, "ConcernNoteView")
+
 
 def category_label(code: str) -> str:
     return _(CATEGORIES.get(code, code))
@@ -61,15 +67,8 @@ def today() -> dt.date:
     return local_now().date()
 
 
-def is_overdue(concern: Concern, on: dt.date | None = None) -> bool:
+def is_overdue(concern: Any, on: dt.date | None = None) -> bool:
     return concern.state != CLOSED and concern.due_on < (on or today())
-
-
-def get_concern(session: Session, concern_id: str) -> Concern:
-    concern = session.get(Concern, concern_id)
-    if concern is None or concern.deleted_at is not None:
-        raise NotFound(_("No such concern."))
-    return concern
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -80,7 +79,7 @@ def _next_number(session: Session, year: int) -> str:
 def raise_concern(*, session: Session, actor: Actor, title: str, category: str = "other", source: str = "meeting",
                   description: str = "", meeting_id: str | None = None, resident_id: str | None = None,
                   household_id: str | None = None, raised_by: str = "", raised_on: dt.date | None = None,
-                  assignee: str = "", due_on: dt.date | None = None) -> Concern:
+                  assignee: str = "", due_on: dt.date | None = None) -> ConcernView:
     """Record a concern. The household (and so the grid) follows from the resident when given."""
     require(actor, "concerns.edit")
     raised_on = raised_on or today()
@@ -96,12 +95,10 @@ def raise_concern(*, session: Session, actor: Actor, title: str, category: str =
         meeting = session.get(Meeting, meeting_id)
         if meeting is None or meeting.deleted_at is not None:
             errors["meeting_id"] = _("No such meeting.")
-        elif meeting.state == meetings_service.CANCELLED:
-            errors["meeting_id"] = _("The meeting was cancelled.")
-        elif meeting.state in (meetings_service.MINUTES_APPROVED, meetings_service.PUBLISHED):
-            # the approved minutes list the concerns raised: they stay as approved
-            errors["meeting_id"] = _("The minutes of this meeting are approved and locked; record the concern as "
-                                     "raised on a visit or at the office.")
+        elif concern_refusal(meeting):
+            # only at a held meeting: not before it took place, nor once the approved minutes list
+            # the concerns raised (the meeting view asks the same question through allowed_actions)
+            errors["meeting_id"] = concern_refusal(meeting)
     elif source == "meeting":
         errors["meeting_id"] = _("Choose the meeting where it was raised.")
     resident = session.get(Resident, resident_id) if resident_id else None
@@ -128,11 +125,11 @@ def raise_concern(*, session: Session, actor: Actor, title: str, category: str =
                       raised_on=raised_on, assignee=assignee.strip()[:64], due_on=due_on)
     session.add(concern)
     session.flush()
-    return concern
+    return view(ConcernView, concern)
 
 
 def assign_concern(*, session: Session, actor: Actor, concern_id: str, assignee: str,
-                   due_on: dt.date | None = None) -> Concern:
+                   due_on: dt.date | None = None) -> ConcernView:
     require(actor, "concerns.edit")
     concern = get_concern(session, concern_id)
     if concern.state == CLOSED:
@@ -146,11 +143,11 @@ def assign_concern(*, session: Session, actor: Actor, concern_id: str, assignee:
         concern.due_on = due_on
     session.add(concern)
     session.flush()
-    return concern
+    return view(ConcernView, concern)
 
 
 def add_progress_note(*, session: Session, actor: Actor, concern_id: str, text: str,
-                      noted_on: dt.date | None = None) -> ConcernNote:
+                      noted_on: dt.date | None = None) -> ConcernNoteView:
     require(actor, "concerns.edit")
     concern = get_concern(session, concern_id)
     noted_on = noted_on or today()
@@ -162,14 +159,36 @@ def add_progress_note(*, session: Session, actor: Actor, concern_id: str, text: 
                        author=actor.display_name or actor.username)
     session.add(note)
     session.flush()
-    return note
+    return view(ConcernNoteView, note)
 
 
-def notes(*, session: Session, actor: Actor, concern_id: str) -> list[ConcernNote]:
+def notes(*, session: Session, actor: Actor, concern_id: str) -> list[ConcernNoteView]:
     require(actor, "concerns.view")
-    return list(session.exec(select(ConcernNote).where(ConcernNote.concern_id == concern_id,
-                                                       ConcernNote.deleted_at.is_(None))
-                             .order_by(ConcernNote.noted_on, ConcernNote.created_at)))
+    return [view(ConcernNoteView, n) for n in session.exec(
+        select(ConcernNote).where(ConcernNote.concern_id == concern_id)
+        .order_by(ConcernNote.noted_on, ConcernNote.created_at))]
+
+
+def concern(*, session: Session, actor: Actor, concern_id: str) -> ConcernView:
+    """One concern, for its view."""
+    require(actor, "concerns.view")
+    return view(ConcernView, get_concern(session, concern_id))
+
+
+def allowed_actions(*, session: Session, actor: Actor, concern_id: str) -> dict[str, str | None]:
+    """What ``actor`` may do to the concern now: action → None when allowed, else why not."""
+    require(actor, "concerns.view")
+    found = get_concern(session, concern_id)
+    refused = permission_refusal(actor, "concerns.edit")
+    closed = found.state == CLOSED
+    return {
+        "assign": refused or (_("The concern is closed.") if closed else None),
+        "note": refused,
+        "close": refused or (_("The concern is already closed.") if closed else None),
+        "satisfaction": refused or (None if closed else _("Ask about satisfaction after the concern is closed.")),
+        "escalate": refused or (None if found.state == OPEN else _(
+            "Only an open concern can be escalated; this one is {state}.").format(state=state_label(found.state))),
+    }
 
 
 def _check_satisfaction(value: str, errors: dict[str, str]) -> None:
@@ -178,7 +197,7 @@ def _check_satisfaction(value: str, errors: dict[str, str]) -> None:
 
 
 def close_concern(*, session: Session, actor: Actor, concern_id: str, resolution: str,
-                  closed_on: dt.date | None = None, satisfaction: str = "") -> Concern:
+                  closed_on: dt.date | None = None, satisfaction: str = "") -> ConcernView:
     """办结: what was done, when, and (if asked already) how satisfied the villager is."""
     require(actor, "concerns.edit")
     concern = get_concern(session, concern_id)
@@ -201,10 +220,10 @@ def close_concern(*, session: Session, actor: Actor, concern_id: str, resolution
     concern.satisfaction = satisfaction
     session.add(concern)
     session.flush()
-    return concern
+    return view(ConcernView, concern)
 
 
-def record_satisfaction(*, session: Session, actor: Actor, concern_id: str, satisfaction: str) -> Concern:
+def record_satisfaction(*, session: Session, actor: Actor, concern_id: str, satisfaction: str) -> ConcernView:
     """回访: the villager's satisfaction, asked after closing."""
     require(actor, "concerns.edit")
     concern = get_concern(session, concern_id)
@@ -219,11 +238,11 @@ def record_satisfaction(*, session: Session, actor: Actor, concern_id: str, sati
     concern.satisfaction = satisfaction
     session.add(concern)
     session.flush()
-    return concern
+    return view(ConcernView, concern)
 
 
 def escalate_concern(*, session: Session, actor: Actor, concern_id: str, reason: str,
-                     escalated_on: dt.date | None = None) -> Concern:
+                     escalated_on: dt.date | None = None) -> ConcernView:
     """上报乡镇: beyond the village's power; stays counted until the answer closes it."""
     require(actor, "concerns.edit")
     concern = get_concern(session, concern_id)
@@ -237,7 +256,7 @@ def escalate_concern(*, session: Session, actor: Actor, concern_id: str, reason:
     concern.escalation_reason = reason.strip()
     session.add(concern)
     session.flush()
-    return concern
+    return view(ConcernView, concern)
 
 
 # --- who raised it: the picker of the concern form ------------------------------------------------------
@@ -263,7 +282,7 @@ def raiser_choices(*, session: Session, actor: Actor, query: str, limit: int = 2
     people = session.exec(
         select(Resident.id, Resident.name, Household.id, Household.number, Household.head_name)
         .join(Household, Household.id == Resident.household_id, isouter=True)
-        .where(Resident.deleted_at.is_(None), Resident.search_key.like(pattern))
+        .where(Resident.search_key.like(pattern))
         .order_by(Resident.search_key, Resident.id).limit(limit)).all()
     choices = [RaiserChoice(resident_id=rid, household_id=hid, name=name,
                             detail=_("household {number}, head {head}").format(number=number or "—", head=head or "—"))
@@ -271,7 +290,7 @@ def raiser_choices(*, session: Session, actor: Actor, query: str, limit: int = 2
     if len(choices) < limit:
         households = session.exec(
             select(Household.id, Household.head_name, Household.number)
-            .where(Household.deleted_at.is_(None), Household.search_key.like(pattern))
+            .where(Household.search_key.like(pattern))
             .order_by(Household.number, Household.id).limit(limit - len(choices))).all()
         choices += [RaiserChoice(resident_id=None, household_id=hid, name=_("Household of {head}").format(head=head),
                                  detail=_("household {number}").format(number=number or "—"))
@@ -289,7 +308,7 @@ def concern_ids(*, session: Session, actor: Actor, state: str | None = None, ove
     require(actor, "concerns.view")
     on = on or today()
     overdue = (Concern.state != CLOSED) & (Concern.due_on < on)
-    query = select(Concern.id).where(Concern.deleted_at.is_(None))
+    query = select(Concern.id)
     if state:
         query = query.where(Concern.state == state)
     if overdue_only:
@@ -306,16 +325,11 @@ def concern_ids(*, session: Session, actor: Actor, state: str | None = None, ove
     return list(session.exec(query.order_by(*order)))
 
 
-def concern_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[str, Concern]:
+def concern_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[str, ConcernView]:
     require(actor, "concerns.view")
     if not ids:
         return {}
-    return {c.id: c for c in session.exec(select(Concern).where(Concern.id.in_(list(ids))))}
-
-
-def latest_concern_id(session: Session) -> str | None:
-    return session.exec(select(Concern.id).where(Concern.deleted_at.is_(None))
-                        .order_by(Concern.raised_on.desc(), Concern.number.desc()).limit(1)).first()
+    return {c.id: view(ConcernView, c) for c in session.exec(select(Concern).where(Concern.id.in_(list(ids))))}
 
 
 # --- 办结率 -----------------------------------------------------------------------------------------
@@ -351,7 +365,7 @@ def closure_rates(*, session: Session, actor: Actor, by: str = "month", start: d
         raise ValidationError({"by": _("Group by month, grid or meeting kind.")})
     on = on or today()
     end = min(end, on) if end else on  # only concerns whose due date has come count
-    conditions = [Concern.deleted_at.is_(None), Concern.due_on <= end]
+    conditions = [Concern.due_on <= end]
     if start:
         conditions.append(Concern.due_on >= start)
     on_time = func.sum(case(((Concern.state == CLOSED) & (Concern.closed_on <= Concern.due_on), 1), else_=0))
@@ -401,8 +415,8 @@ def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
                func.sum(case((Concern.state == ESCALATED, 1), else_=0)),
                func.sum(case(((Concern.state != CLOSED) & (Concern.due_on < on), 1), else_=0)),
                func.sum(case((Concern.satisfaction.in_(["satisfied", "basically"]), 1), else_=0)))
-        .where(Concern.deleted_at.is_(None))).one()
-    asked = session.exec(select(func.count()).where(Concern.deleted_at.is_(None), Concern.satisfaction != "")).one()
+        .select_from(Concern)).one()
+    asked = session.exec(select(func.count()).select_from(Concern).where(Concern.satisfaction != "")).one()
     overall = overall_rate(session=session, actor=actor, on=on)
     year_ago = on - dt.timedelta(days=365)
     recent = overall_rate(session=session, actor=actor, start=year_ago, on=on)

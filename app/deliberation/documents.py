@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app import deliberation as d
+from app.deliberation import queries as dq
 from app.auth import Actor, require
 from app.errors import NotFound
 from app.i18n import N_, _
@@ -17,11 +18,11 @@ from db.models.deliberation import DeliberationMatter
 
 def _matter(session: Session, ident: str, reached: str) -> DeliberationMatter:
     if ident in ("", "latest"):
-        matter_id = d.latest_matter_id(session, reached=reached)
+        matter_id = dq.latest_matter_id(session, reached=reached)
         if matter_id is None:
             raise NotFound(_("No matter has reached this step yet."))
         ident = matter_id
-    return d.get_matter(session, ident)
+    return dq.get_matter(session, ident)
 
 
 def _deliberation_notice(session: Session, actor: Actor, ident: str, *, results: bool) -> Document:

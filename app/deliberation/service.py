@@ -19,8 +19,15 @@ from sqlmodel import Session, func, select
 from app import meetings as m
 from app import notices
 from app.auth import Actor, require, require_any
-from app.errors import NotFound, StateError, ValidationError
-from app.i18n import N_, _, official_date
+from app.deliberation.codes import (COMPLETED, CONSULTATION, IN_PROGRESS, NOTICE_STEPS, PROPOSAL, PUBLISH_RESOLUTION,
+                                    PUBLISH_RESULTS, RESOLUTION, STATES, STEP_MEETING_KINDS, STEP_ORDER, STEPS,
+                                    STOPPED, VOTING_STEPS, YIJIANTIAO_KEY, step_label)
+from app.deliberation.queries import get_matter, next_step, steps_of, yijiantiao
+from app.errors import StateError, ValidationError
+from app.i18n import _, official_date
+from app.meetings import queries as mq
+from app.meetings.queries import permission_refusal
+from app.views import view, view_class
 from db.base import local_now
 from db.models.accounts import Setting
 from db.models.meetings import AgendaItem, Meeting, Vote
@@ -29,48 +36,8 @@ from db.models.notices import Notice
 from db.models.people import VillageProfile
 from db.tracking import audit_note
 
-PROPOSAL, CONSULTATION, REVIEW, RESOLUTION, PUBLISH_RESOLUTION, PUBLISH_RESULTS = (
-    "proposal", "consultation", "review", "resolution", "publish_resolution", "publish_results")
-STEPS: dict[str, str] = {
-    PROPOSAL: N_("Party branch proposes (党支部提议)"),
-    CONSULTATION: N_("Two committees consult (两委商议)"),
-    REVIEW: N_("Party members' assembly reviews (党员大会审议)"),
-    RESOLUTION: N_("Villagers' (representatives) meeting resolves (村民(代表)会议决议)"),
-    PUBLISH_RESOLUTION: N_("Resolution made public (决议公开)"),
-    PUBLISH_RESULTS: N_("Implementation results made public (实施结果公开)"),
-}
-STEP_ORDER = tuple(STEPS)
-STEP_SHORT: dict[str, str] = {
-    PROPOSAL: N_("Proposal"), CONSULTATION: N_("Committees consult"), REVIEW: N_("Review"),
-    RESOLUTION: N_("Resolution"), PUBLISH_RESOLUTION: N_("Resolution public"), PUBLISH_RESULTS: N_("Results public"),
-}
-# The meeting each step is held at (a notice for the two 公开 steps).
-STEP_MEETING_KINDS: dict[str, tuple[str, ...]] = {
-    PROPOSAL: (m.BRANCH_COMMITTEE,),
-    CONSULTATION: (m.TWO_COMMITTEES,),
-    REVIEW: (m.PARTY_ASSEMBLY,),
-    RESOLUTION: (m.VILLAGERS_MEETING, m.REPRESENTATIVES_MEETING),
-}
-VOTING_STEPS = (REVIEW, RESOLUTION)
-NOTICE_STEPS = (PUBLISH_RESOLUTION, PUBLISH_RESULTS)
-
-IN_PROGRESS, STOPPED, COMPLETED = "in_progress", "stopped", "completed"
-STATES: dict[str, str] = {IN_PROGRESS: N_("In progress"), STOPPED: N_("Stopped"), COMPLETED: N_("Completed")}
-
-YIJIANTIAO_KEY = "village.yijiantiao"  # the secretary is also the committee head (一肩挑)
-
-
-def step_label(step: str, *, short: bool = False) -> str:
-    return _((STEP_SHORT if short else STEPS).get(step, step))
-
-
-def state_label(state: str) -> str:
-    return _(STATES.get(state, state))
-
-
-def yijiantiao(session: Session) -> bool:
-    setting = session.get(Setting, YIJIANTIAO_KEY)
-    return bool(setting and setting.value)
+MatterView = view_class(DeliberationMatter, "DeliberationMatterView")
+StepRowView = view_class(DeliberationStep, "DeliberationStepView")
 
 
 def set_yijiantiao(*, session: Session, actor: Actor, value: bool) -> None:
@@ -82,14 +49,13 @@ def set_yijiantiao(*, session: Session, actor: Actor, value: bool) -> None:
     session.flush()
 
 
-def get_matter(session: Session, matter_id: str) -> DeliberationMatter:
-    matter = session.get(DeliberationMatter, matter_id)
-    if matter is None or matter.deleted_at is not None:
-        raise NotFound(_("No such matter."))
-    return matter
+def matter(*, session: Session, actor: Actor, matter_id: str) -> MatterView:
+    """One matter as it is now."""
+    require(actor, "meetings.view")
+    return view(MatterView, get_matter(session, matter_id))
 
 
-def start_matter(*, session: Session, actor: Actor, title: str, description: str = "") -> DeliberationMatter:
+def start_matter(*, session: Session, actor: Actor, title: str, description: str = "") -> MatterView:
     """A matter for 四议两公开 (a project, a use of collective funds, a land contract …)."""
     require(actor, "deliberation.edit")
     if not title.strip():
@@ -97,21 +63,7 @@ def start_matter(*, session: Session, actor: Actor, title: str, description: str
     matter = DeliberationMatter(title=title.strip()[:128], description=description.strip())
     session.add(matter)
     session.flush()
-    return matter
-
-
-def steps_of(session: Session, matter_id: str) -> list[DeliberationStep]:
-    return list(session.exec(select(DeliberationStep).where(DeliberationStep.matter_id == matter_id,
-                                                            DeliberationStep.deleted_at.is_(None))
-                             .order_by(DeliberationStep.position)))
-
-
-def next_step(session: Session, matter: DeliberationMatter) -> str | None:
-    done = {s.step for s in steps_of(session, matter.id)}
-    for step in STEP_ORDER:
-        if step not in done:
-            return step
-    return None
+    return view(MatterView, matter)
 
 
 def _check_meeting(session: Session, step: str, meeting_id: str | None, joint: bool, errors: dict[str, str]) -> Meeting | None:
@@ -196,15 +148,14 @@ def _check_notice(session: Session, notice_id: str | None, notice_number: str, e
         return None
     if notice.state == notices.DRAFT:
         errors["notice_id"] = _("The notice is still a draft: issue it first.")
-    elif session.exec(select(DeliberationStep.id).where(DeliberationStep.notice_id == notice_id,
-                                                        DeliberationStep.deleted_at.is_(None))).first():
+    elif session.exec(select(DeliberationStep.id).where(DeliberationStep.notice_id == notice_id)).first():
         errors["notice_id"] = _("This notice already belongs to another step.")
     return notice
 
 
 def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, held_on: dt.date,
                 meeting_id: str | None = None, vote_id: str | None = None, notice_number: str = "",
-                notice_id: str | None = None, note: str = "", joint: bool = False) -> list[DeliberationStep]:
+                notice_id: str | None = None, note: str = "", joint: bool = False) -> list[StepRowView]:
     """Record the next step of a matter. Returns the steps recorded (two for a joint 一肩挑 step).
 
     ``joint=True`` records 党支部提议 and 两委商议 together, at one joint meeting of the two
@@ -237,7 +188,7 @@ def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, he
     if matter.started_on is None:
         matter.started_on = held_on
     if vote is not None:
-        outcome = m.vote_outcome(session, vote)
+        outcome = mq.vote_outcome(session, vote)
         if not outcome.passed:
             matter.state = STOPPED
             matter.stop_reason = outcome.reason()
@@ -248,7 +199,7 @@ def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, he
     if matter.state == STOPPED:
         audit_note(session, table_name="deliberation_matter", row_id=matter.id, note="procedure stopped by a vote",
                    detail={"vote_id": vote.id if vote else None})
-    return recorded
+    return [view(StepRowView, row) for row in recorded]
 
 
 # --- the two 公开 notices ------------------------------------------------------------------------------
@@ -265,7 +216,7 @@ class NoticeContent:
 
 
 def _issuer(session: Session) -> str:
-    profile = session.exec(select(VillageProfile).where(VillageProfile.deleted_at.is_(None))).first()
+    profile = session.exec(select(VillageProfile)).first()
     village = profile.name if profile else ""
     return _("{village} Party Branch and {village} Villagers' Committee").format(village=village)
 
@@ -301,12 +252,12 @@ def notice_content(*, session: Session, actor: Actor, matter_id: str, step: str)
             paragraphs.append(_("Vote at {meeting}: {vote}.").format(meeting=resolution.meeting_title,
                                                                      vote=resolution.vote_summary))
     rows = []
-    for view in progress_.steps:
-        if view.step == step:
+    for shown in progress_.steps:
+        if shown.step == step:
             break
-        if view.done:
-            detail = "：".join(x for x in (view.meeting_title, view.vote_summary) if x) or view.notice_number
-            rows.append((view.label, official_date(view.held_on), detail))
+        if shown.done:
+            detail = "：".join(x for x in (shown.meeting_title, shown.vote_summary) if x) or shown.notice_number
+            rows.append((shown.label, official_date(shown.held_on), detail))
     return NoticeContent(title=title, paragraphs=paragraphs, rows=rows, issuer=_issuer(session))
 
 
@@ -323,7 +274,7 @@ def notice_form(content: NoticeContent, *, publicity_days: int, working_days: bo
 
 
 def publish_step_notice(*, session: Session, actor: Actor, matter_id: str, step: str, held_on: dt.date,
-                        publicity_days: int = 7, working_days: bool = False, note: str = "") -> DeliberationStep:
+                        publicity_days: int = 7, working_days: bool = False, note: str = "") -> StepRowView:
     """决议公开 / 实施结果公开 through the notice register: write the notice from the steps taken,
     issue it on ``held_on`` (numbered, with its publicity window and file hash) and record the
     step linked to it. Everything is checked before the notice is numbered."""
@@ -367,8 +318,9 @@ class StepView:
 
 @dataclasses.dataclass(frozen=True)
 class MatterProgress:
-    matter: DeliberationMatter
+    matter: Any  # MatterView
     steps: list[StepView]
+    allowed: dict[str, str | None] = dataclasses.field(default_factory=dict)  # see allowed_actions
 
     @property
     def done_count(self) -> int:
@@ -388,7 +340,7 @@ def progress(*, session: Session, actor: Actor, matter_id: str) -> MatterProgres
         vote = session.get(Vote, row.vote_id) if row and row.vote_id else None
         vote_text = ""
         if vote is not None:
-            outcome = m.vote_outcome(session, vote)
+            outcome = mq.vote_outcome(session, vote)
             vote_text = _("{in_favour} for, {against} against, {abstain} abstaining — {result}").format(
                 in_favour=vote.in_favour, against=vote.against, abstain=vote.abstain, result=outcome.result_label)
         views.append(StepView(step=step, label=step_label(step), done=row is not None,
@@ -396,7 +348,8 @@ def progress(*, session: Session, actor: Actor, matter_id: str) -> MatterProgres
                               meeting_title=meeting.title if meeting else "", vote_summary=vote_text,
                               notice_number=row.notice_number if row else "", note=row.note if row else "",
                               is_next=step == nxt, notice_id=row.notice_id if row else None))
-    return MatterProgress(matter=matter, steps=views)
+    return MatterProgress(matter=view(MatterView, matter), steps=views,
+                          allowed=allowed_actions(session=session, actor=actor, matter_id=matter.id))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -416,16 +369,15 @@ def meeting_choices(*, session: Session, actor: Actor, matter_id: str, step: str
     if step in NOTICE_STEPS or step not in STEPS:
         return []
     kinds = (m.TWO_COMMITTEES, m.BRANCH_COMMITTEE) if joint else STEP_MEETING_KINDS[step]
-    rows = session.exec(select(Meeting).where(Meeting.deleted_at.is_(None), Meeting.kind.in_(kinds),
+    rows = session.exec(select(Meeting).where(Meeting.kind.in_(kinds),
                                               Meeting.state.not_in([m.PLANNED, m.CANCELLED]))
                         .order_by(Meeting.starts_at.desc()).limit(limit)).all()
     votes: dict[str, list[tuple[str, str]]] = {}
     if step in VOTING_STEPS and rows:
         found = session.exec(select(Vote).join(AgendaItem, AgendaItem.id == Vote.agenda_item_id)
-                             .where(Vote.meeting_id.in_([r.id for r in rows]), AgendaItem.matter_id == matter_id,
-                                    Vote.deleted_at.is_(None)).order_by(Vote.voted_at)).all()
+                             .where(Vote.meeting_id.in_([r.id for r in rows]), AgendaItem.matter_id == matter_id).order_by(Vote.voted_at)).all()
         for vote in found:
-            outcome = m.vote_outcome(session, vote)
+            outcome = mq.vote_outcome(session, vote)
             votes.setdefault(vote.meeting_id, []).append((vote.id, _(
                 "{in_favour} for, {against} against, {abstain} abstaining — {result}").format(
                 in_favour=vote.in_favour, against=vote.against, abstain=vote.abstain, result=outcome.result_label)))
@@ -435,38 +387,48 @@ def meeting_choices(*, session: Session, actor: Actor, matter_id: str, step: str
 
 def matter_ids(*, session: Session, actor: Actor, state: str | None = None) -> list[str]:
     require(actor, "meetings.view")
-    query = select(DeliberationMatter.id).where(DeliberationMatter.deleted_at.is_(None))
+    query = select(DeliberationMatter.id)
     if state:
         query = query.where(DeliberationMatter.state == state)
     return list(session.exec(query.order_by(DeliberationMatter.created_at.desc(), DeliberationMatter.id)))
 
 
-def matter_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[str, tuple[DeliberationMatter, int]]:
+def matter_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[str, tuple[MatterView, int]]:
     """Matters with the number of steps done, for the list."""
     require(actor, "meetings.view")
     if not ids:
         return {}
     counts = dict(session.exec(select(DeliberationStep.matter_id, func.count())
-                               .where(DeliberationStep.matter_id.in_(list(ids)), DeliberationStep.deleted_at.is_(None))
+                               .where(DeliberationStep.matter_id.in_(list(ids)))
                                .group_by(DeliberationStep.matter_id)).all())
-    return {x.id: (x, counts.get(x.id, 0)) for x in session.exec(select(DeliberationMatter)
+    return {x.id: (view(MatterView, x), counts.get(x.id, 0)) for x in session.exec(select(DeliberationMatter)
                                                                 .where(DeliberationMatter.id.in_(list(ids))))}
 
 
-def latest_matter_id(session: Session, *, reached: str | None = None) -> str | None:
-    """The newest matter (that has reached step ``reached``, when given)."""
-    query = select(DeliberationMatter.id).where(DeliberationMatter.deleted_at.is_(None))
-    if reached:
-        query = query.join(DeliberationStep, DeliberationStep.matter_id == DeliberationMatter.id).where(
-            DeliberationStep.step == reached, DeliberationStep.deleted_at.is_(None))
-        query = query.order_by(DeliberationStep.held_on.desc())
+def allowed_actions(*, session: Session, actor: Actor, matter_id: str) -> dict[str, str | None]:
+    """What ``actor`` may do to the matter now: action → None when allowed, else why not.
+
+    ``record_step`` records the next step (at its meeting, or naming a notice issued elsewhere);
+    ``publish_notice`` writes and issues the notice of a 公开 step through the notice register.
+    """
+    require(actor, "meetings.view")
+    matter = get_matter(session, matter_id)
+    nxt = next_step(session, matter) if matter.state == IN_PROGRESS else None
+    if matter.state == STOPPED:
+        closed = _("The procedure was stopped: {reason}").format(reason=matter.stop_reason)
+    elif matter.state == COMPLETED or nxt is None:
+        closed = _("All six steps are done.")
     else:
-        query = query.order_by(DeliberationMatter.created_at.desc())
-    return session.exec(query.limit(1)).first()
+        closed = None
+    record = permission_refusal(actor, "deliberation.edit") or closed
+    publish = record or permission_refusal(actor, "notices.edit") or (
+        None if nxt in NOTICE_STEPS else _("The next step is {step}: it is taken at a meeting, not by a notice.")
+        .format(step=step_label(nxt)))
+    return {"record_step": record, "publish_notice": publish}
 
 
 def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
     require_any(actor, "meetings.view", "stats.view")  # counts only: the township may read them
     rows = dict(session.exec(select(DeliberationMatter.state, func.count())
-                             .where(DeliberationMatter.deleted_at.is_(None)).group_by(DeliberationMatter.state)).all())
+                             .group_by(DeliberationMatter.state)).all())
     return {state: rows.get(state, 0) for state in STATES}

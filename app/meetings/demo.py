@@ -101,13 +101,13 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
     tz = local_now().tzinfo
     start = today - dt.timedelta(days=365 * years)
 
-    groups = {g.id: g.name for g in session.exec(select(VillageGroup).where(VillageGroup.deleted_at.is_(None)))}
-    grids = list(session.exec(select(Grid).where(Grid.deleted_at.is_(None))))
+    groups = {g.id: g.name for g in session.exec(select(VillageGroup))}
+    grids = list(session.exec(select(Grid)))
     households = session.exec(select(Household.id, Household.grid_id, Household.group_id, Household.head_name)
-                              .where(Household.deleted_at.is_(None))).all()
+                              ).all()
     residents = session.exec(select(Resident.id, Resident.name, Resident.household_id, Resident.party_member,
                                     Resident.representative, Resident.birth_date)
-                             .where(Resident.deleted_at.is_(None), Resident.status == "resident")).all()
+                             .where(Resident.status == "resident")).all()
     if not households or not grids:
         return
     hh_by_grid: dict[str, list[Any]] = defaultdict(list)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from app import meetings as m
+from app.meetings import queries as mq
 from app.auth import Actor, require
 from app.errors import NotFound, StateError
 from app.i18n import N_, _, official_date
@@ -27,7 +28,7 @@ from db.models.people import Grid, Household, VillageGroup, VillageProfile
 
 
 def village_profile(session: Session) -> VillageProfile | None:
-    return session.exec(select(VillageProfile).where(VillageProfile.deleted_at.is_(None))).first()
+    return session.exec(select(VillageProfile)).first()
 
 
 def issuer_for(session: Session, kind: str) -> str:
@@ -53,11 +54,11 @@ def _when(value: dt.datetime) -> str:
 
 def _meeting(session: Session, ident: str, *, states: tuple[str, ...] | None = None) -> Meeting:
     if ident in ("", "latest"):
-        meeting_id = m.latest_meeting_id(session, states=states)
+        meeting_id = mq.latest_meeting_id(session, states=states)
         if meeting_id is None:
             raise NotFound(_("There is no meeting to print yet."))
         ident = meeting_id
-    return m.get_meeting(session, ident)
+    return mq.get_meeting(session, ident)
 
 
 def _scope_words(session: Session, meeting: Meeting) -> str:
@@ -94,7 +95,7 @@ def _count_words(count: int, unit: str) -> str:
 def _meeting_notice(*, session: Session, actor: Actor, ident: str) -> Document:
     require(actor, "meetings.view")
     # "latest" is the next meeting called (the notice on the board), else the last one.
-    upcoming = m.latest_meeting_id(session, states=(m.PLANNED,)) if ident in ("", "latest") else None
+    upcoming = mq.latest_meeting_id(session, states=(m.PLANNED,)) if ident in ("", "latest") else None
     meeting = _meeting(session, upcoming or ident)
     if meeting.state == m.CANCELLED:
         raise StateError(_("The meeting was cancelled; there is no notice to print."))
@@ -139,7 +140,7 @@ def _sign_in_sheet(*, session: Session, actor: Actor, ident: str) -> Document:
     else:
         # Open meetings count heads, but the sheet still lists the households invited.
         lines = [m.Invitee(resident_id=i.resident_id, household_id=i.household_id, name=i.name) for i in
-                 m.expected_invitees(session, kind=meeting.kind, scope=meeting.scope, group_id=meeting.group_id,
+                 mq.expected_invitees(session, kind=meeting.kind, scope=meeting.scope, group_id=meeting.group_id,
                                      grid_id=meeting.grid_id, expected_unit=meeting.expected_unit,
                                      on=_local(meeting.starts_at).date())]
     household_ids = {line.household_id for line in lines if line.household_id}
@@ -171,12 +172,12 @@ def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
     require(actor, "meetings.view")
     if ident in ("", "latest"):
         meeting_id = session.exec(select(Minutes.meeting_id).join(Meeting, Meeting.id == Minutes.meeting_id)
-                                  .where(Minutes.deleted_at.is_(None)).order_by(Meeting.starts_at.desc())
+                                  .order_by(Meeting.starts_at.desc())
                                   .limit(1)).first()
         if meeting_id is None:
             raise NotFound(_("No minutes have been written yet."))
         ident = meeting_id
-    record = m.meeting_record(session=session, actor=actor, meeting_id=m.get_meeting(session, ident).id)
+    record = m.meeting_record(session=session, actor=actor, meeting_id=mq.get_meeting(session, ident).id)
     meeting, att = record.meeting, record.attendance
     present = _count_words(att.present, att.unit)
     if att.rate is not None:

@@ -4,12 +4,16 @@ States move planned → held → minutes_approved → published, or planned → 
 应到 is derived from the meeting's kind and scope (all party members for 党员大会, the
 representatives for 村民代表会议, villagers aged 18+ or households for 村民会议, the households of a
 grid for a 坝坝会 …) and frozen when the meeting is held. Votes are judged by :mod:`app.rules`.
+
+Every public function takes ``session`` and ``actor``, checks a permission and hands out views
+(:mod:`app.views`), never rows; :func:`allowed_actions` says what a user may do to a meeting now,
+and why not. Reads other modules need without an actor are in :mod:`app.meetings.queries`.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import and_, case, or_
@@ -18,139 +22,30 @@ from sqlmodel import Session, func, select
 from app import rules
 from app.auth import Actor, require, require_any
 from app.errors import NotFound, StateError, ValidationError
-from app.i18n import N_, _
+from app.i18n import _
+from app.meetings.codes import (ABSTAIN, AGAINST, CANCELLED, CHOICES, COMMITTEES, FOR, HELD, KINDS,
+                                MEMBERSHIP_KINDS, METHODS, MINUTES_APPROVED, MODES, OPEN_KINDS, PLANNED, PUBLISHED,
+                                ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, state_label)
+from app.meetings.queries import (AttendanceSummary, addenda, ballots_of, concern_refusal, get_meeting,
+                                  minutes_of, permission_refusal, refresh_expected, rule_of, summary, vote_outcome)
+from app.views import view, view_class
 from db.base import local_now, utcnow
 from db.models.accounts import Setting
-from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote
 from db.models.concerns import Concern
-from db.models.people import Grid, Household, Resident, VillageGroup
+from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote
+from db.models.people import Grid, Resident, VillageGroup
 
-# --- kinds ------------------------------------------------------------------------------------
-
-OPEN_AIR = "open_air"  # 坝坝会
-EVENING_TALK = "evening_talk"  # 夜话屋场会
-CONSULTATION = "consultation"  # 民情恳谈会
-DELIBERATION_COUNCIL = "deliberation_council"  # 民主议事会
-PUBLIC_EVALUATION = "public_evaluation"  # 群众评议会
-PARTY_ASSEMBLY = "party_assembly"  # 党员大会
-VILLAGERS_MEETING = "villagers_meeting"  # 村民会议
-REPRESENTATIVES_MEETING = "representatives_meeting"  # 村民代表会议
-TWO_COMMITTEES = "two_committees"  # 两委会
-BRANCH_COMMITTEE = "branch_committee"  # 支委会
-
-KINDS: dict[str, str] = {
-    OPEN_AIR: N_("Open-air meeting (坝坝会)"),
-    EVENING_TALK: N_("Evening courtyard talk (夜话屋场会)"),
-    CONSULTATION: N_("Villagers' consultation (民情恳谈会)"),
-    DELIBERATION_COUNCIL: N_("Democratic deliberation council (民主议事会)"),
-    PUBLIC_EVALUATION: N_("Public evaluation meeting (群众评议会)"),
-    PARTY_ASSEMBLY: N_("Party members' assembly (党员大会)"),
-    VILLAGERS_MEETING: N_("Villagers' meeting (村民会议)"),
-    REPRESENTATIVES_MEETING: N_("Villagers' representatives meeting (村民代表会议)"),
-    TWO_COMMITTEES: N_("Two committees meeting (两委会)"),
-    BRANCH_COMMITTEE: N_("Party branch committee (支委会)"),
-}
-
-# Short labels for tables and printed forms.
-KIND_SHORT: dict[str, str] = {
-    OPEN_AIR: N_("Open-air meeting"),
-    EVENING_TALK: N_("Evening talk"),
-    CONSULTATION: N_("Consultation"),
-    DELIBERATION_COUNCIL: N_("Deliberation council"),
-    PUBLIC_EVALUATION: N_("Public evaluation"),
-    PARTY_ASSEMBLY: N_("Party assembly"),
-    VILLAGERS_MEETING: N_("Villagers' meeting"),
-    REPRESENTATIVES_MEETING: N_("Representatives meeting"),
-    TWO_COMMITTEES: N_("Two committees"),
-    BRANCH_COMMITTEE: N_("Branch committee"),
-}
-
-KIND_RULE: dict[str, str] = {
-    OPEN_AIR: rules.CONSULTATIVE,
-    EVENING_TALK: rules.CONSULTATIVE,
-    CONSULTATION: rules.CONSULTATIVE,
-    DELIBERATION_COUNCIL: rules.CONSULTATIVE,
-    PUBLIC_EVALUATION: rules.CONSULTATIVE,
-    PARTY_ASSEMBLY: rules.PARTY_ASSEMBLY,
-    VILLAGERS_MEETING: rules.VILLAGERS_MEETING,
-    REPRESENTATIVES_MEETING: rules.REPRESENTATIVES_MEETING,
-    TWO_COMMITTEES: rules.COMMITTEE,
-    BRANCH_COMMITTEE: rules.COMMITTEE,
-}
-
-# Open meetings: anyone may come, 实到 is usually a head count and 应到 counts households.
-OPEN_KINDS = frozenset({OPEN_AIR, EVENING_TALK, CONSULTATION, DELIBERATION_COUNCIL, PUBLIC_EVALUATION})
-# Bodies with a fixed membership: 应到 is the membership, whatever the scope.
-MEMBERSHIP_KINDS = frozenset({PARTY_ASSEMBLY, REPRESENTATIVES_MEETING, TWO_COMMITTEES, BRANCH_COMMITTEE})
-
-PLANNED, HELD, MINUTES_APPROVED, PUBLISHED, CANCELLED = "planned", "held", "minutes_approved", "published", "cancelled"
-STATES: dict[str, str] = {
-    PLANNED: N_("Planned"),
-    HELD: N_("Held"),
-    MINUTES_APPROVED: N_("Minutes approved"),
-    PUBLISHED: N_("Published"),
-    CANCELLED: N_("Cancelled"),
-}
-STATE_ORDER = (PLANNED, HELD, MINUTES_APPROVED, PUBLISHED)
-
-SCOPES: dict[str, str] = {"village": N_("Whole village"), "group": N_("Villagers' group"), "grid": N_("Grid")}
-MODES: dict[str, str] = {"roster": N_("Sign-in per person"), "head_count": N_("Head count")}
-UNITS: dict[str, str] = {"persons": N_("persons"), "households": N_("households")}
-
-METHODS: dict[str, str] = {
-    "show_of_hands": N_("Show of hands (举手表决)"),
-    "roll_call": N_("Open ballot (记名投票)"),
-    "secret_ballot": N_("Secret ballot (无记名投票)"),
-}
-
-# A named voter's ballot in a roll-call (记名) vote.
-FOR, AGAINST, ABSTAIN = "for", "against", "abstain"
-CHOICES: dict[str, str] = {FOR: N_("For"), AGAINST: N_("Against"), ABSTAIN: N_("Abstain")}
-ROLL_CALL = "roll_call"
-
-# Committee membership (支部委员会, 村民委员会): a village setting, resident ids.
-COMMITTEES_KEY = "meetings.committees"
-COMMITTEES: dict[str, str] = {"branch_committee": N_("Party branch committee"),
-                              "villagers_committee": N_("Villagers' committee")}
-
-
-def kind_label(kind: str, *, short: bool = False) -> str:
-    return _((KIND_SHORT if short else KINDS).get(kind, kind))
-
-
-def state_label(state: str) -> str:
-    return _(STATES.get(state, state))
-
-
-def method_label(method: str) -> str:
-    return _(METHODS.get(method, method))
-
-
-def choice_label(choice: str) -> str:
-    return _(CHOICES.get(choice, choice))
+MeetingView = view_class(Meeting, "MeetingView")
+AttendanceView = view_class(Attendance, "AttendanceView")
+AgendaItemView = view_class(AgendaItem, "AgendaItemView")
+VoteView = view_class(Vote, "VoteView")
+BallotView = view_class(Ballot, "BallotView")
+MinutesView = view_class(Minutes, "MinutesView")
+AddendumView = view_class(MinutesAddendum, "MinutesAddendumView")
+ConcernView = view_class(Concern, "ConcernView")
 
 
 # --- looking things up --------------------------------------------------------------------------
-
-
-def get_meeting(session: Session, meeting_id: str) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None or meeting.deleted_at is not None:
-        raise NotFound(_("No such meeting."))
-    return meeting
-
-
-def _live(model: Any) -> Any:
-    return model.deleted_at.is_(None)
-
-
-def latest_meeting_id(session: Session, *, kind: str | None = None, states: Iterable[str] | None = None) -> str | None:
-    query = select(Meeting.id).where(_live(Meeting))
-    if kind:
-        query = query.where(Meeting.kind == kind)
-    if states:
-        query = query.where(Meeting.state.in_(list(states)))
-    return session.exec(query.order_by(Meeting.starts_at.desc()).limit(1)).first()
 
 
 def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -161,7 +56,6 @@ def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime
 
 
 def _filtered(query: Any, *, kind: str | None, state: str | None, search: str) -> Any:
-    query = query.where(_live(Meeting))
     if kind:
         query = query.where(Meeting.kind == kind)
     if state:
@@ -170,6 +64,12 @@ def _filtered(query: Any, *, kind: str | None, state: str | None, search: str) -
         like = f"%{search.strip()}%"
         query = query.where(or_(Meeting.title.like(like), Meeting.place.like(like)))
     return query
+
+
+def meeting(*, session: Session, actor: Actor, meeting_id: str) -> MeetingView:
+    """One meeting as it is now."""
+    require(actor, "meetings.view")
+    return view(MeetingView, get_meeting(session, meeting_id))
 
 
 def meeting_ids(*, session: Session, actor: Actor, kind: str | None = None, state: str | None = None,
@@ -255,26 +155,12 @@ def _roster_present_counts(session: Session, meeting_ids_: list[str]) -> dict[st
         return {}
     query = (select(Attendance.meeting_id, func.count())
              .where(Attendance.meeting_id.in_(meeting_ids_), Attendance.present.is_(True),
-                    Attendance.expected.is_(True), _live(Attendance))
+                    Attendance.expected.is_(True))
              .group_by(Attendance.meeting_id))
     return dict(session.exec(query).all())
 
 
 # --- 应到: who should attend ------------------------------------------------------------------------
-
-
-def adult_cutoff(on: dt.date) -> dt.date:
-    """Born on or before this day → aged 18 or more on ``on`` (29 February counts from 1 March)."""
-    try:
-        return on.replace(year=on.year - 18)
-    except ValueError:
-        return dt.date(on.year - 18, 2, 28)
-
-
-def committee_members(session: Session) -> dict[str, list[str]]:
-    setting = session.get(Setting, COMMITTEES_KEY)
-    value = dict(setting.value or {}) if setting else {}
-    return {name: list(value.get(name, [])) for name in COMMITTEES}
 
 
 def set_committee_members(*, session: Session, actor: Actor, committee: str, resident_ids: Sequence[str]) -> list[str]:
@@ -283,7 +169,7 @@ def set_committee_members(*, session: Session, actor: Actor, committee: str, res
     if committee not in COMMITTEES:
         raise ValidationError({"committee": _("Unknown committee: {name}.").format(name=committee)})
     ids = list(dict.fromkeys(resident_ids))
-    found = set(session.exec(select(Resident.id).where(Resident.id.in_(ids), _live(Resident))).all()) if ids else set()
+    found = set(session.exec(select(Resident.id).where(Resident.id.in_(ids))).all()) if ids else set()
     missing = [i for i in ids if i not in found]
     if missing:
         raise ValidationError({"resident_ids": _("{n} of the chosen people are not in the register.").format(n=len(missing))})
@@ -294,69 +180,6 @@ def set_committee_members(*, session: Session, actor: Actor, committee: str, res
     session.add(setting)
     session.flush()
     return ids
-
-
-@dataclasses.dataclass(frozen=True)
-class Invitee:
-    resident_id: str | None
-    household_id: str | None
-    name: str
-
-
-def _resident_filter(kind: str, on: dt.date, session: Session) -> list[Any]:
-    conditions: list[Any] = [_live(Resident), Resident.status == "resident"]
-    if kind == PARTY_ASSEMBLY:
-        conditions.append(Resident.party_member.is_(True))
-    elif kind == REPRESENTATIVES_MEETING:
-        conditions.append(Resident.representative.is_(True))
-    elif kind in (TWO_COMMITTEES, BRANCH_COMMITTEE):
-        members = committee_members(session)
-        ids = set(members["branch_committee"])
-        if kind == TWO_COMMITTEES:
-            ids |= set(members["villagers_committee"])
-        conditions.append(Resident.id.in_(sorted(ids)))
-    else:
-        conditions.append(Resident.birth_date.is_not(None))
-        conditions.append(Resident.birth_date <= adult_cutoff(on))
-    return conditions
-
-
-def _household_scope(scope: str, group_id: str | None, grid_id: str | None) -> list[Any]:
-    conditions: list[Any] = [_live(Household)]
-    if scope == "group":
-        conditions.append(Household.group_id == group_id)
-    elif scope == "grid":
-        conditions.append(Household.grid_id == grid_id)
-    return conditions
-
-
-def _expected_query(session: Session, *, kind: str, scope: str, group_id: str | None, grid_id: str | None,
-                    expected_unit: str, on: dt.date) -> Any:
-    if expected_unit == "households":
-        return (select(Household.id, Household.head_name)
-                .where(*_household_scope(scope, group_id, grid_id)).order_by(Household.number, Household.id))
-    query = select(Resident.id, Resident.household_id, Resident.name).where(*_resident_filter(kind, on, session))
-    if kind not in MEMBERSHIP_KINDS and scope != "village":
-        query = query.join(Household, Household.id == Resident.household_id).where(
-            *_household_scope(scope, group_id, grid_id))
-    return query.order_by(Resident.name, Resident.id)
-
-
-def expected_invitees(session: Session, *, kind: str, scope: str = "village", group_id: str | None = None,
-                      grid_id: str | None = None, expected_unit: str = "persons", on: dt.date) -> list[Invitee]:
-    """Everyone (or every household) who should attend a meeting of ``kind`` and ``scope`` on ``on``."""
-    rows = session.exec(_expected_query(session, kind=kind, scope=scope, group_id=group_id, grid_id=grid_id,
-                                        expected_unit=expected_unit, on=on)).all()
-    if expected_unit == "households":
-        return [Invitee(resident_id=None, household_id=hid, name=name or _("(household)")) for hid, name in rows]
-    return [Invitee(resident_id=rid, household_id=hid, name=name) for rid, hid, name in rows]
-
-
-def expected_count(session: Session, *, kind: str, scope: str = "village", group_id: str | None = None,
-                   grid_id: str | None = None, expected_unit: str = "persons", on: dt.date) -> int:
-    query = _expected_query(session, kind=kind, scope=scope, group_id=group_id, grid_id=grid_id,
-                            expected_unit=expected_unit, on=on).order_by(None)
-    return session.exec(select(func.count()).select_from(query.subquery())).one()
 
 
 def default_unit(kind: str) -> str:
@@ -403,7 +226,7 @@ def plan_meeting(*, session: Session, actor: Actor, kind: str, title: str, start
                  place: str = "", scope: str = "village", group_id: str | None = None, grid_id: str | None = None,
                  host_name: str = "", recorder_name: str = "", description: str = "",
                  attendance_mode: str | None = None, expected_unit: str | None = None,
-                 guests: Sequence[str] = ()) -> Meeting:
+                 guests: Sequence[str] = ()) -> MeetingView:
     """Call a meeting (会议通知). Roster meetings get one sign-in line per person who should attend."""
     require(actor, "meetings.edit")
     attendance_mode = attendance_mode or default_mode(kind)
@@ -422,42 +245,10 @@ def plan_meeting(*, session: Session, actor: Actor, kind: str, title: str, start
     for guest in guests:
         if guest.strip():
             invite_guest(session=session, actor=actor, meeting_id=meeting.id, name=guest)
-    return meeting
+    return view(MeetingView, meeting)
 
 
-def refresh_expected(session: Session, meeting: Meeting) -> int:
-    """Recompute 应到 from kind and scope (and, for rosters, add sign-in lines for newcomers)."""
-    if meeting.state not in (PLANNED,):
-        raise StateError(_("应到 is fixed once the meeting has been held."))
-    on = meeting.starts_at.date()
-    kwargs = dict(kind=meeting.kind, scope=meeting.scope, group_id=meeting.group_id, grid_id=meeting.grid_id,
-                  expected_unit=meeting.expected_unit, on=on)
-    if meeting.attendance_mode == "head_count":
-        meeting.expected_count = expected_count(session, **kwargs)
-    else:
-        invitees = expected_invitees(session, **kwargs)
-        existing = session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id, _live(Attendance),
-                                                         Attendance.expected.is_(True))).all()
-        key = (lambda r: r.resident_id or r.household_id)
-        have = {key(row): row for row in existing}
-        wanted = {inv.resident_id or inv.household_id for inv in invitees}
-        for row in existing:  # no longer in scope (moved out, left the party branch …)
-            if key(row) not in wanted and not row.present:
-                row.expected = False
-                row.note = row.note or _("not expected")
-        position = len(existing)
-        for inv in invitees:
-            if (inv.resident_id or inv.household_id) not in have:
-                position += 1
-                session.add(Attendance(meeting_id=meeting.id, resident_id=inv.resident_id,
-                                       household_id=inv.household_id, name=inv.name, position=position))
-        meeting.expected_count = len(invitees)
-    session.add(meeting)
-    session.flush()
-    return meeting.expected_count
-
-
-def update_meeting(*, session: Session, actor: Actor, meeting_id: str, **changes: Any) -> Meeting:
+def update_meeting(*, session: Session, actor: Actor, meeting_id: str, **changes: Any) -> MeetingView:
     """Change a planned meeting's notice details (title, time, place, host, recorder, description)."""
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
@@ -478,10 +269,10 @@ def update_meeting(*, session: Session, actor: Actor, meeting_id: str, **changes
     session.flush()
     if "starts_at" in changes and meeting.kind not in MEMBERSHIP_KINDS:
         refresh_expected(session, meeting)  # age 18+ is counted on the meeting day
-    return meeting
+    return view(MeetingView, meeting)
 
 
-def cancel_meeting(*, session: Session, actor: Actor, meeting_id: str, reason: str) -> Meeting:
+def cancel_meeting(*, session: Session, actor: Actor, meeting_id: str, reason: str) -> MeetingView:
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
     if meeting.state != PLANNED:
@@ -493,7 +284,7 @@ def cancel_meeting(*, session: Session, actor: Actor, meeting_id: str, reason: s
     meeting.cancel_reason = reason.strip()
     session.add(meeting)
     session.flush()
-    return meeting
+    return view(MeetingView, meeting)
 
 
 # --- sign-in -------------------------------------------------------------------------------------
@@ -505,7 +296,7 @@ def _require_sign_in_open(meeting: Meeting) -> None:
 
 
 def invite_guest(*, session: Session, actor: Actor, meeting_id: str, name: str,
-                 resident_id: str | None = None) -> Attendance:
+                 resident_id: str | None = None) -> AttendanceView:
     """列席: someone who attends without counting in 应到 (驻村干部, 乡镇干部, a villager concerned)."""
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
@@ -518,13 +309,14 @@ def invite_guest(*, session: Session, actor: Actor, meeting_id: str, name: str,
                      position=position)
     session.add(row)
     session.flush()
-    return row
+    return view(AttendanceView, row)
 
 
-def attendance(*, session: Session, actor: Actor, meeting_id: str) -> list[Attendance]:
+def attendance(*, session: Session, actor: Actor, meeting_id: str) -> list[AttendanceView]:
     require(actor, "meetings.view")
-    return list(session.exec(select(Attendance).where(Attendance.meeting_id == meeting_id, _live(Attendance))
-                             .order_by(Attendance.expected.desc(), Attendance.position)))
+    return [view(AttendanceView, row) for row in session.exec(
+        select(Attendance).where(Attendance.meeting_id == meeting_id)
+        .order_by(Attendance.expected.desc(), Attendance.position))]
 
 
 def sign_in(*, session: Session, actor: Actor, meeting_id: str, attendance_ids: Sequence[str],
@@ -550,7 +342,7 @@ def sign_in(*, session: Session, actor: Actor, meeting_id: str, attendance_ids: 
     return summary(session, meeting).present
 
 
-def set_head_count(*, session: Session, actor: Actor, meeting_id: str, count: int) -> Meeting:
+def set_head_count(*, session: Session, actor: Actor, meeting_id: str, count: int) -> MeetingView:
     """实到 of an open meeting, counted by head."""
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
@@ -565,38 +357,7 @@ def set_head_count(*, session: Session, actor: Actor, meeting_id: str, count: in
     meeting.head_count = count
     session.add(meeting)
     session.flush()
-    return meeting
-
-
-@dataclasses.dataclass(frozen=True)
-class AttendanceSummary:
-    """应到 / 实到 / 出席率 of one meeting."""
-
-    expected: int
-    present: int
-    guests: int
-    unit: str
-    mode: str
-
-    @property
-    def rate(self) -> float | None:
-        return self.present / self.expected if self.expected else None
-
-    @property
-    def absent(self) -> int:
-        return max(self.expected - self.present, 0)
-
-
-def summary(session: Session, meeting: Meeting) -> AttendanceSummary:
-    if meeting.attendance_mode == "head_count":
-        return AttendanceSummary(expected=meeting.expected_count, present=meeting.head_count or 0, guests=0,
-                                 unit=meeting.expected_unit, mode=meeting.attendance_mode)
-    counts = dict(session.exec(
-        select(Attendance.expected, func.count())
-        .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True), _live(Attendance))
-        .group_by(Attendance.expected)).all())
-    return AttendanceSummary(expected=meeting.expected_count, present=counts.get(True, 0),
-                             guests=counts.get(False, 0), unit=meeting.expected_unit, mode=meeting.attendance_mode)
+    return view(MeetingView, meeting)
 
 
 def attendance_summary(*, session: Session, actor: Actor, meeting_id: str) -> AttendanceSummary:
@@ -607,7 +368,7 @@ def attendance_summary(*, session: Session, actor: Actor, meeting_id: str) -> At
 # --- holding -------------------------------------------------------------------------------------
 
 
-def mark_held(*, session: Session, actor: Actor, meeting_id: str, held_on: dt.date | None = None) -> Meeting:
+def mark_held(*, session: Session, actor: Actor, meeting_id: str, held_on: dt.date | None = None) -> MeetingView:
     """The meeting took place: 应到 is frozen from now on."""
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
@@ -618,14 +379,14 @@ def mark_held(*, session: Session, actor: Actor, meeting_id: str, held_on: dt.da
     meeting.state = HELD
     session.add(meeting)
     session.flush()
-    return meeting
+    return view(MeetingView, meeting)
 
 
 # --- agenda and votes ----------------------------------------------------------------------------
 
 
 def add_agenda_item(*, session: Session, actor: Actor, meeting_id: str, title: str, description: str = "",
-                    proposer_name: str = "", matter_id: str | None = None) -> AgendaItem:
+                    proposer_name: str = "", matter_id: str | None = None) -> AgendaItemView:
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
     if meeting.state not in (PLANNED, HELD):
@@ -633,21 +394,21 @@ def add_agenda_item(*, session: Session, actor: Actor, meeting_id: str, title: s
     if not title.strip():
         raise ValidationError({"title": _("Enter the agenda item.")})
     position = session.exec(select(func.count()).select_from(AgendaItem)
-                            .where(AgendaItem.meeting_id == meeting_id, _live(AgendaItem))).one() + 1
+                            .where(AgendaItem.meeting_id == meeting_id)).one() + 1
     item = AgendaItem(meeting_id=meeting_id, position=position, title=title.strip()[:128],
                       description=description.strip(), proposer_name=proposer_name.strip()[:64], matter_id=matter_id)
     session.add(item)
     session.flush()
-    return item
+    return view(AgendaItemView, item)
 
 
-def agenda(*, session: Session, actor: Actor, meeting_id: str) -> list[AgendaItem]:
+def agenda(*, session: Session, actor: Actor, meeting_id: str) -> list[AgendaItemView]:
     require(actor, "meetings.view")
-    return list(session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id, _live(AgendaItem))
-                             .order_by(AgendaItem.position)))
+    return [view(AgendaItemView, item) for item in session.exec(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position))]
 
 
-def record_decision(*, session: Session, actor: Actor, agenda_item_id: str, decision: str) -> AgendaItem:
+def record_decision(*, session: Session, actor: Actor, agenda_item_id: str, decision: str) -> AgendaItemView:
     """What the meeting decided on an item, in words (goes into the minutes)."""
     require(actor, "meetings.edit")
     item = session.get(AgendaItem, agenda_item_id)
@@ -659,11 +420,7 @@ def record_decision(*, session: Session, actor: Actor, agenda_item_id: str, deci
     item.decision = decision.strip()
     session.add(item)
     session.flush()
-    return item
-
-
-def rule_of(session: Session, meeting: Meeting) -> rules.Rule:
-    return rules.rule_for(session, KIND_RULE[meeting.kind])
+    return view(AgendaItemView, item)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -682,8 +439,7 @@ def _check_ballots(session: Session, meeting: Meeting, ballots: Sequence[BallotI
     if not ballots:
         errors["ballots"] = _("A roll-call vote records each voter's ballot by name.")
         return []
-    lines = {a.id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id,
-                                                                    _live(Attendance)))}
+    lines = {a.id: a for a in session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id))}
     rows: list[Ballot] = []
     seen: set[str] = set()
     for position, ballot in enumerate(ballots, start=1):
@@ -697,6 +453,12 @@ def _check_ballots(session: Session, meeting: Meeting, ballots: Sequence[BallotI
                 break
             if not line.present:
                 errors["ballots"] = _("{name} has not signed in and cannot vote.").format(name=line.name)
+                break
+            if not line.expected:
+                # 列席: a guest attends without counting in 应到, so a ballot of theirs would be judged
+                # against a base that does not include them. Refused (not silently dropped) so that
+                # the clerk sees the ballot sheet was wrong and the counts never change behind them.
+                errors["ballots"] = _("{name} attends as a guest (列席) and has no vote.").format(name=line.name)
                 break
             key, name, resident_id = line.id, line.name, line.resident_id
         else:
@@ -719,7 +481,7 @@ def _check_ballots(session: Session, meeting: Meeting, ballots: Sequence[BallotI
 
 def record_vote(*, session: Session, actor: Actor, agenda_item_id: str, method: str, in_favour: int | None = None,
                 against: int | None = None, abstain: int | None = None, present: int | None = None,
-                scrutineer: str = "", teller: str = "", ballots: Sequence[BallotInput] | None = None) -> Vote:
+                scrutineer: str = "", teller: str = "", ballots: Sequence[BallotInput] | None = None) -> VoteView:
     """表决: record the counts of one vote; the rule in force judges it. Impossible counts are refused.
 
     ``present`` defaults to the meeting's 实到; give it when some left before the vote. A roll-call
@@ -781,42 +543,25 @@ def record_vote(*, session: Session, actor: Actor, agenda_item_id: str, method: 
         session.add(row)
     if ballot_rows:
         session.flush()
-    return vote
+    return view(VoteView, vote)
 
 
-def ballots_of(session: Session, vote_ids: Sequence[str]) -> dict[str, list[Ballot]]:
-    """The named ballots of roll-call votes, by vote id, in the order they were recorded."""
-    if not vote_ids:
-        return {}
-    found: dict[str, list[Ballot]] = {}
-    for ballot in session.exec(select(Ballot).where(Ballot.vote_id.in_(list(vote_ids)), _live(Ballot))
-                               .order_by(Ballot.vote_id, Ballot.position)):
-        found.setdefault(ballot.vote_id, []).append(ballot)
-    return found
-
-
-def vote_outcome(session: Session, vote: Vote) -> rules.Outcome:
-    """The outcome of a recorded vote, judged again under the rule stored with it (for its reason)."""
-    meeting = session.get(Meeting, vote.meeting_id)
-    rule = dataclasses.replace(rules.DEFAULT_RULES[vote.rule_code], approval_base=vote.approval_base)
-    return rules.evaluate(rule, expected=vote.expected, present=vote.present, in_favour=vote.in_favour,
-                          against=vote.against, abstain=vote.abstain,
-                          expected_unit=meeting.expected_unit if meeting else "persons", guests_allowed=True)
-
-
-def votes(*, session: Session, actor: Actor, meeting_id: str) -> list[Vote]:
+def votes(*, session: Session, actor: Actor, meeting_id: str) -> list[VoteView]:
     require(actor, "meetings.view")
-    return list(session.exec(select(Vote).where(Vote.meeting_id == meeting_id, _live(Vote)).order_by(Vote.voted_at)))
+    return [view(VoteView, vote) for vote in session.exec(select(Vote).where(Vote.meeting_id == meeting_id)
+                                                          .order_by(Vote.voted_at))]
 
 
 # --- minutes -------------------------------------------------------------------------------------
 
 
-def minutes_of(session: Session, meeting_id: str) -> Minutes | None:
-    return session.exec(select(Minutes).where(Minutes.meeting_id == meeting_id, _live(Minutes))).first()
+def minutes(*, session: Session, actor: Actor, meeting_id: str) -> MinutesView | None:
+    """The minutes of a meeting (draft or approved), or None before any are written."""
+    require(actor, "meetings.view")
+    return view(MinutesView, minutes_of(session, get_meeting(session, meeting_id).id))
 
 
-def save_minutes(*, session: Session, actor: Actor, meeting_id: str, body: str) -> Minutes:
+def save_minutes(*, session: Session, actor: Actor, meeting_id: str, body: str) -> MinutesView:
     """Write or rewrite the draft minutes of a held meeting. Approved minutes stay locked."""
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
@@ -831,10 +576,10 @@ def save_minutes(*, session: Session, actor: Actor, meeting_id: str, body: str) 
     minutes.body = body.strip()
     session.add(minutes)
     session.flush()
-    return minutes
+    return view(MinutesView, minutes)
 
 
-def approve_minutes(*, session: Session, actor: Actor, meeting_id: str) -> Minutes:
+def approve_minutes(*, session: Session, actor: Actor, meeting_id: str) -> MinutesView:
     """Approve (and lock) the minutes; the meeting moves to minutes approved."""
     require(actor, "minutes.approve")
     meeting = get_meeting(session, meeting_id)
@@ -852,10 +597,10 @@ def approve_minutes(*, session: Session, actor: Actor, meeting_id: str) -> Minut
     meeting.state = MINUTES_APPROVED
     session.add_all([minutes, meeting])
     session.flush()
-    return minutes
+    return view(MinutesView, minutes)
 
 
-def add_addendum(*, session: Session, actor: Actor, meeting_id: str, body: str) -> MinutesAddendum:
+def add_addendum(*, session: Session, actor: Actor, meeting_id: str, body: str) -> AddendumView:
     """补充记录: a correction to approved minutes, kept beside the locked text."""
     require(actor, "meetings.edit")
     minutes = minutes_of(session, meeting_id)
@@ -867,15 +612,10 @@ def add_addendum(*, session: Session, actor: Actor, meeting_id: str, body: str) 
                                author=actor.display_name or actor.username)
     session.add(addendum)
     session.flush()
-    return addendum
+    return view(AddendumView, addendum)
 
 
-def addenda(session: Session, minutes_id: str) -> list[MinutesAddendum]:
-    return list(session.exec(select(MinutesAddendum).where(MinutesAddendum.minutes_id == minutes_id,
-                                                           _live(MinutesAddendum)).order_by(MinutesAddendum.added_at)))
-
-
-def publish_meeting(*, session: Session, actor: Actor, meeting_id: str, published_on: dt.date | None = None) -> Meeting:
+def publish_meeting(*, session: Session, actor: Actor, meeting_id: str, published_on: dt.date | None = None) -> MeetingView:
     """公开: the approved results go on the board."""
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
@@ -886,40 +626,124 @@ def publish_meeting(*, session: Session, actor: Actor, meeting_id: str, publishe
     meeting.state = PUBLISHED
     session.add(meeting)
     session.flush()
-    return meeting
+    return view(MeetingView, meeting)
 
 
 # --- a whole meeting, for views and printing -----------------------------------------------------------
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class MeetingRecord:
-    """Everything about one meeting, loaded at once for its view and its printed minutes."""
+    """Everything about one meeting, loaded at once for its view and its printed minutes (all views)."""
 
-    meeting: Meeting
+    meeting: Any  # MeetingView
     attendance: AttendanceSummary
-    agenda: list[AgendaItem]
-    votes: dict[str, list[tuple[Vote, rules.Outcome]]]  # by agenda item id
-    minutes: Minutes | None
-    addenda: list[MinutesAddendum]
-    concerns: list[Concern]
-    ballots: dict[str, list[Ballot]] = dataclasses.field(default_factory=dict)  # by vote id (roll calls)
+    agenda: list[Any]  # AgendaItemView
+    votes: dict[str, list[tuple[Any, rules.Outcome]]]  # VoteView and outcome, by agenda item id
+    minutes: Any  # MinutesView | None
+    addenda: list[Any]  # AddendumView
+    concerns: list[Any]  # ConcernView
+    ballots: dict[str, list[Any]] = dataclasses.field(default_factory=dict)  # BallotView by vote id (roll calls)
 
 
 def meeting_record(*, session: Session, actor: Actor, meeting_id: str) -> MeetingRecord:
     require(actor, "meetings.view")
     meeting = get_meeting(session, meeting_id)
     items = agenda(session=session, actor=actor, meeting_id=meeting_id)
-    by_item: dict[str, list[tuple[Vote, rules.Outcome]]] = {item.id: [] for item in items}
+    by_item: dict[str, list[tuple[Any, rules.Outcome]]] = {item.id: [] for item in items}
     all_votes = votes(session=session, actor=actor, meeting_id=meeting_id)
     for vote in all_votes:
         by_item.setdefault(vote.agenda_item_id, []).append((vote, vote_outcome(session, vote)))
     minutes = minutes_of(session, meeting_id)
-    concerns = list(session.exec(select(Concern).where(Concern.meeting_id == meeting_id, _live(Concern))
-                                 .order_by(Concern.number)))
-    return MeetingRecord(meeting=meeting, attendance=summary(session, meeting), agenda=items, votes=by_item,
-                         minutes=minutes, addenda=addenda(session, minutes.id) if minutes else [], concerns=concerns,
-                         ballots=ballots_of(session, [v.id for v in all_votes if v.method == ROLL_CALL]))
+    concerns = session.exec(select(Concern).where(Concern.meeting_id == meeting_id).order_by(Concern.number))
+    ballots = ballots_of(session, [v.id for v in all_votes if v.method == ROLL_CALL])
+    return MeetingRecord(meeting=view(MeetingView, meeting), attendance=summary(session, meeting), agenda=items,
+                         votes=by_item, minutes=view(MinutesView, minutes),
+                         addenda=[view(AddendumView, a) for a in addenda(session, minutes.id)] if minutes else [],
+                         concerns=[view(ConcernView, c) for c in concerns],
+                         ballots={vid: [view(BallotView, b) for b in rows] for vid, rows in ballots.items()})
+
+
+# --- what may be done now ------------------------------------------------------------------------
+
+ACTIONS_OF_A_MEETING = ("update", "cancel", "sign_in", "head_count", "invite_guest", "mark_held", "add_agenda_item",
+                        "record_vote", "record_decision", "save_minutes", "approve_minutes", "add_addendum",
+                        "publish", "raise_concern", "print_notice", "print_minutes")
+
+
+def allowed_actions(*, session: Session, actor: Actor, meeting_id: str) -> dict[str, str | None]:
+    """What ``actor`` may do to the meeting now: action → None when allowed, else why not.
+
+    The GUI enables and explains its buttons from this; the services refuse the same things.
+    """
+    require(actor, "meetings.view")
+    meeting = get_meeting(session, meeting_id)
+    minutes = minutes_of(session, meeting_id)
+    locked = minutes is not None and minutes.state == "approved"
+    state = meeting.state
+    now = state_label(state)
+
+    def when(ok: bool, reason: str, permission: str | None = "meetings.edit") -> str | None:
+        refused = permission_refusal(actor, permission) if permission else None
+        return refused or (None if ok else reason)
+
+    planned_only = _("Only a planned meeting can be changed; this one is {state}.").format(state=now)
+    sign_in_closed = _("Sign-in is closed: the meeting is {state}.").format(state=now)
+    roster = meeting.attendance_mode == "roster"
+    held_only = _("Votes are recorded at a held meeting whose minutes are not yet approved; this one is {state}.") \
+        .format(state=now)
+    actions = {
+        "update": when(state == PLANNED, planned_only),
+        "cancel": when(state == PLANNED, _("Only a planned meeting can be cancelled; this one is {state}.")
+                       .format(state=now)),
+        "sign_in": when(state in (PLANNED, HELD) and roster,
+                        sign_in_closed if roster else _("This meeting counts heads; enter the head count instead.")),
+        "head_count": when(state in (PLANNED, HELD) and not roster,
+                           sign_in_closed if not roster
+                           else _("This meeting signs in each person; mark them on the list instead.")),
+        "invite_guest": when(state in (PLANNED, HELD), sign_in_closed),
+        "mark_held": when(state == PLANNED, _("Only a planned meeting can be marked as held; this one is {state}.")
+                          .format(state=now)),
+        "add_agenda_item": when(state in (PLANNED, HELD),
+                                _("The agenda is closed: the meeting is {state}.").format(state=now)),
+        "record_vote": when(state == HELD, held_only),
+        "record_decision": when(state == HELD, held_only),
+        "save_minutes": when(state == HELD and not locked,
+                             _("The minutes are approved and locked; add an addendum instead.") if locked else
+                             _("Minutes are written after the meeting is held; this one is {state}.").format(state=now)),
+        "approve_minutes": when(state == HELD and not locked,
+                                _("The minutes are already approved.") if locked else
+                                _("Minutes are approved after the meeting is held; this one is {state}.")
+                                .format(state=now), "minutes.approve"),
+        "add_addendum": when(locked, _("An addendum is added to approved minutes; edit the draft instead.")),
+        "publish": when(state == MINUTES_APPROVED,
+                        _("A meeting is published after its minutes are approved; this one is {state}.")
+                        .format(state=now)),
+        "raise_concern": when(concern_refusal(meeting) is None, concern_refusal(meeting) or "", "concerns.edit"),
+        "print_notice": None if state != CANCELLED else _("The meeting was cancelled."),
+        "print_minutes": None if minutes is not None else _("No minutes yet."),
+    }
+    return actions
+
+
+# --- the plan form's choices ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ScopeChoices:
+    """Who a meeting may invite besides the whole village: the villagers' groups and the grids."""
+
+    groups: list[tuple[str, str]]  # (id, name)
+    grids: list[tuple[str, str]]
+
+
+def scope_choices(*, session: Session, actor: Actor) -> ScopeChoices:
+    require(actor, "meetings.view")
+    groups = session.exec(select(VillageGroup.id, VillageGroup.name).order_by(VillageGroup.number, VillageGroup.name))
+    # grids in the order of their group (grids without a group last), then by name, as the register lists them
+    grids = session.exec(select(Grid.id, Grid.name).join(VillageGroup, Grid.group_id == VillageGroup.id, isouter=True)
+                         .order_by(VillageGroup.number.is_(None), VillageGroup.number, Grid.name))
+    return ScopeChoices(groups=[(i, n) for i, n in groups], grids=[(i, n) for i, n in grids])
 
 
 # --- statistics ----------------------------------------------------------------------------------
@@ -933,23 +757,23 @@ def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
         select(Meeting.kind, func.count(),
                func.sum(case((Meeting.state.in_(held_states), 1), else_=0)),
                func.sum(case((Meeting.state == CANCELLED, 1), else_=0)))
-        .where(_live(Meeting)).group_by(Meeting.kind)).all()
+        .group_by(Meeting.kind)).all()
     by_kind = {kind: {"total": total, "held": int(held or 0), "cancelled": int(cancelled or 0)}
                for kind, total, held, cancelled in rows}
     head = session.exec(
         select(func.sum(Meeting.head_count), func.sum(Meeting.expected_count))
-        .where(_live(Meeting), Meeting.state.in_(held_states), Meeting.attendance_mode == "head_count",
+        .where(Meeting.state.in_(held_states), Meeting.attendance_mode == "head_count",
                Meeting.kind.not_in(list(OPEN_KINDS)), Meeting.expected_count > 0)).one()
     roster_present = session.exec(
         select(func.count()).select_from(Attendance).join(Meeting, Meeting.id == Attendance.meeting_id)
-        .where(and_(_live(Meeting), Meeting.state.in_(held_states), Meeting.attendance_mode == "roster",
-                    Attendance.present.is_(True), Attendance.expected.is_(True), _live(Attendance)))).one()
+        .where(and_(Meeting.state.in_(held_states), Meeting.attendance_mode == "roster",
+                    Attendance.present.is_(True), Attendance.expected.is_(True)))).one()
     roster_expected = session.exec(
         select(func.sum(Meeting.expected_count))
-        .where(_live(Meeting), Meeting.state.in_(held_states), Meeting.attendance_mode == "roster")).one() or 0
+        .where(Meeting.state.in_(held_states), Meeting.attendance_mode == "roster")).one() or 0
     present = (head[0] or 0) + roster_present
     expected = (head[1] or 0) + roster_expected
-    from app import deliberation  # imports this module; deferred to keep the import graph acyclic
+    from app import deliberation  # imports this package; deferred to keep the import graph acyclic
 
     return {
         "meetings": sum(v["total"] for v in by_kind.values()),

@@ -315,14 +315,15 @@ class ConcernView(QDialog):
     def reload(self) -> None:
         actor, concern_id = self.actor, self.concern_id
 
-        def read(session: Any) -> tuple[Any, list[Any]]:
-            return (concerns.get_concern(session, concern_id),
-                    concerns.notes(session=session, actor=actor, concern_id=concern_id))
+        def read(session: Any) -> tuple[Any, list[Any], dict[str, str | None]]:
+            return (concerns.concern(session=session, actor=actor, concern_id=concern_id),
+                    concerns.notes(session=session, actor=actor, concern_id=concern_id),
+                    concerns.allowed_actions(session=session, actor=actor, concern_id=concern_id))
 
         DbOp(self, read, read_only=True).success(self._show).run()
 
-    def _show(self, loaded: tuple[Any, list[Any]]) -> None:
-        concern, notes = loaded
+    def _show(self, loaded: tuple[Any, list[Any], dict[str, str | None]]) -> None:
+        concern, notes, allowed = loaded
         self.setWindowTitle(f"{concern.number} {concern.title}")
         lines = [
             _("{number}: {title}").format(number=concern.number, title=concern.title),
@@ -340,13 +341,12 @@ class ConcernView(QDialog):
             lines.append(_("Satisfaction: {value}").format(value=concerns.satisfaction_label(concern.satisfaction)))
         self.details.setText("\n".join(lines))
         self.notes.setText("\n".join(f"{format_date(n.noted_on, style='short')}  {n.text}（{n.author}）" for n in notes))
-        closed = concern.state == concerns.CLOSED
-        can = self.actor.can("concerns.edit")
-        self.note_button.setEnabled(can)
-        self.close_button.setEnabled(can and not closed)
-        self.escalate_button.setEnabled(can and concern.state == concerns.OPEN)
-        self.satisfaction.setEnabled(can and closed)
-        self.satisfaction_button.setEnabled(can and closed)
+        for action, widgets in (("note", (self.note_button,)), ("close", (self.close_button,)),
+                                ("escalate", (self.escalate_button,)),
+                                ("satisfaction", (self.satisfaction, self.satisfaction_button))):
+            for widget in widgets:  # what the service allows now, and why not in the tooltip
+                widget.setEnabled(allowed[action] is None)
+                widget.setToolTip(allowed[action] or "")
         self.loaded.emit()
 
     def _run(self, op: Any) -> None:

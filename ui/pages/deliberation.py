@@ -166,8 +166,9 @@ class DeliberationPage(Page):
     def _update_buttons(self) -> None:
         self.new_button.setEnabled(self.can_edit)
         progress = self.progress
-        self.step_button.setEnabled(self.can_edit and progress is not None
-                                    and progress.matter.state == d.IN_PROGRESS)
+        reason = progress.allowed["record_step"] if progress is not None else _("Choose a matter.")
+        self.step_button.setEnabled(reason is None)
+        self.step_button.setToolTip(reason or "")
 
     def show_progress(self) -> None:
         matter_id = self.current_id()
@@ -251,7 +252,7 @@ class StepDialog(FormDialog):
         self.vote = QComboBox()
         self.form.add("vote_id", N_("Vote"), self.vote)
         # 公开: through the register (numbered, publicity window, file hash) or a number from elsewhere.
-        can_register = actor.can("notices.edit")
+        can_register = progress.allowed["publish_notice"] is None
         self.via_register = QRadioButton(_("Issue the notice now through the notice register"))
         self.via_register.setObjectName("viaRegister")
         self.form.add("notice_id", N_("Notice"), self.via_register)
