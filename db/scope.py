@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import and_, event, inspect, select, text
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Field, SQLModel
@@ -67,16 +67,28 @@ def _scope(state: ORMExecuteState) -> None:
     touched = {table.name for table in find_tables(state.statement, include_aliases=True, include_joins=True)}
     for name in touched & synced.keys():
         model = synced[name]
-        clauses = []
-        if live_only:
-            clauses.append(model.deleted_at.is_(None))
-        if by_village:
-            # On SQLite the planner would pick the village_code index, which in a village store
-            # matches every row and turns a 2 ms scan into 4 ms; ``|| ''`` keeps it a plain filter.
-            column = model.village_code.concat("") if sqlite else model.village_code
-            clauses.append(column == village)
-        criteria.append(with_loader_criteria(model, and_(*clauses), include_aliases=True))
+        criteria.append(with_loader_criteria(model, _criteria(live_only, by_village, sqlite, village),
+                                             include_aliases=True))
     state.statement = state.statement.options(*criteria)
+
+
+def _criteria(live_only: bool, by_village: bool, sqlite: bool, village: str):
+    """The criteria as a lambda (so that aliased joins get it too), one lambda per shape: SQLAlchemy
+    caches a lambda by its code, and only ``village`` may vary inside one.
+
+    On SQLite the village test is written ``village_code || '' = ?``: the planner would otherwise
+    pick the village_code index, which in a village store matches every row and turns a 2 ms scan
+    into 4 ms.
+    """
+    if live_only and by_village and sqlite:
+        return lambda cls: cls.deleted_at.is_(None) & (cls.village_code.concat("") == village)
+    if live_only and by_village:
+        return lambda cls: cls.deleted_at.is_(None) & (cls.village_code == village)
+    if live_only:
+        return lambda cls: cls.deleted_at.is_(None)
+    if sqlite:
+        return lambda cls: cls.village_code.concat("") == village
+    return lambda cls: cls.village_code == village
 
 
 @contextlib.contextmanager
