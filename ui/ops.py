@@ -17,6 +17,8 @@ Long ops take a :class:`Progress` (``with_progress``): the op reports ``progress
 total, text)`` and checks ``progress.aborted``; a progress dialog appears only when the op is
 still running after ~600 ms.
 
+Documents are built here but rendered on the render thread (:mod:`ui.render`).
+
 This module imports neither sqlmodel nor the database layer: the window is shown before those
 heavy imports happen (on the worker thread).
 """
@@ -322,6 +324,9 @@ def worker() -> DatabaseWorker:
 
 def shutdown_worker() -> None:
     global _worker
+    from ui.render import wait_for_renders
+
+    wait_for_renders(10000)  # a document being rendered finishes before the program goes
     if _worker is not None:
         _worker.shutdown()
         _worker.deleteLater()

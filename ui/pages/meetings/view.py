@@ -35,6 +35,7 @@ from ui.ops import DbOp, show_error
 from ui.pages.meetings.concerns_tab import ConcernsTab
 from ui.pages.meetings.models import BallotModel, ChoiceDelegate, RowsModel, small_table
 from ui.pdf_preview import PdfPreview, print_pdf
+from ui.render import RenderOp
 from ui.table_model import Column
 from ui.widgets import line_edit
 
@@ -488,12 +489,18 @@ class MeetingView(ConcernsTab, QDialog):
             self.tabs.setCurrentIndex(self.documents_tab_index)
 
     def load_preview(self) -> None:
+        """Built on the database worker (plain, de-identified data), rendered on the render thread."""
         kind, actor, meeting_id = self.document_kind.currentData(), self.actor, self.meeting_id
 
-        def make(session: Any) -> bytes:
-            from app.printing import print_kind
+        def build(session: Any) -> Any:
+            from app.printing import build_document
 
-            return print_kind(kind, session=session, actor=actor, ident=meeting_id)
+            return build_document(kind, session=session, actor=actor, ident=meeting_id)
+
+        def render(document: Any) -> None:
+            from app.printing import render as render_pdf
+
+            RenderOp(self, lambda: render_pdf(document)).success(shown).failure(refused).run()
 
         def shown(data: bytes) -> None:
             self.document_message.setVisible(False)
@@ -510,7 +517,7 @@ class MeetingView(ConcernsTab, QDialog):
             self.document_message.setVisible(True)
             self.preview_loaded.emit("")
 
-        DbOp(self, make, read_only=True).success(shown).failure(refused).run()
+        DbOp(self, build, read_only=True).success(render).failure(refused).run()
 
     def print_document(self) -> None:
         if self.preview.page_count():
