@@ -15,18 +15,22 @@ character) go to ``failure``; anything else is reported as a bug.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog
 
 from app.errors import VillageDeskError
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
 _pool: QThreadPool | None = None
+PROGRESS_DELAY_MS = 600
 
 
 def pool() -> QThreadPool:
@@ -41,17 +45,40 @@ def pool() -> QThreadPool:
 
 class _Relay(QObject):
     finished = Signal(bool, object)
+    progressed = Signal(int, int)
+
+
+class RenderProgress:
+    """Handed to long renders (``fn(progress)``): report, and stop when the user cancels."""
+
+    def __init__(self, relay: _Relay):
+        self._relay = relay
+        self._abort = threading.Event()
+
+    @property
+    def aborted(self) -> bool:
+        return self._abort.is_set()
+
+    def abort(self) -> None:
+        self._abort.set()
+
+    def update(self, done: int, total: int) -> None:
+        if self._abort.is_set():
+            from ui.ops import OperationAborted
+
+            raise OperationAborted(_("Cancelled; files already written are kept."))
+        self._relay.progressed.emit(int(done), int(total))
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay):
+    def __init__(self, fn: Callable[..., Any], relay: _Relay, progress: RenderProgress | None):
         super().__init__()
-        self.fn, self.relay = fn, relay
+        self.fn, self.relay, self.progress = fn, relay, progress
         self.setAutoDelete(True)
 
     def run(self) -> None:  # on the render thread
         try:
-            result = self.fn()
+            result = self.fn(self.progress) if self.progress is not None else self.fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
             exc.__villagedesk_traceback__ = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
             self.relay.finished.emit(False, exc)
@@ -69,6 +96,13 @@ class RenderOp:
         self._parent, self._fn = parent, fn
         self._success: Callable[[Any], None] | None = None
         self._failure: Callable[[Exception], None] | None = None
+        self._progress_label: str | None = None
+        self._dialog: QProgressDialog | None = None
+
+    def with_progress(self, label: str) -> RenderOp:
+        """``fn(progress)``; a dialog appears only if the work still runs after ~600 ms."""
+        self._progress_label = label
+        return self
 
     def success(self, fn: Callable[[Any], None]) -> RenderOp:
         self._success = fn
@@ -82,11 +116,43 @@ class RenderOp:
         relay = _Relay()  # lives on the GUI thread: its signal is delivered there (queued)
         _live.add(relay)
         relay.finished.connect(lambda ok, payload, relay=relay: self._deliver(relay, ok, payload))
-        pool().start(_Task(self._fn, relay))
+        progress = None
+        if self._progress_label is not None:
+            progress = RenderProgress(relay)
+            state = {"done": False, "last": (0, 0)}
+            relay.progressed.connect(lambda done, total: self._progressed(state, done, total))
+            relay.finished.connect(lambda *_a: state.update(done=True))
+            QTimer.singleShot(PROGRESS_DELAY_MS, lambda: self._show_progress(state, progress))
+        pool().start(_Task(self._fn, relay, progress))
+
+    def _show_progress(self, state: dict, progress: RenderProgress) -> None:
+        if state["done"] or (self._parent is not None and not shiboken6.isValid(self._parent)):
+            return
+        dialog = QProgressDialog(self._progress_label or "", _("Cancel"), 0, 0, self._parent)
+        dialog.setWindowTitle(_("Please wait"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(progress.abort)
+        self._dialog = dialog
+        self._progressed(state, *state["last"])
+        dialog.show()
+
+    def _progressed(self, state: dict, done: int, total: int) -> None:
+        state["last"] = (done, total)
+        if self._dialog is not None and shiboken6.isValid(self._dialog):
+            self._dialog.setMaximum(max(total, 0))
+            self._dialog.setValue(min(done, total) if total else 0)
 
     def _deliver(self, relay: _Relay, ok: bool, payload: Any) -> None:
         _live.discard(relay)
         relay.deleteLater()
+        if self._dialog is not None:
+            if shiboken6.isValid(self._dialog):
+                self._dialog.hide()
+                self._dialog.deleteLater()
+            self._dialog = None
         if self._parent is not None and not shiboken6.isValid(self._parent):
             if not ok and not isinstance(payload, VillageDeskError):
                 log.error("bug while rendering for a closed window: %r", payload)
@@ -97,8 +163,10 @@ class RenderOp:
         elif isinstance(payload, VillageDeskError) and self._failure:
             self._failure(payload)
         else:
-            from ui.ops import report_bug, show_error
+            from ui.ops import OperationAborted, report_bug, show_error
 
+            if isinstance(payload, OperationAborted):
+                return
             if isinstance(payload, VillageDeskError):
                 show_error(self._parent, payload.message)
             else:

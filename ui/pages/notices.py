@@ -35,6 +35,7 @@ from ui.notice_table import NoticeTableEditor
 from ui.ops import DbOp, show_error
 from ui.pages.register import RegisterPage
 from ui.pdf_preview import PdfPreview, print_pdf
+from ui.render import RenderOp
 from ui.table_model import Column, LazyTableModel
 from ui.widgets import fill_combo, line_edit
 
@@ -212,27 +213,46 @@ class NoticesPage(RegisterPage):
         if not folder:
             return
         self.batch_folder = folder
-        DbOp(self, lambda session, progress: save_notices(session, self.context.actor, ids, Path(folder), progress),
-             read_only=True).with_progress(_("Saving notices as PDF…")) \
-            .success(lambda written: self.context.show_status(
-                _("{n} notices saved in {folder}.").format(n=len(written), folder=folder))).run()
+        actor = self.context.actor
+
+        def build(session: Any, progress: Any) -> list[tuple[str, Any]]:
+            return build_notices(session, actor, ids, progress)
+
+        def write_all(documents: list[tuple[str, Any]]) -> None:
+            RenderOp(self, lambda progress: render_notices(documents, Path(folder), progress)) \
+                .with_progress(_("Saving notices as PDF…")) \
+                .success(lambda written: self.context.show_status(
+                    _("{n} notices saved in {folder}.").format(n=len(written), folder=folder))).run()
+
+        DbOp(self, build, read_only=True).with_progress(_("Saving notices as PDF…")).success(write_all).run()
 
 
-def save_notices(session: Any, actor: Any, ids: list[str], folder: Path, progress: Any = None) -> list[Path]:
-    """Runs on the worker: one PDF per notice (named by number, or title for drafts)."""
-    from app.printing import write_pdf
+def build_notices(session: Any, actor: Any, ids: list[str], progress: Any = None) -> list[tuple[str, Any]]:
+    """On the database worker: each notice's file name (number, or title for drafts) and document."""
+    from app.printing import build_document
 
-    written = []
+    documents = []
     for done, notice_id in enumerate(ids):
         if progress is not None:
             progress.update(done, len(ids))
         notice = notices.notice_view(session=session, actor=actor, notice_id=notice_id)
         name = (notice.number or f"{_('Draft')}-{notice.title}")[:80]
         name = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)
-        written.append(write_pdf(notices.notice_pdf(session=session, actor=actor, notice_id=notice_id),
-                                 folder / f"{name}.pdf"))
+        documents.append((name, build_document("notice", session=session, actor=actor, ident=notice_id)))
+    return documents
+
+
+def render_notices(documents: list[tuple[str, Any]], folder: Path, progress: Any = None) -> list[Path]:
+    """On the render thread: one PDF per notice."""
+    from app.printing import render, write_pdf
+
+    written = []
+    for done, (name, document) in enumerate(documents):
+        if progress is not None:
+            progress.update(done, len(documents))
+        written.append(write_pdf(render(document), folder / f"{name}.pdf"))
     if progress is not None:
-        progress.update(len(ids), len(ids))
+        progress.update(len(documents), len(documents))
     return written
 
 
@@ -401,12 +421,20 @@ class NoticeView(QDialog):
     def reload(self) -> None:
         actor, notice_id = self.actor, self.notice_id
 
-        def load(session: Any) -> tuple[Any, bytes, list[notices.UnmaskOption]]:
+        def load(session: Any) -> tuple[Any, Any, list[notices.UnmaskOption]]:
+            from app.printing import build_document
+
             row = notices.notice_rows(session=session, actor=actor, ids=[notice_id])[0]
-            return (row, notices.notice_pdf(session=session, actor=actor, notice_id=notice_id),
+            return (row, build_document("notice", session=session, actor=actor, ident=notice_id),
                     notices.unmask_options(session=session, actor=actor, notice_id=notice_id))
 
-        DbOp(self, load, read_only=True).success(self._loaded).run()
+        def render(result: tuple[Any, Any, list[notices.UnmaskOption]]) -> None:
+            from app.printing import render as render_pdf
+
+            row, document, options = result
+            RenderOp(self, lambda: render_pdf(document)).success(lambda data: self._loaded((row, data, options))).run()
+
+        DbOp(self, load, read_only=True).success(render).run()
 
     def _loaded(self, result: tuple[Any, bytes, list[notices.UnmaskOption]]) -> None:
         self.record, data, self.options = result
