@@ -86,10 +86,10 @@ def identify(path: str | Path, *, known_revisions: set[str], head: str, quick_ch
         return Identity(EMPTY)
     with path.open("rb") as fh:
         header = fh.read(100)
-    if not header.startswith(SQLITE_MAGIC[:15]) or len(header) < 100:
-        return Identity(NOT_SQLITE) if not header.startswith(SQLITE_MAGIC[:6]) else Identity(DAMAGED, _("bad header"))
-    if header[:16] != SQLITE_MAGIC:
-        return Identity(DAMAGED, _("bad header"))
+    if header[:16] != SQLITE_MAGIC or len(header) < 100:
+        # Most of the magic still there: a database whose header was damaged, not some other file.
+        alike = sum(a == b for a, b in zip(header[:16], SQLITE_MAGIC))
+        return Identity(DAMAGED, _("bad header")) if alike >= 12 else Identity(NOT_SQLITE)
     problem = _header_problem(path, header, size)
     if problem:
         return Identity(DAMAGED, problem)
