@@ -124,8 +124,14 @@ def verify(path: Path) -> dict:
 def restore(*, database, actor: Actor | None, backup_file: Path, safety_dir: Path, allow_other_village: bool = False) -> Path:
     """Replace ``database``'s file with a verified backup; returns the safety copy of what was there.
 
-    The caller must have closed every other connection (the GUI asks the user to restart).
+    Takes the store's writer lock first and refuses while another process holds it (a window or
+    a command still writing would lose what it saves, or put old values back). The restored
+    store's audit trail records the restore: who, when, which file and its SHA-256.
     """
+    from db.errors import StoreLocked
+    from db.migrate import upgrade
+    from db.tracking import AuditEntry
+
     if database.path is None:
         raise VillageDeskError(_("Restoring into a server database is done with the server's own tools."))
     found = verify(backup_file)
@@ -133,9 +139,14 @@ def restore(*, database, actor: Actor | None, backup_file: Path, safety_dir: Pat
         raise VillageDeskError(_("The backup belongs to another village ({code}); nothing was restored.").format(
             code=found["village_code"] or "?"))
     require(actor, "backup.restore")
+    try:
+        database.acquire_lock()
+    except StoreLocked:
+        raise StoreLocked(_("Another VillageDesk (a window or a command) has this database open: close it first. Nothing was restored.")) from None
     safety = backup(database=database, actor=actor, to_dir=safety_dir, reason="before-restore").path
     target = Path(database.path)
-    database.dispose()
+    digest = _sha256(Path(backup_file))
+    database.engine.dispose()  # our own connections; the lock stays held until the audit is written
     incoming = target.with_name(target.name + ".restoring")
     try:
         shutil.copyfile(backup_file, incoming)
@@ -143,8 +154,15 @@ def restore(*, database, actor: Actor | None, backup_file: Path, safety_dir: Pat
         for suffix in ("-wal", "-shm"):
             Path(str(target) + suffix).unlink(missing_ok=True)
         os.replace(incoming, target)
+        Path(str(target) + ".mark").unlink(missing_ok=True)  # the restored store is behind it on purpose
     except OSError as exc:
         incoming.unlink(missing_ok=True)
         raise StorageError(_("The restore failed ({detail}); the safety copy is {path}.").format(
             detail=exc.strerror or exc, path=safety)) from None
+    upgrade(database.engine, backup_dir=Path(safety_dir))
+    database.refresh_village_code()
+    with database.unit(actor) as session:
+        session.add(AuditEntry(actor=getattr(actor, "username", "") or "", action="restore", table_name="store",
+                               row_id=digest, changes={"file": str(Path(backup_file).resolve()), "sha256": digest,
+                                                       "safety_copy": str(safety)}))
     return safety

@@ -18,6 +18,15 @@ from typing import Any
 from app.errors import AuthenticationFailed, ValidationError, VillageDeskError
 from app.i18n import LANGUAGES, _, set_language
 
+#: Commands that only read (their sign-in time is not written on a read-only store): they work on
+#: read-only media and never take the store's writer lock.
+READING = {"check", "stats", "print", "user list"}
+
+
+def command_name(args: argparse.Namespace) -> str:
+    return " ".join(part for part in (getattr(args, "command", None), getattr(args, "user_command", None)) if part)
+
+
 class Context:
     """What a command handler needs: the store, the acting user, output helpers."""
 
@@ -26,12 +35,22 @@ class Context:
         self._database: Any = None
 
     def open_database(self) -> Any:
+        """The store, identified before anything is written (a damaged, foreign or newer file is
+        refused untouched). Commands that change data hold the store's writer lock while they
+        run; reading commands (``READING``) and ``--read-only`` never take it."""
         if self._database is None:
             from app.paths import default_db_path
             from db.engine import Database
 
-            self._database = Database(getattr(self.args, "db", None) or default_db_path())
+            read_only = bool(getattr(self.args, "read_only", False))
+            self._database = Database(getattr(self.args, "db", None) or default_db_path(), read_only=read_only,
+                                      lock=not read_only and command_name(self.args) not in READING)
         return self._database
+
+    def close(self) -> None:
+        if self._database is not None:
+            self._database.dispose()
+            self._database = None
 
     def password(self, prompt: str, env: str = "VILLAGEDESK_PASSWORD", *, confirm: bool = False) -> str:
         value = os.environ.get(env)
@@ -71,6 +90,8 @@ def _common() -> argparse.ArgumentParser:
                         help="SQLite file or SQLAlchemy URL (default: the user data directory)")
     common.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME", help="act as this user")
     common.add_argument("--lang", default=argparse.SUPPRESS, choices=sorted(LANGUAGES), help="message language")
+    common.add_argument("--read-only", action="store_true", default=argparse.SUPPRESS,
+                        help="open the database without writing anything (as on read-only media)")
     return common
 
 
@@ -187,8 +208,13 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     from app.backup import restore, verify
     from app.paths import backups_dir
 
+    from db.errors import StoreLocked
+
     verify(args.file)  # refuse a bad file before asking anything else
-    database = ctx.open_database()
+    try:
+        database = ctx.open_database()
+    except StoreLocked:
+        raise StoreLocked(_("Another VillageDesk (a window or a command) has this database open: close it first. Nothing was restored.")) from None
     with database.unit() as session:
         actor = ctx.login(session)
     safety = restore(database=database, actor=actor, backup_file=args.file, safety_dir=backups_dir(),
@@ -287,8 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
+    ctx = Context(args)
     try:
-        return handler(args, Context(args))
+        return _run(handler, args, ctx)
     except VillageDeskError as exc:
         _report(exc)
         return 1
@@ -297,6 +324,36 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `villagedesk stats --json | head`: the reader left; not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    finally:
+        try:
+            ctx.close()
+        except Exception:  # noqa: BLE001 - closing after a failure must not hide the failure
+            pass
+
+
+def _run(handler: Callable[[argparse.Namespace, Context], int], args: argparse.Namespace, ctx: Context) -> int:
+    """The handler, with environment errors (disk full, read-only, locked, damaged file …) turned
+    into expected errors once, here, so no command shows a traceback for them."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from db.engine import convert_error
+
+    try:
+        return handler(args, ctx)
+    except (DBAPIError, sqlite3.Error) as exc:
+        converted = convert_error(exc)
+        if converted is exc:
+            raise
+        raise converted from exc
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        from app.errors import StorageError
+
+        raise StorageError(_("Could not use {path}: {reason}.").format(
+            path=exc.filename or "?", reason=exc.strerror or exc)) from exc
 
 
 if __name__ == "__main__":

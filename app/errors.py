@@ -4,18 +4,10 @@ Anything else that escapes a service is a bug and is shown (and logged) as such.
 """
 from __future__ import annotations
 
-from db.errors import SchemaTooNew, StorageError, VillageDeskError
+from db.errors import SchemaTooNew, StorageError, ValidationError, VillageDeskError
 
 __all__ = ["AuthenticationFailed", "NotFound", "PermissionDenied", "SchemaTooNew", "StateError", "StorageError",
            "ValidationError", "VillageDeskError", "require_valid"]
-
-
-class ValidationError(VillageDeskError):
-    """A form or command was refused; ``errors`` maps each bad field to its message."""
-
-    def __init__(self, errors: dict[str, str]):
-        self.errors = dict(errors)
-        super().__init__("；".join(self.errors.values()) if self.errors else "")
 
 
 class PermissionDenied(VillageDeskError):

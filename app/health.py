@@ -1,6 +1,23 @@
-"""``villagedesk check``: is this store sound? Each problem comes back as a sentence for the user."""
+"""``villagedesk check``: is this store sound? Each problem comes back as a sentence for the user.
+
+The file is identified first (:mod:`db.identify`) and every check runs on a read-only connection,
+so ``check`` never changes the file, whatever it is. What it finds:
+
+* a file that is not ours, empty, a text, damaged in its header or cut short, or newer;
+* ``PRAGMA integrity_check`` and ``foreign_key_check`` failures;
+* a change number in a table beyond the change counter;
+* committed changes lost after the fact: the program notes the change counter and the audit log's
+  last id beside the file after each commit it makes while holding the store lock
+  (``<file>.mark``); a store behind that note lost changes (its ``-wal`` file was deleted or
+  truncated, or an older copy was put in its place).
+
+What it cannot see: a lost ``-wal`` when no note was written (changes made without the store lock,
+e.g. by an older program) or the note was lost too; damage inside a text value, which SQLite does
+not checksum.
+"""
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import inspect, text
@@ -9,10 +26,20 @@ from app.i18n import _
 
 
 def check_database(target: str | Path | None) -> list[str]:
-    from db.engine import make_engine
+    from db.engine import _target_path, make_engine, read_mark
+    from db.errors import VillageDeskError, classify
+    from db.identify import CORRUPT, MISSING, identify_store
     from db.migrate import current_revision, head_revision, schema_state
 
-    engine = make_engine(target)
+    path = _target_path(target)
+    if path is not None:
+        identity = identify_store(path)
+        if identity.kind == MISSING:
+            return [_("There is no database at {path}: run `villagedesk init` to create one.").format(path=path)]
+        refusal = identity.error(path)
+        if refusal is not None and identity.kind != CORRUPT:
+            return [refusal.message]
+    engine = make_engine(path if path is not None else target, read_only=path is not None)
     problems: list[str] = []
     try:
         state = schema_state(engine)
@@ -29,18 +56,37 @@ def check_database(target: str | Path | None) -> list[str]:
                 result = [row[0] for row in conn.execute(text("PRAGMA integrity_check"))]
                 if result != ["ok"]:
                     problems.append(_("SQLite integrity check failed: {detail}").format(detail="; ".join(result[:5])))
+                    return problems
                 broken = list(conn.execute(text("PRAGMA foreign_key_check")))
                 if broken:
                     problems.append(_("{n} row(s) point to rows that do not exist (first in table {table}).").format(
                         n=len(broken), table=broken[0][0]))
             if state == "current":
                 problems.extend(_check_revs(engine, conn))
+                if path is not None:
+                    problems.extend(_check_mark(conn, read_mark(path)))
                 profile = conn.execute(text("SELECT count(*) FROM village_profile WHERE deleted_at IS NULL")).scalar()
                 if not profile:
                     problems.append(_("The village is not set up: run `villagedesk init`."))
+    except (sqlite3.Error, Exception) as exc:  # noqa: BLE001 - sorted below: known damage in words, else a bug
+        known = classify(exc)
+        if known is None or isinstance(exc, VillageDeskError):
+            raise
+        problems.append(known.message)
     finally:
         engine.dispose()
     return problems
+
+
+def _check_mark(conn, mark: tuple[int, int] | None) -> list[str]:
+    if mark is None:
+        return []
+    counter = conn.execute(text("SELECT value FROM rev_counter WHERE name = 'rev'")).scalar() or 0
+    audit = conn.execute(text("SELECT max(id) FROM audit_log")).scalar() or 0
+    if counter < mark[0] or audit < mark[1]:
+        return [_("Committed changes are missing: the database is at change {rev} (log entry {audit}), but the program had saved up to change {want} (log entry {want_audit}). Its -wal file was probably deleted or cut short, or an older copy was put in its place. Restore the newest good backup.").format(
+            rev=counter, audit=audit, want=mark[0], want_audit=mark[1])]
+    return []
 
 
 def _check_revs(engine, conn) -> list[str]:

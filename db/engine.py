@@ -12,14 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 import db.scope  # noqa: F401  (registers the village/tombstone scope and the reference check)
 import db.tracking  # noqa: F401  (registers the flush listener)
 from db.base import SyncedModel  # noqa: F401
+from db.errors import ReadOnlyStore, ValidationError, VillageDeskError, classify
+from db.errors import translate as _
+from db.identify import MISSING, identify_store, read_only_uri
+from db.lock import StoreLock
 
 
 def database_url(target: str | Path) -> str:
@@ -40,7 +44,8 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     # between a deferred BEGIN (reads) and BEGIN IMMEDIATE (units of work).
     dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    if not cursor.execute("PRAGMA query_only").fetchone()[0]:
+        cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
@@ -54,10 +59,23 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
 
-def make_engine(target: str | Path, **kwargs: Any) -> Engine:
+def _sqlite_read_only(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA query_only=ON")
+
+
+def make_engine(target: str | Path, *, read_only: bool = False, **kwargs: Any) -> Engine:
+    """An engine on ``target``. ``read_only`` (SQLite): opened so that nothing can be written into
+    the file or beside it (no WAL switch, no -wal/-shm created when none exist)."""
     url = database_url(target)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+        connect_args: dict[str, Any] = {"check_same_thread": False}
+        if read_only:
+            path = Path(url.removeprefix("sqlite:///"))
+            url = "sqlite:///" + read_only_uri(path) + "&uri=true"
+            connect_args["uri"] = True
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        if read_only:
+            event.listen(engine, "connect", _sqlite_read_only)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     else:
@@ -68,22 +86,141 @@ def make_engine(target: str | Path, **kwargs: Any) -> Engine:
 def sqlite_path(engine: Engine) -> Path | None:
     if engine.url.get_backend_name() != "sqlite" or not engine.url.database:
         return None
-    return Path(engine.url.database)
+    database = engine.url.database
+    if database.startswith("file:"):
+        from urllib.parse import unquote
+
+        return Path(unquote(database.removeprefix("file:").split("?", 1)[0]))
+    return Path(database)
+
+
+def _target_path(target: str | Path) -> Path | None:
+    """The SQLite file a target names (None for a server URL or an in-memory store)."""
+    text_target = str(target)
+    if "://" not in text_target:
+        return Path(text_target).expanduser().resolve()
+    if text_target.startswith("sqlite:///") and "?" not in text_target and text_target != "sqlite:///:memory:":
+        return Path(text_target.removeprefix("sqlite:///")).resolve()
+    return None
+
+
+# Unique indexes whose refusal is a user's duplicate, not a bug: the field it belongs to and what
+# to say. SQLite names the columns ("UNIQUE constraint failed: resident.village_code,
+# resident.id_number"), PostgreSQL the index.
+def N_(message: str) -> str:  # marks a msgid for extraction; translated when used
+    return message
+
+
+_DUPLICATES = {
+    "uq_resident_village_id_number": ("resident.village_code, resident.id_number", "id_number",
+                                      N_("Another resident already has this ID number.")),
+    "uq_household_village_number": ("household.village_code, household.number", "number",
+                                    N_("Another household already has this number.")),
+    "uq_concern_village_number": ("concern.village_code, concern.number", "number",
+                                  N_("This concern number was just taken by another change; save again.")),
+    "uq_notice_village_kind_year_seq": ("notice.village_code, notice.kind, notice.year, notice.seq", "seq",
+                                        N_("This notice number was just taken by another change; save again.")),
+    "ix_user_account_username": ("user_account.username", "username", N_("This user name is taken.")),
+}
+
+
+def _duplicate(exc: IntegrityError) -> ValidationError | None:
+    message = str(exc.orig)
+    for index, (columns, field, text_) in _DUPLICATES.items():
+        if index in message or message.rstrip().endswith(columns):
+            return ValidationError({field: _(text_)})
+    return None
+
+
+def convert_error(exc: BaseException) -> BaseException:
+    """A driver error as the expected error it stands for (disk full, read-only, duplicate …),
+    or ``exc`` itself when it is a bug."""
+    if isinstance(exc, IntegrityError):
+        return _duplicate(exc) or exc
+    if isinstance(exc, (DBAPIError, sqlite3.Error, OSError)):
+        return classify(exc) or exc
+    return exc
+
+
+@contextlib.contextmanager
+def storage_errors() -> Iterator[None]:
+    """Environment errors inside become :class:`db.errors.StorageError` (with the cause chained)."""
+    try:
+        yield
+    except (DBAPIError, sqlite3.Error) as exc:
+        converted = convert_error(exc)
+        if converted is exc:
+            raise
+        raise converted from exc
+
+
+# Attributes a read-only store lets go unsaved (signing in notes the time; on read-only media the
+# sign-in must still work).
+_HOUSEKEEPING = {("user_account", "last_login_at")}
+
+
+def _only_housekeeping(session: Session) -> bool:
+    if session.new or session.deleted:
+        return False
+    for obj in session.dirty:
+        state = inspect(obj)
+        table = getattr(obj, "__tablename__", "")
+        changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+        if any((table, key) not in _HOUSEKEEPING for key in changed):
+            return False
+    return True
 
 
 class Database:
     """One store: its engine, the village it belongs to, and units of work on it."""
 
-    def __init__(self, target: str | Path, *, migrate: bool = True, backup_dir: Path | None = None):
-        self.engine = make_engine(target)
-        self.url = self.engine.url
-        self.path = sqlite_path(self.engine)
-        if migrate:
-            from db.migrate import upgrade
+    def __init__(self, target: str | Path, *, migrate: bool = True, backup_dir: Path | None = None,
+                 read_only: bool = False, lock: bool = False):
+        """Open ``target``. A SQLite file is identified first (:mod:`db.identify`) and refused
+        untouched unless it is a sound VillageDesk store no newer than this program; a missing
+        file becomes a new store. ``read_only``: nothing is written (no upgrade, no WAL switch);
+        a file we may not write is opened so anyway. ``lock``: take the store's writer lock
+        (:class:`db.lock.StoreLock`) for the life of this object; :class:`db.errors.StoreLocked`
+        when another process holds it."""
+        if target is None:
+            raise ValueError("no database given")
+        path = _target_path(target)
+        self.lock: StoreLock | None = None
+        self.identity = None
+        if path is not None:
+            self.identity = identify_store(path)
+            refusal = self.identity.error(path)
+            if refusal is not None:
+                raise refusal
+            if self.identity.kind == MISSING:
+                if read_only:
+                    raise ReadOnlyStore(_("There is no database at {path}, and a read-only store cannot be created.").format(path=path))
+            elif not read_only and not _writable(path):
+                read_only = True
+            if lock and not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.lock = StoreLock(path).acquire()
+        self.read_only = read_only
+        try:
+            with storage_errors():
+                self.engine = make_engine(path if path is not None else target, read_only=read_only)
+                self.url = self.engine.url
+                self.path = sqlite_path(self.engine)
+                if migrate and not read_only:
+                    from db.migrate import upgrade
 
-            upgrade(self.engine, backup_dir=backup_dir)
-        self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
-        self.village_code = self._read_village_code()
+                    upgrade(self.engine, backup_dir=backup_dir)
+                elif read_only and self.identity is not None and self.identity.revision is not None:
+                    from db.migrate import head_revision
+
+                    if self.identity.revision != head_revision():
+                        raise ReadOnlyStore(_("This database needs an upgrade to the current program, which cannot be done while it is read-only. Copy it to a writable folder and open it there."))
+                self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+                self.village_code = self._read_village_code()
+        except BaseException:
+            if self.lock is not None:
+                self.lock.release()
+            raise
 
     def describe(self) -> str:
         return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
@@ -105,24 +242,81 @@ class Database:
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A read-mostly session (no actor); commit yourself if you write."""
-        with self._sessions() as session:
+        with storage_errors(), self._sessions() as session:
             session.info["village_code"] = self.village_code
+            session.info["read_only"] = self.read_only
             yield session
 
     @contextlib.contextmanager
     def unit(self, actor: Any = None) -> Iterator[Session]:
-        """A unit of work acting as ``actor``: commits on success, rolls back on any error."""
-        with self._sessions() as session:
+        """A unit of work acting as ``actor``: commits on success, rolls back on any error.
+
+        Environment errors come out as :class:`db.errors.StorageError`, a duplicate refused by a
+        known unique index as a field's :class:`db.errors.ValidationError`. On a read-only store
+        a unit that changed only housekeeping (the sign-in time) ends without writing."""
+        with storage_errors(), self._sessions() as session:
             session.info["actor"] = getattr(actor, "username", actor) or ""
             session.info["village_code"] = self.village_code
-            if self.engine.url.get_backend_name() == "sqlite":
+            session.info["read_only"] = self.read_only
+            if self.engine.url.get_backend_name() == "sqlite" and not self.read_only:
                 session.connection(execution_options={"write": True})
             try:
                 yield session
-                session.commit()
-            except BaseException:
+                if self.read_only and _only_housekeeping(session):
+                    session.rollback()
+                else:
+                    session.commit()
+                    if self.lock is not None:
+                        self._record_mark()
+            except BaseException as exc:
                 session.rollback()
+                converted = convert_error(exc)
+                if converted is not exc:
+                    raise converted from exc
                 raise
+
+    def _record_mark(self) -> None:
+        """After a commit, note the change counter and the audit log's last id beside the file
+        (``<file>.mark``). The commit is durable before the note is written, so the note is never
+        ahead of the store, unless the store lost committed changes afterwards (a deleted or
+        truncated ``-wal`` file, an older copy put in its place): ``check`` compares them."""
+        try:
+            with self.engine.connect() as conn:
+                rev = conn.exec_driver_sql("SELECT value FROM rev_counter WHERE name = 'rev'").scalar() or 0
+                audit = conn.exec_driver_sql("SELECT max(id) FROM audit_log").scalar() or 0
+            mark_path(self.path).write_text(f"{rev} {audit}\n", encoding="ascii")
+        except (OSError, DBAPIError):
+            pass  # the note is a help for `check`, never a reason to fail a saved change
+
+    def acquire_lock(self) -> StoreLock:
+        """The writer lock, taken now if this object does not hold it (restore needs it)."""
+        if self.path is None:
+            raise VillageDeskError(_("Only a database file has a store lock."))
+        if self.lock is None:
+            self.lock = StoreLock(self.path)
+        return self.lock.acquire()
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+
+def mark_path(path: Path) -> Path:
+    return Path(str(path) + ".mark")
+
+
+def read_mark(path: Path) -> tuple[int, int] | None:
+    """``(rev, audit id)`` last noted after a commit by the lock holder, or None."""
+    try:
+        rev, audit = mark_path(path).read_text(encoding="ascii").split()
+        return int(rev), int(audit)
+    except (OSError, ValueError):
+        return None
+
+
+def _writable(path: Path) -> bool:
+    import os
+
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)

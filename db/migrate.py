@@ -30,6 +30,11 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+def known_revisions() -> set[str]:
+    """Every revision this program knows (a store at any of them can be opened or upgraded)."""
+    return {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
@@ -90,4 +95,9 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+    if engine.url.get_backend_name() == "sqlite":
+        # Fold the new schema (and the application id in the header) into the main file, so the
+        # file says what it is even to a reader that ignores the -wal file.
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return state

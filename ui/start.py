@@ -32,11 +32,13 @@ def _open_store_job(target: Any):
     """Runs on the database worker: the heavy database imports happen here, not before the window."""
 
     def job(db_worker: Any) -> str:
-        from app.store import open_store  # heavy: imported on the worker thread
+        from app.store import describe, open_store  # heavy: imported on the worker thread
 
         database = open_store(target)
         db_worker.database = database
-        return database.describe()
+        # TODO(GUI): show database.read_only_reason as a banner in the main window; until then the
+        # location line carries it.
+        return describe(database)
 
     return job
 
