@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, literal, or_
+from sqlalchemy import case, literal
 from sqlmodel import Session, func, select
 
 from app import meetings as meetings_service
@@ -23,6 +23,7 @@ from app.meetings.queries import concern_refusal, permission_refusal
 from app.views import view, view_class
 from app.i18n import N_, _
 from app.pinyin import normalize_query
+from app.search import filter_rows as search_rows
 from db.base import local_now
 from db.models.meetings import Meeting
 from db.scope import next_number
@@ -317,12 +318,13 @@ def concern_ids(*, session: Session, actor: Actor, state: str | None = None, ove
         query = query.where(Concern.grid_id == grid_id)
     if meeting_id:
         query = query.where(Concern.meeting_id == meeting_id)
-    if search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(or_(Concern.title.like(like), Concern.raised_by.like(like), Concern.number.like(like),
-                                Concern.assignee.like(like)))
     order = [case((overdue, 0), (Concern.state != CLOSED, 1), else_=2), Concern.due_on.desc(), Concern.number.desc()]
-    return list(session.exec(query.order_by(*order)))
+    if not search.strip():
+        return list(session.exec(query.order_by(*order)))
+    # the same pinyin rule as every list (app.search): title and number as text, people as names
+    rows = session.execute(query.add_columns(Concern.title, Concern.number, Concern.raised_by, Concern.assignee)
+                        .order_by(*order)).all()
+    return search_rows(rows, search, texts=(1, 2), names=(3, 4))
 
 
 def concern_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[str, ConcernView]:

@@ -16,13 +16,14 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case
 from sqlmodel import Session, func, select
 
 from app import rules
 from app.auth import Actor, require, require_any
 from app.errors import NotFound, StateError, ValidationError
 from app.i18n import _
+from app.search import filter_rows as search_rows
 from app.meetings.codes import (ABSTAIN, AGAINST, CANCELLED, CHOICES, COMMITTEES, FOR, HELD, KINDS,
                                 MEMBERSHIP_KINDS, METHODS, MINUTES_APPROVED, MODES, OPEN_KINDS, PLANNED, PUBLISHED,
                                 ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, state_label)
@@ -55,15 +56,20 @@ def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime
     return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
 
 
-def _filtered(query: Any, *, kind: str | None, state: str | None, search: str) -> Any:
+def _filtered(query: Any, *, kind: str | None, state: str | None) -> Any:
     if kind:
         query = query.where(Meeting.kind == kind)
     if state:
         query = query.where(Meeting.state == state)
-    if search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(or_(Meeting.title.like(like), Meeting.place.like(like)))
     return query
+
+
+def _searched(session: Session, query: Any, search: str) -> Any:
+    """``query`` narrowed to the meetings whose title, place or host ``search`` finds (app.search rule)."""
+    if not search.strip():
+        return query
+    rows = session.exec(select(Meeting.id, Meeting.title, Meeting.place, Meeting.host_name)).all()
+    return query.where(Meeting.id.in_(search_rows(rows, search, texts=(1, 2), names=(3,))))
 
 
 def meeting(*, session: Session, actor: Actor, meeting_id: str) -> MeetingView:
@@ -76,7 +82,7 @@ def meeting_ids(*, session: Session, actor: Actor, kind: str | None = None, stat
                 search: str = "", on: dt.date | None = None) -> list[str]:
     """Ids of meetings, newest first, for lazy list models (only those of local day ``on``, when given)."""
     require(actor, "meetings.view")
-    query = _filtered(select(Meeting.id), kind=kind, state=state, search=search)
+    query = _searched(session, _filtered(select(Meeting.id), kind=kind, state=state), search)
     if on is not None:
         start, end = _day_bounds(on, on)
         query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
@@ -100,7 +106,8 @@ def meetings_by_day(*, session: Session, actor: Actor, first: dt.date, last: dt.
     require(actor, "meetings.view")
     start, end = _day_bounds(first, last)
     query = _filtered(select(Meeting.id, Meeting.title, Meeting.kind, Meeting.state, Meeting.starts_at),
-                      kind=kind, state=state, search=search)
+                      kind=kind, state=state)
+    query = _searched(session, query, search)
     rows = session.exec(query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
                         .order_by(Meeting.starts_at, Meeting.id)).all()
     zone = local_now().tzinfo
