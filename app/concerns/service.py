@@ -69,7 +69,18 @@ def today() -> dt.date:
 
 
 def is_overdue(concern: Any, on: dt.date | None = None) -> bool:
-    return concern.state != CLOSED and concern.due_on < (on or today())
+    """已超期: still being handled in the village (open, not closed nor escalated) and past its due date.
+
+    The dashboard's 已超期 card, the list's "overdue only" filter and the red rows all use this one
+    definition (:func:`_overdue`), so the card's figure is the length of the list it opens. An
+    escalated concern waits on the township; it is counted in 办结率, not as the village's overdue work.
+    """
+    return concern.state == OPEN and concern.due_on < (on or today())
+
+
+def _overdue(on: dt.date) -> Any:
+    """:func:`is_overdue` as an SQL condition."""
+    return (Concern.state == OPEN) & (Concern.due_on < on)
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -308,7 +319,7 @@ def concern_ids(*, session: Session, actor: Actor, state: str | None = None, ove
     """Ids for the concerns list: overdue first, then by due date."""
     require(actor, "concerns.view")
     on = on or today()
-    overdue = (Concern.state != CLOSED) & (Concern.due_on < on)
+    overdue = _overdue(on)
     query = select(Concern.id)
     if state:
         query = query.where(Concern.state == state)
@@ -415,7 +426,7 @@ def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
     raised, closed, escalated, overdue, satisfied = session.exec(
         select(func.count(), func.sum(case((Concern.state == CLOSED, 1), else_=0)),
                func.sum(case((Concern.state == ESCALATED, 1), else_=0)),
-               func.sum(case(((Concern.state != CLOSED) & (Concern.due_on < on), 1), else_=0)),
+               func.sum(case((_overdue(on), 1), else_=0)),
                func.sum(case((Concern.satisfaction.in_(["satisfied", "basically"]), 1), else_=0)))
         .select_from(Concern)).one()
     asked = session.exec(select(func.count()).select_from(Concern).where(Concern.satisfaction != "")).one()
