@@ -124,6 +124,11 @@ def raise_concern(*, session: Session, actor: Actor, title: str, category: str =
         raised_by = resident.name if resident else (household.head_name if household else "")
     if not raised_by.strip():
         errors["raised_by"] = _("Say who raised it: a resident, a household or a name.")
+    if raised_on > today():
+        errors["raised_on"] = _("The day it was raised is in the future.")
+    elif meeting is not None and meeting.held_on and raised_on < meeting.held_on and "meeting_id" not in errors:
+        errors["raised_on"] = _("It cannot be raised at the meeting before the meeting was held on {date}.").format(
+            date=meeting.held_on.isoformat())
     due_on = due_on or raised_on + dt.timedelta(days=DEFAULT_DUE_DAYS)
     if due_on < raised_on:
         errors["due_on"] = _("The due date cannot be before the day it was raised.")
@@ -167,6 +172,8 @@ def add_progress_note(*, session: Session, actor: Actor, concern_id: str, text: 
         raise ValidationError({"text": _("Write what was done.")})
     if noted_on < concern.raised_on:
         raise ValidationError({"noted_on": _("A note cannot be dated before the concern was raised.")})
+    if noted_on > today():
+        raise ValidationError({"noted_on": _("The date is in the future.")})
     note = ConcernNote(concern_id=concern.id, noted_on=noted_on, text=text.strip()[:1000],
                        author=actor.display_name or actor.username)
     session.add(note)
@@ -261,10 +268,18 @@ def escalate_concern(*, session: Session, actor: Actor, concern_id: str, reason:
     if concern.state != OPEN:
         raise StateError(_("Only an open concern can be escalated; this one is {state}.").format(
             state=state_label(concern.state)))
+    escalated_on = escalated_on or today()
+    errors: dict[str, str] = {}
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why it goes to the township.")})
+        errors["reason"] = _("Say why it goes to the township.")
+    if escalated_on < concern.raised_on:
+        errors["escalated_on"] = _("It cannot be escalated before it was raised.")
+    elif escalated_on > today():
+        errors["escalated_on"] = _("The date is in the future.")
+    if errors:
+        raise ValidationError(errors)
     concern.state = ESCALATED
-    concern.escalated_on = escalated_on or today()
+    concern.escalated_on = escalated_on
     concern.escalation_reason = reason.strip()
     session.add(concern)
     session.flush()
