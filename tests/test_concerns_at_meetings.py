@@ -43,7 +43,9 @@ def test_picker_finds_residents_and_households_by_pinyin(register):
     assert households[0].resident_id is None and households[0].household_id == ids["li"]
 
 
-def test_concern_at_a_meeting_goes_into_its_record_until_the_minutes_are_locked(register):
+def test_concern_at_a_meeting_goes_into_its_record_until_the_meeting_is_published(register):
+    """Issue 10, item 4: attachable until the meeting is published; after approval the locked text
+    stays as it was and the concern goes into the record view, named as recorded after approval."""
     database, admin, ids = register
     with database.unit(admin) as session:
         meeting = meetings.plan_meeting(session=session, actor=admin, kind=meetings.OPEN_AIR, title="院坝会",
@@ -58,10 +60,20 @@ def test_concern_at_a_meeting_goes_into_its_record_until_the_minutes_are_locked(
         assert [c.title for c in record.concerns] == ["水井干涸"]
         meetings.save_minutes(session=session, actor=admin, meeting_id=meeting.id, body="听取群众意见。")
         meetings.approve_minutes(session=session, actor=admin, meeting_id=meeting.id)
+        assert meetings.allowed_actions(session=session, actor=admin, meeting_id=meeting.id)["raise_concern"] is None
+        late = concerns.raise_concern(session=session, actor=admin, title="又一件事", meeting_id=meeting.id,
+                                      raised_by="李四", raised_on=D(2025, 6, 14))
+        record = meetings.meeting_record(session=session, actor=admin, meeting_id=meeting.id)
+        assert [c.title for c in record.concerns] == ["水井干涸", "又一件事"]
+        assert record.concerns_after_approval == [late.id]
+        assert record.minutes.body == "听取群众意见。"  # the approved text is untouched
+        meetings.publish_meeting(session=session, actor=admin, meeting_id=meeting.id)
+        reason = meetings.allowed_actions(session=session, actor=admin, meeting_id=meeting.id)["raise_concern"]
+        assert reason
         with pytest.raises(ValidationError) as err:
-            concerns.raise_concern(session=session, actor=admin, title="又一件事", meeting_id=meeting.id,
+            concerns.raise_concern(session=session, actor=admin, title="第三件事", meeting_id=meeting.id,
                                    raised_by="李四", raised_on=D(2025, 6, 14))
-        assert "meeting_id" in err.value.errors
+        assert err.value.errors["meeting_id"] == reason
 
 
 def test_month_calendar_and_day_filter_use_local_days(village):
@@ -86,8 +98,8 @@ def test_month_calendar_and_day_filter_use_local_days(village):
 
 
 def test_concerns_at_a_meeting_only_once_it_is_held_and_the_view_agrees(register):
-    """Decided once, in the service: not at a planned or cancelled meeting, and not after the minutes
-    are approved; ``allowed_actions`` gives the GUI the same answer with the same reason."""
+    """Decided once, in the service: not at a planned or cancelled meeting, and not after the meeting
+    is published; ``allowed_actions`` gives the GUI the same answer with the same reason."""
     database, admin, _ids = register
     with database.unit(admin) as session:
         planned = meetings.plan_meeting(session=session, actor=admin, kind=meetings.OPEN_AIR, title="下周的会",

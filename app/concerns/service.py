@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, literal, or_
+from sqlalchemy import case, literal
 from sqlmodel import Session, func, select
 
 from app import meetings as meetings_service
@@ -23,6 +23,7 @@ from app.meetings.queries import concern_refusal, permission_refusal
 from app.views import view, view_class
 from app.i18n import N_, _
 from app.pinyin import normalize_query
+from app.search import filter_rows as search_rows
 from db.base import local_now
 from db.models.meetings import Meeting
 from db.scope import next_number
@@ -68,7 +69,18 @@ def today() -> dt.date:
 
 
 def is_overdue(concern: Any, on: dt.date | None = None) -> bool:
-    return concern.state != CLOSED and concern.due_on < (on or today())
+    """已超期: still being handled in the village (open, not closed nor escalated) and past its due date.
+
+    The dashboard's 已超期 card, the list's "overdue only" filter and the red rows all use this one
+    definition (:func:`_overdue`), so the card's figure is the length of the list it opens. An
+    escalated concern waits on the township; it is counted in 办结率, not as the village's overdue work.
+    """
+    return concern.state == OPEN and concern.due_on < (on or today())
+
+
+def _overdue(on: dt.date) -> Any:
+    """:func:`is_overdue` as an SQL condition."""
+    return (Concern.state == OPEN) & (Concern.due_on < on)
 
 
 def _next_number(session: Session, year: int) -> str:
@@ -112,6 +124,11 @@ def raise_concern(*, session: Session, actor: Actor, title: str, category: str =
         raised_by = resident.name if resident else (household.head_name if household else "")
     if not raised_by.strip():
         errors["raised_by"] = _("Say who raised it: a resident, a household or a name.")
+    if raised_on > today():
+        errors["raised_on"] = _("The day it was raised is in the future.")
+    elif meeting is not None and meeting.held_on and raised_on < meeting.held_on and "meeting_id" not in errors:
+        errors["raised_on"] = _("It cannot be raised at the meeting before the meeting was held on {date}.").format(
+            date=meeting.held_on.isoformat())
     due_on = due_on or raised_on + dt.timedelta(days=DEFAULT_DUE_DAYS)
     if due_on < raised_on:
         errors["due_on"] = _("The due date cannot be before the day it was raised.")
@@ -155,6 +172,8 @@ def add_progress_note(*, session: Session, actor: Actor, concern_id: str, text: 
         raise ValidationError({"text": _("Write what was done.")})
     if noted_on < concern.raised_on:
         raise ValidationError({"noted_on": _("A note cannot be dated before the concern was raised.")})
+    if noted_on > today():
+        raise ValidationError({"noted_on": _("The date is in the future.")})
     note = ConcernNote(concern_id=concern.id, noted_on=noted_on, text=text.strip()[:1000],
                        author=actor.display_name or actor.username)
     session.add(note)
@@ -249,10 +268,18 @@ def escalate_concern(*, session: Session, actor: Actor, concern_id: str, reason:
     if concern.state != OPEN:
         raise StateError(_("Only an open concern can be escalated; this one is {state}.").format(
             state=state_label(concern.state)))
+    escalated_on = escalated_on or today()
+    errors: dict[str, str] = {}
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why it goes to the township.")})
+        errors["reason"] = _("Say why it goes to the township.")
+    if escalated_on < concern.raised_on:
+        errors["escalated_on"] = _("It cannot be escalated before it was raised.")
+    elif escalated_on > today():
+        errors["escalated_on"] = _("The date is in the future.")
+    if errors:
+        raise ValidationError(errors)
     concern.state = ESCALATED
-    concern.escalated_on = escalated_on or today()
+    concern.escalated_on = escalated_on
     concern.escalation_reason = reason.strip()
     session.add(concern)
     session.flush()
@@ -307,7 +334,7 @@ def concern_ids(*, session: Session, actor: Actor, state: str | None = None, ove
     """Ids for the concerns list: overdue first, then by due date."""
     require(actor, "concerns.view")
     on = on or today()
-    overdue = (Concern.state != CLOSED) & (Concern.due_on < on)
+    overdue = _overdue(on)
     query = select(Concern.id)
     if state:
         query = query.where(Concern.state == state)
@@ -317,12 +344,13 @@ def concern_ids(*, session: Session, actor: Actor, state: str | None = None, ove
         query = query.where(Concern.grid_id == grid_id)
     if meeting_id:
         query = query.where(Concern.meeting_id == meeting_id)
-    if search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(or_(Concern.title.like(like), Concern.raised_by.like(like), Concern.number.like(like),
-                                Concern.assignee.like(like)))
     order = [case((overdue, 0), (Concern.state != CLOSED, 1), else_=2), Concern.due_on.desc(), Concern.number.desc()]
-    return list(session.exec(query.order_by(*order)))
+    if not search.strip():
+        return list(session.exec(query.order_by(*order)))
+    # the same pinyin rule as every list (app.search): title and number as text, people as names
+    rows = session.execute(query.add_columns(Concern.title, Concern.number, Concern.raised_by, Concern.assignee)
+                        .order_by(*order)).all()
+    return search_rows(rows, search, texts=(1, 2), names=(3, 4))
 
 
 def concern_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[str, ConcernView]:
@@ -413,7 +441,7 @@ def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
     raised, closed, escalated, overdue, satisfied = session.exec(
         select(func.count(), func.sum(case((Concern.state == CLOSED, 1), else_=0)),
                func.sum(case((Concern.state == ESCALATED, 1), else_=0)),
-               func.sum(case(((Concern.state != CLOSED) & (Concern.due_on < on), 1), else_=0)),
+               func.sum(case((_overdue(on), 1), else_=0)),
                func.sum(case((Concern.satisfaction.in_(["satisfied", "basically"]), 1), else_=0)))
         .select_from(Concern)).one()
     asked = session.exec(select(func.count()).select_from(Concern).where(Concern.satisfaction != "")).one()

@@ -27,6 +27,7 @@ from app.errors import StateError, ValidationError
 from app.i18n import _, official_date
 from app.meetings import queries as mq
 from app.meetings.queries import permission_refusal
+from app.search import filter_rows as search_rows
 from app.views import view, view_class
 from db.base import local_now
 from db.models.accounts import Setting
@@ -385,12 +386,16 @@ def meeting_choices(*, session: Session, actor: Actor, matter_id: str, step: str
             for r in rows]
 
 
-def matter_ids(*, session: Session, actor: Actor, state: str | None = None) -> list[str]:
+def matter_ids(*, session: Session, actor: Actor, state: str | None = None, search: str = "") -> list[str]:
+    """Matters newest first; ``search`` finds titles by Chinese text, full pinyin or initials (app.search)."""
     require(actor, "meetings.view")
     query = select(DeliberationMatter.id)
     if state:
         query = query.where(DeliberationMatter.state == state)
-    return list(session.exec(query.order_by(DeliberationMatter.created_at.desc(), DeliberationMatter.id)))
+    query = query.order_by(DeliberationMatter.created_at.desc(), DeliberationMatter.id)
+    if not search.strip():
+        return list(session.exec(query))
+    return search_rows(session.execute(query.add_columns(DeliberationMatter.title)).all(), search, texts=(1,))
 
 
 def matter_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[str, tuple[MatterView, int]]:

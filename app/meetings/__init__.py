@@ -18,6 +18,6 @@ from app.meetings.service import (  # noqa: F401
     meeting, meeting_ids, DayMeeting, meetings_by_day, MeetingRow, meeting_rows, set_committee_members, default_unit,
     default_mode, plan_meeting, update_meeting, cancel_meeting, invite_guest, attendance, sign_in,
     set_head_count, attendance_summary, mark_held, add_agenda_item, agenda, record_decision, BallotInput,
-    record_vote, votes, minutes, save_minutes, approve_minutes, add_addendum, publish_meeting, MeetingRecord,
+    record_vote, votes, minutes, draft_minutes, save_minutes, approve_minutes, add_addendum, publish_meeting, MeetingRecord,
     meeting_record, ACTIONS_OF_A_MEETING, allowed_actions, ScopeChoices, scope_choices, stats,
 )

@@ -15,7 +15,7 @@ from app import rules
 from app.auth import ACTIONS, Actor
 from app.errors import NotFound, StateError
 from app.i18n import _
-from app.meetings.codes import (BRANCH_COMMITTEE, CANCELLED, MINUTES_APPROVED, PUBLISHED, COMMITTEES, COMMITTEES_KEY, KIND_RULE, MEMBERSHIP_KINDS,
+from app.meetings.codes import (BRANCH_COMMITTEE, CANCELLED, PUBLISHED, COMMITTEES, COMMITTEES_KEY, KIND_RULE, MEMBERSHIP_KINDS,
                                 PARTY_ASSEMBLY, PLANNED, REPRESENTATIVES_MEETING, TWO_COMMITTEES)
 from db.models.accounts import Setting
 from db.models.meetings import Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote
@@ -166,13 +166,13 @@ class AttendanceSummary:
 
 
 def summary(session: Session, meeting: Meeting) -> AttendanceSummary:
-    if meeting.attendance_mode == "head_count":
-        return AttendanceSummary(expected=meeting.expected_count, present=meeting.head_count or 0, guests=0,
-                                 unit=meeting.expected_unit, mode=meeting.attendance_mode)
     counts = dict(session.exec(
         select(Attendance.expected, func.count())
         .where(Attendance.meeting_id == meeting.id, Attendance.present.is_(True))
         .group_by(Attendance.expected)).all())
+    if meeting.attendance_mode == "head_count":  # 实到 counted by head, guests (列席) by name
+        return AttendanceSummary(expected=meeting.expected_count, present=meeting.head_count or 0,
+                                 guests=counts.get(False, 0), unit=meeting.expected_unit, mode=meeting.attendance_mode)
     return AttendanceSummary(expected=meeting.expected_count, present=counts.get(True, 0),
                              guests=counts.get(False, 0), unit=meeting.expected_unit, mode=meeting.attendance_mode)
 
@@ -218,13 +218,20 @@ def permission_refusal(actor: Actor, permission: str) -> str | None:
 
 
 def concern_refusal(meeting: Any) -> str | None:
-    """Why no concern can be raised at ``meeting`` now (None when one can): only at a held meeting,
-    before its minutes are approved (the approved minutes list the concerns raised)."""
+    """Why no concern can be raised at ``meeting`` now (None when one can): from the moment it is
+    held until it is published.
+
+    Concerns are often typed in after the minutes were approved (the recorder's notes come later):
+    the approved text stays locked, and a concern attached after approval goes into the meeting's
+    record view — :class:`app.meetings.MeetingRecord` lists it among ``concerns`` and names it in
+    ``concerns_after_approval`` — and into the printed minutes' table of concerns raised, marked as
+    recorded after approval. Once the results are published (公开) the meeting's record is closed.
+    """
     if meeting.state == PLANNED:
         return _("Concerns are recorded here once the meeting is held.")
     if meeting.state == CANCELLED:
         return _("The meeting was cancelled.")
-    if meeting.state in (MINUTES_APPROVED, PUBLISHED):
-        return _("The minutes of this meeting are approved and locked; record the concern as raised on a visit or "
+    if meeting.state == PUBLISHED:
+        return _("The results of this meeting are published; record the concern as raised on a visit or "
                  "at the office.")
     return None

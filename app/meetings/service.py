@@ -16,16 +16,17 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, case, or_
+from sqlalchemy import and_, case
 from sqlmodel import Session, func, select
 
 from app import rules
 from app.auth import Actor, require, require_any
 from app.errors import NotFound, StateError, ValidationError
-from app.i18n import _
+from app.i18n import _, official_date
+from app.search import filter_rows as search_rows
 from app.meetings.codes import (ABSTAIN, AGAINST, CANCELLED, CHOICES, COMMITTEES, FOR, HELD, KINDS,
                                 MEMBERSHIP_KINDS, METHODS, MINUTES_APPROVED, MODES, OPEN_KINDS, PLANNED, PUBLISHED,
-                                ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, state_label)
+                                ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, method_label, state_label)
 from app.meetings.queries import (AttendanceSummary, addenda, ballots_of, concern_refusal, get_meeting,
                                   minutes_of, permission_refusal, refresh_expected, rule_of, summary, vote_outcome)
 from app.views import view, view_class
@@ -55,15 +56,20 @@ def _day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime
     return start, dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=zone)
 
 
-def _filtered(query: Any, *, kind: str | None, state: str | None, search: str) -> Any:
+def _filtered(query: Any, *, kind: str | None, state: str | None) -> Any:
     if kind:
         query = query.where(Meeting.kind == kind)
     if state:
         query = query.where(Meeting.state == state)
-    if search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(or_(Meeting.title.like(like), Meeting.place.like(like)))
     return query
+
+
+def _searched(session: Session, query: Any, search: str) -> Any:
+    """``query`` narrowed to the meetings whose title, place or host ``search`` finds (app.search rule)."""
+    if not search.strip():
+        return query
+    rows = session.exec(select(Meeting.id, Meeting.title, Meeting.place, Meeting.host_name)).all()
+    return query.where(Meeting.id.in_(search_rows(rows, search, texts=(1, 2), names=(3,))))
 
 
 def meeting(*, session: Session, actor: Actor, meeting_id: str) -> MeetingView:
@@ -76,7 +82,7 @@ def meeting_ids(*, session: Session, actor: Actor, kind: str | None = None, stat
                 search: str = "", on: dt.date | None = None) -> list[str]:
     """Ids of meetings, newest first, for lazy list models (only those of local day ``on``, when given)."""
     require(actor, "meetings.view")
-    query = _filtered(select(Meeting.id), kind=kind, state=state, search=search)
+    query = _searched(session, _filtered(select(Meeting.id), kind=kind, state=state), search)
     if on is not None:
         start, end = _day_bounds(on, on)
         query = query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
@@ -100,7 +106,8 @@ def meetings_by_day(*, session: Session, actor: Actor, first: dt.date, last: dt.
     require(actor, "meetings.view")
     start, end = _day_bounds(first, last)
     query = _filtered(select(Meeting.id, Meeting.title, Meeting.kind, Meeting.state, Meeting.starts_at),
-                      kind=kind, state=state, search=search)
+                      kind=kind, state=state)
+    query = _searched(session, query, search)
     rows = session.exec(query.where(Meeting.starts_at >= start, Meeting.starts_at < end)
                         .order_by(Meeting.starts_at, Meeting.id)).all()
     zone = local_now().tzinfo
@@ -305,8 +312,9 @@ def invite_guest(*, session: Session, actor: Actor, meeting_id: str, name: str,
         raise ValidationError({"name": _("Enter the guest's name.")})
     position = session.exec(select(func.count()).select_from(Attendance)
                             .where(Attendance.meeting_id == meeting_id)).one() + 1
+    # a head-count meeting signs no one in by name: a guest recorded there is one who came
     row = Attendance(meeting_id=meeting_id, resident_id=resident_id, name=name.strip()[:64], expected=False,
-                     position=position)
+                     position=position, present=meeting.attendance_mode == "head_count")
     session.add(row)
     session.flush()
     return view(AttendanceView, row)
@@ -351,8 +359,10 @@ def set_head_count(*, session: Session, actor: Actor, meeting_id: str, count: in
         raise StateError(_("This meeting signs in each person; mark them on the list instead."))
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
         raise ValidationError({"count": _("Enter a whole number, zero or more.")})
-    if meeting.kind not in OPEN_KINDS and count > meeting.expected_count:
-        raise ValidationError({"count": _("{present} present is more than the {expected} who should attend.").format(
+    if count > meeting.expected_count:
+        # 实到 counts against 应到 only; others who came (驻村干部, family members …) are 列席 guests
+        raise ValidationError({"count": _("{present} present is more than the {expected} who should attend; "
+                                          "record the others as guests (列席).").format(
             present=count, expected=meeting.expected_count)})
     meeting.head_count = count
     session.add(meeting)
@@ -368,14 +378,45 @@ def attendance_summary(*, session: Session, actor: Actor, meeting_id: str) -> At
 # --- holding -------------------------------------------------------------------------------------
 
 
+def _local_start(meeting: Meeting) -> dt.datetime:
+    starts_at = meeting.starts_at
+    if starts_at.tzinfo is None:  # SQLite hands back naive UTC
+        starts_at = starts_at.replace(tzinfo=dt.timezone.utc)
+    return starts_at.astimezone(local_now().tzinfo)
+
+
+def _held_on_error(meeting: Meeting, held_on: dt.date) -> str | None:
+    """Why ``held_on`` cannot be the day ``meeting`` was held (None when it can)."""
+    start = _local_start(meeting)
+    now = local_now()
+    if held_on > now.date():
+        return _("The meeting cannot be marked as held on a day still to come ({date}).").format(
+            date=held_on.isoformat())
+    if held_on < start.date():
+        return _("The meeting cannot have been held before it was called for {date}.").format(
+            date=start.date().isoformat())
+    if start > now:
+        return _("The meeting starts at {time}; mark it as held once it has begun.").format(
+            time=start.strftime("%Y-%m-%d %H:%M"))
+    return None
+
+
 def mark_held(*, session: Session, actor: Actor, meeting_id: str, held_on: dt.date | None = None) -> MeetingView:
-    """The meeting took place: 应到 is frozen from now on."""
+    """The meeting took place: 应到 is frozen from now on.
+
+    ``held_on`` (default: the day it was called for) is neither before the meeting's start nor
+    after today, and a meeting still to start cannot be marked held (field error ``held_on``).
+    """
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
     if meeting.state != PLANNED:
         raise StateError(_("Only a planned meeting can be marked as held; this one is {state}.").format(
             state=state_label(meeting.state)))
-    meeting.held_on = held_on or meeting.starts_at.astimezone(local_now().tzinfo).date()
+    held_on = held_on or _local_start(meeting).date()
+    error = _held_on_error(meeting, held_on)
+    if error:
+        raise ValidationError({"held_on": error})
+    meeting.held_on = held_on
     meeting.state = HELD
     session.add(meeting)
     session.flush()
@@ -579,8 +620,83 @@ def save_minutes(*, session: Session, actor: Actor, meeting_id: str, body: str) 
     return view(MinutesView, minutes)
 
 
-def approve_minutes(*, session: Session, actor: Actor, meeting_id: str) -> MinutesView:
-    """Approve (and lock) the minutes; the meeting moves to minutes approved."""
+def _when(value: dt.datetime) -> str:
+    local = _aware(value).astimezone(local_now().tzinfo)
+    return _("{date} {hour}:{minute:02d}").format(date=official_date(local.date()), hour=local.hour,
+                                                  minute=local.minute)
+
+
+def _count(count: int, unit: str) -> str:
+    return _("{n} {unit}").format(n=count, unit=_("households") if unit == "households" else _("persons"))
+
+
+def draft_minutes(*, session: Session, actor: Actor, meeting_id: str) -> str:
+    """会议记录草稿: minutes drafted from what the program knows, for the recorder to edit.
+
+    Time, place, host and recorder; 应到/实到 (with who was absent and who attended as a guest when
+    people signed in by name); each agenda item with its votes (method, 赞成/反对/弃权, the result
+    and the rule applied) and decision; the concerns raised at the meeting. A new meeting's minutes
+    start from this text (the GUI shows it while :func:`minutes` is None); it is saved with
+    :func:`save_minutes` and stays editable until :func:`approve_minutes`.
+    """
+    require(actor, "meetings.view")
+    meeting = get_meeting(session, meeting_id)
+    att = summary(session, meeting)
+    lines = [
+        _("Time: {when}").format(when=_when(meeting.starts_at)),
+        _("Place: {place}").format(place=meeting.place),
+        _("Host: {host}").format(host=meeting.host_name),
+        _("Recorder: {recorder}").format(recorder=meeting.recorder_name),
+        _("Should attend: {expected}    Present: {present}").format(
+            expected=_count(att.expected, att.unit), present=_count(att.present, att.unit)),
+    ]
+    rows = session.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)
+                        .order_by(Attendance.expected.desc(), Attendance.position)).all()
+    if meeting.attendance_mode == "roster":
+        absent = [x.name + (f"（{x.note}）" if x.note else "") for x in rows if x.expected and not x.present]
+        if absent:
+            lines.append(_("Absent: {names}").format(names="、".join(absent)))
+    guests = [x.name for x in rows if not x.expected and x.present]
+    if guests:
+        lines.append(_("Also attending: {names}").format(names="、".join(guests)))
+    items = session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                         .order_by(AgendaItem.position)).all()
+    all_votes = session.exec(select(Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.voted_at)).all()
+    for number, item in enumerate(items, start=1):
+        lines.append("")
+        lines.append(_("Agenda item {n}: {title}").format(n=number, title=item.title))
+        if item.proposer_name:
+            lines.append(_("Proposed by: {name}").format(name=item.proposer_name))
+        if item.description:
+            lines.append(item.description)
+        for vote in (v for v in all_votes if v.agenda_item_id == item.id):
+            outcome = vote_outcome(session, vote)
+            lines.append(_("Vote ({method}): {for_} for, {against} against, {abstain} abstaining. Result: {result}.")
+                         .format(method=method_label(vote.method), for_=vote.in_favour, against=vote.against,
+                                 abstain=vote.abstain, result=outcome.result_label))
+            lines.append(outcome.reason())
+        if item.decision:
+            lines.append(_("Decision: {text}").format(text=item.decision))
+    raised = session.exec(select(Concern).where(Concern.meeting_id == meeting.id).order_by(Concern.number)).all()
+    if raised:
+        lines.append("")
+        lines.append(_("Concerns raised"))
+        for concern in raised:
+            lines.append(_("{number} {who}: {title} (handled by {assignee}, due {due})").format(
+                number=concern.number, who=concern.raised_by, title=concern.title,
+                assignee=concern.assignee or "—", due=official_date(concern.due_on)))
+    lines.append("")
+    lines.append(_("Record of the discussion:"))
+    return "\n".join(lines)
+
+
+def approve_minutes(*, session: Session, actor: Actor, meeting_id: str,
+                    approved_on: dt.date | None = None) -> MinutesView:
+    """Approve (and lock) the minutes; the meeting moves to minutes approved.
+
+    ``approved_on`` (default today) is neither before the day the meeting was held nor after today
+    (field error ``approved_on``).
+    """
     require(actor, "minutes.approve")
     meeting = get_meeting(session, meeting_id)
     minutes = minutes_of(session, meeting_id)
@@ -591,9 +707,18 @@ def approve_minutes(*, session: Session, actor: Actor, meeting_id: str) -> Minut
             state=state_label(meeting.state)))
     if minutes is None or not minutes.body:
         raise StateError(_("Write the minutes before approving them."))
+    today = local_now().date()
+    approved_on = approved_on or today
+    if meeting.held_on and approved_on < meeting.held_on:
+        raise ValidationError({"approved_on": _("Minutes cannot be approved on {date}, before the meeting was held "
+                                                "on {held}.").format(date=approved_on.isoformat(),
+                                                                     held=meeting.held_on.isoformat())})
+    if approved_on > today:
+        raise ValidationError({"approved_on": _("The approval date is in the future.")})
     minutes.state = "approved"
     minutes.approved_by = actor.display_name or actor.username
-    minutes.approved_at = utcnow()
+    minutes.approved_at = utcnow() if approved_on == today else dt.datetime.combine(
+        approved_on, dt.time(12), tzinfo=local_now().tzinfo).astimezone(dt.timezone.utc)
     meeting.state = MINUTES_APPROVED
     session.add_all([minutes, meeting])
     session.flush()
@@ -622,7 +747,18 @@ def publish_meeting(*, session: Session, actor: Actor, meeting_id: str, publishe
     if meeting.state != MINUTES_APPROVED:
         raise StateError(_("A meeting is published after its minutes are approved; this one is {state}.").format(
             state=state_label(meeting.state)))
-    meeting.published_on = published_on or local_now().date()
+    published_on = published_on or local_now().date()
+    minutes = minutes_of(session, meeting_id)
+    approved = minutes.approved_at if minutes is not None else None
+    if approved is not None and approved.tzinfo is None:
+        approved = approved.replace(tzinfo=dt.timezone.utc)
+    approved_day = approved.astimezone(local_now().tzinfo).date() if approved else meeting.held_on
+    if approved_day and published_on < approved_day:
+        raise ValidationError({"published_on": _("The results cannot be published before the minutes were approved "
+                                                 "on {date}.").format(date=approved_day.isoformat())})
+    if published_on > local_now().date():
+        raise ValidationError({"published_on": _("The publication date is in the future.")})
+    meeting.published_on = published_on
     meeting.state = PUBLISHED
     session.add(meeting)
     session.flush()
@@ -644,6 +780,9 @@ class MeetingRecord:
     addenda: list[Any]  # AddendumView
     concerns: list[Any]  # ConcernView
     ballots: dict[str, list[Any]] = dataclasses.field(default_factory=dict)  # BallotView by vote id (roll calls)
+    # ids of the concerns attached after the minutes were approved: shown in the record, marked so,
+    # never written into the locked text (app.meetings.queries.concern_refusal)
+    concerns_after_approval: list[str] = dataclasses.field(default_factory=list)
 
 
 def meeting_record(*, session: Session, actor: Actor, meeting_id: str) -> MeetingRecord:
@@ -657,11 +796,19 @@ def meeting_record(*, session: Session, actor: Actor, meeting_id: str) -> Meetin
     minutes = minutes_of(session, meeting_id)
     concerns = session.exec(select(Concern).where(Concern.meeting_id == meeting_id).order_by(Concern.number))
     ballots = ballots_of(session, [v.id for v in all_votes if v.method == ROLL_CALL])
+    concerns = list(concerns)
+    approved_at = minutes.approved_at if minutes is not None and minutes.state == "approved" else None
+    late = [c.id for c in concerns if approved_at is not None and _aware(c.created_at) > _aware(approved_at)]
     return MeetingRecord(meeting=view(MeetingView, meeting), attendance=summary(session, meeting), agenda=items,
                          votes=by_item, minutes=view(MinutesView, minutes),
                          addenda=[view(AddendumView, a) for a in addenda(session, minutes.id)] if minutes else [],
                          concerns=[view(ConcernView, c) for c in concerns],
-                         ballots={vid: [view(BallotView, b) for b in rows] for vid, rows in ballots.items()})
+                         ballots={vid: [view(BallotView, b) for b in rows] for vid, rows in ballots.items()},
+                         concerns_after_approval=late)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value
 
 
 # --- what may be done now ------------------------------------------------------------------------

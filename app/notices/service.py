@@ -54,6 +54,7 @@ from app.notices.queries import (
 from app.printing import render, sha256
 from app.printing.render import resolved_fonts
 from app.privacy import FIELDS, TEXT_FIELDS, mask_text, mask_value
+from app.search import filter_rows as search_rows
 from app.views import view, view_class
 from db.base import soft_delete, utcnow
 from db.models.accounts import Setting, User
@@ -406,12 +407,13 @@ def notice_ids(*, session: Session, actor: Actor, state: str | None = None, kind
         stmt = stmt.where(Notice.state == state)
     if kind:
         stmt = stmt.where(Notice.kind == kind)
-    if query.strip():
-        like = f"%{query.strip()}%"
-        stmt = stmt.where(col(Notice.title).like(like) | col(Notice.number).like(like))
     stmt = stmt.order_by((Notice.state == DRAFT).desc(), col(Notice.issue_date).desc(), col(Notice.year).desc(),
                          col(Notice.seq).desc(), col(Notice.created_at).desc())
-    return list(session.exec(stmt))
+    if not query.strip():
+        return list(session.exec(stmt))
+    # the same pinyin rule as every list (app.search)
+    rows = session.execute(stmt.add_columns(Notice.title, Notice.number)).all()
+    return search_rows(rows, query, texts=(1, 2))
 
 
 def notice_rows(*, session: Session, actor: Actor, ids: list[str], today: dt.date | None = None) -> list[NoticeRow]:
