@@ -21,12 +21,17 @@ def generate(*, session: Session, actor: Actor, size: str = "small", seed: int =
 
     if size not in SIZES:
         raise ValueError(size)
+    from app.recycle import last_audit_id, mark_demo_data
+
     steps = [area for area in AREAS if area.demo is not None]
     rng = random.Random(seed)
+    session.flush()
+    before = last_audit_id(session)
     for index, area in enumerate(steps):
         if progress:
             progress(index, len(steps), area.key)
         area.demo(session=session, actor=actor, rng=rng, size=size)
         session.flush()
+    mark_demo_data(session, after=before)  # app.recycle.remove_demo_data removes exactly these rows
     if progress:
         progress(len(steps), len(steps), "")

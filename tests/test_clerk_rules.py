@@ -9,7 +9,13 @@ import pytest
 from app import concerns, meetings, people, stats
 from app.errors import StateError, ValidationError
 
+from app.validation import id_check_digit
+
 from test_meetings_support import at, populate
+
+
+def _id_number(first17: str) -> str:
+    return first17 + id_check_digit(first17)
 
 D = dt.date
 
@@ -188,3 +194,64 @@ def test_minutes_are_drafted_from_what_the_program_knows(village):
         meetings.approve_minutes(session=session, actor=admin, meeting_id=meeting.id)
         with pytest.raises(StateError):
             meetings.save_minutes(session=session, actor=admin, meeting_id=meeting.id, body="改写")
+
+
+# --- households as people (item 5) ---------------------------------------------------------------------
+
+
+def test_the_head_typed_in_a_new_household_is_a_resident_with_relation_head(village):
+    database, admin = village
+    with database.unit(admin) as session:
+        group = people.add_group(session=session, actor=admin, name="三组", number=3)
+        grid = people.add_grid(session=session, actor=admin, name="三组第1网格", group_id=group.id)
+        household = people.save_household(session=session, actor=admin, form=people.HouseholdForm(
+            head_name="谢志荣", head_id_number=_id_number("11010519491231002"), group_id=group.id, grid_id=grid.id))
+        members = people.resident_ids(session=session, actor=admin, household_id=household.id)
+        rows = people.resident_rows(session=session, actor=admin, ids=members)
+        assert [(r.name, r.relation) for r in rows] == [("谢志荣", "head")]
+        assert people.household_rows(session=session, actor=admin, ids=[household.id])[0].members == 1
+        assert household.number == "0001"
+        second = people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="陈磊"))
+        assert second.number == "0002"
+        # adding the same head again completes that record rather than adding a second person
+        people.save_resident(session=session, actor=admin, form=people.ResidentForm(
+            name="陈磊", gender="M", household_id=second.id, relation="head", phone="13800001111"))
+        assert len(people.resident_ids(session=session, actor=admin, household_id=second.id)) == 1
+
+
+def test_an_existing_resident_can_be_chosen_as_head_and_there_is_one_head(village):
+    database, admin = village
+    with database.unit(admin) as session:
+        first = people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="王大"))
+        son = people.save_resident(session=session, actor=admin, form=people.ResidentForm(
+            name="王小", gender="M", household_id=first.id, relation="son"))
+        split = people.save_household(session=session, actor=admin, form=people.HouseholdForm(
+            head_name="", head_resident_id=son.id))  # 分户: the son becomes head of a new household
+        assert split.head_name == "王小"
+        ids = people.resident_ids(session=session, actor=admin, household_id=split.id)
+        assert [(r.name, r.relation) for r in people.resident_rows(session=session, actor=admin, ids=ids)] == [
+            ("王小", "head")]
+        head_of_first = people.resident_ids(session=session, actor=admin, household_id=first.id)
+        with pytest.raises(ValidationError) as err:  # 王大 already heads a household
+            people.save_household(session=session, actor=admin, form=people.HouseholdForm(
+                head_name="", head_resident_id=head_of_first[0]))
+        assert "head_resident_id" in err.value.errors
+
+
+def test_a_taken_household_number_and_a_grid_of_another_group_are_field_errors(village):
+    database, admin = village
+    with database.unit(admin) as session:
+        one = people.add_group(session=session, actor=admin, name="一组", number=1)
+        three = people.add_group(session=session, actor=admin, name="三组", number=3)
+        grid_one = people.add_grid(session=session, actor=admin, name="一组第1网格", group_id=one.id)
+        grid_three = people.add_grid(session=session, actor=admin, name="三组第1网格", group_id=three.id)
+        people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="李四", number="0007"))
+        with pytest.raises(ValidationError) as err:
+            people.save_household(session=session, actor=admin, form=people.HouseholdForm(
+                head_name="张三", number="0007", group_id=three.id, grid_id=grid_one.id))
+        assert {"number", "grid_id"} <= set(err.value.errors)
+        after = people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="赵五"))
+        assert after.number == "0008"  # allocation moves past numbers typed from the 户口簿
+        assert people.grid_choices(session=session, actor=admin, group_id=three.id) == [
+            (grid_three.id, "三组第1网格")]
+        assert len(people.grid_choices(session=session, actor=admin)) == 2

@@ -40,7 +40,9 @@ def test_picker_finds_residents_and_households_by_pinyin(register):
     assert by_initials[0].resident_id and by_initials[0].household_id == ids["zhang"]
     assert "0101" in by_initials[0].detail
     assert [c.name for c in by_full] == ["曾小红"]  # 曾 read zēng as a surname
-    assert households[0].resident_id is None and households[0].household_id == ids["li"]
+    # the household's head is a person (issue 10): 李四 the resident first, then 李四's household
+    assert households[0].resident_id and households[0].household_id == ids["li"]
+    assert households[1].resident_id is None and households[1].household_id == ids["li"]
 
 
 def test_concern_at_a_meeting_goes_into_its_record_until_the_meeting_is_published(register):

@@ -264,7 +264,7 @@ def test_no_skipping_states(village):
         with pytest.raises(StateError):
             meetings.approve_minutes(session=session, actor=admin, meeting_id=meeting.id)  # nothing written yet
         meetings.save_minutes(session=session, actor=admin, meeting_id=meeting.id, body="会议讨论了修建村道。")
-        meetings.approve_minutes(session=session, actor=admin, meeting_id=meeting.id)
+        meetings.approve_minutes(session=session, actor=admin, meeting_id=meeting.id, approved_on=MEETING_DAY)
         meeting = meetings.meeting(session=session, actor=admin, meeting_id=meeting.id)
         assert meeting.state == meetings.MINUTES_APPROVED
         with pytest.raises(StateError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDateTime, Qt
 from sqlmodel import select
 
 from app import meetings
@@ -53,6 +53,8 @@ def test_hold_a_meeting_end_to_end(window, gui, tmp_path):
     dialog.place.setText("村委会会议室")
     dialog.host.setText("李书记")
     dialog.recorder.setText("王文书")
+    # a meeting is marked held only once it has begun (issue 10): this one was two hours ago
+    dialog.starts_at.setDateTime(QDateTime.currentDateTime().addSecs(-2 * 3600))
     gui.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     gui.waitUntil(lambda: page.view is not None and page.view.record is not None, timeout=10000)
     view = page.view

@@ -14,7 +14,7 @@ from app.meetings import BallotInput
 from app.printing import print_kind
 from db.models.meetings import Ballot, Vote
 
-from test_meetings_support import add_representatives, at
+from test_meetings_support import add_representatives, at, populate
 
 D = dt.date
 
@@ -101,6 +101,7 @@ def test_other_methods_keep_no_names(held):
 def test_head_count_meeting_takes_ballots_by_name_but_not_more_than_present(village):
     database, admin = village
     with database.unit(admin) as session:
+        populate(session, households_per_grid=(2,))  # 应到 2 households: a head count of 2 is within it
         meeting = meetings.plan_meeting(session=session, actor=admin, kind=meetings.OPEN_AIR, title="院坝会",
                                         starts_at=at(D(2025, 5, 10), 19))
         meetings.set_head_count(session=session, actor=admin, meeting_id=meeting.id, count=2)

@@ -99,17 +99,22 @@ def test_deleted_resident_frees_the_id_number(village):
 
 
 def test_head_of_household_names_the_household(village):
+    """A new head (relation 户主) names the household; the former head stays a member, so there
+    is always exactly one 户主 (issue 10, item 5)."""
     database, admin = village
     with database.unit(admin) as session:
         group = people.add_group(session=session, actor=admin, name="一组")
         household = people.save_household(session=session, actor=admin,
-                                          form=people.HouseholdForm(head_name="待定", group_id=group.id))
+                                          form=people.HouseholdForm(head_name="赵大", group_id=group.id))
         people.save_resident(session=session, actor=admin, form=people.ResidentForm(
             name="赵六", gender="M", household_id=household.id, relation="head"))
     with database.session() as session:
         assert session.get(Household, household.id).head_name == "赵六"
         rows = people.household_rows(session=session, actor=admin, ids=[household.id])
-        assert rows[0].members == 1 and rows[0].group_name == "一组"
+        assert rows[0].members == 2 and rows[0].group_name == "一组"
+        heads = session.exec(select(Resident.name).where(Resident.household_id == household.id,
+                                                         Resident.relation == "head")).all()
+        assert heads == ["赵六"]
 
 
 def test_household_with_members_cannot_be_deleted(village):

@@ -29,6 +29,13 @@ def register(village):
             homes[head] = people.save_household(session=session, actor=admin, form=people.HouseholdForm(
                 head_name=head, number=number, group_id=group.id if group else None,
                 grid_id=grid.id if grid else None, phone="13800001111" if head == "丁一" else ""))
+        # the register allocates a 户号 to every new household (issue 10); an imported one may have none
+        from db.models.people import Household
+
+        unnumbered = session.get(Household, homes["丁一"].id)
+        unnumbered.number = ""
+        session.add(unnumbered)
+        session.flush()
         residents = [  # name, birth (None: no ID number), household, relation, party member, status
             ("张三", "19800101", "张三", "head", True, "resident"),
             ("张小明", "20100505", "张三", "son", False, "resident"),

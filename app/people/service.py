@@ -32,6 +32,7 @@ from app.validation import (
 from app.views import view, view_class
 from db.base import soft_delete
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
+from db.scope import next_number, raise_number_to
 
 HOUSEHOLD_TAGS: dict[str, str] = {
     "dibao": N_("Subsistence allowance (低保)"),
@@ -408,6 +409,13 @@ class HouseholdForm:
     grid_id: str | None = None
     phone: str = ""
     tags: list[str] = dataclasses.field(default_factory=list)
+    # 户主 as a person: an existing resident chosen by id, or one created from these fields
+    head_resident_id: str | None = None
+    head_gender: str = ""
+    head_id_number: str = ""
+
+
+HOUSEHOLD_SERIES = "household"  # db.scope.next_number series of 户号
 
 
 def _check_name(value: str, field: str, errors: dict[str, str], *, required: bool = True) -> str:
@@ -445,6 +453,10 @@ def _validate_household(session: Session, form: HouseholdForm, *, household_id: 
         errors["group_id"] = _("Choose a group from the list.")
     if form.grid_id and not _live_grid(session, form.grid_id):
         errors["grid_id"] = _("Choose a grid from the list.")
+    elif form.grid_id and form.group_id and "group_id" not in errors:
+        grid = session.get(Grid, form.grid_id)
+        if grid is not None and grid.group_id and grid.group_id != form.group_id:
+            errors["grid_id"] = _("This grid belongs to another group; choose a grid of the chosen group.")
     clean["group_id"], clean["grid_id"] = form.group_id or None, form.grid_id or None
     unknown = [t for t in form.tags if t not in HOUSEHOLD_TAGS]
     if unknown:
@@ -453,18 +465,84 @@ def _validate_household(session: Session, form: HouseholdForm, *, household_id: 
     return errors, clean
 
 
+def _head_of(session: Session, household_id: str) -> Resident | None:
+    return session.exec(select(Resident).where(Resident.household_id == household_id, Resident.relation == "head")
+                        .order_by(Resident.created_at)).first()
+
+
+def _free_number(session: Session) -> str:
+    """The village's next 户号 (0001, 0002 …), skipping numbers typed in by hand."""
+    while True:
+        number = f"{next_number(session, HOUSEHOLD_SERIES):04d}"
+        if session.exec(select(Household.id).where(Household.number == number)).first() is None:
+            return number
+
+
+def _head_errors(session: Session, form: HouseholdForm, household_id: str | None) -> dict[str, str]:
+    if not form.head_resident_id:
+        return {}
+    chosen = session.get(Resident, form.head_resident_id)
+    if chosen is None:
+        return {"head_resident_id": _("Choose the head of household from the register.")}
+    if chosen.relation == "head" and chosen.household_id and chosen.household_id != household_id:
+        return {"head_resident_id": _("{name} is the head of another household; choose someone else, or change "
+                                      "that household first.").format(name=chosen.name)}
+    return {}
+
+
 def save_household(*, session: Session, actor: Actor, form: HouseholdForm, household_id: str | None = None) -> HouseholdView:
-    """Add (``household_id=None``) or change a household; refused field by field when invalid."""
+    """Add (``household_id=None``) or change a household; refused field by field when invalid.
+
+    户主 is a person: ``form.head_resident_id`` moves an existing resident into the household as its
+    head; otherwise a new household gets a resident made from ``head_name``, ``head_gender`` and
+    ``head_id_number`` (errors on ``head_gender`` / ``head_id_number``). A household always has
+    exactly one member with relation 户主 (a former head becomes a member without a relation).
+    户号 left empty is allocated per village (0001 …); a typed one must be free. The grid must
+    belong to the chosen group.
+    """
     require(actor, "people.edit")
     errors, clean = _validate_household(session, form, household_id=household_id)
+    errors.update(_head_errors(session, form, household_id))
+    chosen = (session.get(Resident, form.head_resident_id)
+              if form.head_resident_id and "head_resident_id" not in errors else None)
+    if chosen is not None:
+        clean["head_name"] = chosen.name
+        errors.pop("head_name", None)
+    new_head: Resident | None = None
+    if household_id is None and chosen is None and "head_name" not in errors:
+        head_errors, head_clean = _validate_resident(
+            session, ResidentForm(name=clean["head_name"], gender=form.head_gender, id_number=form.head_id_number,
+                                  relation="head"),
+            village_code=str(session.info.get("village_code") or ""))
+        if not form.head_gender.strip() and not form.head_id_number.strip():
+            head_errors.pop("gender", None)  # not known yet: the resident's record is completed later
+        errors.update({f"head_{key}" if key in ("gender", "id_number") else "head_name": message
+                       for key, message in head_errors.items()})
+        if not head_errors:
+            new_head = Resident(**head_clean)
     if errors:
         raise ValidationError(errors)
     household = get_household(session, household_id) if household_id else Household()
     for key, value in clean.items():
         setattr(household, key, value)
+    if not household.number:
+        household.number = _free_number(session)
+    elif household.number.isdigit():
+        raise_number_to(session, HOUSEHOLD_SERIES, int(household.number))
     household.search_key = name_search_key(household.head_name, household.number, household.address)
     session.add(household)
     session.flush()
+    head = new_head or chosen
+    if head is not None:
+        former = _head_of(session, household.id)
+        if former is not None and former.id != head.id:
+            former.relation = ""
+            session.add(former)
+        head.household_id = household.id
+        head.relation = "head"
+        head.search_key = name_search_key(head.name)
+        session.add(head)
+        session.flush()
     return view(HouseholdView, household)
 
 
@@ -543,8 +621,18 @@ def _validate_resident(session: Session, form: ResidentForm, *, resident_id: str
 
 
 def save_resident(*, session: Session, actor: Actor, form: ResidentForm, resident_id: str | None = None) -> ResidentView:
-    """Add (``resident_id=None``) or change a resident; refused field by field when invalid."""
+    """Add (``resident_id=None``) or change a resident; refused field by field when invalid.
+
+    Adding the head of a household by the name the household form gave (its 户主 record made by
+    :func:`save_household`, still without an ID number) completes that record instead of adding
+    the same person twice.
+    """
     require(actor, "people.edit")
+    if resident_id is None and form.household_id:
+        head = _head_of(session, form.household_id)
+        if head is not None and head.name == form.name.strip() and not head.id_number:
+            resident_id = head.id
+            form = dataclasses.replace(form, relation="head")
     errors, clean = _validate_resident(session, form, resident_id=resident_id,
                                       village_code=str(session.info.get("village_code") or ""))
     if errors:
@@ -555,6 +643,10 @@ def save_resident(*, session: Session, actor: Actor, form: ResidentForm, residen
     resident.search_key = name_search_key(resident.name)
     session.add(resident)
     if resident.relation == "head" and resident.household_id:
+        former = _head_of(session, resident.household_id)
+        if former is not None and former.id != resident.id:  # exactly one 户主 per household
+            former.relation = ""
+            session.add(former)
         household = session.get(Household, resident.household_id)
         if household is not None and household.head_name != resident.name:
             household.head_name = resident.name
@@ -843,10 +935,11 @@ def group_choices(*, session: Session, actor: Actor) -> list[tuple[str, str]]:
     return [(g.id, g.name) for g in list_groups(session)]
 
 
-def grid_choices(*, session: Session, actor: Actor) -> list[tuple[str, str]]:
-    """(id, name) of every 网格, in the order of their groups, for choosers."""
+def grid_choices(*, session: Session, actor: Actor, group_id: str | None = None) -> list[tuple[str, str]]:
+    """(id, name) of every 网格, in the order of their groups, for choosers; only the grids of
+    ``group_id`` (and grids of no group) when a group is chosen."""
     require_any(actor, "people.view", "village.edit")
-    return [(g.id, g.name) for g in list_grids(session)]
+    return [(g.id, g.name) for g in list_grids(session) if not group_id or g.group_id in (group_id, None)]
 
 
 def _refusal(actor: Actor, permission: str) -> str | None:
