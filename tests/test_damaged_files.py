@@ -222,3 +222,25 @@ def test_damage_met_while_working_stops_all_writing(village, tmp_path, monkeypat
         pass
     database.dispose()
     assert _fingerprint(bad)[0] == before[0]
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("kind", ["text", "cut-in-page", "foreign", "empty"])
+def test_the_window_says_what_is_wrong_with_a_bad_file(kind, gui, village, tmp_path):
+    from ui.main_window import MainWindow
+
+    good = _store(village, tmp_path)
+    bad = tmp_path / f"{kind}.sqlite3"
+    make_bad(kind, good, bad)
+    before = _fingerprint(bad)
+    window = MainWindow(bad)
+    gui.addWidget(window)
+    window.show()
+    window.start()
+    panel = window.start_panel
+    gui.waitUntil(lambda: panel.current_card is panel.error, timeout=20000)
+    assert str(bad) in panel.error.message.text() and "未做任何改动" in panel.error.message.text()
+    window.close()
+    assert _fingerprint(bad) == before
+    for suffix in SIDECARS:
+        assert not Path(str(bad) + suffix).exists()
