@@ -137,7 +137,7 @@ def convert_error(exc: BaseException) -> BaseException:
     or ``exc`` itself when it is a bug."""
     if isinstance(exc, IntegrityError):
         return _duplicate(exc) or exc
-    if isinstance(exc, (DBAPIError, sqlite3.Error, OSError)):
+    if isinstance(exc, (DBAPIError, sqlite3.Error)):  # not OSError: a file the caller writes is its business
         return classify(exc) or exc
     return exc
 
