@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 import db.scope  # noqa: F401  (registers the village/tombstone scope and the reference check)
 import db.tracking  # noqa: F401  (registers the flush listener)
 from db.base import SyncedModel  # noqa: F401
-from db.errors import ReadOnlyStore, ValidationError, VillageDeskError, classify
+from db.errors import DamagedStore, ReadOnlyStore, ValidationError, VillageDeskError, classify
 from db.errors import translate as _
 from db.identify import MISSING, identify_store, read_only_uri
 from db.lock import StoreLock
@@ -137,7 +137,7 @@ def convert_error(exc: BaseException) -> BaseException:
     or ``exc`` itself when it is a bug."""
     if isinstance(exc, IntegrityError):
         return _duplicate(exc) or exc
-    if isinstance(exc, (DBAPIError, sqlite3.Error, OSError)):
+    if isinstance(exc, (DBAPIError, sqlite3.Error)):  # not OSError: a file the caller writes is its business
         return classify(exc) or exc
     return exc
 
@@ -201,6 +201,7 @@ class Database:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self.lock = StoreLock(path).acquire()
         self.read_only = read_only
+        self.damage: DamagedStore | None = None
         try:
             with storage_errors():
                 self.engine = make_engine(path if path is not None else target, read_only=read_only)
@@ -254,6 +255,8 @@ class Database:
         Environment errors come out as :class:`db.errors.StorageError`, a duplicate refused by a
         known unique index as a field's :class:`db.errors.ValidationError`. On a read-only store
         a unit that changed only housekeeping (the sign-in time) ends without writing."""
+        if self.damage is not None:
+            raise self.damage
         with storage_errors(), self._sessions() as session:
             session.info["actor"] = getattr(actor, "username", actor) or ""
             session.info["village_code"] = self.village_code
@@ -271,6 +274,8 @@ class Database:
             except BaseException as exc:
                 session.rollback()
                 converted = convert_error(exc)
+                if isinstance(converted, DamagedStore):
+                    self.damage = converted  # a damaged store is never written again in this run
                 if converted is not exc:
                     raise converted from exc
                 raise

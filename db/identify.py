@@ -20,6 +20,12 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #: ``PRAGMA application_id`` of every VillageDesk store: 'VDK1'.
 APPLICATION_ID = 0x56444B31
 
+#: Files up to this size get ``PRAGMA quick_check`` when opened (a village store is a few MB;
+#: 120 MB, the large township-sized demo, takes ~1.5 s). A larger file relies on SQLite reporting
+#: damage when it meets it (then :class:`db.engine.Database` refuses further writes) and on
+#: ``villagedesk check``.
+QUICK_CHECK_LIMIT = 32 * 1024 * 1024
+
 MISSING, EMPTY, NOT_SQLITE, DAMAGED, FOREIGN, OURS, NEWER, CORRUPT = (
     "missing", "empty", "not-sqlite", "damaged", "foreign", "ours", "newer", "corrupt")
 
@@ -111,7 +117,7 @@ def identify(path: str | Path, *, known_revisions: set[str], head: str, quick_ch
             return Identity(FOREIGN)
         if revision is not None and revision not in known_revisions:
             return Identity(NEWER, revision=revision)
-        if quick_check:
+        if quick_check and path.stat().st_size <= QUICK_CHECK_LIMIT:
             result = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
             if result != ["ok"]:
                 return Identity(CORRUPT, "; ".join(result[:3]), revision)

@@ -5,7 +5,8 @@ a child that opens the store (taking the store lock, as the CLI's writers do), s
 through the real service and prints each committed id to its pipe, flushed, right after the
 commit returns. The driver kills it 20–150 ms after it started writing, then checks that every id
 the child reported is in the store, that ``check`` finds nothing wrong (including the commit mark
-beside the file), and that the lock died with the child. ``VILLAGEDESK_QUICK=1``: 10 kills instead
+beside the file), and that the lock died with the child. (The random delay starts at the child's
+first commit, so every kill lands while it is writing, even on a busy machine.) ``VILLAGEDESK_QUICK=1``: 10 kills instead
 of 100.
 """
 from __future__ import annotations
@@ -83,12 +84,15 @@ def drive(path: Path, kills: int, seed: int) -> dict:
         os.close(write_fd)
         reader = os.fdopen(read_fd)
         assert reader.readline().strip() == "ready"
+        first = reader.readline().strip()  # it is writing now: the kill lands among its commits
+        reported.append(first)
         time.sleep(rng.uniform(0.020, 0.150))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         ids = [line.strip() for line in reader.read().splitlines() if len(line.strip()) > 8]
         reader.close()
         reported.extend(ids)
+        ids.append(first)
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         present = {row[0] for row in conn.execute("SELECT id FROM household")}
         conn.close()

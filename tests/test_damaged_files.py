@@ -189,3 +189,58 @@ def test_a_missing_file_becomes_a_new_store_only_then(tmp_path, capsys, monkeypa
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x56444B31
     conn.close()
     assert os.path.getsize(new) > 0
+
+
+def test_damage_met_while_working_stops_all_writing(village, tmp_path, monkeypatch):
+    """A store too large for the quick check at opening: the first damage SQLite meets is told in
+    words, and the store is not written again by this program run."""
+    import db.identify
+    from app import people
+    from db.engine import Database
+    from db.errors import DamagedStore
+
+    monkeypatch.setattr(db.identify, "QUICK_CHECK_LIMIT", 0)
+    _db, admin = village
+    good = _store(village, tmp_path)
+    conn = sqlite3.connect(good)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'household'").fetchone()[0]
+    conn.close()
+    data = good.read_bytes()
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(_flip(data, (root - 1) * _page_size(data), 8))  # only the household table is damaged
+    try:
+        database = Database(bad, migrate=False)
+    except DamagedStore:
+        pytest.skip("the damage was already in what opening reads: refused outright")
+    before = _fingerprint(bad)
+    with pytest.raises(DamagedStore):
+        for _ in range(3):
+            with database.unit(admin) as session:
+                people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="张三"))
+                people.household_ids(session=session, actor=admin)
+    with pytest.raises(DamagedStore), database.unit(admin) as session:
+        pass
+    database.dispose()
+    assert _fingerprint(bad)[0] == before[0]
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("kind", ["text", "cut-in-page", "foreign", "empty"])
+def test_the_window_says_what_is_wrong_with_a_bad_file(kind, gui, village, tmp_path):
+    from ui.main_window import MainWindow
+
+    good = _store(village, tmp_path)
+    bad = tmp_path / f"{kind}.sqlite3"
+    make_bad(kind, good, bad)
+    before = _fingerprint(bad)
+    window = MainWindow(bad)
+    gui.addWidget(window)
+    window.show()
+    window.start()
+    panel = window.start_panel
+    gui.waitUntil(lambda: panel.current_card is panel.error, timeout=20000)
+    assert str(bad) in panel.error.message.text() and "未做任何改动" in panel.error.message.text()
+    window.close()
+    assert _fingerprint(bad) == before
+    for suffix in SIDECARS:
+        assert not Path(str(bad) + suffix).exists()

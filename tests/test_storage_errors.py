@@ -123,4 +123,4 @@ def test_print_to_a_directory_is_refused_in_words(village, tmp_path, capsys, mon
     err = capsys.readouterr().err
     assert code == 1 and err.strip() and "Traceback" not in err
     assert list(target.iterdir()) == []
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".tmp", ".partial")) == []
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".print-") or p.suffix == ".partial"] == []
