@@ -7,6 +7,7 @@ Any SQLAlchemy URL (``postgresql+psycopg://…``) works for a township or county
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,24 +106,53 @@ class Database:
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A read-mostly session (no actor); commit yourself if you write."""
-        with self._sessions() as session:
-            session.info["village_code"] = self.village_code
-            yield session
+        try:
+            with self._sessions() as session:
+                session.info["village_code"] = self.village_code
+                yield session
+        except BaseException as exc:
+            self._record_refusal(exc, "")
+            raise
 
     @contextlib.contextmanager
     def unit(self, actor: Any = None) -> Iterator[Session]:
-        """A unit of work acting as ``actor``: commits on success, rolls back on any error."""
-        with self._sessions() as session:
-            session.info["actor"] = getattr(actor, "username", actor) or ""
-            session.info["village_code"] = self.village_code
-            if self.engine.url.get_backend_name() == "sqlite":
-                session.connection(execution_options={"write": True})
-            try:
-                yield session
+        """A unit of work acting as ``actor``: commits on success, rolls back on any error.
+
+        An error that carries an ``audit_record`` (a refused permission, a failed sign-in) is
+        written to the audit log in a short unit of its own *after* this one has rolled back and
+        let go of the write lock, so the refusal is kept although the caller's changes are not."""
+        name = getattr(actor, "username", actor) or ""
+        try:
+            with self._sessions() as session:
+                session.info["actor"] = name
+                session.info["village_code"] = self.village_code
+                if self.engine.url.get_backend_name() == "sqlite":
+                    session.connection(execution_options={"write": True})
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        except BaseException as exc:
+            self._record_refusal(exc, name)
+            raise
+
+    def _record_refusal(self, exc: BaseException, actor: str) -> None:
+        record = getattr(exc, "audit_record", None)
+        if not record:
+            return
+        exc.audit_record = None  # type: ignore[attr-defined]  # once, even when units nest
+        try:
+            with self._sessions() as session:
+                session.info["actor"] = str(record.get("actor") or actor)
+                session.info["village_code"] = self.village_code
+                if self.engine.url.get_backend_name() == "sqlite":
+                    session.connection(execution_options={"write": True})
+                db.tracking.audit_record(session, **{k: v for k, v in record.items() if k != "actor"})
                 session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        except Exception:  # noqa: BLE001 - read-only media, a damaged store: the refusal itself still stands
+            logging.getLogger(__name__).warning("could not record %s in the audit log", record.get("action"), exc_info=True)
 
     def dispose(self) -> None:
         self.engine.dispose()
