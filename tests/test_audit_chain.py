@@ -183,3 +183,24 @@ def test_bulk_rows_and_previews_are_chained_like_the_rest(village):
     assert [e.action for e in entries(database, action="bulk")] == ["bulk"]
     assert [e.changes["note"] for e in entries(database, table_name="print")] == ["previewed"]
     assert chain_problems(database) == []
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_trigger_refuses_edits_and_the_chain_holds(pg_url):
+    from db.engine import Database
+
+    database = Database(pg_url)
+    with database.unit() as session:
+        admin = people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
+                                     admin_username="admin", admin_password="secret-pass")
+    database.refresh_village_code()
+    add(database, admin, "王一")
+    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
+        with pytest.raises(Exception, match="append-only"), database.engine.begin() as conn:
+            conn.execute(text(statement))
+    assert chain_problems(database) == []
+    with database.engine.begin() as conn:  # the attacker with superuser rights
+        conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"))
+        conn.execute(text("UPDATE audit_log SET actor = 'nobody' WHERE id = 2"))
+    assert any("2" in p for p in chain_problems(database))
+    database.dispose()
