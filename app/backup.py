@@ -137,7 +137,7 @@ def _record(database, actor: Actor | None, note: str, detail: dict) -> None:
     try:
         with database.unit(actor) as session:
             audit_note(session, table_name="backup", row_id=str(detail.get("file", ""))[:64], note=note, detail=detail)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.warning("could not record the %s in the audit log", note, exc_info=True)
 
 

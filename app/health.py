@@ -65,6 +65,9 @@ def check_audit_chain(conn) -> list[str]:
     for kind, detail in chain_breaks(conn):
         if kind == "edited":
             problems.append(_("Audit log entry {id} was changed after it was written.").format(id=detail["id"]))
+        elif kind == "unlinked" and detail["missing"] and detail["missing"][0] == detail["missing"][1]:
+            problems.append(_("Audit log entry {first} was deleted (entry {id} no longer follows the one before it).").format(
+                first=detail["missing"][0], id=detail["id"]))
         elif kind == "unlinked" and detail["missing"]:
             problems.append(_("Audit log entries {first}–{last} were deleted (entry {id} no longer follows the one before it).").format(
                 first=detail["missing"][0], last=detail["missing"][1], id=detail["id"]))

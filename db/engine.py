@@ -19,7 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 import db.scope  # noqa: F401  (registers the village/tombstone scope and the reference check)
-import db.tracking  # noqa: F401  (registers the flush listener)
+import db.tracking  # registers the flush listener; audit_record below
 from db.base import SyncedModel  # noqa: F401
 
 
@@ -151,7 +151,7 @@ class Database:
                     session.connection(execution_options={"write": True})
                 db.tracking.audit_record(session, **{k: v for k, v in record.items() if k != "actor"})
                 session.commit()
-        except Exception:  # noqa: BLE001 - read-only media, a damaged store: the refusal itself still stands
+        except Exception:  # read-only media, a damaged store: the refusal itself still stands
             logging.getLogger(__name__).warning("could not record %s in the audit log", record.get("action"), exc_info=True)
 
     def dispose(self) -> None:

@@ -1,6 +1,7 @@
 """The audit trail is complete, append-only and hash-chained (issue 8, item 7)."""
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 import pytest
@@ -56,7 +57,7 @@ def test_every_row_is_chained_to_the_one_before(busy):
     assert len(rows) >= 6
     assert [r.id for r in rows] == list(range(1, len(rows) + 1))
     assert rows[0].prev_hash == ""
-    assert all(b.prev_hash == a.hash and len(b.hash) == 64 for a, b in zip(rows, rows[1:]))
+    assert all(b.prev_hash == a.hash and len(b.hash) == 64 for a, b in itertools.pairwise(rows))
     assert chain_problems(database) == [] and check_database(database.path) == []
 
 
@@ -204,3 +205,15 @@ def test_on_postgresql_the_trigger_refuses_edits_and_the_chain_holds(pg_url):
         conn.execute(text("UPDATE audit_log SET actor = 'nobody' WHERE id = 2"))
     assert any("2" in p for p in chain_problems(database))
     database.dispose()
+
+
+def test_check_names_a_single_deleted_row_from_the_command_line(busy, capsys):
+    database, _admin = busy
+    conn = raw(database)
+    with conn:
+        conn.execute("DELETE FROM audit_log WHERE id = 3")
+    conn.close()
+    from app import cli
+
+    assert cli.main(["check", "--db", str(database.path)]) == 1
+    assert "审计日志第 3 条已被删除" in capsys.readouterr().err

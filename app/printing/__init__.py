@@ -27,8 +27,8 @@ from app.printing.render import RenderedPDF, TableTooWide, UnprintableCharacters
 
 __all__ = [
     "Column", "Document", "Heading", "ItemList", "Para", "PrintKind", "RenderedPDF", "Section", "Table",
-    "TableTooWide", "UnprintableCharacters", "build_document", "get_kind", "kinds", "print_kind", "register_kind",
-    "record_preview", "render", "sha256", "write_pdf", "write_png",
+    "TableTooWide", "UnprintableCharacters", "build_document", "get_kind", "kinds", "print_kind", "record_preview",
+    "register_kind", "render", "sha256", "write_pdf", "write_png",
 ]
 
 
