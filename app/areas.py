@@ -45,7 +45,7 @@ from db.models.deliberation import DeliberationMatter, DeliberationStep
 from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote
 from db.models.notices import Notice
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
-from db.tracking import AuditEntry, RevCounter
+from db.tracking import AuditEntry, AuditHead, RevCounter
 
 EXPORT_POLICIES = ("full", "masked", "aggregate", "never")
 
@@ -71,7 +71,7 @@ class Area:
 
 
 # Tables of the program itself, not of an area: accounts, settings, the audit trail, counters.
-CORE_MODELS: tuple[type, ...] = (User, Setting, AuditEntry, RevCounter)
+CORE_MODELS: tuple[type, ...] = (User, Setting, AuditEntry, AuditHead, RevCounter)
 # Permissions of the program itself (accounts, statistics, backups, sync).
 CORE_PERMISSIONS: tuple[str, ...] = ("users.manage", "stats.view", "backup.run", "backup.restore",
                                      "sync.export", "sync.import")

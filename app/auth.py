@@ -14,6 +14,7 @@ from app.errors import AuthenticationFailed, PermissionDenied, ValidationError
 from app.i18n import N_, _
 from db.base import utcnow
 from db.models.accounts import User
+from db.tracking import AuditEntry
 
 SECRETARY, CLERK, MEDIATOR, GRID_WORKER, TOWNSHIP = "secretary", "clerk", "mediator", "grid_worker", "township"
 
@@ -114,9 +115,13 @@ def require(actor: Actor | None, permission: str) -> Actor:
         raise KeyError(permission)
     if actor is None or not actor.can(permission):
         role = _(ROLES.get(actor.role, actor.role)) if actor else _("nobody signed in")
-        raise PermissionDenied(
+        refusal = PermissionDenied(
             _("Your role ({role}) may not {action}.").format(role=role, action=_(ACTIONS.get(permission, permission)))
         )
+        # Written to the audit log by db.engine once the caller's unit has rolled back.
+        refusal.audit_record = {"action": "refused", "table_name": "permission", "row_id": permission,  # type: ignore[attr-defined]
+                                "actor": actor.username if actor else "", "changes": {"role": actor.role if actor else ""}}
+        raise refusal
     return actor
 
 
@@ -192,9 +197,14 @@ def create_user(*, session: Session, actor: Actor | None, username: str, passwor
 def authenticate(*, session: Session, username: str, password: str) -> Actor:
     user = session.exec(select(User).where(User.username == username.strip())).first()
     if user is None or not user.active or not verify_password(user.password_hash, password):
-        raise AuthenticationFailed(_("Wrong user name or password."))
+        failed = AuthenticationFailed(_("Wrong user name or password."))
+        # The name as typed (never the password), written by db.engine after the unit rolls back.
+        failed.audit_record = {"action": "sign_in_failed", "table_name": "user",  # type: ignore[attr-defined]
+                               "row_id": username.strip()[:64], "actor": username.strip()[:64], "changes": {}}
+        raise failed
     user.last_login_at = utcnow()
     session.add(user)
+    session.add(AuditEntry(actor=user.username, action="sign_in", table_name="user", row_id=user.username, changes={}))
     return actor_of(user)
 
 

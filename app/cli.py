@@ -193,13 +193,24 @@ def cmd_user_list(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _backup_passphrase(ctx: Context, to_dir: Any, *, backup_file: Any = None) -> str | None:
+    """The backup passphrase (``VILLAGEDESK_BACKUP_PASSPHRASE`` or a prompt), only when one is needed."""
+    from app.backup import PASSPHRASE_ENV, is_encrypted, needs_encryption
+
+    if backup_file is not None and not is_encrypted(backup_file):
+        return None
+    if to_dir is not None and not needs_encryption(to_dir):
+        return None
+    return ctx.password(_("Backup passphrase: "), env=PASSPHRASE_ENV, confirm=backup_file is None)
+
+
 def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     from app.backup import backup
 
     database = ctx.open_database()
     with database.unit() as session:
         actor = ctx.login(session)
-    info = backup(database=database, actor=actor, to_dir=args.to)
+    info = backup(database=database, actor=actor, to_dir=args.to, passphrase=_backup_passphrase(ctx, args.to))
     print(info.path)
     return 0
 
@@ -210,7 +221,8 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
 
     from db.errors import StoreLocked
 
-    verify(args.file)  # refuse a bad file before asking anything else
+    passphrase = _backup_passphrase(ctx, None, backup_file=args.file)
+    verify(args.file, passphrase=passphrase)  # refuse a bad file before asking anything else
     try:
         database = ctx.open_database()
     except StoreLocked:
@@ -218,7 +230,7 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     with database.unit() as session:
         actor = ctx.login(session)
     safety = restore(database=database, actor=actor, backup_file=args.file, safety_dir=backups_dir(),
-                     allow_other_village=args.other_village)
+                     allow_other_village=args.other_village, passphrase=passphrase)
     print(_("Restored {file}. The database as it was before is kept in {safety}.").format(file=args.file, safety=safety))
     return 0
 
@@ -255,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
-    p = sub.add_parser("backup", parents=[common], help="write a verified backup")
+    p = sub.add_parser("backup", parents=[common], help="write a verified backup (encrypted with a passphrase outside the data folder)")
     p.add_argument("--to", required=True, type=Path, metavar="DIR")
     p.set_defaults(handler=cmd_backup)
 

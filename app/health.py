@@ -65,6 +65,7 @@ def check_database(target: str | Path | None) -> list[str]:
                 problems.extend(_check_revs(engine, conn))
                 if path is not None:
                     problems.extend(_check_mark(conn, read_mark(path)))
+                problems.extend(check_audit_chain(conn))
                 profile = conn.execute(text("SELECT count(*) FROM village_profile WHERE deleted_at IS NULL")).scalar()
                 if not profile:
                     problems.append(_("The village is not set up: run `villagedesk init`."))
@@ -99,4 +100,28 @@ def _check_revs(engine, conn) -> list[str]:
             if top > counter:
                 problems.append(_("Table {table} has change number {rev}, beyond the counter {counter}.").format(
                     table=table, rev=top, counter=counter))
+    return problems
+
+
+def check_audit_chain(conn) -> list[str]:
+    """The audit log's hash chain, in words: edited rows, deleted rows, a cut-off end."""
+    from db.tracking import chain_breaks
+
+    problems = []
+    for kind, detail in chain_breaks(conn):
+        if kind == "edited":
+            problems.append(_("Audit log entry {id} was changed after it was written.").format(id=detail["id"]))
+        elif kind == "unlinked" and detail["missing"] and detail["missing"][0] == detail["missing"][1]:
+            problems.append(_("Audit log entry {first} was deleted (entry {id} no longer follows the one before it).").format(
+                first=detail["missing"][0], id=detail["id"]))
+        elif kind == "unlinked" and detail["missing"]:
+            problems.append(_("Audit log entries {first}–{last} were deleted (entry {id} no longer follows the one before it).").format(
+                first=detail["missing"][0], last=detail["missing"][1], id=detail["id"]))
+        elif kind == "unlinked":
+            problems.append(_("Audit log entry {id} does not follow the one before it: entries were removed or replaced.").format(id=detail["id"]))
+        elif kind == "truncated":
+            problems.append(_("The newest audit log entries ({first}–{last}) were deleted.").format(
+                first=detail["missing"][0], last=detail["missing"][1]))
+        else:
+            problems.append(_("The audit log does not end where it was last written (entry {id}).").format(id=detail["id"]))
     return problems

@@ -7,6 +7,7 @@ Any SQLAlchemy URL (``postgresql+psycopg://…``) works for a township or county
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
 
 import db.scope  # noqa: F401  (registers the village/tombstone scope and the reference check)
-import db.tracking  # noqa: F401  (registers the flush listener)
+import db.tracking  # registers the flush listener; audit_record below
 from db.base import SyncedModel  # noqa: F401
 from db.errors import DamagedStore, ReadOnlyStore, ValidationError, VillageDeskError, classify
 from db.errors import translate as _
@@ -243,10 +244,14 @@ class Database:
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
         """A read-mostly session (no actor); commit yourself if you write."""
-        with storage_errors(), self._sessions() as session:
-            session.info["village_code"] = self.village_code
-            session.info["read_only"] = self.read_only
-            yield session
+        try:
+            with storage_errors(), self._sessions() as session:
+                session.info["village_code"] = self.village_code
+                session.info["read_only"] = self.read_only
+                yield session
+        except BaseException as exc:
+            self._record_refusal(exc, "")
+            raise
 
     @contextlib.contextmanager
     def unit(self, actor: Any = None) -> Iterator[Session]:
@@ -254,31 +259,56 @@ class Database:
 
         Environment errors come out as :class:`db.errors.StorageError`, a duplicate refused by a
         known unique index as a field's :class:`db.errors.ValidationError`. On a read-only store
-        a unit that changed only housekeeping (the sign-in time) ends without writing."""
+        a unit that changed only housekeeping (the sign-in time) ends without writing.
+
+        An error that carries an ``audit_record`` (a refused permission, a failed sign-in) is
+        written to the audit log in a short unit of its own *after* this one has rolled back and
+        let go of the write lock, so the refusal is kept although the caller's changes are not."""
         if self.damage is not None:
             raise self.damage
-        with storage_errors(), self._sessions() as session:
-            session.info["actor"] = getattr(actor, "username", actor) or ""
-            session.info["village_code"] = self.village_code
-            session.info["read_only"] = self.read_only
-            if self.engine.url.get_backend_name() == "sqlite" and not self.read_only:
-                session.connection(execution_options={"write": True})
-            try:
-                yield session
-                if self.read_only and _only_housekeeping(session):
+        name = getattr(actor, "username", actor) or ""
+        try:
+            with storage_errors(), self._sessions() as session:
+                session.info["actor"] = name
+                session.info["village_code"] = self.village_code
+                session.info["read_only"] = self.read_only
+                if self.engine.url.get_backend_name() == "sqlite" and not self.read_only:
+                    session.connection(execution_options={"write": True})
+                try:
+                    yield session
+                    if self.read_only and _only_housekeeping(session):
+                        session.rollback()
+                    else:
+                        session.commit()
+                        if self.lock is not None:
+                            self._record_mark()
+                except BaseException as exc:
                     session.rollback()
-                else:
-                    session.commit()
-                    if self.lock is not None:
-                        self._record_mark()
-            except BaseException as exc:
-                session.rollback()
-                converted = convert_error(exc)
-                if isinstance(converted, DamagedStore):
-                    self.damage = converted  # a damaged store is never written again in this run
-                if converted is not exc:
-                    raise converted from exc
-                raise
+                    converted = convert_error(exc)
+                    if isinstance(converted, DamagedStore):
+                        self.damage = converted  # a damaged store is never written again in this run
+                    if converted is not exc:
+                        raise converted from exc
+                    raise
+        except BaseException as exc:
+            self._record_refusal(exc, name)
+            raise
+
+    def _record_refusal(self, exc: BaseException, actor: str) -> None:
+        record = getattr(exc, "audit_record", None)
+        if not record or self.read_only or self.damage is not None:
+            return
+        exc.audit_record = None  # type: ignore[attr-defined]  # once, even when units nest
+        try:
+            with self._sessions() as session:
+                session.info["actor"] = str(record.get("actor") or actor)
+                session.info["village_code"] = self.village_code
+                if self.engine.url.get_backend_name() == "sqlite":
+                    session.connection(execution_options={"write": True})
+                db.tracking.audit_record(session, **{k: v for k, v in record.items() if k != "actor"})
+                session.commit()
+        except Exception:  # read-only media, a damaged store: the refusal itself still stands
+            logging.getLogger(__name__).warning("could not record %s in the audit log", record.get("action"), exc_info=True)
 
     def _record_mark(self) -> None:
         """After a commit, note the change counter and the audit log's last id beside the file

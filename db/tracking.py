@@ -9,7 +9,18 @@ A ``before_flush`` listener on every ORM session looks at what is about to be wr
   (``session.info["actor"]``) and each changed field as ``[old, new]``.
 
 Hard deletes of synced rows and edits of append-only ledger rows are refused: both would break
-sync and the ledger's history. ``session.info["importing"] = True`` (bundle import) keeps the
+sync and the ledger's history.
+
+The audit log itself is append-only and hash-chained (审计日志防篡改). Updates and deletes of
+``AuditEntry`` are refused here (and by triggers in the database, migration 0004). Each new audit
+row gets its ``id`` from this listener, not from the database: the listener first bumps
+``audit_head.last_id`` (an UPDATE, so the unit holds the write lock — SQLite's ``BEGIN IMMEDIATE``
+already does, PostgreSQL locks the head row), then numbers the new rows ``last_id + 1 …`` and
+computes ``hash = SHA-256(canonical JSON of id, at, actor, action, table_name, row_id, changes,
+prev_hash)`` in that order. Everything happens before the INSERTs, inside the same transaction, so
+a rolled-back unit leaves neither rows nor a moved head, and two writers can never interleave.
+``audit_head`` remembers the last id and hash, so deleting the newest rows is detected too
+(:func:`verify_chain`). ``session.info["importing"] = True`` (bundle import) keeps the
 incoming ``rev``/timestamps but still audits.
 """
 from __future__ import annotations
@@ -17,6 +28,8 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import hashlib
+import json
 import uuid
 from typing import Any
 
@@ -39,6 +52,18 @@ class AuditEntry(SQLModel, table=True):
     table_name: str = Field(max_length=64, index=True)
     row_id: str = Field(max_length=64, index=True)
     changes: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64, index=True)
+
+
+class AuditHead(SQLModel, table=True):
+    """The newest audit row's id and hash, so that cutting off the end of the log is noticed."""
+
+    __tablename__ = "audit_head"
+
+    id: int = Field(default=1, primary_key=True)
+    last_id: int = Field(default=0)
+    last_hash: str = Field(default="", max_length=64)
 
 
 class RevCounter(SQLModel, table=True):
@@ -54,7 +79,7 @@ class TrackingError(RuntimeError):
     """A programming error: a write that would break sync or a ledger."""
 
 
-_UNTRACKED = {"audit_log", "rev_counter", "alembic_version"}
+_UNTRACKED = {"audit_log", "audit_head", "rev_counter", "alembic_version"}
 _STAMPS = {"rev", "updated_at", "created_at"}
 
 
@@ -136,6 +161,7 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
     now = utcnow()
     entries: list[AuditEntry] = []
     to_stamp: list[SyncedModel] = []
+    _refuse_audit_edits(session)
 
     for obj in list(session.new):
         if isinstance(obj, AuditEntry) or not _tracked(obj):
@@ -178,6 +204,103 @@ def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:
         for obj, rev in zip(to_stamp, next_revs(session, len(to_stamp)), strict=True):
             obj.rev = rev
     session.add_all(entries)
+    _chain(session)
+
+
+def _refuse_audit_edits(session: Session) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, AuditEntry):
+            raise TrackingError("audit_log is append-only: its rows are never deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEntry) and session.is_modified(obj, include_collections=False):
+            raise TrackingError("audit_log is append-only: its rows are never changed")
+
+
+def _canonical_at(value: Any) -> str:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds")
+
+
+def audit_hash(*, id: int, at: Any, actor: str, action: str, table_name: str, row_id: str,
+               changes: Any, prev_hash: str) -> str:
+    """SHA-256 (hex) over the canonical JSON of one audit row and the hash of the row before it."""
+    if isinstance(changes, str):  # a raw SQL read of the JSON column
+        changes = json.loads(changes)
+    payload = {"id": int(id), "at": _canonical_at(at), "actor": actor or "", "action": action,
+               "table_name": table_name, "row_id": row_id, "changes": changes, "prev_hash": prev_hash or ""}
+    text_ = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text_.encode("utf-8")).hexdigest()
+
+
+def _chain(session: Session) -> None:
+    """Number and hash this flush's new audit rows after the remembered head (see module docstring)."""
+    pending = [obj for obj in session.new if isinstance(obj, AuditEntry) and not obj.hash]
+    if not pending:
+        return
+    pending.sort(key=lambda obj: inspect(obj).insert_order or 0)
+    conn = session.connection()
+    # The UPDATE comes first: it takes the write lock (row lock on PostgreSQL) before the head is read.
+    if conn.execute(text("UPDATE audit_head SET last_id = last_id + :n WHERE id = 1"), {"n": len(pending)}).rowcount == 0:
+        top = conn.execute(text("SELECT max(id) FROM audit_log")).scalar() or 0
+        conn.execute(text("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, :n, '')"), {"n": top + len(pending)})
+    last_id, prev = conn.execute(text("SELECT last_id, last_hash FROM audit_head WHERE id = 1")).one()
+    for number, obj in enumerate(pending, start=last_id - len(pending) + 1):
+        obj.id = number
+        if obj.at is None:
+            obj.at = utcnow()
+        obj.changes = json.loads(json.dumps(_jsonable(obj.changes or {}), ensure_ascii=False))
+        obj.prev_hash = prev
+        obj.hash = prev = audit_hash(id=number, at=obj.at, actor=obj.actor, action=obj.action, table_name=obj.table_name,
+                                     row_id=obj.row_id, changes=obj.changes, prev_hash=obj.prev_hash)
+    conn.execute(text("UPDATE audit_head SET last_hash = :h WHERE id = 1"), {"h": prev})
+
+
+def chain_breaks(conn: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Where the audit chain is broken, as ``(kind, details)``; empty when it is whole.
+
+    kinds: ``edited`` (a row's hash does not match its contents), ``unlinked`` (a row does not
+    follow the one before it: rows were deleted or put in between; ``missing`` lists the absent ids),
+    ``truncated`` (the head remembers rows that are gone), ``head`` (the head does not match the log)."""
+    from sqlalchemy import select
+
+    table = AuditEntry.__table__
+    problems: list[tuple[str, dict[str, Any]]] = []
+    prev_hash, prev_id = "", 0
+    result = conn.execute(select(table.c.id, table.c.at, table.c.actor, table.c.action, table.c.table_name,
+                                 table.c.row_id, table.c.changes, table.c.prev_hash, table.c.hash).order_by(table.c.id))
+    for row in result:
+        # A numbering gap alone is no fault (logs from before the chain, PostgreSQL sequences): the link is.
+        if (row.prev_hash or "") != prev_hash:
+            problems.append(("unlinked", {"id": row.id, "missing": [prev_id + 1, row.id - 1] if row.id > prev_id + 1 else []}))
+        expected = audit_hash(id=row.id, at=row.at, actor=row.actor, action=row.action, table_name=row.table_name,
+                              row_id=row.row_id, changes=row.changes, prev_hash=row.prev_hash or "")
+        if expected != row.hash:
+            problems.append(("edited", {"id": row.id}))
+        prev_hash, prev_id = row.hash or "", row.id
+    head = conn.execute(text("SELECT last_id, last_hash FROM audit_head WHERE id = 1")).first()
+    if head is None:
+        if prev_id:
+            problems.append(("head", {"id": prev_id}))
+    elif head.last_id > prev_id:
+        problems.append(("truncated", {"missing": [prev_id + 1, head.last_id]}))
+    elif head.last_id < prev_id or head.last_hash != prev_hash:
+        problems.append(("head", {"id": prev_id}))
+    return problems
+
+
+def chain_head(conn: Any) -> dict[str, Any]:
+    """The remembered newest audit row (id and hash), for backup manifests."""
+    head = conn.execute(text("SELECT last_id, last_hash FROM audit_head WHERE id = 1")).first()
+    return {"last_id": head.last_id if head else 0, "last_hash": head.last_hash if head else ""}
+
+
+def audit_record(session: Session, *, action: str, table_name: str, row_id: str, changes: dict[str, Any] | None = None) -> None:
+    """Record an event that is no row change (a sign-in, a refusal …) under ``action``."""
+    session.add(AuditEntry(actor=str(session.info.get("actor") or ""), action=action[:16], table_name=table_name[:64],
+                           row_id=str(row_id)[:64], changes=_jsonable(changes or {})))
 
 
 def audit_note(session: Session, *, table_name: str, row_id: str, note: str, detail: dict[str, Any] | None = None) -> None:

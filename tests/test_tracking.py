@@ -99,7 +99,7 @@ def test_append_only_rows_cannot_be_edited(tmp_path):
     from sqlmodel import Session, SQLModel
 
     from db.engine import make_engine
-    from db.tracking import RevCounter
+    from db.tracking import AuditHead, RevCounter
 
     # A throwaway append-only table, defined here so it never joins the schema other tests see.
     class LedgerEntry(SyncedModel, table=True):
@@ -109,7 +109,7 @@ def test_append_only_rows_cannot_be_edited(tmp_path):
 
     try:
         engine = make_engine(tmp_path / "ledger.sqlite3")
-        SQLModel.metadata.create_all(engine, tables=[LedgerEntry.__table__, AuditEntry.__table__, RevCounter.__table__])
+        SQLModel.metadata.create_all(engine, tables=[LedgerEntry.__table__, AuditEntry.__table__, AuditHead.__table__, RevCounter.__table__])
         with Session(engine) as session:
             entry = LedgerEntry(points=5)
             session.add(entry)

@@ -27,8 +27,8 @@ from app.printing.render import RenderedPDF, TableTooWide, UnprintableCharacters
 
 __all__ = [
     "Column", "Document", "Heading", "ItemList", "Para", "PrintKind", "RenderedPDF", "Section", "Table",
-    "TableTooWide", "UnprintableCharacters", "build_document", "get_kind", "kinds", "print_kind", "register_kind",
-    "render", "sha256", "write_pdf", "write_png",
+    "TableTooWide", "UnprintableCharacters", "build_document", "get_kind", "kinds", "print_kind", "record_preview",
+    "register_kind", "render", "sha256", "write_pdf", "write_png",
 ]
 
 
@@ -59,3 +59,12 @@ def print_kind(name: str, *, session: Any, actor: Any, ident: str = "latest", ou
                    detail={"title": document.title, "sha256": sha256(data), "public": get_kind(name).public,
                            **detail})
     return data
+
+
+def record_preview(session: Any, kind: str, ident: str, *, title: str = "") -> None:
+    """Record that a document was shown in the preview (the GUI calls this on the database worker,
+    in the unit that built the document); files written are recorded by ``print_kind``."""
+    from db.tracking import audit_note
+
+    audit_note(session, table_name="print", row_id=f"{kind}:{ident}"[:64], note="previewed",
+               detail={"title": title, "public": get_kind(kind).public if kind in {k.name for k in kinds()} else None})

@@ -3,7 +3,7 @@
 Each area keeps its tables in its own module (``db/models/<area>.py``) and names them in its entry
 of ``app.areas``; add the module here too (a test checks the two agree).
 """
-from db.tracking import AuditEntry, RevCounter  # noqa: F401
+from db.tracking import AuditEntry, AuditHead, RevCounter  # noqa: F401
 from db.models.accounts import Setting, User  # noqa: F401
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile  # noqa: F401
 from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote  # noqa: F401

@@ -1,6 +1,7 @@
 """设置: the language of the program, and what this store is."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -84,13 +85,22 @@ class SettingsPage(Page):
         self.retranslate_ui()
 
     def _choose_backup_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Back up to which folder?"))
-        if folder:
-            self.back_up_to(folder)
+        from app.backup import needs_encryption
+        from ui.dialogs.passphrase import ask_passphrase
 
-    def back_up_to(self, folder: str) -> Any:
-        """Write a verified backup into ``folder`` on the database worker; the result shows below."""
-        from pathlib import Path
+        folder = QFileDialog.getExistingDirectory(self, _("Back up to which folder?"))
+        if not folder:
+            return
+        passphrase = None
+        if needs_encryption(Path(folder)):  # leaving the PC: encrypted, the passphrase asked each time
+            passphrase = ask_passphrase(self, confirm=True)
+            if passphrase is None:
+                return
+        self.back_up_to(folder, passphrase)
+
+    def back_up_to(self, folder: str, passphrase: str | None = None) -> Any:
+        """Write a verified backup into ``folder`` on the database worker (encrypted under
+        ``passphrase`` outside the data folder); the result shows below."""
 
         actor = self.context.actor
         self.backup_button.setEnabled(False)
@@ -99,7 +109,7 @@ class SettingsPage(Page):
         def job(db_worker: Any) -> Any:
             from app.backup import backup
 
-            return backup(database=db_worker.database, actor=actor, to_dir=Path(folder))
+            return backup(database=db_worker.database, actor=actor, to_dir=Path(folder), passphrase=passphrase)
 
         def done(info: Any) -> None:
             self._last_backup = info
@@ -136,8 +146,9 @@ class SettingsPage(Page):
         self.user_value.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label))
         self.backup_box.setTitle(_("Backup"))
         self.backup_button.setText(_("Back up to a folder or USB stick…"))
-        self.backup_hint.setText(_("A checked copy of the whole database with a checksum beside it. Keep one away "
-                                   "from this PC; restore with `villagedesk restore FILE`."))
+        self.backup_hint.setText(_("A checked copy of the whole database. A copy outside the program's folder (a USB "
+                                   "stick) is encrypted with a passphrase you choose. Keep one away from this PC; "
+                                   "restore with `villagedesk restore FILE`."))
         if not self.context.actor.can("backup.run"):
             self.backup_button.setToolTip(_("Only the secretary and the clerk make backups."))
         self._show_backup_result()
