@@ -80,7 +80,7 @@ AREAS: tuple[Area, ...] = (
     Area(
         key="people", title=N_("People"),
         models=(VillageProfile, VillageGroup, Grid, Household, Resident),
-        permissions=("village.edit", "people.view", "people.edit"),
+        permissions=("village.edit", "people.view", "people.edit", "people.delete", "people.numbers"),
         stats=people.stats, demo=people_demo.add_demo_data, print_kinds=people_documents.PRINT_KINDS,
         export={"village_profile": "full", "village_group": "full", "grid": "full",
                 "household": "aggregate", "resident": "aggregate"},

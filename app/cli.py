@@ -135,7 +135,6 @@ def cmd_demo(args: argparse.Namespace, ctx: Context) -> int:
 
 def cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     from app.health import check_database
-
     from app.paths import default_db_path
 
     problems = check_database(getattr(args, "db", None) or default_db_path())
@@ -174,21 +173,65 @@ def cmd_user_add(args: argparse.Namespace, ctx: Context) -> int:
     new_password = ctx.password(_("Password for the new user {user}: ").format(user=args.name),
                                 env="VILLAGEDESK_NEW_PASSWORD", confirm=True)
     with database.unit(actor) as session:
+        grid_id = None
+        if getattr(args, "grid", None):
+            from app import people
+
+            grid_id = next((gid for gid, name in people.grid_choices(session=session, actor=actor)
+                            if name == args.grid or gid == args.grid), None)
+            if grid_id is None:
+                raise VillageDeskError(_("No grid called {name}.").format(name=args.grid))
         create_user(session=session, actor=actor, username=args.name, password=new_password, role=args.role,
-                    display_name=args.display_name or "")
+                    display_name=args.display_name or "", grid_id=grid_id)
     print(_("Added user {user}.").format(user=args.name))
     return 0
 
 
+def cmd_user_passwd(args: argparse.Namespace, ctx: Context) -> int:
+    """Change one's own password: the old one from VILLAGEDESK_PASSWORD, the new from VILLAGEDESK_NEW_PASSWORD."""
+    from app.auth import change_password
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    old_password = ctx.password(_("Password for {user}: ").format(user=actor.username))
+    new_password = ctx.password(_("New password for {user}: ").format(user=actor.username),
+                                env="VILLAGEDESK_NEW_PASSWORD", confirm=True)
+    with database.unit(actor) as session:
+        change_password(session=session, actor=actor, old_password=old_password, new_password=new_password)
+    print(_("Changed the password of {user}.").format(user=actor.username))
+    return 0
+
+
+def cmd_user_reset(args: argparse.Namespace, ctx: Context) -> int:
+    """The admin sets a new password (from VILLAGEDESK_NEW_PASSWORD) and lifts a lockout."""
+    from app.auth import reset_password
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    new_password = ctx.password(_("New password for {user}: ").format(user=args.name),
+                                env="VILLAGEDESK_NEW_PASSWORD", confirm=True)
+    with database.unit(actor) as session:
+        reset_password(session=session, actor=actor, username=args.name, new_password=new_password)
+    print(_("Set a new password for {user}.").format(user=args.name))
+    return 0
+
+
 def cmd_user_list(args: argparse.Namespace, ctx: Context) -> int:
-    from app.auth import ROLES, list_users
+    from app.auth import ROLES, user_rows
 
     database = ctx.open_database()
     with database.unit() as session:
         actor = ctx.login(session)
     with database.session() as session:
-        for user in list_users(session=session, actor=actor):
+        for user in user_rows(session=session, actor=actor):
             state = "" if user.active else _("(disabled)")
+            if user.locked_seconds:
+                state = (state + " " + _("(locked for {n} s after {failures} failed sign-ins)").format(
+                    n=user.locked_seconds, failures=user.failed_logins)).strip()
+            elif user.failed_logins:
+                state = (state + " " + _("({failures} failed sign-ins)").format(failures=user.failed_logins)).strip()
             print(f"{user.username}\t{user.role}\t{_(ROLES.get(user.role, user.role))}\t{user.display_name}\t{state}".rstrip())
     return 0
 
@@ -282,9 +325,16 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     q.add_argument("--role", required=True, choices=sorted(ROLES))
     q.add_argument("--display-name")
+    q.add_argument("--grid", metavar="NAME", help="a grid worker's grid (网格)")
     q.set_defaults(handler=cmd_user_add)
-    q = user_sub.add_parser("list", parents=[common], help="list accounts")
+    q = user_sub.add_parser("list", parents=[common], help="list accounts (with locked ones)")
     q.set_defaults(handler=cmd_user_list)
+    q = user_sub.add_parser("passwd", parents=[common],
+                            help="change your password (old: VILLAGEDESK_PASSWORD, new: VILLAGEDESK_NEW_PASSWORD)")
+    q.set_defaults(handler=cmd_user_passwd)
+    q = user_sub.add_parser("reset", parents=[common], help="set a new password for an account (admin only)")
+    q.add_argument("name")
+    q.set_defaults(handler=cmd_user_reset)
 
     from app.areas import AREAS
 

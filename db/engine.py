@@ -157,11 +157,16 @@ def storage_errors() -> Iterator[None]:
 
 # Attributes a read-only store lets go unsaved (signing in notes the time; on read-only media the
 # sign-in must still work).
-_HOUSEKEEPING = {("user_account", "last_login_at")}
+_HOUSEKEEPING = {("user_account", "last_login_at"), ("user_account", "failed_logins"), ("user_account", "locked_until")}
+
+
+# Audit rows a reading command writes as a side effect (signing in): skipped on a read-only store.
+_HOUSEKEEPING_AUDIT = {"sign_in"}
 
 
 def _only_housekeeping(session: Session) -> bool:
-    if session.new or session.deleted:
+    if session.deleted or any(getattr(obj, "__tablename__", "") != "audit_log"
+                              or getattr(obj, "action", "") not in _HOUSEKEEPING_AUDIT for obj in session.new):
         return False
     for obj in session.dirty:
         state = inspect(obj)

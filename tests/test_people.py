@@ -144,9 +144,13 @@ def test_roles_are_enforced(village):
     database, admin = village
     with database.unit(admin) as session:
         viewer = auth.create_user(session=session, actor=admin, username="town", password="long-enough", role=auth.TOWNSHIP)
-        grid = auth.create_user(session=session, actor=admin, username="grid", password="long-enough", role=auth.GRID_WORKER)
-    with database.unit(grid) as session:
-        people.save_resident(session=session, actor=grid, form=people.ResidentForm(name="周一", gender="M"))
+        own = people.add_grid(session=session, actor=admin, name="一组第1网格")
+        home = people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="周大", grid_id=own.id))
+        grid = auth.create_user(session=session, actor=admin, username="grid", password="long-enough", role=auth.GRID_WORKER,
+                                grid_id=own.id)
+    with database.unit(grid) as session:  # a grid worker: the households of their own grid (docs/roles.md)
+        people.save_resident(session=session, actor=grid, form=people.ResidentForm(name="周一", gender="M",
+                                                                                  household_id=home.id))
         with pytest.raises(PermissionDenied):
             auth.create_user(session=session, actor=grid, username="x", password="long-enough", role=auth.CLERK)
     with database.session() as session:

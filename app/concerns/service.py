@@ -20,6 +20,7 @@ from app.auth import Actor, require, require_any
 from app.concerns.queries import get_concern
 from app.errors import StateError, ValidationError
 from app.meetings.queries import concern_refusal, permission_refusal
+from app.text import clean_dates, clean_many
 from app.views import view, view_class
 from app.i18n import N_, _
 from app.pinyin import normalize_query
@@ -94,6 +95,10 @@ def raise_concern(*, session: Session, actor: Actor, title: str, category: str =
                   assignee: str = "", due_on: dt.date | None = None) -> ConcernView:
     """Record a concern. The household (and so the grid) follows from the resident when given."""
     require(actor, "concerns.edit")
+    title, description, raised_by, assignee = clean_many(
+        Concern, title=title, description=description, raised_by=raised_by, assignee=assignee,
+        multiline=("description",))
+    clean_dates(raised_on=raised_on, due_on=due_on)
     raised_on = raised_on or today()
     errors: dict[str, str] = {}
     if not title.strip():
@@ -151,6 +156,8 @@ def assign_concern(*, session: Session, actor: Actor, concern_id: str, assignee:
     concern = get_concern(session, concern_id)
     if concern.state == CLOSED:
         raise StateError(_("The concern is closed."))
+    (assignee,) = clean_many(Concern, assignee=assignee)
+    clean_dates(due_on=due_on)
     if not assignee.strip():
         raise ValidationError({"assignee": _("Say who handles it.")})
     if due_on is not None and due_on < concern.raised_on:
@@ -167,6 +174,8 @@ def add_progress_note(*, session: Session, actor: Actor, concern_id: str, text: 
                       noted_on: dt.date | None = None) -> ConcernNoteView:
     require(actor, "concerns.edit")
     concern = get_concern(session, concern_id)
+    (text,) = clean_many(ConcernNote, text=text, multiline=("text",))
+    clean_dates(noted_on=noted_on)
     noted_on = noted_on or today()
     if not text.strip():
         raise ValidationError({"text": _("Write what was done.")})
@@ -222,6 +231,8 @@ def close_concern(*, session: Session, actor: Actor, concern_id: str, resolution
     concern = get_concern(session, concern_id)
     if concern.state == CLOSED:
         raise StateError(_("The concern is already closed."))
+    (resolution,) = clean_many(Concern, resolution=resolution, multiline=("resolution",))
+    clean_dates(closed_on=closed_on)
     closed_on = closed_on or today()
     errors: dict[str, str] = {}
     if not resolution.strip():
@@ -268,6 +279,8 @@ def escalate_concern(*, session: Session, actor: Actor, concern_id: str, reason:
     if concern.state != OPEN:
         raise StateError(_("Only an open concern can be escalated; this one is {state}.").format(
             state=state_label(concern.state)))
+    (reason,) = clean_many(Concern, escalation_reason=reason, multiline=("escalation_reason",))
+    clean_dates(escalated_on=escalated_on)
     escalated_on = escalated_on or today()
     errors: dict[str, str] = {}
     if not reason.strip():

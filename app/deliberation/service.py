@@ -28,6 +28,7 @@ from app.i18n import _, official_date
 from app.meetings import queries as mq
 from app.meetings.queries import permission_refusal
 from app.search import filter_rows as search_rows
+from app.text import clean_dates, clean_many
 from app.views import view, view_class
 from db.base import local_now
 from db.models.accounts import Setting
@@ -59,6 +60,8 @@ def matter(*, session: Session, actor: Actor, matter_id: str) -> MatterView:
 def start_matter(*, session: Session, actor: Actor, title: str, description: str = "") -> MatterView:
     """A matter for 四议两公开 (a project, a use of collective funds, a land contract …)."""
     require(actor, "deliberation.edit")
+    title, description = clean_many(DeliberationMatter, title=title, description=description,
+                                    multiline=("description",))
     if not title.strip():
         raise ValidationError({"title": _("Enter the matter.")})
     matter = DeliberationMatter(title=title.strip()[:128], description=description.strip())
@@ -165,6 +168,8 @@ def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, he
     notice issued elsewhere (``notice_number``).
     """
     require(actor, "deliberation.edit")
+    notice_number, note = clean_many(DeliberationStep, notice_number=notice_number, note=note, multiline=("note",))
+    clean_dates(held_on=held_on)
     matter = get_matter(session, matter_id)
     _check_order(session, matter, step, joint)
     errors: dict[str, str] = {}
@@ -281,6 +286,8 @@ def publish_step_notice(*, session: Session, actor: Actor, matter_id: str, step:
     step linked to it. Everything is checked before the notice is numbered."""
     require(actor, "deliberation.edit")
     require(actor, "notices.edit")
+    (note,) = clean_many(DeliberationStep, note=note, multiline=("note",))
+    clean_dates(held_on=held_on)
     matter = get_matter(session, matter_id)
     _check_order(session, matter, step, False)
     if step not in NOTICE_STEPS:

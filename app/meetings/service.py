@@ -29,6 +29,7 @@ from app.meetings.codes import (ABSTAIN, AGAINST, CANCELLED, CHOICES, COMMITTEES
                                 ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, method_label, state_label)
 from app.meetings.queries import (AttendanceSummary, addenda, ballots_of, concern_refusal, get_meeting,
                                   minutes_of, permission_refusal, refresh_expected, rule_of, summary, vote_outcome)
+from app.text import clean_dates, clean_many
 from app.views import view, view_class
 from db.base import local_now, utcnow
 from db.models.accounts import Setting
@@ -236,6 +237,10 @@ def plan_meeting(*, session: Session, actor: Actor, kind: str, title: str, start
                  guests: Sequence[str] = ()) -> MeetingView:
     """Call a meeting (会议通知). Roster meetings get one sign-in line per person who should attend."""
     require(actor, "meetings.edit")
+    title, place, host_name, recorder_name, description = clean_many(
+        Meeting, title=title, place=place, host_name=host_name, recorder_name=recorder_name,
+        description=description, multiline=("description",))
+    clean_dates(starts_at=starts_at)
     attendance_mode = attendance_mode or default_mode(kind)
     expected_unit = expected_unit or default_unit(kind)
     _validate_meeting(session, kind=kind, title=title, starts_at=starts_at, scope=scope, group_id=group_id,
@@ -266,6 +271,8 @@ def update_meeting(*, session: Session, actor: Actor, meeting_id: str, **changes
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError({name: _("This cannot be changed here.") for name in sorted(unknown)})
+    changes = dict(zip(changes, clean_many(Meeting, multiline=("description",), **changes), strict=True))
+    clean_dates(starts_at=changes.get("starts_at"))
     values = {name: getattr(meeting, name) for name in allowed} | changes
     _validate_meeting(session, kind=meeting.kind, title=values["title"], starts_at=values["starts_at"],
                       scope=meeting.scope, group_id=meeting.group_id, grid_id=meeting.grid_id,
@@ -285,7 +292,8 @@ def cancel_meeting(*, session: Session, actor: Actor, meeting_id: str, reason: s
     if meeting.state != PLANNED:
         raise StateError(_("Only a planned meeting can be cancelled; this one is {state}.").format(
             state=state_label(meeting.state)))
-    if not reason.strip():
+    (reason,) = clean_many(Meeting, cancel_reason=reason)
+    if not reason:
         raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
     meeting.state = CANCELLED
     meeting.cancel_reason = reason.strip()
@@ -308,7 +316,8 @@ def invite_guest(*, session: Session, actor: Actor, meeting_id: str, name: str,
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
     _require_sign_in_open(meeting)
-    if not name.strip():
+    (name,) = clean_many(Attendance, name=name)
+    if not name:
         raise ValidationError({"name": _("Enter the guest's name.")})
     position = session.exec(select(func.count()).select_from(Attendance)
                             .where(Attendance.meeting_id == meeting_id)).one() + 1
@@ -412,6 +421,7 @@ def mark_held(*, session: Session, actor: Actor, meeting_id: str, held_on: dt.da
     if meeting.state != PLANNED:
         raise StateError(_("Only a planned meeting can be marked as held; this one is {state}.").format(
             state=state_label(meeting.state)))
+    clean_dates(held_on=held_on)
     held_on = held_on or _local_start(meeting).date()
     error = _held_on_error(meeting, held_on)
     if error:
@@ -432,6 +442,8 @@ def add_agenda_item(*, session: Session, actor: Actor, meeting_id: str, title: s
     meeting = get_meeting(session, meeting_id)
     if meeting.state not in (PLANNED, HELD):
         raise StateError(_("The agenda is closed: the meeting is {state}.").format(state=state_label(meeting.state)))
+    title, description, proposer_name = clean_many(AgendaItem, title=title, description=description,
+                                                   proposer_name=proposer_name, multiline=("description",))
     if not title.strip():
         raise ValidationError({"title": _("Enter the agenda item.")})
     position = session.exec(select(func.count()).select_from(AgendaItem)
@@ -458,7 +470,7 @@ def record_decision(*, session: Session, actor: Actor, agenda_item_id: str, deci
     meeting = get_meeting(session, item.meeting_id)
     if meeting.state != HELD:
         raise StateError(_("Decisions are recorded while the meeting is held and its minutes are not yet approved."))
-    item.decision = decision.strip()
+    (item.decision,) = clean_many(AgendaItem, decision=decision, multiline=("decision",))
     session.add(item)
     session.flush()
     return view(AgendaItemView, item)
@@ -530,6 +542,7 @@ def record_vote(*, session: Session, actor: Actor, agenda_item_id: str, method: 
     must agree. Other methods take counts only: no names are kept for a secret ballot.
     """
     require(actor, "meetings.edit")
+    scrutineer, teller = clean_many(Vote, scrutineer=scrutineer, teller=teller)
     item = session.get(AgendaItem, agenda_item_id)
     if item is None or item.deleted_at is not None:
         raise NotFound(_("No such agenda item."))
@@ -614,7 +627,7 @@ def save_minutes(*, session: Session, actor: Actor, meeting_id: str, body: str) 
             state=state_label(meeting.state)))
     if minutes is None:
         minutes = Minutes(meeting_id=meeting_id)
-    minutes.body = body.strip()
+    (minutes.body,) = clean_many(Minutes, body=body, multiline=("body",))
     session.add(minutes)
     session.flush()
     return view(MinutesView, minutes)
@@ -731,6 +744,7 @@ def add_addendum(*, session: Session, actor: Actor, meeting_id: str, body: str) 
     minutes = minutes_of(session, meeting_id)
     if minutes is None or minutes.state != "approved":
         raise StateError(_("An addendum is added to approved minutes; edit the draft instead."))
+    (body,) = clean_many(MinutesAddendum, body=body, multiline=("body",))
     if not body.strip():
         raise ValidationError({"body": _("Write the addendum.")})
     addendum = MinutesAddendum(minutes_id=minutes.id, body=body.strip(), added_at=utcnow(),
@@ -747,6 +761,7 @@ def publish_meeting(*, session: Session, actor: Actor, meeting_id: str, publishe
     if meeting.state != MINUTES_APPROVED:
         raise StateError(_("A meeting is published after its minutes are approved; this one is {state}.").format(
             state=state_label(meeting.state)))
+    clean_dates(published_on=published_on)
     published_on = published_on or local_now().date()
     minutes = minutes_of(session, meeting_id)
     approved = minutes.approved_at if minutes is not None else None

@@ -55,6 +55,7 @@ from app.printing import render, sha256
 from app.printing.render import resolved_fonts
 from app.privacy import FIELDS, TEXT_FIELDS, mask_text, mask_value
 from app.search import filter_rows as search_rows
+from app.text import clean_dates, clean_many, clean_text
 from app.views import view, view_class
 from db.base import soft_delete, utcnow
 from db.models.accounts import Setting, User
@@ -97,8 +98,30 @@ def ending_soon_window(*, session: Session, actor: Actor) -> int:
     return ending_soon_days(session)
 
 
+def _cleaned(form: NoticeForm) -> NoticeForm:
+    """The form through the text normaliser (app.text): its texts and the table's cells."""
+    title, body, issuer, supervision_phone, objection = clean_many(
+        Notice, title=form.title, body=form.body, issuer=form.issuer, supervision_phone=form.supervision_phone,
+        objection=form.objection, multiline=("body", "objection"))
+    clean_dates(publicity_start=form.publicity_start)
+    table = form.table
+    if isinstance(table, dict):
+        try:
+            columns = [{**c, **{k: clean_text(v, field="table", max_length=255)
+                                for k, v in c.items() if k in ("key", "header") and isinstance(v, str)}}
+                       if isinstance(c, dict) else c for c in table.get("columns", [])]
+            rows = [[clean_text(v, field="table", max_length=2000, multiline=True) if isinstance(v, str) else v
+                     for v in row] if isinstance(row, list) else row for row in table.get("rows", [])]
+        except (AttributeError, TypeError):
+            raise ValidationError({"table": _("The table is not in the expected form.")}) from None
+        table = {**table, "columns": columns, "rows": rows}
+    return dataclasses.replace(form, title=title, body=body, issuer=issuer, supervision_phone=supervision_phone,
+                               objection=objection, table=table)
+
+
 def create_notice(*, session: Session, actor: Actor, form: NoticeForm, corrects_id: str | None = None) -> NoticeView:
     require(actor, "notices.edit")
+    form = _cleaned(form)
     errors = _validate(form)
     if errors:
         raise ValidationError(errors)
@@ -162,6 +185,7 @@ def update_notice(*, session: Session, actor: Actor, notice_id: str, form: Notic
     require(actor, "notices.edit")
     notice = get_notice(session, notice_id)
     _require_draft(notice)
+    form = _cleaned(form)
     errors = _validate(form)
     if errors:
         raise ValidationError(errors)

@@ -114,6 +114,10 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
             grids.append(Grid(name=f"{group.name}第{k + 1}网格", group_id=group.id))
     session.add_all(grids)
     session.flush()
+    worker = find_user(session, "wangge")
+    if worker is not None and worker.role == GRID_WORKER and not worker.grid_id:
+        worker.grid_id = grids[0].id  # the demo grid worker looks after the first grid
+        session.add(worker)
 
     households: list[Household] = []
     residents: list[Resident] = []

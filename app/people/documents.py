@@ -18,6 +18,7 @@ def _resident_roster(*, session: Session, actor: Actor, ident: str) -> Document:
     from db.models.people import Household, Resident, VillageGroup
 
     require(actor, "people.view")
+    require(actor, "people.numbers")  # the full private roster: the office only (docs/roles.md)
     query = (select(Resident, Household, VillageGroup)
              .join(Household, col(Resident.household_id) == Household.id, isouter=True)
              .join(VillageGroup, col(Household.group_id) == VillageGroup.id, isouter=True)

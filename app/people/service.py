@@ -9,7 +9,15 @@ from sqlalchemy import case, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
-from app.auth import SECRETARY, Actor, create_user, require, require_any, user_count
+from app.auth import (
+    GRID_WORKER,
+    SECRETARY,
+    Actor,
+    create_user,
+    require,
+    require_any,
+    user_count,
+)
 from app.errors import NotFound, PermissionDenied, StateError, ValidationError
 from app.i18n import N_, _
 from app.people import queries
@@ -23,6 +31,8 @@ from app.people.queries import (
     list_groups,
 )
 from app.pinyin import name_search_key, normalize_query
+from app.privacy import mask_id_number, mask_phone
+from app.text import clean_text, column_length
 from app.validation import (
     age_on,
     normalize_phone,
@@ -75,15 +85,78 @@ HouseholdView = view_class(Household, "HouseholdView")
 ResidentView = view_class(Resident, "ResidentView")
 
 
+# ---------------------------------------------------------------- role scope (docs/roles.md)
+
+
+def full_numbers(actor: Actor) -> bool:
+    """Whether ``actor`` sees full ID and phone numbers; every other role gets them masked."""
+    return actor.can("people.numbers")
+
+
+def _masked(actor: Actor, value: str, kind: str) -> str:
+    if not value or full_numbers(actor):
+        return value
+    return mask_id_number(value) if kind == "id" else mask_phone(value)
+
+
+def _grid_scoped(actor: Actor) -> bool:
+    """A grid worker works on the households (and their residents) of their own grid only."""
+    return actor.role == GRID_WORKER
+
+
+def _in_scope(actor: Actor, household: Household | None) -> bool:
+    if not _grid_scoped(actor):
+        return True
+    return household is not None and actor.grid_id is not None and household.grid_id == actor.grid_id
+
+
+def _out_of_scope() -> str:
+    return _("A grid worker works only on the households of their own grid.")
+
+
+def _check_scope(actor: Actor, household: Household | None) -> None:
+    if not _in_scope(actor, household):
+        raise PermissionDenied(_out_of_scope())
+
+
+def _household_of(session: Session, resident: Resident) -> Household | None:
+    return session.get(Household, resident.household_id) if resident.household_id else None
+
+
+def _text(value: Any) -> str:
+    """For comparisons only (stored values go through :func:`_field`)."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _field(value: Any, field: str, errors: dict[str, str], max_length: int | None, *,
+           multiline: bool = False) -> str:
+    """``value`` through the text normaliser (app.text); its error, if any, goes to ``errors``."""
+    try:
+        return clean_text(value, field=field, max_length=max_length, multiline=multiline)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+        return ""
+
+
+def _kept_number(actor: Actor, submitted: str, stored: str, kind: str) -> str:
+    """A masked role sends back the masked number it was shown: that means "unchanged"."""
+    if stored and not full_numbers(actor) and submitted.strip() == _masked(actor, stored, kind):
+        return stored
+    return submitted
+
+
 # ---------------------------------------------------------------- village profile
 
 
 def _profile_errors(name: str, code: str, supervision_phone: str) -> tuple[dict[str, str], str, str]:
     errors: dict[str, str] = {}
-    if not name.strip():
+    name = _field(name, "name", errors, 64)
+    supervision_phone = _field(supervision_phone, "supervision_phone", errors, 64)
+    code = _field(code, "code", errors, 64)
+    if "name" in errors:
+        pass
+    elif not name:
         errors["name"] = _("Enter the village's name.")
-    elif len(name.strip()) > 64:
-        errors["name"] = _("The name is too long.")
     try:
         code = validate_village_code(code)
     except ValueError as exc:
@@ -124,6 +197,9 @@ def setup_village(*, session: Session, actor: Actor | None = None, name: str, co
     if queries.get_profile(session) is not None or user_count(session) > 0:
         raise StateError(_("This database is already set up."))
     errors, code, phone = _profile_errors(name, code, supervision_phone)
+    name = _field(name, "name", errors, 64)
+    township = _field(township, "township", errors, column_length(VillageProfile, "township"))
+    committee_name = _field(committee_name, "committee_name", errors, column_length(VillageProfile, "committee_name"))
     try:
         admin = create_user(session=session, actor=None, username=admin_username, password=admin_password,
                             role=SECRETARY, display_name=admin_display_name)
@@ -149,10 +225,9 @@ def update_profile(*, session: Session, actor: Actor, name: str, township: str, 
     if profile is None:
         raise NotFound(_("The village is not set up yet."))
     errors, _code, phone = _profile_errors(name, profile.code, supervision_phone)
-    if len(township.strip()) > 64:
-        errors["township"] = _("The township's name is too long.")
-    if len(committee_name.strip()) > 128:
-        errors["committee_name"] = _("The committee's name is too long.")
+    name = _field(name, "name", errors, 64)
+    township = _field(township, "township", errors, column_length(VillageProfile, "township"))
+    committee_name = _field(committee_name, "committee_name", errors, column_length(VillageProfile, "committee_name"))
     if errors:
         raise ValidationError(errors)
     profile.name, profile.township = name.strip(), township.strip()
@@ -183,8 +258,10 @@ def _live_grid(session: Session, grid_id: str | None) -> bool:
 
 def _check_label(value: str, field: str, errors: dict[str, str], *, empty_msg: str, max_length: int = 32) -> str:
     """A group's or grid's name: required, short (names such as 一组 or 三组第2网格 may hold digits)."""
-    value = value.strip()
-    if not value:
+    value = _field(value, field, errors, max_length)
+    if field in errors:
+        pass
+    elif not value:
         errors[field] = empty_msg
     elif len(value) > max_length:
         errors[field] = _("A name has at most {n} characters.").format(n=max_length)
@@ -276,7 +353,8 @@ def _grid_errors(session: Session, *, name: str, group_id: str | None, leader_na
     clean["group_id"] = group_id or None
     clean["leader_name"] = _check_name(leader_name, "leader_name", errors, required=False)
     clean["leader_phone"] = ""
-    if leader_phone.strip():
+    leader_phone = _field(leader_phone, "leader_phone", errors, 64)
+    if leader_phone:
         try:
             clean["leader_phone"] = normalize_phone(leader_phone)
         except ValueError as exc:
@@ -419,8 +497,10 @@ HOUSEHOLD_SERIES = "household"  # db.scope.next_number series of 户号
 
 
 def _check_name(value: str, field: str, errors: dict[str, str], *, required: bool = True) -> str:
-    value = value.strip()
-    if not value:
+    value = _field(value, field, errors, MAX_NAME)
+    if field in errors:
+        pass
+    elif not value:
         if required:
             errors[field] = _("Enter a name.")
     elif len(value) > MAX_NAME:
@@ -433,20 +513,19 @@ def _check_name(value: str, field: str, errors: dict[str, str], *, required: boo
 def _validate_household(session: Session, form: HouseholdForm, *, household_id: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {"head_name": _check_name(form.head_name, "head_name", errors)}
-    clean["number"] = form.number.strip()
-    if len(clean["number"]) > 32:
-        errors["number"] = _("A household number has at most 32 characters.")
+    clean["number"] = _field(form.number, "number", errors, column_length(Household, "number") or 32)
+    if "number" in errors:
+        pass
     elif clean["number"]:
         clash = session.exec(select(Household.id).where(Household.number == clean["number"])).first()
         if clash and clash != household_id:
             errors["number"] = _("Household number {number} is already used.").format(number=clean["number"])
-    clean["address"] = form.address.strip()
-    if len(clean["address"]) > 128:
-        errors["address"] = _("The address is too long.")
+    clean["address"] = _field(form.address, "address", errors, column_length(Household, "address") or 128)
     clean["phone"] = ""
-    if form.phone.strip():
+    phone = _field(form.phone, "phone", errors, 64)
+    if phone:
         try:
-            clean["phone"] = normalize_phone(form.phone)
+            clean["phone"] = normalize_phone(phone)
         except ValueError as exc:
             errors["phone"] = str(exc)
     if form.group_id and not _live_group(session, form.group_id):
@@ -501,6 +580,12 @@ def save_household(*, session: Session, actor: Actor, form: HouseholdForm, house
     belong to the chosen group.
     """
     require(actor, "people.edit")
+    household = get_household(session, household_id) if household_id else Household()
+    if household_id:
+        _check_scope(actor, household)
+        form = dataclasses.replace(form, phone=_kept_number(actor, _text(form.phone), household.phone, "phone"))
+    if _grid_scoped(actor) and (form.grid_id or None) != actor.grid_id:
+        raise ValidationError({"grid_id": _out_of_scope()})
     errors, clean = _validate_household(session, form, household_id=household_id)
     errors.update(_head_errors(session, form, household_id))
     chosen = (session.get(Resident, form.head_resident_id)
@@ -522,7 +607,6 @@ def save_household(*, session: Session, actor: Actor, form: HouseholdForm, house
             new_head = Resident(**head_clean)
     if errors:
         raise ValidationError(errors)
-    household = get_household(session, household_id) if household_id else Household()
     for key, value in clean.items():
         setattr(household, key, value)
     if not household.number:
@@ -543,11 +627,20 @@ def save_household(*, session: Session, actor: Actor, form: HouseholdForm, house
         head.search_key = name_search_key(head.name)
         session.add(head)
         session.flush()
-    return view(HouseholdView, household)
+    return _household_view(actor, household)
+
+
+def _household_view(actor: Actor, household: Household) -> Any:
+    return dataclasses.replace(view(HouseholdView, household), phone=_masked(actor, household.phone, "phone"))
+
+
+def _resident_view(actor: Actor, resident: Resident) -> Any:
+    return dataclasses.replace(view(ResidentView, resident), id_number=_masked(actor, resident.id_number, "id"),
+                               phone=_masked(actor, resident.phone, "phone"))
 
 
 def delete_household(*, session: Session, actor: Actor, household_id: str) -> None:
-    require(actor, "people.edit")
+    require(actor, "people.delete")
     household = get_household(session, household_id)
     members = session.exec(select(func.count()).select_from(Resident).where(
         Resident.household_id == household_id)).one()
@@ -582,9 +675,10 @@ def _validate_resident(session: Session, form: ResidentForm, *, resident_id: str
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {"name": _check_name(form.name, "name", errors)}
     clean["id_number"], clean["birth_date"], clean["gender"] = "", None, form.gender or ""
-    if form.id_number.strip():
+    id_number = _field(form.id_number, "id_number", errors, 64)
+    if id_number:
         try:
-            parsed = parse_id_number(form.id_number)
+            parsed = parse_id_number(id_number)
         except ValueError as exc:
             errors["id_number"] = str(exc)
         else:
@@ -601,9 +695,10 @@ def _validate_resident(session: Session, form: ResidentForm, *, resident_id: str
     if clean["gender"] not in GENDERS and "id_number" not in errors:
         errors.setdefault("gender", _("Choose a gender, or enter the ID number."))
     clean["phone"] = ""
-    if form.phone.strip():
+    phone = _field(form.phone, "phone", errors, 64)
+    if phone:
         try:
-            clean["phone"] = normalize_phone(form.phone)
+            clean["phone"] = normalize_phone(phone)
         except ValueError as exc:
             errors["phone"] = str(exc)
     if form.household_id and not _live_household(session, form.household_id):
@@ -616,7 +711,7 @@ def _validate_resident(session: Session, form: ResidentForm, *, resident_id: str
         errors["status"] = _("Choose a status from the list.")
     clean["status"] = form.status
     clean["party_member"], clean["representative"] = bool(form.party_member), bool(form.representative)
-    clean["note"] = form.note.strip()[:255]
+    clean["note"] = _field(form.note, "note", errors, column_length(Resident, "note") or 255, multiline=True)
     return errors, clean
 
 
@@ -633,11 +728,20 @@ def save_resident(*, session: Session, actor: Actor, form: ResidentForm, residen
         if head is not None and head.name == form.name.strip() and not head.id_number:
             resident_id = head.id
             form = dataclasses.replace(form, relation="head")
+    resident = get_resident(session, resident_id) if resident_id else Resident()
+    if resident_id:
+        _check_scope(actor, _household_of(session, resident))
+        form = dataclasses.replace(
+            form, id_number=_kept_number(actor, _text(form.id_number), resident.id_number, "id"),
+            phone=_kept_number(actor, _text(form.phone), resident.phone, "phone"))
+    if _grid_scoped(actor):
+        target = session.get(Household, form.household_id) if form.household_id else None
+        if not _in_scope(actor, target):
+            raise ValidationError({"household_id": _out_of_scope()})
     errors, clean = _validate_resident(session, form, resident_id=resident_id,
                                       village_code=str(session.info.get("village_code") or ""))
     if errors:
         raise ValidationError(errors)
-    resident = get_resident(session, resident_id) if resident_id else Resident()
     for key, value in clean.items():
         setattr(resident, key, value)
     resident.search_key = name_search_key(resident.name)
@@ -653,11 +757,11 @@ def save_resident(*, session: Session, actor: Actor, form: ResidentForm, residen
             household.search_key = name_search_key(household.head_name, household.number, household.address)
             session.add(household)
     session.flush()
-    return view(ResidentView, resident)
+    return _resident_view(actor, resident)
 
 
 def delete_resident(*, session: Session, actor: Actor, resident_id: str) -> None:
-    require(actor, "people.edit")
+    require(actor, "people.delete")
     resident = get_resident(session, resident_id)
     soft_delete(resident)
     session.add(resident)
@@ -771,11 +875,15 @@ def resident_ids(*, session: Session, actor: Actor, query: str = "", household_i
     orders = _resident_orders()
     key, descending = _parse_order(order, orders)
     statement = select(Resident.id)
-    condition = _text_filter(query, col(Resident.search_key), col(Resident.id_number), col(Resident.phone))
+    numbers = (col(Resident.id_number), col(Resident.phone)) if full_numbers(actor) else ()
+    condition = _text_filter(query, col(Resident.search_key), *numbers)
     if condition is not None:
         statement = statement.where(condition)
     if household_id:
         statement = statement.where(Resident.household_id == household_id)
+    if _grid_scoped(actor):
+        statement = statement.where(col(Resident.household_id).in_(
+            select(Household.id).where(Household.grid_id == (actor.grid_id or ""))))
     if not include_inactive:
         statement = statement.where(Resident.status == "resident")
     statement = _joins_for(statement, key, col(Resident.household_id))
@@ -794,11 +902,14 @@ def household_ids(*, session: Session, actor: Actor, query: str = "", tag: str |
     orders = _household_orders()
     key, descending = _parse_order(order, orders)
     statement = select(Household.id)
-    condition = _text_filter(query, col(Household.search_key), col(Household.number), col(Household.phone))
+    numbers = (col(Household.number), col(Household.phone)) if full_numbers(actor) else (col(Household.number),)
+    condition = _text_filter(query, col(Household.search_key), *numbers)
     if condition is not None:
         statement = statement.where(condition)
     if grid_id:
         statement = statement.where(Household.grid_id == grid_id)
+    if _grid_scoped(actor):
+        statement = statement.where(Household.grid_id == (actor.grid_id or ""))
     statement = _joins_for(statement, key, None)
     statement = _order_by(statement, key, descending, orders, [col(Household.search_key), col(Household.id)])
     ids = list(session.exec(statement))
@@ -848,10 +959,13 @@ def resident_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Res
     )
     found: dict[str, ResidentRow] = {}
     actions = _actions(actor, kind="resident", record=True)
+    if _grid_scoped(actor):
+        statement = statement.where(Household.grid_id == (actor.grid_id or ""))
     for resident, number, head, group_name, grid_name in session.exec(statement):
         found[resident.id] = ResidentRow(
             id=resident.id, name=resident.name, gender=resident.gender, birth_date=resident.birth_date,
-            id_number=resident.id_number, phone=resident.phone, household_number=number or "",
+            id_number=_masked(actor, resident.id_number, "id"), phone=_masked(actor, resident.phone, "phone"),
+            household_number=number or "",
             household_head=head or "", group_name=group_name or "", grid_name=grid_name or "",
             relation=resident.relation, party_member=resident.party_member,
             representative=resident.representative, status=resident.status, actions=dict(actions))
@@ -885,9 +999,11 @@ def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Ho
         .join(Grid, col(Household.grid_id) == col(Grid.id), isouter=True)
         .where(col(Household.id).in_(ids))
     )
+    if _grid_scoped(actor):
+        statement = statement.where(Household.grid_id == (actor.grid_id or ""))
     found = {
         h.id: HouseholdRow(id=h.id, number=h.number, head_name=h.head_name, address=h.address,
-                           group_name=group_name or "", grid_name=grid_name or "", phone=h.phone,
+                           group_name=group_name or "", grid_name=grid_name or "", phone=_masked(actor, h.phone, "phone"),
                            tags=tuple(h.tags or ()), members=members.get(h.id, 0),
                            actions=_actions(actor, kind="household", record=True, members=members.get(h.id, 0)))
         for h, group_name, grid_name in session.exec(statement)
@@ -899,7 +1015,9 @@ def resident_form(*, session: Session, actor: Actor, resident_id: str) -> Reside
     """The stored resident as a form, for the edit dialog."""
     require(actor, "people.view")
     r = get_resident(session, resident_id)
-    return ResidentForm(name=r.name, id_number=r.id_number, gender=r.gender, phone=r.phone,
+    _check_scope(actor, _household_of(session, r))
+    return ResidentForm(name=r.name, id_number=_masked(actor, r.id_number, "id"), gender=r.gender,
+                        phone=_masked(actor, r.phone, "phone"),
                         household_id=r.household_id, relation=r.relation, party_member=r.party_member,
                         representative=r.representative, status=r.status, note=r.note)
 
@@ -907,8 +1025,9 @@ def resident_form(*, session: Session, actor: Actor, resident_id: str) -> Reside
 def household_form(*, session: Session, actor: Actor, household_id: str) -> HouseholdForm:
     require(actor, "people.view")
     h = get_household(session, household_id)
+    _check_scope(actor, h)
     return HouseholdForm(head_name=h.head_name, number=h.number, address=h.address, group_id=h.group_id,
-                         grid_id=h.grid_id, phone=h.phone, tags=list(h.tags or []))
+                         grid_id=h.grid_id, phone=_masked(actor, h.phone, "phone"), tags=list(h.tags or []))
 
 
 def stats(*, session: Session, actor: Actor) -> dict[str, Any]:
@@ -951,7 +1070,7 @@ def _refusal(actor: Actor, permission: str) -> str | None:
     return None
 
 
-def _actions(actor: Actor, *, kind: str, record: bool, members: int = 0) -> dict[str, str | None]:
+def _actions(actor: Actor, *, kind: str, record: bool, members: int = 0, in_scope: bool = True) -> dict[str, str | None]:
     permission = "village.edit" if kind in ("group", "grid", "village") else "people.edit"
     may = _refusal(actor, permission)
     if kind == "village":
@@ -959,9 +1078,9 @@ def _actions(actor: Actor, *, kind: str, record: bool, members: int = 0) -> dict
     actions: dict[str, str | None] = {"new": may}
     if record:
         actions["open"] = None
-        actions["edit"] = may
-        actions["delete"] = may
-        if may is None and kind == "household" and members:
+        actions["edit"] = may if may is not None or in_scope else _out_of_scope()
+        actions["delete"] = may if kind in ("group", "grid") else _refusal(actor, "people.delete")
+        if actions["delete"] is None and kind == "household" and members:
             actions["delete"] = _("The household still has {n} member(s); move or remove them first.").format(n=members)
     return actions
 
@@ -977,10 +1096,14 @@ def allowed_actions(*, session: Session, actor: Actor, record_id: str | None = N
     if kind not in ("resident", "household", "group", "grid", "village"):
         raise ValueError(kind)
     members = 0
+    in_scope = True
     if record_id is not None and kind != "village":
         getter = {"resident": get_resident, "household": get_household, "group": get_group, "grid": get_grid}[kind]
-        getter(session, record_id)
+        row = getter(session, record_id)
+        if kind in ("resident", "household"):
+            in_scope = _in_scope(actor, row if kind == "household" else _household_of(session, row))
         if kind == "household":
             members = int(session.exec(select(func.count()).select_from(Resident)
                                        .where(Resident.household_id == record_id)).one())
-    return _actions(actor, kind=kind, record=record_id is not None and kind != "village", members=members)
+    return _actions(actor, kind=kind, record=record_id is not None and kind != "village", members=members,
+                    in_scope=in_scope)

@@ -23,6 +23,11 @@ class User(LocalModel, table=True):
     active: bool = Field(default=True)
     created_at: dt.datetime = Field(default_factory=utcnow)
     last_login_at: dt.datetime | None = None
+    # the grid (网格) a grid worker works on; other roles have none
+    grid_id: str | None = Field(default=None, max_length=36)
+    # lockout after repeated failed sign-ins: the count since the last success, and until when
+    failed_logins: int = Field(default=0)
+    locked_until: dt.datetime | None = None
 
 
 class Setting(LocalModel, table=True):
