@@ -24,8 +24,9 @@ def _store(village, tmp_path) -> Path:
     database, _admin = village
     database.dispose()
     path = tmp_path / "good.sqlite3"
-    with sqlite3.connect(database.path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn = sqlite3.connect(database.path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()  # (a `with` block would leave it open, and its -wal file with it)
     shutil.copyfile(database.path, path)
     return path
 

@@ -46,8 +46,9 @@ def _fingerprint(path: Path) -> tuple:
 
 def _checkpointed(database) -> Path:
     database.dispose()
-    with sqlite3.connect(database.path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn = sqlite3.connect(database.path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()  # (a `with` block would leave it open, and its -wal file with it)
     return Path(database.path)
 
 
