@@ -522,12 +522,13 @@ def save_household(*, session: Session, actor: Actor, form: HouseholdForm, house
             new_head = Resident(**head_clean)
     if errors:
         raise ValidationError(errors)
+    if not clean["number"]:  # allocated before the row exists: no autoflush of an empty 户号
+        existing = get_household(session, household_id).number if household_id else ""
+        clean["number"] = existing or _free_number(session)
     household = get_household(session, household_id) if household_id else Household()
     for key, value in clean.items():
         setattr(household, key, value)
-    if not household.number:
-        household.number = _free_number(session)
-    elif household.number.isdigit():
+    if household.number.isdigit():
         raise_number_to(session, HOUSEHOLD_SERIES, int(household.number))
     household.search_key = name_search_key(household.head_name, household.number, household.address)
     session.add(household)
@@ -549,8 +550,13 @@ def save_household(*, session: Session, actor: Actor, form: HouseholdForm, house
 def delete_household(*, session: Session, actor: Actor, household_id: str) -> None:
     require(actor, "people.edit")
     household = get_household(session, household_id)
-    members = session.exec(select(func.count()).select_from(Resident).where(
-        Resident.household_id == household_id)).one()
+    members = session.exec(select(Resident).where(Resident.household_id == household_id)).all()
+    others = [m for m in members if m.relation != "head"]
+    if len(others) == 0 and len(members) == 1:
+        soft_delete(members[0])  # a household and its 户主 alone go together (save_household made both)
+        session.add(members[0])
+        members = []
+    members = len(members)
     if members:
         raise StateError(_("The household still has {n} member(s); move or remove them first.").format(n=members))
     soft_delete(household)
@@ -879,6 +885,8 @@ def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Ho
     members = dict(session.exec(
         select(Resident.household_id, func.count()).where(col(Resident.household_id).in_(ids))
         .group_by(Resident.household_id)).all())
+    lone_heads = set(session.exec(select(Resident.household_id).where(
+        col(Resident.household_id).in_(ids), Resident.relation == "head")).all())
     statement = (
         select(Household, VillageGroup.name, Grid.name)
         .join(VillageGroup, col(Household.group_id) == col(VillageGroup.id), isouter=True)
@@ -889,7 +897,8 @@ def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Ho
         h.id: HouseholdRow(id=h.id, number=h.number, head_name=h.head_name, address=h.address,
                            group_name=group_name or "", grid_name=grid_name or "", phone=h.phone,
                            tags=tuple(h.tags or ()), members=members.get(h.id, 0),
-                           actions=_actions(actor, kind="household", record=True, members=members.get(h.id, 0)))
+                           actions=_actions(actor, kind="household", record=True,
+                                            members=_blocking(members.get(h.id, 0), h.id in lone_heads)))
         for h, group_name, grid_name in session.exec(statement)
     }
     return [found[i] for i in ids if i in found]
@@ -951,6 +960,11 @@ def _refusal(actor: Actor, permission: str) -> str | None:
     return None
 
 
+def _blocking(members: int, has_head: bool) -> int:
+    """Members that stop a household from being deleted: a 户主 alone goes with the household."""
+    return 0 if members == 1 and has_head else members
+
+
 def _actions(actor: Actor, *, kind: str, record: bool, members: int = 0) -> dict[str, str | None]:
     permission = "village.edit" if kind in ("group", "grid", "village") else "people.edit"
     may = _refusal(actor, permission)
@@ -983,4 +997,7 @@ def allowed_actions(*, session: Session, actor: Actor, record_id: str | None = N
         if kind == "household":
             members = int(session.exec(select(func.count()).select_from(Resident)
                                        .where(Resident.household_id == record_id)).one())
+            has_head = session.exec(select(Resident.id).where(Resident.household_id == record_id,
+                                                              Resident.relation == "head")).first() is not None
+            members = _blocking(members, has_head)
     return _actions(actor, kind=kind, record=record_id is not None and kind != "village", members=members)
