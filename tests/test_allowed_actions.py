@@ -58,10 +58,11 @@ def test_household_actions_explain_why_not(village):
         household = people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="王大"))
         empty = people.allowed_actions(session=session, actor=admin, record_id=household.id, kind="household")
         assert empty["delete"] is None and empty["edit"] is None
+        # the 户主 made by the household form goes with the household; another member does not
         people.save_resident(session=session, actor=admin, form=people.ResidentForm(
-            name="王大", gender="M", household_id=household.id, relation="head"))
+            name="王小", gender="M", household_id=household.id, relation="son"))
         full = people.allowed_actions(session=session, actor=admin, record_id=household.id, kind="household")
-        assert "1" in full["delete"]
+        assert "2" in full["delete"]
         row = people.household_rows(session=session, actor=admin, ids=[household.id])[0]
         assert row.actions == full
         assert people.allowed_actions(session=session, actor=WORKER, kind="resident")["new"] is None

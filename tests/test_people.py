@@ -123,7 +123,9 @@ def test_household_with_members_cannot_be_deleted(village):
         household = people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="钱七"))
         people.save_resident(session=session, actor=admin, form=people.ResidentForm(
             name="钱七", gender="M", household_id=household.id, relation="head"))
-    with pytest.raises(StateError):
+        people.save_resident(session=session, actor=admin, form=people.ResidentForm(
+            name="钱小七", gender="M", household_id=household.id, relation="son"))
+    with pytest.raises(StateError):  # a 户主 alone goes with the household; other members do not
         with database.unit(admin) as session:
             people.delete_household(session=session, actor=admin, household_id=household.id)
     assert count(database, Household) == 1

@@ -607,11 +607,11 @@ def save_household(*, session: Session, actor: Actor, form: HouseholdForm, house
             new_head = Resident(**head_clean)
     if errors:
         raise ValidationError(errors)
+    if not clean["number"]:  # allocated before the row is written: no autoflush of an empty 户号
+        clean["number"] = household.number or _free_number(session)
     for key, value in clean.items():
         setattr(household, key, value)
-    if not household.number:
-        household.number = _free_number(session)
-    elif household.number.isdigit():
+    if household.number.isdigit():
         raise_number_to(session, HOUSEHOLD_SERIES, int(household.number))
     household.search_key = name_search_key(household.head_name, household.number, household.address)
     session.add(household)
@@ -642,8 +642,13 @@ def _resident_view(actor: Actor, resident: Resident) -> Any:
 def delete_household(*, session: Session, actor: Actor, household_id: str) -> None:
     require(actor, "people.delete")
     household = get_household(session, household_id)
-    members = session.exec(select(func.count()).select_from(Resident).where(
-        Resident.household_id == household_id)).one()
+    members = session.exec(select(Resident).where(Resident.household_id == household_id)).all()
+    others = [m for m in members if m.relation != "head"]
+    if len(others) == 0 and len(members) == 1:
+        soft_delete(members[0])  # a household and its 户主 alone go together (save_household made both)
+        session.add(members[0])
+        members = []
+    members = len(members)
     if members:
         raise StateError(_("The household still has {n} member(s); move or remove them first.").format(n=members))
     soft_delete(household)
@@ -993,6 +998,8 @@ def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Ho
     members = dict(session.exec(
         select(Resident.household_id, func.count()).where(col(Resident.household_id).in_(ids))
         .group_by(Resident.household_id)).all())
+    lone_heads = set(session.exec(select(Resident.household_id).where(
+        col(Resident.household_id).in_(ids), Resident.relation == "head")).all())
     statement = (
         select(Household, VillageGroup.name, Grid.name)
         .join(VillageGroup, col(Household.group_id) == col(VillageGroup.id), isouter=True)
@@ -1005,7 +1012,8 @@ def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Ho
         h.id: HouseholdRow(id=h.id, number=h.number, head_name=h.head_name, address=h.address,
                            group_name=group_name or "", grid_name=grid_name or "", phone=_masked(actor, h.phone, "phone"),
                            tags=tuple(h.tags or ()), members=members.get(h.id, 0),
-                           actions=_actions(actor, kind="household", record=True, members=members.get(h.id, 0)))
+                           actions=_actions(actor, kind="household", record=True,
+                                            members=_blocking(members.get(h.id, 0), h.id in lone_heads)))
         for h, group_name, grid_name in session.exec(statement)
     }
     return [found[i] for i in ids if i in found]
@@ -1070,6 +1078,11 @@ def _refusal(actor: Actor, permission: str) -> str | None:
     return None
 
 
+def _blocking(members: int, has_head: bool) -> int:
+    """Members that stop a household from being deleted: a 户主 alone goes with the household."""
+    return 0 if members == 1 and has_head else members
+
+
 def _actions(actor: Actor, *, kind: str, record: bool, members: int = 0, in_scope: bool = True) -> dict[str, str | None]:
     permission = "village.edit" if kind in ("group", "grid", "village") else "people.edit"
     may = _refusal(actor, permission)
@@ -1105,5 +1118,8 @@ def allowed_actions(*, session: Session, actor: Actor, record_id: str | None = N
         if kind == "household":
             members = int(session.exec(select(func.count()).select_from(Resident)
                                        .where(Resident.household_id == record_id)).one())
+            has_head = session.exec(select(Resident.id).where(Resident.household_id == record_id,
+                                                              Resident.relation == "head")).first() is not None
+            members = _blocking(members, has_head)
     return _actions(actor, kind=kind, record=record_id is not None and kind != "village", members=members,
                     in_scope=in_scope)
