@@ -89,6 +89,7 @@ FUNCTIONS: dict[str, set[str]] = {
     "meetings.attendance_summary": VILLAGE, "meetings.meeting": VILLAGE, "meetings.meeting_ids": VILLAGE,
     "meetings.meeting_record": VILLAGE, "meetings.meeting_rows": VILLAGE, "meetings.meetings_by_day": VILLAGE,
     "meetings.minutes": VILLAGE, "meetings.scope_choices": VILLAGE, "meetings.votes": VILLAGE,
+    "meetings.draft_minutes": VILLAGE,
     "meetings.stats": STATS,
     # concerns
     "concerns.add_progress_note": OFFICE | {G}, "concerns.assign_concern": OFFICE | {G},

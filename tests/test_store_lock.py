@@ -21,6 +21,8 @@ from db.errors import ReadOnlyStore, StoreLocked
 from db.lock import StoreLock
 from db.tracking import AuditEntry
 
+PASSPHRASE = "a long enough passphrase"  # backups outside the data folder are encrypted
+
 ROOT = Path(__file__).resolve().parent.parent
 
 WRITER = textwrap.dedent("""
@@ -96,7 +98,7 @@ def test_the_gui_opens_read_only_while_another_holds_the_lock(village):
 def test_restore_is_refused_while_another_process_writes_and_nothing_it_committed_is_lost(village, tmp_path, capsys,
                                                                                         monkeypatch):
     database, admin = village
-    info = backup(database=database, actor=admin, to_dir=tmp_path / "backups")
+    info = backup(database=database, actor=admin, to_dir=tmp_path / "backups", passphrase=PASSPHRASE)
     writer = subprocess.Popen([sys.executable, "-c", WRITER, str(database.path), "150"], cwd=ROOT,
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               env={**os.environ, "VILLAGEDESK_HOME": str(tmp_path / "home")})
@@ -104,9 +106,10 @@ def test_restore_is_refused_while_another_process_writes_and_nothing_it_committe
         assert writer.stdout.readline().strip() == "ready", writer.stderr.read()
         reported = [writer.stdout.readline().strip() for _ in range(5)]  # it is writing now
         with pytest.raises(StoreLocked) as refused:
-            restore(database=database, actor=admin, backup_file=info.path, safety_dir=tmp_path / "safety")
+            restore(database=database, actor=admin, backup_file=info.path, safety_dir=tmp_path / "safety", passphrase=PASSPHRASE)
         assert "未恢复" in refused.value.message
         monkeypatch.setenv("VILLAGEDESK_PASSWORD", "secret-pass")
+        monkeypatch.setenv("VILLAGEDESK_BACKUP_PASSPHRASE", PASSPHRASE)
         assert main(["restore", str(info.path), "--db", str(database.path)]) == 1
         assert "未恢复" in capsys.readouterr().err
         reported += [writer.stdout.readline().strip() for _ in range(145)]
@@ -123,10 +126,10 @@ def test_restore_takes_the_lock_and_is_recorded_in_the_restored_audit_trail(vill
     import hashlib
 
     database, admin = village
-    info = backup(database=database, actor=admin, to_dir=tmp_path / "backups")
+    info = backup(database=database, actor=admin, to_dir=tmp_path / "backups", passphrase=PASSPHRASE)
     with database.unit(admin) as session:
         people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="张三"))
-    restore(database=database, actor=admin, backup_file=info.path, safety_dir=tmp_path / "safety")
+    restore(database=database, actor=admin, backup_file=info.path, safety_dir=tmp_path / "safety", passphrase=PASSPHRASE)
     assert database.lock is not None and database.lock.held  # held until the store is closed
     with database.session() as session:
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "restore")).one()
