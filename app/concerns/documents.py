@@ -11,11 +11,16 @@ from app.meetings import queries as mq
 from app.auth import Actor, require
 from app.errors import NotFound
 from app.i18n import N_, _, official_date
-from app.meetings.documents import issuer_for, village_profile
+from app.meetings.documents import contact_line, issuers_for
+from app.notices.model import publicity_end
+from app.notices.queries import get_calendar
 from app.printing import Column, Document, PrintKind, Table
-from app.printing.templates import public_notice
+from app.printing.templates import PUBLICITY, public_notice
 from db.models.concerns import Concern
 from db.models.people import Grid
+
+
+PUBLICITY_DAYS = 7
 
 
 def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Document:
@@ -68,12 +73,15 @@ def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Documen
                            Column("how", _("How it was handled"), weight=2.6),
                            Column("status", _("Status"), weight=1.6)],
                   rows=rows, numbered=False)
-    profile = village_profile(session)
+    # A 公示: it is posted for a week from today, and says so, before "during the publicity period".
+    end = publicity_end(today, PUBLICITY_DAYS, calendar=get_calendar(session))
     notice = public_notice(title=_("Progress of villagers' concerns"), body=[summary], table=table,
-                           issuer=issuer_for(session, m.OPEN_AIR), date=today,
-                           objection=_("Villagers who are not satisfied with how a concern was handled may tell the "
-                                       "village office or the supervision committee."),
-                           supervision_phone=profile.supervision_phone if profile else "", landscape=True)
+                           issuer=issuers_for(session, m.OPEN_AIR), date=today, parts=PUBLICITY,
+                           publicity_start=today, publicity_end=end, publicity_days=PUBLICITY_DAYS,
+                           objection=_("During the publicity period, villagers who are not satisfied with how a "
+                                       "concern was handled may tell the village office or the supervision "
+                                       "committee."),
+                           contact_line=contact_line(session), landscape=True)
     notice.subject = _("Concerns progress notice")
     return notice
 
