@@ -68,10 +68,11 @@ def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Documen
     summary = _("{heading}: {total} in all, {closed} closed; {on_time} of the {due} now due were closed on time "
                 "(closure rate {rate}).").format(heading=heading, total=len(items), closed=closed, on_time=on_time,
                                                   due=due, rate=f"{on_time / due:.1%}" if due else "—")
-    table = Table(columns=[Column("number", _("Concern no."), weight=1.3), Column("who", _("Raised by"), "name", weight=1),
-                           Column("grid", _("Grid"), weight=1), Column("what", _("Concern"), weight=2.6),
-                           Column("how", _("How it was handled"), weight=2.6),
-                           Column("status", _("Status"), weight=1.6)],
+    # numbers, names and the status (a date) are sized from their content and never split; the two
+    # text columns take the rest and wrap
+    table = Table(columns=[Column("number", _("Concern no.")), Column("who", _("Raised by"), "name"),
+                           Column("grid", _("Grid")), Column("what", _("Concern"), weight=2.6),
+                           Column("how", _("How it was handled"), weight=2.6), Column("status", _("Status"))],
                   rows=rows, numbered=False)
     # A 公示: it is posted for a week from today, and says so, before "during the publicity period".
     end = publicity_end(today, PUBLICITY_DAYS, calendar=get_calendar(session))

@@ -186,17 +186,22 @@ def _sign_in_sheet(*, session: Session, actor: Actor, ident: str) -> Document:
         rows.append([line.name, numbers.get(line.household_id or "", ""), "",
                      _("guest") if guest else note])
     title = _("Sign-in sheet: {title}").format(title=meeting.title)
-    intro = _("Time: {when}    Place: {place}    Should attend: {expected}").format(
-        when=_when(meeting.starts_at), place=meeting.place, expected=_count_words(meeting.expected_count, meeting.expected_unit))
+    # one fact a line: a place name is never broken to justify a line of three facts
+    facts = [Para(_("Time: {when}").format(when=_when(meeting.starts_at)), indent=False),
+             Para(_("Place: {place}").format(place=meeting.place or _("to be announced")), indent=False),
+             Para(_("Should attend: {expected}").format(
+                 expected=_count_words(meeting.expected_count, meeting.expected_unit)), indent=False)]
     columns = [Column("name", _("Name") if meeting.expected_unit == "persons" else _("Head of household"), "name",
                       weight=2),
                Column("household", _("Household no."), weight=1.2),
                Column("signature", _("Signature"), weight=3),
                Column("note", _("Note"), weight=1.5)]
-    return roster(title=title, columns=columns, rows=rows, intro=intro, numbered=True, landscape=False,
-                  notes=[_("Host: {host}    Recorder: {recorder}").format(host=meeting.host_name or "",
-                                                                       recorder=meeting.recorder_name or "")],
-                  subject=_("Sign-in sheet"))
+    sheet = roster(title=title, columns=columns, rows=rows, numbered=True, landscape=False,
+                   notes=[_("Host: {host}    Recorder: {recorder}").format(host=meeting.host_name or "",
+                                                                        recorder=meeting.recorder_name or "")],
+                   subject=_("Sign-in sheet"))
+    sheet.blocks[0:0] = facts
+    return sheet
 
 
 # --- 会议记录 --------------------------------------------------------------------------------------
