@@ -289,6 +289,12 @@ def notice_content(*, session: Session, actor: Actor, matter_id: str, step: str)
                          issuers=_issuers(session), kind="results" if step == PUBLISH_RESULTS else "resolution")
 
 
+def _meeting_kind(session: Session, step: Any) -> str:
+    """村民代表会议 — the body that voted (the meeting's own title repeats the matter)."""
+    meeting = session.get(Meeting, step.meeting_id) if step.meeting_id else None
+    return m.kind_label(meeting.kind, short=True) if meeting is not None else step.meeting_title
+
+
 def outcome_content(*, session: Session, actor: Actor, matter_id: str) -> NoticeContent:
     """What a stopped matter's notice says: 表决结果公告 when the villagers' (representatives')
     meeting voted it down (the counts and 未获通过), 终止说明 when an earlier vote stopped it (why).
@@ -304,7 +310,7 @@ def outcome_content(*, session: Session, actor: Actor, matter_id: str) -> Notice
     if last is not None and last.step == RESOLUTION:
         title = _("Notice of the vote result: {matter}").format(matter=matter.title)
         paragraphs = [_("On {date}, {meeting} voted on {matter}: {vote}. The matter was not passed and will not be "
-                        "carried out.").format(date=official_date(last.held_on), meeting=last.meeting_title,
+                        "carried out.").format(date=official_date(last.held_on), meeting=_meeting_kind(session, last),
                                                matter=matter.title, vote=last.vote_summary)]
         kind = "vote_result"
     else:

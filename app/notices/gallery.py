@@ -139,8 +139,8 @@ TEMPLATES: tuple[Template, ...] = (
         unmasked=("name",), unmask_reason="党员发展对象公示须公开发展对象姓名，以便党员群众监督"),
     Template(
         key="award", name=N_("Honours and awards (评先评优公示)"), kind="village_affairs",
-        title="关于【2026年度】“【最美庭院】”评选结果的公示",
-        body=("为弘扬文明新风，经各村民小组推荐、村民代表会议评议，评选出【2026年度】“【最美庭院】”【10】户，"
+        title="关于【2026年度】“最美庭院”评选结果的公示",
+        body=("为弘扬文明新风，经各村民小组推荐、村民代表会议评议，评选出【2026年度】“最美庭院”【10】户，"
               "现将评选结果公示如下。"),
         columns=(_col("name", "户主姓名", "name"), _col("group", "所在组"), _col("title", "荣誉称号"),
                  _col("deeds", "主要事迹")),
