@@ -2,7 +2,8 @@
 
 :class:`PdfPreview` shows PDF bytes in a ``QPdfView`` (all pages, scrolled); :func:`print_pdf`
 sends them through the system print dialog (``QPrintDialog`` / ``QPrinter``) by rendering each
-page at the printer's resolution.
+page at the printer's resolution. Under the pages a line says which fonts the document used
+(``RenderedPDF.font_names``), so a clerk sees at once whether the official fonts were found.
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from app.i18n import _
 
 
 class PdfPreview(QWidget):
@@ -28,6 +31,12 @@ class PdfPreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        self.fonts_label = QLabel(self)
+        self.fonts_label.setObjectName("pdfFonts")
+        self.fonts_label.setWordWrap(True)
+        self.fonts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fonts_label.hide()
+        layout.addWidget(self.fonts_label)
         self._buffer: QBuffer | None = None
         self.data = b""
 
@@ -41,14 +50,26 @@ class PdfPreview(QWidget):
         self._buffer.setData(QByteArray(data))
         self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document.load(self._buffer)
+        self.fonts_label.setText(fonts_line(data))
+        self.fonts_label.setVisible(bool(self.fonts_label.text()))
         return self.document.status() == QPdfDocument.Status.Ready
 
     def clear(self) -> None:
         self.document.close()
         self.data = b""
+        self.fonts_label.clear()
+        self.fonts_label.hide()
 
     def page_count(self) -> int:
         return self.document.pageCount()
+
+
+def fonts_line(data: bytes) -> str:
+    """"Fonts used: 文泉驿微米黑, …" for a rendered PDF (``RenderedPDF``); empty for plain bytes."""
+    names = getattr(data, "font_names", None)
+    if not names:
+        return ""
+    return _("Fonts used: {fonts}").format(fonts=", ".join(names))
 
 
 def paint_pages(document: QPdfDocument, printer: QPrinter) -> int:

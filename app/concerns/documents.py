@@ -11,11 +11,16 @@ from app.meetings import queries as mq
 from app.auth import Actor, require
 from app.errors import NotFound
 from app.i18n import N_, _, official_date
-from app.meetings.documents import issuer_for, village_profile
+from app.meetings.documents import contact_line, issuers_for
+from app.notices.model import publicity_end
+from app.notices.queries import get_calendar
 from app.printing import Column, Document, PrintKind, Table
-from app.printing.templates import public_notice
+from app.printing.templates import PUBLICITY, public_notice
 from db.models.concerns import Concern
 from db.models.people import Grid
+
+
+PUBLICITY_DAYS = 7
 
 
 def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Document:
@@ -63,17 +68,21 @@ def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Documen
     summary = _("{heading}: {total} in all, {closed} closed; {on_time} of the {due} now due were closed on time "
                 "(closure rate {rate}).").format(heading=heading, total=len(items), closed=closed, on_time=on_time,
                                                   due=due, rate=f"{on_time / due:.1%}" if due else "—")
-    table = Table(columns=[Column("number", _("Concern no."), weight=1.3), Column("who", _("Raised by"), "name", weight=1),
-                           Column("grid", _("Grid"), weight=1), Column("what", _("Concern"), weight=2.6),
-                           Column("how", _("How it was handled"), weight=2.6),
-                           Column("status", _("Status"), weight=1.6)],
+    # numbers, names and the status (a date) are sized from their content and never split; the two
+    # text columns take the rest and wrap
+    table = Table(columns=[Column("number", _("Concern no.")), Column("who", _("Raised by"), "name"),
+                           Column("grid", _("Grid")), Column("what", _("Concern"), weight=2.6),
+                           Column("how", _("How it was handled"), weight=2.6), Column("status", _("Status"))],
                   rows=rows, numbered=False)
-    profile = village_profile(session)
+    # A 公示: it is posted for a week from today, and says so, before "during the publicity period".
+    end = publicity_end(today, PUBLICITY_DAYS, calendar=get_calendar(session))
     notice = public_notice(title=_("Progress of villagers' concerns"), body=[summary], table=table,
-                           issuer=issuer_for(session, m.OPEN_AIR), date=today,
-                           objection=_("Villagers who are not satisfied with how a concern was handled may tell the "
-                                       "village office or the supervision committee."),
-                           supervision_phone=profile.supervision_phone if profile else "", landscape=True)
+                           issuer=issuers_for(session, m.OPEN_AIR), date=today, parts=PUBLICITY,
+                           publicity_start=today, publicity_end=end, publicity_days=PUBLICITY_DAYS,
+                           objection=_("During the publicity period, villagers who are not satisfied with how a "
+                                       "concern was handled may tell the village office or the supervision "
+                                       "committee."),
+                           contact_line=contact_line(session), landscape=True)
     notice.subject = _("Concerns progress notice")
     return notice
 

@@ -9,7 +9,7 @@ from app.deliberation.codes import (  # noqa: F401
     YIJIANTIAO_KEY, step_label, state_label,
 )
 from app.deliberation.service import (  # noqa: F401
-    MatterView, StepRowView, matter, set_yijiantiao, start_matter, record_step, NoticeContent, notice_content,
+    MatterView, StepRowView, matter, set_yijiantiao, start_matter, record_step, NoticeContent, notice_content, outcome_content,
     notice_form, publish_step_notice, StepView, MatterProgress, progress, MeetingChoice, meeting_choices,
     matter_ids, matter_rows, allowed_actions, stats,
 )

@@ -213,26 +213,60 @@ def record_step(*, session: Session, actor: Actor, matter_id: str, step: str, he
 
 @dataclasses.dataclass(frozen=True)
 class NoticeContent:
-    """What a 决议公开 or 实施结果公开 notice says: title, paragraphs, and the steps taken before it."""
+    """What a 四议两公开 notice says: title, paragraphs, and the steps taken before it.
+
+    ``kind`` is ``resolution`` (决议公告: only for a passed resolution), ``results`` (实施结果公告),
+    ``vote_result`` (表决结果公告: the resolution vote failed) or ``stopped`` (终止说明: an earlier
+    vote stopped the matter). ``issuers`` sign jointly: the Party branch and the villagers'
+    committee, side by side, one seal each. ``publicity`` says whether the notice is a 公示 (with
+    its 公示期, objection paragraph and contact line) or a statement of fact (contact line only).
+    """
 
     title: str
     paragraphs: list[str]
     rows: list[tuple[str, str, str]]  # step, date, meeting / vote / notice
-    issuer: str
+    issuers: tuple[str, ...]
+    kind: str = "resolution"
+    publicity: bool = True
+
+    @property
+    def issuer(self) -> str:
+        """The issuers on one line per issuer (how the notice register keeps joint issuers)."""
+        return "\n".join(self.issuers)
 
 
-def _issuer(session: Session) -> str:
+def _issuers(session: Session) -> tuple[str, ...]:
     profile = session.exec(select(VillageProfile)).first()
     village = profile.name if profile else ""
-    return _("{village} Party Branch and {village} Villagers' Committee").format(village=village)
+    committee = (profile.committee_name if profile and profile.committee_name else
+                 _("{village} Villagers' Committee").format(village=village))
+    return (_("{village} Party Branch").format(village=village), committee)
+
+
+def _rows_before(progress_: Any, step: str | None) -> list[tuple[str, str, str]]:
+    rows = []
+    for shown in progress_.steps:
+        if shown.step == step:
+            break
+        if shown.done:
+            detail = "：".join(x for x in (shown.meeting_title, shown.vote_summary) if x) or shown.notice_number
+            rows.append((shown.label, official_date(shown.held_on), detail))
+    return rows
 
 
 def notice_content(*, session: Session, actor: Actor, matter_id: str, step: str) -> NoticeContent:
-    """The text of the notice for 公开 step ``step``, from the steps already taken."""
+    """The text of the notice for 公开 step ``step``, from the steps already taken.
+
+    A document never says what did not happen: a stopped matter has no 决议公告 (nor results); it
+    is refused with the reason, and :func:`outcome_content` writes what did happen."""
     require(actor, "meetings.view")
     if step not in NOTICE_STEPS:
         raise ValidationError({"step": _("Only the two 公开 steps have a notice.")})
     matter = get_matter(session, matter_id)
+    if matter.state == STOPPED:
+        raise StateError(_("{matter} was not resolved — {reason} There is no resolution to publish; print its "
+                           "vote result or stop statement (deliberation_outcome) instead.").format(
+                               matter=matter.title, reason=matter.stop_reason))
     progress_ = progress(session=session, actor=actor, matter_id=matter.id)
     done = {s.step: s for s in progress_.steps if s.done}
     needed = RESOLUTION if step == PUBLISH_RESOLUTION else PUBLISH_RESOLUTION
@@ -257,14 +291,46 @@ def notice_content(*, session: Session, actor: Actor, matter_id: str, step: str)
         if resolution.vote_summary:
             paragraphs.append(_("Vote at {meeting}: {vote}.").format(meeting=resolution.meeting_title,
                                                                      vote=resolution.vote_summary))
-    rows = []
-    for shown in progress_.steps:
-        if shown.step == step:
-            break
-        if shown.done:
-            detail = "：".join(x for x in (shown.meeting_title, shown.vote_summary) if x) or shown.notice_number
-            rows.append((shown.label, official_date(shown.held_on), detail))
-    return NoticeContent(title=title, paragraphs=paragraphs, rows=rows, issuer=_issuer(session))
+    return NoticeContent(title=title, paragraphs=paragraphs, rows=_rows_before(progress_, step),
+                         issuers=_issuers(session), kind="results" if step == PUBLISH_RESULTS else "resolution")
+
+
+def _meeting_kind(session: Session, step: Any) -> str:
+    """村民代表会议 — the body that voted (the meeting's own title repeats the matter)."""
+    meeting = session.get(Meeting, step.meeting_id) if step.meeting_id else None
+    return m.kind_label(meeting.kind, short=True) if meeting is not None else step.meeting_title
+
+
+def outcome_content(*, session: Session, actor: Actor, matter_id: str) -> NoticeContent:
+    """What a stopped matter's notice says: 表决结果公告 when the villagers' (representatives')
+    meeting voted it down (the counts and 未获通过), 终止说明 when an earlier vote stopped it (why).
+    A matter that was not stopped has no such notice."""
+    require(actor, "meetings.view")
+    matter = get_matter(session, matter_id)
+    if matter.state != STOPPED:
+        raise StateError(_("{matter} was not stopped: there is no vote result or stop statement to print.").format(
+            matter=matter.title))
+    progress_ = progress(session=session, actor=actor, matter_id=matter.id)
+    done = [s for s in progress_.steps if s.done]
+    last = done[-1] if done else None
+    if last is not None and last.step == RESOLUTION:
+        title = _("Notice of the vote result: {matter}").format(matter=matter.title)
+        paragraphs = [_("On {date}, {meeting} voted on {matter}: {vote}. The matter was not passed and will not be "
+                        "carried out.").format(date=official_date(last.held_on), meeting=_meeting_kind(session, last),
+                                               matter=matter.title, vote=last.vote_summary)]
+        kind = "vote_result"
+    else:
+        title = _("Statement on stopping: {matter}").format(matter=matter.title)
+        where = (_("at the step {step} ({date})").format(step=last.label, date=official_date(last.held_on))
+                 if last is not None else "")
+        paragraphs = [_("The “four deliberations, two disclosures” procedure for {matter} was stopped {where}: "
+                        "{reason} The matter will not be put to the villagers for a resolution.").format(
+                            matter=matter.title, where=where, reason=matter.stop_reason)]
+        kind = "stopped"
+    if matter.description:
+        paragraphs.insert(1, _("The matter: {description}").format(description=matter.description))
+    return NoticeContent(title=title, paragraphs=paragraphs, rows=_rows_before(progress_, None),
+                         issuers=_issuers(session), kind=kind, publicity=False)
 
 
 def notice_form(content: NoticeContent, *, publicity_days: int, working_days: bool,

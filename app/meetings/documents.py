@@ -21,7 +21,7 @@ from app.auth import Actor, require
 from app.errors import NotFound, StateError
 from app.i18n import N_, _, official_date
 from app.printing import Column, Document, Heading, ItemList, Para, PrintKind, Section, Table
-from app.printing.templates import public_notice, roster
+from app.printing.templates import NOTIFICATION, pretty_phone, public_notice, roster
 from db.base import local_now
 from db.models.meetings import Meeting, Minutes
 from db.models.people import Grid, Household, VillageGroup, VillageProfile
@@ -31,15 +31,46 @@ def village_profile(session: Session) -> VillageProfile | None:
     return session.exec(select(VillageProfile)).first()
 
 
-def issuer_for(session: Session, kind: str) -> str:
+def committee_name(session: Session) -> str:
     profile = village_profile(session)
     village = profile.name if profile else ""
-    if kind in (m.PARTY_ASSEMBLY, m.BRANCH_COMMITTEE):
-        return _("{village} Party Branch").format(village=village)
-    if kind == m.TWO_COMMITTEES:
-        return _("{village} Party Branch and {village} Villagers' Committee").format(village=village)
     return (profile.committee_name if profile and profile.committee_name else
             _("{village} Villagers' Committee").format(village=village))
+
+
+def party_branch_name(session: Session) -> str:
+    profile = village_profile(session)
+    return _("{village} Party Branch").format(village=profile.name if profile else "")
+
+
+def joint_issuers(session: Session) -> list[str]:
+    """党支部 and 村委会 signing together (四议两公开, joint meetings): two names, side by side on
+    the page, each with its own seal."""
+    return [party_branch_name(session), committee_name(session)]
+
+
+def issuers_for(session: Session, kind: str) -> list[str]:
+    """Who signs a meeting's documents: the Party branch, both committees (jointly), or the
+    villagers' committee."""
+    if kind in (m.PARTY_ASSEMBLY, m.BRANCH_COMMITTEE):
+        return [party_branch_name(session)]
+    if kind == m.TWO_COMMITTEES:
+        return joint_issuers(session)
+    return [committee_name(session)]
+
+
+def issuer_for(session: Session, kind: str) -> str:
+    """The issuers of :func:`issuers_for` as one line (for lists and forms)."""
+    return "　".join(issuers_for(session, kind))
+
+
+def contact_line(session: Session) -> str:
+    """The contact line of a public notice: the supervision phone, or — when the village has
+    none — the village committee office, so a villager always knows where to go."""
+    profile = village_profile(session)
+    if profile and profile.supervision_phone:
+        return _("Supervision phone: {phone}").format(phone=pretty_phone(profile.supervision_phone))
+    return _("Contact: the office of {committee}.").format(committee=committee_name(session))
 
 
 def _local(value: dt.datetime) -> dt.datetime:
@@ -107,7 +138,9 @@ def _meeting_notice(*, session: Session, actor: Actor, ident: str) -> Document:
     blocks.append(Para(_("Time: {when}").format(when=_when(meeting.starts_at)), indent=True))
     blocks.append(Para(_("Place: {place}").format(place=meeting.place or _("to be announced")), indent=True))
     if meeting.host_name:
-        blocks.append(Para(_("Host: {host}").format(host=meeting.host_name), indent=True))
+        # Printed in full (verbatim: not masked): the host is named so that villagers know who calls
+        # and answers for the meeting — often the secretary; 张*丰 would tell them nothing.
+        blocks.append(Para(_("Host: {host}").format(host=meeting.host_name), indent=True, verbatim=True))
     if items:
         blocks.append(Para(_("Agenda:"), indent=True))
         blocks.append(ItemList([item.title for item in items], ordered=True))
@@ -117,9 +150,10 @@ def _meeting_notice(*, session: Session, actor: Actor, ident: str) -> Document:
         blocks.append(Para(_("Everyone is welcome: bring your questions and suggestions.")))
     else:
         blocks.append(Para(_("Please attend on time; if you cannot come, tell the village office in advance.")))
-    notice = public_notice(title=_("Notice of {title}").format(title=meeting.title), body=body, issuer=issuer_for(
+    # A 通知 asks people to come, not to object: no 公示期, no objection paragraph, no contact line.
+    notice = public_notice(title=_("Notice of {title}").format(title=meeting.title), body=body, issuer=issuers_for(
         session, meeting.kind), date=_local(meeting.created_at).date(), addressee=_addressee(session, meeting),
-        objection=None, supervision_phone="", party=meeting.kind in (m.PARTY_ASSEMBLY, m.BRANCH_COMMITTEE))
+        party=meeting.kind in (m.PARTY_ASSEMBLY, m.BRANCH_COMMITTEE), parts=NOTIFICATION)
     notice.blocks = notice.blocks + blocks
     notice.seal = True
     notice.subject = _("Meeting notice")
@@ -152,17 +186,22 @@ def _sign_in_sheet(*, session: Session, actor: Actor, ident: str) -> Document:
         rows.append([line.name, numbers.get(line.household_id or "", ""), "",
                      _("guest") if guest else note])
     title = _("Sign-in sheet: {title}").format(title=meeting.title)
-    intro = _("Time: {when}    Place: {place}    Should attend: {expected}").format(
-        when=_when(meeting.starts_at), place=meeting.place, expected=_count_words(meeting.expected_count, meeting.expected_unit))
+    # one fact a line: a place name is never broken to justify a line of three facts
+    facts = [Para(_("Time: {when}").format(when=_when(meeting.starts_at)), indent=False),
+             Para(_("Place: {place}").format(place=meeting.place or _("to be announced")), indent=False),
+             Para(_("Should attend: {expected}").format(
+                 expected=_count_words(meeting.expected_count, meeting.expected_unit)), indent=False)]
     columns = [Column("name", _("Name") if meeting.expected_unit == "persons" else _("Head of household"), "name",
                       weight=2),
                Column("household", _("Household no."), weight=1.2),
                Column("signature", _("Signature"), weight=3),
                Column("note", _("Note"), weight=1.5)]
-    return roster(title=title, columns=columns, rows=rows, intro=intro, numbered=True, landscape=False,
-                  notes=[_("Host: {host}    Recorder: {recorder}").format(host=meeting.host_name or "",
-                                                                       recorder=meeting.recorder_name or "")],
-                  subject=_("Sign-in sheet"))
+    sheet = roster(title=title, columns=columns, rows=rows, numbered=True, landscape=False,
+                   notes=[_("Host: {host}    Recorder: {recorder}").format(host=meeting.host_name or "",
+                                                                        recorder=meeting.recorder_name or "")],
+                   subject=_("Sign-in sheet"))
+    sheet.blocks[0:0] = facts
+    return sheet
 
 
 # --- 会议记录 --------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
                  ["办公经费", "", "8,760.00", "水电、打印、报刊"],
                  ["合计", "204,500.00", "141,160.00", ""]],
         "caption": "村级财务收支明细",
+        "summary_rows": 1,  # 合计 gets no 序号
     }
     drafts = [
         (NoticeForm(kind="village_affairs", title=f"关于{year}年第一批城乡低保拟纳入对象的公示",
@@ -65,10 +66,12 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
                     table=finance, publicity_days=15), TAKEN_DOWN),
         (NoticeForm(kind="party_affairs", title="关于确定发展对象的公示",
                     body="经党员推荐、群团组织推优，支部委员会研究，拟将王*华、李*同志确定为发展对象，"
-                         "现予以公示。\n\n公示期间，党员和群众可通过来信、来电或当面反映等方式，"
-                         "对公示对象提出意见和建议。反映问题要实事求是，以个人名义反映的请署真实姓名。",
+                         "现予以公示。",
+                    # the objection paragraph is the notice's own: printed once, in the closing block
+                    objection="公示期间，党员和群众可通过来信、来电或当面反映等方式，"
+                              "对公示对象提出意见和建议。反映问题要实事求是，以个人名义反映的请署真实姓名。",
                     publicity_days=5, working_days=True), POSTED),
-        (NoticeForm(kind="village_affairs", title="关于召开村民代表会议审议村道维护方案的通知",
+        (NoticeForm(kind="village_notification", title="关于召开村民代表会议审议村道维护方案的通知",
                     body=f"定于{today.month}月{min(today.day + 3, 28)}日上午9时在村委会议室召开村民代表会议，"
                          "审议村道维护及筹资筹劳方案，请各位村民代表准时参加。",
                     publicity_days=3), ISSUED),
@@ -83,6 +86,6 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
             take_down(session=session, actor=actor, notice_id=notice.id,
                       taken_down_on=min(notice.publicity_end + dt.timedelta(days=1), today))
     create_notice(session=session, actor=actor, form=NoticeForm(
-        kind="village_affairs", title="关于开展人居环境整治“最美庭院”评选活动的通知",
+        kind="village_notification", title="关于开展人居环境整治“最美庭院”评选活动的通知",
         body="为持续改善农村人居环境，经村“两委”研究，决定在全村开展“最美庭院”评选活动。"
              "请各户于本月底前向所在小组组长报名。联系人：村文书，电话见监督电话。"))

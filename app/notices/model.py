@@ -12,7 +12,7 @@ from typing import Any
 
 from app.i18n import N_, _
 from app.printing import Column, Table
-from app.printing.model import PAPERS, STYLES
+from app.printing.model import NOTIFICATION, PAPERS, PUBLICITY, STYLES, NoticeParts
 from app.privacy import FIELDS, TEXT_FIELDS
 from db.models.notices import Notice
 
@@ -30,11 +30,16 @@ class NoticeKind:
     label: str  # msgid
     prefix: str  # 机关代字 in the number: 青石 + 村务 + 〔2026〕7号 (document data, not translated)
     party: bool = False
+    parts: NoticeParts = PUBLICITY  # the closing paragraphs it prints: a 公示, or a 通知 with none
+    series: str = ""  # the kind whose number series it shares (empty: its own)
 
 
 NOTICE_KINDS: dict[str, NoticeKind] = {
     "village_affairs": NoticeKind(N_("Village affairs notice"), "村务"),
     "party_affairs": NoticeKind(N_("Party affairs notice"), "党务", party=True),
+    # 会议通知, 停水停电通知: no 公示期, nobody is asked to object; numbered in the 村务 series
+    "village_notification": NoticeKind(N_("Village notification (通知)"), "村务", parts=NOTIFICATION,
+                                       series="village_affairs"),
 }
 
 CALENDAR_SETTING = "notices.calendar"
@@ -261,7 +266,7 @@ def normalise_table(data: dict[str, Any] | None) -> dict[str, Any] | None:
     rows = [([str(v or "").strip() for v in row] + [""] * width)[:width]
             for row in data.get("rows", []) if not _blank_row(row)]
     table: dict[str, Any] = {"columns": columns, "rows": rows}
-    for extra in ("caption", "numbered"):
+    for extra in ("caption", "numbered", "summary_rows"):  # summary_rows: the last rows are 合计, no 序号
         if extra in data:
             table[extra] = data[extra]
     return table
@@ -277,7 +282,8 @@ def _table_of(data: dict[str, Any] | None) -> Table | None:
     if any(c.sensitive and c.sensitive not in FIELDS for c in columns):
         raise ValueError("sensitive")
     rows = [["" if v is None else str(v) for v in row] for row in data.get("rows", [])]
-    return Table(columns=columns, rows=rows, caption=str(data.get("caption", "")), numbered=bool(data.get("numbered", True)))
+    return Table(columns=columns, rows=rows, caption=str(data.get("caption", "")), numbered=bool(data.get("numbered", True)),
+                 summary_rows=int(data.get("summary_rows", 0) or 0))
 
 
 def _apply(notice: Notice, form: NoticeForm) -> None:

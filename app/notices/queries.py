@@ -76,11 +76,17 @@ def build_document(session: Session, notice: Notice, *, number: str = "", issue_
         corrects = _("This notice corrects notice {number} “{title}”; where they differ, this notice applies.").format(
             number=original.number, title=original.title)
     document = public_notice(
-        title=notice.title, body=notice.body, issuer=notice.issuer or default_issuer(session, notice.kind),
+        # one issuer per line: joint issuers (党支部 and 村委会) sign side by side, one seal each
+        title=notice.title, body=notice.body,
+        issuer=[i.strip() for i in (notice.issuer or default_issuer(session, notice.kind)).split("\n") if i.strip()],
         date=day, number=number, table=_table_of(notice.table), publicity_start=start, publicity_end=end,
         publicity_days=notice.publicity_days, working_days=notice.working_days, objection=notice.objection,
         supervision_phone=notice.supervision_phone or (profile.supervision_phone if profile else ""),
         party=kind.party, corrects=corrects, style=notice.style, paper=notice.paper, landscape=notice.landscape,
+        parts=kind.parts,
+        # a notice with no supervision phone still says where to go: the committee's office
+        contact_line=_("Contact: the office of {committee}.").format(
+            committee=default_issuer(session, "village_affairs")),
     )
     document.unmasked = list(notice.unmasked)
     if notice.state == DRAFT if draft is None else draft:

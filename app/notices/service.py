@@ -31,6 +31,7 @@ from app.notices.model import (
     ENDING_SOON_SETTING,
     ISSUED,
     MAX_ENDING_SOON_DAYS,
+    NOTICE_KINDS,
     POSTED,
     SENSITIVE_LABELS,
     STATES,
@@ -62,6 +63,13 @@ from db.models.accounts import Setting, User
 from db.models.notices import Notice
 from db.scope import next_number
 from db.tracking import AuditEntry, audit_note
+
+
+def series_key(kind: str, year: int) -> str:
+    """The number series a kind draws from: its own, or the one it shares (a 村务通知 is numbered
+    in the 村务 series, so 青石村务〔2026〕N号 never repeats)."""
+    shared = NOTICE_KINDS[kind].series if kind in NOTICE_KINDS else ""
+    return f"notice-{shared or kind}-{year}"
 
 
 def set_calendar(*, session: Session, actor: Actor, holidays: list[dt.date], workdays: list[dt.date]) -> WorkCalendar:
@@ -300,7 +308,7 @@ def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: 
         raise ValidationError({"publicity_start": _("The publicity period cannot begin before the notice is issued.")})
     # The series is bumped first: that takes the write lock, so no other issue can take this number
     # while the PDF renders; a failed render rolls the number back with everything else (gap-free).
-    seq = next_number(session, f"notice-{notice.kind}-{day.year}")
+    seq = next_number(session, series_key(notice.kind, day.year))
     number = format_number(session, notice.kind, day.year, seq)
     document = build_document(session, notice, number=number, issue_date=day, draft=False)
     document.fonts = resolved_fonts(document)

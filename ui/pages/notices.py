@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app import notices
 from app.i18n import N_, _, format_date
 from ui.dialogs.base import FormDialog
+from ui.dialogs.gallery import GalleryDialog
 from ui.dialogs.unmask import UnmaskDialog
 from ui.notice_table import NoticeTableEditor
 from ui.ops import DbOp, show_error
@@ -82,7 +83,7 @@ class NoticesPage(RegisterPage):
         self.model = NoticeTableModel(self.columns, self._fetch_rows_now, parent=self)
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.dialog: NoticeDialog | None = None
+        self.dialog: NoticeDialog | GalleryDialog | None = None
         self.view: NoticeView | None = None
         self._add_ending_soon_setting()
         self._update_buttons()
@@ -151,13 +152,17 @@ class NoticesPage(RegisterPage):
         self.batch_button = QPushButton()
         self.batch_button.setObjectName("saveAll")
         self.batch_button.clicked.connect(self.save_all)
-        return [self.batch_button]
+        self.gallery_button = QPushButton()
+        self.gallery_button.setObjectName("newFromTemplate")
+        self.gallery_button.clicked.connect(lambda: self.create_from_template())
+        return [self.batch_button, self.gallery_button]
 
     def retranslate_ui(self) -> None:
         fill_combo(self.state_filter, [(None, _("All states"))] + [(s, notices.state_label(s)) for s in notices.STATES])
         fill_combo(self.kind_filter, [(None, _("All kinds"))] + [(k, notices.kind_label(k))
                                                                  for k in notices.NOTICE_KINDS])
         self.batch_button.setText(_("Save shown as PDF…"))
+        self.gallery_button.setText(_("New from template…"))
         super().retranslate_ui()
         self.delete_button.setText(_("Delete draft"))
         self.edit_button.setText(_("View"))
@@ -173,6 +178,8 @@ class NoticesPage(RegisterPage):
         super()._update_buttons()
         if self.current_id() is None:
             self.delete_button.setEnabled(False)  # rows say the rest (a draft, and who may delete it)
+        self.gallery_button.setEnabled(self.new_button.isEnabled())
+        self.gallery_button.setToolTip(self.new_button.toolTip())
 
     def filter_values(self) -> dict[str, Any]:
         return {"state": self.state_filter.currentData(), "kind": self.kind_filter.currentData()}
@@ -185,6 +192,12 @@ class NoticesPage(RegisterPage):
 
     def create_item(self) -> None:
         self.dialog = NoticeDialog(self, self.context.actor)
+        self.dialog.saved.connect(lambda notice: (self.saved(notice.id), self.open_item(notice.id)))
+        self.dialog.open()
+
+    def create_from_template(self) -> None:
+        """从模板新建: choose a gallery template (with its preview) and open the draft made from it."""
+        self.dialog = GalleryDialog(self, self.context.actor)
         self.dialog.saved.connect(lambda notice: (self.saved(notice.id), self.open_item(notice.id)))
         self.dialog.open()
 
