@@ -209,3 +209,28 @@ def find_user(session: Session, username: str) -> User | None:
 
 def first_admin(session: Session) -> User | None:
     return session.exec(select(User).where(User.role == SECRETARY).order_by(User.created_at)).first()
+
+
+def change_password(*, session: Session, actor: Actor, old: str, new: str) -> None:
+    """The signed-in user changes their own password (the old one is asked again)."""
+    user = session.get(User, actor.user_id) if actor is not None and actor.user_id else None
+    if user is None:
+        raise PermissionDenied(_("Sign in first."))
+    if not verify_password(user.password_hash, old):
+        raise ValidationError({"old": _("The current password is not right.")})
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise ValidationError({"new": _("A password needs at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)})
+    user.password_hash = hash_password(new)
+    session.add(user)
+
+
+def reset_password(*, session: Session, actor: Actor, username: str, new: str) -> None:
+    """忘记密码: the admin sets a new password for another account."""
+    require(actor, "users.manage")
+    user = find_user(session, username)
+    if user is None:
+        raise ValidationError({"username": _("No user named {name}.").format(name=username)})
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise ValidationError({"new": _("A password needs at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)})
+    user.password_hash = hash_password(new)
+    session.add(user)

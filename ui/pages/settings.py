@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout)
 
 from app import i18n
@@ -12,6 +12,7 @@ from app.i18n import N_, _
 from ui import language
 from ui.ops import show_error, worker
 from ui.pages.base import Page, PageContext, PageHeader
+from ui.widgets import existing_directory
 
 
 class SettingsPage(Page):
@@ -79,12 +80,16 @@ class SettingsPage(Page):
         self.backup_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         backup.addWidget(self.backup_result)
         layout.addWidget(self.backup_box)
+        from ui.pages.admin import AdminBox  # users, passwords, restore, recycle bin
+
+        self.admin_box = AdminBox(context.actor)
+        layout.addWidget(self.admin_box)
         layout.addStretch(1)
         self._last_backup: Any = None
         self.retranslate_ui()
 
     def _choose_backup_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, _("Back up to which folder?"))
+        folder = existing_directory(self, _("Back up to which folder?"))
         if folder:
             self.back_up_to(folder)
 
@@ -137,7 +142,7 @@ class SettingsPage(Page):
         self.backup_box.setTitle(_("Backup"))
         self.backup_button.setText(_("Back up to a folder or USB stick…"))
         self.backup_hint.setText(_("A checked copy of the whole database with a checksum beside it. Keep one away "
-                                   "from this PC; restore with `villagedesk restore FILE`."))
+                                   "from this PC; restore it below (Administration)."))
         if not self.context.actor.can("backup.run"):
             self.backup_button.setToolTip(_("Only the secretary and the clerk make backups."))
         self._show_backup_result()
