@@ -41,7 +41,12 @@ def click(qtbot, view, button):
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def test_hold_a_meeting_end_to_end(window, gui, tmp_path):
+def test_hold_a_meeting_end_to_end(window, gui, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []  # 会议已召开 and 审定并锁定 cannot be undone: each asks first, naming what follows
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda _parent, _title, text, *args: asked.append(text) or QMessageBox.StandardButton.Yes))
     win, database = window
     page = open_page(gui, win, "meetings")
 
@@ -69,6 +74,7 @@ def test_hold_a_meeting_end_to_end(window, gui, tmp_path):
     assert view.record.attendance.present == 19
     click(gui, view, view.held_button)
     assert view.record.meeting.state == meetings.HELD
+    assert len(asked) == 1 and "不能再" in asked[0]
 
     # 3. agenda and vote: 19 present of 30 → invalid, the reason is shown in words
     view.tabs.setCurrentIndex(2)
@@ -90,6 +96,7 @@ def test_hold_a_meeting_end_to_end(window, gui, tmp_path):
     view.minutes_body.setPlainText("会议审议了二组通组路硬化方案，因到会人数不足，表决无效，择期再议。")
     click(gui, view, view.save_minutes_button)
     click(gui, view, view.approve_button)
+    assert len(asked) == 2 and "补充" in asked[1]  # locked: corrections only as an addendum
     assert view.minutes_body.isReadOnly() and not view.save_minutes_button.isEnabled()
     view.addendum.setText("更正：会议开始时间为14:30。")
     click(gui, view, view.addendum_button)

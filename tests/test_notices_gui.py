@@ -54,7 +54,13 @@ def test_write_preview_issue_post_and_take_down(window, gui, qtmodeltester, tmp_
     assert view.record.state == "draft" and view.preview.page_count() >= 1
     view.grab().save(str(tmp_path / "draft.png"))
 
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []  # 印发 takes the number for good: it asks first, naming the consequence
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda _parent, _title, text, *args: asked.append(text) or QMessageBox.StandardButton.Yes))
     click(gui, view, "issue")
+    assert len(asked) == 1 and "编号" in asked[0] and "不能再修改" in asked[0]
     assert view.record.number == f"青石村务〔{dt.date.today().year}〕1号"
     assert not view.buttons["edit"].isEnabled()
     click(gui, view, "post")

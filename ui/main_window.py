@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent, QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -166,9 +167,84 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().setSizeGripEnabled(False)
 
-        self.find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self._find)
-        self.new_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.New), self, self._new)
+        self.help_dialog: QWidget | None = None
+        self._build_menus()
         self.retranslate_ui()
+
+    # ------------------------------------------------------------ menus
+
+    def _action(self, menu: QMenu, slot: Any, shortcut: Any = None, name: str = "") -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(lambda _checked=False: slot())  # never hand Qt's `checked` to the slot
+        menu.addAction(action)
+        self.addAction(action)  # the shortcut works while the menu bar is hidden too
+        return action
+
+    def _build_menus(self) -> None:
+        """文件 / 编辑 / 视图 / 帮助, as a Windows user expects them."""
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.backup_action = self._action(self.file_menu, lambda: self.open_area("settings"), name="backupAction")
+        self.file_menu.addSeparator()
+        self.sign_out_action = self._action(self.file_menu, self.sign_out, name="signOutAction")
+        self.quit_action = self._action(self.file_menu, self.close, "Ctrl+Q", "quitAction")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.edit_menu = bar.addMenu("")
+        self.new_action = self._action(self.edit_menu, self._new, QKeySequence.StandardKey.New, "newAction")
+        self.find_action = self._action(self.edit_menu, self._find, QKeySequence.StandardKey.Find, "findAction")
+        self.view_menu = bar.addMenu("")
+        self.area_actions: dict[str, QAction] = {}
+        for area in AREAS:
+            if area.key in PAGES:
+                self.area_actions[area.key] = self._action(self.view_menu, lambda key=area.key: self.open_area(key),
+                                                           name=f"view-{area.key}")
+        self.help_menu = bar.addMenu("")
+        self.help_action = self._action(self.help_menu, self.show_help, QKeySequence.StandardKey.HelpContents,
+                                        "helpAction")
+        if self.help_action.shortcut().isEmpty():
+            self.help_action.setShortcut(QKeySequence("F1"))
+        self.about_action = self._action(self.help_menu, self.show_about, name="aboutAction")
+        self._update_menus()
+
+    def _update_menus(self) -> None:
+        signed_in = self.workspace is not None
+        for action in (self.backup_action, self.sign_out_action, self.new_action, self.find_action,
+                       *self.area_actions.values()):
+            action.setEnabled(signed_in)
+
+    def _retranslate_menus(self) -> None:
+        from ui.pages import area as area_of
+
+        self.file_menu.setTitle(_("&File"))
+        self.backup_action.setText(_("&Back up and restore…"))
+        self.sign_out_action.setText(_("Sign &out"))
+        self.quit_action.setText(_("&Quit"))
+        self.edit_menu.setTitle(_("&Edit"))
+        self.new_action.setText(_("&New"))
+        self.find_action.setText(_("&Find"))
+        self.view_menu.setTitle(_("&View"))
+        for key, action in self.area_actions.items():
+            action.setText(_(area_of(key).title))
+        self.help_menu.setTitle(_("&Help"))
+        self.help_action.setText(_("VillageDesk &help"))
+        self.about_action.setText(_("&About VillageDesk"))
+
+    def show_help(self) -> None:
+        """F1: the short help page, inside the program."""
+        from ui.help import HelpDialog
+
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self)
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        self.help_dialog.activateWindow()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About VillageDesk"), _("VillageDesk — an offline office for village committees."))
 
     # ------------------------------------------------------------ start-up
 
@@ -191,6 +267,7 @@ class MainWindow(QMainWindow):
         self.central.addWidget(self.workspace)
         self.central.setCurrentWidget(self.workspace)
         self.workspace.open_area("dashboard")
+        self._update_menus()
         self.retranslate_ui()
         # Everything loaded so far (Qt, SQLAlchemy, the models) lives as long as the program: keep it
         # out of the garbage collector's full passes, which otherwise stall a search by ~100 ms.
@@ -206,6 +283,7 @@ class MainWindow(QMainWindow):
         worker().actor = None
         self.central.setCurrentWidget(self.start_panel)
         self.start_panel.show_login()
+        self._update_menus()
         self.retranslate_ui()
 
     def open_area(self, key: str, **options: Any) -> Page | None:
@@ -244,6 +322,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ texts
 
     def retranslate_ui(self) -> None:
+        self._retranslate_menus()
         if self.village_name:
             self.setWindowTitle(_("{village} — VillageDesk").format(village=self.village_name))
         else:

@@ -2,17 +2,26 @@
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QDateTimeEdit,
+    QFileDialog,
     QFormLayout,
     QLabel,
     QLayout,
     QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -88,7 +97,9 @@ class FieldForm:
         label.setFixedHeight(max(28, editor.sizeHint().height()))  # level with the editor, not the errors
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.layout.addRow(label, box)
+        tab_moves_focus(editor)
         field = _Field(key, msgid, editor, label, error, required, hint, hint_label)
+        _on_edit(editor, lambda field=field: self.clear_error(field))
         self.fields[key] = field
         for alias in aliases:
             self.fields[alias] = field
@@ -104,9 +115,16 @@ class FieldForm:
 
     def clear_errors(self) -> None:
         for field in set(self.fields.values()):
-            field.error.clear()
-            field.error.setVisible(False)
-            style.set_invalid(field.editor, False)
+            self.clear_error(field)
+
+    @staticmethod
+    def clear_error(field: _Field) -> None:
+        """The person changed the field: its red message and border go (the next save checks again)."""
+        if field.error.isHidden() and not field.error.text():
+            return
+        field.error.clear()
+        field.error.setVisible(False)
+        style.set_invalid(field.editor, False)
 
     def show_errors(self, errors: dict[str, str]) -> list[str]:
         self.clear_errors()
@@ -167,3 +185,129 @@ def line_edit(*, max_length: int | None = None, placeholder: str = "", password:
 
 def check_box() -> QCheckBox:
     return QCheckBox()
+
+
+def _on_edit(editor: QWidget, callback: Callable[[], None]) -> None:
+    """Call ``callback`` when the person changes ``editor`` (not when the program fills it in)."""
+    if isinstance(editor, QLineEdit):
+        editor.textEdited.connect(lambda _text: callback())
+    elif isinstance(editor, (QPlainTextEdit, QTextEdit)):
+        editor.textChanged.connect(lambda: callback() if editor.hasFocus() else None)
+    elif isinstance(editor, QComboBox):
+        editor.activated.connect(lambda _index: callback())
+        if editor.isEditable() and editor.lineEdit() is not None:
+            editor.lineEdit().textEdited.connect(lambda _text: callback())
+    elif isinstance(editor, QAbstractSpinBox):
+        editor.editingFinished.connect(lambda: callback() if editor.hasFocus() else None)
+        if editor.lineEdit() is not None:
+            editor.lineEdit().textEdited.connect(lambda _text: callback())
+    elif isinstance(editor, QCheckBox):
+        editor.clicked.connect(lambda _checked: callback())
+
+
+class _TabMovesFocus(QObject):
+    """Tab leaves a date-time field (not five stops through its sections) or a text box (no tab typed)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() in (
+                Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            _move_focus(watched, forward)
+            return True
+        return False
+
+
+_tab_filter: _TabMovesFocus | None = None
+
+
+def _move_focus(widget: QWidget, forward: bool) -> None:
+    """Focus the next (previous) widget in the tab chain that is not inside ``widget``."""
+    candidate = widget
+    for _step in range(500):
+        candidate = candidate.nextInFocusChain() if forward else candidate.previousInFocusChain()
+        if candidate is None or candidate is widget:
+            return
+        if (candidate.focusPolicy() & Qt.FocusPolicy.TabFocus) == Qt.FocusPolicy.TabFocus and \
+                candidate.isVisible() and candidate.isEnabled() and not widget.isAncestorOf(candidate) and \
+                candidate.window() is widget.window() and candidate.focusProxy() is None:
+            candidate.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+            return
+
+
+def tab_moves_focus(editor: QWidget) -> None:
+    """Make Tab move to the next field for date-time fields and plain text boxes."""
+    global _tab_filter
+    if isinstance(editor, QPlainTextEdit | QTextEdit):
+        editor.setTabChangesFocus(True)
+    elif isinstance(editor, QDateTimeEdit):
+        if _tab_filter is None:
+            _tab_filter = _TabMovesFocus()
+        editor.installEventFilter(_tab_filter)
+        if editor.lineEdit() is not None:
+            editor.lineEdit().installEventFilter(_tab_filter)
+
+
+def set_message(label: QLabel, text: str, *, error: bool) -> None:
+    """A status line that reads as an error (red) or as a plain note (saved, printed …)."""
+    name = "formError" if error else "hint"
+    if label.objectName() != name:
+        label.setObjectName(name)
+        label.style().unpolish(label)
+        label.style().polish(label)
+    label.setText(text)
+    label.setVisible(bool(text))
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    """Ask before a step that cannot be undone; ``text`` names the consequence."""
+    answer = QMessageBox.question(parent, title, text,
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+# ---------------------------------------------------------------- file dialogs
+
+
+def _settings():
+    from ui.language import settings
+
+    return settings()
+
+
+def start_folder() -> str:
+    """Where a file dialog opens: the last folder used, else the Documents folder."""
+    last = _settings().value("files/last_folder", "")
+    if last and os.path.isdir(str(last)):
+        return str(last)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and os.path.isdir(documents) else str(Path.home())
+
+
+def remember_folder(path: str) -> None:
+    if not path:
+        return
+    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    if folder:
+        store = _settings()
+        store.setValue("files/last_folder", folder)
+        store.sync()
+
+
+def save_file_name(parent: QWidget | None, caption: str, name: str, filters: str) -> str:
+    """Ask where to save ``name``, starting in the last folder used; "" when cancelled."""
+    path, _filter = QFileDialog.getSaveFileName(parent, caption, os.path.join(start_folder(), name), filters)
+    remember_folder(path)
+    return path
+
+
+def open_file_name(parent: QWidget | None, caption: str, filters: str) -> str:
+    path, _filter = QFileDialog.getOpenFileName(parent, caption, start_folder(), filters)
+    remember_folder(path)
+    return path
+
+
+def existing_directory(parent: QWidget | None, caption: str) -> str:
+    folder = QFileDialog.getExistingDirectory(parent, caption, start_folder())
+    remember_folder(folder)
+    return folder

@@ -1,5 +1,7 @@
 """A record dialog: fields with their own error messages, Save / Cancel, saving through the worker.
 
+Esc or Cancel after typing asks before the typed text is thrown away.
+
 The service refuses bad input with ``ValidationError({field: message})``; each message is shown
 right under its field, nothing is saved, and the dialog stays open with what was typed.
 """
@@ -8,8 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.errors import ValidationError
 from app.i18n import _
@@ -39,9 +54,50 @@ class FormDialog(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setProperty("primary", True)
         self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self.cancel)
         self.body = layout
         self.saving = False
+
+    # ------------------------------------------------------------ closing
+
+    def typed_text(self) -> bool:
+        """Has the person typed into a text field of this dialog (not text the program filled in)?"""
+        for edit in self.findChildren(QLineEdit):
+            parent = edit.parentWidget()
+            if isinstance(parent, QAbstractSpinBox | QComboBox):
+                continue  # a date or a choice is quickly chosen again
+            if edit.isModified() and edit.text().strip():
+                return True
+        for box in self.findChildren(QPlainTextEdit) + self.findChildren(QTextEdit):
+            if box.document().isModified() and not box.isReadOnly() and box.toPlainText().strip():
+                return True
+        return False
+
+    def may_discard(self) -> bool:
+        """Nothing typed, or the person agrees to throw it away."""
+        if self.saving or not self.isVisible() or not self.typed_text():
+            return True
+        answer = QMessageBox.question(
+            self, _(self._title_msgid), _("Discard what you typed? It has not been saved."),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer in (QMessageBox.StandardButton.Discard, QMessageBox.StandardButton.Yes)
+
+    def cancel(self) -> None:
+        """Esc, Cancel or the window's close box: the person's own "never mind" asks first."""
+        if self.may_discard():
+            self.reject()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt)
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self.cancel()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt)
+        if event.spontaneous() and not self.may_discard():  # the title bar's ×, not the program closing it
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def finish_layout(self) -> None:
         self.body.addWidget(self.buttons)

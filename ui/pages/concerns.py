@@ -103,7 +103,7 @@ class ConcernsPage(RegisterPage):
     def extra_buttons(self) -> list[QPushButton]:
         self.close_button = QPushButton()
         self.close_button.setObjectName("quickClose")
-        self.close_button.clicked.connect(self.quick_close)
+        self.close_button.clicked.connect(lambda: self.quick_close())  # not clicked(checked) as the resolution
         return [self.close_button]
 
     def retranslate_ui(self) -> None:

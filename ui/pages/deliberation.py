@@ -73,7 +73,7 @@ class DeliberationPage(Page):
         toolbar.addStretch(1)
         self.new_button = QPushButton()
         self.new_button.setProperty("primary", True)
-        self.new_button.clicked.connect(self.new_item)
+        self.new_button.clicked.connect(lambda: self.new_item())  # not clicked(checked) as the title
         self.step_button = QPushButton()
         self.step_button.setObjectName("recordStep")
         self.step_button.clicked.connect(self.record_next_step)

@@ -402,7 +402,8 @@ class NoticeView(QDialog):
         self.actor, self.notice_id = actor, notice_id
         self.record: Any = None
         self.options: list[notices.UnmaskOption] = []
-        self.setMinimumSize(760, 820)
+        # The preview shrinks (it scrolls); the buttons stay in a fixed bar at the bottom, on a 1366×768 screen too.
+        self.setMinimumSize(720, 480)
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setObjectName("noticeSummary")
@@ -502,6 +503,12 @@ class NoticeView(QDialog):
         self.unmask_dialog.open()
 
     def do_issue(self) -> None:
+        from ui.widgets import confirm
+
+        if not confirm(self, _("Issue"), _(
+                "After issuing, the notice takes the next notice number of this year and its text can no longer "
+                "be changed (a mistake is put right by a correction notice). Issue it now?")):
+            return
         actor, notice_id = self.actor, self.notice_id
         self._act(lambda s: notices.issue_notice(session=s, actor=actor, notice_id=notice_id))
 

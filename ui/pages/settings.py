@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout)
 
 from app import i18n
@@ -13,6 +13,7 @@ from app.i18n import N_, _
 from ui import language
 from ui.ops import show_error, worker
 from ui.pages.base import Page, PageContext, PageHeader
+from ui.widgets import existing_directory
 
 
 class SettingsPage(Page):
@@ -80,6 +81,10 @@ class SettingsPage(Page):
         self.backup_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         backup.addWidget(self.backup_result)
         layout.addWidget(self.backup_box)
+        from ui.pages.admin import AdminBox  # users, passwords, restore, recycle bin
+
+        self.admin_box = AdminBox(context.actor)
+        layout.addWidget(self.admin_box)
         layout.addStretch(1)
         self._last_backup: Any = None
         self.retranslate_ui()
@@ -88,7 +93,7 @@ class SettingsPage(Page):
         from app.backup import needs_encryption
         from ui.dialogs.passphrase import ask_passphrase
 
-        folder = QFileDialog.getExistingDirectory(self, _("Back up to which folder?"))
+        folder = existing_directory(self, _("Back up to which folder?"))
         if not folder:
             return
         passphrase = None
@@ -148,7 +153,7 @@ class SettingsPage(Page):
         self.backup_button.setText(_("Back up to a folder or USB stick…"))
         self.backup_hint.setText(_("A checked copy of the whole database. A copy outside the program's folder (a USB "
                                    "stick) is encrypted with a passphrase you choose. Keep one away from this PC; "
-                                   "restore with `villagedesk restore FILE`."))
+                                   "restore it below (Administration)."))
         if not self.context.actor.can("backup.run"):
             self.backup_button.setToolTip(_("Only the secretary and the clerk make backups."))
         self._show_backup_result()

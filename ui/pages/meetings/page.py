@@ -76,7 +76,11 @@ class MeetingCalendar(QCalendarWidget):
 
     def shown_range(self) -> tuple[dt.date, dt.date]:
         """The days the month page can show (it begins up to a week before the 1st and runs six weeks)."""
-        first = dt.date(self.yearShown(), self.monthShown(), 1)
+        year, month = self.yearShown(), self.monthShown()
+        if not (dt.MINYEAR <= year <= dt.MAXYEAR and 1 <= month <= 12):  # the year box while typed into shows 0
+            today = dt.date.today()
+            year, month = today.year, today.month
+        first = dt.date(year, month, 1)
         return first - dt.timedelta(days=7), first + dt.timedelta(days=42)
 
     def paintCell(self, painter: QPainter, rect: QRect, date: QDate) -> None:  # noqa: N802 (Qt)

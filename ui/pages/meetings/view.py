@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -37,7 +36,7 @@ from ui.pages.meetings.models import BallotModel, ChoiceDelegate, RowsModel, sma
 from ui.pdf_preview import PdfPreview, print_pdf
 from ui.render import RenderOp
 from ui.table_model import Column
-from ui.widgets import line_edit
+from ui.widgets import confirm, line_edit, save_file_name, set_message
 
 STEPS = [N_("Notice"), N_("Sign-in"), N_("Agenda and votes"), N_("Minutes"), N_("Published")]
 DOCUMENTS = {"meeting_notice": N_("Notice poster"), "sign_in_sheet": N_("Sign-in sheet"), "minutes": N_("Minutes")}
@@ -397,7 +396,7 @@ class MeetingView(ConcernsTab, QDialog):
 
     def _refused(self, exc: Exception) -> None:
         text = "；".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-        self.message.setText(text)
+        set_message(self.message, text, error=True)
         self.refused.emit(text)
 
     def toggle_present(self, line: Any, present: bool) -> None:
@@ -420,6 +419,10 @@ class MeetingView(ConcernsTab, QDialog):
         self.run(lambda s: meetings.invite_guest(session=s, actor=actor, meeting_id=meeting_id, name=name))
 
     def mark_held(self) -> None:
+        if not confirm(self, _("Mark as held"), _(
+                "Mark the meeting as held? The notice and the time can no longer be changed; sign-in, votes and "
+                "minutes are recorded from now on.")):
+            return
         actor, meeting_id = self.actor, self.meeting_id
         self.run(lambda s: meetings.mark_held(session=s, actor=actor, meeting_id=meeting_id))
 
@@ -528,6 +531,10 @@ class MeetingView(ConcernsTab, QDialog):
         self.run(lambda s: meetings.save_minutes(session=s, actor=actor, meeting_id=meeting_id, body=body))
 
     def approve_minutes(self) -> None:
+        if not confirm(self, _("Approve and lock"), _(
+                "Approve the minutes? They are locked for good: later corrections can only be added as an "
+                "addendum.")):
+            return
         actor, meeting_id, body = self.actor, self.meeting_id, self.minutes_body.toPlainText()
 
         def op(session: Any) -> Any:
@@ -550,7 +557,7 @@ class MeetingView(ConcernsTab, QDialog):
     def print_pdf(self, kind: str, path: str | None = None) -> None:
         """Save the document as a PDF (the notices page previews and prints through the printer)."""
         if path is None:
-            path, _filter = QFileDialog.getSaveFileName(self, _("Save PDF"), f"{kind}.pdf", "PDF (*.pdf)")
+            path = save_file_name(self, _("Save PDF"), f"{kind}.pdf", "PDF (*.pdf)")
             if not path:
                 return
         actor, meeting_id = self.actor, self.meeting_id
@@ -561,5 +568,5 @@ class MeetingView(ConcernsTab, QDialog):
             print_kind(kind, session=session, actor=actor, ident=meeting_id, out=Path(path))
             return path
 
-        DbOp(self, op).success(lambda saved: self.message.setText(_("Saved {path}").format(path=saved))) \
+        DbOp(self, op).success(lambda saved: set_message(self.message, _("Saved {path}").format(path=saved), error=False)) \
             .failure(lambda exc: show_error(self, str(exc))).run()
