@@ -66,10 +66,10 @@ def test_restore_shows_what_the_backup_holds_before_asking(box, gui, tmp_path, m
     admin_box, database = box
     with database.session() as session:
         admin = auth.actor_of(auth.find_user(session, "admin"))
-    info = backup(database=database, actor=admin, to_dir=tmp_path / "usb")
+    info = backup(database=database, actor=admin, to_dir=tmp_path / "usb", passphrase="a long enough passphrase")
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", staticmethod(
         lambda _parent, _title, text, *args: asked.append(text) or QMessageBox.StandardButton.No))
-    admin_box.check_backup(str(info.path))
+    admin_box.check_backup(str(info.path), passphrase="a long enough passphrase")
     gui.waitUntil(lambda: bool(asked), timeout=10000)
     assert "青石村" in asked[0] and "510112104201" in asked[0] and "重新启动" in asked[0] or "再次启动" in asked[0]

@@ -105,6 +105,7 @@ FUNCTIONS: dict[str, set[str]] = {
     "deliberation.allowed_actions": VILLAGE, "deliberation.matter": VILLAGE, "deliberation.matter_ids": VILLAGE,
     "deliberation.matter_rows": VILLAGE, "deliberation.meeting_choices": VILLAGE,
     "deliberation.notice_content": VILLAGE, "deliberation.progress": VILLAGE,
+    "deliberation.outcome_content": VILLAGE,
     "deliberation.stats": STATS,
     # notices
     "notices.correct_notice": OFFICE, "notices.create_notice": OFFICE, "notices.delete_draft": OFFICE,

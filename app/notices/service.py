@@ -110,7 +110,7 @@ def _cleaned(form: NoticeForm) -> NoticeForm:
     """The form through the text normaliser (app.text): its texts and the table's cells."""
     title, body, issuer, supervision_phone, objection = clean_many(
         Notice, title=form.title, body=form.body, issuer=form.issuer, supervision_phone=form.supervision_phone,
-        objection=form.objection, multiline=("body", "objection"))
+        objection=form.objection, multiline=("body", "objection", "issuer"))  # joint issuers: one per line
     clean_dates(publicity_start=form.publicity_start)
     table = form.table
     if isinstance(table, dict):

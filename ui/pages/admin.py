@@ -92,14 +92,24 @@ class AdminBox(QGroupBox):
         if path:
             self.check_backup(path)
 
-    def check_backup(self, path: str) -> None:
-        """Read what the backup holds (on the worker), show it, then ask."""
+    def check_backup(self, path: str, passphrase: str | None = None) -> None:
+        """Read what the backup holds (on the worker), show it, then ask. An encrypted backup (from a
+        USB stick) asks for its passphrase first."""
+        from app.backup import is_encrypted
+
+        if passphrase is None and is_encrypted(Path(path)):
+            from ui.dialogs.passphrase import ask_passphrase
+
+            passphrase = ask_passphrase(self, confirm=False)
+            if passphrase is None:
+                return
+
         def job(_db_worker: Any) -> dict:
             from app.backup import verify
 
-            return verify(Path(path))
+            return verify(Path(path), passphrase=passphrase)
 
-        worker().submit(job, mode="call", on_success=lambda found: self._confirm_restore(path, found),
+        worker().submit(job, mode="call", on_success=lambda found: self._confirm_restore(path, found, passphrase),
                         on_failure=lambda exc: show_error(self, str(exc)), parent=self)
 
     @staticmethod
@@ -112,7 +122,7 @@ class AdminBox(QGroupBox):
             residents=format_number(counts.get("resident", 0)), meetings=format_number(counts.get("meeting", 0)),
             notices=format_number(counts.get("notice", 0)))
 
-    def _confirm_restore(self, path: str, found: dict) -> None:
+    def _confirm_restore(self, path: str, found: dict, passphrase: str | None = None) -> None:
         text = _("This backup holds:\n{summary}\n\nRestoring replaces everything in the current database with it "
                  "(a safety copy of the current data is made first). VillageDesk then closes; start it again to "
                  "work on the restored data. Restore now?").format(summary=self.describe(found))
@@ -124,7 +134,8 @@ class AdminBox(QGroupBox):
             from app.backup import restore
             from app.paths import backups_dir
 
-            return restore(database=db_worker.database, actor=actor, backup_file=Path(path), safety_dir=backups_dir())
+            return restore(database=db_worker.database, actor=actor, backup_file=Path(path), safety_dir=backups_dir(),
+                           passphrase=passphrase)
 
         worker().submit(job, mode="call", on_success=self._restored, on_failure=lambda exc: show_error(self, str(exc)),
                         parent=self)
