@@ -1,6 +1,6 @@
 """What the tests read from a PDF — text, word boxes, fonts, page pictures — without poppler.
 
-The tests used to run pdftotext, ``pdftotext -bbox``, pdffonts and pdftoppm; a fresh machine has
+The tests used to run poppler text, ``poppler text -bbox``, poppler font list and poppler page render; a fresh machine has
 only Python, so these helpers give the equivalent answers from pypdfium2 (PDFium, the engine
 Chrome uses) and pypdf. Each function says which poppler output it stands for and how it gets
 there. Where they differ: text and words come in drawing order, not poppler's reading order
@@ -20,7 +20,7 @@ import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject, StreamObject
 
-# pdftotext -bbox (poppler's TextOutputDev) ends a word at a gap wider than this many font sizes,
+# poppler text -bbox (poppler's TextOutputDev) ends a word at a gap wider than this many font sizes,
 # or where the next character starts this far back over the previous one.
 WORD_BREAK_GAP = 0.1
 WORD_BREAK_OVERLAP = 0.2
@@ -40,7 +40,7 @@ class Word(NamedTuple):
 
 
 def page_texts(path: Path | str) -> list[str]:
-    """Each page's text in drawing order, one ``\\n`` after every line (pdftotext, per page)."""
+    """Each page's text in drawing order, one ``\\n`` after every line (poppler text, per page)."""
     pdf = pdfium.PdfDocument(Path(path))
     try:
         texts = []
@@ -54,12 +54,12 @@ def page_texts(path: Path | str) -> list[str]:
 
 
 def text(path: Path | str) -> str:
-    """The whole document as pdftotext prints it: every page ends with a form feed."""
+    """The whole document as poppler text prints it: every page ends with a form feed."""
     return "".join(page + "\f" for page in page_texts(path))
 
 
 def words(path: Path | str) -> list[Word]:
-    """Every word with its page and box, as ``pdftotext -bbox`` gives them.
+    """Every word with its page and box, as ``poppler text -bbox`` gives them.
 
     Poppler's rules, applied to PDFium's characters: a word ends at white space, where the
     baseline moves by more than half a point, where the font size or the direction changes, and
@@ -187,7 +187,7 @@ def _word(index: int, page_height: float, run: list[_Char]) -> Word:
     return Word(index, word, x0, page_height - top, x1, page_height - bottom)
 
 
-# pdffonts' names for a font's type, by its /Subtype (a Type0 font by its descendant's) and by
+# poppler font list' names for a font's type, by its /Subtype (a Type0 font by its descendant's) and by
 # the kind of font program embedded (FontFile3's /Subtype).
 _FONT_TYPES = {
     ("/Type1", None): "Type 1", ("/MMType1", None): "Type 1", ("/Type1", "/Type1C"): "Type 1C",
@@ -202,11 +202,11 @@ _SUBSET_TAG = re.compile(r"[A-Z]{6}\+.")
 
 
 def fonts(path: Path | str) -> list[dict]:
-    """Every font the pages use, once each, as pdffonts lists them: ``name`` (the BaseFont,
+    """Every font the pages use, once each, as poppler font list lists them: ``name`` (the BaseFont,
     ``[none]`` without one), ``type``, ``embedded`` (a font program in the descriptor; a Type 3
     font is its own program) and ``subset`` (the name carries a ``ABCDEF+`` tag).
 
-    Like pdffonts, looks in each page's resources, in the forms and patterns they draw and in
+    Like poppler font list, looks in each page's resources, in the forms and patterns they draw and in
     the annotations' appearances.
     """
     reader = PdfReader(Path(path))
@@ -282,7 +282,7 @@ def _font_entry(font: DictionaryObject) -> dict:
 
 def render_png(path: Path | str, out_dir: Path | str, dpi: float, *, first: int | None = None,
                last: int | None = None, prefix: str = "page") -> list[Path]:
-    """Pages ``first``…``last`` (counted from 1, both included, like pdftoppm's -f/-l) drawn on
+    """Pages ``first``…``last`` (counted from 1, both included, like poppler page render's -f/-l) drawn on
     white at ``dpi`` and saved as ``prefix-N.png``; returns the files in page order."""
     out_dir = Path(out_dir)
     pdf = pdfium.PdfDocument(Path(path))

@@ -53,7 +53,7 @@ def sample(tmp_path_factory) -> Path:
 
 
 def expected_box(text: str, x: float, baseline: float, font: str) -> tuple[float, float, float, float]:
-    """Where pdftotext -bbox puts a word: advance across, ascent to descent down, top-left origin."""
+    """Where poppler text -bbox puts a word: advance across, ascent to descent down, top-left origin."""
     face = pdfmetrics.getFont(font).face
     return (x, PAGE_H - baseline - face.ascent / 1000 * SIZE,
             x + pdfmetrics.stringWidth(text, font, SIZE), PAGE_H - baseline - face.descent / 1000 * SIZE)
@@ -61,7 +61,7 @@ def expected_box(text: str, x: float, baseline: float, font: str) -> tuple[float
 
 def test_text_is_every_page_ending_with_a_form_feed(sample):
     pages = pdftools.page_texts(sample)
-    # one line per baseline, as pdftotext prints it: words far apart on it are spaced
+    # one line per baseline, as poppler text prints it: words far apart on it are spaced
     assert pages == ["青石村民委员会\n公示 名单\n" + RARE + "\nPage one\n村道维护 低保 救助\n", "第二页\n"]
     assert pdftools.text(sample) == pages[0] + "\f" + pages[1] + "\f"
     assert pdftools.text(sample).split("\f")[-2] == "第二页\n"
