@@ -133,6 +133,13 @@ TITLES = ["关于鱼塘对外发包的公示", "关于召开村民代表会议�
 WORDS = ("鱼塘", "对外", "发包", "审议", "季度", "最美", "庭院", "村民", "代表", "会议", "方案", "2026年度")
 
 
+@pytest.mark.parametrize("chars", [10, 12, 14])
+def test_an_ordinal_stays_with_what_it_counts(chars):
+    """关于召开五组第1网格夜话会的通知 printed as "…五组第1 / 网格夜话会…" on a real notice."""
+    lines = balanced_lines("关于召开五组第1网格夜话会的通知", Measure(("VD-Hei",), 10), chars * 10 + 0.1, 10)
+    assert len(lines) == 2 and any("第1网格" in line for line in lines), lines
+
+
 @pytest.mark.parametrize("title", TITLES)
 @pytest.mark.parametrize("chars", [7, 9, 12, 16])
 def test_titles_break_between_words_in_even_lines(title, chars):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable
 
 from app.printing.linebreak import CLOSING, OPENING, groups
@@ -30,6 +31,7 @@ _BEFORE = ("的", "公示", "公告", "通知", "通报", "决定", "决议", "�
 # Words whose inside is no place to break (3+ characters, or two-character words after which
 # the even-offset rule would go wrong).
 WORDS = frozenset(["村民委员会", "村委会", "党支部", "党总支", "居委会", "监委会", "合作社", "经济合作社", "股份经济合作社", "村务监督委员会", "村民代表", "村民小组", "村民代表会议", "村民会议", "党员大会", "两委", "四议两公开", "低保户", "五保户", "特困户", "困难户", "脱贫户", "监测户", "一事一议", "筹资筹劳", "最美庭院", "文明家庭", "星级文明户", "好婆婆", "好媳妇", "积分制", "红黑榜", "人居环境", "乡村振兴", "新农合", "新农保", "医疗保险", "养老保险", "宅基地", "承包地", "集体经济", "农村集体", "第一批", "第二批", "第三批", "第一季度", "第二季度", "第三季度", "第四季度", "上半年", "下半年", "全年度", "村务公开", "党务公开", "财务公开", "公示期", "公告栏", "公开栏", "监督电话"])
+_ORDINAL = re.compile(r"第[0-9０-９一二三四五六七八九十百零两]+[\u4e00-\u9fff]{1,2}")
 _STRONG, _GOOD, _EVEN, _PLAIN, _ODD, _INSIDE = 0.0, 0.5, 1.0, 3.0, 6.0, 40.0
 
 
@@ -47,13 +49,16 @@ def break_costs(text: str) -> dict[int, float]:
         for i in range(len(text) - size + 1):
             if text[i:i + size] in WORDS:
                 inside_word.update(range(i + 1, i + size))
+    # An ordinal stays with what it counts: 第1网格, 第3季度, 第十二届 (not 第1 | 网格).
+    for match in _ORDINAL.finditer(text):
+        inside_word.update(range(match.start() + 1, match.end()))
     strong: set[int] = set()
     for i in range(1, len(text)):
         before, after = text[:i], text[i:]
         if before.endswith(_AFTER) or after.startswith(_BEFORE):
             strong.add(i)
         prev, nxt = text[i - 1], text[i]
-        if prev in CLOSING or nxt in OPENING or prev.isascii() != nxt.isascii():
+        if (prev in CLOSING or nxt in OPENING or prev.isascii() != nxt.isascii()) and i not in inside_word:
             strong.add(i)
     anchor = 0
     for i in range(1, len(text)):
