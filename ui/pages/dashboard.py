@@ -69,7 +69,7 @@ SECTIONS: list[Section] = [
         Card(N_("Being handled"), _concerns_open, "concerns",
              hint=N_("Concerns neither closed nor escalated to the township.")),
         Card(N_("Overdue"), _figure("concerns", "overdue"), "concerns", alert=True,
-             hint=N_("Not closed and past their due date.")),
+             hint=N_("Still being handled in the village and past their due date.")),
         Card(N_("Closure rate, last 12 months (办结率)"), _figure("concerns", "closure_rate_last_12_months"),
              "concerns", percent=True, hint=N_("Concerns due in the last twelve months that were closed on time.")),
         Card(N_("All concerns"), _figure("concerns", "raised"), "concerns", hint=N_("Since records began.")),
