@@ -49,10 +49,12 @@ class OperationAborted(VillageDeskError):
 
 
 class Progress:
-    """Handed to long ops: report progress, and stop when asked (thread-safe)."""
+    """Handed to long work (database ops here, renders in :mod:`ui.render`): report progress, and
+    stop when asked (thread-safe). ``report(done, total, text)`` carries it to the GUI thread."""
 
-    def __init__(self, job: _Job):
-        self._job = job
+    def __init__(self, report: Callable[[int, int, str], None], cancelled: str = ""):
+        self._report = report
+        self._cancelled = cancelled
         self._abort = threading.Event()
 
     @property
@@ -65,11 +67,11 @@ class Progress:
     def check(self) -> None:
         """Raise :class:`OperationAborted` when the user cancelled (the unit then rolls back)."""
         if self._abort.is_set():
-            raise OperationAborted(_("Cancelled; nothing was changed."))
+            raise OperationAborted(self._cancelled or _("Cancelled; nothing was changed."))
 
     def update(self, done: int, total: int, text: str = "") -> None:
         self.check()
-        self._job.worker._progressed.emit(self._job.id, int(done), int(total), str(text))
+        self._report(int(done), int(total), str(text))
 
 
 def _receiver_alive(job: _Job) -> bool:
@@ -93,7 +95,8 @@ class _Job:
         self.worker, self.fn, self.mode, self.actor = worker, fn, mode, actor
         self.on_success, self.on_failure, self.on_finally = on_success, on_failure, on_finally
         self.parent, self.progress_label = parent, progress_label
-        self.progress = Progress(self) if progress_label is not None else None
+        self.progress = (Progress(lambda done, total, text: worker._progressed.emit(self.id, done, total, text))
+                         if progress_label is not None else None)
         self.changes: frozenset[str] = frozenset()
         self.dialog: QProgressDialog | None = None
         self.last_progress: tuple[int, int, str] | None = None

@@ -15,7 +15,6 @@ character) go to ``failure``; anything else is reported as a bug.
 from __future__ import annotations
 
 import logging
-import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import QProgressDialog
 
 from app.errors import VillageDeskError
 from app.i18n import _
+from ui.ops import OperationAborted, Progress
 
 log = logging.getLogger(__name__)
 
@@ -48,30 +48,8 @@ class _Relay(QObject):
     progressed = Signal(int, int)
 
 
-class RenderProgress:
-    """Handed to long renders (``fn(progress)``): report, and stop when the user cancels."""
-
-    def __init__(self, relay: _Relay):
-        self._relay = relay
-        self._abort = threading.Event()
-
-    @property
-    def aborted(self) -> bool:
-        return self._abort.is_set()
-
-    def abort(self) -> None:
-        self._abort.set()
-
-    def update(self, done: int, total: int) -> None:
-        if self._abort.is_set():
-            from ui.ops import OperationAborted
-
-            raise OperationAborted(_("Cancelled; files already written are kept."))
-        self._relay.progressed.emit(int(done), int(total))
-
-
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[..., Any], relay: _Relay, progress: RenderProgress | None):
+    def __init__(self, fn: Callable[..., Any], relay: _Relay, progress: Progress | None):
         super().__init__()
         self.fn, self.relay, self.progress = fn, relay, progress
         self.setAutoDelete(True)
@@ -118,14 +96,15 @@ class RenderOp:
         relay.finished.connect(lambda ok, payload, relay=relay: self._deliver(relay, ok, payload))
         progress = None
         if self._progress_label is not None:
-            progress = RenderProgress(relay)
+            progress = Progress(lambda done, total, _text: relay.progressed.emit(done, total),
+                                cancelled=_("Cancelled; files already written are kept."))
             state = {"done": False, "last": (0, 0)}
             relay.progressed.connect(lambda done, total: self._progressed(state, done, total))
             relay.finished.connect(lambda *_a: state.update(done=True))
             QTimer.singleShot(PROGRESS_DELAY_MS, lambda: self._show_progress(state, progress))
         pool().start(_Task(self._fn, relay, progress))
 
-    def _show_progress(self, state: dict, progress: RenderProgress) -> None:
+    def _show_progress(self, state: dict, progress: Progress) -> None:
         if state["done"] or (self._parent is not None and not shiboken6.isValid(self._parent)):
             return
         dialog = QProgressDialog(self._progress_label or "", _("Cancel"), 0, 0, self._parent)
@@ -163,7 +142,7 @@ class RenderOp:
         elif isinstance(payload, VillageDeskError) and self._failure:
             self._failure(payload)
         else:
-            from ui.ops import OperationAborted, report_bug, show_error
+            from ui.ops import report_bug, show_error
 
             if isinstance(payload, OperationAborted):
                 return
