@@ -223,7 +223,7 @@ def test_cli_saves_a_public_document_as_a_picture_and_refuses_a_private_one(held
     assert run.returncode == 0, run.stderr
     with Image.open(out) as image:
         assert image.width > 500 and image.height > image.width  # an A4 page, portrait
-        assert min(image.convert("L").getdata()) < 100  # there is ink on it
+        assert image.convert("L").getextrema()[0] < 100  # there is ink on it
     refused = subprocess.run([sys.executable, "-m", "app.cli", "--db", str(database.path), "print", "minutes",
                               "--id", "latest", "--format", "png", "--out", str(tmp_path / "m.png")],
                              capture_output=True, text=True, timeout=120)

@@ -180,3 +180,36 @@ def test_document_round_trips_through_json():
     doc = official_document(1)
     doc.blocks.append(Table(columns=[Column("n", "姓名", "name")], rows=[["张三"]], caption="名单"))
     assert Document.from_dict(doc.to_dict()) == doc
+
+
+def test_renders_on_several_threads_at_once_do_not_corrupt_each_other():
+    """The GUI renders on a worker thread while a database operation renders a preview: ReportLab's
+    font subsetter shares one file cursor per face, so unserialised renders lose glyphs."""
+    import random
+    import threading
+
+    chars = [chr(c) for c in range(0x4E00, 0x9FA5)]
+
+    def text(seed: int) -> Document:
+        pick = random.Random(seed)
+        return Document(title="公告", blocks=[Para("".join(pick.choice(chars) for _ in range(400)))])
+
+    seeds = [[thread * 10 + k for k in range(3)] for thread in range(3)]
+    results: dict[int, bytes] = {}
+    errors: list[str] = []
+
+    def worker(batch: list[int]) -> None:
+        for seed in batch:
+            try:
+                results[seed] = bytes(render(text(seed)))
+            except Exception as error:  # noqa: BLE001 - the test reports every failure
+                errors.append(repr(error))
+
+    threads = [threading.Thread(target=worker, args=(batch,)) for batch in seeds]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    for seed in (0, 21):  # and each is the document a lone render makes
+        assert results[seed] == bytes(render(text(seed)))

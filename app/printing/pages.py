@@ -2,15 +2,31 @@
 character boxes (what tests and self-checks read), through pypdfium2 — no poppler needed.
 
 A picture is rendered from the very PDF that is printed, so it is masked exactly as printed.
+PDFium is not thread-safe: every call into it holds :data:`_PDFIUM_LOCK`.
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from app.printing.model import Document
+
+
+_PDFIUM_LOCK = threading.RLock()
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _serialised(fn: _F) -> _F:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _PDFIUM_LOCK:
+            return fn(*args, **kwargs)
+    return wrapper  # type: ignore[return-value]
 
 
 def _pdf(source: Document | bytes) -> bytes:
@@ -27,6 +43,7 @@ def _open(data: bytes) -> Any:
     return pdfium.PdfDocument(data)
 
 
+@_serialised
 def page_count(data: bytes) -> int:
     pdf = _open(data)
     try:
@@ -37,7 +54,12 @@ def page_count(data: bytes) -> int:
 
 def page_images(source: Document | bytes, dpi: float = 150) -> list[Any]:
     """Every page as a PIL image (RGB, white paper)."""
-    pdf = _open(_pdf(source))
+    return _images(_pdf(source), dpi)  # rendered before PDFium is locked
+
+
+@_serialised
+def _images(data: bytes, dpi: float) -> list[Any]:
+    pdf = _open(data)
     try:
         images = []
         for index in range(len(pdf)):
@@ -100,6 +122,7 @@ class Char:
     top: float
 
 
+@_serialised
 def page_texts(data: bytes) -> list[str]:
     pdf = _open(data)
     try:
@@ -115,6 +138,7 @@ def page_texts(data: bytes) -> list[str]:
         pdf.close()
 
 
+@_serialised
 def page_chars(data: bytes) -> list[Char]:
     """Every drawn character with its box, page by page in drawing order."""
     pdf = _open(data)

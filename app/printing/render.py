@@ -13,6 +13,10 @@ Two styles:
 
 Output is deterministic (ReportLab's invariant mode): the same document renders to the same
 bytes, which is what lets an issued notice be reprinted identically and checked by its hash.
+
+One render at a time: ReportLab's TrueType subsetter reads each font file through one shared
+cursor, so two threads subsetting the same face at once corrupt each other's glyph tables
+(``KeyError`` in ``makeSubset``). :data:`_RENDER_LOCK` serialises :func:`render`.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import math
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -585,6 +590,9 @@ def scaled(layout: Layout, body: float) -> Layout:
         dense_table_size=layout.dense_table_size * factor)
 
 
+_RENDER_LOCK = threading.RLock()
+
+
 def render(document: Document, *, style: str | None = None, paper: str | None = None,
            landscape: bool | None = None, fonts: str | None = None, author: str = "",
            fit_one_page: bool | None = None) -> RenderedPDF:
@@ -596,6 +604,13 @@ def render(document: Document, *, style: str | None = None, paper: str | None = 
     page is set smaller, down to :data:`POSTER_FLOOR_PT`, when that brings it onto one sheet
     (official documents keep the GB/T 9704 sizes).
     """
+    with _RENDER_LOCK:
+        return _render(document, style=style, paper=paper, landscape=landscape, fonts=fonts,
+                       author=author, fit_one_page=fit_one_page)
+
+
+def _render(document: Document, *, style: str | None, paper: str | None, landscape: bool | None,
+            fonts: str | None, author: str, fit_one_page: bool | None) -> RenderedPDF:
     layout = layout_for(document, style=style, paper=paper, landscape=landscape, fonts=fonts)
     font_registry.register_set(layout.fonts)
     check_glyphs(document, layout.fonts)
