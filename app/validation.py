@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from app.i18n import _
@@ -35,12 +36,31 @@ def id_check_digit(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+_SEPARATORS = re.compile(r"[\s\-.()·]")
+_DIGITS = re.compile(r"[0-9]*", re.ASCII)
+
+
+def typed_number(raw: str) -> str:
+    """What a clerk typed as a number, the way it is stored: full-width digits and letters made
+    ASCII (NFKC: ``１３８`` → ``138``, ``ｘ`` → ``x``), separators (spaces, ``-``, ``.``,
+    brackets, ``·``) dropped, letters upper-cased."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw or "")).upper()
+
+
+def _ascii_digits(value: str) -> bool:
+    return _DIGITS.fullmatch(value) is not None
+
+
 def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
-    """Verify an ID number (GB 11643-1999) or raise ``ValueError`` with a message for the user."""
-    value = raw.strip().upper().replace(" ", "")
+    """Verify an ID number (GB 11643-1999) or raise ``ValueError`` with a message for the user.
+
+    Full-width digits and an ID written in groups (``510112 19800101 1234``) are accepted."""
+    value = typed_number(raw)
+    if len(value) == 15 and _ascii_digits(value):
+        raise ValueError(_("This is an old 15-digit ID number: enter the 18-digit number from the current ID card."))
     if len(value) != 18:
         raise ValueError(_("An ID number has 18 characters; this one has {n}.").format(n=len(value)))
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _ascii_digits(value[:17]) or not (_ascii_digits(value[17]) or value[17] == "X"):
         raise ValueError(_("An ID number is 17 digits followed by a digit or X."))
     if value[:2] not in PROVINCES:
         raise ValueError(_("The ID number does not start with a known province code."))
@@ -56,24 +76,30 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
     return IdNumber(value=value, birth_date=birth, gender="M" if int(value[16]) % 2 else "F")
 
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
+_LANDLINE = re.compile(r"0[0-9]{2,3}[0-9]{7,8}", re.ASCII)
 
 
 def normalize_phone(raw: str) -> str:
-    """A mobile (11 digits) or landline (area code + number) without separators, or ``ValueError``."""
-    value = re.sub(r"[\s\-()（）]", "", raw.strip())
-    if value.startswith("+86"):
-        value = value[3:]
-    if _MOBILE.match(value) or _LANDLINE.match(value):
+    """A mobile (11 digits) or landline (area code + number) without separators, or ``ValueError``.
+
+    Full-width digits, separators and the country code (``+86``, ``0086``, ``86`` before a mobile
+    number) are accepted and dropped."""
+    value = typed_number(raw)
+    for prefix in ("+86", "0086"):
+        if value.startswith(prefix):
+            value = value[len(prefix):]
+    if len(value) == 13 and value.startswith("86") and _MOBILE.fullmatch(value[2:]):
+        value = value[2:]
+    if _MOBILE.fullmatch(value) or _LANDLINE.fullmatch(value):
         return value
     raise ValueError(_("Enter an 11-digit mobile number or a landline with its area code."))
 
 
 def validate_village_code(raw: str) -> str:
     """A 12-digit 统计用区划代码 naming a village (province, city, county, township, village)."""
-    value = raw.strip()
-    if len(value) != 12 or not value.isdigit():
+    value = typed_number(raw)
+    if len(value) != 12 or not _ascii_digits(value):
         raise ValueError(_("A village code (统计用区划代码) has exactly 12 digits."))
     if value[:2] not in PROVINCES:
         raise ValueError(_("The village code does not start with a known province code."))

@@ -89,3 +89,35 @@ def test_village_code():
     for bad in ["51011210420", "5101121042011", "990112104201", "510112000201", "510112104000", "51011210420a"]:
         with pytest.raises(ValueError):
             validate_village_code(bad)
+
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def test_typed_ids_in_full_width_or_groups_are_stored_in_ascii():
+    value = make_id("51011219800101002")
+    assert parse_id_number(value.translate(FULL_WIDTH)).value == value
+    assert parse_id_number(f"{value[:6]} {value[6:14]} {value[14:]}").value == value
+    assert parse_id_number(f"{value[:6]}-{value[6:14]}-{value[14:]}").value == value
+
+
+@pytest.mark.parametrize("bad", ["5101121980010100²", "٥١٠١١٢١٩٨٠٠١٠١٠٠١٢"])
+def test_digits_of_other_scripts_are_not_digits(bad):
+    """``str.isdigit`` is true for superscripts and Arabic-Indic digits: an ID is ASCII digits."""
+    with pytest.raises(ValueError):
+        parse_id_number(bad)
+
+
+def test_an_old_15_digit_id_asks_for_the_18_digit_number():
+    with pytest.raises(ValueError, match="15"):
+        parse_id_number("510112800101001")
+
+
+@pytest.mark.parametrize("raw", ["１３８１２３４１２３４", "8613812341234", "+86 138 1234 1234", "0086-138-1234-1234",
+                                 "138.1234.1234", "(138) 1234 1234", "１３８－１２３４－１２３４"])
+def test_every_written_form_of_a_mobile_number_is_accepted(raw):
+    assert normalize_phone(raw) == "13812341234"
+
+
+def test_a_full_width_village_code_is_accepted():
+    assert validate_village_code("５１０１１２１０４２０１") == "510112104201"
