@@ -80,3 +80,43 @@ def test_returned_records_are_plain_data(village):
         with pytest.raises(AttributeError):
             household.head_name = "李四"  # frozen: cannot be saved back by accident
         assert people.get_profile(session=session, actor=admin).name == "青石村"
+
+
+@pytest.mark.parametrize("role", ["secretary", "clerk", "mediator", "grid_worker", "township"])
+def test_every_register_says_who_may_add_to_it(village, role):
+    """The register-level question (no record) is the area's, for every area: ``new`` is allowed
+    exactly when the role holds the area's edit permission, and a refusal says why."""
+    from app import concerns, deliberation, meetings
+
+    database, admin = village
+    actor = Actor(user_id="", username=role, display_name=role, role=role)
+    asked = {"concerns.edit": lambda s: concerns.allowed_actions(session=s, actor=actor),
+             "meetings.edit": lambda s: meetings.allowed_actions(session=s, actor=actor),
+             "deliberation.edit": lambda s: deliberation.allowed_actions(session=s, actor=actor),
+             "notices.edit": lambda s: notices.allowed_actions(session=s, actor=actor),
+             "people.edit": lambda s: people.allowed_actions(session=s, actor=actor, kind="resident")}
+    with database.unit(admin) as session:
+        for permission, ask in asked.items():
+            try:
+                new = ask(session)["new"]
+            except PermissionDenied:
+                assert not actor.can(permission)  # may not even look at the register
+                continue
+            assert (new is None) == actor.can(permission), permission
+            assert new is None or new.strip()
+
+
+@pytest.mark.gui
+def test_new_buttons_follow_the_area_not_the_widget(sign_in, village):
+    from app import auth
+
+    database, admin = village
+    with database.unit(admin) as session:
+        auth.create_user(session=session, actor=admin, username="tiaojie", password="long-enough",
+                         role=auth.MEDIATOR)  # reads meetings and concerns, adds none
+    win = sign_in(database, username="tiaojie", password="long-enough")
+    for key in ("concerns", "meetings", "deliberation"):
+        page = win.open_area(key)
+        assert not page.new_button.isEnabled(), key
+        assert page.new_button.toolTip(), key  # and says why
+        assert page.new_item() is False

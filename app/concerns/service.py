@@ -203,9 +203,13 @@ def concern(*, session: Session, actor: Actor, concern_id: str) -> ConcernView:
     return view(ConcernView, get_concern(session, concern_id))
 
 
-def allowed_actions(*, session: Session, actor: Actor, concern_id: str) -> dict[str, str | None]:
-    """What ``actor`` may do to the concern now: action → None when allowed, else why not."""
+def allowed_actions(*, session: Session, actor: Actor, concern_id: str | None = None) -> dict[str, str | None]:
+    """What ``actor`` may do to the concern now: action → None when allowed, else why not.
+    ``concern_id=None``: with the register (``new``; ``edit``: change concerns at all)."""
     require(actor, "concerns.view")
+    if concern_id is None:
+        refused = permission_refusal(actor, "concerns.edit")
+        return {"new": refused, "edit": refused}
     found = get_concern(session, concern_id)
     refused = permission_refusal(actor, "concerns.edit")
     closed = found.state == CLOSED

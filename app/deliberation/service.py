@@ -483,13 +483,16 @@ def matter_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[s
                                                                 .where(DeliberationMatter.id.in_(list(ids))))}
 
 
-def allowed_actions(*, session: Session, actor: Actor, matter_id: str) -> dict[str, str | None]:
+def allowed_actions(*, session: Session, actor: Actor, matter_id: str | None = None) -> dict[str, str | None]:
     """What ``actor`` may do to the matter now: action → None when allowed, else why not.
+    ``matter_id=None``: with the register (``new``: start a matter).
 
     ``record_step`` records the next step (at its meeting, or naming a notice issued elsewhere);
     ``publish_notice`` writes and issues the notice of a 公开 step through the notice register.
     """
     require(actor, "meetings.view")
+    if matter_id is None:
+        return {"new": permission_refusal(actor, "deliberation.edit")}
     matter = get_matter(session, matter_id)
     nxt = next_step(session, matter) if matter.state == IN_PROGRESS else None
     if matter.state == STOPPED:

@@ -833,12 +833,15 @@ ACTIONS_OF_A_MEETING = ("update", "cancel", "sign_in", "head_count", "invite_gue
                         "publish", "raise_concern", "print_notice", "print_minutes")
 
 
-def allowed_actions(*, session: Session, actor: Actor, meeting_id: str) -> dict[str, str | None]:
+def allowed_actions(*, session: Session, actor: Actor, meeting_id: str | None = None) -> dict[str, str | None]:
     """What ``actor`` may do to the meeting now: action → None when allowed, else why not.
+    ``meeting_id=None``: with the register (``new``).
 
     The GUI enables and explains its buttons from this; the services refuse the same things.
     """
     require(actor, "meetings.view")
+    if meeting_id is None:
+        return {"new": permission_refusal(actor, "meetings.edit")}
     meeting = get_meeting(session, meeting_id)
     minutes = minutes_of(session, meeting_id)
     locked = minutes is not None and minutes.state == "approved"

@@ -79,7 +79,6 @@ class ConcernsPage(RegisterPage):
 
     def __init__(self, context: Any, area_key: str):
         super().__init__(context, area_key)
-        self.can_edit = context.actor.can("concerns.edit")
         self.delete_button.setVisible(False)  # concerns are closed or escalated, never deleted
         # The register's plain lazy model, replaced by one that colours overdue rows.
         self.model = ConcernsModel(self.columns, self._fetch_rows_now, parent=self)
@@ -116,7 +115,15 @@ class ConcernsPage(RegisterPage):
     def _update_buttons(self, *args: Any) -> None:
         super()._update_buttons(*args)
         if hasattr(self, "close_button"):
-            self.close_button.setEnabled(self.current_id() is not None and self.can_edit)
+            item = self.current_id()
+            row = self.model.row_object(self.model.row_of(item)) if item else None
+            refused = self._page_actions_now().get("edit", "") or (
+                _("The concern is already closed.") if row is not None and row.state == concerns.CLOSED else None)
+            self.close_button.setEnabled(item is not None and refused is None)
+            self.close_button.setToolTip(refused or "" if item else "")
+
+    def page_actions(self, session: Any) -> dict[str, str | None]:
+        return concerns.allowed_actions(session=session, actor=self.context.actor)
 
     def filter_values(self) -> dict[str, Any]:
         return {"state": self.state_filter.currentData(), "overdue_only": self.overdue_only.isChecked()}

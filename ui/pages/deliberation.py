@@ -56,7 +56,7 @@ class DeliberationPage(Page):
 
     def __init__(self, context: Any, area_key: str):
         super().__init__(context, area_key)
-        self.can_edit = context.actor.can("deliberation.edit")
+        self._register_actions: dict[str, str | None] | None = None
         self._loaded_once = False
         self.progress: d.MatterProgress | None = None
         self.dialog: QDialog | None = None
@@ -163,8 +163,22 @@ class DeliberationPage(Page):
         index = self.table.currentIndex()
         return self.model.id_at(index.row()) if index.isValid() else None
 
+    def register_actions(self) -> dict[str, str | None]:
+        """What the area says may be done with the register (``new``), asked once; nothing while
+        it cannot be asked."""
+        if self._register_actions is None:
+            actor = self.context.actor
+            try:
+                self._register_actions = self.context.ops.read_now(
+                    lambda s: d.allowed_actions(session=s, actor=actor))
+            except RuntimeError:  # no database open
+                return {}
+        return self._register_actions
+
     def _update_buttons(self) -> None:
-        self.new_button.setEnabled(self.can_edit)
+        refused = self.register_actions().get("new", "")
+        self.new_button.setEnabled(refused is None)
+        self.new_button.setToolTip(refused or "")
         progress = self.progress
         reason = progress.allowed["record_step"] if progress is not None else _("Choose a matter.")
         self.step_button.setEnabled(reason is None)
@@ -206,7 +220,7 @@ class DeliberationPage(Page):
     # ------------------------------------------------------------ actions
 
     def new_item(self, title: str | None = None) -> bool:
-        if not self.can_edit:
+        if self.register_actions().get("new", "") is not None:
             return False
         if title is None:
             title, ok = QInputDialog.getText(self, _("New matter"), _("Matter (for example: 二组通组路硬化)"))

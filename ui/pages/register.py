@@ -54,8 +54,6 @@ class RegisterPage(Page):
         self._order: tuple[str, bool] = (self.default_order, False)  # sort key, descending
         self._stale = False  # the people register changed elsewhere (group or grid renamed …)
         worker().operation_did_execute.connect(self._on_changes)
-        # Pages not yet asking their area (``page_actions`` not overridden) decide with this flag.
-        self.can_edit = context.actor.can("people.edit")
         self._register_actions: dict[str, str | None] | None = None
 
         layout = QVBoxLayout(self)
@@ -153,20 +151,20 @@ class RegisterPage(Page):
     def open_item(self, item_id: str) -> None:
         raise NotImplementedError
 
-    def page_actions(self, session: Any) -> dict[str, str | None] | None:
+    def page_actions(self, session: Any) -> dict[str, str | None]:
         """The area's ``allowed_actions`` for the register itself (``new`` …: action → None or why
-        not); rows carry theirs in ``row.actions``. None: the page decides with ``can_edit``."""
-        return None
+        not); rows carry theirs in ``row.actions``. Every register page asks its area: the GUI
+        never decides who may do what."""
+        raise NotImplementedError
 
-    def _page_actions_now(self) -> dict[str, str | None] | None:
-        """The register's actions, asked once (a quick read: no rows, only who may do what)."""
-        if type(self).page_actions is RegisterPage.page_actions:
-            return None
+    def _page_actions_now(self) -> dict[str, str | None]:
+        """The register's actions, asked once (a quick read: no rows, only who may do what).
+        Nothing is allowed while they cannot be asked (no database open)."""
         if self._register_actions is None:
             try:
                 self._register_actions = worker().read_now(self.page_actions)
             except RuntimeError:  # no database open (a page built on its own)
-                return None
+                return {}
         return self._register_actions
 
     def _row_actions(self, item_id: str | None) -> dict[str, str | None] | None:
@@ -318,22 +316,18 @@ class RegisterPage(Page):
     def _update_buttons(self, *_args: Any) -> None:
         item = self.current_id()
         has = item is not None
-        register, row = self._page_actions_now(), self._row_actions(item)
-        if register is None:
-            self.new_button.setEnabled(self.can_edit)
-        else:
-            self.new_button.setEnabled(register.get("new", "") is None)
+        register, row = self._page_actions_now(), self._row_actions(item) or {}
+        refused = register.get("new", "")
+        self.new_button.setEnabled(refused is None)
+        self.new_button.setToolTip(refused or "")
         self.edit_button.setEnabled(has)
-        if row is None:
-            self.delete_button.setEnabled(has and self.can_edit)
-        else:
-            reason = row.get("delete", "")
-            self.delete_button.setEnabled(reason is None)
-            self.delete_button.setToolTip(reason or "")
+        reason = row.get("delete", "")
+        self.delete_button.setEnabled(has and reason is None)
+        self.delete_button.setToolTip(reason or "")
 
     def _may(self, action: str, item_id: str | None = None) -> bool:
-        actions = self._row_actions(item_id) if item_id else self._page_actions_now()
-        return self.can_edit if actions is None else actions.get(action, "") is None
+        actions = (self._row_actions(item_id) if item_id else self._page_actions_now()) or {}
+        return actions.get(action, "") is None
 
     def new_item(self) -> bool:
         if not self._may("new"):

@@ -128,7 +128,6 @@ class MeetingsPage(RegisterPage):
     def __init__(self, context: Any, area_key: str):
         self.day: dt.date | None = None
         super().__init__(context, area_key)
-        self.can_edit = context.actor.can("meetings.edit")
         self.delete_button.setVisible(False)  # meetings are cancelled, never deleted
         self.dialog: QDialog | None = None
         self.view: MeetingView | None = None
@@ -193,6 +192,9 @@ class MeetingsPage(RegisterPage):
         super().filters_changed()
         if self.in_calendar():
             self.load_calendar()
+
+    def page_actions(self, session: Any) -> dict[str, str | None]:
+        return meetings.allowed_actions(session=session, actor=self.context.actor)
 
     def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
         return meetings.meeting_ids(session=session, actor=self.context.actor, search=query, **filters)
