@@ -160,13 +160,21 @@ def storage_errors() -> Iterator[None]:
 _HOUSEKEEPING = {("user_account", "last_login_at"), ("user_account", "failed_logins"), ("user_account", "locked_until")}
 
 
-# Audit rows a reading command writes as a side effect (signing in): skipped on a read-only store.
+# Audit rows a reading command writes as a side effect (signing in, printing or previewing a
+# document): skipped on a read-only store, where nothing can be recorded but reading must work.
 _HOUSEKEEPING_AUDIT = {"sign_in"}
+_HOUSEKEEPING_NOTES = {"print"}  # audit notes (``action="note"``) on these tables
+
+
+def _housekeeping_audit(obj: Any) -> bool:
+    if getattr(obj, "__tablename__", "") != "audit_log":
+        return False
+    action = getattr(obj, "action", "")
+    return action in _HOUSEKEEPING_AUDIT or (action == "note" and getattr(obj, "table_name", "") in _HOUSEKEEPING_NOTES)
 
 
 def _only_housekeeping(session: Session) -> bool:
-    if session.deleted or any(getattr(obj, "__tablename__", "") != "audit_log"
-                              or getattr(obj, "action", "") not in _HOUSEKEEPING_AUDIT for obj in session.new):
+    if session.deleted or not all(_housekeeping_audit(obj) for obj in session.new):
         return False
     for obj in session.dirty:
         state = inspect(obj)

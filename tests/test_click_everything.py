@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMessageBox,
     QPushButton,
+    QProgressDialog,
     QRadioButton,
     QTabWidget,
     QToolBar,
@@ -148,7 +149,10 @@ def settle(qtbot) -> None:
 
 
 def top_levels() -> set[QWidget]:
-    return {w for w in QApplication.topLevelWidgets() if w.isVisible() and not isinstance(w, QMessageBox)}
+    """The visible windows a click may have opened. Progress dialogs are not answered: they belong
+    to the work they show and close (and are deleted) when it ends, under the walker's feet."""
+    return {w for w in QApplication.topLevelWidgets()
+            if w.isVisible() and not isinstance(w, (QMessageBox, QProgressDialog))}
 
 
 def close_message_boxes() -> None:
@@ -254,6 +258,8 @@ def back_to(root: QWidget) -> None:
 
 def click_all(qtbot, root: QWidget, part: QWidget, answers: Answers, depth: int, deadline: float,
               log: list[str]) -> None:
+    if not alive(root) or not alive(part):
+        return  # closed meanwhile (a window that finished its work)
     select_first_rows(root)
     settle(qtbot)
     for target in clickables(part):

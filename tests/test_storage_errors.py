@@ -59,8 +59,10 @@ def test_reading_commands_work_on_a_read_only_store(village, tmp_path, capsys, m
     path = _checkpointed(database)
     before = _fingerprint(path)
     monkeypatch.setenv("VILLAGEDESK_PASSWORD", "secret-pass")
-    for argv in (["stats", "--json"], ["user", "list"], ["check"]):
+    roster = tmp_path / "roster.pdf"
+    for argv in (["stats", "--json"], ["user", "list"], ["check"], ["print", "resident_roster", "--out", str(roster)]):
         assert main([*argv, "--db", str(path), "--read-only"]) == 0, capsys.readouterr().err
+    assert roster.read_bytes().startswith(b"%PDF")  # printed, though the print could not be recorded
     out = capsys.readouterr().out
     assert '"households": 1' in out and "admin" in out
     monkeypatch.setenv("VILLAGEDESK_NEW_PASSWORD", "another-pass")

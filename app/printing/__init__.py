@@ -27,7 +27,7 @@ from app.printing.render import RenderedPDF, TableTooWide, UnprintableCharacters
 
 __all__ = [
     "Column", "Document", "Heading", "ItemList", "Para", "PrintKind", "RenderedPDF", "Section", "Table",
-    "TableTooWide", "UnprintableCharacters", "build_document", "get_kind", "kinds", "print_kind", "record_preview",
+    "TableTooWide", "UnprintableCharacters", "build_document", "get_kind", "kinds", "print_kind", "preview_document", "record_preview", "record_print",
     "register_kind", "render", "sha256", "write_pdf", "write_png",
 ]
 
@@ -44,21 +44,39 @@ def print_kind(name: str, *, session: Any, actor: Any, ident: str = "latest", ou
     Rendering and writing come first; only a finished file is recorded (an audit note naming
     the kind, the record and the file's hash), so a failed print leaves the database untouched.
     """
-    from db.tracking import audit_note
-
     document = build_document(name, session=session, actor=actor, ident=ident)
     data = render(document, **options)
     if out is not None:
         if image:
             written = write_png(data, out, mode=image)
-            detail = {"png": [str(p) for p in written]}
+            detail: dict[str, Any] = {"png": [str(p) for p in written]}
         else:
             write_pdf(data, out)
-            detail = {}
-        audit_note(session, table_name="print", row_id=f"{name}:{ident}", note="printed",
-                   detail={"title": document.title, "sha256": sha256(data), "public": get_kind(name).public,
-                           **detail})
+            detail = {"file": str(out)}
+        record_print(session, name, ident, title=document.title, data=data, **detail)
     return data
+
+
+def record_print(session: Any, kind: str, ident: str, *, title: str, data: bytes, **detail: Any) -> None:
+    """Record that a document went to paper or to a file (``detail``: where), with the hash of the
+    very bytes printed. The GUI calls this after the printer accepted the pages or the file was
+    written; a read-only store shows and prints but records nothing."""
+    from db.tracking import audit_note
+
+    audit_note(session, table_name="print", row_id=f"{kind}:{ident}"[:64], note="printed",
+               detail={"title": title, "sha256": sha256(bytes(data)), **_public(kind), **detail})
+
+
+def _public(kind: str) -> dict[str, Any]:
+    return {"public": get_kind(kind).public if kind in {k.name for k in kinds()} else None}
+
+
+def preview_document(name: str, *, session: Any, actor: Any, ident: str = "latest") -> Document:
+    """:func:`build_document` for the on-screen preview, recorded in the audit log as seen (a
+    reading act: on a read-only store it is shown and not recorded). Run it in a unit of work."""
+    document = build_document(name, session=session, actor=actor, ident=ident)
+    record_preview(session, name, ident, title=document.title)
+    return document
 
 
 def record_preview(session: Any, kind: str, ident: str, *, title: str = "") -> None:
@@ -67,4 +85,4 @@ def record_preview(session: Any, kind: str, ident: str, *, title: str = "") -> N
     from db.tracking import audit_note
 
     audit_note(session, table_name="print", row_id=f"{kind}:{ident}"[:64], note="previewed",
-               detail={"title": title, "public": get_kind(kind).public if kind in {k.name for k in kinds()} else None})
+               detail={"title": title, **_public(kind)})

@@ -436,10 +436,10 @@ class NoticeView(QDialog):
         actor, notice_id = self.actor, self.notice_id
 
         def load(session: Any) -> tuple[Any, Any, list[notices.UnmaskOption]]:
-            from app.printing import build_document
+            from app.printing import preview_document
 
             row = notices.notice_rows(session=session, actor=actor, ids=[notice_id])[0]
-            return (row, build_document("notice", session=session, actor=actor, ident=notice_id),
+            return (row, preview_document("notice", session=session, actor=actor, ident=notice_id),
                     notices.unmask_options(session=session, actor=actor, notice_id=notice_id))
 
         def render(result: tuple[Any, Any, list[notices.UnmaskOption]]) -> None:
@@ -532,8 +532,16 @@ class NoticeView(QDialog):
         DbOp(self, lambda s: notices.correct_notice(session=s, actor=actor, notice_id=notice_id)).success(made).run()
 
     def do_print(self) -> None:
-        if self.preview.page_count():
-            print_pdf(self, self.preview.document)
+        if self.preview.page_count() and print_pdf(self, self.preview.document):
+            self._record_print(printer=True)
+
+    def _record_print(self, **where: Any) -> None:
+        """The audit log keeps what went to paper or to a file (the hash of the very bytes)."""
+        from app.printing import record_print
+
+        notice_id, data = self.notice_id, bytes(self.preview.data or b"")
+        title = (self.record.number or self.record.title) if self.record else ""
+        DbOp(self, lambda s: record_print(s, "notice", notice_id, title=title, data=data, **where)).run()
 
     def do_save(self) -> None:
         if not self.preview.data:
@@ -548,4 +556,6 @@ class NoticeView(QDialog):
             write_pdf(self.preview.data, path)
         except OSError as exc:
             show_error(self, _("Could not write {path}: {error}").format(path=path, error=exc.strerror or exc))
+            return
+        self._record_print(file=str(path))
 

@@ -496,9 +496,9 @@ class MeetingView(ConcernsTab, QDialog):
         kind, actor, meeting_id = self.document_kind.currentData(), self.actor, self.meeting_id
 
         def build(session: Any) -> Any:
-            from app.printing import build_document
+            from app.printing import preview_document
 
-            return build_document(kind, session=session, actor=actor, ident=meeting_id)
+            return preview_document(kind, session=session, actor=actor, ident=meeting_id)
 
         def render(document: Any) -> None:
             from app.printing import render as render_pdf
@@ -520,11 +520,14 @@ class MeetingView(ConcernsTab, QDialog):
             self.document_message.setVisible(True)
             self.preview_loaded.emit("")
 
-        DbOp(self, build, read_only=True).success(render).failure(refused).run()
+        DbOp(self, build).success(render).failure(refused).run()
 
     def print_document(self) -> None:
-        if self.preview.page_count():
-            print_pdf(self, self.preview.document)
+        if self.preview.page_count() and print_pdf(self, self.preview.document):
+            from app.printing import record_print
+
+            kind, meeting_id, data = self.document_kind.currentData(), self.meeting_id, bytes(self.preview.data or b"")
+            DbOp(self, lambda s: record_print(s, kind, meeting_id, title=kind, data=data, printer=True)).run()
 
     def save_minutes(self) -> None:
         actor, meeting_id, body = self.actor, self.meeting_id, self.minutes_body.toPlainText()
