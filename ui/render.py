@@ -14,6 +14,7 @@ character) go to ``failure``; anything else is reported as a bug.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import traceback
 from collections.abc import Callable
@@ -44,27 +45,58 @@ def pool() -> QThreadPool:
 
 
 class _Relay(QObject):
-    finished = Signal(bool, object)
-    progressed = Signal(int, int)
+    """One relay for every render, made on the GUI thread and never deleted: its queued signals
+    carry the render's number. (A relay per render was deleted on the GUI thread while the finished
+    task still held it on the render thread: an occasional crash in Qt's pool thread.)"""
+
+    finished = Signal(int, bool, object)
+    progressed = Signal(int, int, int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finished.connect(self._finished)
+        self.progressed.connect(self._progressed)
+        self.ops: dict[int, RenderOp] = {}
+
+    def _finished(self, number: int, ok: bool, payload: Any) -> None:
+        op = self.ops.pop(number, None)
+        if op is not None:
+            op._deliver(ok, payload)
+
+    def _progressed(self, number: int, done: int, total: int) -> None:
+        op = self.ops.get(number)
+        if op is not None:
+            op._progressed(done, total)
+
+
+_relay: _Relay | None = None
+_numbers = itertools.count(1)
+
+
+def relay() -> _Relay:
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
 
 
 class _Task(QRunnable):
-    def __init__(self, fn: Callable[..., Any], relay: _Relay, progress: Progress | None):
+    """Holds no Qt object: only the render's number, the function and its progress."""
+
+    def __init__(self, number: int, fn: Callable[..., Any], progress: Progress | None):
         super().__init__()
-        self.fn, self.relay, self.progress = fn, relay, progress
+        self.number, self.fn, self.progress = number, fn, progress
         self.setAutoDelete(True)
 
     def run(self) -> None:  # on the render thread
+        fn, progress, self.fn, self.progress = self.fn, self.progress, None, None
         try:
-            result = self.fn(self.progress) if self.progress is not None else self.fn()
+            result = fn(progress) if progress is not None else fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
             exc.__villagedesk_traceback__ = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-            self.relay.finished.emit(False, exc)
+            relay().finished.emit(self.number, False, exc)
         else:
-            self.relay.finished.emit(True, result)
-
-
-_live: set[_Relay] = set()
+            relay().finished.emit(self.number, True, result)
 
 
 class RenderOp:
@@ -76,6 +108,7 @@ class RenderOp:
         self._failure: Callable[[Exception], None] | None = None
         self._progress_label: str | None = None
         self._dialog: QProgressDialog | None = None
+        self._state = {"done": False, "last": (0, 0)}
 
     def with_progress(self, label: str) -> RenderOp:
         """``fn(progress)``; a dialog appears only if the work still runs after ~600 ms."""
@@ -91,20 +124,17 @@ class RenderOp:
         return self
 
     def run(self) -> None:
-        relay = _Relay()  # lives on the GUI thread: its signal is delivered there (queued)
-        _live.add(relay)
-        relay.finished.connect(lambda ok, payload, relay=relay: self._deliver(relay, ok, payload))
+        hub, number = relay(), next(_numbers)  # the relay lives on the GUI thread: delivered there
+        hub.ops[number] = self
         progress = None
         if self._progress_label is not None:
-            progress = Progress(lambda done, total, _text: relay.progressed.emit(done, total),
+            progress = Progress(lambda done, total, _text: hub.progressed.emit(number, done, total),
                                 cancelled=_("Cancelled; files already written are kept."))
-            state = {"done": False, "last": (0, 0)}
-            relay.progressed.connect(lambda done, total: self._progressed(state, done, total))
-            relay.finished.connect(lambda *_a: state.update(done=True))
-            QTimer.singleShot(PROGRESS_DELAY_MS, lambda: self._show_progress(state, progress))
-        pool().start(_Task(self._fn, relay, progress))
+            QTimer.singleShot(PROGRESS_DELAY_MS, lambda: self._show_progress(progress))
+        pool().start(_Task(number, self._fn, progress))
 
-    def _show_progress(self, state: dict, progress: Progress) -> None:
+    def _show_progress(self, progress: Progress) -> None:
+        state = self._state
         if state["done"] or (self._parent is not None and not shiboken6.isValid(self._parent)):
             return
         dialog = QProgressDialog(self._progress_label or "", _("Cancel"), 0, 0, self._parent)
@@ -115,18 +145,17 @@ class RenderOp:
         dialog.setAutoReset(False)
         dialog.canceled.connect(progress.abort)
         self._dialog = dialog
-        self._progressed(state, *state["last"])
+        self._progressed(*state["last"])
         dialog.show()
 
-    def _progressed(self, state: dict, done: int, total: int) -> None:
-        state["last"] = (done, total)
+    def _progressed(self, done: int, total: int) -> None:
+        self._state["last"] = (done, total)
         if self._dialog is not None and shiboken6.isValid(self._dialog):
             self._dialog.setMaximum(max(total, 0))
             self._dialog.setValue(min(done, total) if total else 0)
 
-    def _deliver(self, relay: _Relay, ok: bool, payload: Any) -> None:
-        _live.discard(relay)
-        relay.deleteLater()
+    def _deliver(self, ok: bool, payload: Any) -> None:
+        self._state["done"] = True
         if self._dialog is not None:
             if shiboken6.isValid(self._dialog):
                 self._dialog.hide()
