@@ -151,3 +151,54 @@ def test_minutes_written_meanwhile_are_not_overwritten(village, sign_in, gui):
         view.save_minutes_button.click()
     with database.session() as session:
         assert meetings.minutes(session=session, actor=admin, meeting_id=meeting.id).body == "我的定稿"
+
+
+def test_household_dialog_reloads_the_household_changed_meanwhile(village, sign_in, gui):
+    database, admin = village
+    clerk = clerk_of(database, admin)
+    with database.unit(admin) as session:
+        household_id = people.save_household(session=session, actor=admin,
+                                             form=people.HouseholdForm(head_name="李四", address="一组1号")).id
+    window = sign_in(database)
+    page = window.open_area("households")
+    gui.waitUntil(lambda: page._loaded_once, timeout=10000)
+    page.open_item(household_id)
+    gui.waitUntil(lambda: getattr(page, "dialog", None) is not None and page.dialog.isVisible(), timeout=10000)
+    dialog = page.dialog
+    dialog.address.setText("二组2号")
+    with database.unit(clerk) as session:
+        theirs = people.household_form(session=session, actor=clerk, household_id=household_id)
+        people.save_household(session=session, actor=clerk, household_id=household_id,
+                              form=dataclasses.replace(theirs, address="一组12号", tags=["dibao"]))
+    gui.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    answer(gui, dialog, "reloadButton")
+    gui.waitUntil(lambda: dialog.address.text() == "一组12号", timeout=10000)
+    assert dialog.tag_boxes["dibao"].isChecked()
+
+
+def test_notice_dialog_reloads_the_draft_changed_meanwhile(village, sign_in, gui):
+    from app import notices
+
+    database, admin = village
+    clerk = clerk_of(database, admin)
+    with database.unit(admin) as session:
+        notice = notices.create_notice(session=session, actor=admin, form=notices.NoticeForm(
+            title="关于低保对象的公示", body="现将名单公示如下。", publicity_days=7))
+    window = sign_in(database)
+    page = window.open_area("notices")
+    gui.waitUntil(lambda: page._loaded_once, timeout=10000)
+    page.open_item(notice.id)
+    gui.waitUntil(lambda: page.view is not None and page.view.record is not None, timeout=15000)
+    page.view.do_edit()
+    gui.waitUntil(lambda: getattr(page.view, "dialog", None) is not None and page.view.dialog.isVisible(),
+                  timeout=10000)
+    dialog = page.view.dialog
+    dialog.title.setText("我改的标题")
+    with database.unit(clerk) as session:
+        theirs = notices.notice_form(session=session, actor=clerk, notice_id=notice.id)
+        notices.update_notice(session=session, actor=clerk, notice_id=notice.id,
+                              form=dataclasses.replace(theirs, body="王文书核对后的名单。", publicity_days=5))
+    gui.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    answer(gui, dialog, "reloadButton")
+    gui.waitUntil(lambda: dialog.text_edit.toPlainText() == "王文书核对后的名单。", timeout=10000)
+    assert dialog.title.text() == "关于低保对象的公示" and dialog.days.value() == 5
