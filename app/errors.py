@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from db.errors import SchemaTooNew, StorageError, ValidationError, VillageDeskError
 
-__all__ = ["AuthenticationFailed", "NotFound", "PermissionDenied", "SchemaTooNew", "StateError", "StorageError",
+__all__ = ["AuthenticationFailed", "ChangedMeanwhile", "NotFound", "PermissionDenied", "SchemaTooNew", "StateError", "StorageError",
            "ValidationError", "VillageDeskError", "require_valid"]
 
 
@@ -24,6 +24,16 @@ class StateError(VillageDeskError):
 
 class AuthenticationFailed(VillageDeskError):
     pass
+
+
+class ChangedMeanwhile(VillageDeskError):
+    """The record was changed (by another window, session, the command line or a sync) after the
+    form was opened; saving would silently undo that change. ``name`` and ``at`` say who and when
+    (already formatted for the user); the form should offer to reload the record."""
+
+    def __init__(self, message: str, *, name: str = "", at: str = ""):
+        super().__init__(message)
+        self.name, self.at = name, at
 
 
 def require_valid(errors: dict[str, str]) -> None:

@@ -144,11 +144,16 @@ def format_date(value: _dt.date | None, *, style: str = "long") -> str:
     return babel_format_date(value, format=style, locale=babel_locale())
 
 
-def format_datetime(value: _dt.datetime | None) -> str:
+def format_datetime(value: _dt.datetime | None, *, seconds: bool = True) -> str:
+    """A moment for the screen in the current language; ``seconds=False`` gives
+    ``2026年11月30日 09:05`` / ``Nov 30, 2026 9:05 AM``."""
     if value is None:
         return ""
     from babel.dates import format_datetime as babel_format_datetime
+    from babel.dates import format_time as babel_format_time
 
+    if not seconds:
+        return f"{format_date(value, style='medium')} {babel_format_time(value, format='short', locale=babel_locale())}"
     return babel_format_datetime(value, format="medium", locale=babel_locale())
 
 

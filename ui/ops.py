@@ -389,6 +389,26 @@ def show_error(parent: QWidget | None, message: str) -> None:
     _open(box)
 
 
+def ask_reload(parent: QWidget | None, message: str, reload: Callable[[], None]) -> QMessageBox:
+    """The record was changed since the form was opened (``ChangedMeanwhile``): 重新载入 calls
+    ``reload`` (the form is filled from the store, what was typed is discarded); 取消 keeps the
+    form as typed. Shown without blocking; the box is returned (tests click its buttons)."""
+    box = QMessageBox(QMessageBox.Icon.Question, _("VillageDesk"),
+                      message + "\n\n" + _("Reload discards what you typed in this form. Cancel keeps your text "
+                                            "(to copy it, for example); saving it as it is stays refused."),
+                      QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("changedMeanwhileBox")
+    reload_button = box.addButton(_("Reload"), QMessageBox.ButtonRole.AcceptRole)
+    reload_button.setObjectName("reloadButton")
+    cancel_button = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    cancel_button.setObjectName("cancelButton")
+    box.setDefaultButton(cancel_button)
+    box.setEscapeButton(cancel_button)
+    box.buttonClicked.connect(lambda button: reload() if button is reload_button else None)
+    _open(box)
+    return box
+
+
 def report_bug(parent: QWidget | None, exc: BaseException) -> None:
     details = getattr(exc, "__villagedesk_traceback__", None) or "".join(
         traceback.format_exception(type(exc), exc, exc.__traceback__))

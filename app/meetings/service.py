@@ -29,6 +29,7 @@ from app.meetings.codes import (ABSTAIN, AGAINST, CANCELLED, CHOICES, COMMITTEES
                                 ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, method_label, state_label)
 from app.meetings.queries import (AttendanceSummary, addenda, ballots_of, concern_refusal, get_meeting,
                                   minutes_of, permission_refusal, refresh_expected, rule_of, summary, vote_outcome)
+from app.revisions import check_rev
 from app.text import clean_dates, clean_many
 from app.views import view, view_class
 from db.base import local_now, utcnow
@@ -260,10 +261,13 @@ def plan_meeting(*, session: Session, actor: Actor, kind: str, title: str, start
     return view(MeetingView, meeting)
 
 
-def update_meeting(*, session: Session, actor: Actor, meeting_id: str, **changes: Any) -> MeetingView:
-    """Change a planned meeting's notice details (title, time, place, host, recorder, description)."""
+def update_meeting(*, session: Session, actor: Actor, meeting_id: str, rev: int | None = None,
+                   **changes: Any) -> MeetingView:
+    """Change a planned meeting's notice details (title, time, place, host, recorder, description).
+    ``rev``: the meeting's rev when it was read (a newer change is refused); None: no check."""
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
+    check_rev(session, meeting, rev)
     if meeting.state != PLANNED:
         raise StateError(_("Only a planned meeting can be changed; this one is {state}.").format(
             state=state_label(meeting.state)))
@@ -615,11 +619,15 @@ def minutes(*, session: Session, actor: Actor, meeting_id: str) -> MinutesView |
     return view(MinutesView, minutes_of(session, get_meeting(session, meeting_id).id))
 
 
-def save_minutes(*, session: Session, actor: Actor, meeting_id: str, body: str) -> MinutesView:
-    """Write or rewrite the draft minutes of a held meeting. Approved minutes stay locked."""
+def save_minutes(*, session: Session, actor: Actor, meeting_id: str, body: str, rev: int | None = None) -> MinutesView:
+    """Write or rewrite the draft minutes of a held meeting. Approved minutes stay locked.
+
+    ``rev``: the minutes' rev when they were read, 0 when there were none yet (minutes written
+    since are refused like a newer change); None: no check."""
     require(actor, "meetings.edit")
     meeting = get_meeting(session, meeting_id)
     minutes = minutes_of(session, meeting_id)
+    check_rev(session, minutes, rev)
     if minutes is not None and minutes.state == "approved":
         raise StateError(_("The minutes are approved and locked; add an addendum instead."))
     if meeting.state != HELD:

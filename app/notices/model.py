@@ -107,6 +107,7 @@ class NoticeForm:
     style: str = "poster"
     paper: str = "A4"
     landscape: bool = False
+    rev: int | None = None  # the notice's rev when the form was read; None: saved without a check
 
 
 def _validate(form: NoticeForm) -> dict[str, str]:

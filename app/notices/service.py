@@ -55,6 +55,7 @@ from app.notices.queries import (
 from app.printing import render, sha256
 from app.printing.render import resolved_fonts
 from app.privacy import FIELDS, TEXT_FIELDS, mask_text, mask_value
+from app.revisions import check_rev
 from app.search import filter_rows as search_rows
 from app.text import clean_dates, clean_many, clean_text
 from app.views import view, view_class
@@ -158,7 +159,7 @@ def _form_of(n: Notice) -> NoticeForm:
     return NoticeForm(kind=n.kind, title=n.title, body=n.body, table=_copy(n.table), issuer=n.issuer,
                       supervision_phone=n.supervision_phone, objection=n.objection, publicity_days=n.publicity_days,
                       working_days=n.working_days, publicity_start=n.publicity_start, style=n.style, paper=n.paper,
-                      landscape=n.landscape)
+                      landscape=n.landscape, rev=n.rev)
 
 
 def _copy(table: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -192,6 +193,7 @@ def update_notice(*, session: Session, actor: Actor, notice_id: str, form: Notic
     """Change a draft. Issued notices are refused: correct them with :func:`correct_notice`."""
     require(actor, "notices.edit")
     notice = get_notice(session, notice_id)
+    check_rev(session, notice, form.rev)
     _require_draft(notice)
     form = _cleaned(form)
     errors = _validate(form)

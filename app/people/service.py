@@ -32,6 +32,7 @@ from app.people.queries import (
 )
 from app.pinyin import name_search_key, normalize_query
 from app.privacy import mask_id_number, mask_phone
+from app.revisions import check_rev
 from app.text import clean_text, column_length
 from app.validation import (
     age_on,
@@ -218,12 +219,14 @@ def setup_village(*, session: Session, actor: Actor | None = None, name: str, co
 
 
 def update_profile(*, session: Session, actor: Actor, name: str, township: str, committee_name: str,
-                   supervision_phone: str) -> ProfileView:
-    """Change the village profile. The 12-digit code never changes: every row carries it."""
+                   supervision_phone: str, rev: int | None = None) -> ProfileView:
+    """Change the village profile. The 12-digit code never changes: every row carries it.
+    ``rev``: the profile's rev when it was read (a newer change is refused); None: no check."""
     require(actor, "village.edit")
     profile = queries.get_profile(session)
     if profile is None:
         raise NotFound(_("The village is not set up yet."))
+    check_rev(session, profile, rev)
     errors, _code, phone = _profile_errors(name, profile.code, supervision_phone)
     name = _field(name, "name", errors, 64)
     township = _field(township, "township", errors, column_length(VillageProfile, "township"))
@@ -307,10 +310,12 @@ def add_group(*, session: Session, actor: Actor, name: str, number: int | str | 
 
 
 def update_group(*, session: Session, actor: Actor, group_id: str, name: str, number: int | str | None,
-                 leader_name: str = "") -> GroupView:
-    """Rename or renumber a 村民小组, or change its 组长."""
+                 leader_name: str = "", rev: int | None = None) -> GroupView:
+    """Rename or renumber a 村民小组, or change its 组长. ``rev``: the group's rev when it was read
+    (a newer change is refused); None: no check."""
     require(actor, "village.edit")
     group = get_group(session, group_id)
+    check_rev(session, group, rev)
     errors, clean = _group_errors(session, name=name, number=number, leader_name=leader_name, group_id=group_id)
     if errors:
         raise ValidationError(errors)
@@ -378,10 +383,13 @@ def add_grid(*, session: Session, actor: Actor, name: str, group_id: str | None 
 
 
 def update_grid(*, session: Session, actor: Actor, grid_id: str, name: str, group_id: str | None = None,
-                leader_name: str = "", leader_phone: str = "", area_leader_name: str = "") -> GridView:
-    """Change a 网格: its name, group, 网格长 and phone, 片长."""
+                leader_name: str = "", leader_phone: str = "", area_leader_name: str = "",
+                rev: int | None = None) -> GridView:
+    """Change a 网格: its name, group, 网格长 and phone, 片长. ``rev``: the grid's rev when it was
+    read (a newer change is refused); None: no check."""
     require(actor, "village.edit")
     grid = get_grid(session, grid_id)
+    check_rev(session, grid, rev)
     errors, clean = _grid_errors(session, name=name, group_id=group_id, leader_name=leader_name,
                                  leader_phone=leader_phone, area_leader_name=area_leader_name, grid_id=grid_id)
     if errors:
@@ -416,6 +424,7 @@ class GroupRow:
     leader_name: str
     households: int
     grids: int
+    rev: int | None = None  # for the edit dialog: update_group(rev=…)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -430,6 +439,7 @@ class GridRow:
     leader_phone: str
     area_leader_name: str
     households: int
+    rev: int | None = None  # for the edit dialog: update_grid(rev=…)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -443,6 +453,7 @@ class VillageOverview:
     supervision_phone: str
     groups: list[GroupRow]
     grids: list[GridRow]
+    rev: int | None = None  # the profile's, for update_profile(rev=…)
 
 
 def _household_counts(session: Session, column: Any) -> dict[str, int]:
@@ -467,10 +478,12 @@ def village_overview(*, session: Session, actor: Actor) -> VillageOverview:
         name=profile.name, code=profile.code, township=profile.township, committee_name=profile.committee_name,
         supervision_phone=profile.supervision_phone,
         groups=[GroupRow(id=g.id, number=g.number, name=g.name, leader_name=g.leader_name,
-                         households=by_group.get(g.id, 0), grids=grids_per_group.get(g.id, 0)) for g in groups],
+                         households=by_group.get(g.id, 0), grids=grids_per_group.get(g.id, 0), rev=g.rev)
+                for g in groups],
         grids=[GridRow(id=g.id, name=g.name, group_id=g.group_id, group_name=names.get(g.group_id or "", ""),
                        leader_name=g.leader_name, leader_phone=g.leader_phone, area_leader_name=g.area_leader_name,
-                       households=by_grid.get(g.id, 0)) for g in grids])
+                       households=by_grid.get(g.id, 0), rev=g.rev) for g in grids],
+        rev=profile.rev)
 
 
 # ---------------------------------------------------------------- households
@@ -491,6 +504,7 @@ class HouseholdForm:
     head_resident_id: str | None = None
     head_gender: str = ""
     head_id_number: str = ""
+    rev: int | None = None  # the household's rev when the form was read; None: saved without a check
 
 
 HOUSEHOLD_SERIES = "household"  # db.scope.next_number series of 户号
@@ -583,6 +597,7 @@ def save_household(*, session: Session, actor: Actor, form: HouseholdForm, house
     household = get_household(session, household_id) if household_id else Household()
     if household_id:
         _check_scope(actor, household)
+        check_rev(session, household, form.rev)
         form = dataclasses.replace(form, phone=_kept_number(actor, _text(form.phone), household.phone, "phone"))
     if _grid_scoped(actor) and (form.grid_id or None) != actor.grid_id:
         raise ValidationError({"grid_id": _out_of_scope()})
@@ -673,6 +688,7 @@ class ResidentForm:
     representative: bool = False
     status: str = "resident"
     note: str = ""
+    rev: int | None = None  # the resident's rev when the form was read; None: saved without a check
 
 
 def _validate_resident(session: Session, form: ResidentForm, *, resident_id: str | None = None,
@@ -736,6 +752,7 @@ def save_resident(*, session: Session, actor: Actor, form: ResidentForm, residen
     resident = get_resident(session, resident_id) if resident_id else Resident()
     if resident_id:
         _check_scope(actor, _household_of(session, resident))
+        check_rev(session, resident, form.rev)
         form = dataclasses.replace(
             form, id_number=_kept_number(actor, _text(form.id_number), resident.id_number, "id"),
             phone=_kept_number(actor, _text(form.phone), resident.phone, "phone"))
@@ -1027,7 +1044,7 @@ def resident_form(*, session: Session, actor: Actor, resident_id: str) -> Reside
     return ResidentForm(name=r.name, id_number=_masked(actor, r.id_number, "id"), gender=r.gender,
                         phone=_masked(actor, r.phone, "phone"),
                         household_id=r.household_id, relation=r.relation, party_member=r.party_member,
-                        representative=r.representative, status=r.status, note=r.note)
+                        representative=r.representative, status=r.status, note=r.note, rev=r.rev)
 
 
 def household_form(*, session: Session, actor: Actor, household_id: str) -> HouseholdForm:
@@ -1035,7 +1052,8 @@ def household_form(*, session: Session, actor: Actor, household_id: str) -> Hous
     h = get_household(session, household_id)
     _check_scope(actor, h)
     return HouseholdForm(head_name=h.head_name, number=h.number, address=h.address, group_id=h.group_id,
-                         grid_id=h.grid_id, phone=_masked(actor, h.phone, "phone"), tags=list(h.tags or []))
+                         grid_id=h.grid_id, phone=_masked(actor, h.phone, "phone"), tags=list(h.tags or []),
+                         rev=h.rev)
 
 
 def stats(*, session: Session, actor: Actor) -> dict[str, Any]:

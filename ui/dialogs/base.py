@@ -4,6 +4,11 @@ Esc or Cancel after typing asks before the typed text is thrown away.
 
 The service refuses bad input with ``ValidationError({field: message})``; each message is shown
 right under its field, nothing is saved, and the dialog stays open with what was typed.
+
+An edit dialog carries the record's ``rev`` from the form it was opened with back to the save.
+When the record was changed meanwhile (another window, the command line, a sync), the save is
+refused with ``ChangedMeanwhile`` (who and when); the dialog asks: 重新载入 refills the fields from
+the store (what was typed is discarded), 取消 keeps the dialog open with the typed text.
 """
 from __future__ import annotations
 
@@ -26,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ValidationError
+from app.errors import ChangedMeanwhile, ValidationError
 from app.i18n import _
-from ui.ops import DbOp
+from ui.ops import DbOp, ask_reload
 from ui.widgets import FieldForm
 
 
@@ -57,6 +62,8 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.cancel)
         self.body = layout
         self.saving = False
+        self.rev: int | None = None  # the record's rev when the form was read; the save carries it
+        self.changed_box: QMessageBox | None = None  # the "changed meanwhile" question while it is open
 
     # ------------------------------------------------------------ closing
 
@@ -136,8 +143,42 @@ class FormDialog(QDialog):
         self.saved.emit(record)
         self.accept()
 
+    # ------------------------------------------------------------ changed meanwhile
+
+    def reload_op(self) -> Callable[[Any], Any] | None:
+        """The operation that reads the record afresh for :meth:`load` (runs on the worker; read
+        widgets before), or None when this dialog cannot reload (a new record)."""
+        return None
+
+    def load(self, loaded: Any) -> None:
+        """Fill the fields from what :meth:`reload_op` read, its ``rev`` included."""
+        raise NotImplementedError
+
+    def _changed_meanwhile(self, exc: ChangedMeanwhile) -> None:
+        self.form.clear_errors()
+        op = self.reload_op()
+        if op is None:
+            self._general(str(exc))
+            return
+        self._general("")
+        self.changed_box = ask_reload(self, str(exc), lambda: self._reload(op))
+        self.changed_box.finished.connect(lambda _result: setattr(self, "changed_box", None))
+
+    def _reload(self, op: Callable[[Any], Any]) -> None:
+        DbOp(self, op, read_only=True).success(self._reloaded).run()
+
+    def _reloaded(self, loaded: Any) -> None:
+        self.load(loaded)
+        for edit in self.findChildren(QLineEdit):
+            edit.setModified(False)
+        for box in self.findChildren(QPlainTextEdit) + self.findChildren(QTextEdit):
+            box.document().setModified(False)
+        self._general(_("Reloaded: this is the record as stored now. Make your changes again and save."))
+
     def _refused(self, exc: Exception) -> None:
-        if isinstance(exc, ValidationError):
+        if isinstance(exc, ChangedMeanwhile):
+            self._changed_meanwhile(exc)
+        elif isinstance(exc, ValidationError):
             self.show_errors(exc.errors)
         else:
             self.form.clear_errors()

@@ -55,16 +55,25 @@ class HouseholdDialog(FormDialog):
         f.add("tags", N_("Tags"), tags_box)
         self._fill_choices()
         if form is not None:
-            self.head_name.setText(form.head_name)
-            self.number.setText(form.number)
-            self.address.setText(form.address)
-            self.phone.setText(form.phone)
-            self.group.setCurrentIndex(max(self.group.findData(form.group_id), 0))
-            self.grid.setCurrentIndex(max(self.grid.findData(form.grid_id), 0))
-            for key in form.tags:
-                if key in self.tag_boxes:
-                    self.tag_boxes[key].setChecked(True)
+            self.load(form)
         self.finish_layout()
+
+    def load(self, form: people.HouseholdForm) -> None:
+        self.rev = form.rev
+        self.head_name.setText(form.head_name)
+        self.number.setText(form.number)
+        self.address.setText(form.address)
+        self.phone.setText(form.phone)
+        self.group.setCurrentIndex(max(self.group.findData(form.group_id), 0))
+        self.grid.setCurrentIndex(max(self.grid.findData(form.grid_id), 0))
+        for key, box in self.tag_boxes.items():
+            box.setChecked(key in form.tags)
+
+    def reload_op(self):  # type: ignore[no-untyped-def]
+        household_id, actor = self.household_id, worker().actor
+        if household_id is None:
+            return None
+        return lambda session: people.household_form(session=session, actor=actor, household_id=household_id)
 
     def _fill_choices(self) -> None:
         fill_combo(self.group, [(None, _("(none)"))] + [(gid, name) for gid, name in self._groups])
@@ -80,7 +89,7 @@ class HouseholdDialog(FormDialog):
         return people.HouseholdForm(
             head_name=self.head_name.text(), number=self.number.text(), address=self.address.text(),
             group_id=self.group.currentData(), grid_id=self.grid.currentData(), phone=self.phone.text(),
-            tags=[key for key, box in self.tag_boxes.items() if box.isChecked()])
+            tags=[key for key, box in self.tag_boxes.items() if box.isChecked()], rev=self.rev)
 
     def save_op(self):  # type: ignore[no-untyped-def]
         form, household_id = self.current_form(), self.household_id

@@ -1,6 +1,8 @@
 """Add or change a resident (村民)."""
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from app import people
@@ -48,6 +50,18 @@ class HouseholdField(QWidget):
             self.set_household(*dialog.chosen)
 
 
+def load_resident(session: Any, actor: Any, resident_id: str) -> tuple[people.ResidentForm, tuple[str, str, str] | None]:
+    """The stored resident as a form and its household as (id, number, head) for the dialog
+    (runs on the worker)."""
+    form = people.resident_form(session=session, actor=actor, resident_id=resident_id)
+    household = None
+    if form.household_id:
+        rows = people.household_rows(session=session, actor=actor, ids=[form.household_id])
+        if rows:
+            household = (rows[0].id, rows[0].number, rows[0].head_name)
+    return form, household
+
+
 class ResidentDialog(FormDialog):
     """村民: name, ID number (gives birth date and gender), phone, household, relation, status."""
 
@@ -78,18 +92,28 @@ class ResidentDialog(FormDialog):
         self.note = f.add("note", N_("Note"), line_edit(max_length=255))
         self._fill_choices()
         if form is not None:
-            self.name.setText(form.name)
-            self.id_number.setText(form.id_number)
-            self.phone.setText(form.phone)
-            self.gender.setCurrentIndex(max(self.gender.findData(form.gender or ""), 0))
-            self.relation.setCurrentIndex(max(self.relation.findData(form.relation or ""), 0))
-            self.status.setCurrentIndex(max(self.status.findData(form.status), 0))
-            self.party_member.setChecked(form.party_member)
-            self.representative.setChecked(form.representative)
-            self.note.setText(form.note)
-        if household is not None:
+            self.load((form, household))
+        elif household is not None:
             self.household.set_household(*household)
         self.finish_layout()
+
+    def load(self, loaded: tuple[people.ResidentForm, tuple[str, str, str] | None]) -> None:
+        form, household = loaded
+        self.rev = form.rev
+        self.name.setText(form.name)
+        self.id_number.setText(form.id_number)
+        self.phone.setText(form.phone)
+        self.gender.setCurrentIndex(max(self.gender.findData(form.gender or ""), 0))
+        self.relation.setCurrentIndex(max(self.relation.findData(form.relation or ""), 0))
+        self.status.setCurrentIndex(max(self.status.findData(form.status), 0))
+        self.party_member.setChecked(form.party_member)
+        self.representative.setChecked(form.representative)
+        self.note.setText(form.note)
+        self.household.set_household(*(household or (None,)))
+
+    def reload_op(self):  # type: ignore[no-untyped-def]
+        resident_id, actor = self.resident_id, worker().actor
+        return (lambda session: load_resident(session, actor, resident_id)) if resident_id else None
 
     def _fill_choices(self) -> None:
         fill_combo(self.gender, [("", _("(from the ID number)"))] + [(k, _(v)) for k, v in people.GENDERS.items()])
@@ -108,7 +132,7 @@ class ResidentDialog(FormDialog):
             phone=self.phone.text(), household_id=self.household.household_id,
             relation=self.relation.currentData() or "", party_member=self.party_member.isChecked(),
             representative=self.representative.isChecked(), status=self.status.currentData() or "resident",
-            note=self.note.text())
+            note=self.note.text(), rev=self.rev)
 
     def save_op(self):  # type: ignore[no-untyped-def]
         form, resident_id, actor = self.current_form(), self.resident_id, worker().actor

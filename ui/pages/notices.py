@@ -321,16 +321,26 @@ class NoticeDialog(FormDialog):
         self._fit_in_screen()
         self.finish_layout()
         if form is not None:
-            self.kind.setCurrentIndex(self.kind.findData(form.kind))
-            self.title.setText(form.title)
-            self.text_edit.setPlainText(form.body)
-            self.table_editor.set_table(form.table)
-            self.days.setValue(form.publicity_days)
-            self.working.setChecked(form.working_days)
-            self.objection.setText(form.objection)
-            self.layout_combo.setCurrentIndex(self.layout_combo.findData(form.style))
-            self.paper.setCurrentText(form.paper)
-            self.landscape.setChecked(form.landscape)
+            self.load(form)
+
+    def load(self, form: notices.NoticeForm) -> None:
+        self.rev = form.rev
+        self.kind.setCurrentIndex(self.kind.findData(form.kind))
+        self.title.setText(form.title)
+        self.text_edit.setPlainText(form.body)
+        self.table_editor.set_table(form.table)
+        self.days.setValue(form.publicity_days)
+        self.working.setChecked(form.working_days)
+        self.objection.setText(form.objection)
+        self.layout_combo.setCurrentIndex(self.layout_combo.findData(form.style))
+        self.paper.setCurrentText(form.paper)
+        self.landscape.setChecked(form.landscape)
+
+    def reload_op(self):  # type: ignore[no-untyped-def]
+        actor, notice_id = self.actor, self.notice_id
+        if notice_id is None:
+            return None
+        return lambda session: notices.notice_form(session=session, actor=actor, notice_id=notice_id)
 
     def _fit_in_screen(self) -> None:
         """Put the fields in a scroll area so the dialog fits a 1366×768 screen whatever the table."""
@@ -363,7 +373,7 @@ class NoticeDialog(FormDialog):
             kind=self.kind.currentData(), title=self.title.text(), body=self.text_edit.toPlainText(),
             table=self.table_editor.table(), objection=self.objection.text(), publicity_days=self.days.value(),
             working_days=self.working.isChecked(), style=self.layout_combo.currentData(),
-            paper=self.paper.currentText(), landscape=self.landscape.isChecked())
+            paper=self.paper.currentText(), landscape=self.landscape.isChecked(), rev=self.rev)
 
     def show_errors(self, errors: dict[str, str]) -> None:
         super().show_errors(errors)

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton
 
 from app import people
 from app.i18n import N_, _
-from ui.dialogs.resident import ResidentDialog
+from ui.dialogs.resident import ResidentDialog, load_resident
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
 from ui.people_columns import RESIDENT_COLUMNS, RESIDENT_WIDTHS, household_label
@@ -71,17 +71,8 @@ class ResidentsPage(RegisterPage):
 
     def open_item(self, item_id: str) -> None:
         actor = self.context.actor
-
-        def load(session: Any) -> tuple[people.ResidentForm, tuple[str, str, str] | None]:
-            form = people.resident_form(session=session, actor=actor, resident_id=item_id)
-            household = None
-            if form.household_id:
-                rows = people.household_rows(session=session, actor=actor, ids=[form.household_id])
-                if rows:
-                    household = (rows[0].id, rows[0].number, rows[0].head_name)
-            return form, household
-
-        DbOp(self, load, read_only=True).success(lambda loaded: self._open_dialog(loaded[0], item_id, loaded[1])).run()
+        DbOp(self, lambda session: load_resident(session, actor, item_id), read_only=True) \
+            .success(lambda loaded: self._open_dialog(loaded[0], item_id, loaded[1])).run()
 
     def _open_dialog(self, form: people.ResidentForm | None, resident_id: str | None,
                      household: tuple[str, str, str] | None) -> ResidentDialog:

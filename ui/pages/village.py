@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import people
-from app.errors import PermissionDenied, ValidationError
+from app.errors import ChangedMeanwhile, PermissionDenied, ValidationError
 from app.i18n import N_, _
 from ui.dialogs.base import FormDialog
 from ui.dialogs.village import GridDialog, GroupDialog
-from ui.ops import DbOp, worker
+from ui.ops import DbOp, ask_reload, worker
 from ui.pages.base import Page, PageContext, PageHeader
 from ui.table_model import CENTER, RIGHT, Column, ListTableModel
 from ui.widgets import FieldForm, line_edit, primary_button
@@ -143,6 +143,8 @@ class VillagePage(Page):
         self.actions = worker().read_now(lambda s: people.allowed_actions(session=s, actor=actor, kind="village"))
         self.can_edit = self.actions.get("edit", "") is None
         self.overview: people.VillageOverview | None = None
+        self.profile_rev: int | None = None
+        self.changed_box: Any = None  # the "changed meanwhile" question, while it is open
         self.dialog: FormDialog | None = None
         self._loading = False
         layout = QVBoxLayout(self)
@@ -269,6 +271,7 @@ class VillagePage(Page):
         overview = self.overview
         if overview is None:
             return
+        self.profile_rev = overview.rev  # the save carries it: a change made meanwhile is not overwritten
         self.name.setText(overview.name)
         self.committee_name.setText(overview.committee_name)
         self.township.setText(overview.township)
@@ -297,9 +300,9 @@ class VillagePage(Page):
             return
         values = dict(name=self.name.text(), township=self.township.text(),
                       committee_name=self.committee_name.text(), supervision_phone=self.supervision_phone.text())
-        actor = self.context.actor
+        actor, rev = self.context.actor, self.profile_rev
         self.save_button.setEnabled(False)
-        DbOp(self, lambda s: people.update_profile(session=s, actor=actor, **values).name) \
+        DbOp(self, lambda s: people.update_profile(session=s, actor=actor, rev=rev, **values).name) \
             .success(self._profile_saved).failure(self._profile_refused).run()
 
     def _profile_saved(self, name: str) -> None:
@@ -313,6 +316,9 @@ class VillagePage(Page):
 
     def _profile_refused(self, exc: Exception) -> None:
         self._update_profile_buttons(True)
+        if isinstance(exc, ChangedMeanwhile):  # 重新载入 shows the stored profile, discarding what was typed
+            self.changed_box = ask_reload(self, str(exc), lambda: self.reload(then=self._show_profile))
+            return
         if not isinstance(exc, ValidationError):
             self._profile_message(str(exc))
             return

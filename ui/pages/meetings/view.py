@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import meetings
-from app.errors import ValidationError
+from app.errors import ChangedMeanwhile, ValidationError
 from app.i18n import N_, _, format_datetime, format_percent
-from ui.ops import DbOp, show_error
+from ui.ops import DbOp, ask_reload, show_error
 from ui.pages.meetings.concerns_tab import ConcernsTab
 from ui.pages.meetings.models import BallotModel, ChoiceDelegate, RowsModel, small_table
 from ui.pdf_preview import PdfPreview, print_pdf
@@ -56,6 +56,9 @@ class MeetingView(ConcernsTab, QDialog):
         self.record: meetings.MeetingRecord | None = None
         self.allowed: dict[str, str | None] = {}
         self.lines: list[Any] = []
+        self.minutes_rev: int | None = None  # the minutes' rev the text on screen was read at (0: none yet)
+        self._reload_minutes = False  # the next reload replaces the text on screen (重新载入)
+        self.changed_box: Any = None  # the "changed meanwhile" question, while it is open
         self.setMinimumSize(900, 660)
         self.setWindowTitle(_("Meeting"))
         layout = QVBoxLayout(self)
@@ -333,8 +336,12 @@ class MeetingView(ConcernsTab, QDialog):
                 who=minutes.approved_by, when=format_datetime(minutes.approved_at.astimezone())))
         else:
             self.minutes_state.setText(_("Draft"))
-        if minutes is not None and (locked or not self.minutes_body.toPlainText()):
+        if minutes is not None and (locked or not self.minutes_body.toPlainText() or self._reload_minutes):
             self.minutes_body.setPlainText(minutes.body)
+            self.minutes_rev = minutes.rev  # what the text on screen was read at; the save carries it
+        elif minutes is None and not self.minutes_body.toPlainText():
+            self.minutes_rev = 0  # none yet: minutes written meanwhile by someone else are not overwritten
+        self._reload_minutes = False
         self.minutes_body.setReadOnly(self.allowed["save_minutes"] is not None)
         self._allow("save_minutes", self.save_minutes_button)
         self._allow("approve_minutes", self.approve_button)
@@ -384,17 +391,22 @@ class MeetingView(ConcernsTab, QDialog):
 
     # ------------------------------------------------------------ actions
 
-    def run(self, op: Any, done_message: str = "") -> None:
-        """Run one service call; on success reload the record, on refusal show why."""
+    def run(self, op: Any, done_message: str = "", then: Any = None) -> None:
+        """Run one service call; on success (``then(result)`` first) reload the record, on refusal show why."""
         self.message.clear()
 
-        def success(_result: Any) -> None:
+        def success(result: Any) -> None:
+            if then is not None:
+                then(result)
             self.changed.emit()
             self.reload()
 
         DbOp(self, op).success(success).failure(self._refused).run()
 
     def _refused(self, exc: Exception) -> None:
+        if isinstance(exc, ChangedMeanwhile):  # the minutes: 重新载入 replaces the text on screen
+            self.changed_box = ask_reload(self, str(exc), self._reload_minutes_now)
+            return
         text = "；".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
         set_message(self.message, text, error=True)
         self.refused.emit(text)
@@ -531,7 +543,13 @@ class MeetingView(ConcernsTab, QDialog):
 
     def save_minutes(self) -> None:
         actor, meeting_id, body = self.actor, self.meeting_id, self.minutes_body.toPlainText()
-        self.run(lambda s: meetings.save_minutes(session=s, actor=actor, meeting_id=meeting_id, body=body))
+        rev = self.minutes_rev
+        self.run(lambda s: meetings.save_minutes(session=s, actor=actor, meeting_id=meeting_id, body=body, rev=rev),
+                 then=lambda saved: setattr(self, "minutes_rev", saved.rev))
+
+    def _reload_minutes_now(self) -> None:
+        self._reload_minutes = True
+        self.reload()
 
     def approve_minutes(self) -> None:
         if not confirm(self, _("Approve and lock"), _(
@@ -539,11 +557,12 @@ class MeetingView(ConcernsTab, QDialog):
                 "addendum.")):
             return
         actor, meeting_id, body = self.actor, self.meeting_id, self.minutes_body.toPlainText()
+        rev = self.minutes_rev
 
         def op(session: Any) -> Any:
             minutes = meetings.minutes(session=session, actor=actor, meeting_id=meeting_id)
             if minutes is None or minutes.body != body.strip():  # save what is on screen first
-                meetings.save_minutes(session=session, actor=actor, meeting_id=meeting_id, body=body)
+                meetings.save_minutes(session=session, actor=actor, meeting_id=meeting_id, body=body, rev=rev)
             return meetings.approve_minutes(session=session, actor=actor, meeting_id=meeting_id)
 
         self.run(op)
