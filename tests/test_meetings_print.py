@@ -251,3 +251,32 @@ def test_concerns_progress_rate_counts_only_concerns_now_due(village, monkeypatc
         text = text_of(print_kind("concerns_progress", session=session, actor=admin, ident="2026-11"))
     assert "共5件" in text and "已办结4件" in text
     assert "50.0%" in text and "200" not in text and "400" not in text
+
+
+def test_concerns_progress_is_portrait_and_compact(village, monkeypatch):
+    """Six concerns of a month: one portrait sheet (it used to be forced landscape and spread over
+    two to four half-empty pages), numbers and dates whole in their cells."""
+    from app.printing import render
+    from app.printing.pages import page_lines
+
+    database, admin = village
+    monkeypatch.setattr(concerns, "today", lambda: D(2026, 11, 30))
+    monkeypatch.setattr(concerns_service, "today", lambda: D(2026, 11, 30))
+    with database.unit(admin) as session:
+        for n, (title, resolution) in enumerate([("养殖户粪污异味大", "督促养殖户建设化粪池，定期回访"),
+                                                 ("空置危房存在安全隐患", "已通知户主并设置围挡"),
+                                                 ("垃圾收集点清运不及时", ""), ("宅基地申请进度", "已告知审批流程和进度"),
+                                                 ("邻里因排水沟发生争执", "调解员现场调解，双方达成一致"),
+                                                 ("老人医保报销不清楚", "")]):
+            concern = concerns.raise_concern(session=session, actor=admin, title=title, raised_by=f"张{n}丰",
+                                             source="visit", raised_on=D(2026, 11, 3 + n), due_on=D(2026, 12, 9))
+            if resolution:
+                concerns.close_concern(session=session, actor=admin, concern_id=concern.id, resolution=resolution,
+                                       closed_on=D(2026, 11, 13 + n))
+        document = build_document("concerns_progress", session=session, actor=admin, ident="2026-11")
+    pdf = render(document)
+    assert not pdf.landscape and pdf.pages == 1
+    lines = ["".join(line.split()) for page in page_lines(pdf) for line in page]
+    for n in range(1, 7):
+        assert sum(line.count(f"2026-{n:04d}") for line in lines) == 1
+    assert sum(line.count("2026年12月9日") for line in lines) == 2  # the two still open: due whole

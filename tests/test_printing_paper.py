@@ -30,3 +30,71 @@ def test_codes_in_table_cells_are_never_split_and_their_column_fits_them():
     for code in ("XZ〔2026〕3号", "青石村务〔2026〕17号", "2026.11.05", "A-12/0.5b"):
         assert sum(line.count(code) for line in lines) == text.count(code) >= 1, code
     assert not any(re.search(r"2026-\d{2}$", line) for line in lines)
+
+
+SIGNATURE = ["主持人（签字）：____________", "记录人（签字）：____________"]
+CLOSING_LINES = ("主持人（签字）", "记录人（签字）", "2026年6月19日", "公示期", "监督电话", "青石村民委员会",
+                 "2026年8月15日")
+
+
+def _closing_page(pdf) -> list[str]:
+    """The lines of the page that carries the 落款, page numbers left out."""
+    pages = page_lines(pdf)
+    page = next(p for p in pages if any("记录人（签字）" in ln or "青石村民委员会" in ln for ln in p))
+    return [ln for ln in (re.sub(r"\s", "", x) for x in page)
+            if ln and not re.fullmatch(r"—\d+—|第\d+页共\d+页", ln)]
+
+
+def test_minutes_signatures_keep_two_lines_even_after_a_one_line_paragraph():
+    """Minutes end with 本记录经…审定。 (one line): the 签字 lines and date used to take only it along
+    onto the last page."""
+    seen_two_pages = 0
+    for sentences in range(14, 40):
+        doc = Document(title="三组第1网格坝坝会会议记录", style="official", signature=SIGNATURE,
+                       date=dt.date(2026, 6, 19),
+                       blocks=[Para("会议内容：与会人员围绕议题充分发言，会议要求各网格抓好落实。" * sentences),
+                               Para("本记录经徐玉云于2026年6月21日审定。", indent=False)])
+        pdf = render(doc)
+        if pdf.pages == 1:
+            continue
+        seen_two_pages += 1
+        page = _closing_page(pdf)
+        body = [ln for ln in page if not ln.startswith(CLOSING_LINES)]
+        assert len(body) >= 2, (sentences, page)
+    assert seen_two_pages > 5
+
+
+def _concern_rows(count: int) -> list[list[str]]:
+    return [[f"2026-{100 + i:04d}", "张*", "三组第1网格", "通组路坑洼积水，出行不便",
+             "已组织人员填补坑洼并疏通边沟，组织党员志愿者清淤", "已于2026年10月8日办结"] for i in range(count)]
+
+
+def test_a_closing_too_tall_for_what_is_left_never_leaves_the_seal_alone():
+    """A closing block (公示期, objection, contact, 落款) that does not fit with the rows it keeps:
+    the 落款 used to flow onto a page of its own."""
+    from app.printing.templates import public_notice
+
+    for count in range(1, 26):
+        table = Table(columns=[Column("no", "编号"), Column("who", "反映人", "name"), Column("grid", "网格"),
+                               Column("what", "诉求内容", weight=2.6), Column("how", "办理情况", weight=2.6),
+                               Column("status", "状态")], rows=_concern_rows(count))
+        notice = public_notice(title="群众诉求办理情况公示", body=["2026年10月群众反映的诉求办理情况如下。"],
+                               table=table, issuer="青石村民委员会", date=dt.date(2026, 8, 15),
+                               publicity_start=dt.date(2026, 8, 15), publicity_end=dt.date(2026, 8, 21),
+                               publicity_days=7, supervision_phone="02884851234", landscape=True)
+        notice.fit_one_page = False
+        pdf = render(notice)
+        page = _closing_page(pdf)
+        before = page[:page.index("青石村民委员会")]
+        assert len(before) >= 2, (count, page)  # the 落款 keeps with at least two lines
+        for lines in page_lines(pdf):  # and no page is left with a title or a row or two
+            assert len([ln for ln in lines if ln.strip()]) >= 4, (count, lines)
+
+
+def test_evening_out_a_cell_never_splits_its_date():
+    """已于2026年1月8日办结 in a column that leaves 结 alone on a third line: evening the lines out
+    used to narrow the cell below the date's width and cut it (2026年1 / 月8日办结)."""
+    table = Table(columns=[Column("status", "状态", weight=1.0), Column("what", "诉求内容", weight=2.65)],
+                  rows=[["已于2026年1月8日办结", "通组路坑洼积水，出行不便"]] * 3)
+    lines = flat(page_lines(render(Document(title="诉求", blocks=[table]))))
+    assert sum(line.count("2026年1月8日") for line in lines) == 3, lines

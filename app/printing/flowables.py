@@ -428,18 +428,42 @@ class GridTable(Flowable):
         canvas.drawText(text_object)
 
 
-class ClosingGroup(Flowable):
-    """The closing block (公示期, how to object, contact line, 落款, seal, date) with the block
-    before it: the closing never stands alone on a page. When the whole does not fit, the block
-    before is split and at least its last lines or rows (its own split keeps two) go over with
-    the closing; a block that cannot split moves over whole."""
+def line_count(flowable: Flowable, width: float, height: float) -> int:
+    """How many lines (table rows) a flowable shows: what the closing block keeps with. Spacers
+    show none; a flowable of another kind counts as enough."""
+    if isinstance(flowable, CJKParagraph):
+        flowable.wrap(width, height)
+        return len(flowable.lines())
+    if isinstance(flowable, GridTable):
+        return len(flowable.rows)
+    if isinstance(flowable, SignatureBlock):
+        return len(flowable._rows())
+    if flowable.__class__.__name__ == "Spacer":
+        return 0
+    return 2
 
-    def __init__(self, before: Flowable | None, closing: list[Flowable], frame_height: float):
+
+class ClosingGroup(Flowable):
+    """The closing block (公示期, how to object, contact line, 落款, seal, date) with the last
+    lines before it (``before``: the trailing flowables that show at least two lines or rows):
+    the closing never stands alone on a page.
+
+    When the whole does not fit, the first flowable before is split — where the page ends, or,
+    when it fits but the closing does not, just before its last lines (its own split keeps two
+    together) — so the page is filled and only that tail goes over with the closing. A group that
+    would leave more than half a page empty behind it, or is too tall for any page, lets its
+    closing paragraphs flow and keeps only the 落款 (with the seal and date) with the last two
+    lines before it."""
+
+    def __init__(self, before: Flowable | list[Flowable] | None, closing: list[Flowable], frame_height: float):
         super().__init__()
-        self.before, self.closing, self.frame_height = before, closing, frame_height
+        if before is None:
+            before = []
+        self.before = before if isinstance(before, list) else [before]
+        self.closing, self.frame_height = closing, frame_height
 
     def _children(self) -> list[Flowable]:
-        return ([self.before] if self.before is not None else []) + self.closing
+        return self.before + self.closing
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
@@ -459,13 +483,37 @@ class ClosingGroup(Flowable):
         if self.height <= availHeight + 1e-6:
             return [self]
         at_top = availHeight >= self.frame_height - 1e-3
-        if self.before is not None:
-            parts = self.before.split(availWidth, availHeight)
+        if self.before:
+            first = self.before[0]
+            _b, height, after = self._sizes[0]
+            # where the page ends; or, when the first block fits but the closing does not, just
+            # before its last lines, so that only they go over with the closing
+            room = availHeight if height + after > availHeight else height - 1e-3
+            parts = first.split(availWidth, room) if room > 0 else []
             if len(parts) == 2:
-                return [parts[0], ClosingGroup(parts[1], self.closing, self.frame_height)]
-        if at_top:
-            return self._children()  # taller than a page: nothing better than flowing it
-        return []
+                return [parts[0], ClosingGroup([parts[1], *self.before[1:]], self.closing, self.frame_height)]
+        if not at_top and self.height <= self.frame_height - 1e-3 and availHeight < self.frame_height / 2:
+            return []  # move on: the next page holds it, and this one is more than half full
+        # taller than a page: the closing paragraphs flow; the 落款 keeps with two lines before it
+        signature = self.closing[-1:] if isinstance(self.closing[-1:][0] if self.closing else None,
+                                                    SignatureBlock) else []
+        if signature and len(self.closing) > 1 and self.closing[-2].__class__.__name__ == "Spacer":
+            signature = self.closing[-2:]
+        lead = self._children()[: len(self._children()) - len(signature)]
+        if not signature or len(lead) <= len(self.before):
+            return self._children()
+        tail: list[Flowable] = []
+        while lead and sum(line_count(f, availWidth, availHeight) for f in tail) < 2:
+            tail.insert(0, lead.pop())
+        result = [*lead, ClosingGroup(tail, signature, self.frame_height)]
+        # what comes first must fit where it goes (ReportLab places it as it is)
+        _w, height = result[0].wrap(availWidth, availHeight)
+        if height > availHeight + 1e-6:
+            parts = result[0].split(availWidth, availHeight)
+            if len(parts) != 2:
+                return self._children() if at_top else []
+            result[:1] = parts
+        return result
 
     def draw(self) -> None:
         y = self.height
