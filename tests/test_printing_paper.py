@@ -98,3 +98,32 @@ def test_evening_out_a_cell_never_splits_its_date():
                   rows=[["已于2026年1月8日办结", "通组路坑洼积水，出行不便"]] * 3)
     lines = flat(page_lines(render(Document(title="诉求", blocks=[table]))))
     assert sum(line.count("2026年1月8日") for line in lines) == 3, lines
+
+
+def _gaps(pdf, run: str) -> list[list[float]]:
+    from app.printing.pages import page_chars
+
+    chars = page_chars(pdf)
+    found = []
+    for start in range(len(chars) - len(run) + 1):
+        window = chars[start:start + len(run)]
+        if "".join(c.text for c in window) == run and len({round(c.bottom) for c in window}) == 1:
+            found.append([b.left - a.right for a, b in zip(window, window[1:])])
+    return found
+
+
+def test_a_label_in_a_justified_line_is_not_letter_spaced():
+    """公示期：2026年11月30日至 / 2026年12月6日（共7天）。 — the dates leave few places to stretch a
+    justified line, and 公 示 期 ： was spaced out to fill it."""
+    from app.printing.templates import public_notice
+
+    notice = public_notice(title="群众诉求办理情况公示", body=["2026年11月群众反映的诉求办理情况如下。"],
+                           issuer="青石村民委员会", date=dt.date(2026, 11, 30),
+                           publicity_start=dt.date(2026, 11, 30), publicity_end=dt.date(2026, 12, 6),
+                           publicity_days=7, supervision_phone="02884851234")
+    notice.fit_one_page = False
+    pdf = render(notice)
+    spaced = _gaps(pdf, "公示期：")
+    assert spaced and all(max(gaps) < 22 * 0.12 for gaps in spaced), spaced
+    lines = flat(page_lines(pdf))
+    assert any(line.startswith("公示期：2026年11月30日") for line in lines)

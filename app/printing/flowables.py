@@ -1,6 +1,7 @@
 """ReportLab flowables that set Chinese text by :mod:`app.printing.linebreak` rules."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from reportlab.lib.colors import Color, black
@@ -52,6 +53,24 @@ class Measure:
         if len(self._cache) < 4096:
             self._cache[text] = width
         return width
+
+
+_LABEL = re.compile(r"[^\s\d：:，。；]{1,8}[：:]")
+
+
+def _label_atoms(pieces: list[str]) -> int:
+    """How many atoms at the start of a line form a label (公示期：, 联系方式：, 主持人：): a
+    justified line is not stretched inside it, nor right after its colon."""
+    match = _LABEL.match("".join(pieces[:10]))
+    if not match:
+        return 0
+    length, count = 0, 0
+    for piece in pieces:
+        if length >= match.end():
+            break
+        length += len(piece)
+        count += 1
+    return count
 
 
 class CJKParagraph(Flowable):
@@ -156,10 +175,13 @@ class CJKParagraph(Flowable):
         """Draw one line; ``extra`` is shared out between CJK characters and at spaces only —
         never inside a number, a Latin word, a URL or a masked phone (138****1234)."""
         pieces = atoms(line) if extra else [line]
-        gaps = [i for i in range(len(pieces) - 1) if stretchable(pieces[i], pieces[i + 1])]
+        label = _label_atoms(pieces)
+        gaps = [i for i in range(label, len(pieces) - 1) if stretchable(pieces[i], pieces[i + 1])]
         share = extra / len(gaps) if gaps else 0.0
-        if share > self.size * 0.5:
-            share = 0.0  # gaps wider than half a character look like holes: leave the line short
+        if share > self.size * 0.3:
+            # gaps wider than about a third of a character read as letter-spacing (公 示 期 ：) or
+            # holes: leave the line short
+            share = 0.0
         gap_set = set(gaps)
         canvas = self.canv
         segment, start_x = "", x
