@@ -280,3 +280,20 @@ def test_concerns_progress_is_portrait_and_compact(village, monkeypatch):
     for n in range(1, 7):
         assert sum(line.count(f"2026-{n:04d}") for line in lines) == 1
     assert sum(line.count("2026年12月9日") for line in lines) == 2  # the two still open: due whole
+
+
+def test_minutes_saved_from_the_draft_print_each_fact_once(held):
+    """The recorder saves the generated draft with the discussion added: the printed minutes used
+    to state time, place, host, recorder and attendance in the header and again in the record."""
+    database, admin, meeting, _open_air, _pop = held
+    with database.unit(admin) as session:
+        draft = meetings.draft_minutes(session=session, actor=admin, meeting_id=meeting.id)
+        assert "时间：" in draft and "应到：" in draft
+        meetings.save_minutes(session=session, actor=admin, meeting_id=meeting.id,
+                              body=draft + "\n与会代表一致认为路面宽度应满足会车需要。")
+        text = text_of(print_kind("minutes", session=session, actor=admin, ident=meeting.id))
+    for fact in ("时间：2025年3月15日14:00", "地点：村委会会议室", "主持人：李书记", "记录人：王文书", "应到：30人",
+                 "列席：驻村干部赵强"):
+        assert text.count(fact) == 1, fact
+    assert text.count("三组路灯不亮") == 1  # the concerns table, not again as a line of the record
+    assert "与会代表一致认为路面宽度应满足会车需要。" in text
