@@ -48,9 +48,10 @@ from app.notices.queries import (
     build_document,
     document_of,
     ending_soon_days,
-    format_number,
     get_calendar,
     get_notice,
+    next_notice_number,
+    series_key,  # noqa: F401 (the series' name, for callers of the service)
 )
 from app.printing import render, sha256
 from app.printing.render import resolved_fonts
@@ -61,15 +62,7 @@ from app.views import view, view_class
 from db.base import soft_delete, utcnow
 from db.models.accounts import Setting, User
 from db.models.notices import Notice
-from db.scope import next_number
 from db.tracking import AuditEntry, audit_note
-
-
-def series_key(kind: str, year: int) -> str:
-    """The number series a kind draws from: its own, or the one it shares (a 村务通知 is numbered
-    in the 村务 series, so 青石村务〔2026〕N号 never repeats)."""
-    shared = NOTICE_KINDS[kind].series if kind in NOTICE_KINDS else ""
-    return f"notice-{shared or kind}-{year}"
 
 
 def set_calendar(*, session: Session, actor: Actor, holidays: list[dt.date], workdays: list[dt.date]) -> WorkCalendar:
@@ -308,8 +301,7 @@ def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: 
         raise ValidationError({"publicity_start": _("The publicity period cannot begin before the notice is issued.")})
     # The series is bumped first: that takes the write lock, so no other issue can take this number
     # while the PDF renders; a failed render rolls the number back with everything else (gap-free).
-    seq = next_number(session, series_key(notice.kind, day.year))
-    number = format_number(session, notice.kind, day.year, seq)
+    seq, number = next_notice_number(session, notice.kind, day.year)
     document = build_document(session, notice, number=number, issue_date=day, draft=False)
     document.fonts = resolved_fonts(document)
     data = render(document)
