@@ -310,9 +310,14 @@ def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: 
     notice.issue_date = day
     notice.issued_at = utcnow()
     notice.issued_by = actor.username
-    notice.publicity_start = max(notice.publicity_start or day, day)
-    notice.publicity_end = publicity_end(notice.publicity_start, notice.publicity_days,
-                                         working_days=notice.working_days, calendar=get_calendar(session))
+    if NOTICE_KINDS[notice.kind].parts.publicity:
+        notice.publicity_start = max(notice.publicity_start or day, day)
+        notice.publicity_end = publicity_end(notice.publicity_start, notice.publicity_days,
+                                             working_days=notice.working_days, calendar=get_calendar(session))
+    else:
+        # a 通知 prints no 公示期: the register records none either (no "publicity ends", never
+        # highlighted as ending soon), as it records exactly the window the other kinds print
+        notice.publicity_start = notice.publicity_end = None
     notice.snapshot = document.to_dict()
     notice.file_sha256 = sha256(data)
     session.add(notice)
