@@ -214,7 +214,28 @@ def set_unmasked(*, session: Session, actor: Actor, notice_id: str, field: str, 
     with a reason, recorded in the audit trail. ``field`` is a column key, ``text`` for ID and
     phone numbers written in the body, or ``names`` for registered people's names in the body."""
     require(actor, "notices.unmask")
+    return view(NoticeView, _set_unmasked(session, actor, get_notice(session, notice_id), field, unmasked, reason))
+
+
+def apply_template_rule(*, session: Session, actor: Actor, notice_id: str, fields: tuple[str, ...], reason: str,
+                        template: str) -> NoticeView:
+    """The per-field rule of a gallery template (the name column of a 党员发展对象 or 评先评优
+    公示): it is the template's, not the user's choice, so it holds for whoever makes the draft
+    (the clerk too) and is audited with the template's reason. Only name columns are shown by a
+    template: ID and phone numbers stay masked."""
+    require(actor, "notices.edit")
     notice = get_notice(session, notice_id)
+    names = {c["key"] for c in (notice.table or {}).get("columns", []) if c.get("sensitive") == "name"}
+    for field in fields:
+        if field not in names:
+            raise ValidationError({"field": _("{field} is not a column with personal information.").format(
+                field=field)})
+        notice = _set_unmasked(session, actor, notice, field, True, reason, template=template)
+    return view(NoticeView, notice)
+
+
+def _set_unmasked(session: Session, actor: Actor, notice: Notice, field: str, unmasked: bool, reason: str,
+                  template: str = "") -> Notice:
     _require_draft(notice)
     table = _table_of(notice.table)
     sensitive = {c.key for c in table.columns if c.sensitive} if table else set()
@@ -228,8 +249,9 @@ def set_unmasked(*, session: Session, actor: Actor, notice_id: str, field: str, 
     session.flush()
     audit_note(session, table_name="notice", row_id=notice.id,
                note="unmask" if unmasked else "mask",
-               detail={"field": field, "reason": reason.strip(), "by": actor.username})
-    return view(NoticeView, notice)
+               detail={"field": field, "reason": reason.strip(), "by": actor.username,
+                       **({"template": template} if template else {})})
+    return notice
 
 
 UNMASK_TEXT_LABELS: dict[str, str] = {
