@@ -127,3 +127,15 @@ def test_a_label_in_a_justified_line_is_not_letter_spaced():
     assert spaced and all(max(gaps) < 22 * 0.12 for gaps in spaced), spaced
     lines = flat(page_lines(pdf))
     assert any(line.startswith("公示期：2026年11月30日") for line in lines)
+
+
+def test_characters_beyond_the_basic_plane_are_in_the_text_layer():
+    """𪚥 (U+2A6A5, CJK Extension B) in a name is drawn by the rare-character font; its text layer
+    said U+2A6A, so the name could not be found or copied from the PDF."""
+    from app.printing.pages import page_texts
+
+    pdf = render(Document(title="名单", blocks=[Para("王𪚥同志，𠀀𡈽𤭢。", indent=False),
+                                              Table(columns=[Column("n", "姓名", "name")], rows=[["李𪚥"]])]))
+    text = "".join(page_texts(pdf))
+    assert "王𪚥同志" in text and "李𪚥" in text and "𠀀𡈽𤭢" in text
+    assert "\u2a6a" not in text
