@@ -297,3 +297,25 @@ def test_minutes_saved_from_the_draft_print_each_fact_once(held):
         assert text.count(fact) == 1, fact
     assert text.count("三组路灯不亮") == 1  # the concerns table, not again as a line of the record
     assert "与会代表一致认为路面宽度应满足会车需要。" in text
+
+
+def test_english_minutes_set_their_facts_flush_left(held):
+    """A fact line that wraps in English (a long place, the attendance line) was justified into
+    gaps of several spaces between its few words."""
+    from app.i18n import set_language
+    from app.printing.pages import page_chars
+    from db.models.meetings import Meeting
+
+    database, admin, meeting, _open_air, _pop = held
+    set_language("en")
+    with database.unit(admin) as session:
+        session.get(Meeting, meeting.id).place = ("the meeting room on the second floor of the village Party and "
+                                                  "public service centre")
+        session.flush()
+        pdf = print_kind("minutes", session=session, actor=admin, ident=meeting.id)
+    chars = page_chars(pdf)
+    text = "".join(c.text for c in chars)
+    start = text.index("Place:")
+    line = [c for c in chars[start:start + 60] if abs(c.bottom - chars[start].bottom) < 1]
+    gaps = [b.left - a.right for a, b in zip(line, line[1:])]
+    assert len(line) > 30 and max(gaps) < 16 * 0.6, gaps  # a space, not a hole

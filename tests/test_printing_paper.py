@@ -139,3 +139,26 @@ def test_characters_beyond_the_basic_plane_are_in_the_text_layer():
     text = "".join(page_texts(pdf))
     assert "王𪚥同志" in text and "李𪚥" in text and "𠀀𡈽𤭢" in text
     assert "\u2a6a" not in text
+
+
+def test_joint_issuers_too_wide_for_one_row_never_overlap():
+    """In English the Party branch is “CPC 青石村 Branch Committee”: beside 青石村村民委员会 the two
+    names ran into each other. Each name now breaks to its share of the width."""
+    from app.printing.pages import page_chars
+    from app.printing.templates import public_notice
+
+    notice = public_notice(title="Results", body=["The results are made public as follows."],
+                           issuer=["CPC 青石村 Branch Committee", "青石村村民委员会"], date=dt.date(2026, 8, 15),
+                           publicity_start=dt.date(2026, 8, 15), publicity_end=dt.date(2026, 8, 21),
+                           publicity_days=7, supervision_phone="02884851234")
+    pdf = render(notice)
+    chars = page_chars(pdf)
+    rows: dict[int, list] = {}
+    for c in chars:
+        rows.setdefault(round(c.bottom), []).append(c)
+    for row in rows.values():
+        row.sort(key=lambda c: c.left)
+        for a, b in zip(row, row[1:]):
+            assert b.left >= a.right - 2, ("".join(c.text for c in row), a.text, b.text)
+    text = "".join(c.text for c in chars)
+    assert "Committee" in text and "青石村村民委员会" in text

@@ -251,7 +251,9 @@ def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
         _("Should attend: {expected}    Present: {present}").format(
             expected=_count_words(att.expected, att.unit), present=present),
     ]
-    blocks: list[Any] = [Para(line, indent=False) for line in facts]
+    # one fact a line, set flush left: a fact that wraps (English attendance) is not justified into
+    # wide gaps between its few words
+    blocks: list[Any] = [Para(line, indent=False, align="left") for line in facts]
     if att.mode == "roster":
         lines = m.attendance(session=session, actor=actor, meeting_id=meeting.id)
         absent = [x.name + (f"（{x.note}）" if x.note else "") for x in lines if x.expected and not x.present]

@@ -229,34 +229,49 @@ class SignatureBlock(Flowable):
         self.measure = Measure(chain, size)
         self.keepWithNext = False
 
+    def _joint_blocks(self, width: float) -> list[list[str]]:
+        """Each joint issuer's name as lines: one line each when they fit side by side; otherwise
+        (CPC 青石村 Branch Committee beside 青石村村民委员会 in English) each broken to its share of
+        the width, so the names never run into each other."""
+        right = width - self.right_chars * self.size
+        widths = [self.measure(n) for n in self.issuers]
+        gaps = (len(self.issuers) - 1) * 2 * self.size
+        if sum(widths) + gaps <= right:
+            return [[n] for n in self.issuers]
+        share = (width - gaps) / len(self.issuers)
+        return [[line.text for line in wrap(n, self.measure, share)] for n in self.issuers]
+
     def _draw_joint(self, rows: list[str], widths: list[float], right: float, baseline_drop: float) -> None:
         canvas = self.canv
-        names = self.issuers
-        name_widths = [self.measure(n) for n in names]
+        blocks = self._joint_blocks(self.width)
+        name_widths = [max(self.measure(line) for line in block) for block in blocks]
         date_width = widths[-1] if self.date_text else 0.0
         last_centre = right - max(date_width, name_widths[-1]) / 2
+        if last_centre + name_widths[-1] / 2 > self.width:
+            last_centre = self.width - name_widths[-1] / 2
+        count = len(blocks)
         gap = max(max(name_widths) + 2 * self.size, self.seal_diameter + self.size)
-        centres = [last_centre - gap * (len(names) - 1 - k) for k in range(len(names))]
-        if centres[0] - name_widths[0] / 2 < 0:  # too many to fit: spread from the left edge
+        centres = [last_centre - gap * (count - 1 - k) for k in range(count)]
+        if centres[0] - name_widths[0] / 2 < 0:  # too wide for the gap: spread from the left edge
             first = name_widths[0] / 2
-            step = (last_centre - first) / max(len(names) - 1, 1)
-            centres = [first + step * k for k in range(len(names))]
-        drawn = [(name, centre) for name, centre in zip(names, centres, strict=True)]
-        others = rows[1:]
-        for index, row in enumerate([None, *others]):
+            step = (last_centre - first) / max(count - 1, 1)
+            centres = [first + step * k for k in range(count)]
+        name_rows = max(len(block) for block in blocks)
+        for index in range(name_rows):
             y = self.height - index * self.leading - baseline_drop
-            if row is None:
-                for name, centre in drawn:
-                    self._text(name, centre - self.measure(name) / 2, y)
-            else:
-                width = self.measure(row)
-                self._text(row, (last_centre - width / 2) if row == self.date_text else right - width, y)
+            for block, centre in zip(blocks, centres, strict=True):
+                if index < len(block):
+                    self._text(block[index], centre - self.measure(block[index]) / 2, y)
+        for index, row in enumerate(rows[1:], start=name_rows):
+            y = self.height - index * self.leading - baseline_drop
+            width = self.measure(row)
+            self._text(row, (last_centre - width / 2) if row == self.date_text else right - width, y)
         if self.seal and self.seal_diameter:
             canvas.saveState()
             canvas.setStrokeColor(Color(0.75, 0.75, 0.75))
             canvas.setLineWidth(0.6)
             canvas.setDash(3, 3)
-            for _name, centre in drawn:
+            for centre in centres:
                 canvas.circle(centre, self.height / 2, self.seal_diameter / 2, stroke=1, fill=0)
             canvas.restoreState()
 
@@ -272,7 +287,10 @@ class SignatureBlock(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self.height = self.leading * len(self._rows())
+        rows = len(self._rows())
+        if len(self.issuers) > 1:
+            rows += max(len(block) for block in self._joint_blocks(availWidth)) - 1
+        self.height = self.leading * rows
         return availWidth, self.height
 
     def draw(self) -> None:
