@@ -183,6 +183,16 @@ def mask_document(document: Document, *, unmasked: list[str] | tuple[str, ...] |
     finder = names if isinstance(names, NameFinder) else NameFinder(names or ())
     if "names" in keep:
         finder = NameFinder(())
+    # The names a 公示 exists to publish (a name column shown in full: the candidates, the winners)
+    # are printed in full wherever the notice names them — in their column, which is not run
+    # through the register's names, and in the title or body (关于王小华等同志…的公示). Other
+    # registered names and every ID or phone number are still masked.
+    published = {part.strip() for b in document.text_blocks() if isinstance(b, Table)
+                 for i, c in enumerate(b.columns) if c.sensitive == "name" and (c.key in keep or "name" in keep)
+                 for row in b.rows if i < len(row) and row[i]
+                 for part in re.split(r"[、，,；;/\s]+", str(row[i])) if part.strip()}
+    if published and finder:
+        finder = NameFinder(finder.names - published)
 
     def text(value: str) -> str:
         if "text" in keep:

@@ -143,3 +143,27 @@ def test_a_notice_without_a_supervision_phone_still_has_a_contact_line(village):
             title="低保公示", body="现予公示。"))
         text = _text(build_document("notice", session=session, actor=admin, ident=notice.id))
         assert "联系方式：青石村民委员会办公室" in text
+
+
+def test_the_register_records_the_publicity_window_the_notice_prints(village):
+    """A 通知 prints no 公示期, yet issuing it recorded one (and the list then said "publicity ends …"
+    and highlighted it as ending soon); a 公示 records exactly the window it prints."""
+    database, admin = village
+    today = dt.date.today()
+    with database.unit(admin) as session:
+        notification = notices.create_notice(session=session, actor=admin, form=notices.NoticeForm(
+            kind="village_notification", title="停电通知", body="因线路检修，定于8月5日全天停电。", publicity_days=3))
+        notification = notices.issue_notice(session=session, actor=admin, notice_id=notification.id, issue_date=today)
+        notices.post_notice(session=session, actor=admin, notice_id=notification.id, posted_on=today)
+        printed = _text(build_document("notice", session=session, actor=admin, ident=notification.id))
+        publicity = notices.create_notice(session=session, actor=admin, form=notices.NoticeForm(
+            title="低保公示", body="现予公示。", publicity_days=3))
+        publicity = notices.issue_notice(session=session, actor=admin, notice_id=publicity.id, issue_date=today)
+        shown = _text(build_document("notice", session=session, actor=admin, ident=publicity.id))
+        [row] = notices.notice_rows(session=session, actor=admin, ids=[notification.id])
+    assert "公示期" not in printed
+    assert (notification.publicity_start, notification.publicity_end) == (None, None)
+    assert row.publicity_end is None and not row.ending_soon
+    end = today + dt.timedelta(days=2)
+    assert publicity.publicity_end == end
+    assert f"至{end.year}年{end.month}月{end.day}日（共3天）" in "".join(shown.split())

@@ -96,3 +96,36 @@ def test_new_from_template_previews_fits_the_screen_and_opens_the_draft(sign_in,
     gui.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     gui.waitUntil(lambda: page.view is not None and page.view.record is not None, timeout=15000)
     assert page.view.record.kind == "village_notification" and page.view.record.state == "draft"
+
+
+def test_a_clerks_candidates_notice_names_the_candidates_and_masks_their_numbers(village):
+    """The clerk makes a 党员发展对象公示 from the gallery and fills in the candidates (registered
+    villagers): their names used to print masked — the template's rule was applied only for the
+    secretary, and a shown name column still went through the register's names. ID and phone
+    numbers stay masked; other villagers named in the text too."""
+    from app.auth import Actor
+    from app.printing import build_document
+    from db.models.people import Household, Resident
+
+    database, admin = village
+    clerk = Actor(user_id="", username="clerk", display_name="文书", role="clerk")
+    with database.unit(admin) as session:
+        for name in ("王小华", "李建国", "赵大海"):
+            household = Household(number=f"{len(name)}{name}", head_name=name)
+            session.add(household)
+            session.flush()
+            session.add(Resident(name=name, gender="M", household_id=household.id, relation="head"))
+        session.flush()
+    with database.unit(clerk) as session:
+        notice = gallery.create_draft(session=session, actor=clerk, key="party_candidates")
+        assert notice.unmasked == ["name"]
+        form = notices.notice_form(session=session, actor=clerk, notice_id=notice.id)
+        form.title = "关于王小华、李建国同志确定为发展对象的公示"
+        form.body = "经党小组推荐（联系人赵大海，电话13812345678），拟将以下同志确定为发展对象，现予公示。"
+        form.table["rows"] = [["王小华", "男", "1995年3月", "高中", "2024年3月", "2024年6月"],
+                              ["李建国", "男", "1990年8月", "大专", "2024年4月", "2024年7月"]]
+        notices.update_notice(session=session, actor=clerk, notice_id=notice.id, form=form)
+        text = _text(render(build_document("notice", session=session, actor=clerk, ident=notice.id)))
+    assert text.count("王小华") == 2 and text.count("李建国") == 2  # title and table, in full
+    assert "赵大海" not in text and "赵*海" in text  # not a candidate: masked
+    assert "13812345678" not in text and "138****5678" in text

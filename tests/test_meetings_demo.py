@@ -106,3 +106,30 @@ def test_demo_is_repeatable(tmp_path):
             titles.append(session.exec(select(Concern.number, Concern.title).order_by(Concern.number)).all())
         db.dispose()
     assert titles[0] == titles[1]
+
+
+def test_demo_notice_numbers_come_from_the_register_series(demo_db):
+    """The 公开 steps of the demo matters used to carry numbers of their own (〔2026〕11号, no
+    village prefix, a series beside the register's): a real notice issued later could repeat one."""
+    import datetime as dt
+    import re
+
+    from app import notices
+
+    db, admin = demo_db
+    with db.unit(admin) as session:
+        numbers = [n for n in session.exec(select(DeliberationStep.notice_number)
+                                           .where(DeliberationStep.notice_number != "")) if n]
+        assert numbers
+        assert all(re.fullmatch(r"青石村务〔\d{4}〕\d+号", n) for n in numbers), numbers
+        registered = set(session.exec(select(notices.queries.Notice.number).where(
+            notices.queries.Notice.number != "")))
+        assert len(set(numbers) | registered) == len(numbers) + len(registered)  # no number twice
+        draft = notices.create_notice(session=session, actor=admin, form=notices.NoticeForm(
+            title="低保公示", body="现予公示。"))
+        issued = notices.issue_notice(session=session, actor=admin, notice_id=draft.id)
+        session.rollback()
+    assert issued.number not in numbers and issued.number not in registered
+    this_year = [int(re.search(r"〕(\d+)号", n).group(1)) for n in set(numbers) | registered
+                 if f"村务〔{dt.date.today().year}〕" in n]
+    assert issued.number == f"青石村务〔{dt.date.today().year}〕{max(this_year, default=0) + 1}号"

@@ -251,3 +251,71 @@ def test_concerns_progress_rate_counts_only_concerns_now_due(village, monkeypatc
         text = text_of(print_kind("concerns_progress", session=session, actor=admin, ident="2026-11"))
     assert "共5件" in text and "已办结4件" in text
     assert "50.0%" in text and "200" not in text and "400" not in text
+
+
+def test_concerns_progress_is_portrait_and_compact(village, monkeypatch):
+    """Six concerns of a month: one portrait sheet (it used to be forced landscape and spread over
+    two to four half-empty pages), numbers and dates whole in their cells."""
+    from app.printing import render
+    from app.printing.pages import page_lines
+
+    database, admin = village
+    monkeypatch.setattr(concerns, "today", lambda: D(2026, 11, 30))
+    monkeypatch.setattr(concerns_service, "today", lambda: D(2026, 11, 30))
+    with database.unit(admin) as session:
+        for n, (title, resolution) in enumerate([("养殖户粪污异味大", "督促养殖户建设化粪池，定期回访"),
+                                                 ("空置危房存在安全隐患", "已通知户主并设置围挡"),
+                                                 ("垃圾收集点清运不及时", ""), ("宅基地申请进度", "已告知审批流程和进度"),
+                                                 ("邻里因排水沟发生争执", "调解员现场调解，双方达成一致"),
+                                                 ("老人医保报销不清楚", "")]):
+            concern = concerns.raise_concern(session=session, actor=admin, title=title, raised_by=f"张{n}丰",
+                                             source="visit", raised_on=D(2026, 11, 3 + n), due_on=D(2026, 12, 9))
+            if resolution:
+                concerns.close_concern(session=session, actor=admin, concern_id=concern.id, resolution=resolution,
+                                       closed_on=D(2026, 11, 13 + n))
+        document = build_document("concerns_progress", session=session, actor=admin, ident="2026-11")
+    pdf = render(document)
+    assert not pdf.landscape and pdf.pages == 1
+    lines = ["".join(line.split()) for page in page_lines(pdf) for line in page]
+    for n in range(1, 7):
+        assert sum(line.count(f"2026-{n:04d}") for line in lines) == 1
+    assert sum(line.count("2026年12月9日") for line in lines) == 2  # the two still open: due whole
+
+
+def test_minutes_saved_from_the_draft_print_each_fact_once(held):
+    """The recorder saves the generated draft with the discussion added: the printed minutes used
+    to state time, place, host, recorder and attendance in the header and again in the record."""
+    database, admin, meeting, _open_air, _pop = held
+    with database.unit(admin) as session:
+        draft = meetings.draft_minutes(session=session, actor=admin, meeting_id=meeting.id)
+        assert "时间：" in draft and "应到：" in draft
+        meetings.save_minutes(session=session, actor=admin, meeting_id=meeting.id,
+                              body=draft + "\n与会代表一致认为路面宽度应满足会车需要。")
+        text = text_of(print_kind("minutes", session=session, actor=admin, ident=meeting.id))
+    for fact in ("时间：2025年3月15日14:00", "地点：村委会会议室", "主持人：李书记", "记录人：王文书", "应到：30人",
+                 "列席：驻村干部赵强"):
+        assert text.count(fact) == 1, fact
+    assert text.count("三组路灯不亮") == 1  # the concerns table, not again as a line of the record
+    assert "与会代表一致认为路面宽度应满足会车需要。" in text
+
+
+def test_english_minutes_set_their_facts_flush_left(held):
+    """A fact line that wraps in English (a long place, the attendance line) was justified into
+    gaps of several spaces between its few words."""
+    from app.i18n import set_language
+    from app.printing.pages import page_chars
+    from db.models.meetings import Meeting
+
+    database, admin, meeting, _open_air, _pop = held
+    set_language("en")
+    with database.unit(admin) as session:
+        session.get(Meeting, meeting.id).place = ("the meeting room on the second floor of the village Party and "
+                                                  "public service centre")
+        session.flush()
+        pdf = print_kind("minutes", session=session, actor=admin, ident=meeting.id)
+    chars = page_chars(pdf)
+    text = "".join(c.text for c in chars)
+    start = text.index("Place:")
+    line = [c for c in chars[start:start + 60] if abs(c.bottom - chars[start].bottom) < 1]
+    gaps = [b.left - a.right for a, b in zip(line, line[1:])]
+    assert len(line) > 30 and max(gaps) < 16 * 0.6, gaps  # a space, not a hole

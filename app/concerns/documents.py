@@ -82,7 +82,7 @@ def _concerns_progress(*, session: Session, actor: Actor, ident: str) -> Documen
                            objection=_("During the publicity period, villagers who are not satisfied with how a "
                                        "concern was handled may tell the village office or the supervision "
                                        "committee."),
-                           contact_line=contact_line(session), landscape=True)
+                           contact_line=contact_line(session))
     notice.subject = _("Concerns progress notice")
     return notice
 

@@ -24,6 +24,7 @@ from app import deliberation as d
 from app import meetings as m
 from app import rules
 from app.auth import Actor
+from app.notices.queries import next_notice_number
 from db.base import local_now, new_id
 from db.models.meetings import AgendaItem, Attendance, Meeting, Minutes, Vote
 from db.models.concerns import Concern, ConcernNote
@@ -262,7 +263,8 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
 
     # --- 四议两公开 matters, each with its own four meetings and two notices ---
     n_matters = max(2, round(MATTERS_PER_YEAR * years * scale))
-    notice_seq: dict[int, int] = defaultdict(int)
+    # the 公开 notices are numbered after all matters are drawn, in date order, from the register's series
+    pending_steps: list[tuple[str, dict[str, Any]]] = []
     for i in range(n_matters):
         day = start + dt.timedelta(days=rng.randrange(max(span - 30, 1)))
         title = rng.choice(MATTER_TITLES).format(group=rng.choice(group_names))
@@ -284,8 +286,7 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
                 break
             row: dict[str, Any] = {"step": step, "held_on": day}
             if kind is None:
-                notice_seq[day.year] += 1
-                row["notice_number"] = f"〔{day.year}〕{notice_seq[day.year] + 10}号"
+                pass  # numbered below
             elif step == d.CONSULTATION and joint:
                 row["meeting_id"] = joint_info["id"]
             else:
@@ -303,8 +304,14 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
         bulk.add(DeliberationMatter, id=matter_id, title=title, description=f"{title}，按“四议两公开”程序办理。",
                  state=state, stop_reason=stop_reason, joint_first_steps=joint,
                  started_on=steps[0]["held_on"] if steps else None)
-        for row in steps:
-            bulk.add(DeliberationStep, matter_id=matter_id, position=d.STEP_ORDER.index(row["step"]) + 1, **row)
+        pending_steps += [(matter_id, row) for row in steps]
+    # The same series and form as a notice issued from the register (青石村务〔2026〕7号): a real notice
+    # issued after the demo takes the next number, never one of these.
+    for _matter_id, row in sorted((p for p in pending_steps if p[1]["step"] in d.NOTICE_STEPS),
+                                  key=lambda p: p[1]["held_on"]):
+        row["notice_number"] = next_notice_number(session, "village_affairs", row["held_on"].year)[1]
+    for matter_id, row in pending_steps:
+        bulk.add(DeliberationStep, matter_id=matter_id, position=d.STEP_ORDER.index(row["step"]) + 1, **row)
 
     # --- concerns: mostly raised at open meetings, the rest on visits and at the office ---
     categories, weights = zip(*CATEGORY_WEIGHTS.items(), strict=True)

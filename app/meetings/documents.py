@@ -207,6 +207,27 @@ def _sign_in_sheet(*, session: Session, actor: Actor, ident: str) -> Document:
 # --- 会议记录 --------------------------------------------------------------------------------------
 
 
+def _squash(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _discussion(session: Session, actor: Actor, meeting_id: str, body: str) -> list[str]:
+    """The recorder's own paragraphs of the minutes. A draft started from
+    :func:`app.meetings.draft_minutes` repeats what the printed minutes already state from the
+    meeting's data — time, place, host, recorder, attendance, agenda, votes, concerns: those lines
+    are left out, so each fact prints once (a fact line whose data changed since is left out too:
+    the header states it as it is now)."""
+    paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
+    if not paragraphs:
+        return []
+    generated = {_squash(line) for line in m.draft_minutes(session=session, actor=actor, meeting_id=meeting_id)
+                 .split("\n") if line.strip()}
+    labels = tuple(_(msgid).split("{")[0] for msgid in (
+        "Time: {when}", "Place: {place}", "Host: {host}", "Recorder: {recorder}",
+        "Should attend: {expected}    Present: {present}", "Absent: {names}", "Also attending: {names}"))
+    return [p for p in paragraphs if _squash(p) not in generated and not p.startswith(labels)]
+
+
 def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
     require(actor, "meetings.view")
     if ident in ("", "latest"):
@@ -230,7 +251,9 @@ def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
         _("Should attend: {expected}    Present: {present}").format(
             expected=_count_words(att.expected, att.unit), present=present),
     ]
-    blocks: list[Any] = [Para(line, indent=False) for line in facts]
+    # one fact a line, set flush left: a fact that wraps (English attendance) is not justified into
+    # wide gaps between its few words
+    blocks: list[Any] = [Para(line, indent=False, align="left") for line in facts]
     if att.mode == "roster":
         lines = m.attendance(session=session, actor=actor, meeting_id=meeting.id)
         absent = [x.name + (f"（{x.note}）" if x.note else "") for x in lines if x.expected and not x.present]
@@ -263,9 +286,10 @@ def _minutes(*, session: Session, actor: Actor, ident: str) -> Document:
         if item.decision:
             section.append(Para(_("Decision: {text}").format(text=item.decision), indent=False))
         blocks.append(Section(title=_("Agenda item: {title}").format(title=item.title), blocks=section))
-    if record.minutes and record.minutes.body:
+    discussion = _discussion(session, actor, meeting.id, record.minutes.body if record.minutes else "")
+    if discussion:
         blocks.append(Heading(_("Record of the discussion"), level=1))
-        blocks.extend(Para(p.strip()) for p in record.minutes.body.split("\n") if p.strip())
+        blocks.extend(Para(p) for p in discussion)
     if record.concerns:
         blocks.append(Heading(_("Concerns raised"), level=1))
         blocks.append(Table(columns=[Column("number", _("Concern no."), weight=2.1),

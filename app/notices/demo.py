@@ -84,7 +84,7 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
             post_notice(session=session, actor=actor, notice_id=notice.id, posted_on=issued_on)
         if state == TAKEN_DOWN:
             take_down(session=session, actor=actor, notice_id=notice.id,
-                      taken_down_on=min(notice.publicity_end + dt.timedelta(days=1), today))
+                      taken_down_on=min((notice.publicity_end or issued_on) + dt.timedelta(days=1), today))
     create_notice(session=session, actor=actor, form=NoticeForm(
         kind="village_notification", title="关于开展人居环境整治“最美庭院”评选活动的通知",
         body="为持续改善农村人居环境，经村“两委”研究，决定在全村开展“最美庭院”评选活动。"

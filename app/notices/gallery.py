@@ -222,16 +222,14 @@ def preview(*, session: Session, actor: Actor, key: str) -> Document:
 
 
 def create_draft(*, session: Session, actor: Actor, key: str) -> Any:
-    """A draft notice pre-filled from template ``key``. The template's unmask rule is applied (and
-    audited with its reason) when the user may make that choice; otherwise the draft stays masked
-    and the secretary can show the column later."""
-    from app.notices.service import create_notice, set_unmasked
+    """A draft notice pre-filled from template ``key``, carrying the template's unmask rule (audited
+    with its reason) whoever makes it: a clerk's 党员发展对象公示 names its candidates too."""
+    from app.notices.service import apply_template_rule, create_notice
 
     require(actor, "notices.edit")
     template = get_template(key)
     notice = create_notice(session=session, actor=actor, form=template_form(session, template))
-    if actor.can("notices.unmask"):
-        for field in template.unmasked:
-            notice = set_unmasked(session=session, actor=actor, notice_id=notice.id, field=field, unmasked=True,
-                                  reason=template.unmask_reason)
+    if template.unmasked:
+        notice = apply_template_rule(session=session, actor=actor, notice_id=notice.id, fields=template.unmasked,
+                                     reason=template.unmask_reason, template=template.key)
     return notice

@@ -26,6 +26,7 @@ from app.printing.templates import public_notice
 from app.privacy import mask_document, registered_names
 from db.models.accounts import Setting
 from db.models.notices import Notice
+from db.scope import next_number
 
 
 def get_calendar(session: Session) -> WorkCalendar:
@@ -59,6 +60,21 @@ def format_number(session: Session, kind: str, year: int, seq: int) -> str:
     village = (profile.name if profile else "").removesuffix("村")
     prefix = NOTICE_KINDS[kind].prefix if kind in NOTICE_KINDS else ""
     return f"{village}{prefix}〔{year}〕{seq}号"
+
+
+def series_key(kind: str, year: int) -> str:
+    """The number series a kind draws from: its own, or the one it shares (a 村务通知 is numbered
+    in the 村务 series, so 青石村务〔2026〕N号 never repeats)."""
+    shared = NOTICE_KINDS[kind].series if kind in NOTICE_KINDS else ""
+    return f"notice-{shared or kind}-{year}"
+
+
+def next_notice_number(session: Session, kind: str, year: int) -> tuple[int, str]:
+    """The next number of ``kind``'s series in ``year`` (claimed in this transaction) and how it
+    is written (青石村务〔2026〕7号): the one way any notice gets a number — issuing from the
+    register, and the demo's 四议两公开 notices."""
+    seq = next_number(session, series_key(kind, year))
+    return seq, format_number(session, kind, year, seq)
 
 
 def build_document(session: Session, notice: Notice, *, number: str = "", issue_date: dt.date | None = None,

@@ -48,9 +48,10 @@ from app.notices.queries import (
     build_document,
     document_of,
     ending_soon_days,
-    format_number,
     get_calendar,
     get_notice,
+    next_notice_number,
+    series_key,  # noqa: F401 (the series' name, for callers of the service)
 )
 from app.printing import render, sha256
 from app.printing.render import resolved_fonts
@@ -62,15 +63,7 @@ from app.views import view, view_class
 from db.base import soft_delete, utcnow
 from db.models.accounts import Setting, User
 from db.models.notices import Notice
-from db.scope import next_number
 from db.tracking import AuditEntry, audit_note
-
-
-def series_key(kind: str, year: int) -> str:
-    """The number series a kind draws from: its own, or the one it shares (a 村务通知 is numbered
-    in the 村务 series, so 青石村务〔2026〕N号 never repeats)."""
-    shared = NOTICE_KINDS[kind].series if kind in NOTICE_KINDS else ""
-    return f"notice-{shared or kind}-{year}"
 
 
 def set_calendar(*, session: Session, actor: Actor, holidays: list[dt.date], workdays: list[dt.date]) -> WorkCalendar:
@@ -223,7 +216,28 @@ def set_unmasked(*, session: Session, actor: Actor, notice_id: str, field: str, 
     with a reason, recorded in the audit trail. ``field`` is a column key, ``text`` for ID and
     phone numbers written in the body, or ``names`` for registered people's names in the body."""
     require(actor, "notices.unmask")
+    return view(NoticeView, _set_unmasked(session, actor, get_notice(session, notice_id), field, unmasked, reason))
+
+
+def apply_template_rule(*, session: Session, actor: Actor, notice_id: str, fields: tuple[str, ...], reason: str,
+                        template: str) -> NoticeView:
+    """The per-field rule of a gallery template (the name column of a 党员发展对象 or 评先评优
+    公示): it is the template's, not the user's choice, so it holds for whoever makes the draft
+    (the clerk too) and is audited with the template's reason. Only name columns are shown by a
+    template: ID and phone numbers stay masked."""
+    require(actor, "notices.edit")
     notice = get_notice(session, notice_id)
+    names = {c["key"] for c in (notice.table or {}).get("columns", []) if c.get("sensitive") == "name"}
+    for field in fields:
+        if field not in names:
+            raise ValidationError({"field": _("{field} is not a column with personal information.").format(
+                field=field)})
+        notice = _set_unmasked(session, actor, notice, field, True, reason, template=template)
+    return view(NoticeView, notice)
+
+
+def _set_unmasked(session: Session, actor: Actor, notice: Notice, field: str, unmasked: bool, reason: str,
+                  template: str = "") -> Notice:
     _require_draft(notice)
     table = _table_of(notice.table)
     sensitive = {c.key for c in table.columns if c.sensitive} if table else set()
@@ -237,8 +251,9 @@ def set_unmasked(*, session: Session, actor: Actor, notice_id: str, field: str, 
     session.flush()
     audit_note(session, table_name="notice", row_id=notice.id,
                note="unmask" if unmasked else "mask",
-               detail={"field": field, "reason": reason.strip(), "by": actor.username})
-    return view(NoticeView, notice)
+               detail={"field": field, "reason": reason.strip(), "by": actor.username,
+                       **({"template": template} if template else {})})
+    return notice
 
 
 UNMASK_TEXT_LABELS: dict[str, str] = {
@@ -310,8 +325,7 @@ def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: 
         raise ValidationError({"publicity_start": _("The publicity period cannot begin before the notice is issued.")})
     # The series is bumped first: that takes the write lock, so no other issue can take this number
     # while the PDF renders; a failed render rolls the number back with everything else (gap-free).
-    seq = next_number(session, series_key(notice.kind, day.year))
-    number = format_number(session, notice.kind, day.year, seq)
+    seq, number = next_notice_number(session, notice.kind, day.year)
     document = build_document(session, notice, number=number, issue_date=day, draft=False)
     document.fonts = resolved_fonts(document)
     data = render(document)
@@ -320,9 +334,14 @@ def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: 
     notice.issue_date = day
     notice.issued_at = utcnow()
     notice.issued_by = actor.username
-    notice.publicity_start = max(notice.publicity_start or day, day)
-    notice.publicity_end = publicity_end(notice.publicity_start, notice.publicity_days,
-                                         working_days=notice.working_days, calendar=get_calendar(session))
+    if NOTICE_KINDS[notice.kind].parts.publicity:
+        notice.publicity_start = max(notice.publicity_start or day, day)
+        notice.publicity_end = publicity_end(notice.publicity_start, notice.publicity_days,
+                                             working_days=notice.working_days, calendar=get_calendar(session))
+    else:
+        # a 通知 prints no 公示期: the register records none either (no "publicity ends", never
+        # highlighted as ending soon), as it records exactly the window the other kinds print
+        notice.publicity_start = notice.publicity_end = None
     notice.snapshot = document.to_dict()
     notice.file_sha256 = sha256(data)
     session.add(notice)

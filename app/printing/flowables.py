@@ -1,6 +1,7 @@
 """ReportLab flowables that set Chinese text by :mod:`app.printing.linebreak` rules."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from reportlab.lib.colors import Color, black
@@ -52,6 +53,24 @@ class Measure:
         if len(self._cache) < 4096:
             self._cache[text] = width
         return width
+
+
+_LABEL = re.compile(r"[^\s\d：:，。；]{1,8}[：:]")
+
+
+def _label_atoms(pieces: list[str]) -> int:
+    """How many atoms at the start of a line form a label (公示期：, 联系方式：, 主持人：): a
+    justified line is not stretched inside it, nor right after its colon."""
+    match = _LABEL.match("".join(pieces[:10]))
+    if not match:
+        return 0
+    length, count = 0, 0
+    for piece in pieces:
+        if length >= match.end():
+            break
+        length += len(piece)
+        count += 1
+    return count
 
 
 class CJKParagraph(Flowable):
@@ -156,10 +175,13 @@ class CJKParagraph(Flowable):
         """Draw one line; ``extra`` is shared out between CJK characters and at spaces only —
         never inside a number, a Latin word, a URL or a masked phone (138****1234)."""
         pieces = atoms(line) if extra else [line]
-        gaps = [i for i in range(len(pieces) - 1) if stretchable(pieces[i], pieces[i + 1])]
+        label = _label_atoms(pieces)
+        gaps = [i for i in range(label, len(pieces) - 1) if stretchable(pieces[i], pieces[i + 1])]
         share = extra / len(gaps) if gaps else 0.0
-        if share > self.size * 0.5:
-            share = 0.0  # gaps wider than half a character look like holes: leave the line short
+        if share > self.size * 0.3:
+            # gaps wider than about a third of a character read as letter-spacing (公 示 期 ：) or
+            # holes: leave the line short
+            share = 0.0
         gap_set = set(gaps)
         canvas = self.canv
         segment, start_x = "", x
@@ -207,34 +229,49 @@ class SignatureBlock(Flowable):
         self.measure = Measure(chain, size)
         self.keepWithNext = False
 
+    def _joint_blocks(self, width: float) -> list[list[str]]:
+        """Each joint issuer's name as lines: one line each when they fit side by side; otherwise
+        (CPC 青石村 Branch Committee beside 青石村村民委员会 in English) each broken to its share of
+        the width, so the names never run into each other."""
+        right = width - self.right_chars * self.size
+        widths = [self.measure(n) for n in self.issuers]
+        gaps = (len(self.issuers) - 1) * 2 * self.size
+        if sum(widths) + gaps <= right:
+            return [[n] for n in self.issuers]
+        share = (width - gaps) / len(self.issuers)
+        return [[line.text for line in wrap(n, self.measure, share)] for n in self.issuers]
+
     def _draw_joint(self, rows: list[str], widths: list[float], right: float, baseline_drop: float) -> None:
         canvas = self.canv
-        names = self.issuers
-        name_widths = [self.measure(n) for n in names]
+        blocks = self._joint_blocks(self.width)
+        name_widths = [max(self.measure(line) for line in block) for block in blocks]
         date_width = widths[-1] if self.date_text else 0.0
         last_centre = right - max(date_width, name_widths[-1]) / 2
+        if last_centre + name_widths[-1] / 2 > self.width:
+            last_centre = self.width - name_widths[-1] / 2
+        count = len(blocks)
         gap = max(max(name_widths) + 2 * self.size, self.seal_diameter + self.size)
-        centres = [last_centre - gap * (len(names) - 1 - k) for k in range(len(names))]
-        if centres[0] - name_widths[0] / 2 < 0:  # too many to fit: spread from the left edge
+        centres = [last_centre - gap * (count - 1 - k) for k in range(count)]
+        if centres[0] - name_widths[0] / 2 < 0:  # too wide for the gap: spread from the left edge
             first = name_widths[0] / 2
-            step = (last_centre - first) / max(len(names) - 1, 1)
-            centres = [first + step * k for k in range(len(names))]
-        drawn = [(name, centre) for name, centre in zip(names, centres, strict=True)]
-        others = rows[1:]
-        for index, row in enumerate([None, *others]):
+            step = (last_centre - first) / max(count - 1, 1)
+            centres = [first + step * k for k in range(count)]
+        name_rows = max(len(block) for block in blocks)
+        for index in range(name_rows):
             y = self.height - index * self.leading - baseline_drop
-            if row is None:
-                for name, centre in drawn:
-                    self._text(name, centre - self.measure(name) / 2, y)
-            else:
-                width = self.measure(row)
-                self._text(row, (last_centre - width / 2) if row == self.date_text else right - width, y)
+            for block, centre in zip(blocks, centres, strict=True):
+                if index < len(block):
+                    self._text(block[index], centre - self.measure(block[index]) / 2, y)
+        for index, row in enumerate(rows[1:], start=name_rows):
+            y = self.height - index * self.leading - baseline_drop
+            width = self.measure(row)
+            self._text(row, (last_centre - width / 2) if row == self.date_text else right - width, y)
         if self.seal and self.seal_diameter:
             canvas.saveState()
             canvas.setStrokeColor(Color(0.75, 0.75, 0.75))
             canvas.setLineWidth(0.6)
             canvas.setDash(3, 3)
-            for _name, centre in drawn:
+            for centre in centres:
                 canvas.circle(centre, self.height / 2, self.seal_diameter / 2, stroke=1, fill=0)
             canvas.restoreState()
 
@@ -250,7 +287,10 @@ class SignatureBlock(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
-        self.height = self.leading * len(self._rows())
+        rows = len(self._rows())
+        if len(self.issuers) > 1:
+            rows += max(len(block) for block in self._joint_blocks(availWidth)) - 1
+        self.height = self.leading * rows
         return availWidth, self.height
 
     def draw(self) -> None:
@@ -428,18 +468,42 @@ class GridTable(Flowable):
         canvas.drawText(text_object)
 
 
-class ClosingGroup(Flowable):
-    """The closing block (公示期, how to object, contact line, 落款, seal, date) with the block
-    before it: the closing never stands alone on a page. When the whole does not fit, the block
-    before is split and at least its last lines or rows (its own split keeps two) go over with
-    the closing; a block that cannot split moves over whole."""
+def line_count(flowable: Flowable, width: float, height: float) -> int:
+    """How many lines (table rows) a flowable shows: what the closing block keeps with. Spacers
+    show none; a flowable of another kind counts as enough."""
+    if isinstance(flowable, CJKParagraph):
+        flowable.wrap(width, height)
+        return len(flowable.lines())
+    if isinstance(flowable, GridTable):
+        return len(flowable.rows)
+    if isinstance(flowable, SignatureBlock):
+        return len(flowable._rows())
+    if flowable.__class__.__name__ == "Spacer":
+        return 0
+    return 2
 
-    def __init__(self, before: Flowable | None, closing: list[Flowable], frame_height: float):
+
+class ClosingGroup(Flowable):
+    """The closing block (公示期, how to object, contact line, 落款, seal, date) with the last
+    lines before it (``before``: the trailing flowables that show at least two lines or rows):
+    the closing never stands alone on a page.
+
+    When the whole does not fit, the first flowable before is split — where the page ends, or,
+    when it fits but the closing does not, just before its last lines (its own split keeps two
+    together) — so the page is filled and only that tail goes over with the closing. A group that
+    would leave more than half a page empty behind it, or is too tall for any page, lets its
+    closing paragraphs flow and keeps only the 落款 (with the seal and date) with the last two
+    lines before it."""
+
+    def __init__(self, before: Flowable | list[Flowable] | None, closing: list[Flowable], frame_height: float):
         super().__init__()
-        self.before, self.closing, self.frame_height = before, closing, frame_height
+        if before is None:
+            before = []
+        self.before = before if isinstance(before, list) else [before]
+        self.closing, self.frame_height = closing, frame_height
 
     def _children(self) -> list[Flowable]:
-        return ([self.before] if self.before is not None else []) + self.closing
+        return self.before + self.closing
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.width = availWidth
@@ -459,13 +523,37 @@ class ClosingGroup(Flowable):
         if self.height <= availHeight + 1e-6:
             return [self]
         at_top = availHeight >= self.frame_height - 1e-3
-        if self.before is not None:
-            parts = self.before.split(availWidth, availHeight)
+        if self.before:
+            first = self.before[0]
+            _b, height, after = self._sizes[0]
+            # where the page ends; or, when the first block fits but the closing does not, just
+            # before its last lines, so that only they go over with the closing
+            room = availHeight if height + after > availHeight else height - 1e-3
+            parts = first.split(availWidth, room) if room > 0 else []
             if len(parts) == 2:
-                return [parts[0], ClosingGroup(parts[1], self.closing, self.frame_height)]
-        if at_top:
-            return self._children()  # taller than a page: nothing better than flowing it
-        return []
+                return [parts[0], ClosingGroup([parts[1], *self.before[1:]], self.closing, self.frame_height)]
+        if not at_top and self.height <= self.frame_height - 1e-3 and availHeight < self.frame_height / 2:
+            return []  # move on: the next page holds it, and this one is more than half full
+        # taller than a page: the closing paragraphs flow; the 落款 keeps with two lines before it
+        signature = self.closing[-1:] if isinstance(self.closing[-1:][0] if self.closing else None,
+                                                    SignatureBlock) else []
+        if signature and len(self.closing) > 1 and self.closing[-2].__class__.__name__ == "Spacer":
+            signature = self.closing[-2:]
+        lead = self._children()[: len(self._children()) - len(signature)]
+        if not signature or len(lead) <= len(self.before):
+            return self._children()
+        tail: list[Flowable] = []
+        while lead and sum(line_count(f, availWidth, availHeight) for f in tail) < 2:
+            tail.insert(0, lead.pop())
+        result = [*lead, ClosingGroup(tail, signature, self.frame_height)]
+        # what comes first must fit where it goes (ReportLab places it as it is)
+        _w, height = result[0].wrap(availWidth, availHeight)
+        if height > availHeight + 1e-6:
+            parts = result[0].split(availWidth, availHeight)
+            if len(parts) != 2:
+                return self._children() if at_top else []
+            result[:1] = parts
+        return result
 
     def draw(self) -> None:
         y = self.height

@@ -26,9 +26,34 @@ import unicodedata
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from app.paths import FONTS_DIR
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """ReportLab's ToUnicode CMap of a font subset, with characters beyond U+FFFF written as the
+    UTF-16 surrogate pair a PDF reader expects. ReportLab writes ``<%04X>`` of the code point —
+    five hex digits for 𪚥 (U+2A6A5), which readers take as U+2A6A — so a rare character in a name
+    was drawn but could not be found, copied or read aloud from the PDF."""
+    def utf16(code: int) -> str:
+        if code <= 0xFFFF:
+            return "%04X" % code
+        code -= 0x10000
+        return "%04X%04X" % (0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF))
+
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        "<< /Registry (%s)" % fontname, "/Ordering (%s)" % fontname, "/Supplement 0", ">> def",
+        "/CMapName /%s def" % fontname, "/CMapType 2 def", "1 begincodespacerange", "<00> <%02X>" % (len(subset) - 1),
+        "endcodespacerange", "%d beginbfchar" % len(subset),
+        *("<%02X> <%s>" % (i, utf16(v)) for i, v in enumerate(subset)),
+        "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"])
+
+
+# ReportLab calls the module-level function when it writes each subset's font objects.
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 # registered name → (file name, sub-font index for .ttc collections)
 BUNDLED: dict[str, tuple[str, int]] = {

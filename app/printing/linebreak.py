@@ -7,7 +7,8 @@ DESIGN.md) wants:
   half-width forms;
 * no line ends with opening punctuation — （《「『【〔“‘;
 * phone numbers, ID numbers, dates, times, document numbers and Latin words or figures are
-  never split.
+  never split; nor is any code made of digits, Latin letters and the signs - / . 〔 〕 (a concern
+  number 2026-0134, a file number A-12/3, 〔2026〕7号), with a 号 that follows its digits.
 
 The text is cut into *atoms* (one CJK character, or one protected run), atoms are glued into
 unbreakable *groups* (closing punctuation sticks to what precedes it, opening punctuation to
@@ -49,6 +50,36 @@ _PROTECTED = re.compile(
 # A run of Latin letters, digits and the signs that live inside figures and addresses.
 _WORD = re.compile(r"[A-Za-z0-9０-９Ａ-Ｚａ-ｚ_@#&+\-*/\\.,:%'’$€¥￥=~^]+")
 _SPACE = re.compile(r"[ \t\u3000]+")
+# What a code (编号, 文号, 档号) is made of: a protected run or a word that is all code characters
+# goes on through the code characters that follow it, so "2026-0134" is not cut after the date-like
+# "2026-01".
+_CODE_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_CODE_SIGNS = frozenset("-/.〔〕")
+_CODE_CHARS = _CODE_ALNUM | _CODE_SIGNS
+
+
+def _code_end(text: str, start: int, end: int) -> int:
+    """Where the code that begins with ``text[start:end]`` ends (``end`` when it is no code)."""
+    if not all(ch in _CODE_CHARS for ch in text[start:end]) and not text[start:end].endswith("号"):
+        return end
+    n, first_end = len(text), end
+    while end < n and not text[end - 1] == "号":
+        ch = text[end]
+        if ch in _CODE_ALNUM:
+            end += 1
+        elif ch in _CODE_SIGNS and end + 1 < n and (text[end + 1] in _CODE_ALNUM or text[end + 1] in "〔〕"):
+            end += 1
+        elif ch == "〕" and any(c == "〔" for c in text[start:end]):
+            end += 1
+        elif ch == "号" and text[end - 1].isdigit():
+            end += 1
+        else:
+            break
+    # only a code with a sign in it (or a number with its 号) runs on: two numbers written
+    # together (a phone, then a date) stay two
+    if end > first_end and not (any(ch in _CODE_SIGNS for ch in text[start:end]) or text[end - 1] == "号"):
+        return first_end
+    return end
 
 
 @dataclasses.dataclass
@@ -71,6 +102,8 @@ def atoms(text: str) -> list[str]:
                     # "%2026年1月5日": a protected run may begin inside a word after a sign
                     end = next((j for j in range(i + 1, end) if text[j].isdigit() and not text[j - 1].isalnum()
                                 and _PROTECTED.match(text, j)), end)
+                if pattern is not _SPACE:
+                    end = _code_end(text, i, end)
                 out.append(text[i:end])
                 i = end
                 break

@@ -141,17 +141,30 @@ def page_texts(data: bytes) -> list[str]:
 @_serialised
 def page_chars(data: bytes) -> list[Char]:
     """Every drawn character with its box, page by page in drawing order."""
+    import pypdfium2.raw as pdfium_c
+
     pdf = _open(data)
     chars: list[Char] = []
     try:
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
-            for i in range(textpage.count_chars()):
-                text = textpage.get_text_range(i, 1)
+            count = textpage.count_chars()
+            i = 0
+            while i < count:
+                unit = pdfium_c.FPDFText_GetUnicode(textpage, i)
+                left, bottom, right, top = textpage.get_charbox(i, loose=True)
+                step = 1
+                if 0xD800 <= unit < 0xDC00 and i + 1 < count:
+                    # a character beyond U+FFFF (𪚥 in a name) comes as a surrogate pair: one box
+                    low = pdfium_c.FPDFText_GetUnicode(textpage, i + 1)
+                    text = chr(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)) if 0xDC00 <= low < 0xE000 else ""
+                    step = 2
+                else:
+                    text = chr(unit) if unit and not 0xD800 <= unit < 0xE000 else ""
+                i += step
                 if not text.strip():
                     continue
-                left, bottom, right, top = textpage.get_charbox(i, loose=True)
                 chars.append(Char(index + 1, text, left, bottom, right, top))
             textpage.close()
             page.close()

@@ -47,6 +47,7 @@ from app.printing.flowables import (
     GridTable,
     Measure,
     SignatureBlock,
+    line_count,
 )
 from app.printing.linebreak import wrap
 from app.printing.model import (
@@ -206,7 +207,12 @@ class _Builder:
         if closing:
             while len(story) > head and isinstance(story[-1], Spacer):
                 closing.insert(0, story.pop())
-            before = story.pop() if len(story) > head else None
+            # the closing keeps with at least the last two lines (or rows) before it: a one-line
+            # paragraph (本记录经…审定。) takes the one before it along
+            before: list[Any] = []
+            while len(story) > head and sum(line_count(f, layout.frame_width, layout.frame_height)
+                                            for f in before) < 2:
+                before.insert(0, story.pop())
             story.append(ClosingGroup(before, closing, layout.frame_height))
         return story
 
@@ -370,8 +376,12 @@ def cell_lines(text: str, measure: Callable[[str], float], width: float, name_li
         return lines + [current]
     lines = wrap(text, measure, width)
     if len(lines) > 1 and len(lines[-1].text) <= 1:
-        # the narrowest width that needs no more lines spreads them evenly
-        low, high = width / 2, width
+        # the narrowest width that needs no more lines spreads them evenly — never narrower than
+        # the widest unbreakable piece (a date, a code), which would then be split
+        from app.printing.linebreak import groups
+
+        widest = max((measure(g.strip()) for g in groups(text)), default=0.0)
+        low, high = max(width / 2, min(widest, width)), width
         for _ in range(10):
             middle = (low + high) / 2
             if len(wrap(text, measure, middle)) > len(lines):
@@ -548,6 +558,9 @@ class RenderedPDF(bytes):
 # about 5.7 mm tall) still meets the usual legibility rule for signs — 25 mm of character height
 # per 10 m of reading distance, so 5 mm at 2 m; the regular 22 pt is the comfortable size.
 POSTER_FLOOR_PT = 18.0
+# Posters of up to this many pages are set smaller (down to the floor) when that saves a sheet;
+# a long roster is not laid out again and again.
+SHRINK_PAGES = 4
 
 
 def _build(document: Document, layout: Layout, author: str) -> tuple[bytes, int, set[str]]:
@@ -600,9 +613,10 @@ def render(document: Document, *, style: str | None = None, paper: str | None = 
 
     ``style``, ``paper``, ``landscape`` and ``fonts`` override the document's own settings. A
     table too wide for a portrait poster turns the poster landscape; one too wide for the page
-    raises :class:`TableTooWide` naming how many columns fit. A poster that spills onto a second
-    page is set smaller, down to :data:`POSTER_FLOOR_PT`, when that brings it onto one sheet
-    (official documents keep the GB/T 9704 sizes).
+    raises :class:`TableTooWide` naming how many columns fit. A poster of up to
+    :data:`SHRINK_PAGES` pages is set smaller, down to :data:`POSTER_FLOOR_PT`, when that saves a
+    sheet — a notice that spills onto a second page comes onto one (official documents keep the
+    GB/T 9704 sizes).
     """
     with _RENDER_LOCK:
         return _render(document, style=style, paper=paper, landscape=landscape, fonts=fonts,
@@ -622,15 +636,16 @@ def _render(document: Document, *, style: str | None, paper: str | None, landsca
         layout = layout_for(document, style=style, paper=paper, landscape=True, fonts=fonts)
         data, pages, used = _build(document, layout, author)
     shrink = document.fit_one_page if fit_one_page is None else fit_one_page
-    if shrink and pages == 2 and layout.style == "poster":
+    if shrink and 2 <= pages <= SHRINK_PAGES and layout.style == "poster":
+        target = pages - 1  # one sheet fewer: a one-page notice, or a table without a lone last page
         floor = POSTER_FLOOR_PT * layout.body_size / 22.0 if layout.page[0] * layout.page[1] > A4[0] * A4[1] * 1.5 \
             else POSTER_FLOOR_PT
         sizes = [layout.body_size - step for step in (1, 2, 3, 4, 5, 6) if layout.body_size - step >= floor - 1e-6]
         # the largest size that fits: try the floor first (one more build when nothing helps)
-        if sizes and _build(document, scaled(layout, sizes[-1]), author)[1] == 1:
+        if sizes and _build(document, scaled(layout, sizes[-1]), author)[1] <= target:
             for body in sizes:
                 attempt = _build(document, scaled(layout, body), author)
-                if attempt[1] == 1:
+                if attempt[1] <= target:
                     data, pages, used = attempt
                     layout = scaled(layout, body)
                     break
