@@ -132,7 +132,7 @@ def _meeting_notice(*, session: Session, actor: Actor, ident: str) -> Document:
         raise StateError(_("The meeting was cancelled; there is no notice to print."))
     items = m.agenda(session=session, actor=actor, meeting_id=meeting.id)
     body = [
-        _("The village will hold a {kind}. Details:").format(kind=m.kind_label(meeting.kind, short=True)),
+        _("The village will hold a meeting ({kind}). Details:").format(kind=m.kind_label(meeting.kind, short=True)),
     ]
     blocks: list[Any] = []
     blocks.append(Para(_("Time: {when}").format(when=_when(meeting.starts_at)), indent=True))
