@@ -22,11 +22,12 @@ from sqlmodel import Session, func, select
 from app import rules
 from app.auth import Actor, require, require_any
 from app.errors import NotFound, StateError, ValidationError
-from app.i18n import _, official_date
+from app.i18n import _, ngettext, official_date
 from app.search import filter_rows as search_rows
 from app.meetings.codes import (ABSTAIN, AGAINST, CANCELLED, CHOICES, COMMITTEES, FOR, HELD, KINDS,
                                 MEMBERSHIP_KINDS, METHODS, MINUTES_APPROVED, MODES, OPEN_KINDS, PLANNED, PUBLISHED,
-                                ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, method_label, state_label)
+                                ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, count_label, method_label,
+                                state_label)
 from app.meetings.queries import (AttendanceSummary, addenda, ballots_of, concern_refusal, get_meeting,
                                   minutes_of, permission_refusal, refresh_expected, rule_of, summary, vote_outcome)
 from app.text import clean_dates, clean_many
@@ -180,7 +181,9 @@ def set_committee_members(*, session: Session, actor: Actor, committee: str, res
     found = set(session.exec(select(Resident.id).where(Resident.id.in_(ids))).all()) if ids else set()
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationError({"resident_ids": _("{n} of the chosen people are not in the register.").format(n=len(missing))})
+        raise ValidationError({"resident_ids": ngettext("{n} of the chosen people is not in the register.",
+                                                          "{n} of the chosen people are not in the register.",
+                                                          len(missing)).format(n=len(missing))})
     setting = session.get(Setting, COMMITTEES_KEY) or Setting(key=COMMITTEES_KEY, value={})
     value = dict(setting.value or {})
     value[committee] = ids
@@ -640,7 +643,7 @@ def _when(value: dt.datetime) -> str:
 
 
 def _count(count: int, unit: str) -> str:
-    return _("{n} {unit}").format(n=count, unit=_("households") if unit == "households" else _("persons"))
+    return count_label(count, unit)
 
 
 def draft_minutes(*, session: Session, actor: Actor, meeting_id: str) -> str:

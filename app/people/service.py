@@ -19,7 +19,7 @@ from app.auth import (
     user_count,
 )
 from app.errors import NotFound, PermissionDenied, StateError, ValidationError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.people import queries
 from app.people.queries import (
     get_grid,
@@ -650,7 +650,8 @@ def delete_household(*, session: Session, actor: Actor, household_id: str) -> No
         members = []
     members = len(members)
     if members:
-        raise StateError(_("The household still has {n} member(s); move or remove them first.").format(n=members))
+        raise StateError(ngettext("The household still has {n} member; move or remove them first.",
+                                 "The household still has {n} members; move or remove them first.", members).format(n=members))
     soft_delete(household)
     session.add(household)
     session.flush()
@@ -1094,7 +1095,8 @@ def _actions(actor: Actor, *, kind: str, record: bool, members: int = 0, in_scop
         actions["edit"] = may if may is not None or in_scope else _out_of_scope()
         actions["delete"] = may if kind in ("group", "grid") else _refusal(actor, "people.delete")
         if actions["delete"] is None and kind == "household" and members:
-            actions["delete"] = _("The household still has {n} member(s); move or remove them first.").format(n=members)
+            actions["delete"] = ngettext("The household still has {n} member; move or remove them first.",
+                                 "The household still has {n} members; move or remove them first.", members).format(n=members)
     return actions
 
 

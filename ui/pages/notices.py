@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import notices
-from app.i18n import N_, _, format_date
+from app.i18n import N_, Nn_, _, format_date, ngettext
 from ui.dialogs.base import FormDialog
 from ui.dialogs.gallery import GalleryDialog
 from ui.dialogs.unmask import UnmaskDialog
@@ -73,7 +73,7 @@ class NoticesPage(RegisterPage):
     title_msgid = N_("Notices")
     description_msgid = N_("村务公开 and 党务公开 notices: write, issue with a number, post, take down.")
     search_placeholder_msgid = N_("Search: title or number")
-    count_msgid = N_("{n} notices")
+    count_msgid = Nn_("{n} notice", "{n} notices")
     new_msgid = N_("New notice")
     columns = NOTICE_COLUMNS
     column_widths = [170, 320, 150, 90, 110, 110]
@@ -235,7 +235,7 @@ class NoticesPage(RegisterPage):
             RenderOp(self, lambda progress: render_notices(documents, Path(folder), progress)) \
                 .with_progress(_("Saving notices as PDF…")) \
                 .success(lambda written: self.context.show_status(
-                    _("{n} notices saved in {folder}.").format(n=len(written), folder=folder))).run()
+                    ngettext("{n} notice saved in {folder}.", "{n} notices saved in {folder}.", len(written)).format(n=len(written), folder=folder))).run()
 
         DbOp(self, build, read_only=True).with_progress(_("Saving notices as PDF…")).success(write_all).run()
 
