@@ -96,6 +96,14 @@ def full_numbers(actor: Actor) -> bool:
 def _masked(actor: Actor, value: str, kind: str) -> str:
     if not value or full_numbers(actor):
         return value
+    return _listed(value, kind)
+
+
+def _listed(value: str, kind: str) -> str:
+    """A number as every list shows it, whoever looks: masked (110105********002X, 138****5678).
+    The full number is only in the record (its form), for the roles that may see it."""
+    if not value:
+        return value
     return mask_id_number(value) if kind == "id" else mask_phone(value)
 
 
@@ -970,7 +978,7 @@ def resident_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Res
     for resident, number, head, group_name, grid_name in session.exec(statement):
         found[resident.id] = ResidentRow(
             id=resident.id, name=resident.name, gender=resident.gender, birth_date=resident.birth_date,
-            id_number=_masked(actor, resident.id_number, "id"), phone=_masked(actor, resident.phone, "phone"),
+            id_number=_listed(resident.id_number, "id"), phone=_listed(resident.phone, "phone"),
             household_number=number or "",
             household_head=head or "", group_name=group_name or "", grid_name=grid_name or "",
             relation=resident.relation, party_member=resident.party_member,
@@ -1011,7 +1019,7 @@ def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Ho
         statement = statement.where(Household.grid_id == (actor.grid_id or ""))
     found = {
         h.id: HouseholdRow(id=h.id, number=h.number, head_name=h.head_name, address=h.address,
-                           group_name=group_name or "", grid_name=grid_name or "", phone=_masked(actor, h.phone, "phone"),
+                           group_name=group_name or "", grid_name=grid_name or "", phone=_listed(h.phone, "phone"),
                            tags=tuple(h.tags or ()), members=members.get(h.id, 0),
                            actions=_actions(actor, kind="household", record=True,
                                             members=_blocking(members.get(h.id, 0), h.id in lone_heads)))
