@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -38,7 +37,7 @@ from ui.pages.register import RegisterPage
 from ui.pdf_preview import PdfPreview, print_pdf
 from ui.render import RenderOp
 from ui.table_model import Column, LazyTableModel
-from ui.widgets import fill_combo, line_edit
+from ui.widgets import existing_directory, fill_combo, line_edit, save_file_name
 
 SOON = QColor("#fff1d6")  # background of notices whose publicity period ends soon
 
@@ -222,7 +221,7 @@ class NoticesPage(RegisterPage):
         ids = self.model.ids()
         if not ids:
             return
-        folder = QFileDialog.getExistingDirectory(self, _("Save the notices shown as PDF into"))
+        folder = existing_directory(self, _("Save the notices shown as PDF into"))
         if not folder:
             return
         self.batch_folder = folder
@@ -235,7 +234,8 @@ class NoticesPage(RegisterPage):
             RenderOp(self, lambda progress: render_notices(documents, Path(folder), progress)) \
                 .with_progress(_("Saving notices as PDF…")) \
                 .success(lambda written: self.context.show_status(
-                    ngettext("{n} notice saved in {folder}.", "{n} notices saved in {folder}.", len(written)).format(n=len(written), folder=folder))).run()
+                    ngettext("{n} notice saved in {folder}.", "{n} notices saved in {folder}.", len(written))
+                    .format(n=len(written), folder=folder))).run()
 
         DbOp(self, build, read_only=True).with_progress(_("Saving notices as PDF…")).success(write_all).run()
 
@@ -539,7 +539,7 @@ class NoticeView(QDialog):
         if not self.preview.data:
             return
         name = (self.record.number or self.record.title) if self.record else "notice"
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save as PDF"), f"{name}.pdf", "PDF (*.pdf)")
+        path = save_file_name(self, _("Save as PDF"), f"{name}.pdf", "PDF (*.pdf)")
         if not path:
             return
         from app.printing import write_pdf
