@@ -109,7 +109,8 @@ FUNCTIONS: dict[str, set[str]] = {
     "deliberation.stats": STATS,
     # notices
     "notices.correct_notice": OFFICE, "notices.create_notice": OFFICE, "notices.delete_draft": OFFICE,
-    "notices.issue_notice": OFFICE, "notices.post_notice": OFFICE, "notices.take_down": OFFICE,
+    "notices.issue_notice": OFFICE, "notices.next_number_preview": OFFICE, "notices.post_notice": OFFICE,
+    "notices.take_down": OFFICE,
     "notices.update_notice": OFFICE, "notices.set_calendar": OFFICE, "notices.set_ending_soon_days": OFFICE,
     "notices.set_unmasked": {S},
     "notices.allowed_actions": VILLAGE | {T}, "notices.ending_soon_window": VILLAGE | {T},

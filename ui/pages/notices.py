@@ -503,11 +503,17 @@ class NoticeView(QDialog):
         self.unmask_dialog.open()
 
     def do_issue(self) -> None:
+        """印发 takes the number for good: ask first, naming the number it will get."""
+        actor, notice_id = self.actor, self.notice_id
+        DbOp(self, lambda s: notices.next_number_preview(session=s, actor=actor, notice_id=notice_id),
+             read_only=True).success(self._confirm_issue).run()
+
+    def _confirm_issue(self, number: str) -> None:
         from ui.widgets import confirm
 
         if not confirm(self, _("Issue"), _(
-                "After issuing, the notice takes the next notice number of this year and its text can no longer "
-                "be changed (a mistake is put right by a correction notice). Issue it now?")):
+                "After issuing, the notice's number is {number} and its text can no longer be changed (a mistake "
+                "is put right by a correction notice). Issue it now?").format(number=number)):
             return
         actor, notice_id = self.actor, self.notice_id
         self._act(lambda s: notices.issue_notice(session=s, actor=actor, notice_id=notice_id))
