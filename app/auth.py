@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from app.errors import AuthenticationFailed, PermissionDenied, ValidationError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.text import clean_text, normalise
 from db.base import utcnow
 from db.models.accounts import Setting, User
@@ -324,8 +324,9 @@ def locked_for(user: User, now: dt.datetime | None = None) -> int:
 
 def _wait_words(seconds: int) -> str:
     if seconds >= 120:
-        return _("{n} minutes").format(n=(seconds + 59) // 60)
-    return _("{n} seconds").format(n=seconds)
+        minutes = (seconds + 59) // 60
+        return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+    return ngettext("{n} second", "{n} seconds", seconds).format(n=seconds)
 
 
 def _refused(message: str, username: Any) -> AuthenticationFailed:

@@ -7,6 +7,12 @@ Compiled ``.mo`` files are cached beside the user's data and rebuilt when a ``.p
 
 Import ``_`` explicitly (``from app.i18n import _``); it is never put into builtins.
 Module-level strings are marked with ``N_`` and translated with ``_`` where they are shown.
+
+A message with a count goes through ``ngettext(singular, plural, n)`` (``"{n} person"`` /
+``"{n} people"``): the catalogs keep it as one ``msgid``/``msgid_plural`` entry with one
+``msgstr[i]`` per plural form of the language (English two, Chinese one), compiled with the
+language's ``Plural-Forms``. A module-level one is marked with ``Nn_(singular, plural)`` and
+shown with ``ngettext(*marked, n)``.
 """
 from __future__ import annotations
 
@@ -41,10 +47,16 @@ def read_catalog(language: str) -> dict[str, str]:
         with path.open("rb") as fh:
             catalog = read_po(fh, locale=language)
         for message in catalog:
-            if message.id and message.string and not message.fuzzy:
+            if message.id and translated(message) and not message.fuzzy:
                 key = message.id if isinstance(message.id, str) else message.id[0]
                 merged.setdefault(key, message.string if isinstance(message.string, str) else message.string[0])
     return merged
+
+
+def translated(message: object) -> bool:
+    """Whether a catalog message has its translation, every plural form of it for a plural one."""
+    string = getattr(message, "string", "")
+    return all(string) if isinstance(string, (tuple, list)) else bool(string)
 
 
 def _mo_cache(language: str) -> Path:
@@ -64,7 +76,7 @@ def _compile(language: str, target: Path) -> None:
     for path in po_files(language):
         with path.open("rb") as fh:
             for message in read_po(fh, locale=language):
-                if message.id and message.string and not message.fuzzy and message.id not in merged:
+                if message.id and translated(message) and not message.fuzzy and message.id not in merged:
                     merged[message.id] = message
     tmp = target.with_suffix(".tmp")
     with tmp.open("wb") as fh:
@@ -104,12 +116,18 @@ def _(message: str) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a counted message for ``n`` in the current language (``{n}`` is left to format)."""
     return translations().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:
     """Mark a string for extraction without translating it now."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 (gettext's naming)
+    """Mark a counted message for extraction; show it with ``ngettext(*marked, n)``."""
+    return singular, plural
 
 
 def get_language() -> str:
@@ -144,17 +162,28 @@ def format_date(value: _dt.date | None, *, style: str = "long") -> str:
     return babel_format_date(value, format=style, locale=babel_locale())
 
 
-def format_datetime(value: _dt.datetime | None, *, seconds: bool = True) -> str:
-    """A moment for the screen in the current language; ``seconds=False`` gives
-    ``2026年11月30日 09:05`` / ``Nov 30, 2026 9:05 AM``."""
+def format_time(value: _dt.time | _dt.datetime | None) -> str:
+    """A time of day to the minute (``19:30`` / ``7:30 PM``): nobody meets at 7:30:48."""
     if value is None:
         return ""
-    from babel.dates import format_datetime as babel_format_datetime
     from babel.dates import format_time as babel_format_time
 
-    if not seconds:
-        return f"{format_date(value, style='medium')} {babel_format_time(value, format='short', locale=babel_locale())}"
-    return babel_format_datetime(value, format="medium", locale=babel_locale())
+    return babel_format_time(value, format="short", locale=babel_locale())
+
+
+def format_datetime(value: _dt.datetime | None, *, seconds: bool = False) -> str:
+    """Date and time to the minute (``2026年11月30日 19:30`` / ``Nov 30, 2026, 7:30 PM``);
+    ``seconds=True`` for the rare place that needs them (a log line)."""
+    if value is None:
+        return ""
+    if seconds:
+        from babel.dates import format_datetime as babel_format_datetime
+
+        return babel_format_datetime(value, format="medium", locale=babel_locale())
+    from babel.dates import get_datetime_format
+
+    pattern = str(get_datetime_format("medium", locale=babel_locale()))
+    return pattern.replace("{1}", format_date(value.date(), style="medium")).replace("{0}", format_time(value))
 
 
 def format_number(value: float | int) -> str:

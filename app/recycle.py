@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 
 from app.auth import Actor, require
 from app.errors import NotFound, StateError, ValidationError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from db.base import SyncedModel, soft_delete, utcnow
 from db.tracking import AuditEntry, audit_note
 
@@ -234,8 +234,9 @@ def remove_demo_data(*, session: Session, actor: Actor) -> DemoRemoval:
         raise StateError(_("There is no demo data in this store."))
     mixed = _referrers(session, demo)
     if mixed:
-        raise StateError(_("{n} records entered by hand refer to demo records; delete or change them first.")
-                         .format(n=mixed))
+        raise StateError(ngettext("{n} record entered by hand refers to demo records; delete or change it first.",
+                                  "{n} records entered by hand refer to demo records; delete or change them first.",
+                                  mixed).format(n=mixed))
     counts: dict[str, int] = {}
     for model in reversed(_all_synced()):  # children before parents
         if model.__append_only__:

@@ -12,18 +12,20 @@ milliseconds once their syllables are known; syllables are cached by text, so on
 search after start-up pays for pypinyin (a few hundred milliseconds on the large demo).
 Any other query is matched as a plain, case-insensitive substring.
 
-Small tables are matched in Python here rather than through a stored key: the keys would have to
-be kept in step with every title on every write path (imports included), and the cost measured on
-the large demo (6,000 concerns) stays well under the 30 ms a keystroke may take once warm.
+Concerns and meetings keep their syllables in a ``search_key`` column (:data:`KEYED`, filled on
+save, by the demo's bulk inserts and by migration 0006 for older stores): computing them with
+pypinyin for 6,000 concerns made the first search after start-up take more than a second. A row
+whose key is empty (written by a path that does not fill it) is keyed on the fly.
 """
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from app.pinyin import normalize_query, syllables
+from db.search_keys import set_keyer
 
 _PINYIN_QUERY = re.compile(r"^[a-z0-9]+$")
 _TOKENS = re.compile(r"[a-z0-9]+")
@@ -115,3 +117,46 @@ def filter_rows(rows: Iterable[Sequence[Any]], query: str, *, texts: Sequence[in
         if needle in raw or (pattern is not None and pattern.search(keys)):
             found.append(row[0])
     return found
+
+
+# ---------------------------------------------------------------- stored keys
+
+#: table → (its text fields, its name fields): what its ``search_key`` column holds
+KEYED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "concern": (("title", "number"), ("raised_by", "assignee")),
+    "meeting": (("title", "place"), ("host_name",)),
+}
+
+
+def row_key(texts: Sequence[str | None] = (), names: Sequence[str | None] = ()) -> str:
+    """The syllables of a row's fields, one field a line: what its ``search_key`` column keeps."""
+    return "\n".join([text_key(t) for t in texts if t] + [name_key(n) for n in names if n])
+
+
+def stored_key(table: str, row: Mapping[str, Any] | Any) -> str:
+    """The ``search_key`` of a row of ``table`` (a model instance or a mapping of its values)."""
+    texts, names = KEYED[table]
+    value = row.get if isinstance(row, Mapping) else (lambda field: getattr(row, field))
+    return row_key([value(f) for f in texts], [value(f) for f in names])
+
+
+def filter_keyed_rows(rows: Iterable[Sequence[Any]], query: str, *, texts: Sequence[int], names: Sequence[int] = (),
+                      key: int) -> list[Any]:
+    """:func:`filter_rows` for rows that carry their stored key in column ``key``: no pinyin is
+    computed at search time (except for a row whose key is still empty)."""
+    compiled = compile_query(query)
+    if not compiled:
+        return [row[0] for row in rows]
+    needle, pattern = compiled.needle, compiled.pattern
+    found = []
+    for row in rows:
+        if any(row[i] and needle in row[i].lower() for i in (*texts, *names)):
+            found.append(row[0])
+        elif pattern is not None:
+            keys = row[key] or _row_keys(tuple(row[i] or "" for i in texts), tuple(row[i] or "" for i in names))[1]
+            if pattern.search(keys):
+                found.append(row[0])
+    return found
+
+
+set_keyer(stored_key)  # so that a migration can fill the keys of an older store

@@ -194,6 +194,16 @@ def next_number(session: Session, name: str) -> int:
                             params).scalar_one())
 
 
+def peek_number(session: Session, name: str) -> int:
+    """The number :func:`next_number` would give series ``name`` now, without taking it (read
+    only: another writer may still take it first; the issue itself always claims its own)."""
+    village = str(session.info.get("village_code") or "")
+    value = session.connection().execute(
+        text("SELECT value FROM number_sequence WHERE village_code = :v AND name = :n"),
+        {"v": village, "n": name}).scalar()
+    return int(value or 0) + 1
+
+
 def raise_number_to(session: Session, name: str, at_least: int) -> None:
     """Move series ``name`` past numbers given outside it (typed by hand, or imported)."""
     village = str(session.info.get("village_code") or "")

@@ -237,6 +237,8 @@ def answer(qtbot, window: QWidget, accept: bool) -> None:
 
 def walk(qtbot, root: QWidget, answers: Answers, depth: int, deadline: float, log: list[str]) -> None:
     click_all(qtbot, root, root, answers, depth, deadline, log)
+    if not alive(root):
+        return
     for tabs in root.findChildren(QTabWidget):  # the buttons of every tab, not only the first
         if not alive(tabs) or not tabs.isVisible():
             continue
@@ -259,9 +261,11 @@ def back_to(root: QWidget) -> None:
 def click_all(qtbot, root: QWidget, part: QWidget, answers: Answers, depth: int, deadline: float,
               log: list[str]) -> None:
     if not alive(root) or not alive(part):
-        return  # closed meanwhile (a window that finished its work)
+        return  # a window that closed itself meanwhile (a progress dialog whose work finished)
     select_first_rows(root)
     settle(qtbot)
+    if not alive(root) or not alive(part):
+        return
     for target in clickables(part):
         if time.monotonic() > deadline:
             return

@@ -49,6 +49,17 @@ def test_qt_own_dialogs_speak_chinese(gui):
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
 
 
+def test_every_file_dialog_goes_through_the_shared_helpers():
+    """ui.widgets' helpers start in Documents or the last folder used; a raw QFileDialog call opens
+    in the program's folder (issue 10, item 8)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "ui"
+    raw = [f"{p.relative_to(root.parent)}:{n}" for p in sorted(root.rglob("*.py")) if p.name != "widgets.py"
+           for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if "QFileDialog" in line]
+    assert raw == []
+
+
 def test_file_dialogs_start_in_documents_then_the_last_folder(gui, tmp_path, monkeypatch):
     from PySide6.QtWidgets import QFileDialog
 

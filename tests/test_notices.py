@@ -97,6 +97,26 @@ def test_numbers_run_per_kind_and_year_without_gaps(village):
                        "青石村务〔2027〕1号", "青石党务〔2027〕1号"]
 
 
+def test_the_issue_confirmation_names_the_number_it_will_really_get(village):
+    """印发后公告编号为青石村务〔2026〕N号: previewed without taking it, and the number the issue gets."""
+    database, admin = village
+    day = dt.date(2026, 1, 5)
+    first, second, party = draft(database, admin), draft(database, admin), draft(database, admin, kind="party_affairs")
+
+    def preview(notice_id: str) -> str:
+        with database.session() as session:
+            session.info["village_code"] = database.village_code
+            return notices.next_number_preview(session=session, actor=admin, notice_id=notice_id, issue_date=day)
+
+    assert preview(first) == preview(first) == preview(second) == "青石村务〔2026〕1号"  # looking takes nothing
+    assert issue(database, admin, first, day).number == "青石村务〔2026〕1号"
+    assert preview(second) == "青石村务〔2026〕2号"
+    assert preview(party).endswith("〔2026〕1号") and preview(party) != preview(second)  # its own series
+    assert issue(database, admin, second, day).number == "青石村务〔2026〕2号"
+    with pytest.raises(StateError):
+        preview(first)  # an issued notice has its number already
+
+
 def test_two_notices_issued_at_once_get_consecutive_numbers(village, monkeypatch):
     database, admin = village
     ids = [draft(database, admin), draft(database, admin)]

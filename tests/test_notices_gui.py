@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -60,7 +61,8 @@ def test_write_preview_issue_post_and_take_down(window, gui, qtmodeltester, tmp_
     monkeypatch.setattr(QMessageBox, "question", staticmethod(
         lambda _parent, _title, text, *args: asked.append(text) or QMessageBox.StandardButton.Yes))
     click(gui, view, "issue")
-    assert len(asked) == 1 and "编号" in asked[0] and "不能再修改" in asked[0]
+    assert len(asked) == 1 and "不能再修改" in asked[0]
+    assert f"印发后公告编号为青石村务〔{dt.date.today().year}〕1号" in asked[0]  # the number it really gets
     assert view.record.number == f"青石村务〔{dt.date.today().year}〕1号"
     assert not view.buttons["edit"].isEnabled()
     click(gui, view, "post")
@@ -68,9 +70,16 @@ def test_write_preview_issue_post_and_take_down(window, gui, qtmodeltester, tmp_
     assert view.record.state == "taken_down"
 
     saved = tmp_path / "saved.pdf"
-    monkeypatch.setattr("ui.pages.notices.QFileDialog.getSaveFileName", lambda *a, **k: (str(saved), ""))
+    from ui import widgets
+
+    started: list[str] = []  # the shared helper: it opens in Documents (or the last folder used)
+    monkeypatch.setattr("ui.widgets.QFileDialog.getSaveFileName",
+                        lambda _parent, _caption, where, *a, **k: started.append(where) or (str(saved), ""))
+    documents = widgets.start_folder()
     gui.mouseClick(view.buttons["save"], Qt.MouseButton.LeftButton)
     assert saved.read_bytes() == view.preview.data
+    assert started == [str(Path(documents) / f"{view.record.number}.pdf")]
+    assert widgets.start_folder() == str(tmp_path)  # remembered for the next file dialog
     with database.session() as session:
         notice = session.exec(select(Notice)).one()
 
@@ -97,13 +106,20 @@ def test_ending_soon_rows_are_highlighted_and_batches_run_off_the_gui_thread(win
                for r in range(page.model.rowCount())}
     assert colours == {"快到期的公示": SOON, "还早的公示": None}
 
-    monkeypatch.setattr("ui.pages.notices.QFileDialog.getExistingDirectory", lambda *a, **k: str(tmp_path))
+    from ui import widgets
+
+    (tmp_path / "last").mkdir()
+    widgets.remember_folder(str(tmp_path / "last"))
+    started: list[str] = []
+    monkeypatch.setattr("ui.widgets.QFileDialog.getExistingDirectory",
+                        lambda _parent, _caption, where, *a, **k: started.append(where) or str(tmp_path))
     statuses = []
     page.context.show_status = statuses.append
     gui.mouseClick(page.batch_button, Qt.MouseButton.LeftButton)
     gui.waitUntil(lambda: bool(statuses), timeout=20000)
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == sorted(
         f"青石村务〔{today.year}〕{i}号.pdf" for i in (1, 2))
+    assert started == [str(tmp_path / "last")]  # the folder dialog starts in the last folder used
 
 
 def test_page_screenshot(window, gui, tmp_path):

@@ -269,7 +269,12 @@ def test_household_add_edit_filter_and_delete(signed_in, gui, monkeypatch):
     dialog.phone.setText("13812345678")
     with gui.waitSignal(page.ids_loaded, timeout=10000):
         gui.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    assert page.model.row_object(0).phone == "13812345678"
+    assert page.model.row_object(0).phone == "138****5678"  # masked in the list, whoever looks
+    page.table.selectRow(0)
+    gui.keyClick(page.table, Qt.Key.Key_Return)
+    dialog = wait_dialog(gui, page)
+    assert dialog.phone.text() == "13812345678"  # in full in the record, for the office
+    dialog.reject()
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     page.table.selectRow(0)

@@ -5,6 +5,8 @@
                                               # catalog has yet to AREA.po of every language: English
                                               # filled with the msgid, Chinese left empty to fill in
     python tools/i18n.py fill AREA LANG FILE  # set msgstr from a UTF-8 file of "msgid<TAB>msgstr" lines
+                                              # (a plural entry: its singular msgid, then one msgstr
+                                              # per plural form of LANG separated by tabs)
     python tools/i18n.py unused               # catalog entries no code uses any more
 
 Each area keeps its own ``<area>.po`` per language, so areas are translated independently.
@@ -24,7 +26,7 @@ from babel.messages.pofile import read_po, write_po  # noqa: E402
 from app.i18n import LANGUAGES, read_catalog  # noqa: E402
 from app.paths import LOCALE_DIR  # noqa: E402
 
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Nn_": (1, 2)}
 SOURCE_DIRS = ("app", "db", "ui")
 
 
@@ -38,18 +40,22 @@ def _files(paths: list[Path]) -> list[Path]:
     return found
 
 
-def extract(paths: list[Path] | None = None) -> dict[str, list[str]]:
-    """msgid → ["file:line", …] for every translatable string in the given sources."""
+def extract(paths: list[Path] | None = None, plurals: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """msgid → ["file:line", …] for every translatable string in the given sources. A counted
+    message (``ngettext``, ``Nn_``) is one entry under its singular; ``plurals`` (when given)
+    receives singular → plural for those."""
     paths = paths or [ROOT / d for d in SOURCE_DIRS]
     messages: dict[str, list[str]] = {}
     for path in _files(paths):
         for lineno, message, _comments, _context in extract_from_file(
             "python", str(path), keywords=KEYWORDS, strip_comment_tags=True
         ):
-            ids = message if isinstance(message, tuple) else (message,)
-            for msgid in ids:
-                if msgid:
-                    messages.setdefault(msgid, []).append(f"{path.relative_to(ROOT)}:{lineno}")
+            if isinstance(message, tuple):
+                message, plural = message[0], message[1]
+                if plurals is not None and message and plural:
+                    plurals[message] = plural
+            if message:
+                messages.setdefault(message, []).append(f"{path.relative_to(ROOT)}:{lineno}")
     return messages
 
 
@@ -63,7 +69,8 @@ def _po_path(lang: str, area: str) -> Path:
 
 
 def add(area: str, paths: list[Path]) -> int:
-    used = extract(paths)
+    plurals: dict[str, str] = {}
+    used = extract(paths, plurals)
     added = 0
     for lang in LANGUAGES:
         known = set(read_catalog(lang))
@@ -74,10 +81,25 @@ def add(area: str, paths: list[Path]) -> int:
         else:
             catalog = Catalog(locale=lang, project="VillageDesk", fuzzy=False)
         for msgid, locations in used.items():
+            if msgid in plurals and msgid in catalog and not catalog[msgid].pluralizable:
+                # a message that now counts: the entry becomes a plural one, keeping its translation
+                old = catalog[msgid]
+                forms = catalog.num_plurals
+                strings = ((msgid, plurals[msgid]) + (plurals[msgid],) * (forms - 2))[:forms] if lang == "en" \
+                    else (old.string,) * forms
+                catalog.delete(msgid)
+                catalog.add((msgid, plurals[msgid]), strings, locations=old.locations, flags=old.flags)
+                continue
             if msgid in known or msgid in catalog:
                 continue
-            catalog.add(msgid, msgid if lang == "en" else "",
-                        locations=[(loc.rsplit(":", 1)[0], int(loc.rsplit(":", 1)[1])) for loc in locations[:3]])
+            where = [(loc.rsplit(":", 1)[0], int(loc.rsplit(":", 1)[1])) for loc in locations[:3]]
+            if msgid in plurals:
+                ids = (msgid, plurals[msgid])
+                forms = catalog.num_plurals
+                strings = (ids + (ids[1],) * (forms - 2))[:forms] if lang == "en" else ("",) * forms
+                catalog.add(ids, strings, locations=where)
+            else:
+                catalog.add(msgid, msgid if lang == "en" else "", locations=where)
             added += lang != "en"
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as fh:
@@ -96,7 +118,12 @@ def fill(area: str, lang: str, source: Path) -> int:
         msgid, msgstr = line.split("\t", 1)
         msgid = msgid.encode().decode("unicode_escape") if "\\n" in msgid else msgid
         if msgid in catalog:
-            catalog[msgid].string = msgstr
+            forms = msgstr.split("\t")
+            if catalog[msgid].pluralizable:
+                forms = (forms + forms[-1:] * catalog.num_plurals)[:catalog.num_plurals]
+                catalog[msgid].string = tuple(forms)
+            else:
+                catalog[msgid].string = msgstr
             catalog[msgid].flags.discard("fuzzy")
             changed += 1
         else:

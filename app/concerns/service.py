@@ -24,7 +24,7 @@ from app.text import clean_dates, clean_many
 from app.views import view, view_class
 from app.i18n import N_, _
 from app.pinyin import normalize_query
-from app.search import filter_rows as search_rows
+from app.search import filter_keyed_rows, stored_key
 from db.base import local_now
 from db.models.meetings import Meeting
 from db.scope import next_number
@@ -145,6 +145,7 @@ def raise_concern(*, session: Session, actor: Actor, title: str, category: str =
                       household_id=household.id if household else None, raised_by=raised_by.strip()[:64],
                       grid_id=household.grid_id if household else (meeting.grid_id if meeting else None),
                       raised_on=raised_on, assignee=assignee.strip()[:64], due_on=due_on)
+    concern.search_key = stored_key("concern", concern)
     session.add(concern)
     session.flush()
     return view(ConcernView, concern)
@@ -163,6 +164,7 @@ def assign_concern(*, session: Session, actor: Actor, concern_id: str, assignee:
     if due_on is not None and due_on < concern.raised_on:
         raise ValidationError({"due_on": _("The due date cannot be before the day it was raised.")})
     concern.assignee = assignee.strip()[:64]
+    concern.search_key = stored_key("concern", concern)
     if due_on is not None:
         concern.due_on = due_on
     session.add(concern)
@@ -365,9 +367,9 @@ def concern_ids(*, session: Session, actor: Actor, state: str | None = None, ove
     if not search.strip():
         return list(session.exec(query.order_by(*order)))
     # the same pinyin rule as every list (app.search): title and number as text, people as names
-    rows = session.execute(query.add_columns(Concern.title, Concern.number, Concern.raised_by, Concern.assignee)
-                        .order_by(*order)).all()
-    return search_rows(rows, search, texts=(1, 2), names=(3, 4))
+    rows = session.execute(query.add_columns(Concern.title, Concern.number, Concern.raised_by, Concern.assignee,
+                                             Concern.search_key).order_by(*order)).all()
+    return filter_keyed_rows(rows, search, texts=(1, 2), names=(3, 4), key=5)
 
 
 def concern_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[str, ConcernView]:

@@ -10,7 +10,7 @@ from app.meetings.codes import (  # noqa: F401
     VILLAGERS_MEETING, REPRESENTATIVES_MEETING, TWO_COMMITTEES, BRANCH_COMMITTEE, KINDS, KIND_SHORT,
     KIND_RULE, OPEN_KINDS, MEMBERSHIP_KINDS, PLANNED, HELD, MINUTES_APPROVED, PUBLISHED, CANCELLED, STATES,
     STATE_ORDER, SCOPES, MODES, UNITS, METHODS, FOR, AGAINST, ABSTAIN, CHOICES, ROLL_CALL, COMMITTEES_KEY,
-    COMMITTEES, kind_label, state_label, method_label, choice_label,
+    COMMITTEES, UNIT_COUNTS, kind_label, state_label, method_label, choice_label, count_label,
 )
 from app.meetings.queries import AttendanceSummary, Invitee, adult_cutoff  # noqa: F401
 from app.meetings.service import (  # noqa: F401

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from app import rules
-from app.i18n import N_, _
+from app.i18n import N_, Nn_, _, ngettext
 
 # --- kinds ------------------------------------------------------------------------------------
 
@@ -75,6 +75,9 @@ STATE_ORDER = (PLANNED, HELD, MINUTES_APPROVED, PUBLISHED)
 SCOPES: dict[str, str] = {"village": N_("Whole village"), "group": N_("Villagers' group"), "grid": N_("Grid")}
 MODES: dict[str, str] = {"roster": N_("Sign-in per person"), "head_count": N_("Head count")}
 UNITS: dict[str, str] = {"persons": N_("persons"), "households": N_("households")}
+#: a number of the unit a meeting counts: 12 people / 1 household (12人 / 1户)
+UNIT_COUNTS: dict[str, tuple[str, str]] = {"persons": Nn_("{n} person", "{n} people"),
+                                          "households": Nn_("{n} household", "{n} households")}
 
 METHODS: dict[str, str] = {
     "show_of_hands": N_("Show of hands (举手表决)"),
@@ -107,3 +110,8 @@ def method_label(method: str) -> str:
 
 def choice_label(choice: str) -> str:
     return _(CHOICES.get(choice, choice))
+
+
+def count_label(n: int, unit: str) -> str:
+    """``12 people`` / ``1 household`` (``12人`` / ``1户``) in the current language."""
+    return ngettext(*UNIT_COUNTS.get(unit, UNIT_COUNTS["persons"]), n).format(n=n)

@@ -23,6 +23,7 @@ from app import concerns as c
 from app import deliberation as d
 from app import meetings as m
 from app import rules
+from app.search import stored_key
 from app.auth import Actor
 from app.notices.queries import next_notice_number
 from db.base import local_now, new_id
@@ -212,9 +213,11 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
                          signed_in_at=when(day, kind).astimezone(dt.UTC) if here else None,
                          note="" if here or rng.random() < 0.6 else "请假")
         held = state not in (m.PLANNED, m.CANCELLED)
-        bulk.add(Meeting, id=mid, title=title or fmt(rng.choice(TITLES[kind]), day, grid), kind=kind, state=state,
+        title = title or fmt(rng.choice(TITLES[kind]), day, grid)
+        bulk.add(Meeting, id=mid, title=title, kind=kind, state=state,
                  starts_at=when(day, kind), place=place, scope=scope, grid_id=grid.id if grid else None,
                  host_name=secretary, recorder_name=recorder,
+                 search_key=stored_key("meeting", {"title": title, "place": place, "host_name": secretary}),
                  description=rng.choice(["", "", "请自带笔记本。", "会后请各网格长留下碰头。", "请党员同志佩戴党徽。"]),
                  attendance_mode=mode, expected_unit=unit, expected_count=expected,
                  head_count=present if mode == "head_count" and held else None,
@@ -358,11 +361,15 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
                 closed_on = None
         if state == c.CLOSED:
             satisfaction = rng.choices(("satisfied", "basically", "unsatisfied", ""), (82, 12, 2, 4))[0]
-        cid = bulk.add(Concern, number=f"{raised_on.year}-{numbers[raised_on.year]:04d}", title=title,
+        number = f"{raised_on.year}-{numbers[raised_on.year]:04d}"
+        raised_by, assignee = (person.name if person else family.head_name), rng.choice(ASSIGNEES)
+        cid = bulk.add(Concern, number=number, title=title,
                        description=title, category=category, source=source, meeting_id=info["id"] if info else None,
                        resident_id=person.id if person else None, household_id=family.id,
-                       raised_by=person.name if person else family.head_name, grid_id=family.grid_id,
-                       raised_on=raised_on, assignee=rng.choice(ASSIGNEES), due_on=due_on, state=state,
+                       raised_by=raised_by, grid_id=family.grid_id,
+                       raised_on=raised_on, assignee=assignee, due_on=due_on, state=state,
+                       search_key=stored_key("concern", {"title": title, "number": number, "raised_by": raised_by,
+                                                         "assignee": assignee}),
                        closed_on=closed_on, resolution=resolution if state == c.CLOSED else "",
                        satisfaction=satisfaction, escalated_on=escalated_on, escalation_reason=reason)
         if rng.random() < 0.35:

@@ -117,7 +117,7 @@ def _addressee(session: Session, meeting: Meeting) -> str:
 
 def _count_words(count: int, unit: str) -> str:
     """12人 / 12 persons."""
-    return _("{n} {unit}").format(n=count, unit=_("households") if unit == "households" else _("persons"))
+    return m.count_label(count, unit)
 
 
 # --- 会议通知 --------------------------------------------------------------------------------------

@@ -22,11 +22,12 @@ from sqlmodel import Session, func, select
 from app import rules
 from app.auth import Actor, require, require_any
 from app.errors import NotFound, StateError, ValidationError
-from app.i18n import _, official_date
-from app.search import filter_rows as search_rows
+from app.i18n import _, ngettext, official_date
+from app.search import filter_keyed_rows, stored_key
 from app.meetings.codes import (ABSTAIN, AGAINST, CANCELLED, CHOICES, COMMITTEES, FOR, HELD, KINDS,
                                 MEMBERSHIP_KINDS, METHODS, MINUTES_APPROVED, MODES, OPEN_KINDS, PLANNED, PUBLISHED,
-                                ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, method_label, state_label)
+                                ROLL_CALL, SCOPES, UNITS, VILLAGERS_MEETING, COMMITTEES_KEY, count_label, method_label,
+                                state_label)
 from app.meetings.queries import (AttendanceSummary, addenda, ballots_of, concern_refusal, get_meeting,
                                   minutes_of, permission_refusal, refresh_expected, rule_of, summary, vote_outcome)
 from app.revisions import check_rev
@@ -70,8 +71,8 @@ def _searched(session: Session, query: Any, search: str) -> Any:
     """``query`` narrowed to the meetings whose title, place or host ``search`` finds (app.search rule)."""
     if not search.strip():
         return query
-    rows = session.exec(select(Meeting.id, Meeting.title, Meeting.place, Meeting.host_name)).all()
-    return query.where(Meeting.id.in_(search_rows(rows, search, texts=(1, 2), names=(3,))))
+    rows = session.exec(select(Meeting.id, Meeting.title, Meeting.place, Meeting.host_name, Meeting.search_key)).all()
+    return query.where(Meeting.id.in_(filter_keyed_rows(rows, search, texts=(1, 2), names=(3,), key=4)))
 
 
 def meeting(*, session: Session, actor: Actor, meeting_id: str) -> MeetingView:
@@ -181,7 +182,9 @@ def set_committee_members(*, session: Session, actor: Actor, committee: str, res
     found = set(session.exec(select(Resident.id).where(Resident.id.in_(ids))).all()) if ids else set()
     missing = [i for i in ids if i not in found]
     if missing:
-        raise ValidationError({"resident_ids": _("{n} of the chosen people are not in the register.").format(n=len(missing))})
+        raise ValidationError({"resident_ids": ngettext("{n} of the chosen people is not in the register.",
+                                                          "{n} of the chosen people are not in the register.",
+                                                          len(missing)).format(n=len(missing))})
     setting = session.get(Setting, COMMITTEES_KEY) or Setting(key=COMMITTEES_KEY, value={})
     value = dict(setting.value or {})
     value[committee] = ids
@@ -252,6 +255,7 @@ def plan_meeting(*, session: Session, actor: Actor, kind: str, title: str, start
                       group_id=group_id if scope == "group" else None, grid_id=grid_id if scope == "grid" else None,
                       host_name=host_name.strip(), recorder_name=recorder_name.strip(),
                       description=description.strip(), attendance_mode=attendance_mode, expected_unit=expected_unit)
+    meeting.search_key = stored_key("meeting", meeting)
     session.add(meeting)
     session.flush()
     refresh_expected(session, meeting)
@@ -283,6 +287,7 @@ def update_meeting(*, session: Session, actor: Actor, meeting_id: str, rev: int 
                       attendance_mode=meeting.attendance_mode, expected_unit=meeting.expected_unit)
     for name, value in changes.items():
         setattr(meeting, name, value.strip() if isinstance(value, str) else value)
+    meeting.search_key = stored_key("meeting", meeting)
     session.add(meeting)
     session.flush()
     if "starts_at" in changes and meeting.kind not in MEMBERSHIP_KINDS:
@@ -648,7 +653,7 @@ def _when(value: dt.datetime) -> str:
 
 
 def _count(count: int, unit: str) -> str:
-    return _("{n} {unit}").format(n=count, unit=_("households") if unit == "households" else _("persons"))
+    return count_label(count, unit)
 
 
 def draft_minutes(*, session: Session, actor: Actor, meeting_id: str) -> str:

@@ -47,6 +47,7 @@ from app.notices.service import (  # noqa: F401
     delete_draft,
     ending_soon_window,
     issue_notice,
+    next_number_preview,
     notice_form,
     notice_ids,
     notice_pdf,

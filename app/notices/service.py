@@ -48,6 +48,7 @@ from app.notices.queries import (
     build_document,
     document_of,
     ending_soon_days,
+    format_number,
     get_calendar,
     get_notice,
     next_notice_number,
@@ -63,6 +64,7 @@ from app.views import view, view_class
 from db.base import soft_delete, utcnow
 from db.models.accounts import Setting, User
 from db.models.notices import Notice
+from db.scope import peek_number
 from db.tracking import AuditEntry, audit_note
 
 
@@ -347,6 +349,16 @@ def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: 
     session.add(notice)
     session.flush()
     return view(NoticeView, notice)
+
+
+def next_number_preview(*, session: Session, actor: Actor, notice_id: str, issue_date: dt.date | None = None) -> str:
+    """The number a draft would get if it were issued now (青石村务〔2026〕3号), for the 印发
+    confirmation; nothing is taken (:func:`issue_notice` claims the number itself)."""
+    require(actor, "notices.edit")
+    notice = get_notice(session, notice_id)
+    _require_draft(notice)
+    day = issue_date or dt.date.today()
+    return format_number(session, notice.kind, day.year, peek_number(session, series_key(notice.kind, day.year)))
 
 
 def notice_pdf(*, session: Session, actor: Actor, notice_id: str) -> bytes:

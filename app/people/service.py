@@ -19,7 +19,7 @@ from app.auth import (
     user_count,
 )
 from app.errors import NotFound, PermissionDenied, StateError, ValidationError
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.people import queries
 from app.people.queries import (
     get_grid,
@@ -96,6 +96,14 @@ def full_numbers(actor: Actor) -> bool:
 
 def _masked(actor: Actor, value: str, kind: str) -> str:
     if not value or full_numbers(actor):
+        return value
+    return _listed(value, kind)
+
+
+def _listed(value: str, kind: str) -> str:
+    """A number as every list shows it, whoever looks: masked (110105********002X, 138****5678).
+    The full number is only in the record (its form), for the roles that may see it."""
+    if not value:
         return value
     return mask_id_number(value) if kind == "id" else mask_phone(value)
 
@@ -665,7 +673,8 @@ def delete_household(*, session: Session, actor: Actor, household_id: str) -> No
         members = []
     members = len(members)
     if members:
-        raise StateError(_("The household still has {n} member(s); move or remove them first.").format(n=members))
+        raise StateError(ngettext("The household still has {n} member; move or remove them first.",
+                                 "The household still has {n} members; move or remove them first.", members).format(n=members))
     soft_delete(household)
     session.add(household)
     session.flush()
@@ -986,7 +995,7 @@ def resident_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Res
     for resident, number, head, group_name, grid_name in session.exec(statement):
         found[resident.id] = ResidentRow(
             id=resident.id, name=resident.name, gender=resident.gender, birth_date=resident.birth_date,
-            id_number=_masked(actor, resident.id_number, "id"), phone=_masked(actor, resident.phone, "phone"),
+            id_number=_listed(resident.id_number, "id"), phone=_listed(resident.phone, "phone"),
             household_number=number or "",
             household_head=head or "", group_name=group_name or "", grid_name=grid_name or "",
             relation=resident.relation, party_member=resident.party_member,
@@ -1027,7 +1036,7 @@ def household_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Ho
         statement = statement.where(Household.grid_id == (actor.grid_id or ""))
     found = {
         h.id: HouseholdRow(id=h.id, number=h.number, head_name=h.head_name, address=h.address,
-                           group_name=group_name or "", grid_name=grid_name or "", phone=_masked(actor, h.phone, "phone"),
+                           group_name=group_name or "", grid_name=grid_name or "", phone=_listed(h.phone, "phone"),
                            tags=tuple(h.tags or ()), members=members.get(h.id, 0),
                            actions=_actions(actor, kind="household", record=True,
                                             members=_blocking(members.get(h.id, 0), h.id in lone_heads)))
@@ -1112,7 +1121,8 @@ def _actions(actor: Actor, *, kind: str, record: bool, members: int = 0, in_scop
         actions["edit"] = may if may is not None or in_scope else _out_of_scope()
         actions["delete"] = may if kind in ("group", "grid") else _refusal(actor, "people.delete")
         if actions["delete"] is None and kind == "household" and members:
-            actions["delete"] = _("The household still has {n} member(s); move or remove them first.").format(n=members)
+            actions["delete"] = ngettext("The household still has {n} member; move or remove them first.",
+                                 "The household still has {n} members; move or remove them first.", members).format(n=members)
     return actions
 
 

@@ -40,6 +40,9 @@ class Concern(SyncedModel, table=True):
     satisfaction: str = Field(default="", max_length=16)  # satisfied | basically | unsatisfied
     escalated_on: dt.date | None = None
     escalation_reason: str = Field(default="", max_length=1000)
+    # title, number, raiser and assignee as pinyin syllables (app.search.stored_key), kept on save;
+    # it spells the raiser's name, so a masked export must leave it out (or key the masked values)
+    search_key: str = Field(default="")
 
 
 class ConcernNote(SyncedModel, table=True):

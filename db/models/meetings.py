@@ -37,6 +37,8 @@ class Meeting(SyncedModel, table=True):
     held_on: dt.date | None = None
     cancel_reason: str = Field(default="", max_length=255)
     published_on: dt.date | None = None
+    # title, place and host as pinyin syllables (app.search.stored_key), kept on save
+    search_key: str = Field(default="")
 
 
 class Attendance(SyncedModel, table=True):

@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QListWidget, QMessageBox, \
     QPushButton, QVBoxLayout, QWidget
 
-from app.i18n import _, format_number
+from app.i18n import _, format_datetime, format_number
 from ui.ops import DbOp, show_error, worker
 from ui.widgets import confirm, open_file_name
 
@@ -113,12 +113,22 @@ class AdminBox(QGroupBox):
                         on_failure=lambda exc: show_error(self, str(exc)), parent=self)
 
     @staticmethod
+    def made_at(value: object) -> str:
+        """When the backup was made, as the user reads times (its manifest has an ISO timestamp)."""
+        import datetime as dt
+
+        try:
+            return format_datetime(dt.datetime.fromisoformat(str(value)).astimezone())
+        except ValueError:
+            return str(value or "?")
+
+    @staticmethod
     def describe(found: dict) -> str:
         counts = found.get("counts", {})
         return _("Village: {village} ({code})\nMade: {when}\nHouseholds: {households} · Residents: {residents} · "
                  "Meetings: {meetings} · Notices: {notices}").format(
             village=found.get("village_name") or "?", code=found.get("village_code") or "?",
-            when=found.get("created_at", "?"), households=format_number(counts.get("household", 0)),
+            when=AdminBox.made_at(found.get("created_at")), households=format_number(counts.get("household", 0)),
             residents=format_number(counts.get("resident", 0)), meetings=format_number(counts.get("meeting", 0)),
             notices=format_number(counts.get("notice", 0)))
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app import concerns
 from app.errors import ValidationError
-from app.i18n import N_, _, format_date
+from app.i18n import N_, Nn_, _, format_date
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
@@ -72,7 +72,7 @@ class ConcernsPage(RegisterPage):
     title_msgid = N_("Concerns")
     description_msgid = N_("Villagers' concerns (群众诉求): who raised what, who handles it, by when.")
     search_placeholder_msgid = N_("Search: number, name, concern or who handles it")
-    count_msgid = N_("{n} concerns")
+    count_msgid = Nn_("{n} concern", "{n} concerns")
     new_msgid = N_("New concern")
     columns = CONCERN_COLUMNS
     column_widths = [90, 90, 80, 280, 100, 80, 90, 90]

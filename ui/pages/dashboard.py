@@ -12,9 +12,10 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
+                               QVBoxLayout, QWidget)
 
-from app import stats
+from app import first_steps, stats
 from app.i18n import N_, _, format_number, format_percent
 from ui.ops import DbOp
 from ui.pages.base import Page, PageContext, PageHeader
@@ -153,6 +154,121 @@ class StatCard(QFrame):
         super().keyPressEvent(event)
 
 
+#: first-run step → (the permission its button needs, the area it opens; None: the users dialog)
+STEP_TARGETS: dict[str, tuple[str, str | None]] = {
+    "village": ("village.edit", "village"),
+    "households": ("people.edit", "households"),
+    "users": ("users.manage", None),
+    "notice": ("notices.edit", "notices"),
+}
+STEP_BUTTONS: dict[str, str] = {
+    "village": N_("Groups and grids…"),
+    "households": N_("Households…"),
+    "users": N_("Users and roles…"),
+    "notice": N_("Notices…"),
+}
+
+
+class FirstStepsBox(QGroupBox):
+    """开始使用: the steps of a new village, each ticked when the store shows it done and each with a
+    button to the page (or dialog) where it is done. Hidden once all are done or when dismissed
+    (remembered per store in the program's settings)."""
+
+    def __init__(self, page: DashboardPage):
+        super().__init__()
+        self.setObjectName("firstSteps")
+        self.page = page
+        self.steps: list[first_steps.FirstStep] = []
+        self.dialog: QWidget | None = None
+        column = QVBoxLayout(self)
+        column.setSpacing(6)
+        self.intro = QLabel()
+        self.intro.setObjectName("hint")
+        self.intro.setWordWrap(True)
+        column.addWidget(self.intro)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        self.marks: dict[str, QLabel] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.buttons: dict[str, QPushButton] = {}
+        actor = page.context.actor
+        for row, key in enumerate(first_steps.STEPS):
+            mark, label, button = QLabel(), QLabel(), QPushButton()
+            button.setObjectName(f"firstStep_{key}")
+            permission, _area = STEP_TARGETS[key]
+            button.setEnabled(actor.can(permission))
+            button.clicked.connect(lambda _checked=False, key=key: self.open_step(key))
+            grid.addWidget(mark, row, 0)
+            grid.addWidget(label, row, 1)
+            grid.addWidget(button, row, 2)
+            self.marks[key], self.labels[key], self.buttons[key] = mark, label, button
+        grid.setColumnStretch(3, 1)
+        column.addLayout(grid)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.dismiss_button = QPushButton()
+        self.dismiss_button.setObjectName("dismissFirstSteps")
+        self.dismiss_button.clicked.connect(lambda: self.dismiss())
+        row.addWidget(self.dismiss_button)
+        column.addLayout(row)
+        self.setVisible(False)  # until the store says what is done
+        self.retranslate_ui()
+
+    # the choice to hide the list belongs to this village, not to every village opened on this PC
+    def _settings_key(self) -> str:
+        import hashlib
+
+        village = self.page.context.village_name.encode("utf-8")
+        return "dashboard/first_steps_dismissed_" + hashlib.sha1(village).hexdigest()[:12]
+
+    def dismissed(self) -> bool:
+        from ui.language import settings
+
+        return str(settings().value(self._settings_key(), "false")).lower() == "true"
+
+    def dismiss(self) -> None:
+        from ui.language import settings
+
+        store = settings()
+        store.setValue(self._settings_key(), "true")
+        store.sync()
+        self.setVisible(False)
+
+    def show_steps(self, steps: list[first_steps.FirstStep]) -> None:
+        self.steps = steps
+        self.retranslate_ui()
+        self.setVisible(bool(steps) and not all(s.done for s in steps) and not self.dismissed())
+
+    def open_step(self, key: str) -> None:
+        _permission, area = STEP_TARGETS[key]
+        if area is not None:
+            self.page.context.open_area(area)
+            return
+        from ui.dialogs.users import UsersDialog
+
+        dialog = UsersDialog(self, self.page.context.actor)
+        dialog.finished.connect(lambda _result: self.page.page_shown())
+        self.dialog = dialog
+        dialog.open()
+        dialog.reload()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(_("Getting started"))
+        self.intro.setText(_("A new village: these steps set VillageDesk up. Each is ticked when it is done."))
+        done = {s.key: s.done for s in self.steps}
+        for key, label in first_steps.STEPS.items():
+            self.labels[key].setText(_(label))
+            self.marks[key].setText("✔" if done.get(key) else "○")
+            self.marks[key].setToolTip(_("Done") if done.get(key) else _("Not done yet"))
+            self.buttons[key].setText(_(STEP_BUTTONS[key]))
+            if not self.buttons[key].isEnabled():
+                self.buttons[key].setToolTip(_("Your role cannot do this step; ask the secretary."))
+        self.dismiss_button.setText(_("Hide this list"))
+
+    def step_done(self, key: str) -> bool:
+        return any(s.key == key and s.done for s in self.steps)
+
+
 class DashboardPage(Page):
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -177,6 +293,8 @@ class DashboardPage(Page):
         self.message.setWordWrap(True)
         self.message.setVisible(False)
         layout.addWidget(self.message)
+        self.first_steps = FirstStepsBox(self)
+        layout.addWidget(self.first_steps)
         self.cards: dict[tuple[str, str], StatCard] = {}  # (section key, card label msgid) → card
         self.section_titles: dict[str, QLabel] = {}
         self.section_boxes: dict[str, QWidget] = {}
@@ -217,6 +335,7 @@ class DashboardPage(Page):
             self.section_titles[section.key].setText(_(section.title))
         for card in self.cards.values():
             card.retranslate_ui()
+        self.first_steps.retranslate_ui()
 
     def page_shown(self) -> None:
         actor = self.context.actor
@@ -224,6 +343,9 @@ class DashboardPage(Page):
             return
         DbOp(self, lambda s: stats.collect(session=s, actor=actor), read_only=True) \
             .success(self._show).failure(self._refused).run()
+        if actor.can("village.edit") and not self.first_steps.dismissed():
+            DbOp(self, lambda s: first_steps.first_steps(session=s, actor=actor), read_only=True) \
+                .success(self.first_steps.show_steps).run()
 
     def _refused(self, exc: Exception) -> None:
         self.message.setText(str(exc))

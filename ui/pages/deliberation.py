@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import deliberation as d
 from app import notices
-from app.i18n import N_, _, format_date
+from app.i18n import N_, _, format_date, ngettext
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
@@ -58,12 +58,14 @@ class DeliberationPage(Page):
         super().__init__(context, area_key)
         self._register_actions: dict[str, str | None] | None = None
         self._loaded_once = False
+        self._count: int | None = None  # matters listed, once loaded
         self.progress: d.MatterProgress | None = None
         self.dialog: QDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
         self.header = PageHeader(N_("Four deliberations, two disclosures"),
-                                 N_("党支部提议 → 两委商议 → 党员大会审议 → 村民(代表)会议决议 → 决议公开 → 实施结果公开"))
+                                 N_("Party branch proposes → two committees discuss → party members review → "
+                                    "villagers (representatives) decide → decision made public → results made public"))
         layout.addWidget(self.header)
         toolbar = QHBoxLayout()
         self.state_filter = QComboBox()
@@ -132,8 +134,13 @@ class DeliberationPage(Page):
         self.step_button.setText(_("Record the next step…"))
         self.model.retranslate()
         self._update_buttons()
+        self._update_count()
         if self.progress is not None:
             self._show(self.progress)
+
+    def _update_count(self) -> None:
+        if self._count is not None:
+            self.count_label.setText(ngettext("{n} matter", "{n} matters", self._count).format(n=self._count))
 
     def page_shown(self) -> None:
         if not self._loaded_once:
@@ -146,7 +153,8 @@ class DeliberationPage(Page):
         def arrived(ids: list[str]) -> None:
             self.model.set_ids(ids)
             self._loaded_once = True
-            self.count_label.setText(_("{n} matters").format(n=len(ids)))
+            self._count = len(ids)
+            self._update_count()
             if selected and self.model.row_of(selected) >= 0:
                 self.table.selectRow(self.model.row_of(selected))
             self._update_buttons()

@@ -6,7 +6,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton
 
 from app import people
-from app.i18n import N_, _
+from app.i18n import N_, Nn_, _
 from ui.dialogs.household import HouseholdDialog
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
@@ -18,7 +18,7 @@ class HouseholdsPage(RegisterPage):
     title_msgid = N_("Households")
     description_msgid = N_("The household register: heads, addresses, groups, grids and tags.")
     search_placeholder_msgid = N_("Search: head's name, pinyin (zs), household no. or address")
-    count_msgid = N_("{n} households")
+    count_msgid = Nn_("Total: {n} household", "Total: {n} households")
     new_msgid = N_("New household")
     columns = HOUSEHOLD_COLUMNS
     default_order = "number"

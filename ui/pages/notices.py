@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import notices
-from app.i18n import N_, _, format_date
+from app.i18n import N_, Nn_, _, format_date, ngettext
 from ui.dialogs.base import FormDialog
 from ui.dialogs.gallery import GalleryDialog
 from ui.dialogs.unmask import UnmaskDialog
@@ -38,7 +37,7 @@ from ui.pages.register import RegisterPage
 from ui.pdf_preview import PdfPreview, print_pdf
 from ui.render import RenderOp
 from ui.table_model import Column, LazyTableModel
-from ui.widgets import fill_combo, line_edit
+from ui.widgets import existing_directory, fill_combo, line_edit, save_file_name
 
 SOON = QColor("#fff1d6")  # background of notices whose publicity period ends soon
 
@@ -73,7 +72,7 @@ class NoticesPage(RegisterPage):
     title_msgid = N_("Notices")
     description_msgid = N_("村务公开 and 党务公开 notices: write, issue with a number, post, take down.")
     search_placeholder_msgid = N_("Search: title or number")
-    count_msgid = N_("{n} notices")
+    count_msgid = Nn_("{n} notice", "{n} notices")
     new_msgid = N_("New notice")
     columns = NOTICE_COLUMNS
     column_widths = [170, 320, 150, 90, 110, 110]
@@ -222,7 +221,7 @@ class NoticesPage(RegisterPage):
         ids = self.model.ids()
         if not ids:
             return
-        folder = QFileDialog.getExistingDirectory(self, _("Save the notices shown as PDF into"))
+        folder = existing_directory(self, _("Save the notices shown as PDF into"))
         if not folder:
             return
         self.batch_folder = folder
@@ -235,7 +234,8 @@ class NoticesPage(RegisterPage):
             RenderOp(self, lambda progress: render_notices(documents, Path(folder), progress)) \
                 .with_progress(_("Saving notices as PDF…")) \
                 .success(lambda written: self.context.show_status(
-                    _("{n} notices saved in {folder}.").format(n=len(written), folder=folder))).run()
+                    ngettext("{n} notice saved in {folder}.", "{n} notices saved in {folder}.", len(written))
+                    .format(n=len(written), folder=folder))).run()
 
         DbOp(self, build, read_only=True).with_progress(_("Saving notices as PDF…")).success(write_all).run()
 
@@ -513,11 +513,17 @@ class NoticeView(QDialog):
         self.unmask_dialog.open()
 
     def do_issue(self) -> None:
+        """印发 takes the number for good: ask first, naming the number it will get."""
+        actor, notice_id = self.actor, self.notice_id
+        DbOp(self, lambda s: notices.next_number_preview(session=s, actor=actor, notice_id=notice_id),
+             read_only=True).success(self._confirm_issue).run()
+
+    def _confirm_issue(self, number: str) -> None:
         from ui.widgets import confirm
 
         if not confirm(self, _("Issue"), _(
-                "After issuing, the notice takes the next notice number of this year and its text can no longer "
-                "be changed (a mistake is put right by a correction notice). Issue it now?")):
+                "After issuing, the notice's number is {number} and its text can no longer be changed (a mistake "
+                "is put right by a correction notice). Issue it now?").format(number=number)):
             return
         actor, notice_id = self.actor, self.notice_id
         self._act(lambda s: notices.issue_notice(session=s, actor=actor, notice_id=notice_id))
@@ -557,7 +563,7 @@ class NoticeView(QDialog):
         if not self.preview.data:
             return
         name = (self.record.number or self.record.title) if self.record else "notice"
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save as PDF"), f"{name}.pdf", "PDF (*.pdf)")
+        path = save_file_name(self, _("Save as PDF"), f"{name}.pdf", "PDF (*.pdf)")
         if not path:
             return
         from app.printing import write_pdf

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.i18n import N_, _
+from app.i18n import N_, Nn_, _, ngettext
 from ui.ops import DbOp, worker
 from ui.pages.base import Page, PageContext, PageHeader
 from ui.table_model import SORT_ARROWS, Column, LazyTableModel
@@ -36,7 +36,7 @@ class RegisterPage(Page):
     title_msgid = ""
     description_msgid = ""
     search_placeholder_msgid = ""
-    count_msgid = N_("Total: {n}")
+    count_msgid = Nn_("Total: {n}", "Total: {n}")
     new_msgid = N_("New")
     columns: list[Column] = []
     column_widths: list[int] = []
@@ -205,7 +205,10 @@ class RegisterPage(Page):
             self.table.setColumnWidth(column, max(width, metrics.horizontalAdvance(title) + 24))
 
     def _update_count(self) -> None:
-        self.count_label.setText(_(self.count_msgid).format(n=self._count) if self._loaded_once else _("Loading…"))
+        if self._loaded_once:
+            self.count_label.setText(ngettext(*self.count_msgid, self._count).format(n=self._count))
+        else:
+            self.count_label.setText(_("Loading…"))
 
     # ------------------------------------------------------------ loading
 

@@ -6,7 +6,7 @@ from typing import Any
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton
 
 from app import people
-from app.i18n import N_, _
+from app.i18n import N_, Nn_, _
 from ui.dialogs.resident import ResidentDialog, load_resident
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
@@ -17,7 +17,7 @@ class ResidentsPage(RegisterPage):
     title_msgid = N_("Residents")
     description_msgid = N_("The resident register: find anyone by name, pinyin, ID number or phone.")
     search_placeholder_msgid = N_("Search: name, pinyin initials (zs), full pinyin, ID number or phone")
-    count_msgid = N_("{n} residents")
+    count_msgid = Nn_("{n} resident", "{n} residents")
     new_msgid = N_("New resident")
     columns = RESIDENT_COLUMNS
     default_order = "name"

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import concerns
-from app.i18n import N_, _, format_date
+from app.i18n import N_, _, format_date, ngettext
 from ui.ops import DbOp
 from ui.pages.concerns import RaiserPicker
 from ui.pages.meetings.models import RowsModel, small_table
@@ -90,8 +90,10 @@ class ConcernsTab:
         self.concerns_model.set_rows(self.record.concerns)
         self._allow("raise_concern", self.concern_title, self.raiser, self.concern_category, self.concern_assignee,
                     self.concern_due, self.concern_button)
-        self.concern_hint.setText(self.allowed["raise_concern"] or _(
-            "{n} concerns raised at this meeting; they are listed in the minutes.").format(n=len(self.record.concerns)))
+        raised = len(self.record.concerns)
+        self.concern_hint.setText(self.allowed["raise_concern"] or ngettext(
+            "{n} concern raised at this meeting; it is listed in the minutes.",
+            "{n} concerns raised at this meeting; they are listed in the minutes.", raised).format(n=raised))
         day = meeting.held_on or meeting.starts_at.astimezone().date()
         if not self.concern_title.text():  # not while something is being typed
             due = day + dt.timedelta(days=concerns.DEFAULT_DUE_DAYS)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import meetings
-from app.i18n import N_, _, format_date, format_percent, get_language
+from app.i18n import N_, Nn_, _, format_date, format_percent, get_language
 from ui.ops import DbOp
 from ui.pages.meetings.dialogs import MeetingDialog
 from ui.pages.meetings.view import MeetingView
@@ -51,7 +51,7 @@ MEETING_COLUMNS = [
     Column(N_("Kind"), lambda r: meetings.kind_label(r.kind, short=True)),
     Column(N_("State"), lambda r: meetings.state_label(r.state)),
     Column(N_("Place"), lambda r: r.place),
-    Column(N_("Should attend"), lambda r: f"{r.expected}{_(meetings.UNITS[r.expected_unit])}", RIGHT),
+    Column(N_("Should attend"), lambda r: meetings.count_label(r.expected, r.expected_unit), RIGHT),
     Column(N_("Present"), _present, RIGHT),
     Column(N_("Attendance"), lambda r: format_percent(r.rate) if r.rate is not None else "", RIGHT),
 ]
@@ -120,7 +120,7 @@ class MeetingsPage(RegisterPage):
     title_msgid = N_("Meetings")
     description_msgid = N_("坝坝会, 夜话屋场会, 党员大会, 村民(代表)会议 …: notice, sign-in, votes and minutes.")
     search_placeholder_msgid = N_("Search: title or place")
-    count_msgid = N_("{n} meetings")
+    count_msgid = Nn_("{n} meeting", "{n} meetings")
     new_msgid = N_("Call a meeting")
     columns = MEETING_COLUMNS
     column_widths = [150, 260, 110, 90, 160, 80, 60, 70]

@@ -297,13 +297,13 @@ class MeetingView(ConcernsTab, QDialog):
         m, att = self.record.meeting, self.record.attendance
         self.setWindowTitle(m.title)
         self.heading.setText(m.title)
-        unit = _(meetings.UNITS[att.unit])
         rate = format_percent(att.rate) if att.rate is not None else "—"
         self.facts.setText(_("{kind} · {when} · {place} · host {host} · recorder {recorder}").format(
             kind=meetings.kind_label(m.kind, short=True), when=format_datetime(m.starts_at.astimezone()),
             place=m.place or "—", host=m.host_name or "—", recorder=m.recorder_name or "—"))
-        self.attendance_label.setText(_("Should attend {expected}{unit}, present {present}{unit}, attendance {rate}")
-                                      .format(expected=att.expected, present=att.present, unit=unit, rate=rate))
+        self.attendance_label.setText(_("Should attend {expected}, present {present}, attendance {rate}").format(
+            expected=meetings.count_label(att.expected, att.unit), present=meetings.count_label(att.present, att.unit),
+            rate=rate))
         self.notice_text.setText(m.description or _("(no notice text)"))
         self._show_steps(m)
         roster = att.mode == "roster"
