@@ -140,6 +140,38 @@ class Workspace(QWidget):
         return cls(self.context, key)
 
 
+class ReadOnlyBanner(QFrame):
+    """The yellow strip across the top while the store is read-only (another window or command has
+    it, or read-only media): the reason in words. It cannot be closed: it stays as long as the
+    store is read-only."""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("readOnlyBanner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        row.setSpacing(10)
+        self.title = QLabel()
+        self.title.setObjectName("readOnlyTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.title)
+        self.reason = QLabel()
+        self.reason.setObjectName("readOnlyReason")
+        self.reason.setWordWrap(True)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.reason, 1)
+        self.setVisible(False)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Read-only:"))
+
+    def show_reason(self, reason: str) -> None:
+        self.reason.setText(reason)
+        self.setVisible(bool(reason))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, db_target: Any = None):
         super().__init__()
@@ -148,11 +180,20 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.setMinimumSize(960, 600)
         self.central = QStackedWidget()
-        self.setCentralWidget(self.central)
+        frame = QWidget()
+        column = QVBoxLayout(frame)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.read_only_banner = ReadOnlyBanner()
+        column.addWidget(self.read_only_banner)
+        column.addWidget(self.central, 1)
+        self.setCentralWidget(frame)
+        self.read_only_reason = ""
         self.start_panel = StartPanel()
         self.central.addWidget(self.start_panel)
         self.start_panel.signed_in.connect(self._signed_in)
         self.start_panel.store_opened.connect(self._store_opened)
+        self.start_panel.read_only.connect(self._read_only)
         self.start_panel.quit_requested.connect(self.close)
         self.workspace: Workspace | None = None
         self.actor: Any = None
@@ -256,6 +297,12 @@ class MainWindow(QMainWindow):
         self.location = location
         self._update_status()
 
+    def _read_only(self, reason: str) -> None:
+        """Opened read-only (another VillageDesk has the store, or read-only media): say so on top
+        for as long as this window runs; a save is refused with the same reason (ui.ops)."""
+        self.read_only_reason = reason
+        self.read_only_banner.show_reason(reason)
+
     def _signed_in(self, actor: Any, village_name: str) -> None:
         self.actor, self.village_name = actor, village_name
         worker().actor = actor
@@ -323,6 +370,7 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         self._retranslate_menus()
+        self.read_only_banner.retranslate_ui()
         if self.village_name:
             self.setWindowTitle(_("{village} — VillageDesk").format(village=self.village_name))
         else:

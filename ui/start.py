@@ -31,14 +31,13 @@ from ui.widgets import FieldForm, line_edit, primary_button
 def _open_store_job(target: Any):
     """Runs on the database worker: the heavy database imports happen here, not before the window."""
 
-    def job(db_worker: Any) -> str:
-        from app.store import describe, open_store  # heavy: imported on the worker thread
+    def job(db_worker: Any) -> tuple[str, str]:
+        from app.store import open_store  # heavy: imported on the worker thread
 
         database = open_store(target)
         db_worker.database = database
-        # TODO(GUI): show database.read_only_reason as a banner in the main window; until then the
-        # location line carries it.
-        return describe(database)
+        # Where it is, and why it is read-only when it is (the window shows that as a banner).
+        return database.describe(), getattr(database, "read_only_reason", "") or ""
 
     return job
 
@@ -336,6 +335,7 @@ class StartPanel(QWidget):
     signed_in = Signal(object, str)  # actor, village name
     quit_requested = Signal()
     store_opened = Signal(str)  # where the store is
+    read_only = Signal(str)  # the store was opened read-only: why, in words ("" when writable)
     ready = Signal(str)  # "login", "wizard" or "error": the store was opened (or refused)
 
     def __init__(self):
@@ -392,8 +392,10 @@ class StartPanel(QWidget):
                         on_success=self._opened, on_failure=self._cannot_open,
                         on_finally=None)
 
-    def _opened(self, location: str) -> None:
+    def _opened(self, opened: tuple[str, str]) -> None:
+        location, read_only_reason = opened
         self.store_opened.emit(location)
+        self.read_only.emit(read_only_reason)
         DbOp(self, _store_state, read_only=True).success(self._state_known).failure(self._cannot_open).run()
 
     def _cannot_open(self, exc: Exception) -> None:
