@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from ui.ops import worker
+from ui.idle_lock import IdleWatcher, LockScreen
+from ui.ops import DbOp, worker
 from ui.pages import AREAS, PAGES
 from ui.pages.base import NotAvailablePage, Page, PageContext
 from ui.start import StartPanel
@@ -209,6 +210,11 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self.help_dialog: QWidget | None = None
+        # Idle lock: after the store's idle_lock_minutes without input the windows are covered.
+        self.idle_watcher = IdleWatcher(self)
+        self.idle_watcher.idle.connect(self.lock_now)
+        self.lock_screen: LockScreen | None = None
+        worker().operation_did_execute.connect(self._data_changed)
         self._build_menus()
         self.retranslate_ui()
 
@@ -316,13 +322,55 @@ class MainWindow(QMainWindow):
         self.workspace.open_area("dashboard")
         self._update_menus()
         self.retranslate_ui()
+        self.lock_screen = LockScreen(self, actor)
+        self.lock_screen.unlocked.connect(self.idle_watcher.resume)
+        self.lock_screen.sign_out_requested.connect(self.sign_out)
+        self._load_idle_lock()
         # Everything loaded so far (Qt, SQLAlchemy, the models) lives as long as the program: keep it
         # out of the garbage collector's full passes, which otherwise stall a search by ~100 ms.
         gc.freeze()
 
+    # ------------------------------------------------------------ idle lock
+
+    def _load_idle_lock(self) -> None:
+        """Read the store's idle-lock minutes and start counting (0: never)."""
+        actor = self.actor
+
+        def read(session: Any) -> int:
+            from app.auth import idle_lock_minutes
+
+            return idle_lock_minutes(session=session, actor=actor)
+
+        def apply(minutes: int) -> None:
+            if self.actor is actor:
+                self.idle_watcher.set_minutes(minutes)
+
+        DbOp(self, read, read_only=True).success(apply).failure(lambda exc: log.warning("idle lock: %s", exc)).run()
+
+    def _data_changed(self, changes: Any, _origin: Any) -> None:
+        if "settings" in changes and self.actor is not None:
+            self._load_idle_lock()  # the admin changed the idle-lock time
+
+    def lock_now(self) -> None:
+        """Cover every window until the signed-in user's password is given again."""
+        if self.workspace is None or self.lock_screen is None:
+            return
+        self.idle_watcher.pause()
+        self.lock_screen.lock()
+
+    @property
+    def locked(self) -> bool:
+        return self.lock_screen is not None and self.lock_screen.locked
+
     def sign_out(self) -> None:
         if self.workspace is None:
             return
+        self.idle_watcher.stop()
+        if self.lock_screen is not None:
+            if self.lock_screen.locked:
+                self.lock_screen.unlock()
+            self.lock_screen.deleteLater()
+            self.lock_screen = None
         self.central.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None

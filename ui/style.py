@@ -72,6 +72,9 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color
 #readOnlyBanner {{ background: #fff4c2; border-bottom: 1px solid #e0c45c; }}
 #readOnlyBanner QLabel {{ color: #5c4300; }}
 #readOnlyTitle {{ font-weight: bold; }}
+#lockCover {{ background: #eef1f5; }}
+#lockCoverText {{ font-size: 16pt; color: {MUTED}; }}
+#lockCard {{ background: #ffffff; border: 1px solid {BORDER}; }}
 """
 
 
