@@ -46,25 +46,12 @@ def fit_to_screen(window: Any) -> None:
     window.move(free.x() + (free.width() - width) // 2, free.y() + max(0, (free.height() - height - 40) // 2))
 
 
-def store_file(db_target: Any) -> Any:
-    """The store's file for ``db_target`` (None: the default store), or None for a server URL."""
-    from pathlib import Path
-
-    from app.paths import default_db_path
-
-    if db_target is None:
-        return default_db_path()
-    text = str(db_target)
-    if "://" in text:
-        return Path(text.split(":///", 1)[1]) if text.startswith("sqlite:///") else None
-    return Path(text)
-
-
 def claim_instance(db_target: Any) -> tuple[bool, Any]:
     """``(go on, server)``: False when a first window on the same store answered and came forward
     (this start then ends); otherwise this start listens for later ones (unless the first one is
     there but hangs: this start then opens read-only, as the writer lock decides)."""
     from ui import single_instance
+    from ui.start import store_file
 
     path = store_file(db_target)
     if path is None:
