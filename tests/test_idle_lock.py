@@ -119,3 +119,19 @@ def test_the_admin_sets_the_minutes_on_the_settings_page_and_the_window_follows(
     assert "7" in box.result.text()
     with database.session() as session:
         assert auth.idle_lock_minutes(session=session, actor=admin) == 7
+
+
+def test_a_message_that_opens_while_locked_is_covered_and_the_card_keeps_the_input(sign_in, gui, village):
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui.ops import show_error
+
+    database, _admin = village
+    window = _signed_in(sign_in, gui, database)
+    card = _lock(gui, window)
+    card.password.setText("secret")
+    show_error(window, "保存完成前的一条消息")  # an operation finishing while locked
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+    assert box in {cover.parentWidget() for cover in window.lock_screen.covers}
+    gui.waitUntil(lambda: QApplication.activeModalWidget() is card, timeout=10000)
+    assert card.isVisible() and card.password.text() == "secret"

@@ -241,8 +241,9 @@ class LockScreen(QObject):
         if self.locked:
             return
         for top in QApplication.topLevelWidgets():
-            if top.isVisible() and not isinstance(top, LockCard) and not top.findChild(_Cover, options=Qt.FindChildOption.FindDirectChildrenOnly):
-                self.covers.append(_Cover(top))
+            if top.isVisible():
+                self._cover(top)
+        QApplication.instance().installEventFilter(self)  # windows that open while locked
         self.card = LockCard(self.window, self.actor)
         self.card.unlocked.connect(self.unlock)
         self.card.sign_out_requested.connect(self._sign_out)
@@ -254,7 +255,33 @@ class LockScreen(QObject):
         self.card.activateWindow()
         self.card.password.setFocus()
 
+    def _cover(self, top: QWidget) -> None:
+        if not isinstance(top, LockCard) and not top.findChild(_Cover, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            self.covers.append(_Cover(top))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """A window that opens while locked (a message at the end of an operation) is covered too,
+        and the card is shown again so that it stays the last modal window: the one taking input."""
+        if (event.type() == QEvent.Type.Show and self.card is not None and isinstance(watched, QWidget)
+                and watched.isWindow() and not isinstance(watched, (LockCard, _Cover))):
+            self._cover(watched)
+            QTimer.singleShot(0, self._card_on_top)
+        return False
+
+    def _card_on_top(self) -> None:
+        card = self.card
+        if card is None or not shiboken6.isValid(card) or QApplication.activeModalWidget() is card:
+            return
+        card.hide()
+        card.show()
+        card.raise_()
+        card.activateWindow()
+        card.password.setFocus()
+
     def unlock(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
         for cover in self.covers:
             if shiboken6.isValid(cover):
                 cover.deleteLater()
