@@ -124,3 +124,13 @@ def test_a_second_gui_start_on_the_same_store_ends_after_the_first_came_forward(
         other.close()
     finally:
         first.close()
+
+
+def test_a_store_on_read_only_media_shows_the_banner_too(sign_in, gui, village, monkeypatch):
+    import db.engine
+
+    database, _admin = village
+    monkeypatch.setattr(db.engine, "_writable", lambda _path: False)  # as on a write-protected stick (root may write anyway)
+    window = sign_in(database)
+    banner = window.read_only_banner
+    assert banner.isVisible() and "只读介质" in banner.reason.text()
