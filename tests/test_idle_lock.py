@@ -87,16 +87,22 @@ def test_escape_does_not_unlock_and_sign_out_leaves_for_the_login(sign_in, gui, 
     assert not window.idle_watcher.is_running()
 
 
-def test_input_restarts_the_count(sign_in, gui, village):
+def test_input_restarts_the_count_and_the_watcher_listens_again_after_a_while(sign_in, gui, village):
     database, _admin = village
     window = _signed_in(sign_in, gui, database)
     watcher = window.idle_watcher
+    watcher.set_interval_ms(10_000)  # listens again a tenth of that after each input
     restarts: list[int] = []
     timer = watcher._timer
     original = timer.start
     timer.start = lambda *args: (restarts.append(1), original(*args))  # count the restarts
     gui.keyClick(window.workspace.nav, Qt.Key.Key_Down)
-    assert restarts and not window.locked
+    assert restarts == [1] and not window.locked
+    gui.keyClick(window.workspace.nav, Qt.Key.Key_Down)  # not listening now: no cost per event
+    assert restarts == [1]
+    gui.waitUntil(lambda: watcher._installed, timeout=5000)
+    gui.keyClick(window.workspace.nav, Qt.Key.Key_Up)
+    assert restarts == [1, 1] and watcher.is_running()
 
 
 def test_zero_minutes_never_locks(sign_in, gui, village):

@@ -28,7 +28,13 @@ _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Mou
 
 
 class IdleWatcher(QObject):
-    """``idle`` after ``minutes`` without input anywhere in the program (0: never)."""
+    """``idle`` after ``interval`` without input anywhere in the program (0: never).
+
+    An application-wide event filter written in Python sees every event of every widget, which
+    would slow the whole program (a third, measured on the click-everything test). So the filter
+    is installed only until it has seen one input event: that restarts the idle timer, and the
+    filter comes back a tenth of the interval later (at most 30 s) to wait for the next one. The
+    lock may so come up to a tenth of the interval early; never late."""
 
     idle = Signal()
 
@@ -36,7 +42,10 @@ class IdleWatcher(QObject):
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.idle)
+        self._timer.timeout.connect(self._idle)
+        self._resample = QTimer(self)
+        self._resample.setSingleShot(True)
+        self._resample.timeout.connect(self._listen)
         self._interval_ms = 0
         self._installed = False
         self._paused = False
@@ -53,44 +62,60 @@ class IdleWatcher(QObject):
         self._interval_ms = max(0, int(interval_ms))
         if self._interval_ms:
             self._timer.setInterval(self._interval_ms)
-            self._install()
+            self._resample.setInterval(min(30_000, max(1, self._interval_ms // 10)))
             if not self._paused:
                 self._timer.start()
+                self._listen()
         else:
-            self._timer.stop()
+            self._halt()
 
     def pause(self) -> None:
         """Stop counting while locked; a new interval set meanwhile applies from :meth:`resume`."""
         self._paused = True
-        self._timer.stop()
+        self._halt()
 
     def resume(self) -> None:
         self._paused = False
         if self._interval_ms:
             self._timer.start()
-
-    def is_running(self) -> bool:
-        return self._timer.isActive()
-
-    def _install(self) -> None:
-        app = QApplication.instance()
-        if not self._installed and app is not None:
-            app.installEventFilter(self)
-            self._installed = True
+            self._listen()
 
     def stop(self) -> None:
         """Stop watching (signed out); the next :meth:`set_interval_ms` starts again."""
         self._paused = False
         self._interval_ms = 0
+        self._halt()
+
+    def is_running(self) -> bool:
+        return self._timer.isActive()
+
+    def _halt(self) -> None:
         self._timer.stop()
+        self._resample.stop()
+        self._deafen()
+
+    def _idle(self) -> None:
+        self._resample.stop()
+        self._deafen()
+        self.idle.emit()
+
+    def _listen(self) -> None:
+        app = QApplication.instance()
+        if not self._installed and app is not None and self._timer.isActive():
+            app.installEventFilter(self)
+            self._installed = True
+
+    def _deafen(self) -> None:
         app = QApplication.instance()
         if self._installed and app is not None:
-            app.removeEventFilter(self)
+            app.removeEventFilter(self)  # safe from within eventFilter too
         self._installed = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() in _ACTIVITY and self._timer.isActive():
-            self._timer.start()  # restart the count
+            self._timer.start()  # someone is here: count again from now
+            self._deafen()
+            self._resample.start()
         return False
 
 
