@@ -232,7 +232,11 @@ def answer(qtbot, window: QWidget, accept: bool) -> None:
 
 
 def walk(qtbot, root: QWidget, answers: Answers, depth: int, deadline: float, log: list[str]) -> None:
+    if not alive(root):
+        return  # a window that went while another was walked (a progress dialog whose work finished)
     click_all(qtbot, root, root, answers, depth, deadline, log)
+    if not alive(root):
+        return
     for tabs in root.findChildren(QTabWidget):  # the buttons of every tab, not only the first
         if not alive(tabs) or not tabs.isVisible():
             continue
@@ -256,6 +260,8 @@ def click_all(qtbot, root: QWidget, part: QWidget, answers: Answers, depth: int,
               log: list[str]) -> None:
     select_first_rows(root)
     settle(qtbot)
+    if not alive(root) or not alive(part):
+        return
     for target in clickables(part):
         if time.monotonic() > deadline:
             return
