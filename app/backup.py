@@ -349,3 +349,114 @@ def restore(*, database, actor: Actor | None, backup_file: Path, safety_dir: Pat
     _record(database, actor, "restored", {"file": Path(backup_file).name, "sha256": found["sha256"],
                                           "backup_created_at": found.get("created_at"), "safety_copy": Path(safety).name})
     return safety
+
+
+# ---------------------------------------------------------------- a refused store at start-up
+
+_STAMP_FORMAT = "%Y%m%d-%H%M%S"
+
+
+@dataclass(frozen=True)
+class BackupChoice:
+    """A backup offered in place of a store that was refused at start-up. ``manifest`` holds what
+    the verified backup contains (village, counts, when made); for an encrypted backup it is
+    empty until its passphrase is given, and ``made`` comes from the file name."""
+
+    path: Path
+    made: dt.datetime
+    encrypted: bool
+    manifest: dict
+
+
+def _made(path: Path, manifest: dict | None) -> dt.datetime:
+    """When a backup was made: its manifest, else the stamp in its name, else the file's time."""
+    if manifest and manifest.get("created_at"):
+        with contextlib.suppress(ValueError, TypeError):
+            return dt.datetime.fromisoformat(manifest["created_at"]).astimezone()
+    for part in range(len(path.name.split("-")) - 1):
+        stamp = "-".join(path.name.split("-")[part:part + 2])[:15]
+        with contextlib.suppress(ValueError):
+            return dt.datetime.strptime(stamp, _STAMP_FORMAT).astimezone()
+    return dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+
+
+def newest_backup(folders: list[Path]) -> BackupChoice | None:
+    """The newest good backup in ``folders`` (a plain one verified against its manifest; an
+    encrypted one is checked when its passphrase is given), or None when there is none."""
+    found: list[tuple[dt.datetime, Path, bool]] = []
+    seen: set[Path] = set()
+    for folder in folders:
+        try:
+            files = sorted(Path(folder).iterdir()) if Path(folder).is_dir() else []
+        except OSError:
+            continue
+        for path in files:
+            encrypted = is_encrypted(path)
+            if not (encrypted or path.name.endswith(SUFFIX)) or path.resolve() in seen or not path.is_file():
+                continue
+            seen.add(path.resolve())
+            manifest = None
+            if not encrypted:
+                with contextlib.suppress(VillageDeskError):
+                    manifest = _plain_manifest(path)
+                if manifest is None:
+                    continue  # no manifest: never offered (it cannot be checked)
+            found.append((_made(path, manifest), path, encrypted))
+    for made, path, encrypted in sorted(found, key=lambda item: item[0], reverse=True):
+        if encrypted:
+            return BackupChoice(path=path, made=made, encrypted=True, manifest={})
+        try:
+            return BackupChoice(path=path, made=made, encrypted=False, manifest=verify(path))
+        except (VillageDeskError, OSError, sqlite3.Error):
+            log.warning("backup %s does not verify; an older one is offered", path)
+    return None
+
+
+def restore_refused(*, target: Path, backup_file: Path, passphrase: str | None = None) -> Path:
+    """Put a verified backup where a refused store (damaged, not ours, newer) was; returns where the
+    refused file was kept: renamed aside to ``<name>.damaged-<time>`` (its ``-wal``/``-shm`` files
+    beside it with the same name), never overwritten or deleted.
+
+    Nobody can sign in to a refused store, so no permission is asked: nothing is lost (the refused
+    file is kept, the restored store starts from a verified backup) and the restore is recorded in
+    the restored store's audit trail. Refused while another process holds the store's lock."""
+    from db.engine import Database
+    from db.lock import StoreLock
+
+    target, backup_file = Path(target), Path(backup_file)
+    found = verify(backup_file, passphrase=passphrase)
+    lock = StoreLock(target).acquire()
+    incoming = target.with_name(target.name + ".restoring")
+    aside = target.with_name(f"{target.name}.damaged-{dt.datetime.now().strftime(_STAMP_FORMAT)}")
+    moved: list[tuple[Path, Path]] = []
+    try:
+        try:
+            _write_incoming(backup_file, incoming, passphrase, found["sha256"])
+            _fsync(incoming)
+            for suffix in ("", "-wal", "-shm"):
+                source = Path(str(target) + suffix)
+                if source.exists():
+                    os.replace(source, Path(str(aside) + suffix))
+                    moved.append((source, Path(str(aside) + suffix)))
+            os.replace(incoming, target)
+        except (OSError, VillageDeskError) as exc:
+            incoming.unlink(missing_ok=True)
+            for source, kept in reversed(moved):  # put the refused file back as it was
+                with contextlib.suppress(OSError):
+                    os.replace(kept, source)
+            detail = exc.strerror or exc if isinstance(exc, OSError) else exc
+            raise StorageError(_("The restore failed ({detail}); the database file is as it was.").format(
+                detail=detail)) from None
+        Path(str(target) + ".mark").unlink(missing_ok=True)  # it described the refused file
+        from app.paths import backups_dir
+
+        database = Database(target, backup_dir=backups_dir())  # an older backup is upgraded (after a backup)
+        try:
+            _record(database, None, "restored", {"file": backup_file.name, "sha256": found["sha256"],
+                                                 "backup_created_at": found.get("created_at"),
+                                                 "refused_file_kept_as": aside.name if moved else ""})
+        finally:
+            database.dispose()
+    finally:
+        lock.release()
+    return aside

@@ -4,10 +4,10 @@ Anything else that escapes a service is a bug and is shown (and logged) as such.
 """
 from __future__ import annotations
 
-from db.errors import SchemaTooNew, StorageError, ValidationError, VillageDeskError
+from db.errors import DamagedStore, ReadOnlyStore, SchemaTooNew, StorageError, ValidationError, VillageDeskError
 
-__all__ = ["AuthenticationFailed", "ChangedMeanwhile", "NotFound", "PermissionDenied", "SchemaTooNew", "StateError", "StorageError",
-           "ValidationError", "VillageDeskError", "require_valid"]
+__all__ = ["AuthenticationFailed", "ChangedMeanwhile", "DamagedStore", "NotFound", "PermissionDenied", "ReadOnlyStore",
+           "SchemaTooNew", "StateError", "StorageError", "ValidationError", "VillageDeskError", "require_valid"]
 
 
 class PermissionDenied(VillageDeskError):

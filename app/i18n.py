@@ -3,7 +3,7 @@
 Message ids are English; Simplified Chinese (``zh_CN``) is the default language. Catalogs are
 Babel/gettext ``.po`` files under ``resources/locale/<lang>/LC_MESSAGES/<area>.po`` — one file per
 area so that areas can be translated independently — merged into one catalog per language.
-Compiled ``.mo`` files are cached beside the user's data and rebuilt when a ``.po`` is newer.
+Compiled ``.mo`` files are cached beside the user's data and rebuilt when the ``.po`` files differ.
 
 Import ``_`` explicitly (``from app.i18n import _``); it is never put into builtins.
 Module-level strings are marked with ``N_`` and translated with ``_`` where they are shown.
@@ -89,15 +89,15 @@ def _load(language: str) -> gettext.NullTranslations:
     if not sources:
         return gettext.NullTranslations()
     target = _mo_cache(language)
-    newest = max(p.stat().st_mtime for p in sources)
-    stale = not target.exists() or target.stat().st_mtime < newest
-    if not stale:
-        # A catalog file may have been removed or added: key the cache on the file list too.
-        listing = target.with_suffix(".list")
-        stale = not listing.exists() or listing.read_text(encoding="utf-8") != "\n".join(p.name for p in sources)
+    # The cache is keyed on which catalogs it was made from (where, how big, when changed), not only
+    # on being newer: another copy of the program (an older install, a second checkout) shares the
+    # data folder, and its catalogs may be older than the cache yet differ from ours.
+    identity = "\n".join(f"{p.resolve()}\t{p.stat().st_size}\t{p.stat().st_mtime_ns}" for p in sources)
+    listing = target.with_suffix(".list")
+    stale = not target.exists() or not listing.exists() or listing.read_text(encoding="utf-8") != identity
     if stale:
         _compile(language, target)
-        target.with_suffix(".list").write_text("\n".join(p.name for p in sources), encoding="utf-8")
+        listing.write_text(identity, encoding="utf-8")
     with target.open("rb") as fh:
         return gettext.GNUTranslations(fh)
 

@@ -236,6 +236,8 @@ def answer(qtbot, window: QWidget, accept: bool) -> None:
 
 
 def walk(qtbot, root: QWidget, answers: Answers, depth: int, deadline: float, log: list[str]) -> None:
+    if not alive(root):
+        return  # a window that went while another was walked (a progress dialog whose work finished)
     click_all(qtbot, root, root, answers, depth, deadline, log)
     if not alive(root):
         return

@@ -83,3 +83,29 @@ def test_compiled_catalog_is_rebuilt_when_a_po_file_changes(tmp_path, monkeypatc
     os.utime(po, (later, later))
     monkeypatch.setattr(i18n, "_catalogs", {})
     assert i18n.translations("zh_CN").gettext("Hello") == "您好"
+
+
+def test_a_cache_made_from_another_copys_catalogs_is_not_used_even_when_newer(tmp_path, monkeypatch):
+    """Two copies of the program (an old install, a second checkout) share the data folder's cache:
+    catalogs older than the cache, but not the ones it was made from, are compiled anew."""
+    import os
+    import time
+
+    def catalog(root, text):
+        folder = root / "zh_CN" / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        po = folder / "ui.po"
+        po.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                      f'msgid "Hello"\nmsgstr "{text}"\n', encoding="utf-8")
+        return po
+
+    ours = catalog(tmp_path / "ours", "你好")
+    past = time.time() - 3600
+    os.utime(ours, (past, past))  # ours is older than the cache the other copy is about to write
+    catalog(tmp_path / "theirs", "别人的")
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "theirs")
+    monkeypatch.setattr(i18n, "_catalogs", {})
+    assert i18n.translations("zh_CN").gettext("Hello") == "别人的"
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "ours")
+    monkeypatch.setattr(i18n, "_catalogs", {})
+    assert i18n.translations("zh_CN").gettext("Hello") == "你好"

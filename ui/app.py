@@ -46,14 +46,41 @@ def fit_to_screen(window: Any) -> None:
     window.move(free.x() + (free.width() - width) // 2, free.y() + max(0, (free.height() - height - 40) // 2))
 
 
+def claim_instance(db_target: Any) -> tuple[bool, Any]:
+    """``(go on, server)``: False when a first window on the same store answered and came forward
+    (this start then ends); otherwise this start listens for later ones (unless the first one is
+    there but hangs: this start then opens read-only, as the writer lock decides)."""
+    from ui import single_instance
+    from ui.start import store_file
+
+    path = store_file(db_target)
+    if path is None:
+        return True, None
+    name = single_instance.server_name(path)
+    found = single_instance.knock(name)
+    if found == single_instance.ANSWERED:
+        return False, None
+    server = single_instance.InstanceServer(name)
+    if found == single_instance.NO_SERVER and not server.listen(stale=True):
+        logging.getLogger(__name__).warning("cannot listen for a second start on %s", name)
+    return True, server
+
+
 def main(argv: list[str] | None = None, db_target: Any = None) -> int:
     """Run the GUI on ``db_target`` (a path or SQLAlchemy URL; None → the default store)."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_application(argv)
+    go_on, instance = claim_instance(db_target)
+    if not go_on:
+        return 0  # the window already open on this store came forward
     from ui.main_window import MainWindow
     from ui.ops import shutdown_worker
+    from ui.single_instance import bring_forward
 
     window = MainWindow(db_target)
+    if instance is not None:
+        instance.setParent(app)
+        instance.activation_requested.connect(lambda: bring_forward(window))
     fit_to_screen(window)
     window.show()
     bench = os.environ.get(BENCH_ENV)

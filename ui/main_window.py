@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from ui.ops import worker
+from ui.idle_lock import IdleWatcher, LockScreen
+from ui.ops import DbOp, worker
 from ui.pages import AREAS, PAGES
 from ui.pages.base import NotAvailablePage, Page, PageContext
 from ui.start import StartPanel
@@ -140,6 +141,38 @@ class Workspace(QWidget):
         return cls(self.context, key)
 
 
+class ReadOnlyBanner(QFrame):
+    """The yellow strip across the top while the store is read-only (another window or command has
+    it, or read-only media): the reason in words. It cannot be closed: it stays as long as the
+    store is read-only."""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("readOnlyBanner")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        row.setSpacing(10)
+        self.title = QLabel()
+        self.title.setObjectName("readOnlyTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignTop)
+        row.addWidget(self.title)
+        self.reason = QLabel()
+        self.reason.setObjectName("readOnlyReason")
+        self.reason.setWordWrap(True)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        row.addWidget(self.reason, 1)
+        self.setVisible(False)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Read-only:"))
+
+    def show_reason(self, reason: str) -> None:
+        self.reason.setText(reason)
+        self.setVisible(bool(reason))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, db_target: Any = None):
         super().__init__()
@@ -148,11 +181,20 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.setMinimumSize(960, 600)
         self.central = QStackedWidget()
-        self.setCentralWidget(self.central)
+        frame = QWidget()
+        column = QVBoxLayout(frame)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.read_only_banner = ReadOnlyBanner()
+        column.addWidget(self.read_only_banner)
+        column.addWidget(self.central, 1)
+        self.setCentralWidget(frame)
+        self.read_only_reason = ""
         self.start_panel = StartPanel()
         self.central.addWidget(self.start_panel)
         self.start_panel.signed_in.connect(self._signed_in)
         self.start_panel.store_opened.connect(self._store_opened)
+        self.start_panel.read_only.connect(self._read_only)
         self.start_panel.quit_requested.connect(self.close)
         self.workspace: Workspace | None = None
         self.actor: Any = None
@@ -168,6 +210,11 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self.help_dialog: QWidget | None = None
+        # Idle lock: after the store's idle_lock_minutes without input the windows are covered.
+        self.idle_watcher = IdleWatcher(self)
+        self.idle_watcher.idle.connect(self.lock_now)
+        self.lock_screen: LockScreen | None = None
+        worker().operation_did_execute.connect(self._data_changed)
         self._build_menus()
         self.retranslate_ui()
 
@@ -256,6 +303,12 @@ class MainWindow(QMainWindow):
         self.location = location
         self._update_status()
 
+    def _read_only(self, reason: str) -> None:
+        """Opened read-only (another VillageDesk has the store, or read-only media): say so on top
+        for as long as this window runs; a save is refused with the same reason (ui.ops)."""
+        self.read_only_reason = reason
+        self.read_only_banner.show_reason(reason)
+
     def _signed_in(self, actor: Any, village_name: str) -> None:
         self.actor, self.village_name = actor, village_name
         worker().actor = actor
@@ -269,13 +322,55 @@ class MainWindow(QMainWindow):
         self.workspace.open_area("dashboard")
         self._update_menus()
         self.retranslate_ui()
+        self.lock_screen = LockScreen(self, actor)
+        self.lock_screen.unlocked.connect(self.idle_watcher.resume)
+        self.lock_screen.sign_out_requested.connect(self.sign_out)
+        self._load_idle_lock()
         # Everything loaded so far (Qt, SQLAlchemy, the models) lives as long as the program: keep it
         # out of the garbage collector's full passes, which otherwise stall a search by ~100 ms.
         gc.freeze()
 
+    # ------------------------------------------------------------ idle lock
+
+    def _load_idle_lock(self) -> None:
+        """Read the store's idle-lock minutes and start counting (0: never)."""
+        actor = self.actor
+
+        def read(session: Any) -> int:
+            from app.auth import idle_lock_minutes
+
+            return idle_lock_minutes(session=session, actor=actor)
+
+        def apply(minutes: int) -> None:
+            if self.actor is actor:
+                self.idle_watcher.set_minutes(minutes)
+
+        DbOp(self, read, read_only=True).success(apply).failure(lambda exc: log.warning("idle lock: %s", exc)).run()
+
+    def _data_changed(self, changes: Any, _origin: Any) -> None:
+        if "settings" in changes and self.actor is not None:
+            self._load_idle_lock()  # the admin changed the idle-lock time
+
+    def lock_now(self) -> None:
+        """Cover every window until the signed-in user's password is given again."""
+        if self.workspace is None or self.lock_screen is None:
+            return
+        self.idle_watcher.pause()
+        self.lock_screen.lock()
+
+    @property
+    def locked(self) -> bool:
+        return self.lock_screen is not None and self.lock_screen.locked
+
     def sign_out(self) -> None:
         if self.workspace is None:
             return
+        self.idle_watcher.stop()
+        if self.lock_screen is not None:
+            if self.lock_screen.locked:
+                self.lock_screen.unlock()
+            self.lock_screen.deleteLater()
+            self.lock_screen = None
         self.central.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None
@@ -323,6 +418,7 @@ class MainWindow(QMainWindow):
 
     def retranslate_ui(self) -> None:
         self._retranslate_menus()
+        self.read_only_banner.retranslate_ui()
         if self.village_name:
             self.setWindowTitle(_("{village} — VillageDesk").format(village=self.village_name))
         else:

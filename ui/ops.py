@@ -24,19 +24,20 @@ heavy imports happen (on the worker thread).
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import queue
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from app.errors import VillageDeskError
+from app.errors import ReadOnlyStore, VillageDeskError
 from app.i18n import _
 
 log = logging.getLogger(__name__)
@@ -187,6 +188,18 @@ class DatabaseWorker(QObject):
 
     # ------------------------------------------------------------ worker side
 
+    @contextlib.contextmanager
+    def _read_only_refusal(self) -> Iterator[None]:
+        """A save on a store opened read-only is refused with the reason it is read-only (another
+        window has it, read-only media) rather than SQLite's words."""
+        try:
+            yield
+        except ReadOnlyStore as exc:
+            reason = getattr(self.database, "read_only_reason", "")
+            if not reason:
+                raise
+            raise ReadOnlyStore(_("Not saved. {reason}").format(reason=reason)) from exc
+
     def _execute(self, job: _Job) -> None:
         try:
             args: tuple[Any, ...] = (job.progress,) if job.progress is not None else ()
@@ -198,7 +211,7 @@ class DatabaseWorker(QObject):
                 with self.database.session() as session:
                     result = job.fn(session, *args)
             else:
-                with self.database.unit(job.actor) as session:
+                with self._read_only_refusal(), self.database.unit(job.actor) as session:
                     result = job.fn(session, *args)
         except BaseException as exc:  # noqa: BLE001 - every failure is delivered to the GUI thread
             if not isinstance(exc, VillageDeskError):

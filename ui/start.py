@@ -6,6 +6,7 @@ the login form.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -20,27 +21,60 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ValidationError
-from app.i18n import N_, _
+from app.errors import DamagedStore, SchemaTooNew, ValidationError
+from app.i18n import N_, _, format_number
 from app.validation import validate_village_code
 from ui import language
 from ui.ops import DbOp, show_error, worker
-from ui.widgets import FieldForm, line_edit, primary_button
+from ui.widgets import FieldForm, confirm, line_edit, open_file_name, primary_button
 
 
 def _open_store_job(target: Any):
     """Runs on the database worker: the heavy database imports happen here, not before the window."""
 
-    def job(db_worker: Any) -> str:
-        from app.store import describe, open_store  # heavy: imported on the worker thread
+    def job(db_worker: Any) -> tuple[str, str]:
+        from app.store import open_store  # heavy: imported on the worker thread
 
         database = open_store(target)
         db_worker.database = database
-        # TODO(GUI): show database.read_only_reason as a banner in the main window; until then the
-        # location line carries it.
-        return describe(database)
+        # Where it is, and why it is read-only when it is (the window shows that as a banner).
+        return database.describe(), getattr(database, "read_only_reason", "") or ""
 
     return job
+
+
+#: QSettings key: the folder the last backup from the settings page went to (also searched when the
+#: store is refused at start-up).
+BACKUP_FOLDER_KEY = "backup/last_folder"
+
+
+def store_file(db_target: Any) -> Path | None:
+    """The store's file for ``db_target`` (None: the default store), or None for a server URL."""
+    from app.paths import default_db_path
+
+    if db_target is None:
+        return default_db_path()
+    text = str(db_target)
+    if "://" in text:
+        return Path(text.split(":///", 1)[1]) if text.startswith("sqlite:///") else None
+    return Path(text)
+
+
+def _backup_folders(path: Path) -> list[Path]:
+    """Where a refused store's backups may be: the program's backup folder, a folder beside the
+    store, and the folder the last backup from the settings page went to."""
+    from app.paths import backups_dir
+
+    folders = [backups_dir(), path.parent / "backups"]
+    last = language.settings().value(BACKUP_FOLDER_KEY, "")
+    if last:
+        folders.append(Path(str(last)))
+    return folders
+
+
+def _refused_file(exc: Exception) -> bool:
+    """The store's file itself was refused (damaged, not ours, newer): a backup may replace it."""
+    return isinstance(exc, (DamagedStore, SchemaTooNew))
 
 
 def _store_state(session: Any) -> dict[str, Any]:
@@ -85,28 +119,103 @@ class LoadingView(_Card):
 
 
 class ErrorView(_Card):
-    """The store cannot be opened (newer schema, not a VillageDesk file, disk trouble)."""
+    """The store cannot be opened (newer schema, not a VillageDesk file, damaged, disk trouble):
+    what is wrong, and — when the file itself was refused — the newest good backup to restore
+    from (the refused file is kept aside, never overwritten) or another database file to open."""
 
     quit_requested = Signal()
+    restore_requested = Signal()
+    other_file_requested = Signal()
 
     def __init__(self):
-        super().__init__(N_("The database cannot be opened"), 520)
+        super().__init__(N_("The database cannot be opened"), 560)
         self.message = QLabel()
         self.message.setObjectName("formError")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.body.addWidget(self.message)
+        self.backup_info = QLabel()
+        self.backup_info.setObjectName("backupInfo")
+        self.backup_info.setWordWrap(True)
+        self.backup_info.setVisible(False)
+        self.body.addWidget(self.backup_info)
+        self.restore_button = primary_button()
+        self.restore_button.setObjectName("restoreNewest")
+        self.restore_button.clicked.connect(lambda: self.restore_requested.emit())
+        self.restore_button.setVisible(False)
+        restore_row = QHBoxLayout()
+        restore_row.addWidget(self.restore_button)
+        restore_row.addStretch(1)
+        self.body.addLayout(restore_row)
         row = QHBoxLayout()
+        self.other_button = QPushButton()
+        self.other_button.setObjectName("openOtherStore")
+        self.other_button.clicked.connect(lambda: self.other_file_requested.emit())
+        self.other_button.setVisible(False)
+        row.addWidget(self.other_button)
         row.addStretch(1)
         self.quit_button = QPushButton()
         self.quit_button.clicked.connect(self.quit_requested)
         row.addWidget(self.quit_button)
         self.body.addLayout(row)
+        self.choice: Any = None
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         self._retranslate_title()
         self.quit_button.setText(_("Quit"))
+        self.restore_button.setText(_("Restore from the newest backup…"))
+        self.other_button.setText(_("Choose another database file…"))
+        self._show_choice()
+
+    def show_refusal(self, message: str, *, recoverable: bool) -> None:
+        self.message.setText(message)
+        self.choice = None
+        self.other_button.setVisible(recoverable)
+        self.backup_info.setText(_("Looking for backups…") if recoverable else "")
+        self.backup_info.setVisible(recoverable)
+        self.restore_button.setVisible(False)
+
+    def offer(self, choice: Any) -> None:
+        """The newest good backup (an :class:`app.backup.BackupChoice`), or None."""
+        self.choice = choice
+        self._show_choice()
+
+    def _show_choice(self) -> None:
+        choice = self.choice
+        if not self.backup_info.isVisible():
+            return
+        self.restore_button.setVisible(choice is not None)
+        if choice is None:
+            self.backup_info.setText(_("No backup of this database was found in the program's backup folder. "
+                                       "Choose another database file, or quit."))
+            return
+        when = format_datetime(choice.made)
+        if choice.encrypted:
+            self.backup_info.setText(_("The newest backup, made {when}, is encrypted: its contents are shown "
+                                       "once you give its passphrase.\n{file}").format(when=when, file=choice.path.name))
+        else:
+            self.backup_info.setText(_("The newest good backup was made {when}.\n{summary}").format(
+                when=when, summary=backup_summary(choice.manifest)))
+
+
+def format_datetime(moment: Any) -> str:
+    """A backup's time as people write it (2026年1月5日 8:05 / 2026-01-05 08:05)."""
+    from app.i18n import get_language
+
+    if get_language().startswith("zh"):
+        return f"{moment.year}年{moment.month}月{moment.day}日 {moment.hour}:{moment.minute:02d}"
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def backup_summary(manifest: dict) -> str:
+    """What a verified backup holds, in one or two lines."""
+    counts = manifest.get("counts", {})
+    return _("Village: {village} · Households: {households} · Residents: {residents} · Meetings: {meetings} · "
+             "Notices: {notices}").format(
+        village=manifest.get("village_name") or "?", households=format_number(counts.get("household", 0)),
+        residents=format_number(counts.get("resident", 0)), meetings=format_number(counts.get("meeting", 0)),
+        notices=format_number(counts.get("notice", 0)))
 
 
 class LoginView(_Card):
@@ -120,6 +229,12 @@ class LoginView(_Card):
         self.username = self.form.add("username", N_("User name"), line_edit(max_length=64))
         self.password = self.form.add("password", N_("Password"), line_edit(max_length=128, password=True))
         self.body.addLayout(self.form.layout)
+        self.notice = QLabel()  # e.g. after a restore at start-up: where the refused file is kept
+        self.notice.setObjectName("hint")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.setVisible(False)
+        self.body.addWidget(self.notice)
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
@@ -336,6 +451,7 @@ class StartPanel(QWidget):
     signed_in = Signal(object, str)  # actor, village name
     quit_requested = Signal()
     store_opened = Signal(str)  # where the store is
+    read_only = Signal(str)  # the store was opened read-only: why, in words ("" when writable)
     ready = Signal(str)  # "login", "wizard" or "error": the store was opened (or refused)
 
     def __init__(self):
@@ -370,6 +486,10 @@ class StartPanel(QWidget):
         for card in (self.loading, self.error, self.login):
             self._cards_layout.addWidget(card)
         self.error.quit_requested.connect(self.quit_requested)
+        self.error.restore_requested.connect(self.restore_newest)
+        self.error.other_file_requested.connect(self.choose_other_store)
+        self.target: Any = None
+        self.restored_kept: Path | None = None
         self.login.signed_in.connect(self._login_done)
         self.village_name = ""
         self._show(self.loading)
@@ -387,19 +507,93 @@ class StartPanel(QWidget):
     # ------------------------------------------------------------ flow
 
     def open_store(self, target: Any) -> None:
+        self.target = target
         self._show(self.loading)
         worker().submit(_open_store_job(target), mode="call", parent=self,
                         on_success=self._opened, on_failure=self._cannot_open,
                         on_finally=None)
 
-    def _opened(self, location: str) -> None:
+    def _opened(self, opened: tuple[str, str]) -> None:
+        location, read_only_reason = opened
         self.store_opened.emit(location)
+        self.read_only.emit(read_only_reason)
         DbOp(self, _store_state, read_only=True).success(self._state_known).failure(self._cannot_open).run()
 
     def _cannot_open(self, exc: Exception) -> None:
-        self.error.message.setText(str(exc))
+        path = store_file(self.target)
+        recoverable = _refused_file(exc) and path is not None
+        self.error.show_refusal(str(exc), recoverable=recoverable)
         self._show(self.error)
+        if recoverable:
+            folders = _backup_folders(path)
+
+            def find(_db_worker: Any) -> Any:
+                from app.backup import newest_backup
+
+                return newest_backup(folders)
+
+            worker().submit(find, mode="call", parent=self.error, on_success=self._backup_found,
+                            on_failure=lambda _exc: self._backup_found(None))
+        else:
+            self.ready.emit("error")
+
+    def _backup_found(self, choice: Any) -> None:
+        self.error.offer(choice)
         self.ready.emit("error")
+
+    # ------------------------------------------------------------ a refused store
+
+    def choose_other_store(self) -> None:
+        path = open_file_name(self, _("Open which database?"),
+                              _("VillageDesk databases (*.sqlite3 *.db);;All files (*)"))
+        if path:
+            self.open_store(path)
+
+    def restore_newest(self) -> None:
+        """Restore the offered backup in place of the refused file (kept aside), after saying what
+        the backup holds and asking; an encrypted one asks its passphrase first."""
+        choice, target = self.error.choice, store_file(self.target)
+        if choice is None or target is None:
+            return
+        if not choice.encrypted:
+            self._confirm_restore(target, choice, choice.manifest, None)
+            return
+        from ui.dialogs.passphrase import ask_passphrase  # imports app.backup: only when needed
+
+        passphrase = ask_passphrase(self, confirm=False)
+        if passphrase is None:
+            return
+
+        def check(_db_worker: Any) -> dict:
+            from app.backup import verify
+
+            return verify(choice.path, passphrase=passphrase)
+
+        worker().submit(check, mode="call", parent=self.error,
+                        on_success=lambda found: self._confirm_restore(target, choice, found, passphrase),
+                        on_failure=lambda exc: show_error(self, str(exc)))
+
+    def _confirm_restore(self, target: Path, choice: Any, found: dict, passphrase: str | None) -> None:
+        text = _("This backup, made {when}, holds:\n{summary}\n\nIt takes the place of the database that cannot be "
+                 "opened. That file is not overwritten: it is kept beside it as {kept}. Restore now?").format(
+            when=format_datetime(choice.made), summary=backup_summary(found),
+            kept=f"{target.name}.damaged-…")
+        if not confirm(self, _("Restore from the newest backup"), text):
+            return
+        self.error.restore_button.setEnabled(False)
+
+        def job(_db_worker: Any) -> Path:
+            from app.backup import restore_refused
+
+            return restore_refused(target=target, backup_file=choice.path, passphrase=passphrase)
+
+        def restored(kept: Path) -> None:
+            self.restored_kept = kept
+            self.open_store(self.target)
+
+        worker().submit(job, mode="call", parent=self.error, on_success=restored,
+                        on_failure=lambda exc: show_error(self, str(exc)),
+                        on_finally=lambda: self.error.restore_button.setEnabled(True))
 
     def _state_known(self, state: dict[str, Any]) -> None:
         self.village_name = state["village_name"]
@@ -411,6 +605,11 @@ class StartPanel(QWidget):
 
     def show_login(self) -> None:
         self._show(self.login)
+        if self.restored_kept is not None:  # just restored: say where the refused file is
+            self.login.notice.setText(_("Restored from the backup. The file that could not be opened is kept as "
+                                        "{path}.").format(path=self.restored_kept))
+            self.login.notice.setVisible(True)
+            self.restored_kept = None
         self.login.focus()
 
     def show_wizard(self) -> None:

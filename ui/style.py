@@ -69,6 +69,12 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color
 #statCard {{ background: #f7f9fc; border: 1px solid {BORDER}; border-radius: 6px; }}
 #statValue {{ font-size: 20pt; font-weight: bold; color: {ACCENT}; }}
 #statLabel {{ color: {MUTED}; }}
+#readOnlyBanner {{ background: #fff4c2; border-bottom: 1px solid #e0c45c; }}
+#readOnlyBanner QLabel {{ color: #5c4300; }}
+#readOnlyTitle {{ font-weight: bold; }}
+#lockCover {{ background: #eef1f5; }}
+#lockCoverText {{ font-size: 16pt; color: {MUTED}; }}
+#lockCard {{ background: #ffffff; border: 1px solid {BORDER}; }}
 """
 
 

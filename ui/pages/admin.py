@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QHBoxLayout, QLabel, QListWidget, QMessageBox, \
-    QPushButton, QVBoxLayout, QWidget
+    QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from app.i18n import _, format_datetime, format_number
 from ui.ops import DbOp, show_error, worker
@@ -52,11 +52,30 @@ class AdminBox(QGroupBox):
             row.addWidget(button)
         row.addStretch(1)
         column.addLayout(row)
+        # 自动锁定: the idle lock's minutes (app.auth), set by the admin, read by the main window.
+        idle_row = QHBoxLayout()
+        self.idle_label = QLabel()
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setObjectName("idleLockMinutes")
+        self.idle_minutes.setRange(0, 240)
+        self.idle_minutes.setValue(15)
+        self.idle_unit = QLabel()
+        self.idle_save = QPushButton()
+        self.idle_save.setObjectName("idleLockSave")
+        self.idle_save.clicked.connect(lambda: self.save_idle_lock())
+        can_set = actor.can("users.manage")
+        self.idle_minutes.setEnabled(can_set)
+        self.idle_save.setEnabled(can_set)
+        for widget in (self.idle_label, self.idle_minutes, self.idle_unit, self.idle_save):
+            idle_row.addWidget(widget)
+        idle_row.addStretch(1)
+        column.addLayout(idle_row)
         self.result = QLabel()
         self.result.setObjectName("hint")
         self.result.setWordWrap(True)
         column.addWidget(self.result)
         self.retranslate_ui()
+        self._load_idle_lock()
 
     def retranslate_ui(self) -> None:
         self.setTitle(_("Administration"))
@@ -68,6 +87,38 @@ class AdminBox(QGroupBox):
             self.users_button.setToolTip(_("Only the secretary manages accounts."))
         if not self.actor.can("backup.restore"):
             self.restore_button.setToolTip(_("Only the secretary restores backups."))
+        self.idle_label.setText(_("Lock the window after"))
+        self.idle_unit.setText(_("minutes without input (0: never)"))
+        self.idle_save.setText(_("Save"))
+        if not self.actor.can("users.manage"):
+            self.idle_save.setToolTip(_("Only the secretary sets the idle lock."))
+
+    # ------------------------------------------------------------ idle lock
+
+    def _load_idle_lock(self) -> None:
+        actor = self.actor
+
+        def read(session: Any) -> int:
+            from app.auth import idle_lock_minutes
+
+            return idle_lock_minutes(session=session, actor=actor)
+
+        DbOp(self, read, read_only=True).success(self.idle_minutes.setValue) \
+            .failure(lambda exc: self.result.setText(str(exc))).run()
+
+    def save_idle_lock(self) -> None:
+        actor, minutes = self.actor, self.idle_minutes.value()
+
+        def save(session: Any) -> int:
+            from app.auth import set_idle_lock_minutes
+
+            return set_idle_lock_minutes(session=session, actor=actor, minutes=minutes)
+
+        def saved(value: int) -> None:
+            self.result.setText(_("The window now locks after {n} minutes without input.").format(n=value) if value
+                                else _("The window no longer locks by itself."))
+
+        DbOp(self, save).changes("settings").success(saved).failure(lambda exc: show_error(self, str(exc))).run()
 
     # ------------------------------------------------------------ users
 

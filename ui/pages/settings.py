@@ -13,6 +13,7 @@ from app.i18n import N_, _
 from ui import language
 from ui.ops import show_error, worker
 from ui.pages.base import Page, PageContext, PageHeader
+from ui.start import BACKUP_FOLDER_KEY
 from ui.widgets import existing_directory
 
 
@@ -118,6 +119,8 @@ class SettingsPage(Page):
 
         def done(info: Any) -> None:
             self._last_backup = info
+            # Where the start screen looks for the newest backup if the store is ever refused.
+            language.settings().setValue(BACKUP_FOLDER_KEY, str(Path(info.path).parent))
             self._show_backup_result()
 
         def refused(exc: Exception) -> None:
