@@ -108,6 +108,14 @@ class Actor:
     def can(self, permission: str) -> bool:
         return self.role in PERMISSIONS.get(permission, set())
 
+    def refusal(self, permission: str) -> str | None:
+        """None when the role holds ``permission``; otherwise why not, in the user's language (what
+        a disabled button says in its tooltip, and what :func:`require` refuses with)."""
+        if self.can(permission):
+            return None
+        return _("Your role ({role}) may not {action}.").format(role=self.role_label,
+                                                               action=_(ACTIONS.get(permission, permission)))
+
     @property
     def role_label(self) -> str:
         return _(ROLES.get(self.role, self.role))

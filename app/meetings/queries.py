@@ -12,7 +12,7 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from app import rules
-from app.auth import ACTIONS, Actor
+from app.auth import Actor
 from app.errors import NotFound, StateError
 from app.i18n import _
 from app.meetings.codes import (BRANCH_COMMITTEE, CANCELLED, PUBLISHED, COMMITTEES, COMMITTEES_KEY, KIND_RULE, MEMBERSHIP_KINDS,
@@ -211,10 +211,7 @@ def addenda(session: Session, minutes_id: str) -> list[MinutesAddendum]:
 
 def permission_refusal(actor: Actor, permission: str) -> str | None:
     """None when ``actor`` holds ``permission``; otherwise why not, in the user's language."""
-    if actor.can(permission):
-        return None
-    return _("Your role ({role}) may not {action}.").format(role=actor.role_label,
-                                                            action=_(ACTIONS.get(permission, permission)))
+    return actor.refusal(permission)
 
 
 def concern_refusal(meeting: Any) -> str | None:
