@@ -102,6 +102,7 @@ class _Job:
         self.dialog: QProgressDialog | None = None
         self.last_progress: tuple[int, int, str] | None = None
         self.done = threading.Event()
+        self.writes = mode != "read"
 
 
 class DatabaseWorker(QObject):
@@ -135,13 +136,17 @@ class DatabaseWorker(QObject):
                on_success: Callable[[Any], None] | None = None,
                on_failure: Callable[[Exception], None] | None = None,
                on_finally: Callable[[], None] | None = None,
-               parent: QWidget | None = None, progress_label: str | None = None) -> _Job:
+               parent: QWidget | None = None, progress_label: str | None = None,
+               writes: bool | None = None) -> _Job:
         """Queue ``fn``. ``mode``: ``unit`` (write, commits), ``read`` (read session) or ``call``
-        (no session; ``fn(worker)`` for database-level work such as opening the store)."""
+        (no session; ``fn(worker)`` for database-level work such as opening the store).
+        ``writes=False`` marks a ``call`` that only looks (finding a backup, checking a
+        passphrase): quitting need not wait for it."""
         if mode not in ("unit", "read", "call"):
             raise ValueError(mode)
         job = _Job(self, fn, mode, self.actor if actor is ... else actor, on_success, on_failure, on_finally,
                    parent, progress_label)
+        job.writes = mode != "read" if writes is None else writes
         self._jobs[job.id] = job
         if len(self._jobs) == 1:
             self.busy_changed.emit(True)
@@ -167,7 +172,7 @@ class DatabaseWorker(QObject):
 
     def writes_running(self) -> int:
         """Write operations queued or running (not merely waiting to report back)."""
-        return sum(1 for job in self._jobs.values() if job.mode != "read" and not job.done.is_set())
+        return sum(1 for job in self._jobs.values() if job.writes and not job.done.is_set())
 
     def wait_idle(self, timeout: float = 30.0) -> bool:
         """Block until every queued job ran (tests, shutdown). Callbacks still need the event loop."""

@@ -532,7 +532,7 @@ class StartPanel(QWidget):
 
                 return newest_backup(folders)
 
-            worker().submit(find, mode="call", parent=self.error, on_success=self._backup_found,
+            worker().submit(find, mode="call", writes=False, parent=self.error, on_success=self._backup_found,
                             on_failure=lambda _exc: self._backup_found(None))
         else:
             self.ready.emit("error")
@@ -569,7 +569,7 @@ class StartPanel(QWidget):
 
             return verify(choice.path, passphrase=passphrase)
 
-        worker().submit(check, mode="call", parent=self.error,
+        worker().submit(check, mode="call", writes=False, parent=self.error,
                         on_success=lambda found: self._confirm_restore(target, choice, found, passphrase),
                         on_failure=lambda exc: show_error(self, str(exc)))
 
