@@ -275,23 +275,30 @@ def _python_type(column: Any) -> Any:
     return None
 
 
-def _convert(model: type[SyncedModel], row: dict[str, Any], file: str) -> dict[str, Any]:
-    columns = model.__table__.columns
-    if not set(row) <= set(columns.keys()) or not isinstance(row.get("id"), str) or not isinstance(row.get("rev"), int):
-        raise BundleRefused(_("{file}: rows of {table} do not fit this program's tables.").format(
+def _converter(model: type[SyncedModel], file: str) -> Any:
+    """A function turning one bundle row of ``model`` into column values (times parsed), or refusing it."""
+    columns = frozenset(model.__table__.columns.keys())
+    times = [(column.name, _python_type(column).fromisoformat) for column in model.__table__.columns
+             if _python_type(column) is not None]
+
+    def refuse() -> BundleRefused:
+        return BundleRefused(_("{file}: rows of {table} do not fit this program's tables.").format(
             file=file, table=model.__tablename__))
-    out = dict(row)
-    try:
-        for name, value in row.items():
-            kind = _python_type(columns[name])
-            if isinstance(value, str) and kind is dt.datetime:
-                out[name] = dt.datetime.fromisoformat(value)
-            elif isinstance(value, str) and kind is dt.date:
-                out[name] = dt.date.fromisoformat(value)
-    except ValueError:
-        raise BundleRefused(_("{file}: rows of {table} do not fit this program's tables.").format(
-            file=file, table=model.__tablename__)) from None
-    return out
+
+    def convert(row: dict[str, Any]) -> dict[str, Any]:
+        if not columns.issuperset(row) or not isinstance(row.get("id"), str) or not isinstance(row.get("rev"), int):
+            raise refuse()
+        out = dict(row)
+        try:
+            for name, parse in times:
+                value = out.get(name)
+                if isinstance(value, str):
+                    out[name] = parse(value)
+        except ValueError:
+            raise refuse() from None
+        return out
+
+    return convert
 
 
 def _stored(session: Session, model: type[SyncedModel], ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -312,7 +319,8 @@ def _classify(session: Session, bundle: ReadBundle, file: str) -> tuple[dict[str
     writes: dict[str, list[dict[str, Any]]] = {}
     for table, rows in bundle.rows.items():
         model = tables[table]
-        converted = [_convert(model, row, file) for row in rows]
+        convert = _converter(model, file)
+        converted = [convert(row) for row in rows]
         stored = _stored(session, model, [row["id"] for row in converted])
         counts = {"new": 0, "updated": 0, "unchanged": 0, "rejected": 0}
         chosen = []
