@@ -260,6 +260,15 @@ def test_a_missing_bundle_is_reported_as_a_gap(stores, tmp_path):
     assert summary.gap and summary.applied
 
 
+def test_every_few_incremental_bundles_the_next_is_full(stores, tmp_path, monkeypatch):
+    from app.sync import service
+
+    monkeypatch.setattr(service, "FULL_EVERY", 2)
+    village = stores[0]
+    assert [export(village, tmp_path / "usb").full for _ in range(7)] == [True, False, False, True, False, False, True]
+    assert not export(village, tmp_path / "usb").full and export(village, tmp_path / "usb", full=True).full
+
+
 # ---------------------------------------------------------------- out of order
 
 

@@ -5,7 +5,9 @@ them):
 
 * ``sync.export_state`` (village): the rev and hash of the last bundle written. An incremental
   bundle holds every change after that rev; each bundle names the previous one's hash, so the
-  township sees a missing bundle (a gap) and asks for a full one (``--full``).
+  township sees a missing bundle (a gap) and asks for a full one (``--full``); every
+  :data:`FULL_EVERY` incremental bundles the next is full anyway. (Once receipts exist, the base
+  becomes the last bundle the township acknowledged.)
 * ``sync.imports.<village code>`` (township): the last bundle's hash and rev, the ids of the
   bundles imported; ``sync.aggregates.<village code>``: the newest counts of the village's
   aggregate tables (always a whole snapshot, so a deletion shows at once).
@@ -43,6 +45,7 @@ from db.scope import _synced_tables
 from db.tracking import BulkWriter, _jsonable, audit_note, current_rev
 
 EXPORT_STATE = "sync.export_state"
+FULL_EVERY = 10  # after this many incremental bundles the next one is full
 IMPORTS = "sync.imports."
 AGGREGATES = "sync.aggregates."
 SYNC_COLUMNS = {"id", "village_code", "created_at", "updated_at", "rev", "deleted_at"}
@@ -200,7 +203,8 @@ def export_bundle(session: Session, *, to_dir: Path, full: bool = False,
         raise StateError(_("This database is not set up yet: run `villagedesk init` first."))
     key = keys.signing_key(session, create=True)
     state = _setting(session, EXPORT_STATE) or {}
-    full = bool(full or not state.get("last_hash"))
+    # a full bundle now and then is the safety net against anything an incremental one missed
+    full = bool(full or not state.get("last_hash") or int(state.get("since_full", 0)) >= FULL_EVERY)
     from_rev = 0 if full else int(state.get("exported_rev", 0))
     to_rev = current_rev(session)
     policies = {**export_policies(), **(policies or {})}
@@ -235,7 +239,8 @@ def export_bundle(session: Session, *, to_dir: Path, full: bool = False,
     path, bundle_hash = write_bundle(Path(to_dir), name=name, manifest=manifest, members=members, key=key,
                                      recipient=recipient)
     _put_setting(session, EXPORT_STATE, {**state, "exported_rev": to_rev, "last_hash": bundle_hash,
-                                         "bundles": int(state.get("bundles", 0)) + 1, "last_at": created.isoformat()})
+                                         "bundles": int(state.get("bundles", 0)) + 1, "last_at": created.isoformat(),
+                                         "since_full": 0 if full else int(state.get("since_full", 0)) + 1})
     audit_note(session, table_name="sync", row_id=bundle_id, note="bundle exported",
                detail={"file": path.name, "from_rev": from_rev, "to_rev": to_rev, "full": full, "counts": counts})
     return ExportResult(path=str(path), bundle_id=bundle_id, village_code=village, from_rev=from_rev, to_rev=to_rev,
