@@ -464,20 +464,26 @@ def test_a_wrong_passphrase_does_not_unlock_the_township_key(templates, tmp_path
         database.dispose()
 
 
-def test_the_private_keys_stay_out_of_the_audit_trail_and_the_key_file(templates):
+def test_the_private_keys_stay_out_of_the_audit_trail_and_the_key_file(templates, stores, tmp_path):
+    import base64
+
     folder, _key = templates
     text = (folder / "township.key.txt").read_text(encoding="utf-8")
     assert "AGE-SECRET-KEY" not in text and text.strip().splitlines()[-1].startswith("age1")
-    with sqlite3.connect(folder / "village.sqlite3") as conn:
-        private = json.loads(conn.execute("SELECT value FROM setting WHERE key = 'sync.signing_key'").fetchone()[0]
-                             if conn.execute("SELECT 1 FROM setting WHERE key = 'sync.signing_key'").fetchone()
-                             else '{"private": ""}')["private"]
-        audit = " ".join(row[0] for row in conn.execute("SELECT changes FROM audit_log"))
+    village, township, _ = stores
+    export(village, tmp_path / "usb")  # the village's signing key is made now
+    private = base64.b64encode(_village_key(village[0]).private_bytes_raw()).decode("ascii")
+    audit = ""
+    for database in (village[0], township[0]):
+        _checkpoint(database.path)
+        with sqlite3.connect(database.path) as conn:
+            audit += " ".join(row[0] for row in conn.execute("SELECT changes FROM audit_log"))
+            notes = [row[0] for row in conn.execute("SELECT changes FROM audit_log WHERE table_name = 'setting'")]
+        assert any("fingerprint" in note for note in notes)  # the making of the key is recorded
     with sqlite3.connect(folder / "township.sqlite3") as conn:
-        audit += " ".join(row[0] for row in conn.execute("SELECT changes FROM audit_log"))
-    assert "AGE-SECRET-KEY" not in audit and "identity_age" not in audit
-    if private:
-        assert private not in audit
+        sealed = json.loads(conn.execute("SELECT value FROM setting WHERE key = 'sync.township_identity'").fetchone()[0])
+    assert private not in audit and sealed["identity_age"] not in audit and "AGE-SECRET-KEY" not in audit
+    assert b"AGE-SECRET-KEY" not in base64.b64decode(sealed["identity_age"])  # stored encrypted
 
 
 # ---------------------------------------------------------------- command line

@@ -40,7 +40,9 @@ from app.privacy import mask_address, mask_id_number, mask_name, mask_phone, mas
 from app.sync import keys
 from app.sync.bundle import BundleRefused, ReadBundle, jsonl, member_name, read_bundle, write_bundle
 from db.base import SyncedModel, utcnow
+from db.migrate import known_revisions
 from db.models.accounts import Setting
+from db.models.people import Household, VillageGroup
 from db.scope import _synced_tables
 from db.tracking import BulkWriter, _jsonable, audit_note, current_rev
 
@@ -166,8 +168,6 @@ def _masked(row: dict[str, Any], model: type[SyncedModel], names: Any) -> dict[s
 def _aggregate(session: Session, model: type[SyncedModel], village: str) -> list[dict[str, Any]]:
     """Live rows counted per villagers' group (through ``group_id`` or the household's group),
     or per month of creation for a table with neither."""
-    from db.models.people import Household, VillageGroup
-
     table = model.__table__
     groups = VillageGroup.__table__
     live = (table.c.village_code == village) & table.c.deleted_at.is_(None)
@@ -368,8 +368,6 @@ def import_bundle(session: Session, *, file: Path, key: TownshipKey, enroll: boo
     manifest = bundle.manifest
     village = manifest["village_code"]
     known = manifest.get("schema_revision")
-    from db.migrate import known_revisions
-
     if known not in known_revisions():
         raise BundleRefused(_("{file} was written by a newer VillageDesk (database schema {revision}); update this "
                               "program first.").format(file=file.name, revision=known))
