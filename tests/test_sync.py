@@ -533,3 +533,57 @@ def test_summary_is_plain_data():
     from app.sync import ImportSummary
 
     assert dataclasses.is_dataclass(ImportSummary)
+
+
+# ---------------------------------------------------------------- PostgreSQL township
+
+
+@pytest.mark.postgres
+def test_a_postgresql_township_imports_refuses_and_converges(templates, tmp_path, pg_url):
+    from app import sync
+    from app.sync import BundleRefused
+    from app.sync.service import export_policies
+    from db.base import soft_delete
+    from db.models.meetings import AgendaItem
+
+    folder, _key = templates
+    village = _open(folder / "village.sqlite3", tmp_path / "village.sqlite3")
+    township = _setup_any(pg_url, name="龙泉镇", code=TOWNSHIP_CODE)
+    try:
+        database, admin = township
+        with database.unit(admin) as session:
+            sync.export_township_key(session=session, actor=admin, to_file=tmp_path / "pg.key.txt",
+                                     passphrase=PASSPHRASE)
+        with database.session() as session:
+            key = sync.unlock_township_key(session=session, actor=admin, passphrase=PASSPHRASE)
+        with village[0].unit(village[1]) as session:
+            sync.trust_township_key(session=session, actor=village[1], file=tmp_path / "pg.key.txt")
+        first = export(village, tmp_path / "usb").path
+        with village[0].unit(village[1]) as session:
+            soft_delete(session.execute(select(AgendaItem)).scalars().first())
+        second = export(village, tmp_path / "usb").path
+        with pytest.raises(BundleRefused, match="完整"):  # the incremental one first: its meeting is not there yet
+            import_(township, key, second)
+        assert rows(database, "agenda_item") == []
+        import_(township, key, first)
+        import_(township, key, second)
+        assert import_(township, key, first).already_imported
+        for table, policy in export_policies().items():
+            if policy == "full":
+                assert rows(database, table) == rows(village[0], table), table
+    finally:
+        village[0].dispose()
+        township[0].dispose()
+
+
+def _setup_any(url: str, *, name: str, code: str):
+    from app import people
+    from db.engine import Database
+
+    database = Database(url)
+    with database.unit() as session:
+        admin = people.setup_village(session=session, name=name, code=code, township="龙泉镇", committee_name="",
+                                     supervision_phone="", admin_username="admin", admin_password="secret-pass",
+                                     admin_display_name="")
+    database.refresh_village_code()
+    return database, admin

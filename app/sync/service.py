@@ -421,6 +421,11 @@ def import_bundle(session: Session, *, file: Path, key: TownshipKey, enroll: boo
     return ImportSummary(applied=True, **result)
 
 
+def _missing_parents(file: str) -> BundleRefused:
+    return BundleRefused(_("{file}: its rows refer to records the township does not have yet. Import this "
+                           "village's earlier bundles first, or ask it for a full bundle.").format(file=file))
+
+
 def _apply(session: Session, bundle: ReadBundle, writes: dict[str, list[dict[str, Any]]], file: str) -> None:
     tables = _synced_tables()
     conn = session.connection()
@@ -434,7 +439,9 @@ def _apply(session: Session, bundle: ReadBundle, writes: dict[str, list[dict[str
             rows = writes.get(model.__tablename__)
             if rows:
                 writer.upsert(model, rows)
-    except IntegrityError:
+    except IntegrityError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "23503":  # PostgreSQL checks references at once
+            raise _missing_parents(file) from None
         raise BundleRefused(_("{file}: its rows conflict with records the township already holds (a number used "
                               "twice); nothing was imported.").format(file=file)) from None
     finally:
@@ -442,8 +449,7 @@ def _apply(session: Session, bundle: ReadBundle, writes: dict[str, list[dict[str
     if sqlite:
         for table in writes:
             if writes[table] and conn.exec_driver_sql(f'PRAGMA foreign_key_check("{table}")').first() is not None:
-                raise BundleRefused(_("{file}: its rows refer to records the township does not have yet. Import this "
-                                      "village's earlier bundles first, or ask it for a full bundle.").format(file=file))
+                raise _missing_parents(file)
     # the promised counts: every row of the bundle is now held at its rev or a newer one
     village = bundle.manifest["village_code"]
     for table, rows in bundle.rows.items():
