@@ -395,6 +395,18 @@ def _bad(kind: str, good: Path, key, village_db, out: Path) -> tuple[Path, bool]
         manifest["village_code"] = TOWNSHIP_CODE[:-1] + "8"
         _seal(out, manifest, members, signer=Ed25519PrivateKey.generate(), recipient=recipient)
         return out, True
+    elif kind == "manifest_missing_a_field":
+        del manifest["to_rev"]
+        _seal(out, manifest, members, signer=signer, recipient=recipient)
+    elif kind == "member_marked_encrypted":  # zipfile raises RuntimeError reading it
+        _seal(out, manifest, members, signer=signer, recipient=recipient)
+        plain = pyrage.decrypt(out.read_bytes(), [key.identity])
+        at = plain.index(b"PK\x03\x04", plain.index(b"notice.jsonl") - 40)
+        central = plain.rindex(b"PK\x01\x02", 0, plain.rindex(b"notice.jsonl"))
+        patched = bytearray(plain)
+        patched[at + 6] |= 0x01  # local header: general purpose flag "encrypted"
+        patched[central + 8] |= 0x01  # central directory entry: the same flag
+        out.write_bytes(pyrage.encrypt(bytes(patched), [x25519.Recipient.from_str(recipient)]))
     elif kind == "orphans":  # an incremental bundle without its parents, on a township that has none
         return out, False
     else:  # pragma: no cover
@@ -407,7 +419,8 @@ BAD = {
     "wrong_township_key": "无法用本乡镇的密钥解密", "wrong_signature": "签名", "changed_after_signing": "校验",
     "unknown_village": "--enroll", "newer_format": "更新", "newer_schema": "更新", "zip_slip": "../../evil.jsonl",
     "unexpected_member": "notes.txt", "zip_bomb": "压缩", "counts_do_not_match": "清单", "rows_of_another_village": "其他村",
-    "replayed_as_another_village": "--enroll", "orphans": "完整",
+    "replayed_as_another_village": "--enroll", "orphans": "完整", "manifest_missing_a_field": "清单",
+    "member_marked_encrypted": "已损坏",
 }
 
 

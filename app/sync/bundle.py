@@ -15,6 +15,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,14 @@ MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024  # all members together
 MAX_RATIO = 200  # uncompressed / compressed, for members above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 256
+
+
+# what a hostile or damaged ZIP can raise while it is read
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, KeyError, RuntimeError,
+               NotImplementedError, zlib.error, OSError)
+# manifest fields a reader relies on, with their JSON types
+_MANIFEST_FIELDS = {"bundle_id": str, "village_code": str, "from_rev": int, "to_rev": int, "schema_revision": str,
+                    "policies": dict, "counts": dict, "members": dict, "previous_hash": str}
 
 
 class BundleRefused(VillageDeskError):
@@ -130,7 +139,7 @@ def read_bundle(path: Path, *, identity: x25519.Identity, known_tables: set[str]
     try:
         zf = zipfile.ZipFile(io.BytesIO(plain))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except _ZIP_ERRORS:
         raise BundleRefused(_("{file} is damaged (not a bundle inside).").format(file=path.name)) from None
     names = [info.filename for info in infos]
     _check_members(path, infos)
@@ -138,7 +147,7 @@ def read_bundle(path: Path, *, identity: x25519.Identity, known_tables: set[str]
         manifest_bytes = zf.read(MANIFEST)
         signature = zf.read(SIGNATURE)
         manifest = json.loads(manifest_bytes)
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError):
+    except _ZIP_ERRORS:
         raise BundleRefused(_("{file} is damaged (its manifest cannot be read).").format(file=path.name)) from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BundleRefused(_("{file} is not a VillageDesk bundle.").format(file=path.name))
@@ -152,8 +161,12 @@ def read_bundle(path: Path, *, identity: x25519.Identity, known_tables: set[str]
     except (InvalidSignature, ValueError):
         raise BundleRefused(_("{file}: the signature does not match the village's key; the bundle was changed "
                               "or not made by that village.").format(file=path.name)) from None
-    promised = manifest.get("members")
-    if not isinstance(promised, dict) or set(promised) != set(names) - {MANIFEST, SIGNATURE}:
+    if any(not isinstance(manifest.get(field), kind) or isinstance(manifest.get(field), bool)
+           for field, kind in _MANIFEST_FIELDS.items()) or not all(
+            isinstance(entry, dict) for entry in manifest["members"].values()):
+        raise BundleRefused(_("{file} is damaged (its manifest cannot be read).").format(file=path.name))
+    promised = manifest["members"]
+    if set(promised) != set(names) - {MANIFEST, SIGNATURE}:
         raise BundleRefused(_("{file}: the members do not match its manifest.").format(file=path.name))
     policies = manifest.get("policies") or {}
     rows: dict[str, list[dict[str, Any]]] = {}
@@ -161,7 +174,7 @@ def read_bundle(path: Path, *, identity: x25519.Identity, known_tables: set[str]
     for member, expected in promised.items():
         try:
             data = zf.read(member)
-        except (zipfile.BadZipFile, EOFError, ValueError):
+        except _ZIP_ERRORS:
             raise BundleRefused(_("{file} is damaged ({member}).").format(file=path.name, member=member)) from None
         if hashlib.sha256(data).hexdigest() != expected.get("sha256"):
             raise BundleRefused(_("{file}: the checksum of {member} does not match.").format(file=path.name, member=member))
