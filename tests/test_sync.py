@@ -600,3 +600,35 @@ def _setup_any(url: str, *, name: str, code: str):
                                      admin_display_name="")
     database.refresh_village_code()
     return database, admin
+
+
+def test_a_bundle_replayed_under_another_enrolled_village_is_refused(stores, templates, tmp_path, _migrated_template):
+    """Village A rewrites its bundle as if it came from village B (enrolled too): B's key does not verify it."""
+    from app import sync
+    from app.sync import BundleRefused
+
+    folder, _ = templates
+    village, township, key = stores
+    shutil.copyfile(_migrated_template, tmp_path / "b.sqlite3")
+    other = _setup(tmp_path / "b.sqlite3", name="白鹤村", code="510112104202")
+    try:
+        with other[0].unit(other[1]) as session:
+            sync.trust_township_key(session=session, actor=other[1], file=folder / "township.key.txt")
+        import_(township, key, export(other, tmp_path / "usb-b").path)
+        good = Path(export(village, tmp_path / "usb").path)
+        import_(township, key, good)
+        manifest, members = _open_bundle(good, key)
+        manifest["village_code"] = "510112104202"
+        members = {name: _jsonl(data, lambda r: {**r, "village_code": "510112104202"}) if name.endswith(".jsonl")
+                   and not name.endswith(".aggregate.jsonl") else data for name, data in members.items()}
+        for name, data in members.items():
+            if name in manifest["members"]:
+                manifest["members"][name]["sha256"] = hashlib.sha256(data).hexdigest()
+        forged = _seal(tmp_path / "forged.vdbundle.age", manifest, members, signer=_village_key(village[0]),
+                       recipient=str(key.identity.to_public()))
+        before = fingerprint_of_file(township[0])
+        with pytest.raises(BundleRefused, match="签名"):
+            import_(township, key, forged, enroll=True)
+        assert fingerprint_of_file(township[0]) == before
+    finally:
+        other[0].dispose()
