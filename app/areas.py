@@ -39,6 +39,7 @@ from app.people import demo as people_demo
 from app.people import documents as people_documents
 from app.printing import PrintKind
 from app.printing import cli as printing_cli
+from app.sync import cli as sync_cli
 from db.models.accounts import Setting, User
 from db.models.concerns import Concern, ConcernNote
 from db.models.deliberation import DeliberationMatter, DeliberationStep
@@ -75,6 +76,13 @@ CORE_MODELS: tuple[type, ...] = (User, Setting, AuditEntry, AuditHead, RevCounte
 # Permissions of the program itself (accounts, statistics, backups, sync).
 CORE_PERMISSIONS: tuple[str, ...] = ("users.manage", "stats.view", "backup.run", "backup.restore",
                                      "sync.export", "sync.import")
+
+# Shared pieces with a door of their own (keyword-only ``session``/``actor``, a permission check,
+# plain data) but no record area: they own no tables and their permissions are core ones. The
+# boundary and role-matrix tests check their doors like an area's; ``CORE_CLI`` adds their commands.
+# ``sync`` (reports to the township) exports every area's tables by the ``export`` policies below.
+SHARED_DOORS: tuple[str, ...] = ("sync",)
+CORE_CLI: tuple[Callable[..., None], ...] = (sync_cli.register,)
 
 AREAS: tuple[Area, ...] = (
     Area(

@@ -24,7 +24,8 @@ READING = {"check", "stats", "print", "user list"}
 
 
 def command_name(args: argparse.Namespace) -> str:
-    return " ".join(part for part in (getattr(args, "command", None), getattr(args, "user_command", None)) if part)
+    return " ".join(part for part in (getattr(args, "command", None), getattr(args, "user_command", None),
+                                      getattr(args, "keys_command", None)) if part)
 
 
 class Context:
@@ -336,11 +337,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     q.set_defaults(handler=cmd_user_reset)
 
-    from app.areas import AREAS
+    from app.areas import AREAS, CORE_CLI
 
     for area in AREAS:
         if area.cli is not None:
             area.cli(sub, common)
+    for register in CORE_CLI:
+        register(sub, common)
     return parser
 
 

@@ -361,6 +361,36 @@ class BulkWriter:
         self.session.flush()
         return counts
 
+    def upsert(self, model: type, rows: list[dict[str, Any]]) -> int:
+        """Bundle import: write ``rows`` as they come (their own ``rev``, timestamps, village and
+        tombstone). A row replaces a stored one only when its ``rev`` is higher and both belong to
+        the same village, so replaying or reordering bundles converges and no village overwrites
+        another's rows. One ``bulk`` audit row per call, as :meth:`write`."""
+        if not issubclass(model, SyncedModel):
+            raise TrackingError(f"{model.__tablename__} is not a synced table")
+        if not rows:
+            return 0
+        conn = self.session.connection()
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        table = model.__table__
+        statement = dialect_insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={column.name: statement.excluded[column.name] for column in table.columns if column.name != "id"},
+            where=(table.c.rev < statement.excluded.rev) & (table.c.village_code == statement.excluded.village_code))
+        base = {col.key: None for col in table.columns} | _defaults(model)
+        full = [{**base, **row} for row in rows]
+        for start in range(0, len(full), 5000):
+            conn.execute(statement, full[start:start + 5000])
+        self.session.add(AuditEntry(at=utcnow(), actor=str(self.session.info.get("actor") or ""), action="bulk",
+                                    table_name=model.__tablename__, row_id="*",
+                                    changes={"note": self.note, "count": len(full), "ids": [row["id"] for row in full]}))
+        self.session.flush()
+        return len(full)
+
 
 def _defaults(model: type) -> dict[str, Any]:
     values = {}

@@ -37,20 +37,20 @@ def _mentions(annotation: str, names: set[str]) -> set[str]:
 
 
 def area_violations() -> list[str]:
-    from app.areas import AREAS
+    from app.areas import AREAS, SHARED_DOORS
 
     tables = _table_names()
     problems = []
-    for area in AREAS:
-        package = __import__(f"app.{area.key}", fromlist=["_"])
+    for key in [area.key for area in AREAS] + list(SHARED_DOORS):
+        package = __import__(f"app.{key}", fromlist=["_"])
         for name in sorted(vars(package)):
             value = getattr(package, name)
             if name.startswith("_") or not inspect.isfunction(value):
                 continue
-            if not value.__module__.startswith(f"app.{area.key}"):
+            if not value.__module__.startswith(f"app.{key}"):
                 continue
             params = inspect.signature(value).parameters
-            where = f"app.{area.key}.{name}"
+            where = f"app.{key}.{name}"
             if "session" in params or "database" in params:
                 for needed in ("session", "actor"):
                     if needed not in params:

@@ -118,22 +118,26 @@ FUNCTIONS: dict[str, set[str]] = {
     "notices.notice_pdf": VILLAGE | {T}, "notices.notice_rows": VILLAGE | {T},
     "notices.notice_view": VILLAGE | {T}, "notices.reprint_matches": VILLAGE | {T},
     "notices.unmask_options": VILLAGE | {T}, "notices.stats": VILLAGE | {T},
+    # sync (reports to the township): the village exports, the township (and the office) imports
+    "sync.export_bundle": OFFICE, "sync.trust_township_key": OFFICE,
+    "sync.export_township_key": OFFICE | {T}, "sync.unlock_township_key": OFFICE | {T},
+    "sync.import_bundle": OFFICE | {T}, "sync.imported_villages": OFFICE | {T},
 }
 
 
 def public_functions() -> dict[str, object]:
-    from app.areas import AREAS
+    from app.areas import AREAS, SHARED_DOORS
 
     found = {}
-    for area in AREAS:
-        package = importlib.import_module(f"app.{area.key}")
+    for key in [area.key for area in AREAS] + list(SHARED_DOORS):
+        package = importlib.import_module(f"app.{key}")
         for name in sorted(vars(package)):
             value = getattr(package, name)
             if name.startswith("_") or not inspect.isfunction(value):
                 continue
             params = inspect.signature(value).parameters
             if "session" in params and "actor" in params:
-                found[f"{area.key}.{name}"] = value
+                found[f"{key}.{name}"] = value
     return found
 
 
@@ -215,6 +219,9 @@ def arguments(key: str, function, ids: dict) -> dict:
         "count": 10, "attendance_ids": [], "committee": "party_branch", "resident_ids": [], "value": False,
         "holidays": [], "workdays": [], "days": 3, "field": "title", "unmasked": False, "method": "show_of_hands",
         "step": "proposal", "held_on": dt.date(2026, 3, 2), "changes": {},
+        # sync: no trusted key, no township key, no such file: refused after the permission check
+        "to_dir": "/nonexistent/villagedesk-sync", "to_file": "/nonexistent/villagedesk-sync/key.txt",
+        "file": "/nonexistent/villagedesk-sync/bundle.vdbundle.age", "passphrase": "short", "key": None,
     }
     from app import meetings
 

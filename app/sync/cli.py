@@ -1,0 +1,118 @@
+"""``villagedesk export``, ``import``, ``keys export`` and ``keys trust`` (DESIGN.md, command line)."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from app.errors import NotFound, ValidationError, VillageDeskError
+from app.i18n import _
+
+
+def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
+    from app import sync
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    with database.unit(actor) as session:
+        result = sync.export_bundle(session=session, actor=actor, to_dir=args.to, full=args.full)
+    print(result.path)
+    print(_("Village key fingerprint: {fingerprint}").format(fingerprint=result.fingerprint), file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
+    from app import sync
+    from app.sync.keys import PASSPHRASE_ENV
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    passphrase = ctx.password(_("Passphrase of the township key: "), env=PASSPHRASE_ENV)
+    with database.session() as session:
+        key = sync.unlock_township_key(session=session, actor=actor, passphrase=passphrase)
+    results: list[dict[str, Any]] = []
+    failed = False
+    for file in args.files:
+        try:
+            with database.unit(actor) as session:
+                summary = sync.import_bundle(session=session, actor=actor, file=file, key=key, enroll=args.enroll,
+                                             dry_run=args.dry_run)
+                if args.dry_run:
+                    session.rollback()
+        except (sync.BundleRefused, NotFound) as exc:
+            failed = True
+            results.append({"file": str(file), "refused": exc.message})
+            continue
+        failed = failed or summary.rejected > 0
+        results.append({**dataclasses.asdict(summary), "refused": ""})
+    ctx.print_json(results)
+    return 1 if failed else 0
+
+
+def cmd_keys_export(args: argparse.Namespace, ctx: Any) -> int:
+    from app import sync
+    from app.sync.keys import PASSPHRASE_ENV
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    passphrase = os.environ.get(PASSPHRASE_ENV) or None
+    try:
+        with database.unit(actor) as session:
+            fingerprint = sync.export_township_key(session=session, actor=actor, to_file=args.to, name=args.name or "",
+                                                   passphrase=passphrase)
+    except ValidationError:
+        if passphrase is not None:
+            raise
+        passphrase = ctx.password(_("New passphrase for the township key: "), env=PASSPHRASE_ENV, confirm=True)
+        with database.unit(actor) as session:
+            fingerprint = sync.export_township_key(session=session, actor=actor, to_file=args.to, name=args.name or "",
+                                                   passphrase=passphrase)
+    print(args.to)
+    print(_("Township key fingerprint: {fingerprint}").format(fingerprint=fingerprint))
+    return 0
+
+
+def cmd_keys_trust(args: argparse.Namespace, ctx: Any) -> int:
+    from app import sync
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    with database.unit(actor) as session:
+        fingerprint = sync.trust_township_key(session=session, actor=actor, file=args.file)
+    print(_("Trusted the township key with fingerprint {fingerprint}. Check it with the township by phone.").format(
+        fingerprint=fingerprint))
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", parents=[common], help="write a bundle for the township, print its path")
+    p.add_argument("--to", required=True, type=Path, metavar="DIR")
+    p.add_argument("--full", action="store_true", help="everything, not only the changes since the last bundle")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", parents=[common], help="verify and apply bundles, print a JSON summary")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="verify and summarise only; write nothing")
+    p.add_argument("--enroll", action="store_true",
+                   help="trust the key of a village's first bundle (compare its fingerprint first: --dry-run shows it)")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("keys", parents=[common], help="exchange public keys with the township")
+    keys_sub = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)
+    q = keys_sub.add_parser("export", parents=[common], help="write the township's public key file")
+    q.add_argument("--to", required=True, type=Path, metavar="FILE")
+    q.add_argument("--name", help="the township's name, written into the file")
+    q.set_defaults(handler=cmd_keys_export)
+    q = keys_sub.add_parser("trust", parents=[common], help="trust the township's public key file")
+    q.add_argument("file", type=Path)
+    q.set_defaults(handler=cmd_keys_trust)
+
+
+__all__ = ["register", "VillageDeskError"]

@@ -1,0 +1,206 @@
+"""Keys of the USB reports: the village's signing key, the township's age key, trust and enrolment.
+
+* **Village signing key** (Ed25519, ``cryptography``): made on the first export and kept in the
+  store (``setting`` ``sync.signing_key``), so a restored backup signs as before and the township
+  does not have to enrol the village again. It is written with a plain INSERT rather than through
+  the ORM so that the audit trail records *that* a key was made (with its fingerprint), never the
+  key itself. The private half never leaves the store: bundles carry the public half only.
+* **Township key** (age X25519 identity, ``pyrage``): made by ``keys export`` on the township's
+  store, kept there encrypted under a passphrase with age's own scrypt passphrase encryption
+  (``pyrage.passphrase``); unlocked only for an import. ``keys export --to FILE`` writes the
+  public half as an age recipients file (``age -R`` reads it: ``#`` comment lines, one
+  ``age1…`` line) with the township's name and the fingerprint in comments.
+* **Trust.** A village's ``keys trust FILE`` stores the township's recipient
+  (``sync.township_recipient``); the township enrols a village's signing key on its first bundle
+  (``sync.village_keys``) once the clerk has compared the fingerprints on both screens.
+
+Fingerprints are 20 decimal digits in groups of four (SHA-256 of the public key), easy to read
+over the phone: ``3141 5926 5358 9793 2384``.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import pyrage
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from pyrage import x25519
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from app.errors import StateError, ValidationError, VillageDeskError
+from app.i18n import _
+from db.models.accounts import Setting
+from db.tracking import audit_note
+
+SIGNING_KEY = "sync.signing_key"
+TOWNSHIP_IDENTITY = "sync.township_identity"
+TOWNSHIP_RECIPIENT = "sync.township_recipient"
+VILLAGE_KEYS = "sync.village_keys"
+PASSPHRASE_ENV = "VILLAGEDESK_KEY_PASSPHRASE"
+MIN_PASSPHRASE_LENGTH = 10
+RECIPIENT_SUFFIX = ".age-recipient.txt"
+
+
+class KeyRefused(VillageDeskError):
+    """A key file, passphrase or key that cannot be used."""
+
+
+def fingerprint(public: bytes | str) -> str:
+    """20 digits in groups of four, from the SHA-256 of a public key (bytes or its text form)."""
+    data = public.encode("ascii") if isinstance(public, str) else public
+    number = int.from_bytes(hashlib.sha256(data).digest()[:10], "big") % 10**20
+    digits = f"{number:020d}"
+    return " ".join(digits[i:i + 4] for i in range(0, 20, 4))
+
+
+def _setting(session: Session, key: str) -> Any:
+    table = Setting.__table__
+    return session.connection().execute(select(table.c.value).where(table.c.key == key)).scalar()
+
+
+def _store_setting(session: Session, key: str, value: Any, *, note: str, detail: dict[str, Any]) -> None:
+    """Write a setting that holds key material: the audit trail gets a note, not the value."""
+    table = Setting.__table__
+    conn = session.connection()
+    if conn.execute(update(table).where(table.c.key == key).values(value=value)).rowcount == 0:
+        conn.execute(insert(table).values(key=key, value=value))
+    audit_note(session, table_name="setting", row_id=key, note=note, detail=detail)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- the village's signing key
+
+
+def signing_key(session: Session, *, create: bool) -> Ed25519PrivateKey | None:
+    """The village's signing key; made (and stored) now when ``create`` and there is none."""
+    stored = _setting(session, SIGNING_KEY)
+    if stored:
+        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(stored["private"]))
+    if not create:
+        return None
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes_raw()
+    _store_setting(session, SIGNING_KEY, {
+        "private": base64.b64encode(key.private_bytes_raw()).decode("ascii"),
+        "public": base64.b64encode(public).decode("ascii"), "created_at": _now(),
+    }, note="signing key created", detail={"fingerprint": fingerprint(public)})
+    return key
+
+
+def public_bytes(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes_raw()
+
+
+# ---------------------------------------------------------------- the township's age key
+
+
+def _check_passphrase(passphrase: str | None) -> str:
+    if not passphrase or len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise ValidationError({"passphrase": _("The township key's passphrase needs at least {n} characters.").format(
+            n=MIN_PASSPHRASE_LENGTH)})
+    return passphrase
+
+
+def own_recipient(session: Session) -> str | None:
+    """This store's township public key (``age1…``), when it has made one."""
+    stored = _setting(session, TOWNSHIP_IDENTITY)
+    return stored["recipient"] if stored else None
+
+
+def ensure_township_identity(session: Session, *, passphrase: str | None) -> str:
+    """The township's public key; the key pair is made (private half under ``passphrase``) the first time."""
+    recipient = own_recipient(session)
+    if recipient:
+        return recipient
+    passphrase = _check_passphrase(passphrase)
+    identity = x25519.Identity.generate()
+    recipient = str(identity.to_public())
+    sealed = pyrage.passphrase.encrypt(str(identity).encode("ascii"), passphrase)
+    _store_setting(session, TOWNSHIP_IDENTITY, {
+        "recipient": recipient, "identity_age": base64.b64encode(sealed).decode("ascii"), "created_at": _now(),
+    }, note="township key created", detail={"fingerprint": fingerprint(recipient)})
+    return recipient
+
+
+def unlock_identity(session: Session, *, passphrase: str | None) -> x25519.Identity:
+    """The township's private key, decrypted with its passphrase (scrypt: about two seconds)."""
+    stored = _setting(session, TOWNSHIP_IDENTITY)
+    if not stored:
+        raise StateError(_("This store has no township key: run `villagedesk keys export --to FILE` first."))
+    if not passphrase:
+        raise ValidationError({"passphrase": _("Enter the passphrase of the township key.")})
+    try:
+        plain = pyrage.passphrase.decrypt(base64.b64decode(stored["identity_age"]), passphrase)
+        return x25519.Identity.from_str(plain.decode("ascii"))
+    except (pyrage.DecryptError, pyrage.IdentityError, ValueError):
+        raise KeyRefused(_("Wrong passphrase for the township key.")) from None
+
+
+def write_recipient_file(path: Path, *, recipient: str, name: str) -> str:
+    """Write the township's public key as an age recipients file; returns its fingerprint."""
+    fp = fingerprint(recipient)
+    text = (f"# VillageDesk township public key (age X25519 recipient)\n# township: {name}\n"
+            f"# fingerprint: {fp}\n{recipient}\n")
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return fp
+
+
+def read_recipient_file(path: Path) -> str:
+    """The ``age1…`` recipient of a public key file written by ``keys export`` (or by ``age-keygen -y``)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise KeyRefused(_("Could not read the key file {path}.").format(path=path)) from None
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    if len(lines) != 1:
+        raise KeyRefused(_("{path} is not a township key file (one age1… line expected).").format(path=path))
+    try:
+        return str(x25519.Recipient.from_str(lines[0]))
+    except (pyrage.RecipientError, ValueError):
+        raise KeyRefused(_("{path} is not a township key file (one age1… line expected).").format(path=path)) from None
+
+
+def trust_recipient(session: Session, *, recipient: str) -> str:
+    """Store the township's public key on the village; returns its fingerprint."""
+    fp = fingerprint(recipient)
+    _store_setting(session, TOWNSHIP_RECIPIENT, {"recipient": recipient, "fingerprint": fp, "trusted_at": _now()},
+                   note="township key trusted", detail={"fingerprint": fp})
+    return fp
+
+
+def trusted_recipient(session: Session) -> str | None:
+    stored = _setting(session, TOWNSHIP_RECIPIENT)
+    return stored["recipient"] if stored else None
+
+
+# ---------------------------------------------------------------- villages enrolled on the township
+
+
+def enrolled_key(session: Session, village_code: str) -> bytes | None:
+    stored = _setting(session, VILLAGE_KEYS) or {}
+    entry = stored.get(village_code)
+    return base64.b64decode(entry["public"]) if entry else None
+
+
+def enroll(session: Session, *, village_code: str, village_name: str, public: bytes) -> str:
+    fp = fingerprint(public)
+    stored = dict(_setting(session, VILLAGE_KEYS) or {})
+    stored[village_code] = {"public": base64.b64encode(public).decode("ascii"), "fingerprint": fp,
+                            "name": village_name, "enrolled_at": _now()}
+    _store_setting(session, VILLAGE_KEYS, stored, note="village enrolled",
+                   detail={"village_code": village_code, "fingerprint": fp})
+    return fp
