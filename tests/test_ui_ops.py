@@ -194,3 +194,35 @@ def test_lazy_model_passes_the_model_tester(qtmodeltester):
     qtmodeltester.check(model, force_py=True)
     model.set_ids([])
     qtmodeltester.check(model, force_py=True)
+
+
+@pytest.mark.gui
+def test_quitting_lets_a_quick_write_finish_and_asks_only_about_a_slow_one(sign_in, village, gui, monkeypatch):
+    """A write queued just before quitting (the audit note of a print) finishes without a question;
+    only work still running after the grace period makes the window ask."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import main_window
+    from ui.ops import DbOp, worker
+
+    database, _admin = village
+    win = sign_in(database)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *a, **k: (
+        asked.append(text), QMessageBox.StandardButton.No)[1])
+
+    DbOp(win, lambda s: people.save_household(session=s, actor=win.actor,
+                                              form=people.HouseholdForm(head_name="张三"))).run()
+    assert win.close() and asked == []  # closed, nothing asked: the save was let finish
+    with database.session() as session:
+        assert session.exec(select(func.count()).select_from(Household)).one() == 1
+
+    win.show()
+    release = threading.Event()
+    monkeypatch.setattr(main_window, "CLOSE_GRACE_S", 0.05, raising=False)
+    DbOp(win, lambda s: release.wait(10)).run()
+    try:
+        assert not win.close() and len(asked) == 1  # still running after the grace: asked, and "No" keeps it
+    finally:
+        release.set()
+        worker().wait_idle()

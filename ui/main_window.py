@@ -36,6 +36,9 @@ from ui.start import StartPanel
 
 log = logging.getLogger(__name__)
 
+# Quitting waits this long for queued writes before asking whether to quit without them.
+CLOSE_GRACE_S = 3.0
+
 
 class Workspace(QWidget):
     """Left navigation listing every area; pages created on first visit."""
@@ -433,6 +436,8 @@ class MainWindow(QMainWindow):
             label.setVisible(bool(label.text()))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if worker().writes_running():
+            worker().wait_idle(CLOSE_GRACE_S)  # a save or an audit note just queued: let it finish
         if worker().writes_running():
             answer = QMessageBox.question(
                 self, _("VillageDesk"),
