@@ -143,3 +143,15 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
 _hypothesis_settings.register_profile("explore", derandomize=False)
 _hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item):
+    """Before pytest-qt closes a test's windows, let the database worker finish what the test
+    queued last (a save, an audit note): a window closed over running writes asks whether to quit,
+    and nobody would answer."""
+    import sys
+
+    ops = sys.modules.get("ui.ops")
+    if ops is not None and getattr(ops, "_worker", None) is not None:
+        ops._worker.wait_idle(30)
