@@ -119,6 +119,22 @@ def open_windows(qtbot, page) -> list[QWidget]:
     return opened
 
 
+def cut_choices(page) -> list[str]:
+    """Columns of fixed values (kinds, states) show their longest value uncut."""
+    columns, table = getattr(page, "columns", None), getattr(page, "table", None)
+    if not columns or table is None:
+        return []
+    metrics = QFontMetrics(table.font())
+    problems = []
+    for number, spec in enumerate(columns):
+        if spec.choices is None:
+            continue
+        for text in spec.choices():
+            if metrics.horizontalAdvance(text) + 8 > table.columnWidth(number):
+                problems.append(f"{type(page).__name__}: {text!r} is cut in column {spec.header!r}")
+    return problems
+
+
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 def test_every_page_and_window_fits_the_office_screen(demo_window, gui, language):
     from app import i18n
@@ -131,6 +147,7 @@ def test_every_page_and_window_fits_the_office_screen(demo_window, gui, language
         page = demo_window.open_area(key)
         settle(gui)
         problems += cut_headers(page)
+        problems += cut_choices(page)
         problems += cut_labels(demo_window)
         for window in open_windows(gui, page):
             problems += too_big(window)

@@ -8,7 +8,7 @@ accessor. Sorting and filtering re-query the ids (``set_ids``); nothing is copie
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -29,13 +29,16 @@ Index = QModelIndex | QPersistentModelIndex
 @dataclasses.dataclass(frozen=True)
 class Column:
     """One column: its header (an English msgid, translated when shown), how to read a cell from a
-    row object, its alignment, and optionally the key the page sorts by."""
+    row object, its alignment, and optionally the key the page sorts by. ``choices`` lists every
+    text a cell of a column of fixed values (a kind, a state) can show, in the current language,
+    so the column is made wide enough for the longest ("Representatives' meeting" in English)."""
 
     header: str
     accessor: Callable[[Any], Any]
     alignment: Qt.AlignmentFlag = LEFT
     sort_key: str | None = None
     tooltip: Callable[[Any], str] | None = None
+    choices: Callable[[], Iterable[str]] | None = None
 
 
 class LazyTableModel(QAbstractTableModel):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,8 +54,11 @@ ConcernView = view_class(Concern, "ConcernView")
 ConcernNoteView = view_class(ConcernNote, "ConcernNoteView")
 
 
-def category_label(code: str) -> str:
-    return _(CATEGORIES.get(code, code))
+def category_label(code: str, *, short: bool = False) -> str:
+    """The category in the user's language; ``short`` (a list column) leaves out the Chinese term
+    the English label carries in brackets ("Land and forest (土地林地)" → "Land and forest")."""
+    label = _(CATEGORIES.get(code, code))
+    return re.sub(r"\s*[(（][^()（）]*[)）]$", "", label) if short else label
 
 
 def state_label(code: str) -> str:

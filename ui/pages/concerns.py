@@ -47,10 +47,13 @@ CONCERN_COLUMNS = [
     Column(N_("Raised on"), lambda c: format_date(c.raised_on, style="short")),
     Column(N_("Raised by"), lambda c: c.raised_by),
     Column(N_("Concern"), lambda c: c.title, tooltip=lambda c: c.description or c.title),
-    Column(N_("Category"), lambda c: concerns.category_label(c.category)),
+    Column(N_("Category"), lambda c: concerns.category_label(c.category, short=True),
+           tooltip=lambda c: concerns.category_label(c.category),
+           choices=lambda: [concerns.category_label(k, short=True) for k in concerns.CATEGORIES]),
     Column(N_("Handled by"), lambda c: c.assignee),
     Column(N_("Due"), lambda c: format_date(c.due_on, style="short")),
-    Column(N_("Status"), _status),
+    Column(N_("Status"), _status,
+           choices=lambda: [_("Overdue")] + [concerns.state_label(s) for s in concerns.STATES]),
 ]
 
 
@@ -84,8 +87,7 @@ class ConcernsPage(RegisterPage):
         self.model = ConcernsModel(self.columns, self._fetch_rows_now, parent=self)
         self.table.setModel(self.model)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        for column, width in enumerate(self.column_widths):
-            self.table.setColumnWidth(column, width)
+        self._fit_columns()
         self.dialog: QDialog | None = None
         self._update_buttons()
 

@@ -49,8 +49,10 @@ def _end(row: Any) -> str:
 NOTICE_COLUMNS = [
     Column(N_("Number"), lambda r: r.number or "—"),
     Column(N_("Notice title"), lambda r: r.title),
-    Column(N_("Kind"), lambda r: notices.kind_label(r.kind)),
-    Column(N_("State"), lambda r: notices.state_label(r.state)),
+    Column(N_("Kind"), lambda r: notices.kind_label(r.kind),
+           choices=lambda: [notices.kind_label(k) for k in notices.NOTICE_KINDS]),
+    Column(N_("State"), lambda r: notices.state_label(r.state),
+           choices=lambda: [notices.state_label(s) for s in notices.STATES]),
     Column(N_("Issued on"), lambda r: format_date(r.issue_date, style="medium") if r.issue_date else ""),
     Column(N_("Publicity ends"), _end,
            tooltip=lambda r: _("The publicity period ends soon: take the notice down after it.") if r.ending_soon else ""),

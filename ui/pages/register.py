@@ -27,6 +27,7 @@ from ui.pages.base import Page, PageContext, PageHeader
 from ui.table_model import SORT_ARROWS, Column, LazyTableModel
 
 SEARCH_DEBOUNCE_MS = 150
+MAX_CHOICE_WIDTH = 260  # px: a column of fixed values grows to fit its longest, up to this
 
 class RegisterPage(Page):
     """Shared shape of the households and residents pages."""
@@ -202,7 +203,12 @@ class RegisterPage(Page):
             spec = self.columns[column]
             sortable = spec.sort_key and self.default_order
             title = _(spec.header) + (f" {SORT_ARROWS[True]}" if sortable else "")  # room for the arrow
-            self.table.setColumnWidth(column, max(width, metrics.horizontalAdvance(title) + 24))
+            needed = metrics.horizontalAdvance(title) + 24
+            if spec.choices is not None:  # a column of fixed values: wide enough for the longest
+                cells = QFontMetrics(self.table.font())
+                needed = max(needed, min(MAX_CHOICE_WIDTH, max((cells.horizontalAdvance(text) + 16
+                                                               for text in spec.choices()), default=0)))
+            self.table.setColumnWidth(column, max(width, needed))
 
     def _update_count(self) -> None:
         if self._loaded_once:

@@ -48,8 +48,10 @@ def _present(row: Any) -> str:
 MEETING_COLUMNS = [
     Column(N_("Time"), _when),
     Column(N_("Meeting"), lambda r: r.title),
-    Column(N_("Kind"), lambda r: meetings.kind_label(r.kind, short=True)),
-    Column(N_("State"), lambda r: meetings.state_label(r.state)),
+    Column(N_("Kind"), lambda r: meetings.kind_label(r.kind, short=True),
+           choices=lambda: [meetings.kind_label(k, short=True) for k in meetings.KINDS]),
+    Column(N_("State"), lambda r: meetings.state_label(r.state),
+           choices=lambda: [meetings.state_label(s) for s in meetings.STATES]),
     Column(N_("Place"), lambda r: r.place),
     Column(N_("Should attend"), lambda r: meetings.count_label(r.expected, r.expected_unit), RIGHT),
     Column(N_("Present"), _present, RIGHT),
