@@ -110,6 +110,17 @@ def test_documents_are_previewed_and_printed_through_the_dialog(filled, gui, tmp
     assert view.print_button.isEnabled()
     gui.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
     assert printed.exists() and len(PdfReader(str(printed)).pages) == view.preview.page_count()
+    from sqlmodel import select
+
+    from db.tracking import AuditEntry
+    from ui.ops import worker
+
+    worker().wait_idle()
+    with _database.session() as session:  # the print is recorded under the document's own title
+        note = session.exec(select(AuditEntry).where(AuditEntry.table_name == "print")
+                            .order_by(AuditEntry.id.desc())).first()
+    assert note.changes["note"] == "printed" and note.changes["printer"] is True
+    assert note.changes["title"] and note.changes["title"] != "minutes" and "会议记录" in note.changes["title"]
 
 
 def test_a_cancelled_meeting_has_no_notice_to_preview(filled, gui):

@@ -515,6 +515,7 @@ class MeetingView(ConcernsTab, QDialog):
         def render(document: Any) -> None:
             from app.printing import render as render_pdf
 
+            self.preview_title = document.title  # what a print of this preview is recorded as
             RenderOp(self, lambda: render_pdf(document)).success(shown).failure(refused).run()
 
         def shown(data: bytes) -> None:
@@ -539,7 +540,8 @@ class MeetingView(ConcernsTab, QDialog):
             from app.printing import record_print
 
             kind, meeting_id, data = self.document_kind.currentData(), self.meeting_id, bytes(self.preview.data or b"")
-            DbOp(self, lambda s: record_print(s, kind, meeting_id, title=kind, data=data, printer=True)).run()
+            title = getattr(self, "preview_title", "") or kind
+            DbOp(self, lambda s: record_print(s, kind, meeting_id, title=title, data=data, printer=True)).run()
 
     def save_minutes(self) -> None:
         actor, meeting_id, body = self.actor, self.meeting_id, self.minutes_body.toPlainText()
