@@ -39,6 +39,16 @@ log = logging.getLogger(__name__)
 # Quitting waits this long for queued writes before asking whether to quit without them.
 CLOSE_GRACE_S = 3.0
 
+# A township's store (`villagedesk init --kind township`) holds the villages' bundles, read-only:
+# it has no register of its own to keep, so only these areas are offered there.
+TOWNSHIP_AREAS = ("sync", "settings")
+
+
+def offered_areas(store_kind: str) -> list[str]:
+    """The areas the navigation lists for a store of this kind."""
+    keys = [area.key for area in AREAS]
+    return [key for key in keys if key in TOWNSHIP_AREAS] if store_kind == "township" else keys
+
 
 class Workspace(QWidget):
     """Left navigation listing every area; pages created on first visit."""
@@ -70,11 +80,13 @@ class Workspace(QWidget):
         self.nav.setObjectName("navList")
         self.nav.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.offered = offered_areas(context.store_kind)
         for area in AREAS:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             item.setSizeHint(QSize(200, 36))
             self.nav.addItem(item)
+            item.setHidden(area.key not in self.offered)
         nav_layout.addWidget(self.nav, 1)
         self.user_label = QLabel()
         self.user_label.setObjectName("navVillage")
@@ -114,7 +126,14 @@ class Workspace(QWidget):
         self.user_label.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label))
         self.sign_out_button.setText(_("Sign out"))
 
+    @property
+    def home_area(self) -> str:
+        """The page shown after signing in: the dashboard, or 数据报送 on a township's store."""
+        return "dashboard" if "dashboard" in self.offered else self.offered[0]
+
     def open_area(self, key: str) -> Page:
+        if key not in self.offered:  # a link to a village's register on a township's store
+            key = self.home_area
         row = next(i for i, area in enumerate(AREAS) if area.key == key)
         self.nav.setCurrentRow(row)
         return self.pages[key]
@@ -265,6 +284,8 @@ class MainWindow(QMainWindow):
         for action in (self.backup_action, self.sign_out_action, self.new_action, self.find_action,
                        *self.area_actions.values()):
             action.setEnabled(signed_in)
+        for key, action in self.area_actions.items():
+            action.setVisible(self.workspace is None or key in self.workspace.offered)
 
     def _retranslate_menus(self) -> None:
         from ui.pages import area as area_of
@@ -317,12 +338,13 @@ class MainWindow(QMainWindow):
         worker().actor = actor
         context = PageContext(actor=actor, village_name=village_name, location=self.location,
                               show_status=lambda text: self.statusBar().showMessage(text, 5000),
-                              open_area=self.open_area, village_renamed=self._village_renamed)
+                              open_area=self.open_area, village_renamed=self._village_renamed,
+                              store_kind=self.start_panel.store_kind)
         self.workspace = Workspace(context)
         self.workspace.sign_out_button.clicked.connect(self.sign_out)
         self.central.addWidget(self.workspace)
         self.central.setCurrentWidget(self.workspace)
-        self.workspace.open_area("dashboard")
+        self.workspace.open_area(self.workspace.home_area)
         self._update_menus()
         self.retranslate_ui()
         self.lock_screen = LockScreen(self, actor)

@@ -78,9 +78,14 @@ def _refused_file(exc: Exception) -> bool:
 
 
 def _store_state(session: Any) -> dict[str, Any]:
-    from app import people  # heavy: imported on the worker thread
+    from app import people, sync  # heavy: imported on the worker thread
 
-    return people.start_state(session=session, actor=None)
+    kind = sync.store_kind(session=session)
+    state = dict(people.start_state(session=session, actor=None))
+    state["kind"] = kind
+    if kind == "township":  # made by `villagedesk init --kind township`: it has no village profile
+        state["set_up"] = True
+    return state
 
 
 class _Card(QWidget):
@@ -492,6 +497,7 @@ class StartPanel(QWidget):
         self.restored_kept: Path | None = None
         self.login.signed_in.connect(self._login_done)
         self.village_name = ""
+        self.store_kind = ""  # "village" or "township" once the store is read (app.sync.store_kind)
         self._show(self.loading)
         self.retranslate_ui()
 
@@ -597,6 +603,7 @@ class StartPanel(QWidget):
 
     def _state_known(self, state: dict[str, Any]) -> None:
         self.village_name = state["village_name"]
+        self.store_kind = state.get("kind", "")
         if state["set_up"]:
             self.show_login()
         else:
@@ -622,6 +629,7 @@ class StartPanel(QWidget):
 
     def _wizard_done(self, admin: Any, village_name: str) -> None:
         self.village_name = village_name
+        self.store_kind = "village"
         language.settings().setValue("ui/last_user", admin.username)
         self.login.username.setText(admin.username)
         self.signed_in.emit(admin, village_name)

@@ -22,6 +22,7 @@ class PageContext:
     show_status: Callable[[str], None] = lambda _text: None
     open_area: Callable[..., None] = lambda _key, **_kw: None
     village_renamed: Callable[[str], None] = lambda _name: None  # the window shows the new name
+    store_kind: str = ""  # "village" or "township" (app.sync.store_kind); "" when not known
 
     @property
     def ops(self) -> DatabaseWorker:

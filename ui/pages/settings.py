@@ -55,6 +55,7 @@ class SettingsPage(Page):
         self.village_button.setObjectName("openVillage")
         self.village_button.clicked.connect(lambda: self.context.open_area("village"))
         village_row.addWidget(self.village_button)
+        self.village_button.setVisible(context.store_kind != "township")  # a township keeps no village profile
         village_row.addStretch(1)
         store.addRow(self.village_label, village_row)
         store.addRow(self.location_label, self.location_value)
@@ -144,7 +145,8 @@ class SettingsPage(Page):
         self.language_label.setText(_("{label}:").format(label=_("Language")))
         self.language_hint.setText(_("Takes effect at once; open windows keep what you typed."))
         self.store_box.setTitle(_("This database"))
-        self.village_label.setText(_("{label}:").format(label=_("Village")))
+        self.village_label.setText(_("{label}:").format(
+            label=_("Township") if self.context.store_kind == "township" else _("Village")))
         self.village_value.setText(self.context.village_name)
         self.village_button.setText(_("Profile, groups and grids…"))
         self.village_button.setToolTip(_("Opens the Village page (村情)."))
