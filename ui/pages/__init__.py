@@ -49,6 +49,7 @@ PAGES: dict[str, str] = {
     "concerns": "ui.pages.concerns:ConcernsPage",
     "deliberation": "ui.pages.deliberation:DeliberationPage",
     "notices": "ui.pages.notices:NoticesPage",
+    "sync": "ui.pages.sync:SyncPage",
 }
 
 

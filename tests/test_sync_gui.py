@@ -1,0 +1,318 @@
+"""Issue 11 item 7: the 数据报送 page, both sides, through the window as a clerk uses it.
+
+A village exports to a "USB stick" (a folder), its outbox shows the bundle 待发送, and the
+township's receipt turns it 已确认. A township imports a village's bundle through the dry run, the
+fingerprint check and the confirmation; its summary shows the village's figures, the upload
+token is masked, and the page fits the office screen in both languages. The stores are prepared
+once per module (scrypt makes the township key slow) and copied for each test.
+"""
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+pytestmark = pytest.mark.gui
+
+VILLAGE_CODE, TOWNSHIP_CODE = "510112104201", "510112104000"
+PASSPHRASE = "township key passphrase"
+SCREEN_W, SCREEN_H = 1366, 728  # 768 less a taskbar
+
+
+def _checkpoint(path: Path) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory, _migrated_template):
+    """A township store with its key, and a small demo village that trusts that key."""
+    from app import demo, people, sync
+    from db.engine import Database
+
+    folder = tmp_path_factory.mktemp("sync-gui")
+    shutil.copyfile(_migrated_template, folder / "township.sqlite3")
+    township = Database(folder / "township.sqlite3", backup_dir=folder / "backups")
+    with township.unit() as session:
+        t_admin = sync.setup_township(session=session, name="龙泉镇", code=TOWNSHIP_CODE, admin_username="admin",
+                                      admin_password="secret-pass", admin_display_name="乡镇管理员")
+    township.refresh_village_code()
+    with township.unit(t_admin) as session:
+        sync.export_township_key(session=session, actor=t_admin, to_file=folder / "township.key.txt", name="龙泉镇",
+                                 passphrase=PASSPHRASE)
+    with township.session() as session:
+        key = sync.unlock_township_key(session=session, actor=t_admin, passphrase=PASSPHRASE)
+    township.dispose()
+    shutil.copyfile(_migrated_template, folder / "village.sqlite3")
+    village = Database(folder / "village.sqlite3", backup_dir=folder / "backups")
+    with village.unit() as session:
+        v_admin = people.setup_village(session=session, name="青石村", code=VILLAGE_CODE, township="龙泉镇",
+                                       committee_name="", supervision_phone="028-84851234", admin_username="admin",
+                                       admin_password="secret-pass", admin_display_name="李书记")
+    village.refresh_village_code()
+    with village.unit(v_admin) as session:
+        demo.generate(session=session, actor=v_admin, size="small", seed=3, progress=None)
+    with village.unit(v_admin) as session:
+        sync.trust_township_key(session=session, actor=v_admin, file=folder / "township.key.txt")
+    village.dispose()
+    for name in ("township.sqlite3", "village.sqlite3"):
+        _checkpoint(folder / name)
+    return folder, key
+
+
+def _store(template: Path, target: Path):
+    """A copy of a template store, opened, with its admin signed in (for work done behind the GUI)."""
+    from app.auth import authenticate
+    from db.engine import Database
+
+    shutil.copyfile(template, target)
+    database = Database(target, backup_dir=target.parent / "backups")
+    with database.unit() as session:
+        admin = authenticate(session=session, username="admin", password="secret-pass")
+    return database, admin
+
+
+@pytest.fixture
+def village_store(templates, tmp_path):
+    folder, _key = templates
+    database, admin = _store(folder / "village.sqlite3", tmp_path / "village.sqlite3")
+    yield database, admin
+    database.dispose()
+
+
+@pytest.fixture
+def township_store(templates, tmp_path):
+    folder, _key = templates
+    database, admin = _store(folder / "township.sqlite3", tmp_path / "township.sqlite3")
+    yield database, admin
+    database.dispose()
+
+
+def settle(qtbot) -> None:
+    from ui.ops import worker
+
+    for _ in range(4):
+        QApplication.processEvents()
+        worker().wait_idle()
+        QApplication.processEvents()
+    qtbot.wait(20)
+
+
+def cell(table, row: int, column_header: str) -> str:
+    model = table.model()
+    for column in range(model.columnCount()):
+        if model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == column_header:
+            return model.data(model.index(row, column), Qt.ItemDataRole.DisplayRole)
+    raise AssertionError(f"no column {column_header!r}")
+
+
+def live_count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
+
+
+def open_sync(gui, win):
+    page = win.open_area("sync")
+    gui.waitUntil(lambda: page.body is not None, timeout=10000)
+    settle(gui)
+    return page
+
+
+# ---------------------------------------------------------------- the village
+
+
+def test_village_exports_to_a_stick_and_a_receipt_acknowledges_it(sign_in, gui, village_store, township_store,
+                                                                  templates, tmp_path, monkeypatch):
+    from app import sync
+    from ui.pages.sync import village as village_view
+
+    _folder, key = templates
+    win = sign_in(village_store[0])
+    page = open_sync(gui, win)
+    view = page.body
+    assert type(view).__name__ == "VillageSync"
+    assert view.township_fingerprint.isVisibleTo(view) and len(view.township_fingerprint.text().split()) == 5
+    assert view.state_values["pending_changes"].text() not in ("", "0")
+
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(village_view, "existing_directory", lambda *_args: str(usb))
+    view.tabs.setCurrentIndex(1)
+    gui.mouseClick(view.other_folder_button, Qt.MouseButton.LeftButton)
+    gui.waitUntil(lambda: view.last_export is not None, timeout=20000)
+    settle(gui)
+    [bundle] = usb.glob("*.vdbundle.age")
+    assert str(bundle) in view.export_result.text()
+    assert view.outbox_model.rowCount() == 1
+    assert cell(view.outbox_table, 0, "状态") == "待发送"
+    assert cell(view.outbox_table, 0, "类型") == "全量"
+
+    # the township imports it and answers with a receipt, carried back on the stick
+    database, admin = township_store
+    with database.unit(admin) as session:
+        summary = sync.import_bundle(session=session, actor=admin, file=bundle, key=key, enroll=True)
+    receipt = usb / "receipt.vdreceipt"
+    receipt.write_bytes(summary.receipt)
+    monkeypatch.setattr(village_view, "open_file_name", lambda *_args: str(receipt))
+    view.tabs.setCurrentIndex(2)
+    gui.mouseClick(view.receipt_button, Qt.MouseButton.LeftButton)
+    gui.waitUntil(lambda: view.last_receipt is not None, timeout=20000)
+    settle(gui)
+    assert cell(view.outbox_table, 0, "状态") == "已确认"
+    assert view.state_values["pending_changes"].text() == "0"
+    assert view.state_values["acknowledged_rev"].text() == view.state_values["current_rev"].text()
+
+
+def test_village_without_a_township_key_is_refused_in_words(sign_in, gui, village, tmp_path, monkeypatch):
+    from ui.pages.sync import village as village_view
+
+    win = sign_in(village[0])
+    view = open_sync(gui, win).body
+    assert not view.township_fingerprint.isVisibleTo(view)
+    assert view.trust_button.text() == "导入乡镇公钥…"
+    monkeypatch.setattr(village_view, "existing_directory", lambda *_args: str(tmp_path))
+    view.tabs.setCurrentIndex(1)
+    view.other_folder_button.click()
+    gui.waitUntil(lambda: "乡镇" in view.export_result.text() and view.export_result.objectName() == "formError",
+                  timeout=10000)
+    assert not list(tmp_path.glob("*.vdbundle.age"))
+    assert view.outbox_model.rowCount() == 0
+
+
+# ---------------------------------------------------------------- the township
+
+
+def test_township_imports_through_the_dry_run_and_shows_the_summary(sign_in, gui, village_store, township_store,
+                                                                    tmp_path, monkeypatch):
+    from app import sync
+    from ui.pages.sync import township_import
+
+    database, admin = village_store
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    with database.unit(admin) as session:
+        sync.export_bundle(session=session, actor=admin, to_dir=usb)
+    asked: list[str] = []
+    monkeypatch.setattr(township_import, "existing_directory", lambda *_args: str(usb))
+    monkeypatch.setattr(township_import, "ask_key_passphrase", lambda *_args, **_kw: asked.append("key") or PASSPHRASE)
+    fingerprints: list[str] = []
+    monkeypatch.setattr(township_import, "fingerprint_matches",
+                        lambda *_args, fingerprint, **_kw: fingerprints.append(fingerprint) or True)
+    questions: list[str] = []
+    monkeypatch.setattr(township_import, "confirm", lambda _parent, title, _text: questions.append(title) or True)
+
+    win = sign_in(township_store[0])
+    assert [win.workspace.nav.item(r).data(Qt.ItemDataRole.UserRole) for r in range(win.workspace.nav.count())
+            if not win.workspace.nav.item(r).isHidden()] == ["sync", "settings"]
+    page = win.current_page()
+    assert page.area_key == "sync"
+    gui.waitUntil(lambda: page.body is not None, timeout=10000)
+    view = page.body
+    assert type(view).__name__ == "TownshipSync"
+    tab = view.import_tab
+
+    gui.mouseClick(tab.folder_button, Qt.MouseButton.LeftButton)
+    gui.waitUntil(lambda: bool(tab.items), timeout=30000)
+    settle(gui)
+    [item] = tab.items
+    assert item.state == "new_village" and item.summary.dry_run and item.total("new") > 0
+    assert "新村" in cell(tab.table, 0, "结果")
+    assert item.summary.fingerprint in tab.detail.text()
+    assert live_count(Path(township_store[0].path), "meeting") == 0  # a dry run writes nothing
+
+    gui.mouseClick(tab.apply_button, Qt.MouseButton.LeftButton)
+    gui.waitUntil(lambda: item.state == "imported", timeout=30000)
+    settle(gui)
+    assert fingerprints == [item.summary.fingerprint]
+    assert asked == ["key"]  # once per sign-in
+    assert questions == ["导入数据包", "写回执"]
+    assert len(list(usb.glob("*.vdreceipt"))) == 1
+    assert cell(tab.table, 0, "结果") == "已导入"
+
+    view.tabs.setCurrentIndex(2)
+    settle(gui)
+    village_file = Path(database.path)
+    assert view.summary_model.rowCount() == 2  # the village and the total
+    assert cell(view.summary_table, 0, "村庄") == "青石村"
+    for header, table in (("会议", "meeting"), ("群众诉求", "concern"), ("公告公示", "notice")):
+        assert cell(view.summary_table, 0, header) == f"{live_count(village_file, table):,}", header
+        assert cell(view.summary_table, 1, header) == f"{live_count(village_file, table):,}", header
+    assert cell(view.summary_table, 0, "人口") == f"{live_count(village_file, 'resident'):,}"
+    assert cell(view.summary_table, 1, "村庄") == "合计"
+
+    # the same folder again: checked, seen as imported before, imported without a change
+    gui.mouseClick(tab.folder_button, Qt.MouseButton.LeftButton)
+    gui.waitUntil(lambda: tab.items and tab.items[0] is not item, timeout=30000)
+    settle(gui)
+    assert asked == ["key"]
+    assert tab.items[0].state == "ready" and tab.items[0].summary.already_imported
+
+
+def test_upload_token_is_masked_and_copied_whole(sign_in, gui, village_store, township_store, templates, tmp_path):
+    from app import sync
+
+    _folder, key = templates
+    database, admin = village_store
+    with database.unit(admin) as session:
+        result = sync.export_bundle(session=session, actor=admin)
+    t_database, t_admin = township_store
+    with t_database.unit(t_admin) as session:
+        sync.import_bundle(session=session, actor=t_admin, file=Path(result.path), key=key, enroll=True)
+    with t_database.session() as session:
+        [enrolled] = sync.enrolled_villages(session=session, actor=t_admin)
+    token = enrolled["token"]
+    assert len(token) >= 16
+
+    win = sign_in(t_database)
+    view = open_sync(gui, win).body
+    view.tabs.setCurrentIndex(1)
+    settle(gui)
+    shown = cell(view.village_table, 0, "上传口令")
+    assert shown and token not in shown and token[4:12] not in shown
+    view.village_table.selectRow(0)
+    gui.mouseClick(view.copy_token_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == token
+
+
+# ---------------------------------------------------------------- the office screen
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_both_sides_fit_the_office_screen(sign_in, gui, village_store, township_store, language):
+    from PySide6.QtGui import QFontDatabase
+
+    from app import i18n
+    from app.paths import RESOURCES
+    from ui import style
+    from test_window_sizes import cut_headers, cut_labels
+
+    QFontDatabase.addApplicationFont(str(RESOURCES / "fonts" / "wqy-microhei.ttc"))
+    app = QApplication.instance()
+    old_font, old_sheet = app.font(), app.styleSheet()
+    style.apply(app)
+    try:
+        i18n.set_language(language)
+        for database in (village_store[0], township_store[0]):
+            win = sign_in(database)
+            win.resize(SCREEN_W, SCREEN_H)
+            page = open_sync(gui, win)
+            for tabs in (page.body.tabs,):
+                for index in range(tabs.count()):
+                    tabs.setCurrentIndex(index)
+                    settle(gui)
+                    hint = win.minimumSizeHint()
+                    assert hint.width() <= SCREEN_W and hint.height() <= SCREEN_H, (index, hint)
+                    stack = win.workspace.stack
+                    assert page.minimumSizeHint().width() <= stack.width(), index
+                    assert page.minimumSizeHint().height() <= stack.height(), index
+                    assert not cut_headers(page), cut_headers(page)
+                    assert not cut_labels(win), cut_labels(win)
+            win.close()
+            settle(gui)
+    finally:
+        app.setStyleSheet(old_sheet)
+        app.setFont(old_font)
