@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from test_click_everything import answers, bugs  # noqa: F401  (fixtures: Qt's dialogs answered, bugs caught)
 
 pytestmark = pytest.mark.gui
 
@@ -115,6 +116,17 @@ def live_count(path: Path, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table} WHERE deleted_at IS NULL").fetchone()[0]
 
 
+def stick(monkeypatch, folder: Path) -> None:
+    """The drives the export tab lists: a USB stick at ``folder`` and a data drive (never the real ones)."""
+    from ui.pages.sync import drives
+
+    found = [drives.Drive(root=str(folder), name="KINGSTON", free_bytes=8 * 10**9, total_bytes=16 * 10**9,
+                          removable=True),
+             drives.Drive(root=str(folder.parent), name="DATA", free_bytes=10**11, total_bytes=5 * 10**11,
+                          removable=False)]
+    monkeypatch.setattr(drives, "drives", lambda: list(found))
+
+
 def open_sync(gui, win):
     page = win.open_area("sync")
     gui.waitUntil(lambda: page.body is not None, timeout=10000)
@@ -140,9 +152,13 @@ def test_village_exports_to_a_stick_and_a_receipt_acknowledges_it(sign_in, gui, 
 
     usb = tmp_path / "usb"
     usb.mkdir()
-    monkeypatch.setattr(village_view, "existing_directory", lambda *_args: str(usb))
+    stick(monkeypatch, usb)
     view.tabs.setCurrentIndex(1)
-    gui.mouseClick(view.other_folder_button, Qt.MouseButton.LeftButton)
+    view.refresh_drives_button.click()
+    assert view.drive_model.rowCount() == 2 and not view.no_drive.isVisibleTo(view)
+    assert cell(view.drive_table, 0, "磁盘") == "KINGSTON" and cell(view.drive_table, 0, "U盘") == "是"
+    assert view.drive_table.selectionModel().isRowSelected(0)  # the stick is chosen for the clerk
+    gui.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
     gui.waitUntil(lambda: view.last_export is not None, timeout=20000)
     settle(gui)
     [bundle] = usb.glob("*.vdbundle.age")
@@ -183,6 +199,48 @@ def test_village_without_a_township_key_is_refused_in_words(sign_in, gui, villag
     assert view.outbox_model.rowCount() == 0
 
 
+def test_send_now_runs_the_push_helper_and_says_how_it_went(sign_in, gui, village_store, monkeypatch):
+    """立即发送 waits for an address, then hands the outbox to ``sync.push_outbox`` on the worker
+    (a stand-in here: the network helper is tested on its own) and says what it answered."""
+    from app import sync
+
+    database, admin = village_store
+    with database.unit(admin) as session:
+        sync.export_bundle(session=session, actor=admin)
+    calls: list[dict] = []
+
+    def push_outbox(**kwargs):
+        calls.append(kwargs)
+        return [{"bundle_id": "b", "state": "error", "error": "乡镇接收端没有应答。"}]
+
+    monkeypatch.setattr(sync, "push_outbox", push_outbox, raising=False)
+    win = sign_in(database)
+    view = open_sync(gui, win).body
+    view.tabs.setCurrentIndex(2)
+    assert not view.push_button.isEnabled() and view.push_button.toolTip() == "需要乡镇接收地址"
+    view.url_edit.setText("https://xiang.example.cn")
+    view.url_edit.setModified(True)
+    gui.mouseClick(view.url_button, Qt.MouseButton.LeftButton)
+    gui.waitUntil(view.push_button.isEnabled, timeout=10000)
+    assert view.state_values["push_url"].text() == "https://xiang.example.cn"
+    gui.mouseClick(view.push_button, Qt.MouseButton.LeftButton)
+    gui.waitUntil(lambda: "没有应答" in view.outbox_result.text(), timeout=10000)
+    assert calls and calls[0]["actor"].username == "admin" and calls[0]["force"]
+    assert view.outbox_result.objectName() == "formError"
+
+
+def test_roles_without_the_right_see_why_and_nothing_else(sign_in, gui, village_store):
+    from app import auth
+
+    database, admin = village_store
+    with database.unit(admin) as session:
+        auth.create_user(session=session, actor=admin, username="grid", password="long-enough", role=auth.GRID_WORKER)
+    win = sign_in(database, "grid", "long-enough")
+    view = open_sync(gui, win).body
+    assert view.no_right.isVisibleTo(view) and "书记和文书" in view.no_right.text()
+    assert not view.tabs.isEnabled() and view.outbox_model.rowCount() == 0
+
+
 # ---------------------------------------------------------------- the township
 
 
@@ -197,8 +255,9 @@ def test_township_imports_through_the_dry_run_and_shows_the_summary(sign_in, gui
     with database.unit(admin) as session:
         sync.export_bundle(session=session, actor=admin, to_dir=usb)
     asked: list[str] = []
+    typed = iter(["not the passphrase", PASSPHRASE])
     monkeypatch.setattr(township_import, "existing_directory", lambda *_args: str(usb))
-    monkeypatch.setattr(township_import, "ask_key_passphrase", lambda *_args, **_kw: asked.append("key") or PASSPHRASE)
+    monkeypatch.setattr(township_import, "ask_key_passphrase", lambda *_args, **_kw: asked.append("key") or next(typed))
     fingerprints: list[str] = []
     monkeypatch.setattr(township_import, "fingerprint_matches",
                         lambda *_args, fingerprint, **_kw: fingerprints.append(fingerprint) or True)
@@ -215,6 +274,9 @@ def test_township_imports_through_the_dry_run_and_shows_the_summary(sign_in, gui
     assert type(view).__name__ == "TownshipSync"
     tab = view.import_tab
 
+    gui.mouseClick(tab.folder_button, Qt.MouseButton.LeftButton)  # a wrong passphrase: said so, nothing checked
+    gui.waitUntil(lambda: tab.message.objectName() == "formError", timeout=30000)
+    assert "口令" in tab.message.text() and tab.key is None and not tab.items
     gui.mouseClick(tab.folder_button, Qt.MouseButton.LeftButton)
     gui.waitUntil(lambda: bool(tab.items), timeout=30000)
     settle(gui)
@@ -228,7 +290,7 @@ def test_township_imports_through_the_dry_run_and_shows_the_summary(sign_in, gui
     gui.waitUntil(lambda: item.state == "imported", timeout=30000)
     settle(gui)
     assert fingerprints == [item.summary.fingerprint]
-    assert asked == ["key"]  # once per sign-in
+    assert asked == ["key", "key"]  # asked again after the wrong one, then kept for the sign-in
     assert questions == ["导入数据包", "写回执"]
     assert len(list(usb.glob("*.vdreceipt"))) == 1
     assert cell(tab.table, 0, "结果") == "已导入"
@@ -248,7 +310,7 @@ def test_township_imports_through_the_dry_run_and_shows_the_summary(sign_in, gui
     gui.mouseClick(tab.folder_button, Qt.MouseButton.LeftButton)
     gui.waitUntil(lambda: tab.items and tab.items[0] is not item, timeout=30000)
     settle(gui)
-    assert asked == ["key"]
+    assert asked == ["key", "key"]
     assert tab.items[0].state == "ready" and tab.items[0].summary.already_imported
 
 
@@ -316,3 +378,76 @@ def test_both_sides_fit_the_office_screen(sign_in, gui, village_store, township_
     finally:
         app.setStyleSheet(old_sheet)
         app.setFont(old_font)
+
+
+# ---------------------------------------------------------------- every button
+
+
+@pytest.mark.parametrize("side", ["village", "township"])
+def test_every_button_of_both_sides_survives_a_click(sign_in, gui, village_store, township_store, answers, bugs,
+                                                     side, tmp_path, monkeypatch):
+    """The walk of test_click_everything (which sees only a village without a township key) on a
+    village that trusts one and on a township store: Cancel and OK to everything, no internal error."""
+    import time
+
+    from test_click_everything import walk
+
+    (tmp_path / "stick").mkdir()
+    stick(monkeypatch, tmp_path / "stick")  # the walk exports to the chosen drive: never to a real one
+    win = sign_in((village_store if side == "village" else township_store)[0])
+    page = open_sync(gui, win)
+    log: list[str] = []
+    walk(gui, page, answers, depth=1, deadline=time.monotonic() + 60, log=log)
+    assert not bugs, f"{bugs}\n" + "\n".join(log[-15:])
+    assert len(log) > 8, "\n".join(log)
+    if side == "village":
+        assert list((tmp_path / "stick").glob("*.vdbundle.age"))
+
+
+def test_drives_list_sticks_first_and_leave_the_system_out(monkeypatch):
+    from PySide6.QtCore import QByteArray
+
+    from ui.pages.sync import drives
+
+    class Volume:
+        def __init__(self, root, filesystem="ext4", ready=True, read_only=False):
+            self.root, self.filesystem, self.ready, self.read_only = root, filesystem, ready, read_only
+
+        def isValid(self):  # noqa: N802 (Qt's names)
+            return True
+
+        def isReady(self):  # noqa: N802
+            return self.ready
+
+        def isReadOnly(self):  # noqa: N802
+            return self.read_only
+
+        def rootPath(self):  # noqa: N802
+            return self.root
+
+        def fileSystemType(self):  # noqa: N802
+            return QByteArray(self.filesystem.encode())
+
+        def displayName(self):  # noqa: N802
+            return self.root.rsplit("/", 1)[-1] or self.root
+
+        def name(self):
+            return ""
+
+        def bytesAvailable(self):  # noqa: N802
+            return 2 * 10**9
+
+        def bytesTotal(self):  # noqa: N802
+            return 8 * 10**9
+
+    volumes = [Volume("/"), Volume("/home"), Volume("/boot/efi", "vfat"), Volume("/run/user/1000", "tmpfs"),
+               Volume("/media/li/KINGSTON", "vfat"), Volume("/media/li/CDROM", "iso9660", read_only=True),
+               Volume("/mnt/usb", "exfat", ready=False), Volume("/run/media/li/SANDISK", "vfat")]
+    monkeypatch.setattr(drives.QStorageInfo, "mountedVolumes", staticmethod(lambda: volumes))
+    monkeypatch.setattr(drives.os, "access", lambda _path, _mode: True)
+    monkeypatch.setattr(drives.sys, "platform", "linux")
+    found = drives.drives()
+    assert [(d.root, d.removable) for d in found] == [
+        ("/media/li/KINGSTON", True), ("/run/media/li/SANDISK", True), ("/home", False)]
+    assert drives.size_text(found[0].free_bytes) == "2 GB"
+    assert drives.size_text(850 * 10**6) == "850 MB"

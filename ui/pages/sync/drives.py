@@ -3,7 +3,8 @@
 Qt knows the mounted volumes (``QStorageInfo``) but not whether one is removable. On Windows the
 system says so (``GetDriveTypeW``: 2 is a removable drive); elsewhere a stick is mounted under
 ``/media``, ``/run/media``, ``/mnt`` or ``/Volumes``. Volumes that are not ready, read-only or the
-system's own (``/proc``, ``/boot`` …) are left out.
+system's own (the system drive, ``/``, ``/proc``, ``/boot`` …) are left out: a bundle goes to a stick
+or a data drive; any other folder is chosen with 导出到文件夹….
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import sys
 from PySide6.QtCore import QStorageInfo
 
 REMOVABLE_ROOTS = ("/media/", "/run/media/", "/mnt/", "/Volumes/")
-SYSTEM_ROOTS = ("/boot", "/proc", "/sys", "/dev", "/run", "/snap", "/var", "/tmp", "/usr", "/etc", "/opt", "/srv")
+SYSTEM_ROOTS = ("/boot", "/proc", "/sys", "/dev", "/run", "/snap", "/var", "/tmp", "/usr", "/etc", "/opt", "/srv",
+                "/System", "/private")
 PSEUDO_FILESYSTEMS = {"tmpfs", "devtmpfs", "proc", "sysfs", "squashfs", "overlay", "ramfs", "cgroup", "cgroup2",
                       "autofs", "devpts", "securityfs", "debugfs", "tracefs", "fusectl", "nsfs", "efivarfs"}
 DRIVE_REMOVABLE = 2  # GetDriveTypeW
@@ -52,7 +54,10 @@ def _is_system(root: str, filesystem: str) -> bool:
     if filesystem.lower() in PSEUDO_FILESYSTEMS:
         return True
     if sys.platform == "win32":
-        return False
+        system = os.environ.get("SystemDrive", "C:").rstrip("\\/").upper()
+        return root.rstrip("\\/").upper() == system
+    if root == "/":
+        return True
     if root.startswith(REMOVABLE_ROOTS):
         return False
     return any(root == prefix or root.startswith(prefix + "/") for prefix in SYSTEM_ROOTS)

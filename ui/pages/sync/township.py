@@ -108,8 +108,12 @@ class TownshipSync(QWidget):
         self.key_fingerprint = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.no_right = hint(name="noRight")
+        self.no_right.setVisible(not self.can_import)
+        layout.addWidget(self.no_right)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("townshipSyncTabs")
+        self.tabs.setEnabled(self.can_import)
         layout.addWidget(self.tabs)
         self.import_tab = ImportTab(actor)
         self.import_tab.imported.connect(self.reload)
@@ -230,6 +234,7 @@ class TownshipSync(QWidget):
         for index, msgid in enumerate((N_("Import"), N_("Villages"), N_("Summary"), N_("Village records"),
                                        N_("Township key"))):
             self.tabs.setTabText(index, _(msgid))
+        self.no_right.setText(_("Only the secretary and the clerk import bundles."))
         self.import_tab.retranslate_ui()
         self.villages_hint.setText(_("Villages enrolled by their first bundle. A village pushing over the network "
                                      "needs its upload token: it comes back with the receipt, or copy it here."))
@@ -264,6 +269,8 @@ class TownshipSync(QWidget):
 
     def reload(self) -> None:
         actor = self.actor
+        if not self.can_import:
+            return
 
         def read(session: Any) -> tuple[Any, list[dict[str, Any]], dict[str, Any]]:
             return (sync.sync_status(session=session, actor=actor),

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout, QWidget
 
 from app import sync
 from app.errors import VillageDeskError
@@ -27,6 +27,7 @@ from ui.table_model import CENTER, RIGHT, Column
 from ui.widgets import confirm, existing_directory, open_file_name, primary_button, set_message
 
 BUNDLE_PATTERN = "*.vdbundle.age"
+FILE_COLUMN_WIDTH = 240
 
 # What happened to a file, in the order of the flow.
 READY, NEW_VILLAGE, REFUSED, SKIPPED, IMPORTED, ALREADY, FAILED = (
@@ -142,6 +143,10 @@ class ImportTab(QWidget):
         row.addWidget(self.receipts_button)
         layout.addLayout(row)
         self.table, self.model = list_table(ITEM_COLUMNS, name="importTable")
+        # the file names are long (village, time, change number, id): their middle gives way, not the result
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().resizeSection(0, FILE_COLUMN_WIDTH)
         layout.addWidget(self.table, 1)
         self.detail = hint(name="importDetail")
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -79,8 +79,12 @@ class VillageSync(QWidget):
         self.last_receipt: Any = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.no_right = hint(name="noRight")
+        self.no_right.setVisible(not self.can_export)
+        layout.addWidget(self.no_right)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("villageSyncTabs")
+        self.tabs.setEnabled(self.can_export)  # nothing here is for other roles: not even the status
         layout.addWidget(self.tabs)
         self.tabs.addTab(self._status_tab(), "")
         self.tabs.addTab(self._export_tab(), "")
@@ -210,6 +214,7 @@ class VillageSync(QWidget):
     # ------------------------------------------------------------ texts
 
     def retranslate_ui(self) -> None:
+        self.no_right.setText(_("Only the secretary and the clerk send reports to the township."))
         self.tabs.setTabText(0, _("Status"))
         self.tabs.setTabText(1, _("Export to USB stick"))
         self.tabs.setTabText(2, _("Outbox"))
@@ -251,6 +256,8 @@ class VillageSync(QWidget):
     def reload(self) -> None:
         """Status and outbox from the store; the drives from the system."""
         actor = self.actor
+        if not self.can_export:
+            return
 
         def read(session: Any) -> tuple[Any, list[Any]]:
             return sync.sync_status(session=session, actor=actor), sync.outbox(session=session, actor=actor)
@@ -450,6 +457,7 @@ class VillageSync(QWidget):
         return DbOp(self, save).success(saved).failure(refused).run()
 
     def push_now(self) -> Any:
+        """Send the outbox now (the network helper, ``villagedesk push`` in the GUI), errors too."""
         push = getattr(sync, "push_outbox", None)
         if push is None or not self.can_export:
             return None
@@ -457,14 +465,22 @@ class VillageSync(QWidget):
         self.push_button.setEnabled(False)
         set_message(self.outbox_result, _("Sending…"), error=False)
 
-        def send(db_worker: Any) -> Any:
-            return push(database=db_worker.database, actor=actor)
+        def send(db_worker: Any, _progress: Any) -> Any:
+            return push(database=db_worker.database, actor=actor, force=True)
 
-        def sent(_result: Any) -> None:
-            set_message(self.outbox_result, _("Sending finished; the outbox shows what arrived."), error=False)
+        def sent(results: Any) -> None:
+            results = list(results or [])
+            failed = [r for r in results if r.get("state") == "error"]
+            if not results:
+                text = _("Nothing to send: every bundle has arrived.")
+            elif failed:
+                text = _("Not sent: {reason}").format(reason=failed[0].get("error") or _("Error"))
+            else:
+                text = ngettext("{n} bundle sent.", "{n} bundles sent.", len(results)).format(n=len(results))
+            set_message(self.outbox_result, text, error=bool(failed))
 
         def refused(exc: Exception) -> None:
             set_message(self.outbox_result, str(exc), error=True)
 
         return worker().submit(send, mode="call", parent=self, on_success=sent, on_failure=refused,
-                               on_finally=self.reload)
+                               on_finally=self.reload, progress_label=_("Sending the outbox…"))
