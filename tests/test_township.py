@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import sqlite3
 import zipfile
 from pathlib import Path
