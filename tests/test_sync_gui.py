@@ -340,6 +340,18 @@ def test_upload_token_is_masked_and_copied_whole(sign_in, gui, village_store, to
     assert QApplication.clipboard().text() == token
 
 
+def test_a_township_viewer_reads_the_township_side(sign_in, gui, township_store):
+    from app import auth
+
+    database, admin = township_store
+    with database.unit(admin) as session:
+        auth.create_user(session=session, actor=admin, username="kezhang", password="long-enough", role=auth.TOWNSHIP)
+    win = sign_in(database, "kezhang", "long-enough")
+    view = open_sync(gui, win).body
+    assert view.tabs.isEnabled() and not view.no_right.isVisibleTo(view)
+    assert not [w for w in QApplication.topLevelWidgets() if w.objectName() in ("errorBox", "bugBox") and w.isVisible()]
+
+
 # ---------------------------------------------------------------- the office screen
 
 

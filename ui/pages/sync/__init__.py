@@ -49,8 +49,7 @@ class SyncPage(Page):
         if self.kind == TOWNSHIP:
             from ui.pages.sync.township import TownshipSync
 
-            self.body = TownshipSync(self.context.actor, township_name=self.context.village_name,
-                                     renamed=self.context.village_renamed)
+            self.body = TownshipSync(self.context.actor, township_name=self.context.village_name)
         elif self.kind == VILLAGE:
             from ui.pages.sync.village import VillageSync
 

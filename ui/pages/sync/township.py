@@ -98,11 +98,10 @@ def _cell(value: Any) -> str:
 class TownshipSync(QWidget):
     """导入 · 各村 · 汇总 · 村级记录 · 乡镇公钥."""
 
-    def __init__(self, actor: Any, township_name: str = "", renamed: Any = None, parent: QWidget | None = None):
+    def __init__(self, actor: Any, township_name: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.actor = actor
         self.township_name = township_name
-        self.renamed = renamed or (lambda _name: None)  # the window shows the township's name
         self.can_import = actor.can("sync.import")
         self.villages: list[dict[str, Any]] = []
         self.key_fingerprint = ""
@@ -272,20 +271,14 @@ class TownshipSync(QWidget):
         if not self.can_import:
             return
 
-        def read(session: Any) -> tuple[Any, list[dict[str, Any]], dict[str, Any]]:
-            return (sync.sync_status(session=session, actor=actor),
-                    sync.enrolled_villages(session=session, actor=actor),
+        def read(session: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+            return (sync.enrolled_villages(session=session, actor=actor),
                     sync.township_summary(session=session, actor=actor))
 
         DbOp(self, read, read_only=True).success(self._loaded).failure(lambda exc: show_error(self, str(exc))).run()
 
-    def _loaded(self, result: tuple[Any, list[dict[str, Any]], dict[str, Any]]) -> None:
-        status, self.villages, summary = result
-        if status.township_fingerprint:
-            self.key_fingerprint = status.township_fingerprint
-        if status.township_name and status.township_name != self.township_name:
-            self.township_name = status.township_name
-            self.renamed(status.township_name)
+    def _loaded(self, result: tuple[list[dict[str, Any]], dict[str, Any]]) -> None:
+        self.villages, summary = result
         self._show_key()
         self.village_model.set_rows(rows_of(self.villages, "village_code"))
         rows = rows_of(summary.get("villages", []), "village_code")
@@ -347,8 +340,9 @@ class TownshipSync(QWidget):
         def shown(result: dict[str, Any]) -> None:
             columns = [Column(label, lambda r, name=name: _record_cell(table, name, r.data.get(name)))
                        for name, label in result["columns"]]
-            self.records_model = type(self.records_model)(columns, parent=self.records_view)
+            old, self.records_model = self.records_model, type(self.records_model)(columns, parent=self.records_view)
             self.records_view.setModel(self.records_model)
+            old.deleteLater()
             self.records_model.set_rows(rows_of(result["rows"], "id"))
             count = len(result["rows"])
             set_message(self.records_message, ngettext("{n} record, newest first (read-only).",
