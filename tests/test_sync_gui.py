@@ -314,8 +314,10 @@ def test_township_imports_through_the_dry_run_and_shows_the_summary(sign_in, gui
     assert tab.items[0].state == "ready" and tab.items[0].summary.already_imported
 
 
-def test_upload_token_is_masked_and_copied_whole(sign_in, gui, village_store, township_store, templates, tmp_path):
-    from app import sync
+def test_villages_token_masked_summary_to_excel_records_in_words(sign_in, gui, village_store, township_store,
+                                                                  templates, tmp_path, monkeypatch):
+    from app import meetings, sync
+    from ui.pages.sync import township as township_view
 
     _folder, key = templates
     database, admin = village_store
@@ -338,6 +340,19 @@ def test_upload_token_is_masked_and_copied_whole(sign_in, gui, village_store, to
     view.village_table.selectRow(0)
     gui.mouseClick(view.copy_token_button, Qt.MouseButton.LeftButton)
     assert QApplication.clipboard().text() == token
+
+    monkeypatch.setattr(township_view, "save_file_name", lambda _parent, _caption, name, _filters: str(tmp_path / name))
+    view.tabs.setCurrentIndex(2)
+    gui.mouseClick(view.excel_button, Qt.MouseButton.LeftButton)
+    gui.waitUntil(lambda: bool(list(tmp_path.glob("*.xlsx"))), timeout=10000)
+    [workbook] = tmp_path.glob("*.xlsx")
+    assert "汇总" in workbook.name and str(workbook) in view.summary_message.text()
+
+    view.tabs.setCurrentIndex(3)  # 村级记录: the first village's meetings, without a click
+    gui.waitUntil(lambda: view.records_model.rowCount() > 0, timeout=10000)
+    assert view.records_model.rowCount() == live_count(Path(database.path), "meeting")
+    kinds = {cell(view.records_view, row, "类型") for row in range(view.records_model.rowCount())}
+    assert kinds <= {meetings.kind_label(code) for code in meetings.KINDS} and kinds
 
 
 def test_a_township_viewer_reads_the_township_side(sign_in, gui, township_store):
