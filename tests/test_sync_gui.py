@@ -183,7 +183,8 @@ def test_village_exports_to_a_stick_and_a_receipt_acknowledges_it(sign_in, gui, 
     assert view.state_values["acknowledged_rev"].text() == view.state_values["current_rev"].text()
 
 
-def test_village_without_a_township_key_is_refused_in_words(sign_in, gui, village, tmp_path, monkeypatch):
+def test_village_without_a_township_key_is_refused_in_words_then_trusts_one(sign_in, gui, village, templates,
+                                                                             tmp_path, monkeypatch):
     from ui.pages.sync import village as village_view
 
     win = sign_in(village[0])
@@ -197,6 +198,14 @@ def test_village_without_a_township_key_is_refused_in_words(sign_in, gui, villag
                   timeout=10000)
     assert not list(tmp_path.glob("*.vdbundle.age"))
     assert view.outbox_model.rowCount() == 0
+
+    key_file = templates[0] / "township.key.txt"
+    monkeypatch.setattr(village_view, "open_file_name", lambda *_args: str(key_file))
+    view.tabs.setCurrentIndex(0)
+    gui.mouseClick(view.trust_button, Qt.MouseButton.LeftButton)
+    gui.waitUntil(lambda: view.township_fingerprint.isVisibleTo(view), timeout=10000)
+    assert view.township_fingerprint.text() in key_file.read_text(encoding="utf-8")  # "# fingerprint: …"
+    assert view.township_label.text() == "乡镇：龙泉镇" and "打电话" in view.key_hint.text()
 
 
 def test_send_now_runs_the_push_helper_and_says_how_it_went(sign_in, gui, village_store, monkeypatch):
