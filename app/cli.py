@@ -97,8 +97,26 @@ def _common() -> argparse.ArgumentParser:
 
 
 def cmd_init(args: argparse.Namespace, ctx: Context) -> int:
-    from app import people
+    from app import people, sync
 
+    if args.kind == "township":
+        missing = [flag for flag, value in (("--township", args.township), ("--township-code", args.township_code))
+                   if not value]
+        if missing:
+            raise ValidationError({"kind": _("A township store needs {flags}.").format(flags=", ".join(missing))})
+        password = ctx.password(_("Password for the new admin {user}: ").format(user=args.admin), confirm=True)
+        database = ctx.open_database()
+        with database.unit() as session:
+            sync.setup_township(session=session, name=args.township, code=args.township_code,
+                                admin_username=args.admin, admin_password=password,
+                                admin_display_name=args.admin_name or "")
+        print(_("Set up the township store of {township} ({code}) in {db}.").format(
+            township=args.township, code=args.township_code, db=database.describe()))
+        return 0
+    missing = [flag for flag, value in (("--village-name", args.village_name), ("--village-code", args.village_code),
+                                        ("--township", args.township)) if not value]
+    if missing:
+        raise ValidationError({"kind": _("A village store needs {flags}.").format(flags=", ".join(missing))})
     password = ctx.password(_("Password for the new admin {user}: ").format(user=args.admin), confirm=True)
     database = ctx.open_database()
     with database.unit() as session:
@@ -290,9 +308,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", parents=[common], help="create and set up a database")
-    p.add_argument("--village-name", required=True)
-    p.add_argument("--village-code", required=True)
-    p.add_argument("--township", required=True)
+    p.add_argument("--kind", choices=("village", "township"), default="village",
+                   help="a village's store (default) or a township's, which imports many villages")
+    p.add_argument("--village-name")
+    p.add_argument("--village-code")
+    p.add_argument("--township", help="the township's name (of the village, or of this township store)")
+    p.add_argument("--township-code", help="the township's own 12-digit code, ending in 000 (--kind township)")
     p.add_argument("--admin", required=True)
     p.add_argument("--admin-name")
     p.add_argument("--committee-name")

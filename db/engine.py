@@ -185,6 +185,9 @@ def _only_housekeeping(session: Session) -> bool:
     return True
 
 
+STORE_KIND_KEY = "store.kind"  # the setting that marks a township store (app.sync.township)
+
+
 class Database:
     """One store: its engine, the village it belongs to, and units of work on it."""
 
@@ -241,10 +244,16 @@ class Database:
         return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
 
     def _read_village_code(self) -> str:
+        """The village this store belongs to; "" for a township store (it holds many villages, each
+        with its profile, and scopes per request) or a store not set up yet."""
+        from db.models.accounts import Setting
         from db.models.people import VillageProfile
 
         try:
             with self._sessions() as session:
+                kind = session.get(Setting, STORE_KIND_KEY)
+                if kind is not None and isinstance(kind.value, dict) and kind.value.get("kind") == "township":
+                    return ""
                 profile = session.exec(select(VillageProfile).where(VillageProfile.deleted_at.is_(None))).first()
         except OperationalError:
             return ""

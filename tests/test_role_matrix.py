@@ -122,6 +122,12 @@ FUNCTIONS: dict[str, set[str]] = {
     "sync.export_bundle": OFFICE, "sync.trust_township_key": OFFICE,
     "sync.export_township_key": OFFICE | {T}, "sync.unlock_township_key": OFFICE | {T},
     "sync.import_bundle": OFFICE | {T}, "sync.imported_villages": OFFICE | {T},
+    "sync.outbox_dir": OFFICE, "sync.outbox": OFFICE, "sync.mark_outbox": OFFICE, "sync.import_receipt": OFFICE,
+    "sync.sync_status": OFFICE, "sync.set_push_target": OFFICE, "sync.push_target": OFFICE,
+    "sync.receipt_for": OFFICE | {T}, "sync.write_receipt": OFFICE | {T}, "sync.enrolled_villages": OFFICE | {T},
+    "sync.import_log": OFFICE | {T}, "sync.set_receiver_url": OFFICE | {T},
+    "sync.store_kind": EVERYONE, "sync.setup_township": {S}, "sync.find_village_by_token": EVERYONE,
+    "sync.township_summary": STATS, "sync.village_records": STATS, "sync.export_summary_excel": STATS,
 }
 
 
@@ -222,6 +228,8 @@ def arguments(key: str, function, ids: dict) -> dict:
         # sync: no trusted key, no township key, no such file: refused after the permission check
         "to_dir": "/nonexistent/villagedesk-sync", "to_file": "/nonexistent/villagedesk-sync/key.txt",
         "file": "/nonexistent/villagedesk-sync/bundle.vdbundle.age", "passphrase": "short", "key": None,
+        "bundle_id": "00000000-0000-0000-0000-000000000000", "state": "sending", "url": "http://127.0.0.1:9/",
+        "village_code": "510112104201", "table": "meeting", "token": "no-such-token",
     }
     from app import meetings
 

@@ -26,7 +26,7 @@ from pyrage import x25519
 from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
-VILLAGE_CODE, TOWNSHIP_CODE = "510112104201", "510112104299"
+VILLAGE_CODE, TOWNSHIP_CODE = "510112104201", "510112104000"
 PASSPHRASE = "township key passphrase"
 
 
@@ -36,14 +36,19 @@ def _checkpoint(path: Path) -> None:
 
 
 def _setup(path: Path, *, name: str, code: str):
-    from app import people
+    from app import people, sync
     from db.engine import Database
 
     database = Database(path, backup_dir=path.parent / "backups")
     with database.unit() as session:
-        admin = people.setup_village(session=session, name=name, code=code, township="龙泉镇", committee_name="",
-                                     supervision_phone="028-84851234", admin_username="admin",
-                                     admin_password="secret-pass", admin_display_name="李书记")
+        if code.endswith("000"):
+            admin = sync.setup_township(session=session, name=name, code=code, admin_username="admin",
+                                        admin_password="secret-pass", admin_display_name="乡镇管理员")
+        else:
+            admin = people.setup_village(session=session, name=name, code=code, township="龙泉镇",
+                                         committee_name="", supervision_phone="028-84851234",
+                                         admin_username="admin", admin_password="secret-pass",
+                                         admin_display_name="李书记")
     database.refresh_village_code()
     return database, admin
 
@@ -109,6 +114,15 @@ def import_(store, key, path, *, enroll: bool = True, dry_run: bool = False):
     database, admin = store
     with database.unit(admin) as session:
         return sync.import_bundle(session=session, actor=admin, file=path, key=key, enroll=enroll, dry_run=dry_run)
+
+
+def ack(store, summary):
+    """Carry the township's receipt for ``summary`` back to the village and import it there."""
+    from app import sync
+
+    database, admin = store
+    with database.unit(admin) as session:
+        return sync.import_receipt(session=session, actor=admin, data=summary.receipt)
 
 
 def rows(database, table: str, village: str = VILLAGE_CODE) -> list[dict]:
@@ -186,7 +200,7 @@ def test_incremental_bundle_carries_an_edit_and_a_deletion(stores, tmp_path):
 
     village, township, key = stores
     first = export(village, tmp_path / "usb")
-    import_(township, key, first.path)
+    ack(village, import_(township, key, first.path))
     with village[0].session() as session:
         resident_id = session.execute(select(Resident.id)).scalars().first()
         notice_id = session.execute(select(Notice.id)).scalars().first()
@@ -245,27 +259,68 @@ def test_dry_run_writes_nothing_and_summarises(stores, tmp_path):
     assert fingerprint_of_file(township[0]) == before
 
 
-def test_a_missing_bundle_is_reported_as_a_gap(stores, tmp_path):
+def test_an_incremental_bundle_starts_from_what_the_township_acknowledged(stores, tmp_path):
     from db.models.notices import Notice
 
     village, township, key = stores
-    import_(township, key, export(village, tmp_path / "usb").path)
+    first = export(village, tmp_path / "usb")
+    again = export(village, tmp_path / "usb")
+    assert again.full and again.from_rev == 0  # nothing acknowledged yet: everything again
+    ack(village, import_(township, key, first.path))
     database, admin = village
     bundles = []
     for title in ("一", "二"):
         with database.unit(admin) as session:
             session.execute(select(Notice)).scalars().first().title = title
-        bundles.append(export(village, tmp_path / "usb").path)
-    summary = import_(township, key, bundles[1])  # the first of the two never arrived
-    assert summary.gap and summary.applied
+        bundles.append(export(village, tmp_path / "usb"))
+    # both start from the acknowledged bundle: the second alone carries everything since
+    assert [b.from_rev for b in bundles] == [first.to_rev, first.to_rev] and not bundles[1].full
+    summary = import_(township, key, bundles[1].path)
+    assert not summary.gap and summary.applied
+
+
+def test_a_township_that_lost_a_bundle_sees_a_gap_and_asks_for_a_full_one(stores, templates, tmp_path):
+    from db.models.notices import Notice
+
+    village, township, key = stores
+    ack(village, import_(township, key, export(village, tmp_path / "usb").path))
+    _checkpoint(township[0].path)
+    shutil.copyfile(township[0].path, tmp_path / "older-township.sqlite3")  # e.g. a restored old backup
+    database, admin = village
+    with database.unit(admin) as session:
+        session.execute(select(Notice)).scalars().first().title = "一"
+    ack(village, import_(township, key, export(village, tmp_path / "usb").path))
+    with database.unit(admin) as session:
+        session.execute(select(Notice)).scalars().first().title = "二"
+    third = export(village, tmp_path / "usb")
+    assert not third.full
+    older = _open(tmp_path / "older-township.sqlite3", tmp_path / "older-copy.sqlite3")
+    try:
+        summary = import_(older, key, third.path)  # the second bundle never arrived here
+        assert summary.gap and summary.applied
+        result = ack(village, summary)
+        assert result.full_requested
+        fourth = export(village, tmp_path / "usb")
+        assert fourth.full
+        healed = import_(older, key, fourth.path)
+        assert not healed.gap
+        assert rows(older[0], "notice") == rows(database, "notice")
+        assert not ack(village, healed).full_requested
+    finally:
+        older[0].dispose()
 
 
 def test_every_few_incremental_bundles_the_next_is_full(stores, tmp_path, monkeypatch):
     from app.sync import service
 
     monkeypatch.setattr(service, "FULL_EVERY", 2)
-    village = stores[0]
-    assert [export(village, tmp_path / "usb").full for _ in range(7)] == [True, False, False, True, False, False, True]
+    village, township, key = stores
+    fulls = []
+    for _ in range(7):
+        bundle = export(village, tmp_path / "usb")
+        ack(village, import_(township, key, bundle.path))
+        fulls.append(bundle.full)
+    assert fulls == [True, False, False, True, False, False, True]
     assert not export(village, tmp_path / "usb").full and export(village, tmp_path / "usb", full=True).full
 
 
@@ -281,7 +336,9 @@ def edit_chain(stores, tmp_path):
 
     village, township, key = stores
     database, admin = village
-    chain = [export(village, tmp_path / "usb").path]
+    first = export(village, tmp_path / "usb")
+    ack(village, import_(township, key, first.path))  # an acknowledged bundle leaves the outbox: keep the stick's copy
+    chain = [first.copied_to]
     for step in range(5):
         with database.unit(admin) as session:
             notices = session.execute(select(Notice).order_by(Notice.id)).scalars().all()
@@ -290,7 +347,10 @@ def edit_chain(stores, tmp_path):
             groups[step % len(groups)].leader_name = f"组长{step}"
             if step == 3:
                 soft_delete(notices[-1])
-        chain.append(export(village, tmp_path / "usb").path)
+        bundle = export(village, tmp_path / "usb")
+        assert not bundle.full
+        ack(village, import_(township, key, bundle.path))
+        chain.append(bundle.copied_to)
     return chain, stores
 
 
@@ -425,7 +485,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("kind", sorted(BAD))
-def test_a_bad_bundle_is_refused_and_nothing_is_written(stores, tmp_path, kind):
+def test_a_bad_bundle_is_refused_and_nothing_is_written(stores, templates, tmp_path, kind):
     from app.sync import BundleRefused
     from db.base import soft_delete
     from db.models.meetings import AgendaItem
@@ -435,6 +495,11 @@ def test_a_bad_bundle_is_refused_and_nothing_is_written(stores, tmp_path, kind):
     enroll_first = True
     if kind == "orphans":
         database, admin = village
+        other = _open(templates[0] / "township.sqlite3", tmp_path / "other-township.sqlite3")
+        try:  # another township acknowledged the full bundle: the next one is incremental
+            ack(village, import_(other, key, good))
+        finally:
+            other[0].dispose()
         with database.unit(admin) as session:
             soft_delete(session.execute(select(AgendaItem)).scalars().first())
         bad = Path(export(village, tmp_path / "usb").path)
@@ -514,8 +579,11 @@ def test_usb_round_trip_on_the_command_line(templates, tmp_path):
     village, township = tmp_path / "v.sqlite3", tmp_path / "t.sqlite3"
     shutil.copyfile(folder / "village.sqlite3", village)
     home = tmp_path / "home"
-    result = run(["init", "--db", township, "--village-name", "龙泉镇", "--village-code", TOWNSHIP_CODE,
-                  "--township", "龙泉镇", "--admin", "admin"], home)
+    result = run(["init", "--db", township, "--kind", "township", "--township", "龙泉镇", "--township-code",
+                  TOWNSHIP_CODE[:-3] + "001", "--admin", "admin"], home)
+    assert result.returncode == 1 and "000" in result.stderr  # a village's code: refused
+    result = run(["init", "--db", township, "--kind", "township", "--township", "龙泉镇", "--township-code",
+                  TOWNSHIP_CODE, "--admin", "admin"], home)
     assert result.returncode == 0, result.stderr
     result = run(["keys", "export", "--db", township, "--to", tmp_path / "key.txt", "--name", "龙泉镇"], home)
     assert result.returncode == 0, result.stderr
@@ -535,11 +603,23 @@ def test_usb_round_trip_on_the_command_line(templates, tmp_path):
     assert result.returncode == 0, result.stderr
     [summary] = json.loads(result.stdout)
     assert summary["applied"] and summary["tables"]["meeting"]["new"] > 0
+    receipt = Path(summary["receipt"])
+    assert receipt.parent == bundle.parent and receipt.suffix == ".vdreceipt"  # beside the bundle, on the stick
     (tmp_path / "junk.vdbundle.age").write_bytes(b"not a bundle")
     result = run(["import", "--db", township, bundle, tmp_path / "junk.vdbundle.age"], home)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     good, junk = json.loads(result.stdout)
     assert good["already_imported"] and junk["refused"]
+    result = run(["receipt", "import", "--db", village, receipt], home)
+    assert result.returncode == 0, result.stderr
+    [marked] = json.loads(result.stdout)
+    assert marked["bundle_id"] == summary["bundle_id"] and marked["acknowledged_rev"] == summary["to_rev"]
+    result = run(["export", "--db", village, "--to", tmp_path / "usb"], home)  # nothing changed since: empty
+    assert result.returncode == 0, result.stderr
+    result = run(["import", "--db", township, Path(result.stdout.strip())], home)
+    [second] = json.loads(result.stdout)
+    assert not second["full"] and second["from_rev"] == summary["to_rev"] and not second["gap"]
+    assert all(c["new"] == c["updated"] == 0 for c in second["tables"].values())
 
 
 def test_summary_is_plain_data():
@@ -557,6 +637,7 @@ def test_a_postgresql_township_imports_refuses_and_converges(templates, tmp_path
     from app.sync import BundleRefused
     from app.sync.service import export_policies
     from db.base import soft_delete
+    from db.engine import Database
     from db.models.meetings import AgendaItem
 
     folder, _key = templates
@@ -571,7 +652,16 @@ def test_a_postgresql_township_imports_refuses_and_converges(templates, tmp_path
             key = sync.unlock_township_key(session=session, actor=admin, passphrase=PASSPHRASE)
         with village[0].unit(village[1]) as session:
             sync.trust_township_key(session=session, actor=village[1], file=tmp_path / "pg.key.txt")
-        first = export(village, tmp_path / "usb").path
+        first = export(village, tmp_path / "usb").copied_to
+        other = _open(folder / "township.sqlite3", tmp_path / "other-township.sqlite3")
+        try:  # another township acknowledged the full bundle: the next one is incremental
+            with village[0].unit(village[1]) as session:  # (the village now trusts the PostgreSQL township's key)
+                sync.trust_township_key(session=session, actor=village[1], file=folder / "township.key.txt")
+            ack(village, import_(other, _key, export(village, tmp_path / "other").path))
+            with village[0].unit(village[1]) as session:
+                sync.trust_township_key(session=session, actor=village[1], file=tmp_path / "pg.key.txt")
+        finally:
+            other[0].dispose()
         with village[0].unit(village[1]) as session:
             soft_delete(session.execute(select(AgendaItem)).scalars().first())
         second = export(village, tmp_path / "usb").path
@@ -584,20 +674,29 @@ def test_a_postgresql_township_imports_refuses_and_converges(templates, tmp_path
         for table, policy in export_policies().items():
             if policy == "full":
                 assert rows(database, table) == rows(village[0], table), table
+        reopened = Database(pg_url)  # a township store holds the villages' profiles, yet scopes to none
+        try:
+            assert reopened.village_code == ""
+            with reopened.session() as session:
+                summary = sync.township_summary(session=session, actor=admin)
+            [row] = summary["villages"]
+            assert row["meetings"] == live_count(village[0], "meeting") and row["residents"] == live_count(
+                village[0], "resident")
+        finally:
+            reopened.dispose()
     finally:
         village[0].dispose()
         township[0].dispose()
 
 
 def _setup_any(url: str, *, name: str, code: str):
-    from app import people
+    from app import sync
     from db.engine import Database
 
     database = Database(url)
     with database.unit() as session:
-        admin = people.setup_village(session=session, name=name, code=code, township="龙泉镇", committee_name="",
-                                     supervision_phone="", admin_username="admin", admin_password="secret-pass",
-                                     admin_display_name="")
+        admin = sync.setup_township(session=session, name=name, code=code, admin_username="admin",
+                                    admin_password="secret-pass")
     database.refresh_village_code()
     return database, admin
 

@@ -9,6 +9,7 @@ over ``manifest.json``, the SHA-256 and row count of every member. Every refusal
 from __future__ import annotations
 
 import dataclasses
+import contextlib
 import hashlib
 import io
 import json
@@ -104,6 +105,28 @@ def write_bundle(directory: Path, *, name: str, manifest: dict[str, Any], member
     os.replace(tmp, final)
     _fsync_dir(directory)
     return final, hashlib.sha256(manifest_bytes).hexdigest()
+
+
+def copy_file(source: Path, directory: Path) -> Path:
+    """Copy a written bundle into ``directory`` (a USB stick) the same careful way: a temporary
+    name, flushed and fsynced, then renamed."""
+    source, directory = Path(source), Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    final = directory / source.name
+    tmp = directory / ("." + source.name + ".part")
+    try:
+        with source.open("rb") as src, tmp.open("wb") as fh:
+            while chunk := src.read(1 << 20):
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(directory)
+    return final
 
 
 def _fsync_dir(directory: Path) -> None:

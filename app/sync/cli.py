@@ -1,4 +1,4 @@
-"""``villagedesk export``, ``import``, ``keys export`` and ``keys trust`` (DESIGN.md, command line)."""
+"""``villagedesk export``, ``import``, ``receipt import``, ``keys export`` and ``keys trust`` (DESIGN.md, command line)."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +20,7 @@ def cmd_export(args: argparse.Namespace, ctx: Any) -> int:
         actor = ctx.login(session)
     with database.unit(actor) as session:
         result = sync.export_bundle(session=session, actor=actor, to_dir=args.to, full=args.full)
-    print(result.path)
+    print(result.copied_to or result.path)
     print(_("Village key fingerprint: {fingerprint}").format(fingerprint=result.fingerprint), file=sys.stderr)
     return 0
 
@@ -49,9 +49,34 @@ def cmd_import(args: argparse.Namespace, ctx: Any) -> int:
             results.append({"file": str(file), "refused": exc.message})
             continue
         failed = failed or summary.rejected > 0
-        results.append({**dataclasses.asdict(summary), "refused": ""})
+        entry = {**{k: v for k, v in dataclasses.asdict(summary).items() if k != "receipt"}, "refused": ""}
+        if summary.receipt and not args.no_receipts:
+            # the receipt goes beside the bundle: on the village's stick, to carry back
+            try:
+                with database.session() as session:
+                    entry["receipt"] = str(sync.write_receipt(session=session, actor=actor, bundle_id=summary.bundle_id,
+                                                              to_dir=Path(file).parent))
+            except VillageDeskError as exc:
+                entry["receipt_error"] = exc.message
+                failed = True
+        results.append(entry)
     ctx.print_json(results)
     return 1 if failed else 0
+
+
+def cmd_receipt_import(args: argparse.Namespace, ctx: Any) -> int:
+    from app import sync
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    results = []
+    for file in args.files:
+        with database.unit(actor) as session:
+            result = sync.import_receipt(session=session, actor=actor, file=file)
+        results.append(dataclasses.asdict(result))
+    ctx.print_json(results)
+    return 0
 
 
 def cmd_keys_export(args: argparse.Namespace, ctx: Any) -> int:
@@ -130,8 +155,10 @@ def cmd_push(args: argparse.Namespace, ctx: Any) -> int:
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="write a bundle for the township, print its path")
-    p.add_argument("--to", required=True, type=Path, metavar="DIR")
-    p.add_argument("--full", action="store_true", help="everything, not only the changes since the last bundle")
+    p.add_argument("--to", type=Path, metavar="DIR",
+                   help="also copy the bundle here (a USB stick); it always stays in the outbox until acknowledged")
+    p.add_argument("--full", action="store_true",
+                   help="everything, not only the changes since the last bundle the township acknowledged")
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", parents=[common], help="verify and apply bundles, print a JSON summary")
@@ -139,7 +166,15 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="verify and summarise only; write nothing")
     p.add_argument("--enroll", action="store_true",
                    help="trust the key of a village's first bundle (compare its fingerprint first: --dry-run shows it)")
+    p.add_argument("--no-receipts", action="store_true",
+                   help="do not write each bundle's receipt beside it (they can be written later from the GUI)")
     p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("receipt", parents=[common], help="receipts from the township")
+    receipt_sub = p.add_subparsers(dest="receipt_command", metavar="ACTION", required=True)
+    q = receipt_sub.add_parser("import", parents=[common], help="mark what the township holds, from its receipts")
+    q.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    q.set_defaults(handler=cmd_receipt_import)
 
     p = sub.add_parser("keys", parents=[common], help="exchange public keys with the township")
     keys_sub = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)

@@ -12,7 +12,10 @@
   ``age1…`` line) with the township's name and the fingerprint in comments.
 * **Trust.** A village's ``keys trust FILE`` stores the township's recipient
   (``sync.township_recipient``); the township enrols a village's signing key on its first bundle
-  (``sync.village_keys``) once the clerk has compared the fingerprints on both screens.
+  (table ``township_village``, with an upload token for the network receiver) once the clerk has
+  compared the fingerprints on both screens.
+* **Receipts** are signed with the township store's own Ed25519 key (made like a village's); the
+  key file carries its public half in a comment line, so the village can check them.
 
 Fingerprints are 20 decimal digits in groups of four (SHA-256 of the public key), easy to read
 over the phone: ``3141 5926 5358 9793 2384``.
@@ -20,9 +23,11 @@ over the phone: ``3141 5926 5358 9793 2384``.
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +40,7 @@ from sqlalchemy.orm import Session
 from app.errors import StateError, ValidationError, VillageDeskError
 from app.i18n import _
 from db.models.accounts import Setting
+from db.models.sync import TownshipVillage
 from db.tracking import audit_note
 
 SIGNING_KEY = "sync.signing_key"
@@ -44,6 +50,7 @@ VILLAGE_KEYS = "sync.village_keys"
 PASSPHRASE_ENV = "VILLAGEDESK_KEY_PASSPHRASE"
 MIN_PASSPHRASE_LENGTH = 10
 RECIPIENT_SUFFIX = ".age-recipient.txt"
+SIGNING_LINE = "signing-key:"
 
 
 class KeyRefused(VillageDeskError):
@@ -144,11 +151,17 @@ def unlock_identity(session: Session, *, passphrase: str | None) -> x25519.Ident
         raise KeyRefused(_("Wrong passphrase for the township key.")) from None
 
 
-def write_recipient_file(path: Path, *, recipient: str, name: str) -> str:
-    """Write the township's public key as an age recipients file; returns its fingerprint."""
+def write_recipient_file(path: Path, *, recipient: str, name: str, signing: bytes = b"") -> str:
+    """Write the township's public key as an age recipients file; returns its fingerprint.
+
+    Besides the ``age1…`` line (what villages encrypt to) a comment line carries the township's
+    Ed25519 signing key, with which a village checks the receipts it gets back (age ignores it)."""
     fp = fingerprint(recipient)
-    text = (f"# VillageDesk township public key (age X25519 recipient)\n# township: {name}\n"
-            f"# fingerprint: {fp}\n{recipient}\n")
+    lines = ["# VillageDesk township public key (age X25519 recipient)", f"# township: {name}",
+             f"# fingerprint: {fp}"]
+    if signing:
+        lines.append(f"# {SIGNING_LINE} {base64.b64encode(signing).decode('ascii')}")
+    text = "\n".join([*lines, recipient]) + "\n"
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8", newline="\n") as fh:
@@ -159,27 +172,55 @@ def write_recipient_file(path: Path, *, recipient: str, name: str) -> str:
     return fp
 
 
-def read_recipient_file(path: Path) -> str:
-    """The ``age1…`` recipient of a public key file written by ``keys export`` (or by ``age-keygen -y``)."""
+def read_key_file(path: Path) -> tuple[str, bytes, str]:
+    """(the ``age1…`` recipient, the township's signing key or b"", the township's name) of a key
+    file written by ``keys export`` (a bare ``age-keygen -y`` file has only the recipient)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         raise KeyRefused(_("Could not read the key file {path}.").format(path=path)) from None
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("#")]
+    stripped = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line for line in stripped if not line.startswith("#")]
+    refused = KeyRefused(_("{path} is not a township key file (one age1… line expected).").format(path=path))
     if len(lines) != 1:
-        raise KeyRefused(_("{path} is not a township key file (one age1… line expected).").format(path=path))
+        raise refused
     try:
-        return str(x25519.Recipient.from_str(lines[0]))
+        recipient = str(x25519.Recipient.from_str(lines[0]))
     except (pyrage.RecipientError, ValueError):
-        raise KeyRefused(_("{path} is not a township key file (one age1… line expected).").format(path=path)) from None
+        raise refused from None
+    signing, name = b"", ""
+    for line in stripped:
+        comment = line.lstrip("#").strip()
+        if comment.startswith(SIGNING_LINE):
+            try:
+                signing = base64.b64decode(comment[len(SIGNING_LINE):].strip(), validate=True)
+            except (ValueError, binascii.Error):
+                raise refused from None
+            if len(signing) != 32:
+                raise refused
+        elif comment.startswith("township:"):
+            name = comment[len("township:"):].strip()[:64]
+    return recipient, signing, name
 
 
-def trust_recipient(session: Session, *, recipient: str) -> str:
-    """Store the township's public key on the village; returns its fingerprint."""
+def read_recipient_file(path: Path) -> str:
+    """The ``age1…`` recipient of a public key file written by ``keys export`` (or by ``age-keygen -y``)."""
+    return read_key_file(path)[0]
+
+
+def trust_recipient(session: Session, *, recipient: str, signing: bytes = b"", name: str = "") -> str:
+    """Store the township's public key (and its receipt-signing key) on the village; returns its fingerprint."""
     fp = fingerprint(recipient)
-    _store_setting(session, TOWNSHIP_RECIPIENT, {"recipient": recipient, "fingerprint": fp, "trusted_at": _now()},
-                   note="township key trusted", detail={"fingerprint": fp})
+    _store_setting(session, TOWNSHIP_RECIPIENT, {
+        "recipient": recipient, "fingerprint": fp, "trusted_at": _now(), "name": name,
+        "signing": base64.b64encode(signing).decode("ascii") if signing else ""},
+        note="township key trusted", detail={"fingerprint": fp})
     return fp
+
+
+def trusted_township(session: Session) -> dict[str, Any] | None:
+    """What the village trusts of its township: recipient, fingerprint, name, signing key (base64)."""
+    return _setting(session, TOWNSHIP_RECIPIENT) or None
 
 
 def trusted_recipient(session: Session) -> str | None:
@@ -191,16 +232,18 @@ def trusted_recipient(session: Session) -> str | None:
 
 
 def enrolled_key(session: Session, village_code: str) -> bytes | None:
-    stored = _setting(session, VILLAGE_KEYS) or {}
-    entry = stored.get(village_code)
-    return base64.b64decode(entry["public"]) if entry else None
+    village = session.get(TownshipVillage, village_code)
+    return base64.b64decode(village.public_key) if village is not None else None
 
 
-def enroll(session: Session, *, village_code: str, village_name: str, public: bytes) -> str:
+def enroll(session: Session, *, village_code: str, village_name: str, public: bytes) -> TownshipVillage:
+    """Enrol a village's signing key; it gets an upload token for the network receiver."""
     fp = fingerprint(public)
-    stored = dict(_setting(session, VILLAGE_KEYS) or {})
-    stored[village_code] = {"public": base64.b64encode(public).decode("ascii"), "fingerprint": fp,
-                            "name": village_name, "enrolled_at": _now()}
-    _store_setting(session, VILLAGE_KEYS, stored, note="village enrolled",
-                   detail={"village_code": village_code, "fingerprint": fp})
-    return fp
+    village = TownshipVillage(village_code=village_code, name=village_name[:64],
+                              public_key=base64.b64encode(public).decode("ascii"), fingerprint=fp,
+                              token=secrets.token_urlsafe(32))
+    session.add(village)
+    session.flush()
+    audit_note(session, table_name="township_village", row_id=village_code, note="village enrolled",
+               detail={"village_code": village_code, "fingerprint": fp})
+    return village

@@ -1,16 +1,17 @@
 """Reports to the township: export a village's changes as a bundle, import bundles on the township.
 
-State kept in the store's ``setting`` table (no tables of its own yet; township mode will bring
-them):
+State:
 
-* ``sync.export_state`` (village): the rev and hash of the last bundle written. An incremental
-  bundle holds every change after that rev; each bundle names the previous one's hash, so the
-  township sees a missing bundle (a gap) and asks for a full one (``--full``); every
-  :data:`FULL_EVERY` incremental bundles the next is full anyway. (Once receipts exist, the base
-  becomes the last bundle the township acknowledged.)
-* ``sync.imports.<village code>`` (township): the last bundle's hash and rev, the ids of the
-  bundles imported; ``sync.aggregates.<village code>``: the newest counts of the village's
-  aggregate tables (always a whole snapshot, so a deletion shows at once).
+* village: ``setting`` ``sync.export_state`` — the last bundle written, and the rev and hash of
+  the newest bundle the township **acknowledged** (by a receipt). An incremental bundle holds
+  every change after the acknowledged rev and names that bundle's hash, so the township sees a
+  missing bundle (a gap) and its receipt asks for a full one; every :data:`FULL_EVERY`
+  incremental bundles the next is full anyway. Table ``sync_outbox``: every bundle written (kept
+  in the outbox folder beside the database until acknowledged) and how far it got.
+* township (:mod:`app.sync.township`): ``township_village`` (enrolled keys, upload tokens, the
+  chain's last hash and rev), ``township_import`` (one row per bundle, with the receipt that
+  answered it) and ``township_aggregate`` (the newest counts of each village's aggregate tables,
+  always a whole snapshot, so a deletion shows at once).
 
 Export policies come from the area registry (:data:`app.areas.AREAS`, ``export``): ``full`` rows,
 ``masked`` rows (names, ID and phone numbers, addresses de-identified by :mod:`app.privacy`,
@@ -20,10 +21,12 @@ per month), ``never``. A synced table no area declares never leaves the village.
 from __future__ import annotations
 
 import base64
+import contextlib
 import binascii
 import dataclasses
 import datetime as dt
 import json
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -34,22 +37,24 @@ from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from app import __version__
-from app.errors import StateError
+from app.errors import NotFound, StateError, ValidationError
 from app.i18n import _
 from app.privacy import mask_address, mask_id_number, mask_name, mask_phone, mask_text, registered_names
-from app.sync import keys
-from app.sync.bundle import BundleRefused, ReadBundle, jsonl, member_name, read_bundle, write_bundle
+from app.sync import keys, receipts, township
+from app.sync.bundle import BundleRefused, ReadBundle, copy_file, jsonl, member_name, read_bundle, write_bundle
 from db.base import SyncedModel, utcnow
 from db.migrate import known_revisions
 from db.models.accounts import Setting
 from db.models.people import Household, VillageGroup
+from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipVillage
 from db.scope import _synced_tables
 from db.tracking import BulkWriter, _jsonable, audit_note, current_rev
 
 EXPORT_STATE = "sync.export_state"
 FULL_EVERY = 10  # after this many incremental bundles the next one is full
-IMPORTS = "sync.imports."
-AGGREGATES = "sync.aggregates."
+PUSH_TARGET = "sync.push_target"
+OUTBOX = "outbox"  # the folder beside the database where bundles wait for their receipt
+STATES = ("queued", "sending", "delivered", "acknowledged", "error")
 SYNC_COLUMNS = {"id", "village_code", "created_at", "updated_at", "rev", "deleted_at"}
 PERSON_COLUMNS = {"raised_by", "assignee", "author"}  # columns holding a person's name
 PRIVATE_TABLES = {"resident", "household"}  # a masked row drops its references to these
@@ -66,6 +71,7 @@ class ExportResult:
     full: bool
     counts: dict[str, int]
     fingerprint: str  # of the village's signing key, to compare with the township's screen
+    copied_to: str = ""  # the copy on the chosen drive ("" when none was asked for)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,10 +91,57 @@ class ImportSummary:
     enrolled: bool  # the village's key was enrolled by this import
     already_imported: bool
     gap: bool  # a bundle between the last one imported and this one is missing: ask for a full bundle
+    receipt: bytes = b""  # the signed receipt to carry back (b"" on a dry run)
+    receipt_name: str = ""
 
     @property
     def rejected(self) -> int:
         return sum(counts["rejected"] for counts in self.tables.values())
+
+
+@dataclasses.dataclass(frozen=True)
+class OutboxEntry:
+    bundle_id: str
+    file: str
+    created_at: dt.datetime
+    from_rev: int
+    to_rev: int
+    full: bool
+    state: str  # queued | sending | delivered | acknowledged | error
+    attempts: int
+    error: str
+    next_attempt_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+    counts: dict[str, int]
+
+
+@dataclasses.dataclass(frozen=True)
+class ReceiptResult:
+    bundle_id: str
+    village_code: str
+    township_name: str
+    to_rev: int
+    acknowledged_rev: int
+    full_requested: bool  # the township misses a bundle: the next export is full
+    url: str
+    already: bool  # this receipt had been imported before
+
+
+@dataclasses.dataclass(frozen=True)
+class SyncStatus:
+    kind: str
+    village_code: str
+    village_fingerprint: str
+    township_fingerprint: str
+    township_name: str
+    current_rev: int
+    acknowledged_rev: int
+    pending_changes: int
+    last_export_at: str
+    last_receipt_at: str
+    push_url: str
+    has_token: bool
+    full_requested: bool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -190,22 +243,39 @@ def _aggregate(session: Session, model: type[SyncedModel], village: str) -> list
     return [{"month": key, "count": count} for key, count in sorted(rows.items())]
 
 
-def export_bundle(session: Session, *, to_dir: Path, full: bool = False,
+def outbox_dir(session: Session) -> Path:
+    """The folder where this store's bundles wait for their receipt: ``outbox`` beside the database."""
+    database = session.get_bind().url.database if session.get_bind().url.get_backend_name() == "sqlite" else None
+    if database and database != ":memory:":
+        return Path(database).resolve().parent / OUTBOX
+    from app.paths import data_dir
+
+    return data_dir() / OUTBOX
+
+
+def _export_state(session: Session) -> dict[str, Any]:
+    return dict(_setting(session, EXPORT_STATE) or {})
+
+
+def export_bundle(session: Session, *, to_dir: Path | None = None, full: bool = False,
                   policies: dict[str, str] | None = None) -> ExportResult:
-    """``policies`` overrides the registry's for some tables (a township asking for the register;
-    the benchmark's worst case)."""
+    """Write a bundle into the outbox (and a copy into ``to_dir``, a USB stick) and queue it.
+
+    Incremental: every change after the newest bundle the township acknowledged. ``policies``
+    overrides the registry's for some tables (a township asking for the register; the
+    benchmark's worst case). A failure leaves no file and no change behind."""
+    township.require_village(session)
     recipient = keys.trusted_recipient(session)
     if not recipient:
         raise StateError(_("No township key is trusted yet: get the township's key file and run "
                            "`villagedesk keys trust FILE` first."))
     village = str(session.info.get("village_code") or "")
-    if not village:
-        raise StateError(_("This database is not set up yet: run `villagedesk init` first."))
     key = keys.signing_key(session, create=True)
-    state = _setting(session, EXPORT_STATE) or {}
+    state = _export_state(session)
     # a full bundle now and then is the safety net against anything an incremental one missed
-    full = bool(full or not state.get("last_hash") or int(state.get("since_full", 0)) >= FULL_EVERY)
-    from_rev = 0 if full else int(state.get("exported_rev", 0))
+    full = bool(full or not state.get("acked_hash") or state.get("full_requested")
+                or int(state.get("since_full", 0)) >= FULL_EVERY)
+    from_rev = 0 if full else int(state.get("acked_rev", 0))
     to_rev = current_rev(session)
     policies = {**export_policies(), **(policies or {})}
     names = registered_names(session) if "masked" in policies.values() else None
@@ -231,20 +301,149 @@ def export_bundle(session: Session, *, to_dir: Path, full: bool = False,
     manifest = {
         "bundle_id": bundle_id, "schema_revision": _schema_revision(session), "village_code": village,
         "village_name": profile or "", "from_rev": from_rev, "to_rev": to_rev, "full": full,
-        "previous_hash": state.get("last_hash", ""), "created_at": created.isoformat(),
+        "previous_hash": "" if full else state.get("acked_hash", ""), "created_at": created.isoformat(),
         "program_version": __version__, "policies": {t: p for t, p in policies.items()},
         "counts": counts, "signing_key": base64.b64encode(keys.public_bytes(key)).decode("ascii"),
     }
     name = f"{village}-{created:%Y%m%d-%H%M%S}-{to_rev}-{bundle_id[:8]}"
-    path, bundle_hash = write_bundle(Path(to_dir), name=name, manifest=manifest, members=members, key=key,
-                                     recipient=recipient)
+    try:
+        path, bundle_hash = write_bundle(outbox_dir(session), name=name, manifest=manifest, members=members, key=key,
+                                         recipient=recipient)
+    except OSError as exc:
+        raise StateError(_("The bundle could not be written to {folder}: {reason}").format(
+            folder=outbox_dir(session), reason=exc.strerror or exc)) from None
+    copied = ""
+    if to_dir is not None:
+        try:
+            copied = str(copy_file(path, Path(to_dir)))
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            raise StateError(_("The bundle could not be written to {folder}: {reason}. Check that the drive is "
+                               "plugged in, writable and not full.").format(folder=to_dir,
+                                                                            reason=exc.strerror or exc)) from None
+    session.add(OutboxBundle(bundle_id=bundle_id, village_code=village, file=str(path), bundle_hash=bundle_hash,
+                             from_rev=from_rev, to_rev=to_rev, full=full, created_at=created, counts=counts))
     _put_setting(session, EXPORT_STATE, {**state, "exported_rev": to_rev, "last_hash": bundle_hash,
                                          "bundles": int(state.get("bundles", 0)) + 1, "last_at": created.isoformat(),
-                                         "since_full": 0 if full else int(state.get("since_full", 0)) + 1})
+                                         "since_full": 0 if full else int(state.get("since_full", 0)) + 1,
+                                         "full_requested": False})
     audit_note(session, table_name="sync", row_id=bundle_id, note="bundle exported",
-               detail={"file": path.name, "from_rev": from_rev, "to_rev": to_rev, "full": full, "counts": counts})
+               detail={"file": path.name, "copied_to": copied, "from_rev": from_rev, "to_rev": to_rev, "full": full,
+                       "counts": counts})
+    session.flush()
     return ExportResult(path=str(path), bundle_id=bundle_id, village_code=village, from_rev=from_rev, to_rev=to_rev,
-                        full=full, counts=counts, fingerprint=keys.fingerprint(keys.public_bytes(key)))
+                        full=full, counts=counts, fingerprint=keys.fingerprint(keys.public_bytes(key)), copied_to=copied)
+
+
+def outbox(session: Session) -> list[OutboxEntry]:
+    rows = session.scalars(select(OutboxBundle).order_by(OutboxBundle.created_at.desc())).all()
+    return [OutboxEntry(bundle_id=r.bundle_id, file=r.file, created_at=r.created_at, from_rev=r.from_rev,
+                        to_rev=r.to_rev, full=r.full, state=r.state, attempts=r.attempts, error=r.error,
+                        next_attempt_at=r.next_attempt_at, acknowledged_at=r.acknowledged_at, counts=dict(r.counts))
+            for r in rows]
+
+
+def mark_outbox(session: Session, *, bundle_id: str, state: str, error: str = "",
+                next_attempt_at: dt.datetime | None = None) -> None:
+    """Record how far sending a bundle got (push); an error counts an attempt."""
+    if state not in STATES or state == "acknowledged":
+        raise ValueError(f"not a state push may set: {state}")
+    row = session.get(OutboxBundle, bundle_id)
+    if row is None:
+        raise NotFound(_("There is no bundle {id} in the outbox.").format(id=bundle_id))
+    if row.state == "acknowledged":
+        return  # a receipt already settled it
+    row.state, row.error = state, error[:1000]
+    row.next_attempt_at = next_attempt_at if state == "error" else None
+    if state == "error":
+        row.attempts += 1
+    session.flush()
+
+
+def set_push_target(session: Session, *, url: str, token: str | None = None) -> None:
+    url = (url or "").strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise ValidationError({"url": _("The address starts with http:// or https://.")})
+    stored = dict(keys._setting(session, PUSH_TARGET) or {})
+    stored["url"] = url
+    if token is not None:
+        stored["token"] = token
+    keys._store_setting(session, PUSH_TARGET, stored, note="push target set", detail={"url": url})
+
+
+def push_target(session: Session) -> tuple[str, str]:
+    stored = keys._setting(session, PUSH_TARGET) or {}
+    return str(stored.get("url", "")), str(stored.get("token", ""))
+
+
+def import_receipt(session: Session, *, data: bytes, name: str) -> ReceiptResult:
+    """Check a receipt from the township and mark what it holds. Refused (nothing written) for a
+    receipt of another village, of a bundle this store did not write, or not signed by the
+    trusted township."""
+    township.require_village(session)
+    trusted = keys.trusted_township(session) or {}
+    signing = base64.b64decode(trusted.get("signing") or "")
+    if len(signing) != 32:
+        raise StateError(_("The township key this village trusts has no receipt key (it is from an older "
+                           "VillageDesk): trust the township's current key file again."))
+    body = receipts.read_receipt(data, trusted=signing, name=name)
+    village = str(session.info.get("village_code") or "")
+    if body["village_code"] != village:
+        raise BundleRefused(_("{file} is a receipt for village {code}, not for this one.").format(
+            file=name, code=body["village_code"]))
+    row = session.get(OutboxBundle, body["bundle_id"])
+    if row is None or row.bundle_hash != body["bundle_hash"]:
+        raise BundleRefused(_("{file} is a receipt for a bundle this database did not write.").format(file=name))
+    state = _export_state(session)
+    already = row.state == "acknowledged" and row.acknowledged_at is not None and int(state.get("acked_rev", -1)) >= row.to_rev
+    now = utcnow()
+    moved = int(body["to_rev"]) >= int(state.get("acked_rev", 0))
+    covered = session.scalars(select(OutboxBundle).where(OutboxBundle.to_rev <= row.to_rev,
+                                                         OutboxBundle.state != "acknowledged")).all()
+    for entry in {entry.bundle_id: entry for entry in [*covered, row]}.values():
+        if entry.state != "acknowledged":
+            entry.state, entry.error, entry.next_attempt_at = "acknowledged", "", None
+            entry.acknowledged_at = now
+            with contextlib.suppress(OSError):
+                Path(entry.file).unlink(missing_ok=True)  # the township holds it: the outbox copy can go
+    upload = body.get("upload") if isinstance(body.get("upload"), dict) else {}
+    if moved:
+        state.update(acked_rev=int(body["to_rev"]), acked_hash=body["bundle_hash"],
+                     full_requested=bool(body.get("full_requested")))
+    state["last_receipt_at"] = now.isoformat()
+    _put_setting(session, EXPORT_STATE, state)
+    url, token = str(upload.get("url") or ""), str(upload.get("token") or "")
+    if token and (url, token) != push_target(session):
+        set_push_target(session, url=url or push_target(session)[0], token=token)
+    audit_note(session, table_name="sync", row_id=row.bundle_id, note="receipt imported",
+               detail={"file": name, "to_rev": body["to_rev"], "full_requested": bool(body.get("full_requested"))})
+    session.flush()
+    return ReceiptResult(bundle_id=row.bundle_id, village_code=village, township_name=str(body.get("township_name", "")),
+                         to_rev=int(body["to_rev"]), acknowledged_rev=int(state.get("acked_rev", 0)),
+                         full_requested=bool(state.get("full_requested")), url=push_target(session)[0], already=already)
+
+
+def sync_status(session: Session) -> SyncStatus:
+    kind = township.store_kind(session)
+    village = str(session.info.get("village_code") or "")
+    state = _export_state(session)
+    key = keys.signing_key(session, create=False)
+    trusted = keys.trusted_township(session) or {}
+    current = current_rev(session)
+    acked = int(state.get("acked_rev", 0))
+    pending = 0
+    if kind == township.VILLAGE:
+        for model in _ordered_models():
+            t = model.__table__
+            pending += int(session.connection().execute(
+                select(func.count()).select_from(t).where(t.c.village_code == village, t.c.rev > acked)).scalar() or 0)
+    url, token = push_target(session)
+    return SyncStatus(kind=kind, village_code=village,
+                      village_fingerprint=keys.fingerprint(keys.public_bytes(key)) if key is not None else "",
+                      township_fingerprint=str(trusted.get("fingerprint", "")), township_name=str(trusted.get("name", "")),
+                      current_rev=current, acknowledged_rev=acked, pending_changes=pending,
+                      last_export_at=str(state.get("last_at", "")), last_receipt_at=str(state.get("last_receipt_at", "")),
+                      push_url=url, has_token=bool(token), full_requested=bool(state.get("full_requested")))
 
 
 # ---------------------------------------------------------------- import
@@ -356,69 +555,132 @@ def unlock(session: Session, *, passphrase: str | None) -> TownshipKey:
 
 
 def import_bundle(session: Session, *, file: Path, key: TownshipKey, enroll: bool = False,
-                  dry_run: bool = False) -> ImportSummary:
-    """Verify ``file``, then (unless ``dry_run``) apply it in the caller's transaction.
+                  dry_run: bool = False, file_name: str | None = None) -> ImportSummary:
+    """Verify ``file``, then (unless ``dry_run``) apply it in the caller's transaction and sign a receipt.
 
     Raises :class:`BundleRefused` (the caller's unit rolls back: nothing is written) for a bad
     bundle, rejected rows, rows pointing at records the township lacks, or counts that do not
-    match after applying."""
+    match after applying. ``file_name``: the name to report (an upload's temporary file has none)."""
+    township.require_township(session)
     file = Path(file)
+    shown = file_name or file.name
     bundle = read_bundle(file, identity=key.identity, known_tables=set(_synced_tables()),
-                         trusted_key=_trusted(session, enroll=enroll, file=file.name))
+                         trusted_key=_trusted(session, enroll=enroll, file=shown))
     manifest = bundle.manifest
     village = manifest["village_code"]
     known = manifest.get("schema_revision")
     if known not in known_revisions():
         raise BundleRefused(_("{file} was written by a newer VillageDesk (database schema {revision}); update this "
-                              "program first.").format(file=file.name, revision=known))
+                              "program first.").format(file=shown, revision=known))
     if bundle.rows and set(manifest.get("counts", {})) - set(bundle.rows) - set(bundle.aggregates):
-        raise BundleRefused(_("{file}: the members do not match its manifest.").format(file=file.name))
+        raise BundleRefused(_("{file}: the members do not match its manifest.").format(file=shown))
     for table, rows in {**bundle.rows, **bundle.aggregates}.items():
         if manifest.get("counts", {}).get(table) != len(rows):
             raise BundleRefused(_("{file}: {member} does not hold the rows its manifest promised.").format(
-                file=file.name, member=table))
-    summary, writes = _classify(session, bundle, file.name)
-    log = _setting(session, IMPORTS + village) or {}
-    already = manifest["bundle_id"] in log.get("bundles", [])
-    gap = bool(not manifest.get("full") and not already and manifest.get("previous_hash") != log.get("last_hash", "")
-               and int(manifest.get("from_rev", 0)) > int(log.get("to_rev", 0)))
-    enrolling = keys.enrolled_key(session, village) is None
-    stored_aggregates = _setting(session, AGGREGATES + village) or {}
+                file=shown, member=table))
+    summary, writes = _classify(session, bundle, shown)
+    enrolled = session.get(TownshipVillage, village)
+    earlier = session.get(ImportedBundle, manifest["bundle_id"])
+    already = earlier is not None
+    held_rev = enrolled.to_rev if enrolled is not None else 0
+    gap = bool(not manifest.get("full") and not already
+               and manifest.get("previous_hash") != (enrolled.last_hash if enrolled is not None else "")
+               and int(manifest.get("from_rev", 0)) > held_rev)
+    stored_aggregates = {row.table_name: row for row in session.scalars(
+        select(TownshipAggregate).where(TownshipAggregate.village_code == village))}
     newer_aggregates = {table: rows for table, rows in bundle.aggregates.items()
-                        if int(manifest["to_rev"]) >= int(stored_aggregates.get(table, {}).get("to_rev", -1))
-                        and stored_aggregates.get(table, {}).get("rows") != rows}
+                        if table not in stored_aggregates
+                        or (int(manifest["to_rev"]) >= stored_aggregates[table].to_rev
+                            and stored_aggregates[table].rows != rows)}
     result = dict(
         file=str(file), bundle_id=manifest["bundle_id"], village_code=village,
         village_name=str(manifest.get("village_name", "")), from_rev=int(manifest.get("from_rev", 0)),
         to_rev=int(manifest["to_rev"]), full=bool(manifest.get("full")), fingerprint=keys.fingerprint(bundle.signing_key),
         tables=summary, aggregates={t: len(r) for t, r in bundle.aggregates.items()}, dry_run=dry_run,
-        enrolled=False, already_imported=already, gap=gap)
+        enrolled=False, already_imported=already, gap=gap,
+        receipt_name=receipts.receipt_name(village, manifest["bundle_id"]))
     rejected = sum(counts["rejected"] for counts in summary.values())
     if dry_run:
-        return ImportSummary(applied=False, **result)
+        return ImportSummary(applied=False, **{**result, "receipt_name": ""})
     if rejected:
         raise BundleRefused(_("{file}: {n} rows belong to another village or overwrite another village's records; "
-                              "nothing was imported.").format(file=file.name, n=rejected))
-    changes = any(writes.values()) or newer_aggregates or enrolling
-    if already and not changes:
-        return ImportSummary(applied=False, **result)  # the same bundle again: nothing to write, not even a log
-    if enrolling:
-        keys.enroll(session, village_code=village, village_name=result["village_name"], public=bundle.signing_key)
+                              "nothing was imported.").format(file=shown, n=rejected))
+    if already and not any(writes.values()) and not newer_aggregates:
+        # the same bundle again: nothing to write, not even a log; the same receipt answers it
+        return ImportSummary(applied=False, receipt=earlier.receipt, **result)
+    if enrolled is None:
+        enrolled = keys.enroll(session, village_code=village, village_name=result["village_name"],
+                               public=bundle.signing_key)
         result["enrolled"] = True
-    _apply(session, bundle, writes, file.name)
-    if newer_aggregates:
-        _put_setting(session, AGGREGATES + village, {
-            **stored_aggregates, **{t: {"to_rev": manifest["to_rev"], "rows": r} for t, r in newer_aggregates.items()}})
-    moved = int(manifest["to_rev"]) >= int(log.get("to_rev", 0))
-    _put_setting(session, IMPORTS + village, {
-        "last_hash": bundle.bundle_hash if moved else log.get("last_hash", ""),
-        "to_rev": max(int(manifest["to_rev"]), int(log.get("to_rev", 0))),
-        "bundles": ([*log.get("bundles", []), manifest["bundle_id"]] if not already else log.get("bundles", []))[-200:],
-        "last_at": utcnow().isoformat(), "name": result["village_name"]})
+    _apply(session, bundle, writes, shown)
+    for table, rows in newer_aggregates.items():
+        row = stored_aggregates.get(table) or TownshipAggregate(village_code=village, table_name=table)
+        row.to_rev, row.rows = int(manifest["to_rev"]), rows
+        session.add(row)
+    now = utcnow()
+    if int(manifest["to_rev"]) >= enrolled.to_rev:
+        enrolled.last_hash, enrolled.to_rev = bundle.bundle_hash, int(manifest["to_rev"])
+        enrolled.gap = gap or (enrolled.gap and not manifest.get("full"))
+    if result["village_name"]:
+        enrolled.name = result["village_name"][:64]
+    enrolled.last_import_at, enrolled.last_error = now, ""
+    answer = _receipt(session, manifest=manifest, bundle_hash=bundle.bundle_hash, village=enrolled, summary=summary,
+                      imported_at=now)
+    if earlier is None:
+        session.add(ImportedBundle(bundle_id=manifest["bundle_id"], village_code=village, file=shown[:255],
+                                   bundle_hash=bundle.bundle_hash, from_rev=result["from_rev"], to_rev=result["to_rev"],
+                                   full=result["full"], gap=gap, imported_at=now,
+                                   summary={"tables": summary, "aggregates": result["aggregates"]}, receipt=answer))
+    else:
+        answer = earlier.receipt
     audit_note(session, table_name="sync", row_id=manifest["bundle_id"], note="bundle imported",
-               detail={"file": file.name, "village_code": village, "to_rev": manifest["to_rev"], "gap": gap,
+               detail={"file": shown, "village_code": village, "to_rev": manifest["to_rev"], "gap": gap,
                        "tables": summary})
-    return ImportSummary(applied=True, **result)
+    session.flush()
+    return ImportSummary(applied=True, receipt=answer, **result)
+
+
+def _receipt(session: Session, *, manifest: dict[str, Any], bundle_hash: str, village: TownshipVillage,
+             summary: dict[str, dict[str, int]], imported_at: dt.datetime) -> bytes:
+    profile = township.township_profile(session)
+    key = keys.signing_key(session, create=True)
+    return receipts.write_receipt({
+        "bundle_id": manifest["bundle_id"], "bundle_hash": bundle_hash, "village_code": village.village_code,
+        "village_name": village.name, "township_code": profile["code"], "township_name": profile["name"],
+        "from_rev": int(manifest.get("from_rev", 0)), "to_rev": int(manifest["to_rev"]),
+        "full": bool(manifest.get("full")), "imported_at": imported_at.isoformat(),
+        "full_requested": bool(village.gap), "tables": summary,
+        "upload": {"url": township.receiver_url(session), "token": village.token},
+    }, key=key)
+
+
+def receipt_for(session: Session, *, bundle_id: str) -> tuple[str, bytes]:
+    """(file name, bytes) of the receipt that answered an imported bundle."""
+    township.require_township(session)
+    row = session.get(ImportedBundle, bundle_id)
+    if row is None:
+        raise NotFound(_("No bundle {id} was imported here.").format(id=bundle_id))
+    return receipts.receipt_name(row.village_code, row.bundle_id), row.receipt
+
+
+def write_receipt(session: Session, *, bundle_id: str, to_dir: Path) -> Path:
+    name, data = receipt_for(session, bundle_id=bundle_id)
+    directory = Path(to_dir)
+    target = directory / name
+    tmp = directory / f".{name}.part"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise StateError(_("The receipt could not be written to {folder}: {reason}").format(
+            folder=directory, reason=exc.strerror or exc)) from None
+    return target
 
 
 def _missing_parents(file: str) -> BundleRefused:
@@ -464,13 +726,15 @@ def _apply(session: Session, bundle: ReadBundle, writes: dict[str, list[dict[str
 
 def imported_villages(session: Session) -> list[dict[str, Any]]:
     """Each enrolled village: name, key fingerprint, last bundle, and the aggregate totals it sent."""
-    enrolled = keys._setting(session, keys.VILLAGE_KEYS) or {}
+    aggregates: dict[str, dict[str, list[Any]]] = {}
+    for row in session.scalars(select(TownshipAggregate).order_by(TownshipAggregate.table_name)):
+        aggregates.setdefault(row.village_code, {})[row.table_name] = list(row.rows)
     found = []
-    for code, entry in sorted(enrolled.items()):
-        log = _setting(session, IMPORTS + code) or {}
-        aggregates = _setting(session, AGGREGATES + code) or {}
-        found.append({"village_code": code, "name": entry.get("name", ""), "fingerprint": entry.get("fingerprint", ""),
-                      "to_rev": log.get("to_rev", 0), "last_at": log.get("last_at", ""),
-                      "totals": {t: sum(r["count"] for r in v.get("rows", [])) for t, v in sorted(aggregates.items())},
-                      "aggregates": {t: v.get("rows", []) for t, v in sorted(aggregates.items())}})
+    for village in township.enrolled_villages(session):
+        sent = aggregates.get(village["village_code"], {})
+        found.append({"village_code": village["village_code"], "name": village["name"],
+                      "fingerprint": village["fingerprint"], "to_rev": village["to_rev"],
+                      "last_at": village["last_import_at"].isoformat() if village["last_import_at"] else "",
+                      "totals": {t: sum(r["count"] for r in rows) for t, rows in sent.items()},
+                      "aggregates": sent})
     return json.loads(json.dumps(found, ensure_ascii=False))
