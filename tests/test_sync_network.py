@@ -79,10 +79,12 @@ def templates(tmp_path_factory, _migrated_template):
                                  passphrase=PASSPHRASE)
     with township.session() as session:
         key = sync.unlock_township_key(session=session, actor=t_admin, passphrase=PASSPHRASE)
+    actors = {"township": t_admin}
     for name, code in (("青石村", VILLAGE_A), ("白塔村", VILLAGE_B)):
         shutil.copyfile(_migrated_template, folder / f"{code}.sqlite3")
         village, v_admin = _village(folder / f"{code}.sqlite3", name=name, code=code,
                                     key_file=folder / "township.key.txt")
+        actors[code] = v_admin
         if code == VILLAGE_A:
             with village.unit(v_admin) as session:
                 demo.generate(session=session, actor=v_admin, size="small", seed=3, progress=None)
@@ -96,18 +98,15 @@ def templates(tmp_path_factory, _migrated_template):
         _checkpoint(folder / f"{code}.sqlite3")
     township.dispose()
     _checkpoint(folder / "township.sqlite3")
-    return folder, key
+    return folder, key, actors
 
 
-def _open(template: Path, target: Path):
-    from app.auth import authenticate
+def _open(template: Path, target: Path, actor):
+    """A copy of a template store, and its admin (signed in once, when the template was made)."""
     from db.engine import Database
 
     shutil.copyfile(template, target)
-    database = Database(target, backup_dir=target.parent / "backups")
-    with database.unit() as session:
-        admin = authenticate(session=session, username="admin", password=PASSWORD)
-    return database, admin
+    return Database(target, backup_dir=target.parent / "backups"), actor
 
 
 def _reopen(path: Path):
@@ -123,15 +122,24 @@ def _reopen(path: Path):
 
 @pytest.fixture
 def stores(templates, tmp_path):
-    """(village A, village B, township, key): copies for this test, each in a folder of its own."""
-    folder, key = templates
+    """(village A, township, key): copies for this test, each in a folder of its own."""
+    folder, key, actors = templates
     opened = []
-    for name in (VILLAGE_A, VILLAGE_B, "township"):
+    for name in (VILLAGE_A, "township"):
         (tmp_path / name).mkdir()
-        opened.append(_open(folder / f"{name}.sqlite3", tmp_path / name / "store.sqlite3"))
+        opened.append(_open(folder / f"{name}.sqlite3", tmp_path / name / "store.sqlite3", actors[name]))
     yield (*opened, key)
     for database, _admin in opened:
         database.dispose()
+
+
+@pytest.fixture
+def village_b(templates, tmp_path):
+    folder, _key, actors = templates
+    (tmp_path / VILLAGE_B).mkdir()
+    store = _open(folder / f"{VILLAGE_B}.sqlite3", tmp_path / VILLAGE_B / "store.sqlite3", actors[VILLAGE_B])
+    yield store
+    store[0].dispose()
 
 
 def token_of(township, code: str) -> str:
@@ -261,7 +269,7 @@ def upload(url: str, token: str | None, body, **headers) -> httpx.Response:
 
 
 def test_push_delivers_over_http_and_the_outbox_is_acknowledged(stores):
-    village, _b, township, key = stores
+    village, township, key = stores
     notice_id = new_notice(village, "关于网络报送的通知")
     bundle = export(village)
     assert {e.bundle_id: e.state for e in outbox(village)}[bundle.bundle_id] == "queued"
@@ -276,11 +284,12 @@ def test_push_delivers_over_http_and_the_outbox_is_acknowledged(stores):
     entry = {e.bundle_id: e for e in outbox(village)}[bundle.bundle_id]
     assert entry.state == "acknowledged" and entry.acknowledged_at is not None
     assert notice_id in township_notice_ids(township)
-    assert [i["bundle_id"] for i in import_log(township)].count(bundle.bundle_id) == 1
+    [logged] = [i for i in import_log(township) if i["bundle_id"] == bundle.bundle_id]
+    assert logged["file"] == Path(bundle.path).name  # the name in the village's outbox, not the upload's
 
 
 def test_a_retried_upload_is_imported_once_and_gets_the_same_receipt(stores):
-    village, _b, township, key = stores
+    village, township, key = stores
     new_notice(village, "重复上传")
     bundle = export(village)
     data = Path(bundle.path).read_bytes()
@@ -307,20 +316,22 @@ def test_a_retried_upload_is_imported_once_and_gets_the_same_receipt(stores):
 
 
 def test_a_bad_token_is_refused_and_nothing_is_written(stores):
-    village, _b, township, key = stores
+    village, township, key = stores
     new_notice(village, "令牌不对")
     data = Path(export(village).path).read_bytes()
     with receiver(township, key) as url:
         before = file_hash(township[0])
-        for token in (None, "", "not-a-token", token_of(township, VILLAGE_A) + "x"):
+        good = token_of(township, VILLAGE_A)
+        for token in (None, "not-a-token", good + "x", good[:-1]):
             response = upload(url, token, data)
             assert response.status_code == 401, token
             assert response.headers.get("www-authenticate") == "Bearer" and response.json()["error"]
+        assert upload(url, None, data, Authorization=f"Basic {good}").status_code == 401
         assert file_hash(township[0]) == before
 
 
-def test_a_villages_token_with_another_villages_bundle_is_forbidden(stores):
-    _a, village_b, township, key = stores
+def test_a_villages_token_with_another_villages_bundle_is_forbidden(stores, village_b):
+    _village, township, key = stores
     new_notice(village_b, "白塔村的通知")
     bundle_b = export(village_b)
     with receiver(township, key) as url:
@@ -334,7 +345,7 @@ def test_a_villages_token_with_another_villages_bundle_is_forbidden(stores):
 
 
 def test_a_too_large_upload_is_refused(stores):
-    _a, _b, township, key = stores
+    _village, township, key = stores
     token = token_of(township, VILLAGE_A)
     body = os.urandom(12_000)
     with receiver(township, key, max_bytes=4096) as url:
@@ -352,7 +363,7 @@ def test_a_too_large_upload_is_refused(stores):
 
 
 def test_a_refused_bundle_answers_422_with_the_reason(stores):
-    village, _b, township, key = stores
+    village, township, key = stores
     with receiver(township, key) as url:
         response = upload(url, token_of(township, VILLAGE_A), b"not a bundle at all")
         assert response.status_code == 422 and response.json()["error"]
@@ -370,7 +381,7 @@ def test_a_refused_bundle_answers_422_with_the_reason(stores):
 
 
 def test_a_receiver_that_fails_and_recovers_and_push_resumes_after_a_restart(stores):
-    village, _b, township, key = stores
+    village, township, key = stores
     notice_id = new_notice(village, "断网之后")
     bundle = export(village)
     token = token_of(township, VILLAGE_A)
@@ -398,7 +409,7 @@ def test_a_receiver_that_fails_and_recovers_and_push_resumes_after_a_restart(sto
 def test_an_upload_cut_short_is_sent_again_after_a_restart(stores):
     from app import sync
 
-    village, _b, township, key = stores
+    village, township, key = stores
     new_notice(village, "发送中断")
     bundle = export(village)
     database, admin = village
@@ -416,7 +427,7 @@ def test_an_upload_cut_short_is_sent_again_after_a_restart(stores):
 
 
 def test_a_missing_bundle_file_is_an_error_to_export_again(stores):
-    village, _b, township, _key = stores
+    village, township, _key = stores
     new_notice(village, "文件丢了")
     bundle = export(village)
     Path(bundle.path).unlink()
@@ -458,7 +469,7 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
 
 
 def test_https_with_the_townships_certificate(stores, tmp_path):
-    village, _b, township, key = stores
+    village, township, key = stores
     certfile, keyfile = _self_signed(tmp_path)
     new_notice(village, "加密传输")
     bundle = export(village)
@@ -477,7 +488,7 @@ def test_https_with_the_townships_certificate(stores, tmp_path):
 def test_the_status_page_in_headless_chromium(stores, tmp_path):
     if not CHROMIUM.exists():
         pytest.skip("headless Chromium (/usr/bin/chromium) is not installed here; CI installs it")
-    village, _b, township, key = stores
+    village, township, key = stores
     new_notice(village, "状态页")
     bundle = export(village)
     with receiver(township, key) as url:
@@ -518,27 +529,18 @@ def run(args, home: Path, **env) -> subprocess.CompletedProcess:
                           env=environment, stdin=subprocess.DEVNULL, timeout=120)
 
 
-def test_serve_and_push_on_the_command_line(templates, tmp_path):
+def test_serve_and_push_on_the_command_line(templates, tmp_path, monkeypatch, capsys):
     from app import sync
+    from app.cli import main
 
-    folder, _key = templates
+    folder, _key, actors = templates
     home = tmp_path / "home"
     (tmp_path / "v").mkdir()
     (tmp_path / "t").mkdir()
-    village = _open(folder / f"{VILLAGE_A}.sqlite3", tmp_path / "v" / "store.sqlite3")
-    township = _open(folder / "township.sqlite3", tmp_path / "t" / "store.sqlite3")
+    village = _open(folder / f"{VILLAGE_A}.sqlite3", tmp_path / "v" / "store.sqlite3", actors[VILLAGE_A])
+    township = _open(folder / "township.sqlite3", tmp_path / "t" / "store.sqlite3", actors["township"])
     token = token_of(township, VILLAGE_A)
     township[0].dispose()
-    with village[0].unit(village[1]) as session:
-        sync.set_push_target(session=session, actor=village[1], url="", token=None)
-    village[0].dispose()
-    result = run(["push", "--db", village[0].path], home)  # no receiver address yet
-    assert result.returncode == 1 and "--url" in result.stderr and "Traceback" not in result.stderr
-    village = _reopen(village[0].path)
-    set_target(village, f"http://127.0.0.1:{free_port()}", token)  # an old address: --url overrides it
-    new_notice(village, "命令行报送")
-    bundle = export(village)
-    village[0].dispose()
     port = free_port()
     environment = {"VILLAGEDESK_HOME": str(home), "PATH": "/usr/bin:/bin", "VILLAGEDESK_LANG": "en",
                    "VILLAGEDESK_PASSWORD": PASSWORD, "VILLAGEDESK_KEY_PASSPHRASE": PASSPHRASE}
@@ -546,6 +548,17 @@ def test_serve_and_push_on_the_command_line(templates, tmp_path):
                                "--port", str(port)], cwd=ROOT, env=environment, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
+        with village[0].unit(village[1]) as session:
+            sync.set_push_target(session=session, actor=village[1], url="", token=None)
+        village[0].dispose()
+        monkeypatch.setenv("VILLAGEDESK_PASSWORD", PASSWORD)
+        assert main(["push", "--db", str(village[0].path)]) == 1  # no receiver address yet
+        assert "--url" in capsys.readouterr().err
+        village = _reopen(village[0].path)
+        set_target(village, f"http://127.0.0.1:{free_port()}", token)  # an old address: --url overrides it
+        new_notice(village, "命令行报送")
+        bundle = export(village)
+        village[0].dispose()
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while True:
@@ -556,7 +569,9 @@ def test_serve_and_push_on_the_command_line(templates, tmp_path):
             except httpx.TransportError:
                 pass
             assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.1)
+            time.sleep(0.05)
+        assert main(["serve", "--db", str(village[0].path), "--port", str(free_port())]) == 1  # a village's store
+        assert "--kind township" in capsys.readouterr().err
         result = run(["push", "--db", village[0].path, "--url", url], home)
         assert result.returncode == 0, result.stderr
         [sent] = json.loads(result.stdout)
@@ -565,5 +580,5 @@ def test_serve_and_push_on_the_command_line(templates, tmp_path):
     finally:
         server.terminate()
         out, err = server.communicate(timeout=15)
-    assert "POST /api/v1/bundles" in err  # uvicorn's access log …
+    assert "POST /api/v1/bundles" in out + err  # uvicorn's access log …
     assert token not in out + err  # … never shows a token

@@ -125,6 +125,10 @@ def cmd_serve(args: argparse.Namespace, ctx: Any) -> int:
     if bool(args.certfile) != bool(args.keyfile):
         raise VillageDeskError(_("HTTPS needs both --certfile and --keyfile."))
     database = ctx.open_database()
+    with database.session() as session:
+        if sync.store_kind(session=session) != "township":
+            raise VillageDeskError(_("`villagedesk serve` runs on a township's database (made with `villagedesk init "
+                                     "--kind township`)."))
     with database.unit() as session:
         actor = ctx.login(session)
     passphrase = ctx.password(_("Passphrase of the township key: "), env=PASSPHRASE_ENV)

@@ -109,7 +109,7 @@ def _push_one(database: Any, actor: Any, client: httpx.Client, entry: Any, *, ta
         return {**result, "state": "error", "error": reason}
     _mark(database, actor, entry.bundle_id, "sending")
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream",
-               "X-Bundle-Id": entry.bundle_id}
+               "X-Bundle-Id": entry.bundle_id, "X-Bundle-Name": path.name}
 
     def upload() -> httpx.Response:
         result["tries"] += 1

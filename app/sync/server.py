@@ -48,6 +48,7 @@ DEFAULT_PORT = 8765
 BUNDLES_PATH = "/api/v1/bundles"
 RECENT_REFUSALS = 20
 _BEARER = re.compile(r"Bearer\s+(\S+)\s*", re.IGNORECASE)
+_FILE_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._-]{0,200}\.vdbundle\.age")
 
 
 class _WrongVillage(Exception):
@@ -83,6 +84,8 @@ class Receiver:
             return JSONResponse({"error": _("This upload token is not valid for this township.")}, status_code=401,
                                 headers={"WWW-Authenticate": "Bearer"})
         claimed = request.headers.get("x-bundle-id", "").strip()
+        name = request.headers.get("x-bundle-name", "").strip()
+        name = name if _FILE_NAME.fullmatch(name) else ""  # informative only: for the import log
         if claimed and not _is_uuid(claimed):
             return self._error(village, 400, _("The X-Bundle-Id header is not a bundle id."))
         declared = request.headers.get("content-length", "")
@@ -103,7 +106,7 @@ class Receiver:
                     return Response(status_code=400)
             if size == 0:
                 return self._error(village, 400, _("The upload is empty."))
-            return await run_in_threadpool(self._import, path, village, claimed)
+            return await run_in_threadpool(self._import, path, village, claimed, name)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -111,12 +114,12 @@ class Receiver:
         with self.database.session() as session:
             return sync.find_village_by_token(session=session, token=token)
 
-    def _import(self, path: Path, village: str, claimed: str) -> Response:
+    def _import(self, path: Path, village: str, claimed: str, name: str) -> Response:
         with self.lock:
             try:
                 with self.database.unit(self.actor) as session:
                     summary = sync.import_bundle(session=session, actor=self.actor, file=path, key=self.key,
-                                                 enroll=False)
+                                                 enroll=False, file_name=name or None)
                     if summary.village_code != village:
                         raise _WrongVillage(summary.village_code)
                     if claimed and summary.bundle_id != claimed:
@@ -251,7 +254,20 @@ def render_status(villages: list[dict[str, Any]], imports: list[dict[str, Any]],
                     _("full") if i.get("full") else _("changes"), _("gap") if i.get("gap") else "",
                     sum((i.get("counts") or {}).values())] for i in imports]
     refusal_rows = [[_when(r.at), r.village_code or "?", r.status, r.reason] for r in refusals]
+    # the labels are translated here, outside the f-string below, where the extractor finds them
     title = _("VillageDesk township receiver")
+    sections = [
+        ("villages", _("Enrolled villages"), _table(
+            [_("Village"), _("Code"), _("Key fingerprint"), _("Last import"), _("Changes up to"), _("Bundles"),
+             _("State"), _("Last error")], village_rows,
+            _("No village is enrolled yet: a village's first bundle is imported from a USB stick."))),
+        ("imports", _("Last imports"), _table(
+            [_("Imported at"), _("Village"), _("Bundle"), _("Changes"), _("Kind"), _("Gap"), _("Rows")], import_rows,
+            _("Nothing imported yet."))),
+        ("refusals", _("Refused uploads since the receiver started"), _table(
+            [_("Time"), _("Village"), _("Status"), _("Reason")], refusal_rows, _("None."))),
+    ]
+    body = "\n".join(f'<h2 id="{key}">{html.escape(heading)}</h2>\n{table}' for key, heading, table in sections)
     lang = "zh-CN" if get_language() == "zh_CN" else "en"
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
@@ -264,14 +280,6 @@ th {{ background: #eee; }}
 </style></head>
 <body>
 <h1>{html.escape(title)}</h1>
-<h2 id="villages">{html.escape(_("Enrolled villages"))}</h2>
-{_table([_("Village"), _("Code"), _("Key fingerprint"), _("Last import"), _("Changes up to"), _("Bundles"),
-         _("State"), _("Last error")], village_rows,
-        _("No village is enrolled yet: a village's first bundle is imported from a USB stick."))}
-<h2 id="imports">{html.escape(_("Last imports"))}</h2>
-{_table([_("Imported at"), _("Village"), _("Bundle"), _("Changes"), _("Kind"), _("Gap"), _("Rows")], import_rows,
-        _("Nothing imported yet."))}
-<h2 id="refusals">{html.escape(_("Refused uploads since the receiver started"))}</h2>
-{_table([_("Time"), _("Village"), _("Status"), _("Reason")], refusal_rows, _("None."))}
+{body}
 </body></html>
 """
