@@ -147,7 +147,8 @@ def token_of(township, code: str) -> str:
 
     database, admin = township
     with database.session() as session:
-        return next(v["token"] for v in sync.enrolled_villages(session=session, actor=admin) if v["village_code"] == code)
+        villages = sync.enrolled_villages(session=session, actor=admin)
+    return next(v["token"] for v in villages if v["village_code"] == code)
 
 
 def import_log(township) -> list[dict]:
@@ -171,7 +172,8 @@ def new_notice(village, title: str) -> str:
 
     database, admin = village
     with database.unit(admin) as session:
-        return notices.create_notice(session=session, actor=admin, form=notices.NoticeForm(title=title, body="明天开会。")).id
+        form = notices.NoticeForm(title=title, body="明天开会。")
+        return notices.create_notice(session=session, actor=admin, form=form).id
 
 
 def export(village):
@@ -424,6 +426,24 @@ def test_an_upload_cut_short_is_sent_again_after_a_restart(stores):
         assert result["bundle_id"] == bundle.bundle_id and result["state"] == "acknowledged"
     finally:
         restarted[0].dispose()
+
+
+def test_a_push_stops_at_once_when_cancelled(stores):
+    """The GUI closes while a push waits to try again: it ends at once, the bundle left queued."""
+    village, township, _key = stores
+    new_notice(village, "取消发送")
+    bundle = export(village)
+    set_target(village, f"http://127.0.0.1:{free_port()}", token_of(township, VILLAGE_A))
+    cancel = threading.Event()
+    timer = threading.Timer(0.3, cancel.set)
+    timer.start()
+    started = time.monotonic()
+    [result] = push(village, attempts=5, wait=30, max_wait=30, cancel=cancel)
+    timer.join()
+    assert time.monotonic() - started < 10 and result["tries"] == 1 and result["state"] == "queued"
+    entry = {e.bundle_id: e for e in outbox(village)}[bundle.bundle_id]
+    assert entry.state == "queued" and entry.attempts == 0 and entry.error == ""
+    assert push(village, cancel=cancel) == []  # nothing new is started once cancelled
 
 
 def test_a_missing_bundle_file_is_an_error_to_export_again(stores):

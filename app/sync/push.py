@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import ssl
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,10 @@ BUNDLES_PATH = "/api/v1/bundles"
 DUE_STATES = ("queued", "sending", "delivered", "error")
 LATER = 60.0  # seconds before the next run tries an entry again after its first error …
 LATER_CAP = 6 * 3600.0  # … doubling with each error, at most this
+
+
+class _Cancelled(Exception):
+    """The push was cancelled between two tries."""
 
 
 class _Transient(Exception):
@@ -54,7 +60,8 @@ def endpoint(url: str) -> str:
 
 def push_outbox(database: Any, actor: Any, *, url: str | None = None, attempts: int = 4, wait: float = 1.0,
                 max_wait: float = 30.0, timeout: float = 60.0, verify: bool | str | ssl.SSLContext = True,
-                force: bool = False, later: float = LATER) -> list[dict[str, Any]]:
+                force: bool = False, later: float = LATER,
+                cancel: threading.Event | None = None) -> list[dict[str, Any]]:
     """Send every due outbox entry, oldest first; one result per entry tried.
 
     Due: ``queued``, ``sending`` or ``delivered`` (left by a run that was cut short), and ``error``
@@ -63,11 +70,14 @@ def push_outbox(database: Any, actor: Any, *, url: str | None = None, attempts: 
     ``attempts`` tries per bundle within the run, waiting ``wait`` seconds, doubling, at most
     ``max_wait``; ``later`` is the first pause before a failed entry is due again. ``verify``: as
     httpx (True: the system's certificates, or ``SSL_CERT_FILE``; a path to the township's own
-    certificate). Raises :class:`StateError` when no receiver or no token is configured.
+    certificate). ``cancel`` (the GUI closing): no new bundle is started once it is set, and a
+    wait between tries ends at once, leaving that bundle ``queued``. Raises :class:`StateError`
+    when no receiver or no token is configured.
 
     Each result: ``bundle_id``, ``file``, ``state`` (the entry's state afterwards), ``status``
     (the HTTP status, or None), ``error``, ``tries`` (uploads in this run), ``already`` (the
-    township held it already), ``full_requested`` (the township asks for a full bundle)."""
+    township held it already), ``full_requested`` (the township asks for a full bundle),
+    ``next_attempt_at`` (after an error: when a run without ``force`` tries it again)."""
     with database.session() as session:
         stored_url, token = sync.push_target(session=session, actor=actor)
         entries = sync.outbox(session=session, actor=actor)
@@ -85,12 +95,14 @@ def push_outbox(database: Any, actor: Any, *, url: str | None = None, attempts: 
     results: list[dict[str, Any]] = []
     with httpx.Client(timeout=timeout, verify=verify, follow_redirects=False) as client:
         for entry in due:
+            if cancel is not None and cancel.is_set():
+                break
             if _state_of(database, actor, entry.bundle_id) == "acknowledged":
                 continue  # a receipt for a later bundle covered it meanwhile
             result = _push_one(database, actor, client, entry, target=target, token=token, attempts=attempts,
-                               wait=wait, max_wait=max_wait, later=later)
+                               wait=wait, max_wait=max_wait, later=later, cancel=cancel)
             results.append(result)
-            if result["state"] == "error" and result["stop"]:
+            if result["stop"]:
                 break  # unreachable or the token refused: the others would fare the same
     for result in results:
         result.pop("stop", None)
@@ -98,9 +110,11 @@ def push_outbox(database: Any, actor: Any, *, url: str | None = None, attempts: 
 
 
 def _push_one(database: Any, actor: Any, client: httpx.Client, entry: Any, *, target: str, token: str,
-              attempts: int, wait: float, max_wait: float, later: float) -> dict[str, Any]:
-    result: dict[str, Any] = {"bundle_id": entry.bundle_id, "file": entry.file, "state": entry.state, "status": None,
-                              "error": "", "tries": 0, "already": False, "full_requested": False, "stop": False}
+              attempts: int, wait: float, max_wait: float, later: float,
+              cancel: threading.Event | None) -> dict[str, Any]:
+    result: dict[str, Any] = {"bundle_id": entry.bundle_id, "file": entry.file, "state": entry.state,
+                              "status": None, "error": "", "tries": 0, "already": False, "full_requested": False,
+                              "next_attempt_at": None, "stop": False}
     path = Path(entry.file)
     if not path.is_file():
         reason = _("The bundle file is missing; export again.")
@@ -112,6 +126,8 @@ def _push_one(database: Any, actor: Any, client: httpx.Client, entry: Any, *, ta
                "X-Bundle-Id": entry.bundle_id, "X-Bundle-Name": path.name}
 
     def upload() -> httpx.Response:
+        if cancel is not None and cancel.is_set():
+            raise _Cancelled
         result["tries"] += 1
         try:
             with path.open("rb") as fh:
@@ -125,17 +141,20 @@ def _push_one(database: Any, actor: Any, client: httpx.Client, entry: Any, *, ta
             raise _Transient(_("The township's receiver failed (HTTP {status}).").format(status=response.status_code))
         return response
 
-    retrying = Retrying(stop=stop_after_attempt(max(1, attempts)), reraise=True,
-                        wait=wait_exponential(multiplier=wait, min=wait, max=max_wait),
-                        retry=retry_if_exception_type(_Transient))
+    retrying = Retrying(stop=stop_after_attempt(max(1, attempts)), retry=retry_if_exception_type(_Transient),
+                        wait=wait_exponential(multiplier=wait, min=wait, max=max_wait), reraise=True,
+                        sleep=cancel.wait if cancel is not None else time.sleep)  # a cancel ends the wait
     try:
         response = retrying(upload)
+    except _Cancelled:  # stopped, not failed: sent again next time
+        _mark(database, actor, entry.bundle_id, "queued")
+        return {**result, "state": "queued", "stop": True}
     except _Transient as exc:
         return _failed(database, actor, entry, result, exc.reason, later=later, stop=True)
     result["status"] = response.status_code
     if response.status_code != 200:
         reason = _refusal(response)
-        return _failed(database, actor, entry, result, reason, later=later, stop=response.status_code == 401)
+        return _failed(database, actor, entry, result, reason, later=later, stop=response.status_code in (401, 403))
     _mark(database, actor, entry.bundle_id, "delivered")
     try:
         with database.unit(actor) as session:

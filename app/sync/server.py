@@ -71,8 +71,9 @@ class Receiver:
         self.key = key
         self.actor = actor
         self.max_bytes = max_bytes
-        self.lock = threading.Lock()
-        self.refusals: deque[Refusal] = deque(maxlen=RECENT_REFUSALS)
+        self.lock = threading.Lock()  # one import at a time: one writer per store
+        self._refusals: deque[Refusal] = deque(maxlen=RECENT_REFUSALS)
+        self._refusals_lock = threading.Lock()  # noted from the event loop and the thread pool
 
     # ------------------------------------------------------------ upload
 
@@ -150,8 +151,14 @@ class Receiver:
 
     def _refused(self, village: str, status: int, reason: str) -> None:
         log.warning("upload refused (%s) for village %s: %s", status, village or "?", reason)
-        self.refusals.appendleft(Refusal(at=dt.datetime.now(dt.UTC), village_code=village, status=status,
-                                         reason=reason))
+        with self._refusals_lock:
+            self._refusals.appendleft(Refusal(at=dt.datetime.now(dt.UTC), village_code=village, status=status,
+                                              reason=reason))
+
+    def refusals(self) -> list[Refusal]:
+        """The refused uploads since the receiver started, newest first (at most :data:`RECENT_REFUSALS`)."""
+        with self._refusals_lock:
+            return list(self._refusals)
 
     # ------------------------------------------------------------ status page
 
@@ -164,7 +171,7 @@ class Receiver:
         with self.database.session() as session:
             villages = sync.enrolled_villages(session=session, actor=self.actor)
             imports = sync.import_log(session=session, actor=self.actor, limit=20)
-        return render_status(villages, imports, list(self.refusals))
+        return render_status(villages, imports, self.refusals())
 
 
 async def health(request: Request) -> Response:
