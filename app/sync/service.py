@@ -624,6 +624,8 @@ def import_bundle(session: Session, *, file: Path, key: TownshipKey, enroll: boo
     if result["village_name"]:
         enrolled.name = result["village_name"][:64]
     enrolled.last_import_at, enrolled.last_error = now, ""
+    session.flush()
+    township.refresh_figures(session, village)
     answer = _receipt(session, manifest=manifest, bundle_hash=bundle.bundle_hash, village=enrolled, summary=summary,
                       imported_at=now)
     if earlier is None:
