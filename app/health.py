@@ -26,7 +26,7 @@ from app.i18n import _
 
 
 def check_database(target: str | Path | None) -> list[str]:
-    from db.engine import _target_path, make_engine, read_mark
+    from db.engine import STORE_KIND_KEY, _target_path, make_engine, read_mark
     from db.errors import VillageDeskError, classify
     from db.identify import CORRUPT, MISSING, identify_store
     from db.migrate import current_revision, head_revision, schema_state
@@ -67,7 +67,9 @@ def check_database(target: str | Path | None) -> list[str]:
                     problems.extend(_check_mark(conn, read_mark(path)))
                 problems.extend(check_audit_chain(conn))
                 profile = conn.execute(text("SELECT count(*) FROM village_profile WHERE deleted_at IS NULL")).scalar()
-                if not profile:
+                township = conn.execute(text("SELECT count(*) FROM setting WHERE key = :k"),
+                                        {"k": STORE_KIND_KEY}).scalar()
+                if not profile and not township:
                     problems.append(_("The village is not set up: run `villagedesk init`."))
     except (sqlite3.Error, Exception) as exc:  # noqa: BLE001 - sorted below: known damage in words, else a bug
         known = classify(exc)
@@ -91,15 +93,29 @@ def _check_mark(conn, mark: tuple[int, int] | None) -> list[str]:
 
 
 def _check_revs(engine, conn) -> list[str]:
+    """No row's change number beyond the store's counter; on a township store (whose rows carry
+    their villages' numbers) none beyond the newest bundle imported from its village."""
     counter = conn.execute(text("SELECT value FROM rev_counter WHERE name = 'rev'")).scalar() or 0
+    from db.engine import STORE_KIND_KEY
+
+    township = bool(conn.execute(text("SELECT count(*) FROM setting WHERE key = :k"), {"k": STORE_KIND_KEY}).scalar())
+    held = dict(conn.execute(text("SELECT village_code, to_rev FROM township_village")).all()) if township else {}
     problems = []
     for table in inspect(engine).get_table_names():
         columns = {c["name"] for c in inspect(engine).get_columns(table)}
-        if {"rev", "village_code", "deleted_at"} <= columns:
-            top = conn.execute(text(f'SELECT max(rev) FROM "{table}"')).scalar() or 0
-            if top > counter:
-                problems.append(_("Table {table} has change number {rev}, beyond the counter {counter}.").format(
-                    table=table, rev=top, counter=counter))
+        if not {"rev", "village_code", "deleted_at"} <= columns:
+            continue
+        if township:
+            for village, top in conn.execute(text(f'SELECT village_code, max(rev) FROM "{table}" GROUP BY village_code')):
+                if top > held.get(village, 0):
+                    problems.append(_("Table {table} has change number {rev} of village {village}, beyond the newest "
+                                      "bundle imported from it ({held}).").format(
+                        table=table, rev=top, village=village, held=held.get(village, 0)))
+            continue
+        top = conn.execute(text(f'SELECT max(rev) FROM "{table}"')).scalar() or 0
+        if top > counter:
+            problems.append(_("Table {table} has change number {rev}, beyond the counter {counter}.").format(
+                table=table, rev=top, counter=counter))
     return problems
 
 
