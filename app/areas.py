@@ -40,7 +40,7 @@ from app.people import documents as people_documents
 from app.printing import PrintKind
 from app.printing import cli as printing_cli
 from app.sync import cli as sync_cli
-from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipVillage
+from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipFigures, TownshipVillage
 from db.models.accounts import Setting, User
 from db.models.concerns import Concern, ConcernNote
 from db.models.deliberation import DeliberationMatter, DeliberationStep
@@ -74,7 +74,7 @@ class Area:
 
 # Tables of the program itself, not of an area: accounts, settings, the audit trail, counters.
 CORE_MODELS: tuple[type, ...] = (User, Setting, AuditEntry, AuditHead, RevCounter,
-                                 OutboxBundle, TownshipVillage, ImportedBundle, TownshipAggregate)
+                                 OutboxBundle, TownshipVillage, ImportedBundle, TownshipAggregate, TownshipFigures)
 # Permissions of the program itself (accounts, statistics, backups, sync).
 CORE_PERMISSIONS: tuple[str, ...] = ("users.manage", "stats.view", "backup.run", "backup.restore",
                                      "sync.export", "sync.import")

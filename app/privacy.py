@@ -120,25 +120,31 @@ class NameFinder:
         found = {n.strip() for n in names if n and MASK not in n}
         self.names = frozenset(n for n in found if len(n) >= 2)
         self.lengths = sorted({len(n) for n in self.names}, reverse=True)
+        # only where a name could begin is it looked for (a register of thousands, texts by the thousand)
+        firsts = sorted({n[0] for n in self.names})
+        self._starts = re.compile("[" + "".join(re.escape(c) for c in firsts) + "]") if firsts else None
 
     def __bool__(self) -> bool:
         return bool(self.names)
 
     def mask(self, text: str) -> str:
-        if not self.names or not text:
+        """Left to right, the longest registered name starting at each place is masked."""
+        if not self.names or not text or self._starts is None:
             return text
         out: list[str] = []
-        i, size = 0, len(text)
-        while i < size:
+        done = 0  # text[:done] is settled
+        for match in self._starts.finditer(text):
+            i = match.start()
+            if i < done:
+                continue  # inside a name already masked
             for length in self.lengths:
                 candidate = text[i:i + length]
                 if len(candidate) == length and candidate in self.names:
+                    out.append(text[done:i])
                     out.append(mask_name(candidate))
-                    i += length
+                    done = i + length
                     break
-            else:
-                out.append(text[i])
-                i += 1
+        out.append(text[done:])
         return "".join(out)
 
 

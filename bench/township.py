@@ -29,7 +29,7 @@ def _clone(engine, tables) -> int:
     written = 0
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # every reference is re-keyed too
         else:
             conn.exec_driver_sql("SET session_replication_role = replica")
         for table in tables:
@@ -56,7 +56,7 @@ def _villages(engine, admin_name: str = "") -> None:
     """Enrol the 39 generated villages beside the real one (their aggregates copied too)."""
     from sqlalchemy import select
 
-    from db.models.sync import TownshipAggregate, TownshipVillage
+    from db.models.sync import TownshipAggregate, TownshipFigures, TownshipVillage
 
     codes = _codes()
     with engine.begin() as conn:
@@ -64,11 +64,14 @@ def _villages(engine, admin_name: str = "") -> None:
             TownshipVillage.village_code == codes[0])).mappings().one()
         aggregates = conn.execute(select(TownshipAggregate.__table__).where(
             TownshipAggregate.village_code == codes[0])).mappings().all()
+        figures = conn.execute(select(TownshipFigures.__table__).where(
+            TownshipFigures.village_code == codes[0])).mappings().one()  # an import keeps them; the clones are alike
         for index, code in enumerate(codes[1:], start=2):
             conn.execute(TownshipVillage.__table__.insert().values(
                 {**first, "village_code": code, "name": f"第{index}村", "token": f"bench-token-{index}"}))
             for row in aggregates:
                 conn.execute(TownshipAggregate.__table__.insert().values({**row, "village_code": code}))
+            conn.execute(TownshipFigures.__table__.insert().values({**figures, "village_code": code}))
 
 
 def _time_summary(database, actor) -> dict:
@@ -110,8 +113,7 @@ def run(db_path: Path, actor) -> dict:
         village.dispose()
         with township.unit(t_admin) as session:
             sync.import_bundle(session=session, actor=t_admin, file=bundle.path, key=key, enroll=True)
-        tables = [model.__table__ for model in service._ordered_models() if model.__tablename__ in
-                  {"meeting", "concern", "notice", "deliberation_matter", "village_profile"}]
+        tables = [model.__table__ for model in service._ordered_models()]
         start = time.perf_counter()
         copied = _clone(township.engine, tables)
         _villages(township.engine)
@@ -138,8 +140,8 @@ def run(db_path: Path, actor) -> dict:
 
             synced = set(_synced_tables())
             names = [t.name for t in __import__("sqlmodel").SQLModel.metadata.sorted_tables
-                     if t.name in synced or t.name in ("township_village", "township_aggregate", "setting",
-                                                       "user_account")]
+                     if t.name in synced or t.name in ("township_village", "township_aggregate", "township_figures",
+                                                       "setting", "user_account")]
             from sqlmodel import SQLModel
 
             with township.engine.connect() as source, pg.engine.begin() as target:

@@ -139,3 +139,39 @@ def test_names_in_text_can_be_unmasked_apart_from_numbers():
     assert shown.blocks[0].text == "张三丰 138****1234"
     numbers = mask_document(doc, unmasked=["text"], names=["张三丰"])
     assert numbers.blocks[0].text == "张*丰 13812341234"
+
+
+def _reference_mask(finder, text: str) -> str:
+    """The plain character-by-character scan the fast one must equal."""
+    from app.privacy import mask_name
+
+    out, i = [], 0
+    while i < len(text):
+        for length in finder.lengths:
+            candidate = text[i:i + length]
+            if len(candidate) == length and candidate in finder.names:
+                out.append(mask_name(candidate))
+                i += length
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def test_the_name_finder_masks_exactly_what_a_plain_scan_masks():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from app.privacy import NameFinder
+
+    alphabet = "王李张欧阳娜芳明大小红[]^-\\ 的了，"
+    names = st.lists(st.text(alphabet=alphabet, min_size=1, max_size=4), max_size=12)
+
+    @settings(max_examples=300, deadline=None)
+    @given(names=names, text=st.text(alphabet=alphabet, max_size=40))
+    def check(names, text):
+        finder = NameFinder(names)
+        assert finder.mask(text) == _reference_mask(finder, text)
+
+    check()

@@ -88,10 +88,17 @@ def test_migration_0006_fills_the_keys_of_an_older_store(village):
     concern, meeting = _raise_and_plan(database, admin)
     path = database.path
     database.dispose()
-    with sqlite3.connect(path) as conn:  # the store as 0005 left it: no keys
-        conn.execute("ALTER TABLE concern DROP COLUMN search_key")
-        conn.execute("ALTER TABLE meeting DROP COLUMN search_key")
-        conn.execute("UPDATE alembic_version SET version_num = '0005'")
+    from alembic import command
+
+    from db.engine import make_engine
+    from db.migrate import alembic_config
+
+    engine = make_engine(path)  # the store as 0005 left it: no keys (and none of the later tables)
+    config = alembic_config(engine)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0005")
+    engine.dispose()
     upgraded = Database(path, backup_dir=path.parent / "backups")
     try:
         concern_keys, meeting_keys = _keys(upgraded)

@@ -267,3 +267,33 @@ def test_a_township_store_that_imported_a_village_is_healthy(stores, tmp_path):
     _checkpoint(township[0].path)
     result = run(["check", "--db", township[0].path], tmp_path / "home")
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_start_screen_knows_a_township_store(stores):
+    from app import people
+
+    village, township, _key = stores
+    with township[0].session() as session:
+        assert people.start_state(session=session) == {"set_up": True, "village_name": "龙泉镇", "kind": "township"}
+    with village[0].session() as session:
+        assert people.start_state(session=session) == {"set_up": True, "village_name": "青石村", "kind": "village"}
+
+
+@pytest.mark.parametrize("on", ["2026-11-30", "2026-12-01", "2026-06-15", "2030-01-01"])
+def test_the_kept_figures_give_the_same_rate_as_counting_every_concern(stores, tmp_path, on):
+    import datetime as dt
+
+    from app.sync import township as kept
+    from db.models.concerns import Concern
+
+    village, township, key = stores
+    import_(township, key, export(village, tmp_path / "usb").path)
+    day = dt.date.fromisoformat(on)
+    with village[0].session() as session:
+        concerns = session.execute(select(Concern)).scalars().all()
+    due = [c for c in concerns if c.due_on <= day]
+    on_time = [c for c in due if c.state == "closed" and c.closed_on and c.closed_on <= c.due_on]
+    with township[0].session() as session:
+        [row] = kept.township_summary(session, on=day)["villages"]
+    assert (row["concerns_due"], row["concerns_closed_on_time"]) == (len(due), len(on_time))
+    assert row["concerns"] == len(concerns)

@@ -42,6 +42,8 @@ from app.validation import (
 )
 from app.views import view, view_class
 from db.base import soft_delete
+from db.engine import STORE_KIND_KEY
+from db.models.accounts import Setting
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
 from db.scope import next_number, raise_number_to
 
@@ -180,10 +182,15 @@ def _profile_errors(name: str, code: str, supervision_phone: str) -> tuple[dict[
 
 
 def start_state(*, session: Session, actor: Actor | None = None) -> dict[str, Any]:
-    """Before anyone signs in (``actor`` is None then): is the store set up, and for which village.
-    Names nothing but the village, so it needs no permission."""
+    """Before anyone signs in (``actor`` is None then): is the store set up, and for which village
+    (or, on a township's store, which township: ``kind`` says). Names nothing but the village, so
+    it needs no permission."""
+    township = session.get(Setting, STORE_KIND_KEY)
+    if township is not None and isinstance(township.value, dict) and township.value.get("kind") == "township":
+        return {"set_up": user_count(session) > 0, "village_name": str(township.value.get("name", "")),
+                "kind": "township"}
     profile = queries.get_profile(session)
-    return {"set_up": is_set_up(session), "village_name": profile.name if profile else ""}
+    return {"set_up": is_set_up(session), "village_name": profile.name if profile else "", "kind": "village"}
 
 
 def village_profile(*, session: Session, actor: Actor) -> ProfileView | None:

@@ -116,6 +116,47 @@ def cmd_keys_trust(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, ctx: Any) -> int:
+    """The township's receiver: signs in and unlocks the township key once, then serves until Ctrl+C."""
+    from app import sync
+    from app.sync.keys import PASSPHRASE_ENV
+    from app.sync.server import serve
+
+    if bool(args.certfile) != bool(args.keyfile):
+        raise VillageDeskError(_("HTTPS needs both --certfile and --keyfile."))
+    database = ctx.open_database()
+    with database.session() as session:
+        if sync.store_kind(session=session) != "township":
+            raise VillageDeskError(_("`villagedesk serve` runs on a township's database (made with `villagedesk init "
+                                     "--kind township`)."))
+    with database.unit() as session:
+        actor = ctx.login(session)
+    passphrase = ctx.password(_("Passphrase of the township key: "), env=PASSPHRASE_ENV)
+    with database.session() as session:
+        key = sync.unlock_township_key(session=session, actor=actor, passphrase=passphrase)
+    scheme = "https" if args.certfile else "http"
+    print(_("Receiving bundles at {url} (Ctrl+C stops).").format(url=f"{scheme}://{args.host}:{args.port}/"),
+          file=sys.stderr)
+    serve(database, key, actor=actor, host=args.host, port=args.port, certfile=args.certfile, keyfile=args.keyfile,
+          max_bytes=args.max_mb * 1024 * 1024)
+    return 0
+
+
+def cmd_push(args: argparse.Namespace, ctx: Any) -> int:
+    """Send the outbox now; a JSON result per bundle; exit 1 when any was not delivered."""
+    from app.sync.push import push_outbox
+
+    database = ctx.open_database()
+    with database.unit() as session:
+        actor = ctx.login(session)
+    results = push_outbox(database, actor, url=args.url, force=True,
+                          verify=str(args.cafile) if args.cafile else True)
+    ctx.print_json(results)
+    if not results:
+        print(_("Nothing to send: every bundle in the outbox is acknowledged."), file=sys.stderr)
+    return 1 if any(result["state"] == "error" for result in results) else 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="write a bundle for the township, print its path")
     p.add_argument("--to", type=Path, metavar="DIR",
@@ -148,6 +189,19 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     q = keys_sub.add_parser("trust", parents=[common], help="trust the township's public key file")
     q.add_argument("file", type=Path)
     q.set_defaults(handler=cmd_keys_trust)
+
+    p = sub.add_parser("serve", parents=[common], help="the township's receiver for bundles sent over the network")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--certfile", type=Path, metavar="FILE", help="TLS certificate (PEM) for HTTPS")
+    p.add_argument("--keyfile", type=Path, metavar="FILE", help="its private key (PEM)")
+    p.add_argument("--max-mb", type=int, default=256, metavar="MB", help="largest upload accepted")
+    p.set_defaults(handler=cmd_serve)
+
+    p = sub.add_parser("push", parents=[common], help="send the outbox to the township's receiver now")
+    p.add_argument("--url", help="the receiver's address (default: the one the township's receipt gave)")
+    p.add_argument("--cafile", type=Path, metavar="FILE", help="the township's own certificate, if it is self-signed")
+    p.set_defaults(handler=cmd_push)
 
 
 __all__ = ["register", "VillageDeskError"]

@@ -190,31 +190,77 @@ def _plain_rows(session: Session, model: type[SyncedModel], village: str, from_r
     table = model.__table__
     query = (select(table).where(table.c.village_code == village, table.c.rev > from_rev, table.c.rev <= to_rev)
              .order_by(table.c.rev))
-    return [{key: _jsonable(value) for key, value in row.items()} for row in session.connection().execute(query).mappings()]
+    # only the columns that do not come back as JSON values already need converting
+    plain = (bool, int, float, str, type(None))
+    convert = [column.name for column in table.columns if not issubclass(_python_kind(column), plain)]
+    rows = []
+    for row in session.connection().execute(query).mappings():
+        out = dict(row)
+        for name in convert:
+            out[name] = _jsonable(out[name])
+        rows.append(out)
+    return rows
+
+
+def _python_kind(column: Any) -> type:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        return object
+
+
+_MASK_PLANS: dict[str, list[tuple[str, str]]] = {}
+
+
+def _mask_plan(model: type[SyncedModel]) -> list[tuple[str, str]]:
+    """(column, how) for each column a masked row changes, worked out once per table."""
+    table = model.__tablename__
+    if table not in _MASK_PLANS:
+        plan = []
+        for column in model.__table__.columns:
+            name = column.name
+            if name in SYNC_COLUMNS:
+                continue
+            if {fk.column.table.name for fk in column.foreign_keys} & PRIVATE_TABLES:
+                how = "drop"
+            elif name == "id_number" or name.endswith("_id_number"):
+                how = "id_number"
+            elif name.endswith("phone"):
+                how = "phone"
+            elif name == "address" or name.endswith("_address"):
+                how = "address"
+            elif name == "name" or name.endswith("_name") or name in PERSON_COLUMNS:
+                how = "name"
+            elif name == "search_key":
+                how = "blank"
+            elif column.foreign_keys:
+                continue
+            else:
+                how = "text"
+            plan.append((name, how))
+        _MASK_PLANS[table] = plan
+    return _MASK_PLANS[table]
+
+
+_MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address, "name": mask_name}
 
 
 def _masked(row: dict[str, Any], model: type[SyncedModel], names: Any) -> dict[str, Any]:
     out = dict(row)
-    for column in model.__table__.columns:
-        name, value = column.name, row.get(column.name)
-        if name in SYNC_COLUMNS or value in (None, ""):
+    for name, how in _mask_plan(model):
+        value = row.get(name)
+        if value is None or value == "":
             continue
-        if {fk.column.table.name for fk in column.foreign_keys} & PRIVATE_TABLES:
+        if how == "drop":
             out[name] = None
         elif not isinstance(value, str):
             continue
-        elif name == "id_number" or name.endswith("_id_number"):
-            out[name] = mask_id_number(value)
-        elif name.endswith("phone"):
-            out[name] = mask_phone(value)
-        elif name == "address" or name.endswith("_address"):
-            out[name] = mask_address(value)
-        elif name == "name" or name.endswith("_name") or name in PERSON_COLUMNS:
-            out[name] = mask_name(value)
-        elif column.foreign_keys or name == "search_key":
-            out[name] = "" if name == "search_key" else value
-        else:
+        elif how == "blank":
+            out[name] = ""
+        elif how == "text":
             out[name] = mask_text(value, names)
+        else:
+            out[name] = _MASKERS[how](value)
     return out
 
 
@@ -624,6 +670,8 @@ def import_bundle(session: Session, *, file: Path, key: TownshipKey, enroll: boo
     if result["village_name"]:
         enrolled.name = result["village_name"][:64]
     enrolled.last_import_at, enrolled.last_error = now, ""
+    session.flush()
+    township.refresh_figures(session, village)
     answer = _receipt(session, manifest=manifest, bundle_hash=bundle.bundle_hash, village=enrolled, summary=summary,
                       imported_at=now)
     if earlier is None:

@@ -30,7 +30,7 @@ from db.models.deliberation import DeliberationMatter
 from db.models.meetings import Meeting
 from db.models.notices import Notice
 from db.models.people import Household, Resident, VillageProfile
-from db.models.sync import ImportedBundle, TownshipAggregate, TownshipVillage
+from db.models.sync import ImportedBundle, TownshipAggregate, TownshipFigures, TownshipVillage
 from db.scope import _synced_tables
 
 STORE_KIND = STORE_KIND_KEY
@@ -189,32 +189,76 @@ def _register_counts(session: Session) -> dict[str, dict[str, int]]:
     return found
 
 
+def _month(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def compute_figures(session: Session, village_code: str) -> dict[str, Any]:
+    """One village's figures from its rows (indexed by village): what :class:`TownshipFigures` keeps."""
+    live = (Concern.village_code == village_code, Concern.deleted_at.is_(None))
+    n, closed = session.execute(select(func.count(), func.sum(case((Concern.state == "closed", 1), else_=0)))
+                                .where(*live).execution_options(all_villages=True)).one()
+    on_time = and_(Concern.state == "closed", Concern.closed_on <= Concern.due_on)
+    months: dict[str, list[int]] = {}
+    for due_on, count, ok in session.execute(
+            select(Concern.due_on, func.count(), func.sum(case((on_time, 1), else_=0))).where(*live)
+            .group_by(Concern.due_on).execution_options(all_villages=True)):
+        entry = months.setdefault(_month(due_on), [0, 0])
+        entry[0] += int(count)
+        entry[1] += int(ok or 0)
+    figures = {"concerns": int(n or 0), "concerns_closed": int(closed or 0), "due_by_month": months}
+    for key, model in (("meetings", Meeting), ("notices", Notice), ("matters", DeliberationMatter)):
+        figures[key] = int(session.execute(select(func.count()).select_from(model).where(
+            model.village_code == village_code, model.deleted_at.is_(None)).execution_options(all_villages=True))
+            .scalar() or 0)
+    return figures
+
+
+def refresh_figures(session: Session, village_code: str) -> None:
+    """Recompute a village's figures (after an import of its bundle, in the same transaction)."""
+    row = session.get(TownshipFigures, village_code) or TownshipFigures(village_code=village_code)
+    row.figures, row.computed_at = compute_figures(session, village_code), utcnow()
+    session.add(row)
+
+
+def _due_this_month(session: Session, on: dt.date) -> dict[str, tuple[int, int]]:
+    """Per village: concerns due from the first of ``on``'s month to ``on``, and of them closed on time."""
+    first = on.replace(day=1)
+    on_time = and_(Concern.state == "closed", Concern.closed_on <= Concern.due_on)
+    query = (select(Concern.village_code, func.count(), func.sum(case((on_time, 1), else_=0)))
+             .where(Concern.due_on >= first, Concern.due_on <= on, Concern.deleted_at.is_(None))
+             .group_by(Concern.village_code).execution_options(all_villages=True))
+    return {code: (int(n), int(ok or 0)) for code, n, ok in session.execute(query)}
+
+
 def township_summary(session: Session, *, on: dt.date | None = None) -> dict[str, Any]:
-    """Per enrolled village and in total: the figures of :data:`FIGURES`, 办结率 as closed on time / due."""
+    """Per enrolled village and in total: the figures of :data:`FIGURES`, 办结率 as closed on time / due.
+
+    Counts come from :class:`TownshipFigures` (kept by each import); the current month's due
+    concerns are counted live, so the rate is right on any day."""
     on = on or dt.date.today()
+    current = _month(on)
     villages = session.execute(select(TownshipVillage.village_code, TownshipVillage.name,
                                       TownshipVillage.last_import_at, TownshipVillage.to_rev, TownshipVillage.gap)
                                .order_by(TownshipVillage.village_code)).all()
-    due = Concern.due_on <= on
-    concern_rows = session.execute(
-        select(Concern.village_code, func.count(),
-               func.sum(case((Concern.state == "closed", 1), else_=0)),
-               func.sum(case((due, 1), else_=0)),
-               func.sum(case((and_(due, Concern.state == "closed", Concern.closed_on <= Concern.due_on), 1), else_=0)))
-        .where(Concern.deleted_at.is_(None)).group_by(Concern.village_code).execution_options(all_villages=True)).all()
-    concerns = {code: (int(n), int(closed or 0), int(d or 0), int(ok or 0)) for code, n, closed, d, ok in concern_rows}
-    meetings = _count_by_village(session, Meeting)
-    notices = _count_by_village(session, Notice)
-    matters = _count_by_village(session, DeliberationMatter)
+    kept = dict(session.execute(select(TownshipFigures.village_code, TownshipFigures.figures)).all())
+    this_month = _due_this_month(session, on)
     register = _register_counts(session)
     rows = []
     for code, name, last_at, to_rev, gap in villages:
-        n, closed, d, ok = concerns.get(code, (0, 0, 0, 0))
+        figures = kept.get(code)
+        if figures is None:  # imported before figures were kept: count it now (and once)
+            figures = compute_figures(session, code)
+        months = figures.get("due_by_month", {})
+        due = sum(v[0] for k, v in months.items() if k < current) + this_month.get(code, (0, 0))[0]
+        ok = sum(v[1] for k, v in months.items() if k < current) + this_month.get(code, (0, 0))[1]
         rows.append({"village_code": code, "name": name, "residents": register.get(code, {}).get("residents", 0),
-                     "households": register.get(code, {}).get("households", 0), "meetings": meetings.get(code, 0),
-                     "concerns": n, "concerns_closed": closed, "concerns_due": d, "concerns_closed_on_time": ok,
-                     "closing_rate": round(ok / d, 4) if d else None, "notices": notices.get(code, 0),
-                     "matters": matters.get(code, 0), "last_import_at": last_at, "to_rev": to_rev, "gap": gap})
+                     "households": register.get(code, {}).get("households", 0),
+                     "meetings": figures.get("meetings", 0), "concerns": figures.get("concerns", 0),
+                     "concerns_closed": figures.get("concerns_closed", 0), "concerns_due": due,
+                     "concerns_closed_on_time": ok, "closing_rate": round(ok / due, 4) if due else None,
+                     "notices": figures.get("notices", 0), "matters": figures.get("matters", 0),
+                     "last_import_at": last_at, "to_rev": to_rev, "gap": gap})
     totals: dict[str, Any] = {key: sum(row[key] for row in rows) for key in FIGURES}
     totals["closing_rate"] = (round(totals["concerns_closed_on_time"] / totals["concerns_due"], 4)
                               if totals["concerns_due"] else None)

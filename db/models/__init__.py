@@ -11,4 +11,4 @@ from db.models.concerns import Concern, ConcernNote  # noqa: F401
 from db.models.deliberation import DeliberationMatter, DeliberationStep  # noqa: F401
 from db.models.notices import Notice  # noqa: F401
 from db.scope import NumberSequence  # noqa: F401
-from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipVillage  # noqa: F401
+from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipFigures, TownshipVillage  # noqa: F401

@@ -16,6 +16,8 @@ class Concern(SyncedModel, table=True):
     __tablename__ = "concern"
     __table_args__ = (
         Index("ix_concern_due_state", "due_on", "state"),
+        # a township's summary counts each village's concerns from this index alone
+        Index("ix_concern_village_summary", "village_code", "deleted_at", "state", "due_on", "closed_on"),
         # numbers are per village (db.scope.next_number); two writers can never share one
         Index("uq_concern_village_number", "village_code", "number", unique=True,
               sqlite_where=text("number <> ''"), postgresql_where=text("number <> ''")),

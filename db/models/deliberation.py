@@ -13,6 +13,7 @@ class DeliberationMatter(SyncedModel, table=True):
     """四议两公开事项: a major village matter walked through the six steps."""
 
     __tablename__ = "deliberation_matter"
+    __table_args__ = (Index("ix_deliberation_matter_village_live", "village_code", "deleted_at"),)  # a township's counts
 
     title: str = Field(max_length=128)
     description: str = Field(default="", max_length=2000)

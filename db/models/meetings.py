@@ -17,6 +17,7 @@ class Meeting(SyncedModel, table=True):
     """会议: a meeting of one kind (坝坝会, 党员大会 …) from notice to publication."""
 
     __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_village_live", "village_code", "deleted_at"),)  # a township's counts
 
     title: str = Field(max_length=128)
     kind: str = Field(max_length=32, index=True)  # app.meetings.KINDS

@@ -21,6 +21,7 @@ class Notice(SyncedModel, table=True):
 
     __tablename__ = "notice"
     __table_args__ = (
+        Index("ix_notice_village_live", "village_code", "deleted_at"),  # a township's counts
         Index("uq_notice_village_kind_year_seq", "village_code", "kind", "year", "seq", unique=True,
               sqlite_where=text("seq IS NOT NULL"), postgresql_where=text("seq IS NOT NULL")),
     )

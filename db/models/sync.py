@@ -83,3 +83,18 @@ class TownshipAggregate(LocalModel, table=True):
     table_name: str = Field(primary_key=True, max_length=64)
     to_rev: int = 0
     rows: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class TownshipFigures(LocalModel, table=True):
+    """A village's figures for the township summary, recomputed by each import of its bundles.
+
+    ``figures``: counts (meetings, notices, matters, concerns, concerns_closed) and, for 办结率,
+    ``due_by_month``: due month → [concerns due that month, of them closed on time]. The summary
+    adds the months before the current one from here and counts the current month live, so the
+    rate is right on any day without reading every concern of forty villages."""
+
+    __tablename__ = "township_figures"
+
+    village_code: str = Field(primary_key=True, max_length=12)
+    computed_at: dt.datetime = Field(default_factory=utcnow)
+    figures: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
