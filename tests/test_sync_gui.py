@@ -209,20 +209,23 @@ def test_village_without_a_township_key_is_refused_in_words_then_trusts_one(sign
 
 
 def test_send_now_runs_the_push_helper_and_says_how_it_went(sign_in, gui, village_store, monkeypatch):
-    """立即发送 waits for an address, then hands the outbox to ``sync.push_outbox`` on the worker
-    (a stand-in here: the network helper is tested on its own) and says what it answered."""
+    """立即发送 waits for an address, then hands the outbox to the push helper on the worker (a
+    stand-in here: the helper and the receiver are tested in test_sync_network) and says what it
+    answered; the progress dialog's Cancel reaches the helper as its cancel event."""
     from app import sync
+    from ui.pages.sync import village as village_view
 
     database, admin = village_store
     with database.unit(admin) as session:
         sync.export_bundle(session=session, actor=admin)
     calls: list[dict] = []
 
-    def push_outbox(**kwargs):
-        calls.append(kwargs)
+    def push_outbox(database, actor, **kwargs):
+        calls.append({"database": database, "actor": actor, **kwargs})
+        assert not kwargs["cancel"].is_set() and not kwargs["cancel"].wait(0.01)
         return [{"bundle_id": "b", "state": "error", "error": "乡镇接收端没有应答。"}]
 
-    monkeypatch.setattr(sync, "push_outbox", push_outbox, raising=False)
+    monkeypatch.setattr(village_view, "push_outbox", push_outbox)
     win = sign_in(database)
     view = open_sync(gui, win).body
     view.tabs.setCurrentIndex(2)
@@ -236,6 +239,42 @@ def test_send_now_runs_the_push_helper_and_says_how_it_went(sign_in, gui, villag
     gui.waitUntil(lambda: "没有应答" in view.outbox_result.text(), timeout=10000)
     assert calls and calls[0]["actor"].username == "admin" and calls[0]["force"]
     assert view.outbox_result.objectName() == "formError"
+
+
+def test_send_now_over_a_real_receiver_ends_acknowledged(sign_in, gui, village_store, township_store, templates):
+    """The whole way: enrolled over USB (its receipt brings the upload token), a new change, the
+    township's address typed in, 立即发送 → the receiver imports it and its receipt marks it 已确认."""
+    from app import sync
+    from test_sync_network import new_notice, receiver
+
+    key = templates[1]
+    database, admin = village_store
+    t_database, t_admin = township_store
+    with database.unit(admin) as session:
+        first = sync.export_bundle(session=session, actor=admin)
+    with t_database.unit(t_admin) as session:
+        summary = sync.import_bundle(session=session, actor=t_admin, file=Path(first.path), key=key, enroll=True)
+    with database.unit(admin) as session:
+        sync.import_receipt(session=session, actor=admin, data=summary.receipt)
+    new_notice(village_store, "关于清理河道的通知")
+    with database.unit(admin) as session:
+        second = sync.export_bundle(session=session, actor=admin)
+    assert not second.full
+
+    with receiver(township_store, key) as url:
+        win = sign_in(database)
+        view = open_sync(gui, win).body
+        view.tabs.setCurrentIndex(2)
+        assert cell(view.outbox_table, 0, "状态") == "待发送"
+        view.url_edit.setText(url)
+        view.url_edit.setModified(True)
+        gui.mouseClick(view.url_button, Qt.MouseButton.LeftButton)
+        gui.waitUntil(view.push_button.isEnabled, timeout=10000)
+        gui.mouseClick(view.push_button, Qt.MouseButton.LeftButton)
+        gui.waitUntil(lambda: view.outbox_result.text() == "已发送 1 个数据包。", timeout=30000)
+        settle(gui)
+    assert [cell(view.outbox_table, row, "状态") for row in range(2)] == ["已确认", "已确认"]
+    assert view.state_values["pending_changes"].text() == "0"
 
 
 def test_roles_without_the_right_see_why_and_nothing_else(sign_in, gui, village_store):

@@ -3,6 +3,7 @@ them in the outbox until a receipt says the township holds them, and send them o
 when there is one."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from app import sync
 from app.i18n import N_, _, ngettext
+from app.sync.push import push_outbox
 from ui.ops import DbOp, show_error, worker
 from ui.pages.sync import drives as drive_list
 from ui.pages.sync.common import (
@@ -327,15 +329,9 @@ class VillageSync(QWidget):
         self.export_button.setEnabled(allowed and current_row(self.drive_table) is not None)
         self.export_button.setToolTip(no_right if not allowed else "" if trusted else no_key)
         self.other_folder_button.setToolTip(no_right if not allowed else "" if trusted else no_key)
-        push = getattr(sync, "push_outbox", None)
         has_url = bool(self.status is not None and self.status.push_url)
-        self.push_button.setEnabled(allowed and push is not None and has_url)
-        if push is None:
-            self.push_button.setToolTip(_("Sending over the network is not available in this version."))
-        elif not has_url:
-            self.push_button.setToolTip(_("Needs the township's address"))
-        else:
-            self.push_button.setToolTip(no_right if not allowed else "")
+        self.push_button.setEnabled(allowed and has_url)
+        self.push_button.setToolTip(no_right if not allowed else "" if has_url else _("Needs the township's address"))
 
     # ------------------------------------------------------------ the township's key
 
@@ -457,16 +453,18 @@ class VillageSync(QWidget):
         return DbOp(self, save).success(saved).failure(refused).run()
 
     def push_now(self) -> Any:
-        """Send the outbox now (the network helper, ``villagedesk push`` in the GUI), errors too."""
-        push = getattr(sync, "push_outbox", None)
-        if push is None or not self.can_export:
+        """Send the outbox to the township's receiver now (``villagedesk push``), bundles in error too.
+
+        On the database worker like every other job (the helper writes each step to the outbox);
+        the progress dialog's Cancel ends a wait between tries and leaves the bundle queued."""
+        if not self.can_export:
             return None
         actor = self.actor
         self.push_button.setEnabled(False)
         set_message(self.outbox_result, _("Sending…"), error=False)
 
-        def send(db_worker: Any, _progress: Any) -> Any:
-            return push(database=db_worker.database, actor=actor, force=True)
+        def send(db_worker: Any, progress: Any) -> Any:
+            return push_outbox(db_worker.database, actor, force=True, cancel=_CancelOf(progress))
 
         def sent(results: Any) -> None:
             results = list(results or [])
@@ -484,3 +482,19 @@ class VillageSync(QWidget):
 
         return worker().submit(send, mode="call", parent=self, on_success=sent, on_failure=refused,
                                on_finally=self.reload, progress_label=_("Sending the outbox…"))
+
+
+class _CancelOf:
+    """A progress dialog's Cancel seen as the ``threading.Event`` the push helper waits on."""
+
+    def __init__(self, progress: Any):
+        self._progress = progress
+
+    def is_set(self) -> bool:
+        return bool(self._progress.aborted)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        end = time.monotonic() + (timeout or 0.0)
+        while not self.is_set() and time.monotonic() < end:
+            time.sleep(min(0.1, max(end - time.monotonic(), 0.0)))
+        return self.is_set()
