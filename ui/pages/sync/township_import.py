@@ -289,7 +289,7 @@ class ImportTab(QWidget):
                 confirmed[code] = fingerprint_matches(
                     self, title=_("A new village"),
                     text=_("{village} sends its first bundle. Phone the village and have the clerk read the "
-                           "fingerprint shown on their 数据报送 page. Does it match this one exactly?").format(
+                           "fingerprint shown on their Sync page (数据报送). Does it match this one exactly?").format(
                         village=_village(item)),
                     fingerprint=item.summary.fingerprint, accept_text=_("It matches: enrol the village"))
             if item.state == NEW_VILLAGE and not confirmed[code]:

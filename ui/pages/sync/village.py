@@ -125,7 +125,8 @@ class VillageSync(QWidget):
         self.state_values: dict[str, QLabel] = {}
         for key_name in ("village_fingerprint", "current_rev", "acknowledged_rev", "pending_changes",
                          "last_export_at", "last_receipt_at", "push_url"):
-            label, value = QLabel(), QLabel()
+            # the village's fingerprint is read to the township over the phone at the first import
+            label, value = QLabel(), fingerprint_label() if key_name == "village_fingerprint" else QLabel()
             value.setObjectName(f"status_{key_name}")
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.state_labels[key_name], self.state_values[key_name] = label, value
