@@ -129,7 +129,7 @@ def stick(monkeypatch, folder: Path) -> None:
 
 def open_sync(gui, win):
     page = win.open_area("sync")
-    gui.waitUntil(lambda: page.body is not None, timeout=10000)
+    gui.waitUntil(lambda: page.body is not None, timeout=30000)
     settle(gui)
     return page
 
@@ -159,7 +159,7 @@ def test_village_exports_to_a_stick_and_a_receipt_acknowledges_it(sign_in, gui, 
     assert cell(view.drive_table, 0, "磁盘") == "KINGSTON" and cell(view.drive_table, 0, "U盘") == "是"
     assert view.drive_table.selectionModel().isRowSelected(0)  # the stick is chosen for the clerk
     gui.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
-    gui.waitUntil(lambda: view.last_export is not None, timeout=20000)
+    gui.waitUntil(lambda: view.last_export is not None, timeout=30000)
     settle(gui)
     [bundle] = usb.glob("*.vdbundle.age")
     assert str(bundle) in view.export_result.text()
@@ -176,7 +176,7 @@ def test_village_exports_to_a_stick_and_a_receipt_acknowledges_it(sign_in, gui, 
     monkeypatch.setattr(village_view, "open_file_name", lambda *_args: str(receipt))
     view.tabs.setCurrentIndex(2)
     gui.mouseClick(view.receipt_button, Qt.MouseButton.LeftButton)
-    gui.waitUntil(lambda: view.last_receipt is not None, timeout=20000)
+    gui.waitUntil(lambda: view.last_receipt is not None, timeout=30000)
     settle(gui)
     assert cell(view.outbox_table, 0, "状态") == "已确认"
     assert view.state_values["pending_changes"].text() == "0"
@@ -195,7 +195,7 @@ def test_village_without_a_township_key_is_refused_in_words_then_trusts_one(sign
     view.tabs.setCurrentIndex(1)
     view.other_folder_button.click()
     gui.waitUntil(lambda: "乡镇" in view.export_result.text() and view.export_result.objectName() == "formError",
-                  timeout=10000)
+                  timeout=30000)
     assert not list(tmp_path.glob("*.vdbundle.age"))
     assert view.outbox_model.rowCount() == 0
 
@@ -203,7 +203,7 @@ def test_village_without_a_township_key_is_refused_in_words_then_trusts_one(sign
     monkeypatch.setattr(village_view, "open_file_name", lambda *_args: str(key_file))
     view.tabs.setCurrentIndex(0)
     gui.mouseClick(view.trust_button, Qt.MouseButton.LeftButton)
-    gui.waitUntil(lambda: view.township_fingerprint.isVisibleTo(view), timeout=10000)
+    gui.waitUntil(lambda: view.township_fingerprint.isVisibleTo(view), timeout=30000)
     assert view.township_fingerprint.text() in key_file.read_text(encoding="utf-8")  # "# fingerprint: …"
     assert view.township_label.text() == "乡镇：龙泉镇" and "打电话" in view.key_hint.text()
 
@@ -233,10 +233,10 @@ def test_send_now_runs_the_push_helper_and_says_how_it_went(sign_in, gui, villag
     view.url_edit.setText("https://xiang.example.cn")
     view.url_edit.setModified(True)
     gui.mouseClick(view.url_button, Qt.MouseButton.LeftButton)
-    gui.waitUntil(view.push_button.isEnabled, timeout=10000)
+    gui.waitUntil(view.push_button.isEnabled, timeout=30000)
     assert view.state_values["push_url"].text() == "https://xiang.example.cn"
     gui.mouseClick(view.push_button, Qt.MouseButton.LeftButton)
-    gui.waitUntil(lambda: "没有应答" in view.outbox_result.text(), timeout=10000)
+    gui.waitUntil(lambda: "没有应答" in view.outbox_result.text(), timeout=30000)
     assert calls and calls[0]["actor"].username == "admin" and calls[0]["force"]
     assert view.outbox_result.objectName() == "formError"
 
@@ -269,7 +269,7 @@ def test_send_now_over_a_real_receiver_ends_acknowledged(sign_in, gui, village_s
         view.url_edit.setText(url)
         view.url_edit.setModified(True)
         gui.mouseClick(view.url_button, Qt.MouseButton.LeftButton)
-        gui.waitUntil(view.push_button.isEnabled, timeout=10000)
+        gui.waitUntil(view.push_button.isEnabled, timeout=30000)
         gui.mouseClick(view.push_button, Qt.MouseButton.LeftButton)
         gui.waitUntil(lambda: view.outbox_result.text() == "已发送 1 个数据包。", timeout=30000)
         settle(gui)
@@ -317,7 +317,7 @@ def test_township_imports_through_the_dry_run_and_shows_the_summary(sign_in, gui
             if not win.workspace.nav.item(r).isHidden()] == ["sync", "settings"]
     page = win.current_page()
     assert page.area_key == "sync"
-    gui.waitUntil(lambda: page.body is not None, timeout=10000)
+    gui.waitUntil(lambda: page.body is not None, timeout=30000)
     view = page.body
     assert type(view).__name__ == "TownshipSync"
     tab = view.import_tab
@@ -392,12 +392,12 @@ def test_villages_token_masked_summary_to_excel_records_in_words(sign_in, gui, v
     monkeypatch.setattr(township_view, "save_file_name", lambda _parent, _caption, name, _filters: str(tmp_path / name))
     view.tabs.setCurrentIndex(2)
     gui.mouseClick(view.excel_button, Qt.MouseButton.LeftButton)
-    gui.waitUntil(lambda: bool(list(tmp_path.glob("*.xlsx"))), timeout=10000)
+    gui.waitUntil(lambda: bool(list(tmp_path.glob("*.xlsx"))), timeout=30000)
     [workbook] = tmp_path.glob("*.xlsx")
     assert "汇总" in workbook.name and str(workbook) in view.summary_message.text()
 
     view.tabs.setCurrentIndex(3)  # 村级记录: the first village's meetings, without a click
-    gui.waitUntil(lambda: view.records_model.rowCount() > 0, timeout=10000)
+    gui.waitUntil(lambda: view.records_model.rowCount() > 0, timeout=30000)
     assert view.records_model.rowCount() == live_count(Path(database.path), "meeting")
     kinds = {cell(view.records_view, row, "类型") for row in range(view.records_model.rowCount())}
     assert kinds <= {meetings.kind_label(code) for code in meetings.KINDS} and kinds
