@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from ui.background_push import BackgroundPush
+from ui.background_push import describe as describe_push
 from ui.idle_lock import IdleWatcher, LockScreen
 from ui.ops import DbOp, worker
 from ui.pages import AREAS, PAGES
@@ -236,6 +238,9 @@ class MainWindow(QMainWindow):
         self.idle_watcher = IdleWatcher(self)
         self.idle_watcher.idle.connect(self.lock_now)
         self.lock_screen: LockScreen | None = None
+        # The outbox goes to the township's receiver by itself when one is reachable.
+        self.background_push = BackgroundPush(self)
+        self.background_push.finished.connect(self._pushed)
         worker().operation_did_execute.connect(self._data_changed)
         self._build_menus()
         self.retranslate_ui()
@@ -351,6 +356,7 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self.idle_watcher.resume)
         self.lock_screen.sign_out_requested.connect(self.sign_out)
         self._load_idle_lock()
+        self.background_push.start(worker().database, actor, self.start_panel.store_kind)
         # Everything loaded so far (Qt, SQLAlchemy, the models) lives as long as the program: keep it
         # out of the garbage collector's full passes, which otherwise stall a search by ~100 ms.
         gc.freeze()
@@ -390,6 +396,7 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         if self.workspace is None:
             return
+        self.background_push.stop()
         self.idle_watcher.stop()
         if self.lock_screen is not None:
             if self.lock_screen.locked:
@@ -457,6 +464,15 @@ class MainWindow(QMainWindow):
         for label in (self.village_label, self.location_label, self.user_label):
             label.setVisible(bool(label.text()))
 
+    def _pushed(self, results: Any) -> None:
+        """A background send of the outbox ended: say what it did, let the 数据报送 page refresh."""
+        if results:
+            message = describe_push(results)
+            if message:
+                self.statusBar().showMessage(message, 10000)
+            worker().announce({"sync"})
+        self.background_push.schedule_next()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if worker().writes_running():
             worker().wait_idle(CLOSE_GRACE_S)  # a save or an audit note just queued: let it finish
@@ -467,4 +483,5 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self.background_push.stop()  # a send under way ends at once; its bundle stays queued
         event.accept()
