@@ -156,7 +156,7 @@ def nominate(*, session: Session, actor: Actor, campaign_id: str, channel: str, 
         if household is None:
             errors["household_id"] = _("Choose the household.")
         else:
-            name = _("{head} household").format(head=household.head_name)
+            name = f"{household.head_name}户"  # stored and printed as the roll says it (document data)
         resident_id = None
     else:
         resident = session.get(Resident, resident_id) if resident_id else None
