@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from app import awards, concerns, deliberation, meetings, notices, people, points, volunteers
+from app.awards import demo as awards_demo
+from app.awards import documents as awards_documents
 from app.concerns import documents as concerns_documents
 from app.deliberation import documents as deliberation_documents
 from app.i18n import N_
@@ -37,9 +39,13 @@ from app.notices import demo as notices_demo
 from app.notices import documents as notices_documents
 from app.people import demo as people_demo
 from app.people import documents as people_documents
+from app.points import demo as points_demo
+from app.points import documents as points_documents
 from app.printing import PrintKind
 from app.printing import cli as printing_cli
 from app.sync import cli as sync_cli
+from app.volunteers import demo as volunteers_demo
+from app.volunteers import documents as volunteers_documents
 from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipFigures, TownshipVillage
 from db.models.accounts import Setting, User
 from db.models.awards import AwardCampaign, AwardHonour, AwardNomination, AwardObjection
@@ -140,7 +146,7 @@ AREAS: tuple[Area, ...] = (
         key="volunteers", title=N_("Volunteers"),
         models=(VolunteerTeam, VolunteerMember, VolunteerActivity, VolunteerAssignment, VolunteerHours),
         permissions=("volunteers.edit",),
-        stats=volunteers.stats,
+        stats=volunteers.stats, demo=volunteers_demo.add_demo_data, print_kinds=volunteers_documents.PRINT_KINDS,
         # hours leave the village only as counts per month (app.sync.service._aggregate)
         export={"volunteer_hours": "aggregate"},
         page="volunteers",
@@ -149,7 +155,7 @@ AREAS: tuple[Area, ...] = (
         key="points", title=N_("Points"),
         models=(PointsRule, PointsRuleVersion, PointsEntry, PointsProposal, PointsGoods, PointsBoardDecision),
         permissions=("points.view", "points.edit", "points.approve", "points.redeem"),
-        stats=points.stats,
+        stats=points.stats, demo=points_demo.add_demo_data, print_kinds=points_documents.PRINT_KINDS,
         # the ledger leaves as counts per villagers' group; no household's points leave the village
         export={"points_entry": "aggregate"},
         page="points",
@@ -158,7 +164,7 @@ AREAS: tuple[Area, ...] = (
         key="awards", title=N_("Selections and honours"),
         models=(AwardCampaign, AwardNomination, AwardObjection, AwardHonour),
         permissions=("awards.edit", "awards.approve"),
-        stats=awards.stats,
+        stats=awards.stats, demo=awards_demo.add_demo_data, print_kinds=awards_documents.PRINT_KINDS,
         # the honours rolls are public: full rows (with their campaigns); nominations and objections stay
         export={"award_campaign": "full", "award_honour": "full"},
         page="awards",

@@ -252,3 +252,111 @@ def test_household_search_by_pinyin_and_number(world):
         earn(session, admin, pop.households[0].id, ids["good"])
         found = points.household_choices(session=session, actor=actor(SHOP), query=pop.households[0].number)
     assert found and found[0].household_id == pop.households[0].id and found[0].balance == 5
+
+
+# ---------------------------------------------------------------- printed documents (all three areas)
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory, _migrated_template):
+    import shutil
+
+    from app import demo, people
+    from db.engine import Database
+
+    path = tmp_path_factory.mktemp("points-demo") / "village.sqlite3"
+    shutil.copyfile(_migrated_template, path)
+    database = Database(path)
+    with database.unit() as session:
+        admin = people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
+                                     committee_name="", supervision_phone="028-84851234", admin_username="admin",
+                                     admin_password="secret-pass", admin_display_name="李书记")
+    database.refresh_village_code()
+    with database.unit(admin) as session:
+        demo.generate(session=session, actor=admin, size="small", seed=5)
+    yield database, admin
+    database.dispose()
+
+
+PUBLIC_KINDS = ("volunteer_hours", "points_ranking", "points_board", "award_publicity", "award_honours")
+
+
+@pytest.mark.parametrize("kind", PUBLIC_KINDS)
+def test_every_public_poster_is_de_identified_except_the_names_it_publishes(demo_store, kind, tmp_path):
+    """Print each public kind (``--id latest``) and read the PDF's text: no registered name in full,
+    except the nominees of a 公示 and the honoured on a roll; no phone or ID number."""
+    import re
+
+    from pdftools import text as pdf_text
+    from sqlmodel import select
+
+    from app.printing import print_kind
+    from db.models.awards import AwardHonour, AwardNomination
+    from db.models.people import Household, Resident
+
+    database, admin = demo_store
+    out = tmp_path / f"{kind}.pdf"
+    with database.unit(admin) as session:
+        print_kind(kind, session=session, actor=admin, ident="latest", out=out)
+        names = {n for n in session.exec(select(Resident.name)) if len(n) >= 2}
+        names |= {n for n in session.exec(select(Household.head_name)) if len(n) >= 2}
+        published: set[str] = set()
+        if kind == "award_publicity":
+            published = {n.name.removesuffix("户") for n in session.exec(
+                select(AwardNomination).where(AwardNomination.review == "approved"))}
+        elif kind == "award_honours":
+            published = {h.name.removesuffix("户") for h in session.exec(select(AwardHonour))}
+    printed = pdf_text(out).replace("\n", "")
+    assert "*" in printed or published, "nothing was masked: the poster names nobody?"
+    shown = {n for n in names - published if n in printed}
+    assert not shown, f"{kind} prints registered names in full: {sorted(shown)[:5]}"
+    if published:
+        assert any(n in printed for n in published), "the names the 公示 exists to publish are printed in full"
+    assert not re.search(r"1[3-9]\d{9}", printed) and not re.search(r"\d{17}[\dXx]", printed)
+
+
+def test_the_black_list_is_named_only_by_a_recorded_decision(demo_store, tmp_path):
+    from pdftools import text as pdf_text
+
+    from app.printing import build_document
+
+    database, admin = demo_store
+    start, end = D(TODAY.year, 1, 1), min(D(TODAY.year, 12, 31), TODAY)
+    with database.unit(admin) as session:
+        shown = points.board(session=session, actor=admin, start=start, end=end)
+        assert shown.black, "the demo has households on the black list"
+        heads = [r.head for r in shown.black if len(r.head) >= 2]
+        masked = build_document("points_board", session=session, actor=admin, ident=str(TODAY.year))
+        session.rollback()
+    table = next(b for b in masked.blocks if getattr(b, "caption", "") and "black" in b.columns[0].key)
+    assert all("*" in row[0] for row in table.rows)
+    with database.unit(admin) as session:
+        meeting = meetings.plan_meeting(session=session, actor=admin, kind=meetings.TWO_COMMITTEES, title="两委会",
+                                        starts_at=at(TODAY - dt.timedelta(days=1)))
+        meetings.mark_held(session=session, actor=admin, meeting_id=meeting.id, held_on=TODAY - dt.timedelta(days=1))
+        points.record_board_decision(session=session, actor=admin, meeting_id=meeting.id, period_start=start,
+                                     period_end=end, name_red=False, name_black=True, summary="黑榜实名公布")
+        named = build_document("points_board", session=session, actor=admin, ident=str(TODAY.year))
+        session.rollback()
+    table = next(b for b in named.blocks if getattr(b, "caption", "") and "black" in b.columns[0].key)
+    assert [row[0] for row in table.rows][:len(heads)] == [r.head for r in shown.black][:len(heads)]
+    assert any("两委会" in getattr(b, "text", "") for b in named.blocks)
+    red = next(b for b in named.blocks if getattr(b, "caption", "") and "red" in b.columns[0].key)
+    assert all("*" in row[0] or row[0] == "—" for row in red.rows)
+
+
+def test_the_passbook_prints_every_movement_with_its_running_balance(demo_store, tmp_path):
+    from pdftools import text as pdf_text
+
+    from app.printing import print_kind
+
+    database, admin = demo_store
+    with database.unit(admin) as session:
+        household = points.household_choices(session=session, actor=admin, query="0")[0]
+        book = points.passbook(session=session, actor=admin, household_id=household.household_id)
+        print_kind("points_passbook", session=session, actor=admin, ident=household.household_id,
+                   out=tmp_path / "book.pdf")
+    printed = pdf_text(tmp_path / "book.pdf")
+    assert book.lines and book.closing == household.balance
+    assert all(line.balance == sum(x.points for x in book.lines[:i + 1]) for i, line in enumerate(book.lines))
+    assert str(book.lines[-1].balance) in printed

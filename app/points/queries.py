@@ -15,8 +15,8 @@ from db.models.points import PointsEntry, PointsGoods, PointsRule
 BOARD_SETTING = "points.board"
 # 红黑榜 and rankings are off until the village turns them on (the 2023 网信办 guidance warns
 # against forced rankings); the criteria are the village's own.
-DEFAULT_BOARD = {"ranking": False, "red_black": False, "red_count": 10, "red_min": 1, "black_deducted": 5,
-                 "black_count": 10}
+DEFAULT_BOARD = {"ranking": False, "red_black": False, "red_count": 8, "red_min": 1, "black_deducted": 5,
+                 "black_count": 8}
 
 
 def get_rule(session: Session, rule_id: str) -> PointsRule:

@@ -683,8 +683,8 @@ def board_settings(*, session: Session, actor: Actor) -> BoardSettings:
     return BoardSettings(**_board_settings(session))
 
 
-def set_board_settings(*, session: Session, actor: Actor, ranking: bool, red_black: bool, red_count: int = 10,
-                       red_min: int = 1, black_deducted: int = 5, black_count: int = 10) -> BoardSettings:
+def set_board_settings(*, session: Session, actor: Actor, ranking: bool, red_black: bool, red_count: int = 8,
+                       red_min: int = 1, black_deducted: int = 5, black_count: int = 8) -> BoardSettings:
     """Turn rankings and the 红黑榜 on or off for this village, with its criteria (a committee
     choice: off by default)."""
     require(actor, "points.approve")
@@ -705,6 +705,7 @@ class RankRow:
     rank: int
     household_id: str
     name: str  # 王大明户
+    head: str  # 王大明
     number: str
     group: str
     points: int  # earned less deducted in the period (spending at the shop does not count)
@@ -728,7 +729,8 @@ def _ranked(rows: Sequence[Any]) -> list[RankRow]:
     for index, (hid, points, head, number, group) in enumerate(ordered, start=1):
         if points != last:
             rank, last = index, points  # 并列: equal points share a rank
-        result.append(RankRow(rank=rank, household_id=hid, name=household_label(head), number=number or "",
+        result.append(RankRow(rank=rank, household_id=hid, name=household_label(head), head=head or "",
+                              number=number or "",
                               group=group or "", points=int(points or 0)))
     return result
 
