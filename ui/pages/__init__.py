@@ -49,6 +49,7 @@ PAGES: dict[str, str] = {
     "concerns": "ui.pages.concerns:ConcernsPage",
     "deliberation": "ui.pages.deliberation:DeliberationPage",
     "notices": "ui.pages.notices:NoticesPage",
+    "points": "ui.pages.points:PointsPage",
 }
 
 
