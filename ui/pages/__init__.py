@@ -49,7 +49,9 @@ PAGES: dict[str, str] = {
     "concerns": "ui.pages.concerns:ConcernsPage",
     "deliberation": "ui.pages.deliberation:DeliberationPage",
     "notices": "ui.pages.notices:NoticesPage",
+    "volunteers": "ui.pages.volunteers:VolunteersPage",
     "points": "ui.pages.points:PointsPage",
+    "awards": "ui.pages.awards:AwardsPage",
 }
 
 

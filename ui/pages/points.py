@@ -727,7 +727,7 @@ class RulesTab(QWidget):
         dialog.open()
 
     def _poster(self, kind: str, title: str) -> None:
-        self.page.dialog = open_document(self, self.actor, kind, str(points.today().year), title)
+        self.page.dialog = open_document(self, self.actor, kind, "latest", title)
 
 
 class RuleDialog(FormDialog):
