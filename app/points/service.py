@@ -712,15 +712,19 @@ class RankRow:
 
 
 def _earned_by_household(session: Session, start: dt.date, end: dt.date, group_id: str | None = None) -> list[Any]:
+    """(household, points, head, number, group) of every household that earned or lost points in
+    the period. The ledger is summed per household first, from the covering index alone; names are
+    joined to the few thousand sums after (not to every entry)."""
     earned = func.sum(PointsEntry.points).label("earned")
-    query = (select(PointsEntry.household_id, earned, Household.head_name, Household.number, VillageGroup.name)
-             .join(Household, Household.id == PointsEntry.household_id)
-             .join(VillageGroup, VillageGroup.id == Household.group_id, isouter=True)
-             .where(PointsEntry.entry_date >= start, PointsEntry.entry_date <= end, PointsEntry.goods_id.is_(None)))
+    sums = (select(PointsEntry.household_id.label("household_id"), earned)
+            .where(PointsEntry.entry_date >= start, PointsEntry.entry_date <= end, PointsEntry.goods_id.is_(None))
+            .group_by(PointsEntry.household_id).subquery())
+    query = (select(sums.c.household_id, sums.c.earned, Household.head_name, Household.number, VillageGroup.name)
+             .join(Household, Household.id == sums.c.household_id)
+             .join(VillageGroup, VillageGroup.id == Household.group_id, isouter=True))
     if group_id:
         query = query.where(Household.group_id == group_id)
-    return list(session.exec(query.group_by(PointsEntry.household_id, Household.head_name, Household.number,
-                                            VillageGroup.name)).all())
+    return list(session.exec(query).all())
 
 
 def _ranked(rows: Sequence[Any]) -> list[RankRow]:

@@ -55,9 +55,11 @@ class PointsEntry(SyncedModel, table=True):
     __append_only__: ClassVar[bool] = True
     __table_args__ = (
         Index("uq_points_entry_village_seq", "village_code", "seq", unique=True),
-        # a household's passbook and balance; the ranking of a period reads (date, household, points) only
+        # a household's passbook and balance; the ranking of a period is summed from this index alone
+        # (covering: the scope's deleted_at and village_code tests included), names joined after
         Index("ix_points_entry_household_date", "household_id", "entry_date", "seq"),
-        Index("ix_points_entry_date_household", "entry_date", "household_id", "points", "goods_id"),
+        Index("ix_points_entry_date_household", "entry_date", "household_id", "points", "goods_id", "deleted_at",
+              "village_code"),
         # an entry is reversed at most once
         Index("uq_points_entry_reverses", "reverses_id", unique=True,
               sqlite_where=text("reverses_id IS NOT NULL"), postgresql_where=text("reverses_id IS NOT NULL")),

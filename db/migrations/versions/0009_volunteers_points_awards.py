@@ -241,7 +241,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_points_entry'))
     )
     with op.batch_alter_table('points_entry', schema=None) as batch_op:
-        batch_op.create_index('ix_points_entry_date_household', ['entry_date', 'household_id', 'points', 'goods_id'], unique=False)
+        batch_op.create_index('ix_points_entry_date_household', ['entry_date', 'household_id', 'points', 'goods_id', 'deleted_at', 'village_code'], unique=False)
         batch_op.create_index('ix_points_entry_household_date', ['household_id', 'entry_date', 'seq'], unique=False)
         batch_op.create_index(batch_op.f('ix_points_entry_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_points_entry_rev'), ['rev'], unique=False)
