@@ -49,7 +49,7 @@ def _ranking_poster(*, session: Session, actor: Actor, ident: str) -> Document:
     """积分排名: the households of a year by points earned (``ident``: the year or latest)."""
     year = _year(session, ident)
     start, end = _period(session, year)
-    ranked = p.ranking(session=session, actor=actor, start=start, end=end, limit=20)  # one sheet
+    ranked = p.ranking(session=session, actor=actor, start=start, end=end, limit=15)  # one sheet
     if not ranked:
         raise NotFound(_("No points were earned in {year}.").format(year=year))
     table = Table(columns=[Column("rank", _("Rank"), align="right"), _household_column(), Column("group", _("Group")),
@@ -70,14 +70,17 @@ def _board_poster(*, session: Session, actor: Actor, ident: str) -> Document:
     year = _year(session, ident)
     start, end = _period(session, year)
     shown = p.board(session=session, actor=actor, start=start, end=end)
-    red = Table(columns=[_household_column("red"), Column("group", _("Group")),
-                         Column("points", _("Points earned"), align="right")],
-                rows=[[r.head, r.group, str(r.points)] for r in shown.red] or [["—", "", ""]],
-                caption=_("Red list (红榜)"), numbered=True)
-    black = Table(columns=[_household_column("black"), Column("group", _("Group")),
-                           Column("points", _("Points deducted"), align="right")],
-                  rows=[[r.head, r.group, str(-r.points)] for r in shown.black] or [["—", "", ""]],
-                  caption=_("Black list (黑榜)"), numbered=True)
+    # one sheet: the 红榜 and the 黑榜 side by side, the groups left out (a board, not a register)
+    red_rows = [[r.head, str(r.points)] for r in shown.red]
+    black_rows = [[r.head, str(-r.points)] for r in shown.black]
+    count = max(len(red_rows), len(black_rows), 1)
+    rows = [[str(n + 1)] + (red_rows[n] if n < len(red_rows) else ["—" if n == 0 else "", ""])
+            + (black_rows[n] if n < len(black_rows) else ["—" if n == 0 else "", ""]) for n in range(count)]
+    table = Table(columns=[Column("rank", _("No."), align="center"),
+                           Column("red", _("Red list (红榜)"), "name", weight=1.4),
+                           Column("red_points", _("Points earned"), align="right"),
+                           Column("black", _("Black list (黑榜)"), "name", weight=1.4),
+                           Column("black_points", _("Points deducted"), align="right")], rows=rows)
     body = [_("By the village's published points rules, from {start} to {end}.").format(
         start=official_date(start), end=official_date(end))]
     unmasked = []
@@ -93,7 +96,7 @@ def _board_poster(*, session: Session, actor: Actor, ident: str) -> Document:
     notice = public_notice(title=_("Red and black list of {year}").format(year=year), body=body, table=None,
                            issuer=committee_name(session), date=p.today(), parts=FACT,
                            contact_line=contact_line(session))
-    notice.blocks[len(body):len(body)] = [red, black]
+    notice.blocks[len(body):len(body)] = [table]
     notice.unmasked = unmasked
     notice.subject = _("Red and black list")
     return notice
