@@ -27,7 +27,9 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app import concerns, deliberation, meetings, notices, people
+from app import awards, concerns, deliberation, meetings, notices, people, points, volunteers
+from app.awards import demo as awards_demo
+from app.awards import documents as awards_documents
 from app.concerns import documents as concerns_documents
 from app.deliberation import documents as deliberation_documents
 from app.i18n import N_
@@ -37,16 +39,27 @@ from app.notices import demo as notices_demo
 from app.notices import documents as notices_documents
 from app.people import demo as people_demo
 from app.people import documents as people_documents
+from app.points import demo as points_demo
+from app.points import documents as points_documents
 from app.printing import PrintKind
 from app.printing import cli as printing_cli
 from app.sync import cli as sync_cli
+from app.volunteers import demo as volunteers_demo
+from app.volunteers import documents as volunteers_documents
 from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipFigures, TownshipVillage
 from db.models.accounts import Setting, User
+from db.models.awards import AwardCampaign, AwardHonour, AwardNomination, AwardObjection
 from db.models.concerns import Concern, ConcernNote
 from db.models.deliberation import DeliberationMatter, DeliberationStep
 from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote
 from db.models.notices import Notice
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
+from db.models.points import (
+    PointsBoardDecision, PointsEntry, PointsGoods, PointsProposal, PointsRule, PointsRuleVersion,
+)
+from db.models.volunteers import (
+    VolunteerActivity, VolunteerAssignment, VolunteerHours, VolunteerMember, VolunteerTeam,
+)
 from db.tracking import AuditEntry, AuditHead, RevCounter
 
 EXPORT_POLICIES = ("full", "masked", "aggregate", "never")
@@ -128,6 +141,33 @@ AREAS: tuple[Area, ...] = (
         cli=printing_cli.register,
         export={"notice": "full"},
         page="notices",
+    ),
+    Area(
+        key="volunteers", title=N_("Volunteers"),
+        models=(VolunteerTeam, VolunteerMember, VolunteerActivity, VolunteerAssignment, VolunteerHours),
+        permissions=("volunteers.edit",),
+        stats=volunteers.stats, demo=volunteers_demo.add_demo_data, print_kinds=volunteers_documents.PRINT_KINDS,
+        # hours leave the village only as counts per month (app.sync.service._aggregate)
+        export={"volunteer_hours": "aggregate"},
+        page="volunteers",
+    ),
+    Area(
+        key="points", title=N_("Points"),
+        models=(PointsRule, PointsRuleVersion, PointsEntry, PointsProposal, PointsGoods, PointsBoardDecision),
+        permissions=("points.view", "points.edit", "points.approve", "points.redeem"),
+        stats=points.stats, demo=points_demo.add_demo_data, print_kinds=points_documents.PRINT_KINDS,
+        # the ledger leaves as counts per villagers' group; no household's points leave the village
+        export={"points_entry": "aggregate"},
+        page="points",
+    ),
+    Area(
+        key="awards", title=N_("Selections and honours"),
+        models=(AwardCampaign, AwardNomination, AwardObjection, AwardHonour),
+        permissions=("awards.edit", "awards.approve"),
+        stats=awards.stats, demo=awards_demo.add_demo_data, print_kinds=awards_documents.PRINT_KINDS,
+        # the honours rolls are public: full rows (with their campaigns); nominations and objections stay
+        export={"award_campaign": "full", "award_honour": "full"},
+        page="awards",
     ),
 )
 

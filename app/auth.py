@@ -1,7 +1,8 @@
 """Accounts, roles and permissions. Every permission check in the program happens here.
 
 Roles follow the office: 书记/主任 (secretary, the admin), 文书 (clerk), 人民调解员 (mediator),
-网格员 (grid worker) and 乡镇 (township viewer, reads summaries only).
+网格员 (grid worker), 乡镇 (township viewer, reads summaries only) and 超市管理员 (the 积美超市's
+shop keeper: redemptions and stock only).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from db.models.accounts import Setting, User
 from db.tracking import AuditEntry
 
 SECRETARY, CLERK, MEDIATOR, GRID_WORKER, TOWNSHIP = "secretary", "clerk", "mediator", "grid_worker", "township"
+SHOP = "shop"  # 超市管理员: keeps the 积美超市 counter (redemptions and stock), nothing else
 
 ROLES: dict[str, str] = {
     SECRETARY: N_("Secretary / director (admin)"),
@@ -26,6 +28,7 @@ ROLES: dict[str, str] = {
     MEDIATOR: N_("Mediator"),
     GRID_WORKER: N_("Grid worker"),
     TOWNSHIP: N_("Township viewer"),
+    SHOP: N_("Points shop keeper"),
 }
 
 _VILLAGE = {SECRETARY, CLERK, MEDIATOR, GRID_WORKER}
@@ -53,6 +56,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "volunteers.edit": _OFFICE | {GRID_WORKER},
     "points.edit": _OFFICE | {GRID_WORKER},
     "points.approve": {SECRETARY},
+    "points.redeem": _OFFICE | {SHOP},  # the 积美超市 counter: redemptions and stock
+    "points.view": _VILLAGE | {SHOP},  # balances, passbooks, the goods list
     "awards.edit": _OFFICE,
     "awards.approve": {SECRETARY},
     "stats.view": _VILLAGE | {TOWNSHIP},
@@ -83,6 +88,8 @@ ACTIONS: dict[str, str] = {
     "volunteers.edit": N_("record volunteer service"),
     "points.edit": N_("record points"),
     "points.approve": N_("approve points"),
+    "points.redeem": N_("redeem points for goods"),
+    "points.view": N_("see points and passbooks"),
     "awards.edit": N_("run award selections"),
     "awards.approve": N_("approve awards"),
     "stats.view": N_("see statistics"),

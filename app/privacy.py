@@ -217,8 +217,18 @@ def mask_document(document: Document, *, unmasked: list[str] | tuple[str, ...] |
         if isinstance(b, Table):
             kinds = [c.sensitive if c.sensitive and c.key not in keep and c.sensitive not in keep else ""
                      for c in b.columns]
-            rows = [[mask_value(kinds[i], v) if i < len(kinds) and kinds[i] else text(v) for i, v in enumerate(row)]
-                    for row in b.rows]
+            # a name column shown in full prints its names as they are: the register's names are not
+            # looked for inside them (陈宇 would otherwise mask the published 陈宇华 as 陈*华)
+            shown = [c.sensitive == "name" and not kinds[i] for i, c in enumerate(b.columns)]
+
+            def cell(i: int, v: str) -> str:
+                if i < len(kinds) and kinds[i]:
+                    return mask_value(kinds[i], v)
+                if i < len(shown) and shown[i]:
+                    return v if "text" in keep else mask_text(v)
+                return text(v)
+
+            rows = [[cell(i, v) for i, v in enumerate(row)] for row in b.rows]
             return dataclasses.replace(b, rows=rows, caption=text(b.caption))
         return b
 

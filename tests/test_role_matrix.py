@@ -18,11 +18,11 @@ import inspect
 import pytest
 
 from app import auth
-from app.auth import CLERK, GRID_WORKER, MEDIATOR, SECRETARY, TOWNSHIP, Actor
+from app.auth import CLERK, GRID_WORKER, MEDIATOR, SECRETARY, SHOP, TOWNSHIP, Actor
 from app.errors import NotFound, PermissionDenied, StateError, ValidationError
 
-ROLES = (SECRETARY, CLERK, MEDIATOR, GRID_WORKER, TOWNSHIP)
-S, C, M, G, T = ROLES
+ROLES = (SECRETARY, CLERK, MEDIATOR, GRID_WORKER, TOWNSHIP, SHOP)
+S, C, M, G, T, K = ROLES
 VILLAGE = {S, C, M, G}
 OFFICE = {S, C}
 
@@ -48,6 +48,8 @@ MATRIX: dict[str, set[str]] = {
     "volunteers.edit": OFFICE | {G},
     "points.edit": OFFICE | {G},
     "points.approve": {S},
+    "points.redeem": OFFICE | {K},
+    "points.view": VILLAGE | {K},
     "awards.edit": OFFICE,
     "awards.approve": {S},
     "stats.view": VILLAGE | {T},
@@ -128,6 +130,35 @@ FUNCTIONS: dict[str, set[str]] = {
     "sync.import_log": OFFICE | {T}, "sync.set_receiver_url": OFFICE | {T},
     "sync.store_kind": EVERYONE, "sync.setup_township": {S}, "sync.find_village_by_token": EVERYONE,
     "sync.township_summary": STATS, "sync.village_records": STATS, "sync.export_summary_excel": STATS,
+    # volunteers: reading needs the people register (names); recording needs volunteers.edit
+    "volunteers.add_team": OFFICE | {G}, "volunteers.add_member": OFFICE | {G},
+    "volunteers.remove_member": OFFICE | {G}, "volunteers.add_activity": OFFICE | {G},
+    "volunteers.assign": OFFICE | {G}, "volunteers.record_completion": OFFICE | {G},
+    "volunteers.record_no_show": OFFICE | {G}, "volunteers.cancel_assignment": OFFICE | {G},
+    "volunteers.correct_hours": OFFICE | {G},
+    "volunteers.teams": VILLAGE, "volunteers.members": VILLAGE, "volunteers.activities": VILLAGE,
+    "volunteers.activity": VILLAGE, "volunteers.assignments": VILLAGE, "volunteers.hours_ledger": VILLAGE,
+    "volunteers.allowed_actions": VILLAGE,
+    "volunteers.hours": STATS, "volunteers.yearly_totals": STATS, "volunteers.stats": STATS,
+    # points (积分制, 积美超市): the shop keeper redeems and keeps stock, sees balances, nothing else
+    "points.rules": VILLAGE | {K}, "points.rule_history": VILLAGE | {K}, "points.entries": VILLAGE | {K},
+    "points.balance": VILLAGE | {K}, "points.passbook": VILLAGE | {K}, "points.proposals": VILLAGE | {K},
+    "points.goods": VILLAGE | {K}, "points.household_choices": VILLAGE | {K},
+    "points.board_settings": VILLAGE | {K}, "points.ranking": VILLAGE | {K}, "points.board": VILLAGE | {K},
+    "points.allowed_actions": VILLAGE | {K}, "points.stats": STATS | {K},
+    "points.record_entry": OFFICE | {G}, "points.reverse_entry": OFFICE | {G},
+    "points.propose_from_volunteering": OFFICE | {G}, "points.propose_from_meeting": OFFICE | {G},
+    "points.add_rule": {S}, "points.change_rule": {S}, "points.approve_proposal": {S},
+    "points.reject_proposal": {S}, "points.set_board_settings": {S}, "points.record_board_decision": {S},
+    "points.add_goods": OFFICE | {K}, "points.restock": OFFICE | {K}, "points.change_goods": OFFICE | {K},
+    "points.redeem": OFFICE | {K},
+    # awards (评选表彰)
+    "awards.start_campaign": OFFICE, "awards.nominate": OFFICE, "awards.record_votes": OFFICE,
+    "awards.start_publicity": OFFICE, "awards.record_objection": OFFICE,
+    "awards.review": {S}, "awards.resolve_objection": {S}, "awards.make_roll": {S},
+    "awards.campaigns": VILLAGE, "awards.campaign": VILLAGE, "awards.nominations": VILLAGE,
+    "awards.objections": VILLAGE, "awards.allowed_actions": VILLAGE,
+    "awards.honours": STATS, "awards.stats": STATS,
 }
 
 
@@ -230,6 +261,16 @@ def arguments(key: str, function, ids: dict) -> dict:
         "file": "/nonexistent/villagedesk-sync/bundle.vdbundle.age", "passphrase": "short", "key": None,
         "bundle_id": "00000000-0000-0000-0000-000000000000", "state": "sending", "url": "http://127.0.0.1:9/",
         "village_code": "510112104201", "table": "meeting", "token": "no-such-token",
+        # volunteers, points, awards: ids that do not exist are refused after the permission check
+        "team_id": "no-such-team", "member_id": "no-such-member", "activity_id": "no-such-activity",
+        "assignment_id": "no-such-assignment", "rule_id": "no-such-rule", "entry_id": "no-such-entry",
+        "proposal_id": "no-such-proposal", "goods_id": "no-such-goods", "campaign_id": "no-such-campaign",
+        "objection_id": "no-such-objection", "year": 2026, "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31),
+        "minutes": 60, "ends_at": dt.datetime(2026, 4, 1, 21, 0, tzinfo=dt.UTC), "category": "environment",
+        "description": "庭院整洁", "points": 5, "price": 10, "quantity": 1, "ranking": True, "red_black": True,
+        "period_start": dt.date(2026, 1, 1), "period_end": dt.date(2026, 12, 31), "name_red": False,
+        "name_black": True, "channel": "organisation", "tallies": {}, "decisions": {}, "upheld": False,
+        "places": 3,
     }
     from app import meetings
 

@@ -370,6 +370,7 @@ def notice_pdf(*, session: Session, actor: Actor, notice_id: str) -> bytes:
 
 def reprint_matches(*, session: Session, actor: Actor, notice_id: str) -> bool:
     """Whether printing the issued notice again gives the very file that was issued."""
+    require(actor, "notices.view")  # before anything is read (a draft answered False to any role)
     notice = get_notice(session, notice_id)
     if notice.state == DRAFT:
         return False

@@ -12,3 +12,10 @@ from db.models.deliberation import DeliberationMatter, DeliberationStep  # noqa:
 from db.models.notices import Notice  # noqa: F401
 from db.scope import NumberSequence  # noqa: F401
 from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipFigures, TownshipVillage  # noqa: F401
+from db.models.volunteers import (  # noqa: F401
+    VolunteerActivity, VolunteerAssignment, VolunteerHours, VolunteerMember, VolunteerTeam,
+)
+from db.models.points import (  # noqa: F401
+    PointsBoardDecision, PointsEntry, PointsGoods, PointsProposal, PointsRule, PointsRuleVersion,
+)
+from db.models.awards import AwardCampaign, AwardHonour, AwardNomination, AwardObjection  # noqa: F401

@@ -50,6 +50,9 @@ PAGES: dict[str, str] = {
     "deliberation": "ui.pages.deliberation:DeliberationPage",
     "notices": "ui.pages.notices:NoticesPage",
     "sync": "ui.pages.sync:SyncPage",
+    "volunteers": "ui.pages.volunteers:VolunteersPage",
+    "points": "ui.pages.points:PointsPage",
+    "awards": "ui.pages.awards:AwardsPage",
 }
 
 
