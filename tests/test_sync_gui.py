@@ -392,7 +392,9 @@ def test_villages_token_masked_summary_to_excel_records_in_words(sign_in, gui, v
     monkeypatch.setattr(township_view, "save_file_name", lambda _parent, _caption, name, _filters: str(tmp_path / name))
     view.tabs.setCurrentIndex(2)
     gui.mouseClick(view.excel_button, Qt.MouseButton.LeftButton)
-    gui.waitUntil(lambda: bool(list(tmp_path.glob("*.xlsx"))), timeout=30000)
+    # the file is there before the worker's answer reaches the page: wait for both
+    gui.waitUntil(lambda: bool(list(tmp_path.glob("*.xlsx"))) and str(tmp_path) in view.summary_message.text(),
+                  timeout=30000)
     [workbook] = tmp_path.glob("*.xlsx")
     assert "汇总" in workbook.name and str(workbook) in view.summary_message.text()
 
