@@ -30,6 +30,9 @@ from typing import Any
 from app import concerns, deliberation, mediation, meetings, notices, people
 from app.concerns import documents as concerns_documents
 from app.deliberation import documents as deliberation_documents
+from app.mediation import cli as mediation_cli
+from app.mediation import demo as mediation_demo
+from app.mediation import documents as mediation_documents
 from app.i18n import N_
 from app.meetings import demo as meetings_demo
 from app.meetings import documents as meetings_documents
@@ -125,7 +128,8 @@ AREAS: tuple[Area, ...] = (
         key="mediation", title=N_("Mediation"),
         models=(MediationCase, MediationParty, MediationRecord, MediationAccessLog),
         permissions=("mediation.view", "mediation.edit"),
-        stats=mediation.stats,
+        stats=mediation.stats, demo=mediation_demo.add_demo_data, print_kinds=mediation_documents.PRINT_KINDS,
+        cli=mediation_cli.register,
         # the township gets counts (by category, source, outcome and month) and nothing else:
         # parties, records and the access log (a local table) never leave the village
         export={"mediation_case": "aggregate", "mediation_party": "never", "mediation_record": "never"},

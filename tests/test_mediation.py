@@ -458,3 +458,184 @@ def test_statistics_and_stats(world):
         stats = M.stats(session=session, actor=actor(GRID_WORKER))
         assert stats["cases"] == 5 and stats["by_category"] == {"housing": 5}
         assert stats["by_outcome"]["agreed"] == 1
+
+
+# ---------------------------------------------------------------- documents
+
+
+def agreed_case(database, admin, r1, r2):
+    return new_case(database, admin, r1, r2, PATHS[M.AGREED])
+
+
+def test_the_agreement_prints_one_numbered_copy_per_party_and_one_kept(world, tmp_path):
+    import pdftools
+
+    from app.printing import print_kind
+
+    database, admin, r1, r2 = world
+    case_id = agreed_case(database, admin, r1, r2)
+    with database.unit(admin) as session:
+        data = print_kind("mediation_agreement", session=session, actor=admin, ident="latest",
+                          out=tmp_path / "agreement.pdf")
+    pages = pdftools.page_texts(tmp_path / "agreement.pdf")
+    assert data.pages == len(pages)
+    squeezed = ["".join(p.split()) for p in pages]
+    labels = [next((f"第{n}份" for n in range(1, 5) if f"共4份第{n}份" in p), None) for p in squeezed]
+    # three parties (applicant, respondent, an outsider) and the committee's copy: four copies, in order,
+    # every page labelled with its copy
+    assert None not in labels and sorted(set(labels)) == ["第1份", "第2份", "第3份", "第4份"]
+    assert labels == sorted(labels)
+    copies = ["".join(squeezed[i] for i, label in enumerate(labels) if label == f"第{n}份") for n in range(1, 5)]
+    assert "（申请人王大明执）" in copies[0] and "（被申请人李小红执）" in copies[1]
+    assert "（其他当事人赵外来执）" in copies[2] and "（调委会存档）" in copies[3]
+    for copy in copies:
+        assert copy.count("人民调解协议书") == 1
+        for needed in ("申请人：王大明", "被申请人：李小红", "其他当事人：赵外来，男，回族，41岁，个体，住邻村三组",
+                       "纠纷主要事实、争议事项", "两家因院墙位置发生争执。", "王大明请求：拆除越界院墙",
+                       "经调解，自愿达成如下协议", "1．被申请人于2026年5月1日前拆除越界院墙。", "履行方式、时限",
+                       "当场履行", "本协议一式4份，当事人各执一份，人民调解委员会留存一份。",
+                       "申请人王大明（签名并捺印）：", "被申请人李小红（签名并捺印）：", "其他当事人赵外来（签名并捺印）：",
+                       "人民调解员（签名）：", "青石村人民调解委员会", "申请司法确认。"):
+            assert needed in copy, needed
+    with database.session() as session:
+        printed = session.exec(select(AuditEntry).where(AuditEntry.table_name == "print")).one()
+        assert printed.row_id == "mediation_agreement:latest" and printed.changes["public"] is False
+        log = session.exec(select(MediationAccessLog)).all()
+        assert [(r.case_id, r.shown) for r in log] == [(case_id, "document:mediation_agreement")]
+
+
+def test_every_document_kind_builds_for_a_visited_case_and_is_private(world, tmp_path):
+    from app.mediation.documents import KIND_NAMES
+    from app.printing import build_document, get_kind, render
+
+    database, admin, r1, r2 = world
+    case_id = new_case(database, admin, r1, r2, PATHS[M.VISITED])
+    with database.unit(admin) as session:
+        for kind in KIND_NAMES:
+            assert get_kind(kind).public is False
+            document = build_document(kind, session=session, actor=admin, ident=case_id if kind != "mediation_yearly"
+                                      else str(M.today().year))
+            assert render(document).pages >= 1
+            assert document.public is False
+    with database.session() as session:
+        shown = [r.shown for r in session.exec(select(MediationAccessLog))]
+    assert shown == [f"document:{k}" for k in KIND_NAMES if k != "mediation_yearly"]
+
+
+@pytest.mark.parametrize("role", [CLERK, GRID_WORKER, TOWNSHIP])
+def test_other_roles_cannot_print_a_case_document_and_it_is_logged(world, role):
+    from app.printing import print_kind
+
+    database, admin, r1, r2 = world
+    case_id = agreed_case(database, admin, r1, r2)
+    who = actor(role)
+    with pytest.raises(PermissionDenied), database.unit(who) as session:
+        print_kind("mediation_agreement", session=session, actor=who, ident=case_id)
+    with database.unit(who) as session:  # the yearly counts: yes
+        assert print_kind("mediation_yearly", session=session, actor=who, ident="latest")
+    with database.session() as session:
+        assert [(r.role, r.shown) for r in session.exec(select(MediationAccessLog))] == [
+            (role, "refused:document:mediation_agreement")]
+
+
+def test_no_agreement_no_agreement_document(world):
+    from app.errors import StateError as Refused
+    from app.printing import build_document
+
+    database, admin, r1, r2 = world
+    case_id = new_case(database, admin, r1, r2, PATHS[M.FAILED])
+    with database.unit(admin) as session, pytest.raises(Refused):
+        build_document("mediation_agreement", session=session, actor=admin, ident=case_id)
+    with database.unit(admin) as session, pytest.raises(Refused):
+        build_document("mediation_confirmation", session=session, actor=admin, ident=case_id)
+
+
+# ---------------------------------------------------------------- nothing leaves through a notice, Excel or a bundle
+
+from test_sync import export as sync_export  # noqa: E402
+from test_sync import stores, templates  # noqa: E402,F401  (fixtures: a demo village and a township)
+
+SECRET_NAMES = ("欧阳外乡", "司马远客")
+SECRET_TEXT = ("界址秘案", "秘密事实甲乙丙")
+
+
+def _secret_case(database, admin):
+    with database.unit(admin) as session:
+        case = M.register_case(session=session, actor=admin, form=mediation.CaseForm(
+            title=SECRET_TEXT[0], facts=SECRET_TEXT[1], category="housing",
+            registered_on=M.today() - dt.timedelta(days=3),
+            parties=(M.PartyForm(role="applicant", name=SECRET_NAMES[0], phone="13511112222"),
+                     M.PartyForm(role="respondent", name=SECRET_NAMES[1], address="外村五组"))))
+        for action in PATHS[M.AGREED]:
+            do(session, admin, case.id, action)
+    return case.id
+
+
+def test_no_public_notice_excel_or_bundle_holds_a_party_or_the_facts(stores, tmp_path):
+    import io
+    import zipfile
+
+    import pyrage
+    from openpyxl import load_workbook
+
+    from app.errors import VillageDeskError
+    from app.printing import build_document, kinds
+    from app.printing.render import document_text
+    from db.models.mediation import MediationParty
+
+    (database, admin), _township, key = stores
+    _secret_case(database, admin)
+    with database.session() as session:
+        party_names = set(session.exec(select(MediationParty.name)).all())
+    assert set(SECRET_NAMES) <= party_names and len(party_names) > 20  # the demo's cases too
+    # every public notice the program can print
+    public = [k for k in kinds() if k.public]
+    assert public
+    with database.unit(admin) as session:
+        for kind in public:
+            try:
+                text = document_text(build_document(kind.name, session=session, actor=admin, ident="latest"))
+            except VillageDeskError:
+                continue
+            assert not [s for s in (*SECRET_NAMES, *SECRET_TEXT) if s in text], kind.name
+    # the Excel export other roles may make: counts only, not one party's name
+    clerk = actor(CLERK)
+    with database.unit(clerk) as session:
+        path = M.export_yearly_summary(session=session, actor=clerk, year=M.today().year, to_file=tmp_path / "s.xlsx")
+    cells = [str(c.value) for row in load_workbook(path).active.iter_rows() for c in row if c.value is not None]
+    assert any("婚姻家庭" in c for c in cells)
+    assert not [c for c in cells for n in party_names if n in c]
+    assert not [c for c in cells for s in SECRET_TEXT if s in c]
+    # the bundle for the township: the area's policy, decrypted member by member
+    result = sync_export((database, admin), tmp_path / "usb", full=True)
+    plain = pyrage.decrypt(Path(result.path).read_bytes(), [key.identity])
+    members = {info.filename: zipfile.ZipFile(io.BytesIO(plain)).read(info.filename)
+               for info in zipfile.ZipFile(io.BytesIO(plain)).infolist()}
+    import json
+
+    manifest = json.loads(members["manifest.json"])
+    assert manifest["policies"]["mediation_case"] == "aggregate"
+    assert manifest["policies"]["mediation_party"] == manifest["policies"]["mediation_record"] == "never"
+    assert "mediation_access_log" not in manifest["policies"]  # a local table: not even named
+    assert not [m for m in members if m.startswith(("mediation_party", "mediation_record", "mediation_access"))]
+    counts = [json.loads(line) for line in members["mediation_case.aggregate.jsonl"].decode().splitlines()]
+    assert counts and all(set(row) <= {"month", "count", "group"} for row in counts)
+    everything = b"".join(members.values()).decode("utf-8", "replace")
+    assert not [s for s in (*SECRET_NAMES, *SECRET_TEXT, "外村五组", "13511112222") if s in everything]
+
+
+def test_the_demo_has_cases_of_every_stage_and_stats_report_them(stores):
+    from app.stats import collect
+
+    (database, admin), _township, _key = stores
+    with database.session() as session:
+        figures = collect(session=session, actor=admin)["mediation"]
+        states = M.counts(session=session, actor=admin).by_state
+    assert 30 <= figures["cases"] <= 60
+    family = sum(figures["by_category"].get(c, 0) for c in M.FAMILY)
+    others = sorted((n for c, n in figures["by_category"].items() if c not in M.FAMILY and c != "neighbours"),
+                    reverse=True)
+    assert min(family, figures["by_category"]["neighbours"]) >= others[0]  # the two commonest kinds
+    assert figures["by_outcome"]["agreed"] > 0.8 * sum(figures["by_outcome"].values())
+    assert figures["success_rate"] > 0.85 and figures["average_days_to_close"] > 0
+    assert states.get(M.ARCHIVED, 0) > 10 and sum(states.get(s, 0) for s in M.OPEN_STATES) >= 1

@@ -18,5 +18,5 @@ from app.mediation.service import (  # noqa: F401
     accept_case, reject_case, record_investigation, record_session, record_visit, conclude_case, record_fulfilment,
     escalate_case, extend_deadline, archive_case, reopen_case, session_defaults, clause_library, add_clause,
     case_ids, case_rows, case_years, concern_link, access_log, counts, statistics, stats, export_yearly_summary,
-    summary_lines,
+    summary_sections,
 )

@@ -1122,11 +1122,13 @@ def export_yearly_summary(*, session: Session, actor: Actor, year: int, to_file:
     book = Workbook()
     sheet = book.active
     sheet.title = str(year)
-    for line in summary_lines(figures):
-        sheet.append(list(line))
-    for cell in sheet["A"]:
-        if cell.value and not sheet.cell(row=cell.row, column=2).value:
-            cell.font = Font(bold=True)
+    sheet.append([_("People's mediation statistics {year}").format(year=year)])
+    sheet["A1"].font = Font(bold=True)
+    for heading, lines in summary_sections(figures):
+        sheet.append([heading])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        for line in lines:
+            sheet.append(list(line))
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 14
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -1143,12 +1145,12 @@ def export_yearly_summary(*, session: Session, actor: Actor, year: int, to_file:
     return target
 
 
-def summary_lines(figures: MediationStatistics) -> list[tuple[str, Any]]:
-    """The yearly summary as (label, value) lines, headings with an empty value (print and Excel)."""
+def summary_sections(figures: MediationStatistics) -> list[tuple[str, list[tuple[str, Any]]]]:
+    """The yearly summary as sections of (label, value) lines (the printed table and the Excel sheet)."""
     def pct(value: float | None) -> str:
         return f"{value:.1%}" if value is not None else "—"
 
-    lines: list[tuple[str, Any]] = [
+    overall: list[tuple[str, Any]] = [
         (_("Cases"), figures.cases), (_("Concluded (agreement, no agreement, terminated)"), figures.concluded),
         (_("Agreements reached"), figures.agreed), (_("Success rate"), pct(figures.success_rate)),
         (_("Fulfilment recorded"), figures.fulfilment_recorded), (_("Fulfilled on time"), figures.fulfilled_on_time),
@@ -1156,10 +1158,11 @@ def summary_lines(figures: MediationStatistics) -> list[tuple[str, Any]]:
         (_("Group disputes"), figures.group_disputes),
         (_("Average days to close"), figures.average_days_to_close if figures.average_days_to_close is not None
          else "—"),
-        (_("By category"), ""),
     ]
-    lines += [(category_label(code), figures.by_category.get(code, 0)) for code in CATEGORIES]
-    lines += [(_("By source"), "")] + [(source_label(code), figures.by_source.get(code, 0)) for code in SOURCES]
-    lines += [(_("By outcome"), "")] + [(outcome_label(code), figures.by_outcome.get(code, 0)) for code in OUTCOMES]
-    lines += [(_("By month"), "")] + [(month, n) for month, n in sorted(figures.by_month.items())]
-    return lines
+    return [
+        (_("Overall"), overall),
+        (_("By category"), [(category_label(code), figures.by_category.get(code, 0)) for code in CATEGORIES]),
+        (_("By source"), [(source_label(code), figures.by_source.get(code, 0)) for code in SOURCES]),
+        (_("By outcome"), [(outcome_label(code), figures.by_outcome.get(code, 0)) for code in OUTCOMES]),
+        (_("By month"), sorted(figures.by_month.items())),
+    ]
