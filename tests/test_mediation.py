@@ -553,7 +553,7 @@ def test_no_agreement_no_agreement_document(world):
 # ---------------------------------------------------------------- nothing leaves through a notice, Excel or a bundle
 
 from test_sync import export as sync_export  # noqa: E402
-from test_sync import stores, templates  # noqa: E402,F401  (fixtures: a demo village and a township)
+from test_sync import stores, templates  # noqa: E402,F401,F811  (fixtures: a demo village and a township)
 
 SECRET_NAMES = ("欧阳外乡", "司马远客")
 SECRET_TEXT = ("界址秘案", "秘密事实甲乙丙")
