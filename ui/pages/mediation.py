@@ -125,6 +125,7 @@ class MediationPage(RegisterPage):
                            self.concern_button, self.log_button):
                 widget.setVisible(False)
             self.summary.setObjectName("mediationCountsOnly")
+            self.layout().addStretch(1)  # the counts under the header, not spread over the empty page
         self._update_buttons()
 
     # ------------------------------------------------------------ the register's hooks
@@ -268,6 +269,8 @@ class AccessLogDialog(QDialog):
     """查阅记录: who read which case, when, and what (the secretary's view)."""
 
     def __init__(self, parent: QWidget | None, rows: list[Any]):
+        from app.auth import ROLES  # the role names, as the log shows them
+
         super().__init__(parent)
         self.setWindowTitle(_("Access log of mediation cases"))
         self.resize(820, 520)
@@ -275,8 +278,10 @@ class AccessLogDialog(QDialog):
         table = QTableWidget(len(rows), 4)
         table.setObjectName("accessLogTable")
         table.setHorizontalHeaderLabels([_("When"), _("Who"), _("Case no."), _("What was shown")])
+        table.verticalHeader().setVisible(False)
         for r, row in enumerate(rows):
-            values = [row.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), f"{row.username}（{row.role}）",
+            values = [row.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                      f"{row.username}（{_(ROLES.get(row.role, row.role))}）",
                       row.case_number or row.case_id, _shown(row.shown)]
             for c, value in enumerate(values):
                 table.setItem(r, c, QTableWidgetItem(value))
@@ -295,7 +300,8 @@ def _shown(code: str) -> str:
     if code == "details":
         text = _("case details")
     elif code.startswith("document:"):
-        text = _("document {kind}").format(kind=code.removeprefix("document:"))
+        kind = code.removeprefix("document:")
+        text = _("document {kind}").format(kind=_(dict(DOCUMENT_KINDS).get(kind, kind)))
     else:
         text = code
     return _("refused: {what}").format(what=text) if refused else text
@@ -465,6 +471,10 @@ class CaseDialog(FormDialog):
         self.form.add("facts", N_("Facts of the dispute"), self.facts)
         self.parties = PartyEditor(self, actor)
         self.form.add("parties", N_("Parties"), self.parties, required=True)
+        # the labels stand level with their editors' real heights (a fixed-height text box, the parties'
+        # list at the top of its editor), not with their default size hints
+        self.form.fields["facts"].label.setFixedHeight(64)
+        self.form.fields["parties"].label.setFixedHeight(28)
         self.finish_layout()
         self._fill(self.prefilled)
 
@@ -555,7 +565,7 @@ class CaseView(QDialog):
         self.place.setObjectName("recordPlace")
         left.addRow(_("Place"), self.place)
         self.present = line_edit(max_length=255)
-        left.addRow(_("Present"), self.present)
+        left.addRow(_("Present at the session"), self.present)
         self.mediators = line_edit(max_length=128)
         self.mediators.setObjectName("recordMediators")
         left.addRow(_("Mediators"), self.mediators)
