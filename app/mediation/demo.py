@@ -145,7 +145,7 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
                 if session_day <= today and took >= 2:
                     records.append(("session", session_day, "向双方讲解相关法律规定，释法明理，双方各自让步。"))
                     values["state"] = s.MEDIATING
-                if took > 30:
+                if took > 30 and concluded <= today:  # an old case that needed longer; open ones may be late
                     values.update(due_on=accepted + dt.timedelta(days=45),
                                   extension_reason=f"{(accepted + dt.timedelta(days=29)).isoformat()}：延长15天，"
                                                    "理由：当事人外出务工，需等待其返乡。")
