@@ -639,3 +639,17 @@ def test_the_demo_has_cases_of_every_stage_and_stats_report_them(stores):
     assert figures["by_outcome"]["agreed"] > 0.8 * sum(figures["by_outcome"].values())
     assert figures["success_rate"] > 0.85 and figures["average_days_to_close"] > 0
     assert states.get(M.ARCHIVED, 0) > 10 and sum(states.get(s, 0) for s in M.OPEN_STATES) >= 1
+
+
+def test_the_aggregate_for_the_township_counts_by_month_category_source_and_outcome(world):
+    from app.mediation.queries import export_aggregate
+
+    database, admin, r1, r2 = world
+    for path in (PATHS[M.VISITED], PATHS[M.FAILED], PATHS[M.FAILED]):
+        new_case(database, admin, r1, r2, path)
+    with database.session() as session:
+        rows = export_aggregate(session, database.village_code)
+    month = (M.today() - dt.timedelta(days=3)).isoformat()[:7]
+    assert rows == [{"month": month, "category": "housing", "source": "applied", "outcome": "agreed", "count": 1},
+                    {"month": month, "category": "housing", "source": "applied", "outcome": "failed", "count": 2}]
+    assert "王大明" not in repr(rows) and "宅基地" not in repr(rows)

@@ -58,3 +58,21 @@ def committee_name(session: Session) -> str:
     """人民调解委员会 of the village: 青石村人民调解委员会."""
     profile = session.exec(select(VillageProfile)).first()
     return f"{profile.name if profile else ''}人民调解委员会"
+
+
+def export_aggregate(session: Session, village_code: str) -> list[dict[str, object]]:
+    """What a bundle should carry of ``mediation_case``: live cases counted by month of
+    registration, category, source and outcome (no number, no 案由, no party). For the sync
+    exporter's ``aggregate`` policy, which today counts any table without a group by month of
+    creation (``app.sync.service._aggregate``); wiring this in is the sync area's change."""
+    from sqlalchemy import func
+
+    month = func.substr(MediationCase.registered_on, 1, 7) if session.get_bind().dialect.name == "sqlite" \
+        else func.to_char(MediationCase.registered_on, "YYYY-MM")
+    rows = session.exec(
+        select(month, MediationCase.category, MediationCase.source, MediationCase.outcome, func.count())
+        .where(MediationCase.village_code == village_code)
+        .group_by(month, MediationCase.category, MediationCase.source, MediationCase.outcome)
+        .order_by(month, MediationCase.category, MediationCase.source, MediationCase.outcome)
+        .execution_options(all_villages=True)).all()
+    return [{"month": m, "category": c, "source": s, "outcome": o, "count": n} for m, c, s, o, n in rows]
