@@ -68,7 +68,7 @@ def _application(*, session: Session, actor: Actor, ident: str) -> Document:
     blocks: list[Any] = [*_party_paras(applicants), *_party_paras(others),
                          Heading(_("Requests")), ItemList(requests or [case.title], ordered=True),
                          Heading(_("Facts and reasons")), Para(case.facts or case.title),
-                         Para(_("To: {committee}").format(committee=committee_name(session)), indent=False),
+                         Para(_("Submitted to"), indent=True), Para(committee_name(session), indent=False),
                          *_sign_lines(applicants)]
     return _base(session, case, _("Application for people's mediation"), _("Mediation application"),
                  blocks=blocks, date=case.registered_on)
