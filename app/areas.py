@@ -15,8 +15,8 @@ silently:
   ``aggregate`` or ``never``; the minimal default is ``never``);
 * ``page`` — the key of its page in ``ui.pages.PAGES`` (a test checks that every area has one).
 
-Adding an area (mediation, say): ``app/mediation/``, ``db/models/mediation.py`` (+ a migration),
-``ui/pages/mediation/``, and one :class:`Area` below.
+Adding an area (volunteers, say): ``app/volunteers/``, ``db/models/volunteers.py`` (+ a migration),
+``ui/pages/volunteers.py``, and one :class:`Area` below.
 
 Importing this module imports every area's service and documents (SQLModel, the printing model):
 the GUI does so on its database worker, never on the start-up path.
@@ -27,11 +27,14 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from app import awards, concerns, deliberation, meetings, notices, people, points, volunteers
+from app import awards, concerns, deliberation, mediation, meetings, notices, people, points, volunteers
 from app.awards import demo as awards_demo
 from app.awards import documents as awards_documents
 from app.concerns import documents as concerns_documents
 from app.deliberation import documents as deliberation_documents
+from app.mediation import cli as mediation_cli
+from app.mediation import demo as mediation_demo
+from app.mediation import documents as mediation_documents
 from app.i18n import N_
 from app.meetings import demo as meetings_demo
 from app.meetings import documents as meetings_documents
@@ -51,6 +54,7 @@ from db.models.accounts import Setting, User
 from db.models.awards import AwardCampaign, AwardHonour, AwardNomination, AwardObjection
 from db.models.concerns import Concern, ConcernNote
 from db.models.deliberation import DeliberationMatter, DeliberationStep
+from db.models.mediation import MediationAccessLog, MediationCase, MediationParty, MediationRecord
 from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote
 from db.models.notices import Notice
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
@@ -132,6 +136,17 @@ AREAS: tuple[Area, ...] = (
         stats=deliberation.stats, print_kinds=deliberation_documents.PRINT_KINDS,
         export={"deliberation_matter": "full", "deliberation_step": "full"},
         page="deliberation",
+    ),
+    Area(
+        key="mediation", title=N_("Mediation"),
+        models=(MediationCase, MediationParty, MediationRecord, MediationAccessLog),
+        permissions=("mediation.view", "mediation.edit"),
+        stats=mediation.stats, demo=mediation_demo.add_demo_data, print_kinds=mediation_documents.PRINT_KINDS,
+        cli=mediation_cli.register,
+        # the township gets counts (by category, source, outcome and month) and nothing else:
+        # parties, records and the access log (a local table) never leave the village
+        export={"mediation_case": "aggregate", "mediation_party": "never", "mediation_record": "never"},
+        page="mediation",
     ),
     Area(
         key="notices", title=N_("Notices"),

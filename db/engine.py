@@ -285,7 +285,9 @@ class Database:
 
         An error that carries an ``audit_record`` (a refused permission, a failed sign-in) is
         written to the audit log in a short unit of its own *after* this one has rolled back and
-        let go of the write lock, so the refusal is kept although the caller's changes are not."""
+        let go of the write lock, so the refusal is kept although the caller's changes are not
+        (with the record's ``rows``, ``(model, values)`` of a local log such as the mediation
+        access log)."""
         if self.damage is not None:
             raise self.damage
         name = getattr(actor, "username", actor) or ""
@@ -327,7 +329,10 @@ class Database:
                 session.info["village_code"] = self.village_code
                 if self.engine.url.get_backend_name() == "sqlite":
                     session.connection(execution_options={"write": True})
-                db.tracking.audit_record(session, **{k: v for k, v in record.items() if k != "actor"})
+                db.tracking.audit_record(session, **{k: v for k, v in record.items() if k not in ("actor", "rows")})
+                # rows of a log of its own kept with the refusal (the mediation access log): (model, values)
+                for model, values in record.get("rows") or ():
+                    session.add(model(**values))
                 session.commit()
         except Exception:  # read-only media, a damaged store: the refusal itself still stands
             logging.getLogger(__name__).warning("could not record %s in the audit log", record.get("action"), exc_info=True)

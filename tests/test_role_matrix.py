@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import inspect
+from pathlib import Path
 
 import pytest
 
@@ -109,6 +110,18 @@ FUNCTIONS: dict[str, set[str]] = {
     "deliberation.notice_content": VILLAGE, "deliberation.progress": VILLAGE,
     "deliberation.outcome_content": VILLAGE,
     "deliberation.stats": STATS,
+    # mediation (人民调解): case details for the secretary and mediators only; counts for everyone
+    "mediation.register_case": {S, M}, "mediation.update_case": {S, M}, "mediation.case_form_from_concern": {S, M},
+    "mediation.party_choices": {S, M}, "mediation.accept_case": {S, M}, "mediation.reject_case": {S, M},
+    "mediation.record_investigation": {S, M}, "mediation.record_session": {S, M}, "mediation.record_visit": {S, M},
+    "mediation.conclude_case": {S, M}, "mediation.record_fulfilment": {S, M}, "mediation.escalate_case": {S, M},
+    "mediation.extend_deadline": {S, M}, "mediation.archive_case": {S, M}, "mediation.reopen_case": {S, M},
+    "mediation.session_defaults": {S, M}, "mediation.add_clause": {S, M}, "mediation.clause_library": {S, M},
+    "mediation.case_detail": {S, M}, "mediation.case_ids": {S, M}, "mediation.case_rows": {S, M},
+    "mediation.allowed_actions": EVERYONE,  # without a case: what the role may do, asked by any role
+    "mediation.access_log": {S},
+    "mediation.case_years": STATS, "mediation.counts": STATS, "mediation.statistics": STATS, "mediation.stats": STATS,
+    "mediation.export_yearly_summary": STATS, "mediation.concern_link": VILLAGE,
     # notices
     "notices.correct_notice": OFFICE, "notices.create_notice": OFFICE, "notices.delete_draft": OFFICE,
     "notices.issue_notice": OFFICE, "notices.next_number_preview": OFFICE, "notices.post_notice": OFFICE,
@@ -228,9 +241,15 @@ def world(tmp_path_factory, _migrated_template):
                                          resident_id=r1.id)
         matter = deliberation.start_matter(session=session, actor=admin, title="修建文化广场")
         notice = notices.create_notice(session=session, actor=admin, form=NoticeForm(title="通知", body="明天开会。"))
+        from app import mediation
+
+        case = mediation.register_case(session=session, actor=admin, form=mediation.CaseForm(
+            title="邻里纠纷", parties=(mediation.PartyForm(role="applicant", resident_id=r1.id),
+                                      mediation.PartyForm(role="respondent", resident_id=r2.id))))
         ids.update(group_id=group.id, grid_id=own.id, other_grid_id=other.id, household_id=h1.id,
                    other_household_id=h2.id, resident_id=r1.id, other_resident_id=r2.id, meeting_id=meeting.id,
-                   agenda_item_id=item.id, concern_id=concern.id, matter_id=matter.id, notice_id=notice.id)
+                   agenda_item_id=item.id, concern_id=concern.id, matter_id=matter.id, notice_id=notice.id,
+                   case_id=case.id)
     yield database, admin, ids
     database.dispose()
 
@@ -265,12 +284,13 @@ def arguments(key: str, function, ids: dict) -> dict:
         "team_id": "no-such-team", "member_id": "no-such-member", "activity_id": "no-such-activity",
         "assignment_id": "no-such-assignment", "rule_id": "no-such-rule", "entry_id": "no-such-entry",
         "proposal_id": "no-such-proposal", "goods_id": "no-such-goods", "campaign_id": "no-such-campaign",
-        "objection_id": "no-such-objection", "year": 2026, "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31),
+        "objection_id": "no-such-objection", "start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31),
         "minutes": 60, "ends_at": dt.datetime(2026, 4, 1, 21, 0, tzinfo=dt.UTC), "category": "environment",
         "description": "庭院整洁", "points": 5, "price": 10, "quantity": 1, "ranking": True, "red_black": True,
         "period_start": dt.date(2026, 1, 1), "period_end": dt.date(2026, 12, 31), "name_red": False,
         "name_black": True, "channel": "organisation", "tallies": {}, "decisions": {}, "upheld": False,
         "places": 3,
+        "case_id": ids["case_id"], "outcome": "terminated", "fulfilment": "on_time", "to": "township", "year": 2026,
     }
     from app import meetings
 
@@ -287,6 +307,18 @@ def arguments(key: str, function, ids: dict) -> dict:
         values["form"] = notices.NoticeForm(title="通知", body="正文")
     elif key == "people.update_profile":
         values["name"] = "青石村"
+    elif key in ("mediation.register_case", "mediation.update_case"):
+        from app import mediation
+
+        values["form"] = mediation.CaseForm(title="邻里纠纷")  # refused by validation after the check
+    elif key.startswith("mediation.record_"):
+        from app import mediation
+
+        values["form"] = mediation.RecordForm(content="记录")
+    elif key == "mediation.export_yearly_summary":
+        import tempfile
+
+        values["to_file"] = str(Path(tempfile.mkdtemp()) / "summary.xlsx")
     params = inspect.signature(function).parameters
     return {name: values[name] for name, p in params.items()
             if name not in ("session", "actor") and p.default is inspect.Parameter.empty

@@ -115,7 +115,8 @@ class Document:
     table columns listed in ``unmasked`` (``"text"``/``"names"``: numbers/names in free text).
     ``watermark`` (``草稿``) is drawn across every page. ``issuers`` names joint issuers (党支部
     and 村委会): they print side by side, each with its own seal area (``signature`` may then
-    hold nothing or further lines).
+    hold nothing or further lines). ``copies`` labels the copies of a document printed several
+    times over (an agreement: one per party and one kept).
     """
 
     title: str
@@ -136,6 +137,9 @@ class Document:
     issuers: list[str] = dataclasses.field(default_factory=list)  # joint issuers, side by side, one seal each
     fit_one_page: bool = True  # a poster that spills over a little is set a little smaller instead
     deidentified: bool = False  # set by app.privacy.mask_document; a frozen copy is never masked again
+    # 一式N份: the whole document printed once per label (第1份 申请人执 …), each copy starting on a
+    # new page with its label at the top and its own page numbers; empty: one copy, no label
+    copies: list[str] = dataclasses.field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

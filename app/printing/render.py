@@ -37,7 +37,7 @@ from reportlab.lib.pagesizes import A3, A4
 from reportlab.lib.pagesizes import landscape as landscape_size
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer
 
 from app.i18n import _, official_date
 from app.printing import fonts as font_registry
@@ -470,12 +470,48 @@ class _DecoratedCanvas(Canvas):
         super().save()
 
 
-def _decorator(document: Document, layout: Layout) -> Callable[[Canvas, int, int], None]:
+class _CopyStart(Flowable):
+    """Takes no room: notes the page on which copy ``index`` begins (for its label and numbering)."""
+
+    def __init__(self, index: int, starts: dict[int, int]):
+        super().__init__()
+        self.index, self.starts = index, starts
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0.0, 0.0
+
+    def draw(self) -> None:
+        self.starts[self.index] = self.canv.getPageNumber()
+
+
+def _copy_of(number: int, total: int, starts: dict[int, int]) -> tuple[int | None, int, int]:
+    """(copy index or None, page number within the copy, pages of the copy)."""
+    if not starts:
+        return None, number, total
+    index = max((i for i, first in starts.items() if first <= number), default=0)
+    first = starts.get(index, 1)
+    following = [p for i, p in starts.items() if p > first]
+    last = (min(following) - 1) if following else total
+    return index, number - first + 1, last - first + 1
+
+
+def _decorator(document: Document, layout: Layout, starts: dict[int, int] | None = None
+               ) -> Callable[[Canvas, int, int], None]:
     page_w, page_h = layout.page
+    starts = starts if starts is not None else {}
 
     def decorate(canvas: Canvas, number: int, total: int) -> None:
         canvas.saveState()
         size = layout.page_number_size
+        copy, number, total = _copy_of(number, total, starts)
+        if copy is not None and copy < len(document.copies):
+            label = document.copies[copy]  # above the text block, at the right (a name may need a fallback font)
+            chain = layout.fonts.chain(layout.fonts.body)
+            text = canvas.beginText(page_w - layout.right - Measure(chain, size)(label), page_h - layout.top + size * 1.2)
+            for font, piece in font_registry.runs(label, chain):
+                text.setFont(font, size)
+                text.textOut(piece)
+            canvas.drawText(text)
         if layout.style == "official":
             label = f"— {number} —"
             canvas.setFont(layout.fonts.page_number, size)
@@ -515,7 +551,7 @@ class UnprintableCharacters(ValueError):
 def document_text(document: Document) -> str:
     """Every piece of text a document prints."""
     parts = [document.title, document.number, document.addressee, *document.signature, *document.issuers,
-             document.watermark]
+             document.watermark, *document.copies]
     for block in document.text_blocks():
         if isinstance(block, (Para, Heading)):
             parts.append(block.text)
@@ -579,9 +615,18 @@ def _build(document: Document, layout: Layout, author: str) -> tuple[bytes, int,
     used: set[str] = set()
     token = font_registry.used_fonts.set(used)
     try:
-        story = _Builder(layout).story(document)
+        starts: dict[int, int] = {}
+        if document.copies:
+            story: list[Any] = []
+            for index in range(len(document.copies)):
+                if index:
+                    story.append(PageBreak())
+                story.append(_CopyStart(index, starts))
+                story.extend(_Builder(layout).story(document))
+        else:
+            story = _Builder(layout).story(document)
         pages: list[int] = []
-        decorate = _decorator(document, layout)
+        decorate = _decorator(document, layout, starts)
 
         def counting(canvas: Canvas, number: int, total: int) -> None:
             pages[:] = [total]

@@ -10,6 +10,7 @@ from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes,
 from db.models.concerns import Concern, ConcernNote  # noqa: F401
 from db.models.deliberation import DeliberationMatter, DeliberationStep  # noqa: F401
 from db.models.notices import Notice  # noqa: F401
+from db.models.mediation import MediationAccessLog, MediationCase, MediationParty, MediationRecord  # noqa: F401
 from db.scope import NumberSequence  # noqa: F401
 from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipFigures, TownshipVillage  # noqa: F401
 from db.models.volunteers import (  # noqa: F401

@@ -48,6 +48,7 @@ PAGES: dict[str, str] = {
     "meetings": "ui.pages.meetings:MeetingsPage",
     "concerns": "ui.pages.concerns:ConcernsPage",
     "deliberation": "ui.pages.deliberation:DeliberationPage",
+    "mediation": "ui.pages.mediation:MediationPage",
     "notices": "ui.pages.notices:NoticesPage",
     "sync": "ui.pages.sync:SyncPage",
     "volunteers": "ui.pages.volunteers:VolunteersPage",

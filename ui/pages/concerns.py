@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import concerns
+from app import concerns, mediation
 from app.errors import ValidationError
 from app.i18n import N_, Nn_, _, format_date
 from ui.dialogs.base import FormDialog
@@ -324,15 +324,17 @@ class ConcernView(QDialog):
     def reload(self) -> None:
         actor, concern_id = self.actor, self.concern_id
 
-        def read(session: Any) -> tuple[Any, list[Any], dict[str, str | None]]:
+        def read(session: Any) -> tuple[Any, list[Any], dict[str, str | None], str | None]:
             return (concerns.concern(session=session, actor=actor, concern_id=concern_id),
                     concerns.notes(session=session, actor=actor, concern_id=concern_id),
-                    concerns.allowed_actions(session=session, actor=actor, concern_id=concern_id))
+                    concerns.allowed_actions(session=session, actor=actor, concern_id=concern_id),
+                    # the link is kept on the case: mediation answers with the case's number only
+                    mediation.concern_link(session=session, actor=actor, concern_id=concern_id))
 
         DbOp(self, read, read_only=True).success(self._show).run()
 
-    def _show(self, loaded: tuple[Any, list[Any], dict[str, str | None]]) -> None:
-        concern, notes, allowed = loaded
+    def _show(self, loaded: tuple[Any, list[Any], dict[str, str | None], str | None]) -> None:
+        concern, notes, allowed, case_number = loaded
         self.setWindowTitle(f"{concern.number} {concern.title}")
         lines = [
             _("{number}: {title}").format(number=concern.number, title=concern.title),
@@ -348,6 +350,8 @@ class ConcernView(QDialog):
             lines.append(_("Escalated: {text}").format(text=concern.escalation_reason))
         if concern.satisfaction:
             lines.append(_("Satisfaction: {value}").format(value=concerns.satisfaction_label(concern.satisfaction)))
+        if case_number:
+            lines.append(_("Turned into mediation case {number}").format(number=case_number))
         self.details.setText("\n".join(lines))
         self.notes.setText("\n".join(f"{format_date(n.noted_on, style='short')}  {n.text}（{n.author}）" for n in notes))
         for action, widgets in (("note", (self.note_button,)), ("close", (self.close_button,)),

@@ -48,6 +48,7 @@ class Section:
     key: str  # the section of app.stats.collect
     title: str  # msgid
     cards: list[Card]
+    only_with: str = ""  # a figure of the section that must be non-zero for it to show (no empty section)
 
 
 SECTIONS: list[Section] = [
@@ -75,6 +76,16 @@ SECTIONS: list[Section] = [
              "concerns", percent=True, hint=N_("Concerns due in the last twelve months that were closed on time.")),
         Card(N_("All concerns"), _figure("concerns", "raised"), "concerns", hint=N_("Since records began.")),
     ]),
+    Section("mediation", N_("People's mediation"), [
+        Card(N_("Cases being handled"), _figure("mediation", "open"), "mediation",
+             hint=N_("Registered, accepted, investigated or in mediation.")),
+        Card(N_("Over the 30-day limit"), _figure("mediation", "overdue"), "mediation", alert=True,
+             hint=N_("Accepted more than 30 days ago (or past an extended limit) and not concluded.")),
+        Card(N_("Near the limit"), _figure("mediation", "near_limit"), "mediation", alert=True,
+             hint=N_("Five days or fewer left of the time limit.")),
+        Card(N_("Success rate (调解成功率)"), _figure("mediation", "success_rate"), "mediation", percent=True,
+             hint=N_("Agreements reached against cases concluded, since records began.")),
+    ], only_with="cases"),
     Section("notices", N_("Public notices"), [
         Card(N_("On the notice board"), _figure("notices", "posted"), "notices",
              hint=N_("Posted notices in their publicity period (公示中).")),
@@ -354,6 +365,7 @@ class DashboardPage(Page):
     def _show(self, figures: dict[str, Any]) -> None:
         self.message.setVisible(False)
         for section in SECTIONS:
-            self.section_boxes[section.key].setVisible(section.key in figures)
+            self.section_boxes[section.key].setVisible(section.key in figures and (
+                not section.only_with or bool(figures[section.key].get(section.only_with))))
             for spec in section.cards:
                 self.cards[(section.key, spec.label)].set_value(spec.value(figures) if section.key in figures else None)

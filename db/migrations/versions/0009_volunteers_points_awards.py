@@ -1,7 +1,7 @@
 """Volunteers, points (积分制, 积美超市) and award selections (issue 13)
 
 Revision ID: 0009
-Revises: 0008 (down_revision is 0007 until the mediation migration 0008 is merged)
+Revises: 0008
 Create Date: 2026-11-30 08:17:29.624801
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0009'
-down_revision = '0007'  # TEMPORARY: '0008' (mediation) at merge
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
