@@ -33,6 +33,7 @@ from app.awards import documents as awards_documents
 from app.concerns import documents as concerns_documents
 from app.deliberation import documents as deliberation_documents
 from app.mediation import cli as mediation_cli
+from app.mediation import queries as mediation_queries
 from app.mediation import demo as mediation_demo
 from app.mediation import documents as mediation_documents
 from app.i18n import N_
@@ -81,6 +82,9 @@ class Area:
     cli: Callable[..., None] | None = None
     export: Mapping[str, str] = dataclasses.field(default_factory=dict)
     page: str = ""
+    # table → fn(session, village_code) giving the rows its ``aggregate`` export carries, for a table
+    # the generic count (per villagers' group, or per month of creation) does not describe well
+    aggregates: Mapping[str, Callable[..., list[dict[str, Any]]]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         tables = {m.__tablename__ for m in self.models}
@@ -146,6 +150,7 @@ AREAS: tuple[Area, ...] = (
         # the township gets counts (by category, source, outcome and month) and nothing else:
         # parties, records and the access log (a local table) never leave the village
         export={"mediation_case": "aggregate", "mediation_party": "never", "mediation_record": "never"},
+        aggregates={"mediation_case": mediation_queries.export_aggregate},
         page="mediation",
     ),
     Area(

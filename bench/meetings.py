@@ -3,7 +3,6 @@ meetings and concerns pages (≤ 150 ms, offscreen), and searching them (≤ 30 
 search of a fresh process too, since that is the one a clerk waits for after start-up)."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import statistics

@@ -297,3 +297,25 @@ def test_the_kept_figures_give_the_same_rate_as_counting_every_concern(stores, t
         [row] = kept.township_summary(session, on=day)["villages"]
     assert (row["concerns_due"], row["concerns_closed_on_time"]) == (len(due), len(on_time))
     assert row["concerns"] == len(concerns)
+
+
+def test_mediation_reaches_the_township_as_counts_by_category_and_outcome_only(stores, tmp_path):
+    from app import sync
+    from db.models.mediation import MediationCase
+
+    village, township, key = stores
+    with village[0].session() as session:
+        cases = session.execute(select(MediationCase)).scalars().all()
+    assert cases, "the small demo has mediation cases"
+    import_(township, key, export(village, tmp_path / "usb").path)
+    with township[0].session() as session:
+        [entry] = sync.imported_villages(session=session, actor=township[1])
+        [row] = sync.township_summary(session=session, actor=township[1])["villages"]
+    counts = entry["aggregates"]["mediation_case"]
+    assert sum(r["count"] for r in counts) == len(cases) == row["cases"]
+    assert set(counts[0]) == {"month", "category", "source", "outcome", "count"}
+    by_category = {}
+    for r in counts:
+        by_category[r["category"]] = by_category.get(r["category"], 0) + r["count"]
+    assert by_category == {c: sum(1 for x in cases if x.category == c) for c in {x.category for x in cases}}
+    assert rows(township[0], "mediation_case") == [] and rows(township[0], "mediation_party") == []

@@ -160,6 +160,13 @@ def export_policies() -> dict[str, str]:
     return {table: declared.get(table, "never") for table in sorted(_synced_tables())}
 
 
+def custom_aggregates() -> dict[str, Any]:
+    """Table → the area's own aggregate function (:attr:`app.areas.Area.aggregates`)."""
+    from app.areas import AREAS
+
+    return {table: fn for area in AREAS for table, fn in area.aggregates.items()}
+
+
 def _ordered_models() -> list[type[SyncedModel]]:
     """Synced tables, parents before children."""
     tables = _synced_tables()
@@ -324,6 +331,7 @@ def export_bundle(session: Session, *, to_dir: Path | None = None, full: bool = 
     from_rev = 0 if full else int(state.get("acked_rev", 0))
     to_rev = current_rev(session)
     policies = {**export_policies(), **(policies or {})}
+    custom = custom_aggregates()
     names = registered_names(session) if "masked" in policies.values() else None
     members: dict[str, tuple[bytes, int]] = {}
     counts: dict[str, int] = {}
@@ -333,7 +341,7 @@ def export_bundle(session: Session, *, to_dir: Path | None = None, full: bool = 
         if policy == "never":
             continue
         if policy == "aggregate":
-            rows = _aggregate(session, model, village)
+            rows = custom[table](session, village) if table in custom else _aggregate(session, model, village)
         else:
             rows = _plain_rows(session, model, village, from_rev, to_rev)
             if policy == "masked":

@@ -48,6 +48,7 @@ FIGURES: dict[str, str] = {
     "concerns_closed_on_time": N_("Closed on time"),
     "notices": N_("Notices"),
     "matters": N_("四议两公开 matters"),
+    "cases": N_("Mediation cases"),
 }
 
 # tables a township may list per village, with the columns shown (never personal ones)
@@ -175,13 +176,16 @@ def _count_by_village(session: Session, model: Any, *extra: Any) -> dict[str, in
     return {code: int(n) for code, n in session.execute(query)}
 
 
+_AGGREGATE_FIGURES = {"resident": "residents", "household": "households", "mediation_case": "cases"}
+
+
 def _register_counts(session: Session) -> dict[str, dict[str, int]]:
     """residents / households per village: from the aggregates, or from rows a village sent in full."""
     found: dict[str, dict[str, int]] = {}
     for code, table, rows in session.execute(select(TownshipAggregate.village_code, TownshipAggregate.table_name,
                                                     TownshipAggregate.rows)
-                                             .where(TownshipAggregate.table_name.in_(("resident", "household")))):
-        key = "residents" if table == "resident" else "households"
+                                             .where(TownshipAggregate.table_name.in_(tuple(_AGGREGATE_FIGURES)))):
+        key = _AGGREGATE_FIGURES[table]
         found.setdefault(code, {})[key] = sum(int(row.get("count", 0)) for row in rows or [])
     for model, key in ((Resident, "residents"), (Household, "households")):
         for code, n in _count_by_village(session, model).items():
@@ -258,6 +262,7 @@ def township_summary(session: Session, *, on: dt.date | None = None) -> dict[str
                      "concerns_closed": figures.get("concerns_closed", 0), "concerns_due": due,
                      "concerns_closed_on_time": ok, "closing_rate": round(ok / due, 4) if due else None,
                      "notices": figures.get("notices", 0), "matters": figures.get("matters", 0),
+                     "cases": register.get(code, {}).get("cases", 0),
                      "last_import_at": last_at, "to_rev": to_rev, "gap": gap})
     totals: dict[str, Any] = {key: sum(row[key] for row in rows) for key in FIGURES}
     totals["closing_rate"] = (round(totals["concerns_closed_on_time"] / totals["concerns_due"], 4)
