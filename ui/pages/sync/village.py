@@ -92,6 +92,12 @@ class VillageSync(QWidget):
         self.tabs.addTab(self._export_tab(), "")
         self.tabs.addTab(self._outbox_tab(), "")
         self.retranslate_ui()
+        # a background send (ui.background_push) changes the outbox: show it when it happens
+        worker().operation_did_execute.connect(self._on_changes)
+
+    def _on_changes(self, changes: Any, origin: Any) -> None:
+        if "sync" in changes and origin is not self and self.can_export and self.isVisible():
+            self.reload()
 
     # ------------------------------------------------------------ building
 
