@@ -619,7 +619,8 @@ def test_no_public_notice_excel_or_bundle_holds_a_party_or_the_facts(stores, tmp
     assert "mediation_access_log" not in manifest["policies"]  # a local table: not even named
     assert not [m for m in members if m.startswith(("mediation_party", "mediation_record", "mediation_access"))]
     counts = [json.loads(line) for line in members["mediation_case.aggregate.jsonl"].decode().splitlines()]
-    assert counts and all(set(row) <= {"month", "count", "group"} for row in counts)
+    # counts only: by month, category, source and outcome (no number, no 案由, no party)
+    assert counts and all(set(row) <= {"month", "count", "category", "source", "outcome"} for row in counts)
     everything = b"".join(members.values()).decode("utf-8", "replace")
     assert not [s for s in (*SECRET_NAMES, *SECRET_TEXT, "外村五组", "13511112222") if s in everything]
 

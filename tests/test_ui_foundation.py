@@ -195,7 +195,7 @@ def test_a_database_from_a_newer_program_is_refused(gui, database):
 # ---------------------------------------------------------------- main window
 
 
-def test_navigation_lists_every_area_and_unbuilt_areas_say_so(signed_in, gui):
+def test_navigation_lists_every_area_and_unbuilt_areas_say_so(signed_in, gui, monkeypatch):
     from ui.pages import AREAS, PAGES
     from ui.pages.base import NotAvailablePage
 
@@ -205,7 +205,10 @@ def test_navigation_lists_every_area_and_unbuilt_areas_say_so(signed_in, gui):
     keys = {a.key for a in AREAS}
     assert {"dashboard", "village", "households", "residents", "meetings", "concerns", "deliberation", "mediation",
             "volunteers", "points", "awards", "notices", "sync", "settings"} <= keys
-    unbuilt = next(a.key for a in AREAS if a.key not in PAGES)
+    unbuilt = next((a.key for a in AREAS if a.key not in PAGES), None)
+    if unbuilt is None:  # every area has its page now: take one away to see the plain page instead
+        unbuilt = "awards"
+        monkeypatch.delitem(PAGES, unbuilt)
     page = window.open_area(unbuilt)
     assert isinstance(page, NotAvailablePage)
     assert "尚未" in page.message.text() or "not available" in page.message.text()
