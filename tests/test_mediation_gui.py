@@ -171,3 +171,67 @@ def test_overdue_cases_stand_out(window, gui, qtmodeltester):
     with gui.waitSignal(page.ids_loaded, timeout=10000):
         page.overdue_only.setChecked(True)
     assert page.model.ids() == [old.id]
+
+
+def _case_with_parties(database, title="欠款纠纷"):
+    from app.auth import SYSTEM
+
+    with database.unit() as session:
+        case = mediation.register_case(session=session, actor=SYSTEM, form=mediation.CaseForm(
+            title=title, parties=(mediation.PartyForm(role="applicant", name="张三丰"),
+                                  mediation.PartyForm(role="respondent", name="李四海"))))
+        mediation.accept_case(session=session, actor=SYSTEM, case_id=case.id)
+    return case
+
+
+def test_a_clause_added_from_the_page_is_offered_in_the_agreement(window, gui):
+    from ui.pages import mediation as page_module
+
+    win, database = window
+    case = _case_with_parties(database)
+    page = open_page(gui, win)
+    assert page.clause_button.isEnabled(), page.clause_button.toolTip()
+    clause = "申请人于____年__月__日前归还借用的农具。"
+
+    gui.mouseClick(page.clause_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, page_module.ClauseDialog)
+    with gui.waitSignal(dialog.finished, timeout=10000):  # an empty clause is refused at its field
+        gui.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        gui.waitUntil(lambda: dialog.form.error_text("text") != "", timeout=10000)
+        assert dialog.isVisible()
+        dialog.text.setPlainText(clause)
+        gui.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "library" in page.message.text() or "条款" in page.message.text()
+
+    page.open_item(case.id)  # the case view reads the library the agreement dialog offers
+    view = page.dialog
+    gui.waitUntil(lambda: view.detail is not None, timeout=10000)
+    agreement = page_module.AgreementDialog(view, view.clauses)
+    offered = [agreement.library.item(i).text() for i in range(agreement.library.count())]
+    assert clause in offered
+    agreement.add_clause(clause)
+    assert agreement.values()["clauses"] == [clause]
+    agreement.reject()
+    view.accept()
+
+
+def test_the_yearly_summary_goes_to_excel_without_names(window, gui, monkeypatch, tmp_path):
+    import openpyxl
+
+    from ui.pages import mediation as page_module
+
+    win, database = window
+    _case_with_parties(database, title="宅基地纠纷")
+    page = open_page(gui, win)
+    assert page.summary_button.isEnabled(), page.summary_button.toolTip()
+    monkeypatch.setattr(page_module, "save_file_name", lambda _parent, _caption, name, _filters: str(tmp_path / name))
+    with gui.waitSignal(page.exported, timeout=10000) as written:
+        gui.mouseClick(page.summary_button, Qt.MouseButton.LeftButton)
+    path = tmp_path / written.args[0]
+    assert path.suffix == ".xlsx" and path.exists()
+    text = " ".join(str(cell) for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True)
+                    for cell in row if cell is not None)
+    assert str(dt.date.today().year) in text
+    for secret in ("张三丰", "李四海", "宅基地纠纷"):
+        assert secret not in text

@@ -449,10 +449,13 @@ def allowed_actions(*, session: Session, actor: Actor, case_id: str | None = Non
     """What ``actor`` may do now: action → None when allowed, else why not.
 
     ``case_id=None`` (any role may ask; it tells nothing about a case): ``view`` (read case details),
-    ``new`` (register a case), ``access_log`` (the secretary's log of reads)."""
+    ``new`` (register a case), ``access_log`` (the secretary's log of reads), ``clause`` (add to the
+    clause library), ``summary`` (export the de-identified yearly summary)."""
     if case_id is None:
+        summary = None if actor.can("mediation.view") or actor.can("stats.view") else actor.refusal("mediation.view")
         return {"view": actor.refusal("mediation.view"), "new": actor.refusal("mediation.edit"),
-                "access_log": actor.refusal("users.manage")}
+                "access_log": actor.refusal("users.manage"), "clause": actor.refusal("mediation.edit"),
+                "summary": summary}
     require(actor, "mediation.view")
     found = get_case(session, case_id)
     refused = actor.refusal("mediation.edit")

@@ -42,7 +42,7 @@ from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
 from ui.table_model import Column, LazyTableModel
-from ui.widgets import fill_combo, line_edit, save_file_name
+from ui.widgets import fill_combo, line_edit, save_file_name, set_message
 
 OVERDUE, OVERDUE_BACKGROUND = QColor("#c62828"), QColor("#fdecea")
 NEAR, NEAR_BACKGROUND = QColor("#8a5300"), QColor("#fff4e0")
@@ -105,6 +105,7 @@ class MediationPage(RegisterPage):
     new_msgid = N_("New case")
     columns = CASE_COLUMNS
     column_widths = [190, 90, 220, 120, 100, 150, 120]
+    exported = Signal(str)  # the summary's file, once written
 
     def __init__(self, context: Any, area_key: str):
         super().__init__(context, area_key)
@@ -118,11 +119,16 @@ class MediationPage(RegisterPage):
         self.summary.setObjectName("mediationCounts")
         self.summary.setWordWrap(True)
         self.layout().insertWidget(1, self.summary)
+        self.message = QLabel()
+        self.message.setObjectName("hint")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.layout().insertWidget(2, self.message)
         self.restricted = self._page_actions_now().get("view")  # None: this role reads cases
         if self.restricted:
             for widget in (self.search, self.table, self.count_label, self.state_filter, self.category_filter,
                            self.year_filter, self.overdue_only, self.new_button, self.edit_button,
-                           self.concern_button, self.log_button):
+                           self.concern_button, self.log_button, self.clause_button):
                 widget.setVisible(False)
             self.summary.setObjectName("mediationCountsOnly")
             self.layout().addStretch(1)  # the counts under the header, not spread over the empty page
@@ -153,7 +159,13 @@ class MediationPage(RegisterPage):
         self.log_button = QPushButton()
         self.log_button.setObjectName("accessLog")
         self.log_button.clicked.connect(lambda: self.show_access_log())
-        return [self.concern_button, self.log_button]
+        self.clause_button = QPushButton()
+        self.clause_button.setObjectName("addClause")
+        self.clause_button.clicked.connect(lambda: self.add_clause())
+        self.summary_button = QPushButton()
+        self.summary_button.setObjectName("exportSummary")
+        self.summary_button.clicked.connect(lambda: self.export_summary())
+        return [self.concern_button, self.log_button, self.clause_button, self.summary_button]
 
     def retranslate_ui(self) -> None:
         fill_combo(self.state_filter, [(None, _("All states")), ("open", _("Being handled"))]
@@ -167,13 +179,16 @@ class MediationPage(RegisterPage):
         self.overdue_only.setText(_("Over the limit only"))
         self.concern_button.setText(_("From a concern…"))
         self.log_button.setText(_("Access log"))
+        self.clause_button.setText(_("Add a clause…"))
+        self.summary_button.setText(_("Yearly summary to Excel…"))
         super().retranslate_ui()
 
     def _update_buttons(self, *args: Any) -> None:
         super()._update_buttons(*args)
         if hasattr(self, "log_button"):
             actions = self._page_actions_now()
-            for button, action in ((self.concern_button, "new"), (self.log_button, "access_log")):
+            for button, action in ((self.concern_button, "new"), (self.log_button, "access_log"),
+                                   (self.clause_button, "clause"), (self.summary_button, "summary")):
                 refused = actions.get(action, "")
                 button.setEnabled(refused is None)
                 button.setToolTip(refused or "")
@@ -259,10 +274,64 @@ class MediationPage(RegisterPage):
         DbOp(self, lambda s: mediation.access_log(session=s, actor=actor), read_only=True) \
             .success(self._show_log).run()
 
+    def add_clause(self) -> None:
+        """常用协议条款: add a clause to the committee's library (offered in the agreement dialog)."""
+        if not self._may("clause"):
+            return
+        dialog = ClauseDialog(self, self.context.actor)
+        dialog.saved.connect(lambda _library: set_message(
+            self.message, _("The clause is in the library: the agreement offers it."), error=False))
+        dialog.open()
+        self.dialog = dialog
+
+    def export_summary(self, path: str | None = None) -> None:
+        """The de-identified yearly summary (counts only, no names) as an Excel workbook; the year is
+        the one chosen in the year filter, else this year."""
+        if not self._may("summary"):
+            return
+        year = self.year_filter.currentData() or dt.date.today().year
+        if path is None:
+            path = save_file_name(self, _("Yearly summary to Excel"),
+                                  _("Mediation statistics {year}.xlsx").format(year=year), _("Excel files (*.xlsx)"))
+            if not path:
+                return
+        actor, target = self.context.actor, path
+
+        def write(session: Any) -> str:
+            return str(mediation.export_yearly_summary(session=session, actor=actor, year=year, to_file=target))
+
+        set_message(self.message, "", error=False)
+        DbOp(self, write).success(self._exported) \
+            .failure(lambda exc: set_message(self.message, str(exc), error=True)).run()
+
+    def _exported(self, path: str) -> None:
+        set_message(self.message, _("Saved {file}.").format(file=path), error=False)
+        self.exported.emit(path)
+
     def _show_log(self, rows: list[Any]) -> None:
         dialog = AccessLogDialog(self, rows)
         dialog.open()
         self.dialog = dialog
+
+
+class ClauseDialog(FormDialog):
+    """A clause for the committee's library (blanks ____ to fill in when the agreement is written)."""
+
+    def __init__(self, parent: QWidget | None, actor: Any):
+        super().__init__(parent, N_("Add a clause to the library"), width=560)
+        self.actor = actor
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("clauseText")
+        self.text.setFixedHeight(80)
+        self.text.setPlaceholderText(_("e.g. 被申请人于____年__月__日前一次性支付申请人____元。"))
+        self.form.add("text", N_("Clause"), self.text, required=True,
+                      hint=N_("Leave blanks ____ for what each agreement fills in."))
+        self.form.fields["text"].label.setFixedHeight(80)
+        self.finish_layout()
+
+    def save_op(self) -> Any:
+        actor, text = self.actor, self.text.toPlainText()
+        return lambda session: mediation.add_clause(session=session, actor=actor, text=text)
 
 
 class AccessLogDialog(QDialog):
