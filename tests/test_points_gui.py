@@ -104,3 +104,80 @@ def test_refused_redemption_says_why_and_changes_nothing(sign_in, shop, gui):
     assert counter.message.isVisible() and refused.args[0] in counter.message.text()
     assert state(database, admin, poor.id, soap.id) == (5, 3)
     assert counter.household.balance == 5
+
+
+def board_settings(database, admin):
+    with database.session() as session:
+        return points.board_settings(session=session, actor=admin)
+
+
+def open_rules(gui, win):
+    page = win.open_area("points")
+    settle(gui)
+    page.tabs.setCurrentWidget(page.rules)
+    settle(gui)
+    gui.waitUntil(lambda: page.rules.settings is not None, timeout=5000)
+    return page.rules
+
+
+def test_secretary_turns_rankings_on_and_off(sign_in, shop, gui):
+    database, admin, *_rest = shop
+    assert not board_settings(database, admin).ranking  # off by default
+    rules = open_rules(gui, sign_in(database))
+    assert rules.board_group.isEnabled() and rules.decision_button.isEnabled()
+    assert not rules.ranking_check.isChecked()
+    assert not rules.ranking_button.isEnabled() and rules.ranking_button.toolTip()
+
+    rules.ranking_check.click()
+    gui.waitUntil(lambda: board_settings(database, admin).ranking, timeout=5000)
+    settle(gui)
+    assert rules.ranking_button.isEnabled() and not rules.board_button.isEnabled()
+    assert not board_settings(database, admin).red_black
+
+    rules.ranking_check.click()
+    gui.waitUntil(lambda: not board_settings(database, admin).ranking, timeout=5000)
+    settle(gui)
+    assert not rules.ranking_button.isEnabled()
+
+
+def test_clerk_sees_the_board_settings_disabled_and_why(sign_in, shop, gui):
+    from app import auth
+
+    database, admin, *_rest = shop
+    with database.unit(admin) as session:
+        auth.create_user(session=session, actor=admin, username="wenshu", password="demo-pass-123",
+                         role=auth.CLERK, display_name="王文书")
+    rules = open_rules(gui, sign_in(database, "wenshu", "demo-pass-123"))
+    assert not rules.board_group.isEnabled()
+    assert rules.board_group.toolTip()
+    assert not rules.decision_button.isEnabled() and rules.decision_button.toolTip()
+
+
+def test_secretary_records_a_decision_to_name_the_black_list(sign_in, shop, gui):
+    import datetime as dt
+
+    from app import meetings
+
+    from test_meetings_support import at
+
+    database, admin, *_rest = shop
+    yesterday = points.service.today() - dt.timedelta(days=1)
+    with database.unit(admin) as session:
+        meeting = meetings.plan_meeting(session=session, actor=admin, kind=meetings.TWO_COMMITTEES, title="两委会",
+                                        starts_at=at(yesterday))
+        meetings.mark_held(session=session, actor=admin, meeting_id=meeting.id, held_on=yesterday)
+        points.set_board_settings(session=session, actor=admin, ranking=False, red_black=True)
+    rules = open_rules(gui, sign_in(database))
+    assert rules.red_black_check.isChecked() and rules.board_button.isEnabled()
+    rules.decision_button.click()
+    dialog = rules.page.dialog
+    gui.waitUntil(lambda: dialog.meeting.count() == 1, timeout=5000)
+    assert dialog.meeting.currentData() == meeting.id
+    dialog.summary.setText("经两委会研究，黑榜实名公布")
+    start, end = dialog.start.date().toPython(), dialog.end.date().toPython()
+    with gui.waitSignal(dialog.saved, timeout=5000):
+        dialog.submit()
+    settle(gui)
+    with database.session() as session:
+        shown = points.board(session=session, actor=admin, start=start, end=end)
+    assert shown.name_black and not shown.name_red and shown.decision.meeting_id == meeting.id

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import points
+from app import meetings, points
+from app.errors import ValidationError
 from app.i18n import N_, _, format_date
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
@@ -676,12 +678,39 @@ class RulesTab(QWidget):
         buttons.addWidget(self.ranking_button)
         buttons.addWidget(self.board_button)
         layout.addLayout(buttons)
+        # the village's choice (off by default): rankings, the 红黑榜, and decisions to name
+        self.settings: Any = None
+        self.board_group = QGroupBox()
+        self.board_group.setObjectName("boardSettings")
+        row = QHBoxLayout(self.board_group)
+        self.ranking_check = QCheckBox()
+        self.ranking_check.setObjectName("rankingOn")
+        self.red_black_check = QCheckBox()
+        self.red_black_check.setObjectName("redBlackOn")
+        for check in (self.ranking_check, self.red_black_check):
+            check.toggled.connect(lambda _on: self.save_settings())
+            row.addWidget(check)
+        row.addStretch(1)
+        self.decision_button = QPushButton()
+        self.decision_button.setObjectName("boardDecision")
+        self.decision_button.clicked.connect(self.record_decision)
+        row.addWidget(self.decision_button)
+        layout.addWidget(self.board_group)
+        self.message = QLabel()
+        self.message.setObjectName("rulesMessage")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
 
     def retranslate_ui(self) -> None:
         self.new_button.setText(_("New rule…"))
         self.change_button.setText(_("Change rule…"))
         self.ranking_button.setText(_("Ranking poster…"))
         self.board_button.setText(_("Red and black list poster…"))
+        self.board_group.setTitle(_("Rankings and the red and black list (a committee choice)"))
+        self.ranking_check.setText(_("Rankings on"))
+        self.red_black_check.setText(_("Red and black list on"))
+        self.decision_button.setText(_("Record a decision to name…"))
         self.model.retranslate()
         self.history_model.retranslate()
         self._update_buttons()
@@ -690,11 +719,55 @@ class RulesTab(QWidget):
         refused = self.page.actions().get("rules", "")
         enable(self.new_button, refused)
         enable(self.change_button, refused, needs=current_row(self.table))
+        settings = self.settings
+        enable(self.ranking_button, None, needs=settings and settings.ranking,
+               choose=_("Rankings are turned off for this village (a committee choice in the points settings)."))
+        enable(self.board_button, None, needs=settings and settings.red_black,
+               choose=_("The red and black list is turned off for this village (a committee choice in the points "
+                        "settings)."))
+        self.board_group.setEnabled(refused is None and settings is not None)
+        self.board_group.setToolTip(refused or "")
+        enable(self.decision_button, refused)
 
     def reload(self) -> None:
         actor = self.actor
         DbOp(self, lambda s: points.rules(session=s, actor=actor, include_retired=True), read_only=True) \
             .success(self._loaded).run()
+        DbOp(self, lambda s: points.board_settings(session=s, actor=actor), read_only=True) \
+            .success(self._settings_loaded).run()
+
+    def _settings_loaded(self, settings: Any) -> None:
+        self.settings = settings
+        for check, on in ((self.ranking_check, settings.ranking), (self.red_black_check, settings.red_black)):
+            check.blockSignals(True)
+            check.setChecked(on)
+            check.blockSignals(False)
+        self._update_buttons()
+
+    def save_settings(self) -> None:
+        settings = self.settings
+        if settings is None:
+            return
+        actor, ranking, red_black = self.actor, self.ranking_check.isChecked(), self.red_black_check.isChecked()
+
+        def refused(exc: Exception) -> None:
+            set_message(self.message, "；".join(getattr(exc, "errors", {}).values()) or str(exc), error=True)
+            self._settings_loaded(settings)
+
+        DbOp(self, lambda s: points.set_board_settings(
+            session=s, actor=actor, ranking=ranking, red_black=red_black, red_count=settings.red_count,
+            red_min=settings.red_min, black_deducted=settings.black_deducted, black_count=settings.black_count)) \
+            .changes("points").success(self._settings_saved).failure(refused).run()
+
+    def _settings_saved(self, settings: Any) -> None:
+        set_message(self.message, "", error=False)
+        self._settings_loaded(settings)
+
+    def record_decision(self) -> None:
+        self.page.dialog = dialog = BoardDecisionDialog(self, self.actor)
+        dialog.saved.connect(lambda _d: set_message(self.message, _("The decision to name is recorded."),
+                                                    error=False))
+        dialog.open()
 
     def _loaded(self, rows: list[Any]) -> None:
         selected = current_row(self.table)
@@ -772,6 +845,64 @@ class RuleDialog(FormDialog):
         return lambda s: points.change_rule(session=s, actor=actor, rule_id=rule.id, reason=reason,
                                             description=description, points=value, needs_approval=approval,
                                             active=active)
+
+
+class BoardDecisionDialog(FormDialog):
+    """The committee's decision, at a held meeting, to print the 红榜 and/or 黑榜 of a period by name."""
+
+    def __init__(self, parent: QWidget | None, actor: Any):
+        super().__init__(parent, N_("Record a decision to name"), width=560)
+        self.actor = actor
+        self.meeting = QComboBox()
+        self.meeting.setObjectName("decisionMeeting")
+        self.form.add("meeting_id", N_("Meeting"), self.meeting, required=True,
+                      hint=N_("The meeting, already held, that decided it."))
+        today = QDate.currentDate()
+        self.start = QDateEdit(QDate(today.year(), today.month(), 1))
+        self.end = QDateEdit(today)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.form.add("period_start", N_("Period from"), self.start, required=True)
+        self.form.add("period_end", N_("Period to"), self.end, required=True)
+        lists = QWidget()
+        row = QHBoxLayout(lists)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.name_red = QCheckBox(_("Red list"))
+        self.name_black = QCheckBox(_("Black list"))
+        self.name_black.setChecked(True)
+        row.addWidget(self.name_red)
+        row.addWidget(self.name_black)
+        row.addStretch(1)
+        self.form.add("name_black", N_("Print by name"), lists, required=True)
+        self.summary = line(name="decisionReason")
+        self.form.add("summary", N_("Reason"), self.summary, required=True)
+        self.finish_layout()
+        self.load_meetings()
+
+    def load_meetings(self) -> None:
+        actor = self.actor
+
+        def load(session: Any) -> list[Any]:
+            ids = meetings.meeting_ids(session=session, actor=actor)[:50]
+            rows = meetings.meeting_rows(session=session, actor=actor, ids=ids) if ids else {}
+            held = [r for r in rows.values() if r.state not in (meetings.PLANNED, meetings.CANCELLED)]
+            return sorted(held, key=lambda r: r.starts_at, reverse=True)
+
+        DbOp(self, load, read_only=True).success(lambda rows: fill_combo(self.meeting, [
+            (r.id, f"{format_date(r.starts_at.date(), style='short')} {r.title}") for r in rows], keep=False)).run()
+
+    def save_op(self) -> Any:
+        actor, meeting_id = self.actor, self.meeting.currentData()
+        start, end = self.start.date().toPython(), self.end.date().toPython()
+        name_red, name_black, summary = self.name_red.isChecked(), self.name_black.isChecked(), self.summary.text()
+        if not meeting_id:
+            raise ValidationError({"meeting_id": _("Choose the meeting, already held, that decided it.")})
+        if not summary.strip():
+            raise ValidationError({"summary": _("Say what the committee decided, and why.")})
+        return lambda s: points.record_board_decision(
+            session=s, actor=actor, meeting_id=meeting_id, period_start=start, period_end=end, name_red=name_red,
+            name_black=name_black, summary=summary)
 
 
 # ---------------------------------------------------------------- approvals
