@@ -380,6 +380,7 @@ def test_villages_token_masked_summary_to_excel_records_in_words(sign_in, gui, v
     assert len(token) >= 16
 
     win = sign_in(t_database)
+    assert win.village_label.text().startswith("乡镇")  # the status bar names a township as one
     view = open_sync(gui, win).body
     view.tabs.setCurrentIndex(1)
     settle(gui)

@@ -458,7 +458,9 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
-        self.village_label.setText(_("Village: {name}").format(name=self.village_name) if self.village_name else "")
+        place = (_("Township: {name}") if getattr(self.start_panel, "store_kind", "") == "township"
+                 else _("Village: {name}"))
+        self.village_label.setText(place.format(name=self.village_name) if self.village_name else "")
         self.location_label.setText(_("Database: {path}").format(path=self.location) if self.location else "")
         self.user_label.setText(_("Signed in: {name}").format(name=self.actor.display_name) if self.actor else "")
         for label in (self.village_label, self.location_label, self.user_label):
