@@ -171,8 +171,9 @@ def test_secretary_records_a_decision_to_name_the_black_list(sign_in, shop, gui)
     assert rules.red_black_check.isChecked() and rules.board_button.isEnabled()
     rules.decision_button.click()
     dialog = rules.page.dialog
-    gui.waitUntil(lambda: dialog.meeting.count() == 1, timeout=5000)
-    assert dialog.meeting.currentData() == meeting.id
+    gui.waitUntil(lambda: dialog.meeting.results.count() == 1, timeout=5000)
+    dialog.meeting.results.itemClicked.emit(dialog.meeting.results.item(0))
+    assert dialog.meeting.choice.id == meeting.id
     dialog.summary.setText("经两委会研究，黑榜实名公布")
     start, end = dialog.start.date().toPython(), dialog.end.date().toPython()
     with gui.waitSignal(dialog.saved, timeout=5000):

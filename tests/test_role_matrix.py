@@ -90,7 +90,7 @@ FUNCTIONS: dict[str, set[str]] = {
     "meetings.approve_minutes": {S},
     "meetings.agenda": VILLAGE, "meetings.allowed_actions": VILLAGE, "meetings.attendance": VILLAGE,
     "meetings.attendance_summary": VILLAGE, "meetings.meeting": VILLAGE, "meetings.meeting_ids": VILLAGE,
-    "meetings.meeting_record": VILLAGE, "meetings.meeting_rows": VILLAGE, "meetings.meetings_by_day": VILLAGE,
+    "meetings.meeting_record": VILLAGE, "meetings.meeting_rows": VILLAGE, "meetings.held_meeting_choices": VILLAGE, "meetings.meetings_by_day": VILLAGE,
     "meetings.minutes": VILLAGE, "meetings.scope_choices": VILLAGE, "meetings.votes": VILLAGE,
     "meetings.draft_minutes": VILLAGE,
     "meetings.stats": STATS,

@@ -74,8 +74,9 @@ def _walk(session: Session, actor: Actor, rng: random.Random, *, kind: str, titl
 
 
 def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: str) -> None:
-    households = session.exec(select(Household.id, Household.head_name)).all()
-    residents = session.exec(select(Resident.id, Resident.name).where(Resident.relation == "head")).all()
+    households = session.exec(select(Household.id, Household.head_name).order_by(Household.number)).all()
+    residents = session.exec(select(Resident.id, Resident.name).where(Resident.relation == "head")
+                         .order_by(Resident.id_number, Resident.name)).all()
     if len(households) < 12:
         return
     today = local_now().date()

@@ -73,7 +73,8 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
     years = YEARS.get(size, 2)
     per_year = PER_YEAR.get(size, 20)
     residents = session.exec(select(Resident.id, Resident.name, Resident.gender, Resident.birth_date,
-                                    Resident.household_id, Resident.phone).where(Resident.status == "resident")).all()
+                                    Resident.household_id, Resident.phone).where(Resident.status == "resident")
+                             .order_by(Resident.id_number, Resident.name)).all()
     if len(residents) < 4:
         return
     addresses = dict(session.exec(select(Household.id, Household.address)).all())
@@ -82,7 +83,7 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
         by_household[r.household_id].append(r)
     family_households = [hh for hh, people in by_household.items() if len(people) >= 2]
     concerns = session.exec(select(Concern.id, Concern.raised_on).where(Concern.category.in_(["neighbours", "land"]))
-                            ).all()
+                            .order_by(Concern.raised_on, Concern.number)).all()
     concerns_by_year: dict[int, list[str]] = defaultdict(list)
     for cid, raised in concerns:
         concerns_by_year[raised.year].append(cid)

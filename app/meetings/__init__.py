@@ -15,7 +15,7 @@ from app.meetings.codes import (  # noqa: F401
 from app.meetings.queries import AttendanceSummary, Invitee, adult_cutoff  # noqa: F401
 from app.meetings.service import (  # noqa: F401
     MeetingView, AttendanceView, AgendaItemView, VoteView, BallotView, MinutesView, AddendumView, ConcernView,
-    meeting, meeting_ids, DayMeeting, meetings_by_day, MeetingRow, meeting_rows, set_committee_members, default_unit,
+    meeting, meeting_ids, DayMeeting, meetings_by_day, MeetingRow, meeting_rows, MeetingChoice, held_meeting_choices, set_committee_members, default_unit,
     default_mode, plan_meeting, update_meeting, cancel_meeting, invite_guest, attendance, sign_in,
     set_head_count, attendance_summary, mark_held, add_agenda_item, agenda, record_decision, BallotInput,
     record_vote, votes, minutes, draft_minutes, save_minutes, approve_minutes, add_addendum, publish_meeting, MeetingRecord,

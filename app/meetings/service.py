@@ -160,6 +160,46 @@ def meeting_rows(*, session: Session, actor: Actor, ids: Sequence[str]) -> dict[
     return rows
 
 
+@dataclasses.dataclass(frozen=True)
+class MeetingChoice:
+    """A held meeting as a picker lists it (the meeting that decided, voted or was attended)."""
+
+    id: str
+    title: str
+    kind: str
+    held_on: dt.date
+
+    @property
+    def label(self) -> str:
+        return f"{self.held_on.isoformat()}　{self.title}"
+
+
+def held_meeting_choices(*, session: Session, actor: Actor, query: str = "", kind: str | None = None,
+                         limit: int = 20) -> list[MeetingChoice]:
+    """Held meetings (minutes approved or published too), newest first, that ``query`` finds by
+    title, place or host, or by a date typed as ``2026-11`` / ``2026-11-05``; all of them are
+    reachable by searching, however many there are."""
+    require(actor, "meetings.view")
+    held = (HELD, MINUTES_APPROVED, PUBLISHED)
+    select_ = select(Meeting.id, Meeting.title, Meeting.kind, Meeting.starts_at).where(Meeting.state.in_(held))
+    if kind:
+        select_ = select_.where(Meeting.kind == kind)
+    text = query.strip()
+    if text and all(c.isdigit() or c == "-" for c in text) and len(text) >= 4:
+        rows = session.exec(select_.order_by(Meeting.starts_at.desc(), Meeting.id)).all()
+        found = [r for r in rows if _local_day(r[3]).isoformat().startswith(text)][:limit]
+    else:
+        found = session.exec(_searched(session, select_, text).order_by(Meeting.starts_at.desc(), Meeting.id)
+                             .limit(limit)).all()
+    return [MeetingChoice(id=i, title=t, kind=k, held_on=_local_day(s)) for i, t, k, s in found]
+
+
+def _local_day(instant: dt.datetime) -> dt.date:
+    if instant.tzinfo is None:  # SQLite hands back naive UTC
+        instant = instant.replace(tzinfo=dt.timezone.utc)
+    return instant.astimezone(local_now().tzinfo).date()
+
+
 def _roster_present_counts(session: Session, meeting_ids_: list[str]) -> dict[str, int]:
     if not meeting_ids_:
         return {}

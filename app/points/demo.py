@@ -30,7 +30,7 @@ GOODS = (("食用油", "桶", 60, 40), ("洗衣粉", "袋", 10, 200), ("大米",
 
 def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: str) -> None:
     large = size == "large"
-    households = list(session.exec(select(Household.id)))
+    households = list(session.exec(select(Household.id).order_by(Household.number)))
     if not households:
         return
     today = local_now().date()
@@ -48,8 +48,8 @@ def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: s
     price = {g.id: g.price for g in goods}
     target = 150_000 if large else 1_200
     bulk = BulkWriter(session, note="demo data")
-    events = sorted((start + dt.timedelta(days=rng.randrange((today - start).days + 1)), rng.choice(households))
-                    for _ in range(target))
+    events = sorted(((start + dt.timedelta(days=rng.randrange((today - start).days + 1)), rng.choice(households))
+                     for _ in range(target)), key=lambda event: event[0])  # by day only: ids are random
     balance = dict.fromkeys(households, 0)
     seq = 0
     earning = [r for r in rules if r.points > 0]

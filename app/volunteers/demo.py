@@ -28,7 +28,7 @@ SLOTS = ((8, 120), (14, 120), (19, 90))  # start hour, minutes: never overlappin
 def add_demo_data(*, session: Session, actor: Actor, rng: random.Random, size: str) -> None:
     large = size == "large"
     residents = session.exec(select(Resident.id, Resident.name, Resident.party_member, Resident.birth_date)
-                             .where(Resident.status == "resident")).all()
+                             .where(Resident.status == "resident").order_by(Resident.id_number, Resident.name)).all()
     today = local_now().date()
     tz = local_now().tzinfo
     adults = [r for r in residents if r.birth_date and r.birth_date.year <= today.year - 18]

@@ -27,7 +27,7 @@ from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
 from ui.pages.community import (
-    current_row, enable, household_picker, line, make_table, open_document, resident_picker,
+    current_row, enable, household_picker, line, make_table, open_document, resident_picker, meeting_picker,
 )
 from ui.table_model import RIGHT, Column
 from ui.widgets import confirm, fill_combo, set_message
@@ -375,8 +375,7 @@ class VotesDialog(FormDialog):
     def __init__(self, parent: QWidget | None, actor: Any, campaign: Any, nominations: list[Any]):
         super().__init__(parent, N_("Record the votes"), width=600)
         self.actor, self.campaign, self.nominations = actor, campaign, nominations
-        self.meeting = QComboBox()
-        self.meeting.setObjectName("voteMeeting")
+        self.meeting = meeting_picker(self, actor, kind=meetings.REPRESENTATIVES_MEETING, name="voteMeeting")
         self.form.add("meeting_id", N_("Meeting"), self.meeting, required=True,
                       hint=N_("A villagers' representatives meeting (村民代表会议), held."))
         box = QWidget()
@@ -394,23 +393,12 @@ class VotesDialog(FormDialog):
             self.tallies[n.id] = spins  # type: ignore[assignment]
         self.form.add("tallies", N_("Votes"), box, required=True)
         self.finish_layout()
-        self.load_meetings()
-
-    def load_meetings(self) -> None:
-        actor = self.actor
-
-        def load(session: Any) -> list[Any]:
-            ids = meetings.meeting_ids(session=session, actor=actor, kind=meetings.REPRESENTATIVES_MEETING)[:50]
-            rows = meetings.meeting_rows(session=session, actor=actor, ids=ids) if ids else {}
-            return [r for r in rows.values() if r.state not in (meetings.PLANNED, meetings.CANCELLED)]
-
-        DbOp(self, load, read_only=True).success(lambda rows: fill_combo(self.meeting, [
-            (r.id, f"{format_date(r.starts_at.date(), style='short')} {r.title}") for r in rows], keep=False)).run()
 
     def save_op(self) -> Any:
         tallies = {nid: a.Tally(in_favour=f.value(), against=g.value(), abstain=h.value())
                    for nid, (f, g, h) in self.tallies.items()}
-        actor, campaign_id, meeting_id = self.actor, self.campaign.id, self.meeting.currentData()
+        actor, campaign_id = self.actor, self.campaign.id
+        meeting_id = self.meeting.choice.id if self.meeting.choice else None
         if not meeting_id:
             raise ValidationError({"meeting_id": _("Choose the meeting.")})
         return lambda s: a.record_votes(session=s, actor=actor, campaign_id=campaign_id, meeting_id=meeting_id,

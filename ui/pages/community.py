@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import people, points
+from app import meetings, people, points
 from app.i18n import _
 from ui.ops import DbOp, show_error
 from ui.pdf_preview import PdfPreview, print_pdf
@@ -73,9 +73,11 @@ class Picker(QWidget):
     DEBOUNCE_MS = 150
 
     def __init__(self, parent: QWidget | None, search: Callable[[Any, str], list[Any]],
-                 label: Callable[[Any], str], *, placeholder: str = "", name: str = "picker"):
+                 label: Callable[[Any], str], *, placeholder: str = "", name: str = "picker",
+                 list_when_empty: bool = False):
         super().__init__(parent)
         self._search, self._label = search, label
+        self._list_when_empty = list_when_empty  # an empty field lists the newest (meetings), not nothing
         self._token = 0
         self.choice: Any = None
         self._pending_enter = False
@@ -123,7 +125,7 @@ class Picker(QWidget):
         self._timer.stop()
         self._token += 1
         token, text, fn = self._token, self.edit.text(), self._search
-        if not text.strip():
+        if not text.strip() and not self._list_when_empty:
             self._show(token, [])
             return
         DbOp(self, lambda s: fn(s, text), read_only=True).success(lambda found: self._show(token, found)).run()
@@ -171,6 +173,18 @@ def resident_picker(parent: QWidget | None, actor: Any, name: str = "residentSea
 
     return Picker(parent, search, lambda r: f"{r.name}　{r.household_number or ''} {r.group_name or ''}".rstrip(),
                   placeholder=_("Resident: name or pinyin (zs for 张三)"), name=name)
+
+
+def meeting_picker(parent: QWidget | None, actor: Any, *, kind: str | None = None,
+                   name: str = "meetingSearch") -> Picker:
+    """Held meetings, newest first: the field starts with the latest listed, and typing a title,
+    place or date (2026-11) reaches any of them, however old."""
+    picker = Picker(parent, lambda s, text: meetings.held_meeting_choices(session=s, actor=actor, query=text,
+                                                                         kind=kind),
+                    lambda m: m.label, placeholder=_("Meeting: title, place or date (2026-11)"), name=name,
+                    list_when_empty=True)
+    picker.search()
+    return picker
 
 
 class DocumentDialog(QDialog):

@@ -23,13 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import meetings, points
+from app import points
 from app.errors import ValidationError
-from app.i18n import N_, _, format_date
+from app.i18n import N_, _, format_date, ngettext
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
-from ui.pages.community import current_row, enable, household_picker, line, make_table, open_document
+from ui.pages.community import current_row, enable, household_picker, line, make_table, meeting_picker, open_document
 from ui.table_model import CENTER, RIGHT, Column
 from ui.widgets import fill_combo, set_message
 
@@ -853,8 +853,7 @@ class BoardDecisionDialog(FormDialog):
     def __init__(self, parent: QWidget | None, actor: Any):
         super().__init__(parent, N_("Record a decision to name"), width=560)
         self.actor = actor
-        self.meeting = QComboBox()
-        self.meeting.setObjectName("decisionMeeting")
+        self.meeting = meeting_picker(self, actor, name="decisionMeeting")
         self.form.add("meeting_id", N_("Meeting"), self.meeting, required=True,
                       hint=N_("The meeting, already held, that decided it."))
         today = QDate.currentDate()
@@ -878,22 +877,9 @@ class BoardDecisionDialog(FormDialog):
         self.summary = line(name="decisionReason")
         self.form.add("summary", N_("Reason"), self.summary, required=True)
         self.finish_layout()
-        self.load_meetings()
-
-    def load_meetings(self) -> None:
-        actor = self.actor
-
-        def load(session: Any) -> list[Any]:
-            ids = meetings.meeting_ids(session=session, actor=actor)[:50]
-            rows = meetings.meeting_rows(session=session, actor=actor, ids=ids) if ids else {}
-            held = [r for r in rows.values() if r.state not in (meetings.PLANNED, meetings.CANCELLED)]
-            return sorted(held, key=lambda r: r.starts_at, reverse=True)
-
-        DbOp(self, load, read_only=True).success(lambda rows: fill_combo(self.meeting, [
-            (r.id, f"{format_date(r.starts_at.date(), style='short')} {r.title}") for r in rows], keep=False)).run()
 
     def save_op(self) -> Any:
-        actor, meeting_id = self.actor, self.meeting.currentData()
+        actor, meeting_id = self.actor, self.meeting.choice.id if self.meeting.choice else None
         start, end = self.start.date().toPython(), self.end.date().toPython()
         name_red, name_black, summary = self.name_red.isChecked(), self.name_black.isChecked(), self.summary.text()
         if not meeting_id:
@@ -929,6 +915,14 @@ class ApprovalsTab(QWidget):
         self.reject_button = QPushButton()
         self.reject_button.setObjectName("rejectProposal")
         self.reject_button.clicked.connect(self.reject)
+        self.from_service_button = QPushButton()
+        self.from_service_button.setObjectName("proposeFromVolunteering")
+        self.from_service_button.clicked.connect(lambda: self.propose(ProposeFromServiceDialog))
+        self.from_meeting_button = QPushButton()
+        self.from_meeting_button.setObjectName("proposeFromMeeting")
+        self.from_meeting_button.clicked.connect(lambda: self.propose(ProposeFromMeetingDialog))
+        buttons.addWidget(self.from_service_button)
+        buttons.addWidget(self.from_meeting_button)
         buttons.addStretch(1)
         buttons.addWidget(self.approve_button)
         buttons.addWidget(self.reject_button)
@@ -942,6 +936,8 @@ class ApprovalsTab(QWidget):
                             "volunteer service and meeting attendance. Approving puts the entry in the ledger."))
         self.approve_button.setText(_("Approve"))
         self.reject_button.setText(_("Reject…"))
+        self.from_service_button.setText(_("From volunteer service…"))
+        self.from_meeting_button.setText(_("From meeting attendance…"))
         self.model.retranslate()
         self._update_buttons()
 
@@ -949,6 +945,8 @@ class ApprovalsTab(QWidget):
         refused = self.page.actions().get("approve", "")
         enable(self.approve_button, refused, needs=current_row(self.table))
         enable(self.reject_button, refused, needs=current_row(self.table))
+        for button in (self.from_service_button, self.from_meeting_button):
+            enable(button, self.page.actions().get("record", ""))
 
     def reload(self) -> None:
         actor = self.actor
@@ -976,6 +974,79 @@ class ApprovalsTab(QWidget):
         self.page.dialog = dialog = RejectDialog(self, self.actor, proposal)
         dialog.saved.connect(lambda _p: self.reload())
         dialog.open()
+
+
+    def propose(self, dialog_class: Any) -> None:
+        self.page.dialog = dialog = dialog_class(self, self.actor)
+        dialog.saved.connect(self._proposed)
+        dialog.open()
+
+    def _proposed(self, made: list[Any]) -> None:
+        set_message(self.message, ngettext("{n} proposal made; approve or reject each below.",
+                                           "{n} proposals made; approve or reject each below.", len(made)).format(
+            n=len(made)) if made else _("Nothing new to propose: each service or attendance is proposed once."),
+            error=False)
+        self.reload()
+
+
+class _ProposeDialog(FormDialog):
+    """The earning rule (in force) the proposals are made under; approval still decides each."""
+
+    def __init__(self, parent: QWidget | None, actor: Any, title: str):
+        super().__init__(parent, title, width=600)
+        self.actor = actor
+        self.rule = QComboBox()
+        self.rule.setObjectName("proposalRule")
+        self.form.add("rule_id", N_("Rule"), self.rule, required=True,
+                      hint=N_("A rule in force that earns points; each proposal carries its version."))
+        DbOp(self, lambda s: points.rules(session=s, actor=actor), read_only=True).success(
+            lambda rows: fill_combo(self.rule, [(r.id, f"{r.description}（{_signed(r.points)}）")
+                                                for r in rows if r.points > 0], keep=False)).run()
+
+    def rule_id(self) -> str:
+        rule_id = self.rule.currentData()
+        if not rule_id:
+            raise ValidationError({"rule_id": _("Choose a rule in force that earns points.")})
+        return rule_id
+
+
+class ProposeFromServiceDialog(_ProposeDialog):
+    """一户一条: one proposal per completed volunteer assignment of the period (not yet proposed)."""
+
+    def __init__(self, parent: QWidget | None, actor: Any):
+        super().__init__(parent, actor, N_("Propose points for volunteer service"))
+        today = QDate.currentDate()
+        self.start = QDateEdit(QDate(today.year(), today.month(), 1))
+        self.end = QDateEdit(today)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.form.add("start", N_("Service from"), self.start, required=True)
+        self.form.add("end", N_("Service to"), self.end, required=True)
+        self.finish_layout()
+
+    def save_op(self) -> Any:
+        actor, rule_id = self.actor, self.rule_id()
+        start, end = self.start.date().toPython(), self.end.date().toPython()
+        return lambda s: points.propose_from_volunteering(session=s, actor=actor, rule_id=rule_id, start=start,
+                                                          end=end)
+
+
+class ProposeFromMeetingDialog(_ProposeDialog):
+    """One proposal per household that signed in at a held meeting."""
+
+    def __init__(self, parent: QWidget | None, actor: Any):
+        super().__init__(parent, actor, N_("Propose points for meeting attendance"))
+        self.meeting = meeting_picker(self, actor, name="proposalMeeting")
+        self.form.add("meeting_id", N_("Meeting"), self.meeting, required=True)
+        self.finish_layout()
+
+    def save_op(self) -> Any:
+        actor, rule_id = self.actor, self.rule_id()
+        if self.meeting.choice is None:
+            raise ValidationError({"meeting_id": _("Choose the meeting from the list.")})
+        meeting_id = self.meeting.choice.id
+        return lambda s: points.propose_from_meeting(session=s, actor=actor, meeting_id=meeting_id, rule_id=rule_id)
 
 
 class RejectDialog(FormDialog):

@@ -160,12 +160,15 @@ class ActivitiesTab(QWidget):
         self.cancel_button = QPushButton()
         self.cancel_button.setObjectName("cancelAssignment")
         self.cancel_button.clicked.connect(lambda: self._act(v.cancel_assignment))
+        self.correct_button = QPushButton()
+        self.correct_button.setObjectName("correctHours")
+        self.correct_button.clicked.connect(self.correct)
         self.print_button = QPushButton()
         self.print_button.setObjectName("printHours")
         self.print_button.clicked.connect(lambda: open_document(self, self.actor, "volunteer_hours", "latest",
                                                                 _("Volunteer hours")))
         for button in (self.new_button, self.assign_button, self.complete_button, self.no_show_button,
-                       self.cancel_button):
+                       self.cancel_button, self.correct_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
@@ -182,6 +185,7 @@ class ActivitiesTab(QWidget):
         self.complete_button.setText(_("Completed…"))
         self.no_show_button.setText(_("Did not come"))
         self.cancel_button.setText(_("Take off"))
+        self.correct_button.setText(_("Correct hours…"))
         self.print_button.setText(_("Hours publicity…"))
         self.model.retranslate()
         self.assignment_model.retranslate()
@@ -272,6 +276,15 @@ class ActivitiesTab(QWidget):
         dialog.open()
 
 
+    def correct(self) -> None:
+        chosen = current_row(self.assignments)
+        if chosen is None:
+            return
+        self.page.dialog = dialog = CorrectHoursDialog(self, self.actor, chosen)
+        dialog.saved.connect(self._after)
+        dialog.open()
+
+
 class ActivityDialog(FormDialog):
     def __init__(self, parent: QWidget | None, actor: Any, teams: list[Any]):
         super().__init__(parent, N_("New activity"), width=560)
@@ -346,6 +359,30 @@ class CompleteDialog(FormDialog):
         actor, assignment_id, minutes, note = self.actor, self.assignment_id, self.minutes.value(), self.note.text()
         return lambda s: v.record_completion(session=s, actor=actor, assignment_id=assignment_id, minutes=minutes,
                                              note=note)
+
+
+class CorrectHoursDialog(FormDialog):
+    """更正: the recorded minutes are reversed and the right figure recorded, both naming why."""
+
+    def __init__(self, parent: QWidget | None, actor: Any, assignment: Any):
+        super().__init__(parent, N_("Correct the hours served"))
+        self.actor, self.assignment_id = actor, assignment.id
+        self.form.add("who", N_("Person"), QLabel(assignment.name))
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName("correctMinutes")
+        self.minutes.setRange(0, v.MAX_MINUTES)
+        self.minutes.setValue(assignment.served_minutes)
+        self.form.add("minutes", N_("Minutes served"), self.minutes, required=True,
+                      hint=N_("The right figure; 0 takes the service off the hours. Nothing is edited: the old "
+                              "figure is reversed and stays in the record."))
+        self.reason = line(name="correctReason")
+        self.form.add("reason", N_("Reason"), self.reason, required=True)
+        self.finish_layout()
+
+    def save_op(self) -> Any:
+        actor, assignment_id, minutes, reason = self.actor, self.assignment_id, self.minutes.value(), self.reason.text()
+        return lambda s: v.correct_hours(session=s, actor=actor, assignment_id=assignment_id, minutes=minutes,
+                                         reason=reason)
 
 
 # ---------------------------------------------------------------- teams
