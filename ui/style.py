@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.paths import RESOURCES
@@ -78,6 +78,17 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color
 """
 
 
+BUNDLED_UI_FONT = RESOURCES / "fonts" / "wqy-microhei.ttc"  # WenQuanYi Micro Hei (Apache-2.0), also in PDFs
+
+
+def ensure_cjk_font() -> bool:
+    """A machine with none of the stack's Chinese fonts (a bare Linux desktop) gets the bundled one,
+    so the interface never shows empty boxes. Returns whether a Chinese family is there now."""
+    if any(QFontDatabase.hasFamily(family) for family in FONT_FAMILIES):
+        return True
+    return QFontDatabase.addApplicationFont(str(BUNDLED_UI_FONT)) >= 0
+
+
 def ui_font() -> QFont:
     font = QFont()
     font.setFamilies(FONT_FAMILIES)
@@ -88,6 +99,7 @@ def ui_font() -> QFont:
 
 def apply(app: QApplication) -> None:
     app.setStyle("Fusion")
+    ensure_cjk_font()
     app.setFont(ui_font())
     palette = app.style().standardPalette()
     palette.setColor(QPalette.ColorRole.Window, QColor("#ffffff"))

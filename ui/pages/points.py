@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -997,6 +998,7 @@ class _ProposeDialog(FormDialog):
         self.actor = actor
         self.rule = QComboBox()
         self.rule.setObjectName("proposalRule")
+        self.rule.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.form.add("rule_id", N_("Rule"), self.rule, required=True,
                       hint=N_("A rule in force that earns points; each proposal carries its version."))
         DbOp(self, lambda s: points.rules(session=s, actor=actor), read_only=True).success(
