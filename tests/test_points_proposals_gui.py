@@ -7,26 +7,16 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app import meetings, points, volunteers
 from db.models.volunteers import VolunteerHours
 
 from test_meetings_support import at, populate
+from test_points_gui import settle
 
 pytestmark = pytest.mark.gui
 
 DAY = dt.date(2025, 6, 14)
-
-
-def settle(qtbot) -> None:
-    from ui.ops import worker
-
-    for _ in range(3):
-        QApplication.processEvents()
-        worker().wait_idle()
-        QApplication.processEvents()
-    qtbot.wait(20)
 
 
 @pytest.fixture
@@ -71,31 +61,28 @@ def pending(database, admin):
         return points.proposals(session=session, actor=admin)
 
 
+def propose_service_of(gui, tab, day) -> None:
+    tab.from_service_button.click()
+    dialog = tab.page.dialog
+    gui.waitUntil(lambda: dialog.rule.count() == 1, timeout=5000)
+    dialog.start.setDate(day)
+    dialog.end.setDate(day)
+    with gui.waitSignal(dialog.saved, timeout=5000):
+        dialog.submit()
+    settle(gui)
+
+
 def test_points_are_proposed_from_volunteer_service(sign_in, world, gui):
     database, admin, pop, rule, served, *_rest = world
     tab = approvals(gui, sign_in(database))
     assert tab.from_service_button.isEnabled()
-    tab.from_service_button.click()
-    dialog = tab.page.dialog
-    gui.waitUntil(lambda: dialog.rule.count() == 1, timeout=5000)
-    dialog.start.setDate(DAY)
-    dialog.end.setDate(DAY)
-    with gui.waitSignal(dialog.saved, timeout=5000):
-        dialog.submit()
-    settle(gui)
+    propose_service_of(gui, tab, DAY)
     made = pending(database, admin)
     assert [(p.household_id, p.points, p.source) for p in made] == [(pop.residents[1].household_id, 2, "volunteer")]
     gui.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)
     assert "1" in tab.message.text()
     # the same service is not proposed twice
-    tab.from_service_button.click()
-    dialog = tab.page.dialog
-    gui.waitUntil(lambda: dialog.rule.count() == 1, timeout=5000)
-    dialog.start.setDate(DAY)
-    dialog.end.setDate(DAY)
-    with gui.waitSignal(dialog.saved, timeout=5000):
-        dialog.submit()
-    settle(gui)
+    propose_service_of(gui, tab, DAY)
     assert len(pending(database, admin)) == 1
 
 

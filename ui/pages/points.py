@@ -848,6 +848,17 @@ class RuleDialog(FormDialog):
                                             active=active)
 
 
+def month_so_far(form: Any, first: tuple[str, str], last: tuple[str, str]) -> tuple[QDateEdit, QDateEdit]:
+    """Two date fields, the first of this month to today, added to ``form`` as (key, label msgid)."""
+    today = QDate.currentDate()
+    edits = (QDateEdit(QDate(today.year(), today.month(), 1)), QDateEdit(today))
+    for edit, (key, label) in zip(edits, (first, last)):
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        form.add(key, label, edit, required=True)
+    return edits
+
+
 class BoardDecisionDialog(FormDialog):
     """The committee's decision, at a held meeting, to print the 红榜 and/or 黑榜 of a period by name."""
 
@@ -857,14 +868,8 @@ class BoardDecisionDialog(FormDialog):
         self.meeting = meeting_picker(self, actor, name="decisionMeeting")
         self.form.add("meeting_id", N_("Meeting"), self.meeting, required=True,
                       hint=N_("The meeting, already held, that decided it."))
-        today = QDate.currentDate()
-        self.start = QDateEdit(QDate(today.year(), today.month(), 1))
-        self.end = QDateEdit(today)
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-        self.form.add("period_start", N_("Period from"), self.start, required=True)
-        self.form.add("period_end", N_("Period to"), self.end, required=True)
+        self.start, self.end = month_so_far(self.form, ("period_start", N_("Period from")),
+                                            ("period_end", N_("Period to")))
         lists = QWidget()
         row = QHBoxLayout(lists)
         row.setContentsMargins(0, 0, 0, 0)
@@ -1017,14 +1022,7 @@ class ProposeFromServiceDialog(_ProposeDialog):
 
     def __init__(self, parent: QWidget | None, actor: Any):
         super().__init__(parent, actor, N_("Propose points for volunteer service"))
-        today = QDate.currentDate()
-        self.start = QDateEdit(QDate(today.year(), today.month(), 1))
-        self.end = QDateEdit(today)
-        for edit in (self.start, self.end):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
-        self.form.add("start", N_("Service from"), self.start, required=True)
-        self.form.add("end", N_("Service to"), self.end, required=True)
+        self.start, self.end = month_so_far(self.form, ("start", N_("Service from")), ("end", N_("Service to")))
         self.finish_layout()
 
     def save_op(self) -> Any:
