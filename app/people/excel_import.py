@@ -468,6 +468,15 @@ def _check_importer(actor: Actor) -> None:
                                  "a whole register."))
 
 
+def import_refusal(actor: Actor) -> str | None:
+    """None when ``actor`` may import a register from Excel, else why not (for the button's tooltip)."""
+    try:
+        _check_importer(actor)
+    except PermissionDenied as exc:
+        return exc.message
+    return None
+
+
 def plan_excel_import(*, session: Session, actor: Actor, path: str | Path, mapping: dict[str, str] | None = None,
                       sheet: str | None = None, progress: Any = None) -> ImportPlan:
     """What importing ``path`` would do: mapping, counts, a preview and every refused cell. Writes nothing."""
