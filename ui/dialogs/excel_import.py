@@ -30,14 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from app import people
-from app.i18n import _, ngettext
+from app.i18n import N_, _, ngettext
 from ui.ops import DbOp, show_error
 from ui.widgets import open_file_name, save_file_name
 
 FILTERS = "Excel (*.xlsx *.xls *.xlsm);;*"
-PREVIEW_COLUMNS = [("row", "Row"), ("name", "Name"), ("gender", "Gender"), ("id_number", "ID number"),
-                   ("phone", "Phone"), ("birth_date", "Date of birth"), ("head_name", "Head of household"),
-                   ("group", "Group"), ("action", "Import as")]
+PREVIEW_COLUMNS = [("row", N_("Row")), ("name", N_("Name")), ("gender", N_("Gender")), ("id_number", N_("ID number")),
+                   ("phone", N_("Phone")), ("birth_date", N_("Date of birth")), ("head_name", N_("Head of household")),
+                   ("group", N_("Group")), ("action", N_("Import as"))]
 
 
 def _column_letter(index: int) -> str:

@@ -379,8 +379,8 @@ class RegisterPage(Page):
         if may_full:
             answer = QMessageBox.question(
                 self, _("Export Excel"),
-                _("Mask ID and phone numbers in the file (510112********1234, 138****5678)?\n\nYes: masked, for "
-                  "anything that leaves the office (recommended).\nNo: full numbers, for the office only."),
+                _("Mask ID and phone numbers in the file (510112********1234, 138****5678)? Yes: masked, for anything "
+                  "that leaves the office (recommended). No: full numbers, for the office only."),
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Yes)
             if answer == QMessageBox.StandardButton.Cancel:
