@@ -31,36 +31,52 @@ def display_width(value: Any) -> int:
 
 
 def add_table(book: Any, *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Any:
-    """A sheet of ``book`` holding the table: bold frozen header, autofilter, widths, date formats."""
+    """A sheet of ``book`` (made by :func:`new_book`: write-only, fast) holding the table: bold frozen
+    header, autofilter, widths from the content, date and text formats set cell by cell."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    sheet = book.create_sheet(title=_sheet_title(title, book))
-    sheet.append(list(headers))
+    table = [[_cell(v) for v in row] for row in rows]
     widths = [display_width(h) for h in headers]
-    count = 0
-    for row in rows:
-        values = [_cell(v) for v in row]
-        sheet.append(values)
-        count += 1
+    for values in table:
         for index, value in enumerate(values):
-            widths[index] = max(widths[index], display_width(value))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, _header in enumerate(headers, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, widths[index - 1] + 2))
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-            if isinstance(cell.value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, str) and cell.value.isdigit() and len(cell.value) > 11:
-                cell.number_format = "@"  # ID numbers stay text
+            width = display_width(value)
+            if width > widths[index]:
+                widths[index] = width
+    sheet = book.create_sheet(title=_sheet_title(title, book))
+    for index, width in enumerate(widths, start=1):  # write-only: everything above the rows comes first
+        sheet.column_dimensions[get_column_letter(index)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
     sheet.freeze_panes = "A2"
     if headers:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(table) + 1}"
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for values in table:
+        sheet.append([_typed(sheet, v, WriteOnlyCell) for v in values])
     return sheet
+
+
+def _typed(sheet: Any, value: Any, cell_type: Any) -> Any:
+    """Dates as dates (shown as dates), long digit strings (ID numbers) as text; the rest as is."""
+    if isinstance(value, dt.datetime):
+        cell = cell_type(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, dt.date):
+        cell = cell_type(sheet, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    if isinstance(value, str) and len(value) > 11 and value[:-1].isdigit():
+        cell = cell_type(sheet, value=value)
+        cell.number_format = "@"
+        return cell
+    return value
 
 
 def _sheet_title(title: str, book: Any) -> str:
@@ -74,17 +90,18 @@ def _sheet_title(title: str, book: Any) -> str:
 
 
 def _cell(value: Any) -> Any:
+    if value == "":
+        return None  # an empty cell is not written at all (a fifth of a register is empty)
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
         return value.astimezone().replace(tzinfo=None)  # Excel has no time zones: local time
     return value
 
 
 def new_book() -> Any:
+    """A write-only workbook: add sheets with :func:`add_table`, save with :func:`save_workbook`."""
     from openpyxl import Workbook
 
-    book = Workbook()
-    book.remove(book.active)
-    return book
+    return Workbook(write_only=True)
 
 
 def save_workbook(book: Any, target: Path) -> Path:
