@@ -32,6 +32,71 @@ from ui.widgets import save_file_name
 SEARCH_DEBOUNCE_MS = 150
 MAX_CHOICE_WIDTH = 260  # px: a column of fixed values grows to fit its longest, up to this
 
+class ExportExcelButton(QPushButton):
+    """导出Excel… for table ``kind`` of :mod:`app.excel`, on any page (every register page has one).
+
+    Enabled when the role may export the table (the area says so). ID and phone numbers are masked,
+    as on anything that leaves the office, unless the role may see them and chooses the full numbers."""
+
+    def __init__(self, page: Any, kind: str):
+        super().__init__()
+        self.page, self.kind = page, kind
+        self.setObjectName("exportExcel")
+        self.clicked.connect(lambda: self.export())
+        self._choice: tuple[str, bool] | None | bool = False
+
+    def retranslate(self) -> None:
+        self.setText(_("Export Excel…"))
+        self._choice = False  # the file name is in the old language
+        self.refresh()
+
+    def _choice_now(self) -> tuple[str, bool] | None:
+        """``(file name, may export full numbers)`` when this role may export the table, else None."""
+        if self._choice is False and self.kind:
+            kind, actor = self.kind, self.page.context.actor
+
+            def ask(session: Any) -> tuple[str, bool] | None:
+                if kind not in {k.kind for k in excel.export_kinds(session=session, actor=actor)}:
+                    return None
+                return excel.default_file_name(kind), excel.may_export_full(session=session, actor=actor)
+
+            try:
+                self._choice = worker().read_now(ask)
+            except RuntimeError:  # no database open (a page built on its own)
+                return None
+        return self._choice or None
+
+    def refresh(self) -> None:
+        choice = self._choice_now()
+        self.setEnabled(choice is not None)
+        self.setToolTip("" if choice is not None else _("Your role may not export this table."))
+
+    def export(self) -> None:
+        choice = self._choice_now()
+        if choice is None:
+            return
+        name, may_full = choice
+        full = False
+        if may_full:
+            answer = QMessageBox.question(
+                self.page, _("Export Excel"),
+                _("Mask ID and phone numbers in the file (510112********1234, 138****5678)? Yes: masked, for anything "
+                  "that leaves the office (recommended). No: full numbers, for the office only."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            full = answer == QMessageBox.StandardButton.No
+        target = save_file_name(self.page, _("Export Excel"), name, "Excel (*.xlsx)")
+        if not target:
+            return
+        kind, actor, context = self.kind, self.page.context.actor, self.page.context
+        DbOp(self.page, lambda session: excel.export_table(session=session, actor=actor, kind=kind, to_file=target,
+                                                           full=full)) \
+            .success(lambda result: context.show_status(
+                _("Exported {n} rows to {path}.").format(n=result.rows, path=result.path))).run()
+
+
 class RegisterPage(Page):
     """Shared shape of the households and residents pages."""
 
@@ -86,9 +151,7 @@ class RegisterPage(Page):
         self.edit_button.clicked.connect(self.open_current)
         self.delete_button = QPushButton()
         self.delete_button.clicked.connect(self.delete_current)
-        self.export_button = QPushButton()
-        self.export_button.setObjectName("exportExcel")
-        self.export_button.clicked.connect(self.export_excel)
+        self.export_button = ExportExcelButton(self, self.export_kind)
         self.export_button.setVisible(bool(self.export_kind))
         for button in self.extra_buttons() + [self.export_button, self.new_button, self.edit_button,
                                               self.delete_button]:
@@ -192,12 +255,11 @@ class RegisterPage(Page):
 
     def retranslate_ui(self) -> None:
         self._register_actions = None  # its reasons are in the old language
-        self._export_choice = False
         self.search.setPlaceholderText(_(self.search_placeholder_msgid))
         self.new_button.setText(_(self.new_msgid))
         self.edit_button.setText(_("Open"))
         self.delete_button.setText(_("Delete"))
-        self.export_button.setText(_("Export Excel…"))
+        self.export_button.retranslate()
         native = QKeySequence.SequenceFormat.NativeText
         self.new_button.setToolTip(QKeySequence(QKeySequence.StandardKey.New).toString(native))
         self.search.setToolTip(QKeySequence(QKeySequence.StandardKey.Find).toString(native))
@@ -346,54 +408,7 @@ class RegisterPage(Page):
         self.delete_button.setEnabled(has and reason is None)
         self.delete_button.setToolTip(reason or "")
         if self.export_kind:
-            export = self._export_choice_now()
-            self.export_button.setEnabled(export is not None)
-            self.export_button.setToolTip("" if export is not None else _("Your role may not export this table."))
-
-    # ------------------------------------------------------------ 导出Excel
-
-    def _export_choice_now(self) -> tuple[str, bool] | None:
-        """``(file name, may export full numbers)`` when this role may export the table, else None."""
-        if getattr(self, "_export_choice", False) is False:
-            kind, actor = self.export_kind, self.context.actor
-
-            def ask(session: Any) -> tuple[str, bool] | None:
-                if kind not in {k.kind for k in excel.export_kinds(session=session, actor=actor)}:
-                    return None
-                return excel.default_file_name(kind), excel.may_export_full(session=session, actor=actor)
-
-            try:
-                self._export_choice = worker().read_now(ask)
-            except RuntimeError:  # no database open (a page built on its own)
-                return None
-        return self._export_choice
-
-    def export_excel(self) -> None:
-        """The register as .xlsx: ID and phone numbers masked, as on anything that leaves the office,
-        unless the role may see them and chooses the full numbers."""
-        choice = self._export_choice_now()
-        if choice is None:
-            return
-        name, may_full = choice
-        full = False
-        if may_full:
-            answer = QMessageBox.question(
-                self, _("Export Excel"),
-                _("Mask ID and phone numbers in the file (510112********1234, 138****5678)? Yes: masked, for anything "
-                  "that leaves the office (recommended). No: full numbers, for the office only."),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Yes)
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            full = answer == QMessageBox.StandardButton.No
-        target = save_file_name(self, _("Export Excel"), name, "Excel (*.xlsx)")
-        if not target:
-            return
-        kind, actor = self.export_kind, self.context.actor
-        DbOp(self, lambda session: excel.export_table(session=session, actor=actor, kind=kind, to_file=target,
-                                                      full=full)) \
-            .success(lambda result: self.context.show_status(
-                _("Exported {n} rows to {path}.").format(n=result.rows, path=result.path))).run()
+            self.export_button.refresh()
 
     def _may(self, action: str, item_id: str | None = None) -> bool:
         actions = (self._row_actions(item_id) if item_id else self._page_actions_now()) or {}
