@@ -118,3 +118,24 @@ def test_export_button_writes_the_register_masked_by_default(gui, window, tmp_pa
     sheet = load_workbook(target).active
     ids = [sheet.cell(row=r, column=3).value for r in range(2, sheet.max_row + 1)]
     assert len(ids) == 4 and all("********" in i for i in ids if i)
+
+
+@pytest.mark.parametrize("area", ["meetings", "concerns", "notices", "mediation", "deliberation", "points",
+                                  "volunteers", "awards", "households"])
+def test_every_register_page_exports_its_table(gui, window, tmp_path, monkeypatch, area):
+    win, _database = window
+    page = win.open_area(area)
+    button = page.export_button
+    assert button.isEnabled(), button.toolTip()
+    target = tmp_path / f"{area}.xlsx"
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    button.click()
+    gui.waitUntil(target.exists, timeout=15000)
+    headers = [c.value for c in load_workbook(target).active[1]]
+    from app import excel
+
+    table = next(t for t in excel.TABLES if t.kind == button.kind)
+    from app.i18n import _
+
+    assert headers == [_(c.header) for c in table.columns]
