@@ -32,6 +32,7 @@ from app.awards import demo as awards_demo
 from app.awards import documents as awards_documents
 from app.concerns import documents as concerns_documents
 from app.deliberation import documents as deliberation_documents
+from app.excel import cli as excel_cli
 from app.mediation import cli as mediation_cli
 from app.mediation import queries as mediation_queries
 from app.mediation import demo as mediation_demo
@@ -104,8 +105,8 @@ CORE_PERMISSIONS: tuple[str, ...] = ("users.manage", "stats.view", "backup.run",
 # plain data) but no record area: they own no tables and their permissions are core ones. The
 # boundary and role-matrix tests check their doors like an area's; ``CORE_CLI`` adds their commands.
 # ``sync`` (reports to the township) exports every area's tables by the ``export`` policies below.
-SHARED_DOORS: tuple[str, ...] = ("sync",)
-CORE_CLI: tuple[Callable[..., None], ...] = (sync_cli.register,)
+SHARED_DOORS: tuple[str, ...] = ("sync", "excel")
+CORE_CLI: tuple[Callable[..., None], ...] = (sync_cli.register, excel_cli.register)
 
 AREAS: tuple[Area, ...] = (
     Area(

@@ -21,8 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-1"
-SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "township"]
-QUICK_SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync"]
+SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "township", "excel"]
+QUICK_SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "excel"]
 
 
 def build(db_path: Path, size: str = "large") -> float:

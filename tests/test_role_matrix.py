@@ -81,6 +81,7 @@ FUNCTIONS: dict[str, set[str]] = {
     "people.setup_village": {S},
     "people.start_state": EVERYONE,
     "people.stats": STATS,
+    "people.plan_excel_import": OFFICE, "people.import_excel": OFFICE,  # a whole register: the office
     # meetings
     "meetings.add_addendum": OFFICE, "meetings.add_agenda_item": OFFICE, "meetings.cancel_meeting": OFFICE,
     "meetings.invite_guest": OFFICE, "meetings.mark_held": OFFICE, "meetings.plan_meeting": OFFICE,
@@ -143,6 +144,8 @@ FUNCTIONS: dict[str, set[str]] = {
     "sync.import_log": OFFICE | {T}, "sync.set_receiver_url": OFFICE | {T},
     "sync.store_kind": EVERYONE, "sync.setup_township": {S}, "sync.find_village_by_token": EVERYONE,
     "sync.township_summary": STATS, "sync.village_records": STATS, "sync.export_summary_excel": STATS,
+    # excel (issue 14): a register as .xlsx for whoever may read it; full numbers need people.numbers
+    "excel.export_kinds": EVERYONE, "excel.may_export_full": EVERYONE, "excel.export_table": VILLAGE,
     # volunteers: reading needs the people register (names); recording needs volunteers.edit
     "volunteers.add_team": OFFICE | {G}, "volunteers.add_member": OFFICE | {G},
     "volunteers.remove_member": OFFICE | {G}, "volunteers.add_activity": OFFICE | {G},
@@ -315,6 +318,13 @@ def arguments(key: str, function, ids: dict) -> dict:
         from app import mediation
 
         values["form"] = mediation.RecordForm(content="记录")
+    elif key == "excel.export_table":
+        import tempfile
+
+        values["kind"] = "residents"
+        values["to_file"] = str(Path(tempfile.mkdtemp()) / "residents.xlsx")
+    elif key in ("people.plan_excel_import", "people.import_excel"):
+        values["path"] = "/nonexistent/villagedesk-excel/register.xlsx"  # refused after the permission check
     elif key == "mediation.export_yearly_summary":
         import tempfile
 

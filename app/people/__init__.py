@@ -53,3 +53,12 @@ from app.people.service import (  # noqa: F401
     get_profile,
     village_profile,
 )
+from app.people.excel_import import (  # noqa: F401,E402
+    FIELDS as IMPORT_FIELDS,
+    ImportPlan,
+    ImportResult,
+    RowError,
+    import_excel,
+    plan_excel_import,
+    write_error_report,
+)

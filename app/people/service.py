@@ -1123,6 +1123,10 @@ def _actions(actor: Actor, *, kind: str, record: bool, members: int = 0, in_scop
     if kind == "village":
         return {"edit": may}
     actions: dict[str, str | None] = {"new": may}
+    if kind in ("resident", "household") and not record:
+        from app.people.excel_import import import_refusal
+
+        actions["import_excel"] = import_refusal(actor)
     if record:
         actions["open"] = None
         actions["edit"] = may if may is not None or in_scope else _out_of_scope()

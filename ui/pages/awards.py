@@ -29,6 +29,7 @@ from ui.pages.base import Page, PageHeader
 from ui.pages.community import (
     current_row, enable, household_picker, line, make_table, open_document, resident_picker, meeting_picker,
 )
+from ui.pages.register import ExportExcelButton
 from ui.table_model import RIGHT, Column
 from ui.widgets import confirm, fill_combo, set_message
 
@@ -97,6 +98,8 @@ class AwardsPage(Page):
         self.new_button.setProperty("primary", True)
         self.new_button.clicked.connect(lambda: self.new_item())
         column.addWidget(self.new_button)
+        self.export_button = ExportExcelButton(self, "honours")  # 导出Excel… the honours rolls
+        column.addWidget(self.export_button)
         splitter.addWidget(left)
 
         right = QWidget()
@@ -153,6 +156,7 @@ class AwardsPage(Page):
     def retranslate_ui(self) -> None:
         self.header.retranslate_ui()
         self.new_button.setText(_("New selection…"))
+        self.export_button.retranslate()
         labels = {"nominate": _("Nominate…"), "vote": _("Record the votes…"), "review": _("Review…"),
                   "publicity": _("Start publicity…"), "objection": _("Record an objection…"),
                   "resolve": _("Resolve an objection…"), "roll": _("Make the honours roll"),

@@ -78,6 +78,7 @@ class ConcernsPage(RegisterPage):
     count_msgid = Nn_("{n} concern", "{n} concerns")
     new_msgid = N_("New concern")
     columns = CONCERN_COLUMNS
+    export_kind = "concerns"  # 导出Excel…
     column_widths = [90, 90, 80, 280, 100, 80, 90, 90]
 
     def __init__(self, context: Any, area_key: str):

@@ -31,6 +31,7 @@ from app.i18n import N_, _, format_date, ngettext
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
+from ui.pages.register import ExportExcelButton
 from ui.table_model import CENTER, Column, LazyTableModel
 from ui.widgets import fill_combo, line_edit
 
@@ -79,6 +80,8 @@ class DeliberationPage(Page):
         self.step_button = QPushButton()
         self.step_button.setObjectName("recordStep")
         self.step_button.clicked.connect(self.record_next_step)
+        self.export_button = ExportExcelButton(self, "deliberation")
+        toolbar.addWidget(self.export_button)
         toolbar.addWidget(self.new_button)
         toolbar.addWidget(self.step_button)
         layout.addLayout(toolbar)
@@ -131,6 +134,7 @@ class DeliberationPage(Page):
         self.header.retranslate_ui()
         fill_combo(self.state_filter, [(None, _("All states"))] + [(s, d.state_label(s)) for s in d.STATES])
         self.new_button.setText(_("New matter"))
+        self.export_button.retranslate()
         self.step_button.setText(_("Record the next step…"))
         self.model.retranslate()
         self._update_buttons()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton
 
 from app import people
 from app.i18n import N_, Nn_, _
+from ui.dialogs.excel_import import import_excel_button
 from ui.dialogs.household import HouseholdDialog
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
@@ -21,6 +22,7 @@ class HouseholdsPage(RegisterPage):
     count_msgid = Nn_("Total: {n} household", "Total: {n} households")
     new_msgid = N_("New household")
     columns = HOUSEHOLD_COLUMNS
+    export_kind = "households"  # 导出Excel…
     default_order = "number"
     column_widths = HOUSEHOLD_WIDTHS
 
@@ -53,7 +55,8 @@ class HouseholdsPage(RegisterPage):
     def extra_buttons(self) -> list[QPushButton]:
         self.members_button = QPushButton()
         self.members_button.clicked.connect(self.show_members)
-        return [self.members_button]
+        self.import_button = import_excel_button(self)
+        return [self.import_button, self.members_button]
 
     def _choices_loaded(self, choices: tuple[list[tuple[str, str]], list[tuple[str, str]]]) -> None:
         self._groups, self._grids = choices
@@ -67,11 +70,16 @@ class HouseholdsPage(RegisterPage):
         super().retranslate_ui()
         self._fill_filters()
         self.members_button.setText(_("Members"))
+        self.import_button.setText(_("Import from Excel…"))
 
     def _update_buttons(self, *args: Any) -> None:
         super()._update_buttons(*args)
         if hasattr(self, "members_button"):
             self.members_button.setEnabled(self.current_id() is not None)
+        if hasattr(self, "import_button"):
+            refused = self._page_actions_now().get("import_excel", "")
+            self.import_button.setEnabled(refused is None)
+            self.import_button.setToolTip(refused or "")
 
     def filter_values(self) -> dict[str, Any]:
         return {"tag": self.tag_filter.currentData(), "grid_id": self.grid_filter.currentData()}

@@ -104,6 +104,7 @@ class MediationPage(RegisterPage):
     count_msgid = Nn_("{n} case", "{n} cases")
     new_msgid = N_("New case")
     columns = CASE_COLUMNS
+    export_kind = "cases"  # 导出Excel…
     column_widths = [190, 90, 220, 120, 100, 150, 120]
     exported = Signal(str)  # the summary's file, once written
 

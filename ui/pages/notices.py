@@ -77,6 +77,7 @@ class NoticesPage(RegisterPage):
     count_msgid = Nn_("{n} notice", "{n} notices")
     new_msgid = N_("New notice")
     columns = NOTICE_COLUMNS
+    export_kind = "notices"  # 导出Excel…
     column_widths = [170, 320, 150, 90, 110, 110]
 
     def __init__(self, context: Any, area_key: str):

@@ -31,6 +31,7 @@ from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
 from ui.pages.community import current_row, enable, household_picker, line, make_table, meeting_picker, open_document
+from ui.pages.register import ExportExcelButton
 from ui.table_model import CENTER, RIGHT, Column
 from ui.widgets import fill_combo, set_message
 
@@ -129,6 +130,8 @@ class PointsPage(Page):
         for tab in (self.counter, self.ledger, self.passbook, self.rules, self.approvals):
             self.tabs.addTab(tab, "")
         self.tabs.currentChanged.connect(lambda _i: self._tab_shown())
+        self.export_button = ExportExcelButton(self, "points")  # 导出Excel… the ledger
+        self.tabs.setCornerWidget(self.export_button)
         self.retranslate_ui()
 
     def actions(self) -> dict[str, str | None]:
@@ -145,6 +148,7 @@ class PointsPage(Page):
         for index, title in enumerate((_("Points shop counter"), _("Ledger"), _("Passbook"), _("Rules"),
                                        _("Approvals"))):
             self.tabs.setTabText(index, title)
+        self.export_button.retranslate()
         for tab in (self.counter, self.ledger, self.passbook, self.rules, self.approvals):
             tab.retranslate_ui()
 

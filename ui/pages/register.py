@@ -16,18 +16,86 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
 )
 
+from app import excel
 from app.i18n import N_, Nn_, _, ngettext
 from ui.ops import DbOp, worker
 from ui.pages.base import Page, PageContext, PageHeader
 from ui.table_model import SORT_ARROWS, Column, LazyTableModel
+from ui.widgets import save_file_name
 
 SEARCH_DEBOUNCE_MS = 150
 MAX_CHOICE_WIDTH = 260  # px: a column of fixed values grows to fit its longest, up to this
+
+class ExportExcelButton(QPushButton):
+    """导出Excel… for table ``kind`` of :mod:`app.excel`, on any page (every register page has one).
+
+    Enabled when the role may export the table (the area says so). ID and phone numbers are masked,
+    as on anything that leaves the office, unless the role may see them and chooses the full numbers."""
+
+    def __init__(self, page: Any, kind: str):
+        super().__init__()
+        self.page, self.kind = page, kind
+        self.setObjectName("exportExcel")
+        self.clicked.connect(lambda: self.export())
+        self._choice: tuple[str, bool] | None | bool = False
+
+    def retranslate(self) -> None:
+        self.setText(_("Export Excel…"))
+        self._choice = False  # the file name is in the old language
+        self.refresh()
+
+    def _choice_now(self) -> tuple[str, bool] | None:
+        """``(file name, may export full numbers)`` when this role may export the table, else None."""
+        if self._choice is False and self.kind:
+            kind, actor = self.kind, self.page.context.actor
+
+            def ask(session: Any) -> tuple[str, bool] | None:
+                if kind not in {k.kind for k in excel.export_kinds(session=session, actor=actor)}:
+                    return None
+                return excel.default_file_name(kind), excel.may_export_full(session=session, actor=actor)
+
+            try:
+                self._choice = worker().read_now(ask)
+            except RuntimeError:  # no database open (a page built on its own)
+                return None
+        return self._choice or None
+
+    def refresh(self) -> None:
+        choice = self._choice_now()
+        self.setEnabled(choice is not None)
+        self.setToolTip("" if choice is not None else _("Your role may not export this table."))
+
+    def export(self) -> None:
+        choice = self._choice_now()
+        if choice is None:
+            return
+        name, may_full = choice
+        full = False
+        if may_full:
+            answer = QMessageBox.question(
+                self.page, _("Export Excel"),
+                _("Mask ID and phone numbers in the file (510112********1234, 138****5678)? Yes: masked, for anything "
+                  "that leaves the office (recommended). No: full numbers, for the office only."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Yes)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            full = answer == QMessageBox.StandardButton.No
+        target = save_file_name(self.page, _("Export Excel"), name, "Excel (*.xlsx)")
+        if not target:
+            return
+        kind, actor, context = self.kind, self.page.context.actor, self.page.context
+        DbOp(self.page, lambda session: excel.export_table(session=session, actor=actor, kind=kind, to_file=target,
+                                                           full=full)) \
+            .success(lambda result: context.show_status(
+                _("Exported {n} rows to {path}.").format(n=result.rows, path=result.path))).run()
+
 
 class RegisterPage(Page):
     """Shared shape of the households and residents pages."""
@@ -44,6 +112,8 @@ class RegisterPage(Page):
     # The sort key of ``columns`` the register opens with (ascending). Pages that set it get
     # clickable headers, and ``query_ids`` receives ``order`` ("age", "-age") among the filters.
     default_order = ""
+    # The table of ``app.excel`` this register exports (导出Excel…); "" for none.
+    export_kind = ""
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -81,7 +151,10 @@ class RegisterPage(Page):
         self.edit_button.clicked.connect(self.open_current)
         self.delete_button = QPushButton()
         self.delete_button.clicked.connect(self.delete_current)
-        for button in self.extra_buttons() + [self.new_button, self.edit_button, self.delete_button]:
+        self.export_button = ExportExcelButton(self, self.export_kind)
+        self.export_button.setVisible(bool(self.export_kind))
+        for button in self.extra_buttons() + [self.export_button, self.new_button, self.edit_button,
+                                              self.delete_button]:
             self.toolbar.addWidget(button)
         layout.addLayout(self.toolbar)
 
@@ -186,6 +259,7 @@ class RegisterPage(Page):
         self.new_button.setText(_(self.new_msgid))
         self.edit_button.setText(_("Open"))
         self.delete_button.setText(_("Delete"))
+        self.export_button.retranslate()
         native = QKeySequence.SequenceFormat.NativeText
         self.new_button.setToolTip(QKeySequence(QKeySequence.StandardKey.New).toString(native))
         self.search.setToolTip(QKeySequence(QKeySequence.StandardKey.Find).toString(native))
@@ -333,6 +407,8 @@ class RegisterPage(Page):
         reason = row.get("delete", "")
         self.delete_button.setEnabled(has and reason is None)
         self.delete_button.setToolTip(reason or "")
+        if self.export_kind:
+            self.export_button.refresh()
 
     def _may(self, action: str, item_id: str | None = None) -> bool:
         actions = (self._row_actions(item_id) if item_id else self._page_actions_now()) or {}

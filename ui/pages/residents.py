@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMessageBox, QPushButton
 
 from app import people
 from app.i18n import N_, Nn_, _
+from ui.dialogs.excel_import import import_excel_button
 from ui.dialogs.resident import ResidentDialog, load_resident
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
@@ -20,6 +21,7 @@ class ResidentsPage(RegisterPage):
     count_msgid = Nn_("{n} resident", "{n} residents")
     new_msgid = N_("New resident")
     columns = RESIDENT_COLUMNS
+    export_kind = "residents"  # 导出Excel…
     default_order = "name"
     column_widths = RESIDENT_WIDTHS
 
@@ -36,8 +38,21 @@ class ResidentsPage(RegisterPage):
         self.inactive.toggled.connect(lambda _on: self.filters_changed())
         toolbar.addWidget(self.inactive)
 
+    def extra_buttons(self) -> list[QPushButton]:
+        self.import_button = import_excel_button(self)
+        return [self.import_button]
+
+    def _update_buttons(self, *args: Any) -> None:
+        super()._update_buttons(*args)
+        if not hasattr(self, "import_button"):
+            return
+        refused = self._page_actions_now().get("import_excel", "")
+        self.import_button.setEnabled(refused is None)
+        self.import_button.setToolTip(refused or "")
+
     def retranslate_ui(self) -> None:
         super().retranslate_ui()
+        self.import_button.setText(_("Import from Excel…"))
         self.inactive.setText(_("Include moved out and deceased"))
         if self.household_filter:
             _id, number, head = self.household_filter

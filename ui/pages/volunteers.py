@@ -27,6 +27,7 @@ from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
 from ui.pages.community import current_row, enable, line, make_table, open_document, resident_picker
+from ui.pages.register import ExportExcelButton
 from ui.table_model import RIGHT, Column
 from ui.widgets import fill_combo, set_message
 
@@ -95,6 +96,8 @@ class VolunteersPage(Page):
         for tab in (self.activities, self.teams, self.hours):
             self.tabs.addTab(tab, "")
         self.tabs.currentChanged.connect(lambda _i: self.tabs.currentWidget().reload())
+        self.export_button = ExportExcelButton(self, "hours")  # 导出Excel… the hours ledger
+        self.tabs.setCornerWidget(self.export_button)
         self.retranslate_ui()
 
     def actions(self) -> dict[str, str | None]:
@@ -110,6 +113,7 @@ class VolunteersPage(Page):
         self.header.retranslate_ui()
         for index, title in enumerate((_("Activities"), _("Teams"), _("Hours"))):
             self.tabs.setTabText(index, title)
+        self.export_button.retranslate()
         for tab in (self.activities, self.teams, self.hours):
             tab.retranslate_ui()
 

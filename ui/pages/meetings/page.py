@@ -125,6 +125,7 @@ class MeetingsPage(RegisterPage):
     count_msgid = Nn_("{n} meeting", "{n} meetings")
     new_msgid = N_("Call a meeting")
     columns = MEETING_COLUMNS
+    export_kind = "meetings"  # 导出Excel…
     column_widths = [150, 260, 110, 90, 160, 80, 60, 70]
 
     def __init__(self, context: Any, area_key: str):
