@@ -18,6 +18,7 @@ ICON_ICO = ROOT / "resources" / "icons" / "villagedesk.ico"
 
 # Modules the app never imports (tests/test_installers.py checks that it does not): Qt's big
 # optional parts, other Qt bindings, test and notebook tools. PySide6 Essentials ships them all.
+# (QtOpenGL stays: pyqtgraph's curves import it unconditionally; QtTest it imports only if present.)
 QT_EXCLUDED = [
     "PySide6.QtQml", "PySide6.QtQmlFeatures", "PySide6.QtQmlModels", "PySide6.QtQmlWorkerScript",
     "PySide6.QtQuick", "PySide6.QtQuickControls2", "PySide6.QtQuickTest", "PySide6.QtQuickWidgets",
@@ -28,7 +29,7 @@ QT_EXCLUDED = [
     "PySide6.QtWebChannel", "PySide6.QtWebSockets", "PySide6.QtWebView",
     "PySide6.QtDesigner", "PySide6.QtUiTools", "PySide6.QtHelp", "PySide6.QtTest",
     "PySide6.QtSql", "PySide6.QtXml", "PySide6.QtConcurrent", "PySide6.QtDBus",
-    "PySide6.QtOpenGL", "PySide6.QtOpenGLWidgets", "PySide6.QtCharts", "PySide6.QtDataVisualization",
+    "PySide6.QtCharts", "PySide6.QtDataVisualization",
     "PySide6.QtGraphs", "PySide6.QtBluetooth", "PySide6.QtNfc", "PySide6.QtPositioning",
     "PySide6.QtLocation", "PySide6.QtSensors", "PySide6.QtSerialPort", "PySide6.QtSerialBus",
     "PySide6.QtRemoteObjects", "PySide6.QtScxml", "PySide6.QtStateMachine", "PySide6.QtTextToSpeech",
@@ -81,8 +82,9 @@ def version() -> str:
 
 def windows_version(value: str | None = None) -> str:
     """``0.1.0`` → ``0.1.0.0`` (NSIS VIProductVersion wants four numbers)."""
-    parts = [p for p in (value or version()).split(".")]
-    numbers = [str(int("".join(ch for ch in p if ch.isdigit()) or 0)) for p in parts[:4]]
+    import re
+
+    numbers = [str(int(re.match(r"\d*", p).group() or 0)) for p in (value or version()).split(".")[:4]]
     return ".".join(numbers + ["0"] * (4 - len(numbers)))
 
 
