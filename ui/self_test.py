@@ -114,8 +114,11 @@ def _run(home: Path, started: float) -> int:
         _say(f"self-test: signed in {time.perf_counter() - started:.2f} s")
         for key, target in PAGES.items():
             before = time.perf_counter()
-            page = window.open_area(key)
-            settle()
+            try:
+                page = window.open_area(key)
+                settle()
+            except Exception as exc:  # noqa: BLE001 - the page's own failure (in a slot) is in problems
+                raise SelfTestFailed(f"page {key} ({target}) did not open: {exc!r}\n" + "\n".join(problems)) from exc
             expected = target.split(":")[1]
             if page is None or type(page).__name__ != expected:
                 raise SelfTestFailed(f"page {key}: expected {expected}, got {type(page).__name__}")
