@@ -54,8 +54,9 @@ Description: VillageDesk 村务台 — offline office for village committees
  Registers, meetings, concerns, mediation, notices and reports to the township,
  on one PC without a network. Each user's data stays in ~/.local/share/VillageDesk.
 CONTROL
-# Removing the package never touches the users' data folders (they are in their homes).
-dpkg-deb --root-owner-group --build "$root" "dist/villagedesk_${version}_${arch}.deb" >/dev/null
+# Removing the package never touches the users' data folders (they are in their homes). gzip: readable
+# by the older dpkg of UOS/Kylin, and minutes faster than xz on 280 MB.
+dpkg-deb --root-owner-group -Zgzip --build "$root" "dist/villagedesk_${version}_${arch}.deb" >/dev/null
 echo "wrote dist/villagedesk_${version}_${arch}.deb ($(du -m "dist/villagedesk_${version}_${arch}.deb" | cut -f1) MB)"
 
 # --- tarball: the folder itself; unpack anywhere and run villagedesk/villagedesk ----------------

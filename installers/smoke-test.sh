@@ -63,19 +63,21 @@ head -c 5 "$work/x.pdf" | grep -q '%PDF-' || { echo "smoke test FAILED: x.pdf is
 step "check" check --db "$store_arg"
 step "--self-test" --self-test
 
-# Start-up: process start → the login form is ready on the demo store (best of 3, warm disk cache).
+# Start-up: process start → the line "ready … login" (the login form is ready on the demo store),
+# stamped when the line arrives; best of 3 (warm disk cache).
 best=""
 for _ in 1 2 3; do
-  start=$(date +%s%N)
-  "${clean_env[@]}" VILLAGEDESK_BENCH_SHOWN=ready "$program" --db "$store_arg" >"$work/bench.txt" 2>&1 \
-    || { echo "smoke test FAILED: the window did not start" >&2; cat "$work/bench.txt" >&2; exit 1; }
-  end=$(date +%s%N)
-  grep -q "^ready .* login" "$work/bench.txt" \
-    || { echo "smoke test FAILED: no login form" >&2; cat "$work/bench.txt" >&2; exit 1; }
+  start=$(date +%s%N); end=""
+  while IFS= read -r line; do
+    echo "$line" >>"$work/bench.txt"
+    case $line in "ready "*" login"*) end=$(date +%s%N) ;; esac
+  done < <("${clean_env[@]}" VILLAGEDESK_BENCH_SHOWN=ready "$program" --db "$store_arg" 2>&1)
+  wait $! 2>/dev/null || true  # the program quits by itself after "ready"; let it be gone first
+  [ -n "$end" ] || { echo "smoke test FAILED: the login form never came" >&2; cat "$work/bench.txt" >&2; exit 1; }
   ms=$(( (end - start) / 1000000 ))
   if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
 done
-echo "start-up to the login form: ${best} ms (best of 3, process start to ready)"
+echo "start-up to the login form: ${best} ms (best of 3, from process start)"
 if [ -n "${STARTUP_BUDGET:-}" ]; then
   budget_ms=$(awk "BEGIN { print int(${STARTUP_BUDGET} * 1000) }")
   [ "$best" -le "$budget_ms" ] || { echo "smoke test FAILED: start-up ${best} ms > ${budget_ms} ms" >&2; exit 1; }
