@@ -4,6 +4,8 @@ Message ids are English; Simplified Chinese (``zh_CN``) is the default language.
 Babel/gettext ``.po`` files under ``resources/locale/<lang>/LC_MESSAGES/<area>.po`` — one file per
 area so that areas can be translated independently — merged into one catalog per language.
 Compiled ``.mo`` files are cached beside the user's data and rebuilt when the ``.po`` files differ.
+A built program (installers/) ships no ``.po`` files: each language's catalog is compiled at build
+time into ``<lang>/LC_MESSAGES/villagedesk.mo`` (:func:`compile_catalog`) and read from there.
 
 Import ``_`` explicitly (``from app.i18n import _``); it is never put into builtins.
 Module-level strings are marked with ``N_`` and translated with ``_`` where they are shown.
@@ -67,6 +69,19 @@ def _mo_cache(language: str) -> Path:
     return folder / f"{language}.mo"
 
 
+BUNDLED_CATALOG = "villagedesk.mo"
+
+
+def bundled_catalog(language: str) -> Path:
+    """Where a built program keeps the compiled catalog of ``language`` (installers/villagedesk.spec)."""
+    return LOCALE_DIR / language / "LC_MESSAGES" / BUNDLED_CATALOG
+
+
+def compile_catalog(language: str, target: Path) -> None:
+    """Merge the area catalogs of ``language`` into one compiled ``.mo`` file at ``target``."""
+    _compile(language, target)
+
+
 def _compile(language: str, target: Path) -> None:
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
@@ -87,6 +102,10 @@ def _compile(language: str, target: Path) -> None:
 def _load(language: str) -> gettext.NullTranslations:
     sources = po_files(language)
     if not sources:
+        bundled = bundled_catalog(language)
+        if bundled.is_file():  # a built program: compiled at build time
+            with bundled.open("rb") as fh:
+                return gettext.GNUTranslations(fh)
         return gettext.NullTranslations()
     target = _mo_cache(language)
     # The cache is keyed on which catalogs it was made from (where, how big, when changed), not only

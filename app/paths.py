@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# A built program (PyInstaller, one folder) keeps its files under sys._MEIPASS (``_internal/``);
+# a source checkout is the folder above app/.
+ROOT = Path(getattr(sys, "_MEIPASS", "")) if getattr(sys, "frozen", False) else Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "resources"
 LOCALE_DIR = RESOURCES / "locale"
 FONTS_DIR = RESOURCES / "fonts"

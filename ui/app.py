@@ -23,13 +23,19 @@ BENCH_ENV = "VILLAGEDESK_BENCH_SHOWN"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
-    from app.paths import APP_NAME
+    from PySide6.QtGui import QIcon
+
+    from app.paths import APP_NAME, RESOURCES
     from ui import language, style
 
     app = QApplication.instance() or QApplication(list(argv if argv is not None else sys.argv))
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName("")
+    app.setDesktopFileName("villagedesk")  # the menu entry (installers/linux/villagedesk.desktop)
+    icon = RESOURCES / "icons" / "villagedesk.png"  # drawn by installers/make_icon.py
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     style.apply(app)
     language.install()
     return app  # type: ignore[return-value]

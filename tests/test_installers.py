@@ -1,0 +1,265 @@
+"""The packaging (installers/, .github/workflows/windows.yml) agrees with the program, checked
+without building: what the spec leaves out is never imported, the version comes from
+pyproject.toml, catalogs compile for a built program, the desktop entry is valid, the NSIS script
+installs per user, keeps the data folder and compiles (when makensis is installed), and the
+launcher's ``--self-test`` catches a broken page. The build itself: installers/build-linux.sh."""
+from __future__ import annotations
+
+import configparser
+import gettext
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.installers
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALLERS = ROOT / "installers"
+sys.path.insert(0, str(INSTALLERS))
+import bundle  # noqa: E402
+
+NSIS = (INSTALLERS / "villagedesk.nsi").read_text(encoding="utf-8-sig")
+WORKFLOW = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+SMOKE = (INSTALLERS / "smoke-test.sh").read_text(encoding="utf-8")
+
+
+def pyproject_version() -> str:
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        return tomllib.load(fh)["project"]["version"]
+
+
+# What a running program imports: the launcher, the command line with every area's commands,
+# every page, the printing engine and the dashboard's charts.
+# The spec's excluded modules are blocked as they are absent from the built program: pyqtgraph
+# needs QtOpenGL (kept) and asks for QtTest but copes without it (a plot is drawn to prove it).
+IMPORT_EVERYTHING = """
+import importlib.abc, sys
+EXCLUDED = set(sys.argv[1:])
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if any(name == ex or name.startswith(ex + ".") for ex in EXCLUDED):
+            raise ImportError("excluded from the built program: " + name)
+sys.meta_path.insert(0, Block())
+from ui.launcher import main
+from app.cli import build_parser
+build_parser()
+import importlib
+from ui.pages import PAGES
+for target in PAGES.values():
+    importlib.import_module(target.split(":")[0])
+import ui.main_window, ui.self_test, app.printing, app.backup, app.sync, app.demo, app.store, db.engine
+import pyqtgraph, numpy, pypdfium2, pyrage, argon2, python_calamine, reportlab
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+plot = pyqtgraph.PlotWidget()
+plot.plot([1, 2, 3], [3, 1, 2])
+plot.resize(300, 200)
+assert not plot.grab().toImage().isNull()
+print("\\n".join(sorted(sys.modules)))
+"""
+
+
+def test_excluded_modules_are_not_imported_by_the_program():
+    done = subprocess.run([sys.executable, "-c", IMPORT_EVERYTHING, *bundle.EXCLUDED], cwd=ROOT, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    loaded = set(done.stdout.split())
+    assert "PySide6.QtWidgets" in loaded and "pyqtgraph" in loaded  # the import really ran
+    wrongly = sorted(m for m in loaded for ex in bundle.EXCLUDED if m == ex or m.startswith(ex + "."))
+    assert wrongly == [], f"the spec excludes modules the program imports: {wrongly}"
+
+
+def test_excluded_check_is_not_vacuous():
+    assert "PySide6.QtQml" in bundle.EXCLUDED and "PySide6.QtWebEngineCore" in bundle.EXCLUDED
+    loaded = {"PySide6.QtQml", "PySide6.QtWidgets"}
+    assert sorted(m for m in loaded for ex in bundle.EXCLUDED if m == ex or m.startswith(ex + ".")) == ["PySide6.QtQml"]
+
+
+def test_hidden_imports_exist():
+    import importlib.util
+
+    for name in bundle.HIDDEN_IMPORTS + bundle.HIDDEN_PACKAGES:
+        assert importlib.util.find_spec(name) is not None, name
+
+
+def test_version_comes_from_pyproject(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from app import version
+
+    assert bundle.version() == pyproject_version()
+    assert version.version_info() == {"version": pyproject_version(), "build_date": ""}
+    datas = bundle.write_generated(tmp_path, build_date=dt.date(2026, 11, 30))
+    info = json.loads((tmp_path / "build.json").read_text(encoding="utf-8"))
+    assert info == {"version": pyproject_version(), "build_date": "2026-11-30"}
+    assert (str(tmp_path / "build.json"), "resources") in datas
+    monkeypatch.setattr(version, "BUILD_INFO", tmp_path / "build.json")
+    assert version.version_line() == f"VillageDesk {pyproject_version()} (built 2026-11-30)"
+    assert bundle.windows_version("0.1.0") == "0.1.0.0" and bundle.windows_version("1.2.3rc1") == "1.2.3.0"
+
+
+def test_version_flag(monkeypatch, capsys):
+    from ui.launcher import main
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"VillageDesk {pyproject_version()} (source checkout)"
+
+
+def test_a_built_program_reads_the_compiled_catalogs(tmp_path, monkeypatch):
+    """The bundle ships no .po files: the catalog compiled by the build is read instead."""
+    from app import i18n
+
+    bundle.write_generated(tmp_path)
+    zh_mo = tmp_path / "locale" / "zh_CN" / "LC_MESSAGES" / "villagedesk.mo"
+    expected = i18n.read_catalog("zh_CN")["Dashboard"]
+    assert gettext.GNUTranslations(zh_mo.open("rb")).gettext("Dashboard") == expected != "Dashboard"
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
+    monkeypatch.setattr(i18n, "_catalogs", {})
+    assert i18n.po_files("zh_CN") == []
+    assert i18n.translations("zh_CN").gettext("Dashboard") == expected
+    zh_mo.unlink()  # no catalog at all: untranslated, not a crash
+    monkeypatch.setattr(i18n, "_catalogs", {})
+    assert i18n.translations("zh_CN").gettext("Dashboard") == "Dashboard"
+
+
+def test_data_filters_keep_what_the_program_needs():
+    assert bundle.keep_data("PySide6/Qt/translations/qtbase_zh_CN.qm")
+    assert not bundle.keep_data("PySide6/Qt/translations/qtbase_de.qm")
+    assert bundle.keep_data("babel/locale-data/zh_Hans_CN.dat") and bundle.keep_data("babel/locale-data/root.dat")
+    assert not bundle.keep_data("babel/locale-data/fr.dat")
+    assert bundle.keep_data("PySide6/Qt/plugins/platforms/libqxcb.so")
+    assert bundle.keep_data("PySide6/Qt/plugins/platforms/qwindows.dll")
+    assert bundle.keep_data("PySide6/Qt/plugins/platforms/libqoffscreen.so")
+    assert not bundle.keep_data("PySide6/Qt/plugins/platformthemes/libqgtk3.so")
+    assert not bundle.keep_data("PySide6/Qt/plugins/qmltooling/libqmldbg_debugger.so")
+    assert bundle.keep_data("resources/fonts/wqy-microhei.ttc")
+    # Babel's locales the app speaks, and what they inherit, are all kept
+    from babel import Locale
+
+    for language in bundle.LANGUAGES:
+        locale = Locale.parse(language)
+        chain = [str(locale)]
+        while "_" in chain[-1]:
+            chain.append(chain[-1].rsplit("_", 1)[0])
+        assert all(name in bundle.BABEL_LOCALES for name in chain), chain
+
+
+def test_pruning_keeps_what_is_linked():
+    binaries = [("PySide6/QtCore.abi3.so", "/x/QtCore.abi3.so", "EXTENSION"),
+                ("_cffi_backend.cpython-311-x86_64-linux-gnu.so", "/x/_cffi.so", "EXTENSION"),
+                ("libglib-2.0.so.0", "/x/libglib-2.0.so.0", "BINARY"),
+                ("libgtk-3.so.0", "/x/libgtk-3.so.0", "BINARY"),
+                ("libpcre2-8.so.0", "/x/libpcre2-8.so.0", "BINARY")]
+    links = {"/x/QtCore.abi3.so": ["libglib-2.0.so.0"], "/x/libglib-2.0.so.0": ["libpcre2-8.so.0"],
+             "/x/libgtk-3.so.0": ["libglib-2.0.so.0"]}
+    kept, dropped = bundle.prune_unneeded(binaries, lambda src: links.get(src, []))
+    assert dropped == ["libgtk-3.so.0"]
+    assert [e[0] for e in kept] == [e[0] for e in binaries if e[0] != "libgtk-3.so.0"]
+
+
+def test_desktop_entry_is_valid():
+    entry = configparser.ConfigParser(interpolation=None, strict=True)
+    entry.optionxform = str  # keys are case-sensitive
+    entry.read(INSTALLERS / "linux" / "villagedesk.desktop", encoding="utf-8")
+    desktop = entry["Desktop Entry"]
+    assert desktop["Type"] == "Application"
+    assert desktop["Exec"].split()[0] == bundle.NAME  # /usr/bin/villagedesk from the .deb
+    assert desktop["Icon"] == bundle.ICON_PNG.stem and bundle.ICON_PNG.is_file() and bundle.ICON_ICO.is_file()
+    assert desktop["Name[zh_CN]"] == "村务台" and desktop["Terminal"] == "false"
+    assert desktop["Categories"].endswith(";")
+    if shutil.which("desktop-file-validate"):
+        done = subprocess.run(["desktop-file-validate", str(INSTALLERS / "linux" / "villagedesk.desktop")],
+                              capture_output=True, text=True)
+        assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
+    script = (INSTALLERS / "build-linux.sh").read_text(encoding="utf-8")
+    assert "ln -s /opt/villagedesk/villagedesk \"$root/usr/bin/villagedesk\"" in script
+    assert "hicolor/256x256/apps/villagedesk.png" in script
+
+
+def nsis_section(name: str) -> str:
+    match = re.search(rf'^Section "{re.escape(name)}".*?^SectionEnd', NSIS, re.S | re.M)
+    assert match, name
+    return match.group(0)
+
+
+def test_nsis_installs_per_user_in_chinese_and_keeps_the_data():
+    from app.paths import APP_NAME
+
+    assert re.search(r"^RequestExecutionLevel user$", NSIS, re.M)
+    assert re.search(r"^Unicode true$", NSIS, re.M)
+    assert '!insertmacro MUI_LANGUAGE "SimpChinese"' in NSIS and '!include "MUI2.nsh"' in NSIS
+    assert re.search(r'^InstallDir "\$LOCALAPPDATA\\Programs\\\$\{APP\}"$', NSIS, re.M)
+    assert f'!define APP "{APP_NAME}"' in NSIS
+    # the program keeps its data where platformdirs puts it on Windows: %LOCALAPPDATA%\VillageDesk
+    assert '!define DATA_DIR "$LOCALAPPDATA\\${APP}"' in NSIS
+    for program in (f"{bundle.NAME}.exe", f"{bundle.GUI_NAME}.exe"):
+        assert f"$INSTDIR\\{program}" in NSIS
+    main = nsis_section("村务台")
+    assert "$SMPROGRAMS" in main and "$DESKTOP" in main and "Call RemoveOlderVersion" in main
+    uninstall = nsis_section("Uninstall")
+    assert "DATA_DIR" not in uninstall.replace("${DATA_DIR}$\\r", "")  # only named in the closing message
+    for line in uninstall.splitlines():
+        if re.match(r"\s*(RMDir|Delete)", line):
+            assert "DATA_DIR" not in line and "$LOCALAPPDATA" not in line, line
+            assert not re.match(r'\s*RMDir /r "\$INSTDIR"\s*$', line), "removes the whole install folder"
+    upgrade = re.search(r"Function RemoveOlderVersion.*?FunctionEnd", NSIS, re.S).group(0)
+    assert "ExecWait" in upgrade and "/S _?=" in upgrade
+
+
+@pytest.mark.skipif(shutil.which("makensis") is None, reason="makensis not installed (apt-get install nsis)")
+def test_nsis_script_compiles(tmp_path):
+    done = subprocess.run([str(INSTALLERS / "check-nsis.sh")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "NSIS script compiles" in done.stdout
+    # …and the check does fail on a broken script (a file that is not there)
+    broken = tmp_path / "broken.nsi"
+    broken.write_text(NSIS.replace('File /r "${DIST}\\*.*"', 'File "${DIST}\\no-such-file.exe"'), encoding="utf-8-sig")
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    failed = subprocess.run(["makensis", "-V2", "-WX", f"-DVERSION={pyproject_version()}", f"-DDIST={dist}",
+                             f"-DOUTFILE={tmp_path / 'x.exe'}", f"-DICON={bundle.ICON_ICO}", str(broken)],
+                            capture_output=True, text=True, timeout=300)
+    assert failed.returncode != 0
+
+
+def test_workflow_builds_and_smoke_tests_the_same_way():
+    assert "runs-on: windows" in WORKFLOW
+    assert "installers/villagedesk.spec" in WORKFLOW and "installers/villagedesk.nsi" in WORKFLOW
+    assert WORKFLOW.count("installers/smoke-test.sh") >= 2  # the built folder and the installed program
+    assert "-r requirements.lock" in WORKFLOW
+    python = re.search(r'python-version: "([\d.]+)"', WORKFLOW).group(1)
+    with (ROOT / "pyproject.toml").open("rb") as fh:
+        project = tomllib.load(fh)
+    assert project["project"]["requires-python"] == f">={python}"
+    assert any(dep.startswith("pyinstaller") for dep in project["project"]["optional-dependencies"]["build"])
+    assert '"/S"' in WORKFLOW and "uninstall removed the data" in WORKFLOW
+
+
+def test_smoke_test_runs_every_command_in_a_clean_environment():
+    assert "env -i" in SMOKE and '"PATH=/usr/bin:/bin"' in SMOKE and "QT_QPA_PLATFORM=offscreen" in SMOKE
+    for command in ('step "--version" --version', "init --db", "demo --size small",
+                    "print notice --id latest --out", "check --db", "--self-test"):
+        assert command in SMOKE, command
+
+
+@pytest.mark.gui
+def test_self_test_opens_every_page_and_fails_on_a_broken_one(qapp, monkeypatch, capsys):
+    from ui import self_test
+    from ui.pages import PAGES
+
+    monkeypatch.setenv("VILLAGEDESK_HOME", "")  # restored afterwards (the self-test sets its own)
+    assert self_test.run() == 0
+    out = capsys.readouterr().out
+    assert f"OK, {len(PAGES)} pages" in out and all(f"page {key} " in out for key in PAGES)
+
+    monkeypatch.setitem(PAGES, "awards", "ui.pages.awards:NoSuchPage")
+    assert self_test.run() == 1
+    captured = capsys.readouterr()
+    assert "self-test FAILED" in captured.err and "NoSuchPage" in captured.err
