@@ -50,8 +50,10 @@ from app.printing.flowables import (
     line_count,
 )
 from app.printing.linebreak import wrap
+from app.printing.charts import chart_drawing
 from app.printing.model import (
     CLOSING_ROLES,
+    Chart,
     Document,
     Heading,
     ItemList,
@@ -232,6 +234,8 @@ class _Builder:
                 out.extend(self.item_list(block))
             elif isinstance(block, Table):
                 out.extend(self.table(block))
+            elif isinstance(block, Chart):
+                out.extend(self.chart(block))
             else:  # pragma: no cover - the model has no other blocks
                 raise TypeError(type(block))
         return out
@@ -270,6 +274,18 @@ class _Builder:
             out.append(self.para(block.caption, font=self.fonts.heading, align="center", keep_with_next=True, balance=True,
                                  space_before=layout.leading * 0.3, bold=layout.style == "poster"))
         out.append(build_table(block, layout, self.fonts))
+        out.append(Spacer(1, layout.leading * 0.3))
+        return out
+
+
+    def chart(self, block: Chart) -> list[Any]:
+        layout = self.layout
+        out: list[Any] = []
+        if block.caption:
+            out.append(self.para(block.caption, font=self.fonts.heading, align="center", keep_with_next=True,
+                                 space_before=layout.leading * 0.3, bold=layout.style == "poster"))
+        out.append(chart_drawing(block, width=layout.frame_width, font=self.fonts.body,
+                                 size=layout.dense_table_size))
         out.append(Spacer(1, layout.leading * 0.3))
         return out
 
@@ -563,6 +579,10 @@ def document_text(document: Document) -> str:
             parts.append(block.caption)
             parts.extend(c.header for c in block.columns)
             parts.extend(str(v) for row in block.rows for v in row if v is not None)
+        elif isinstance(block, Chart):
+            parts.append(block.caption)
+            parts.extend(block.categories)
+            parts.extend(s.name for s in block.series)
     return "".join(parts)
 
 

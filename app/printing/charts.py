@@ -1,0 +1,114 @@
+"""The :class:`~app.printing.model.Chart` block drawn with ReportLab's own charts (``reportlab.graphics``).
+
+Bars share a value axis on the left (side by side, or stacked); a ``rate`` series is a line with
+markers on a 0–100 % axis drawn at the right; the legend sits under the plot. Text is set in one
+of the document's fonts (registered before the story is built), so CJK labels print.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
+from reportlab.graphics.shapes import Drawing, Line, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+
+from app.printing import fonts as font_registry
+from app.printing.model import Chart
+
+# Distinct in print and for the common colour-blindnesses (Okabe–Ito), then greys
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+           "#999999", "#666666")
+RATE_COLOUR = "#C62828"
+
+
+def _nice_max(value: float) -> float:
+    """A round top for the value axis (at least 4, so small counts still get whole-number steps)."""
+    if value <= 4:
+        return 4
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def chart_drawing(block: Chart, *, width: float, font: str, size: float) -> Drawing:
+    used = font_registry.used_fonts.get()
+    if used is not None:
+        used.add(font)
+    bars = [s for s in block.series if s.kind == "bar"]
+    rates = [s for s in block.series if s.kind == "rate"]
+    height = block.height * mm
+    legend_rows = math.ceil(len(block.series) / 4) if len(block.series) > 1 else 0
+    legend_h = legend_rows * size * 1.5
+    left, right = size * 3.2, size * (3.6 if rates else 1.0)
+    bottom = size * 2.2 + legend_h
+    plot_w, plot_h = width - left - right, height - bottom - size * 0.8
+    drawing = Drawing(width, height)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = left, bottom, plot_w, plot_h
+    chart.data = [[float(v or 0) for v in s.values] for s in bars] or [[0.0] * len(block.categories)]
+    chart.categoryAxis.categoryNames = list(block.categories)
+    chart.categoryAxis.labels.fontName = font
+    chart.categoryAxis.labels.fontSize = size * 0.85
+    chart.categoryAxis.labels.dy = -2
+    chart.valueAxis.labels.fontName = font
+    chart.valueAxis.labels.fontSize = size * 0.85
+    chart.valueAxis.valueMin = 0
+    totals = ([sum(float(s.values[i] or 0) for s in bars) for i in range(len(block.categories))] if block.stacked
+              else [float(v or 0) for s in bars for v in s.values])
+    chart.valueAxis.valueMax = _nice_max(max(totals, default=0))
+    chart.valueAxis.valueStep = chart.valueAxis.valueMax / 4
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:g}"
+    chart.valueAxis.visibleGrid = True
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")
+    chart.valueAxis.gridStrokeWidth = 0.4
+    chart.barSpacing = 0 if block.stacked else 0.5
+    chart.groupSpacing = 4
+    chart.bars.strokeColor = None
+    if block.stacked:
+        chart.categoryAxis.style = "stacked"
+    for index in range(len(chart.data)):
+        chart.bars[index].fillColor = colors.HexColor(PALETTE[index % len(PALETTE)])
+    drawing.add(chart)
+    pairs: list[tuple[Any, str]] = [(colors.HexColor(PALETTE[i % len(PALETTE)]), s.name) for i, s in enumerate(bars)]
+    if rates:
+        line = HorizontalLineChart()
+        line.x, line.y, line.width, line.height = left, bottom, plot_w, plot_h
+        line.data = [[(v * 100 if v is not None else None) for v in s.values] for s in rates]
+        line.valueAxis.valueMin, line.valueAxis.valueMax, line.valueAxis.valueStep = 0, 100, 25
+        line.valueAxis.visible = False
+        line.categoryAxis.visible = False
+        line.joinedLines = 1
+        for index in range(len(rates)):
+            line.lines[index].strokeColor = colors.HexColor(RATE_COLOUR)
+            line.lines[index].strokeWidth = 1.4
+            line.lines[index].symbol = makeMarker("FilledCircle", size=3.5, fillColor=colors.HexColor(RATE_COLOUR))
+        drawing.add(line)
+        axis_x = left + plot_w
+        drawing.add(Line(axis_x, bottom, axis_x, bottom + plot_h, strokeColor=colors.HexColor(RATE_COLOUR),
+                         strokeWidth=0.6))
+        for percent in (0, 25, 50, 75, 100):
+            y = bottom + plot_h * percent / 100
+            drawing.add(Line(axis_x, y, axis_x + 3, y, strokeColor=colors.HexColor(RATE_COLOUR), strokeWidth=0.6))
+            drawing.add(String(axis_x + 5, y - size * 0.3, f"{percent}%", fontName=font, fontSize=size * 0.8,
+                               fillColor=colors.HexColor(RATE_COLOUR)))
+        pairs += [(colors.HexColor(RATE_COLOUR), s.name) for s in rates]
+    if legend_rows:
+        legend = Legend()
+        legend.x, legend.y = left, legend_h - size * 0.2
+        legend.fontName, legend.fontSize = font, size * 0.85
+        legend.alignment = "right"
+        legend.columnMaximum = legend_rows
+        legend.boxAnchor = "nw"
+        legend.dx = legend.dy = size * 0.7
+        legend.deltax = plot_w / 4
+        legend.colorNamePairs = pairs
+        legend.strokeColor = None
+        drawing.add(legend)
+    return drawing
