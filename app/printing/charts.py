@@ -26,13 +26,12 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 RATE_COLOUR = "#C62828"
 
 
-def _nice_max(value: float) -> float:
-    """A round top for the value axis (at least 4, so small counts still get whole-number steps)."""
-    if value <= 4:
-        return 4
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
+def _nice_step(top: float, ticks: int = 4) -> float:
+    """A round step (1, 2 or 5 × 10ⁿ, at least 1) that covers ``top`` in about ``ticks`` steps."""
+    raw = max(top / ticks, 1.0)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if raw <= step * magnitude:
             return step * magnitude
     return 10 * magnitude
 
@@ -62,8 +61,9 @@ def chart_drawing(block: Chart, *, width: float, font: str, size: float) -> Draw
     chart.valueAxis.valueMin = 0
     totals = ([sum(float(s.values[i] or 0) for s in bars) for i in range(len(block.categories))] if block.stacked
               else [float(v or 0) for s in bars for v in s.values])
-    chart.valueAxis.valueMax = _nice_max(max(totals, default=0))
-    chart.valueAxis.valueStep = chart.valueAxis.valueMax / 4
+    step = _nice_step(max(totals, default=0))
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.valueMax = step * max(1, math.ceil(max(totals, default=0) / step))
     chart.valueAxis.labelTextFormat = lambda v: f"{v:g}"
     chart.valueAxis.visibleGrid = True
     chart.valueAxis.gridStrokeColor = colors.HexColor("#DDDDDD")

@@ -284,7 +284,7 @@ class _Builder:
         if block.caption:
             out.append(self.para(block.caption, font=self.fonts.heading, align="center", keep_with_next=True,
                                  space_before=layout.leading * 0.3, bold=layout.style == "poster"))
-        out.append(chart_drawing(block, width=layout.frame_width, font=self.fonts.body,
+        out.append(chart_drawing(block, width=layout.frame_width, font=self.fonts.heading,
                                  size=layout.dense_table_size))
         out.append(Spacer(1, layout.leading * 0.3))
         return out

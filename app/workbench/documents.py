@@ -14,9 +14,9 @@ from sqlmodel import Session
 from app.auth import Actor, require
 from app.i18n import N_, _, format_number, format_percent
 from app.meetings.codes import kind_label
-from app.meetings.documents import committee_name, village_profile
+from app.meetings.documents import village_profile
 from app.printing import Chart, ChartSeries, Column, Document, Para, PrintKind, Table
-from app.workbench.service import MonthSeries, month_label, month_of, month_series, today
+from app.workbench.service import MonthSeries, month_label, month_of, month_series
 
 
 def figure_lines(series: MonthSeries) -> list[tuple[str, str, str]]:
@@ -54,23 +54,32 @@ def _monthly_report(*, session: Session, actor: Actor, ident: str) -> Document:
     profile = village_profile(session)
     village = profile.name if profile else ""
     period = _("{first} to {last}").format(first=month_label(series.months[0]), last=month_label(series.months[-1]))
+    lines = figure_lines(series)
+    half = (len(lines) + 1) // 2
+    # two figures a row (what, this month, twelve months; twice): the page keeps room for the charts
+    rows = [list(left) + (list(lines[half + i]) if half + i < len(lines) else ["", "", ""])
+            for i, left in enumerate(lines[:half])]
+    columns = []
+    for side in ("a", "b"):
+        columns += [Column(f"what_{side}", _("Item"), weight=2.2),
+                    Column(f"month_{side}", _("This month"), align="right", weight=1.1),
+                    Column(f"year_{side}", _("12 months"), align="right", weight=1.2)]
     blocks: list[Any] = [
-        Para(_("Figures of {month}, and of the twelve months {period}. Counts from the registers; no person is "
-               "named.").format(month=month_label(series.months[-1]), period=period)),
-        Table(columns=[Column("what", _("Item"), weight=3), Column("month", _("This month"), align="right", weight=1.2),
-                       Column("year", _("Twelve months"), align="right", weight=1.2)],
-              rows=[list(line) for line in figure_lines(series)]),
+        Para(_("Twelve months: {period}").format(period=period), indent=False, align="center"),
+        Table(columns=columns, rows=rows),
         Chart(categories=months, stacked=True, height=52, caption=_("Meetings held, by kind"),
               series=[ChartSeries(kind_label(kind, short=True), values)
                       for kind, values in sorted(series.meetings_by_kind.items())]
               or [ChartSeries(_("Meetings held"), [0] * len(months))]),
-        Chart(categories=months, height=52, caption=_("Concerns raised and closed, and the closure rate"),
+        Chart(categories=months, height=48, caption=_("Concerns raised and closed, and the closure rate"),
               series=[ChartSeries(_("Raised"), series.concerns_raised), ChartSeries(_("Closed"), series.concerns_closed),
                       ChartSeries(_("Closure rate (办结率)"), series.closure_rate, kind="rate")]),
     ]
     return Document(title=_("{village} monthly report, {month}").format(village=village,
                                                                         month=month_label(series.months[-1])),
-                    style="official", blocks=blocks, signature=[committee_name(session)], date=today(),
+                    # no 落款 block: a working report of counts, made by the program (a signature
+                    # block would take the space of a chart: the page is one A4 sheet)
+                    style="official", blocks=blocks,
                     subject=_("Monthly report"), fit_one_page=True)
 
 

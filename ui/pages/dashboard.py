@@ -437,7 +437,7 @@ class DashboardPage(Page):
         self.welcome.setText(_("{village} — signed in as {name}.").format(
             village=self.context.village_name, name=self.context.actor.display_name))
         self.print_button.setText(_("Print monthly report"))
-        self.print_button.setToolTip(_("Last month's figures and the twelve months before, on one A4 page."))
+        self.print_button.setToolTip(_("Last month and the eleven months before it, on one A4 page."))
         self.tabs.setTabText(0, _("To do and figures"))
         self.tabs.setTabText(1, _("Last twelve months"))
         self.todo_title.setText(_("To do"))
