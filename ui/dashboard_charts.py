@@ -55,15 +55,18 @@ class MonthCharts(QWidget):
         self.view.clear()
         self.plots.clear()
         x = list(range(len(series.months)))
-        ticks = [list(zip(x, month_labels, strict=True))]
+        labelled = list(zip(x, month_labels, strict=True))
+        ticks = [labelled]
+        # a plot one column wide names every third month (ending with this one); the rest are marks
+        sparse = [[t for t in labelled if (len(x) - 1 - t[0]) % 3 == 0], [t for t in labelled if (len(x) - 1 - t[0]) % 3]]
 
-        def plot(key: str, title: str, row: int, col: int) -> Any:
-            item = self.view.addPlot(row=row, col=col)
+        def plot(key: str, title: str, row: int, col: int, colspan: int = 1) -> Any:
+            item = self.view.addPlot(row=row, col=col, colspan=colspan)
             item.setTitle(f"<span style='font-family:\"{chart_font().family()}\";font-size:10pt'>{title}</span>")
             for side in ("bottom", "left"):
                 axis = item.getAxis(side)
                 axis.setTickFont(chart_font(8.0))
-            item.getAxis("bottom").setTicks(ticks)
+            item.getAxis("bottom").setTicks(ticks if colspan > 1 else sparse)
             item.showGrid(y=True, alpha=0.25)
             item.setMouseEnabled(x=False, y=False)
             item.hideButtons()
@@ -71,13 +74,14 @@ class MonthCharts(QWidget):
             self.plots[key] = item
             return item
 
-        def legend(item: Any) -> Any:
-            box = item.addLegend(offset=(4, 4), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200))
+        def legend(item: Any, columns: int = 1) -> Any:
+            box = item.addLegend(offset=(4, 2), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 210),
+                                 colCount=columns, verSpacing=-6)
             return box
 
-        # meetings held, by kind: stacked bars
-        item = plot("meetings", _("Meetings held, by kind"), 0, 0)
-        box = legend(item)
+        # meetings held, by kind: stacked bars, two plots wide (ten kinds in the legend above them)
+        item = plot("meetings", _("Meetings held, by kind"), 0, 0, colspan=2)
+        box = legend(item, columns=5)
         base = [0.0] * len(x)
         for index, (kind, values) in enumerate(sorted(series.meetings_by_kind.items())):
             colour = PALETTE[index % len(PALETTE)]
@@ -85,10 +89,11 @@ class MonthCharts(QWidget):
             item.addItem(bars)
             box.addItem(bars, meetings.kind_label(kind, short=True))
             base = [b + v for b, v in zip(base, values, strict=True)]
-        item.setYRange(0, max(max(base, default=0), 4) * 1.15)
+        rows = -(-len(series.meetings_by_kind) // 5)
+        item.setYRange(0, max(max(base, default=0), 4) * (1.15 + 0.22 * rows))
 
         # concerns raised vs closed: grouped bars
-        item = plot("concerns", _("Concerns raised and closed"), 0, 1)
+        item = plot("concerns", _("Concerns raised and closed"), 0, 2, colspan=2)
         box = legend(item)
         for offset, (label, values, colour) in ((-0.18, (_("Raised"), series.concerns_raised, PALETTE[0])),
                                                 (0.18, (_("Closed"), series.concerns_closed, PALETTE[2]))):
@@ -96,10 +101,10 @@ class MonthCharts(QWidget):
                                    pen=pg.mkPen(None))
             item.addItem(bars)
             box.addItem(bars, label)
-        item.setYRange(0, max(max(series.concerns_raised + series.concerns_closed, default=0), 4) * 1.15)
+        item.setYRange(0, max(max(series.concerns_raised + series.concerns_closed, default=0), 4) * 1.3)
 
         # 办结率: a line in percent (months with no concern raised are left out)
-        item = plot("closure_rate", _("Closure rate (办结率), %"), 0, 2)
+        item = plot("closure_rate", _("Closure rate (办结率), %"), 1, 0)
         points = [(i, r * 100) for i, r in zip(x, series.closure_rate, strict=True) if r is not None]
         if points:
             item.plot([p[0] for p in points], [p[1] for p in points], pen=pg.mkPen(RATE, width=2),
@@ -112,19 +117,19 @@ class MonthCharts(QWidget):
         for col, (key, title, colour) in enumerate((("mediation_cases", _("Mediation cases registered"), PALETTE[3]),
                                                    ("volunteer_hours", _("Volunteer hours"), PALETTE[1]))):
             values = figures.get(key, [0] * len(x))
-            item = plot(key, title, 1, col)
+            item = plot(key, title, 1, col + 1)
             item.addItem(pg.BarGraphItem(x=x, height=values, width=0.7, brush=colour, pen=pg.mkPen(None)))
             item.setYRange(0, max(max(values, default=0), 4) * 1.15)
-        item = plot("points", _("Points issued and redeemed"), 1, 2)
+        item = plot("points", _("Points issued and redeemed"), 1, 3)
         box = legend(item)
         issued, redeemed = figures.get("points_issued", [0] * len(x)), figures.get("points_redeemed", [0] * len(x))
-        for offset, label, values, colour in ((-0.18, _("Issued"), issued, PALETTE[4]),
-                                              (0.18, _("Redeemed"), redeemed, PALETTE[5])):
+        for offset, label, values, colour in ((-0.18, _("Points issued"), issued, PALETTE[4]),
+                                              (0.18, _("Points redeemed"), redeemed, PALETTE[5])):
             bars = pg.BarGraphItem(x=[v + offset for v in x], height=values, width=0.34, brush=colour,
                                    pen=pg.mkPen(None))
             item.addItem(bars)
             box.addItem(bars, label)
-        item.setYRange(0, max(max(issued + redeemed, default=0), 4) * 1.15)
+        item.setYRange(0, max(max(issued + redeemed, default=0), 4) * 1.35)
         for plot_item in self.plots.values():
             plot_item.setXRange(-0.6, len(x) - 0.4, padding=0)
         self.view.setBackground(QColor("#ffffff"))

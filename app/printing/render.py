@@ -41,6 +41,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 
 from app.i18n import _, official_date
 from app.printing import fonts as font_registry
+from app.printing.charts import chart_drawing
 from app.printing.flowables import (
     CJKParagraph,
     ClosingGroup,
@@ -50,7 +51,6 @@ from app.printing.flowables import (
     line_count,
 )
 from app.printing.linebreak import wrap
-from app.printing.charts import chart_drawing
 from app.printing.model import (
     CLOSING_ROLES,
     Chart,

@@ -15,11 +15,19 @@ from sqlmodel import Session, select
 
 from app.auth import Actor
 from app.deliberation.codes import IN_PROGRESS, STEP_ORDER, step_label
+from app.i18n import _, format_date, format_datetime, ngettext
 from app.mediation import ACTIVE as ACTIVE_CASES
 from app.mediation import NEAR_DAYS as NEAR_CASE_DAYS
-from app.i18n import _, format_date, format_datetime, ngettext
 from app.notices.queries import ending_soon_days
-from app.workbench.service import ALERT, DUE_SOON_DAYS, INFO, LIMIT, UPCOMING_DAYS, WARNING, TodoItem
+from app.workbench.service import (
+    ALERT,
+    DUE_SOON_DAYS,
+    INFO,
+    LIMIT,
+    UPCOMING_DAYS,
+    WARNING,
+    TodoItem,
+)
 from db.base import local_now
 from db.models.awards import AwardCampaign
 from db.models.concerns import Concern
@@ -27,7 +35,6 @@ from db.models.deliberation import DeliberationMatter, DeliberationStep
 from db.models.mediation import MediationCase
 from db.models.meetings import Meeting
 from db.models.notices import Notice
-
 
 
 def _listed(session: Session, query: Any, where: Any, count_query: Any, make: Callable[..., TodoItem],
@@ -154,7 +161,7 @@ def meetings(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
 
     def coming(mid: str, title: str, starts: dt.datetime) -> TodoItem:
         if starts.tzinfo is None:  # SQLite hands back naive UTC
-            starts = starts.replace(tzinfo=dt.timezone.utc)
+            starts = starts.replace(tzinfo=dt.UTC)
         local = starts.astimezone(zone)
         return TodoItem("meeting.upcoming", INFO, _("Meeting “{title}” on {when}.").format(
             title=title, when=format_datetime(local)), "meetings", mid, local.date())

@@ -15,8 +15,21 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QScrollArea, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import first_steps, stats, workbench
 from app.i18n import N_, _, format_number, format_percent
@@ -299,6 +312,7 @@ class TodoList(QListWidget):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setWordWrap(True)
         self.setUniformItemSizes(True)
+        self.setSpacing(1)
         self.itemClicked.connect(lambda item: self._open(item))
 
     def _open(self, item: QListWidgetItem | None) -> None:
@@ -326,9 +340,8 @@ class TodoList(QListWidget):
             self.addItem(item)
         if items:
             self.setCurrentRow(0)
-        rows = max(1, min(len(items), TODO_ROWS))
-        row_height = self.sizeHintForRow(0) if items else self.fontMetrics().height() + 6
-        self.setFixedHeight(rows * row_height + 2 * self.frameWidth() + 4)
+        shown = sum(self.sizeHintForRow(row) for row in range(min(len(items), TODO_ROWS)))
+        self.setFixedHeight(max(shown, self.fontMetrics().height() + 6) + 2 * self.frameWidth() + 6)
 
     def items(self) -> list[workbench.TodoItem]:
         return [self.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.count())]
@@ -346,7 +359,7 @@ class DashboardPage(Page):
         outer.setContentsMargins(24, 18, 24, 12)
         outer.setSpacing(6)
         top = QHBoxLayout()
-        self.header = PageHeader(N_("Workbench"), N_("What needs doing, and the village at a glance."))
+        self.header = PageHeader(N_("Dashboard"), N_("What needs doing, and the village at a glance."))
         top.addWidget(self.header, 1)
         self.print_button = QPushButton()
         self.print_button.setObjectName("printMonthlyReport")
@@ -508,7 +521,9 @@ class DashboardPage(Page):
 
     def _tab_changed(self, index: int) -> None:
         if index == 1 and self.charts is None:
-            from ui.dashboard_charts import MonthCharts  # pyqtgraph: only when the charts are first shown
+            from ui.dashboard_charts import (
+                MonthCharts,  # pyqtgraph: only when the charts are first shown
+            )
 
             self.charts = MonthCharts()
             self.charts_tab.layout().addWidget(self.charts, 1)
