@@ -11,9 +11,7 @@ from typing import Any
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.charts.linecharts import HorizontalLineChart
-from reportlab.graphics.shapes import Drawing, Line, String
-from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
@@ -49,6 +47,8 @@ def chart_drawing(block: Chart, *, width: float, font: str, size: float) -> Draw
     bottom = size * 2.2 + legend_h
     plot_w, plot_h = width - left - right, height - bottom - size * 0.8
     drawing = Drawing(width, height)
+    # the renderer starts from these (ReportLab's default would name an unembedded Helvetica)
+    drawing.initialFontName, drawing.initialFontSize = font, size
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = left, bottom, plot_w, plot_h
     chart.data = [[float(v or 0) for v in s.values] for s in bars] or [[0.0] * len(block.categories)]
@@ -78,18 +78,21 @@ def chart_drawing(block: Chart, *, width: float, font: str, size: float) -> Draw
     drawing.add(chart)
     pairs: list[tuple[Any, str]] = [(colors.HexColor(PALETTE[i % len(PALETTE)]), s.name) for i, s in enumerate(bars)]
     if rates:
-        line = HorizontalLineChart()
-        line.x, line.y, line.width, line.height = left, bottom, plot_w, plot_h
-        line.data = [[(v * 100 if v is not None else None) for v in s.values] for s in rates]
-        line.valueAxis.valueMin, line.valueAxis.valueMax, line.valueAxis.valueStep = 0, 100, 25
-        line.valueAxis.visible = False
-        line.categoryAxis.visible = False
-        line.joinedLines = 1
-        for index in range(len(rates)):
-            line.lines[index].strokeColor = colors.HexColor(RATE_COLOUR)
-            line.lines[index].strokeWidth = 1.4
-            line.lines[index].symbol = makeMarker("FilledCircle", size=3.5, fillColor=colors.HexColor(RATE_COLOUR))
-        drawing.add(line)
+        # the rate line, drawn over the bars' category centres; a month without a rate (nothing
+        # raised) breaks the line rather than dropping to zero
+        count = max(len(block.categories), 1)
+        for rate in rates:
+            colour = colors.HexColor(RATE_COLOUR)
+            run: list[float] = []
+            for i, value in enumerate(list(rate.values) + [None]):
+                if value is None:
+                    if len(run) >= 4:
+                        drawing.add(PolyLine(run, strokeColor=colour, strokeWidth=1.4))
+                    run = []
+                    continue
+                px, py = left + (i + 0.5) * plot_w / count, bottom + plot_h * max(0.0, min(1.0, float(value)))
+                run += [px, py]
+                drawing.add(Circle(px, py, 1.8, fillColor=colour, strokeColor=None))
         axis_x = left + plot_w
         drawing.add(Line(axis_x, bottom, axis_x, bottom + plot_h, strokeColor=colors.HexColor(RATE_COLOUR),
                          strokeWidth=0.6))
