@@ -127,3 +127,18 @@ def test_the_command_line_prints_a_month(tmp_path):
     assert "青石村2026年11月工作月报" in squeezed(tmp_path / "m.pdf")
     listed = run("print", "--list", "--db", db)
     assert any(line.startswith("monthly-report\tprivate") for line in listed.stdout.splitlines())
+
+
+def test_a_chart_block_keeps_through_the_json_form_and_shrinks_to_stay_on_the_page():
+    from app.printing import Chart, ChartSeries, Document, Para, render
+    from app.printing.model import Document as Model
+
+    chart = Chart(categories=["1月", "2月"], caption="图", height=60, min_height=30,
+                  series=[ChartSeries("受理", [1, 2]), ChartSeries("办结率", [None, 0.5], kind="rate")])
+    document = Document(title="测试", style="official", blocks=[chart])
+    assert Model.from_dict(document.to_dict()) == document
+    # seventeen lines of text under the title leave about two lines: a fixed 60 mm chart goes over, one that may shrink stays
+    filler = [Para("一行文字。") for _ in range(17)]
+    fixed = Document(title="测试", style="official", blocks=filler + [Chart(**{**chart.__dict__, "min_height": 0})])
+    shrinking = Document(title="测试", style="official", blocks=filler + [Chart(**{**chart.__dict__, "min_height": 12})])
+    assert render(fixed).pages == 2 and render(shrinking).pages == 1

@@ -1,7 +1,8 @@
 """The :class:`~app.printing.model.Chart` block drawn with ReportLab's own charts (``reportlab.graphics``).
 
-Bars share a value axis on the left (side by side, or stacked); a ``rate`` series is a line with
-markers on a 0–100 % axis drawn at the right; the legend sits under the plot. Text is set in one
+The caption is drawn above the plot; bars share a value axis on the left (side by side, or
+stacked); a ``rate`` series is a line with markers on a 0–100 % axis drawn at the right; the
+legend sits under the plot. Text is set in one
 of the document's fonts (registered before the story is built), so CJK labels print.
 """
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from reportlab.graphics import renderPDF
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
 
 from app.printing import fonts as font_registry
 from app.printing.model import Chart
@@ -34,19 +37,48 @@ def _nice_step(top: float, ticks: int = 4) -> float:
     return 10 * magnitude
 
 
-def chart_drawing(block: Chart, *, width: float, font: str, size: float) -> Drawing:
+class ChartFlowable(Flowable):
+    """The chart (its caption drawn above it) at its height, or lower (down to ``min_height``) when
+    that keeps it on this page."""
+
+    def __init__(self, block: Chart, *, width: float, font: str, size: float):
+        super().__init__()
+        self.block, self.width, self.font, self.size = block, width, font, size
+        self.height = block.height * mm
+        self.drawing: Drawing | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 (ReportLab's names)
+        height = self.block.height * mm
+        if availHeight < height and self.block.min_height and availHeight >= self.block.min_height * mm:
+            height = availHeight
+        if self.drawing is None or height != self.height:
+            self.height = height
+            self.drawing = chart_drawing(self.block, width=self.width, font=self.font, size=self.size, height=height)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        if self.drawing is None:
+            self.wrap(self.width, self.height)
+        renderPDF.draw(self.drawing, self.canv, 0, 0)
+
+
+def chart_drawing(block: Chart, *, width: float, font: str, size: float, height: float | None = None) -> Drawing:
     used = font_registry.used_fonts.get()
     if used is not None:
         used.add(font)
     bars = [s for s in block.series if s.kind == "bar"]
     rates = [s for s in block.series if s.kind == "rate"]
-    height = block.height * mm
+    height = height if height is not None else block.height * mm
     legend_rows = math.ceil(len(block.series) / 4) if len(block.series) > 1 else 0
     legend_h = legend_rows * size * 1.5
     left, right = size * 3.2, size * (3.6 if rates else 1.0)
     bottom = size * 2.2 + legend_h
-    plot_w, plot_h = width - left - right, height - bottom - size * 0.8
+    title_h = size * 2.2 if block.caption else size * 0.8
+    plot_w, plot_h = width - left - right, height - bottom - title_h
     drawing = Drawing(width, height)
+    if block.caption:
+        drawing.add(String(width / 2, height - size * 1.3, block.caption, fontName=font, fontSize=size * 1.25,
+                           textAnchor="middle"))
     # the renderer starts from these (ReportLab's default would name an unembedded Helvetica)
     drawing.initialFontName, drawing.initialFontSize = font, size
     chart = VerticalBarChart()

@@ -116,13 +116,15 @@ class ChartSeries:
 class Chart:
     """A small chart of figures per category (a month each): bars side by side or ``stacked``,
     with an optional rate line and a legend. Drawn with ReportLab's own charts, ``height`` mm tall
-    across the text block; it holds counts and labels only, never a person's data."""
+    across the text block (or as low as ``min_height`` when that keeps it on the page: a one-page
+    report); it holds counts and labels only, never a person's data."""
 
     categories: list[str]
     series: list[ChartSeries]
     caption: str = ""
     stacked: bool = False
     height: float = 55.0
+    min_height: float = 0.0  # mm: drawn lower, down to this, rather than moved to the next page (0: never)
 
 
 Block = Union[Para, Heading, Table, ItemList, Section, Chart]

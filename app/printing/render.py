@@ -41,7 +41,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 
 from app.i18n import _, official_date
 from app.printing import fonts as font_registry
-from app.printing.charts import chart_drawing
+from app.printing.charts import ChartFlowable
 from app.printing.flowables import (
     CJKParagraph,
     ClosingGroup,
@@ -280,14 +280,8 @@ class _Builder:
 
     def chart(self, block: Chart) -> list[Any]:
         layout = self.layout
-        out: list[Any] = []
-        if block.caption:
-            out.append(self.para(block.caption, font=self.fonts.heading, align="center", keep_with_next=True,
-                                 space_before=layout.leading * 0.3, bold=layout.style == "poster"))
-        out.append(chart_drawing(block, width=layout.frame_width, font=self.fonts.heading,
-                                 size=layout.dense_table_size))
-        out.append(Spacer(1, layout.leading * 0.3))
-        return out
+        return [Spacer(1, layout.leading * 0.3),
+                ChartFlowable(block, width=layout.frame_width, font=self.fonts.heading, size=layout.dense_table_size)]
 
 
 def chinese_number(n: int) -> str:

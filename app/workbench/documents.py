@@ -61,17 +61,17 @@ def _monthly_report(*, session: Session, actor: Actor, ident: str) -> Document:
             for i, left in enumerate(lines[:half])]
     columns = []
     for side in ("a", "b"):
-        columns += [Column(f"what_{side}", _("Item"), weight=2.2),
-                    Column(f"month_{side}", _("This month"), align="right", weight=1.1),
-                    Column(f"year_{side}", _("12 months"), align="right", weight=1.2)]
+        columns += [Column(f"what_{side}", _("Item"), weight=3.0),
+                    Column(f"month_{side}", _("This month"), align="right", weight=1.0),
+                    Column(f"year_{side}", _("12 months"), align="right", weight=1.15)]
     blocks: list[Any] = [
         Para(_("Twelve months: {period}").format(period=period), indent=False, align="center"),
         Table(columns=columns, rows=rows),
-        Chart(categories=months, stacked=True, height=52, caption=_("Meetings held, by kind"),
+        Chart(categories=months, stacked=True, height=52, min_height=32, caption=_("Meetings held, by kind"),
               series=[ChartSeries(kind_label(kind, short=True), values)
                       for kind, values in sorted(series.meetings_by_kind.items())]
               or [ChartSeries(_("Meetings held"), [0] * len(months))]),
-        Chart(categories=months, height=48, caption=_("Concerns raised and closed, and the closure rate"),
+        Chart(categories=months, height=48, min_height=28, caption=_("Concerns raised and closed, and the closure rate"),
               series=[ChartSeries(_("Raised"), series.concerns_raised), ChartSeries(_("Closed"), series.concerns_closed),
                       ChartSeries(_("Closure rate (办结率)"), series.closure_rate, kind="rate")]),
     ]
