@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-1"
-SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "township"]
+SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "township", "dashboard"]
 
 
 def build(db_path: Path) -> float:

@@ -353,6 +353,7 @@ class DashboardPage(Page):
         self.todo_items: list[workbench.TodoItem] = []
         self.backup: workbench.TodoItem | None = None
         self.todo_loaded = False
+        self.figures_loaded = False  # the cards have their figures (tests and bench/dashboard.py wait for it)
         self.charts: Any = None  # ui.dashboard_charts.MonthCharts, once its tab is shown
         self.dialog: QWidget | None = None
         outer = QVBoxLayout(self)
@@ -550,6 +551,7 @@ class DashboardPage(Page):
         self.message.setVisible(True)
 
     def _show(self, figures: dict[str, Any]) -> None:
+        self.figures_loaded = True
         self.message.setVisible(False)
         for section in SECTIONS:
             self.section_boxes[section.key].setVisible(section.key in figures and (
