@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from babel.dates import get_month_names
+from babel.dates import format_skeleton
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
@@ -152,12 +152,8 @@ def month_of(ident: str, on: dt.date | None = None) -> dt.date:
 
 def month_label(key: str, *, short: bool = False) -> str:
     """``2026-11`` as the reader says it: 2026年11月 / November 2026 (short: 11月 / Nov)."""
-    year, month = int(key[:4]), int(key[5:7])
-    names = get_month_names("abbreviated" if short else "wide", locale=babel_locale())
-    if short:
-        return str(names[month])
-    return _("{month_name} {year}").format(month_name=names[month], month=month, year=year)
-
+    first = dt.date(int(key[:4]), int(key[5:7]), 1)
+    return str(format_skeleton("MMM" if short else "yMMMM", first, locale=babel_locale(), fuzzy=True))
 
 
 def month_keys(end: dt.date | None = None, months: int = MONTHS) -> list[str]:
