@@ -353,7 +353,8 @@ class DashboardPage(Page):
         self.todo_items: list[workbench.TodoItem] = []
         self.backup: workbench.TodoItem | None = None
         self.todo_loaded = False
-        self.figures_loaded = False  # the cards have their figures (tests and bench/dashboard.py wait for it)
+        self.figures: dict[str, Any] = {}  # app.stats.collect's sections, as they arrive
+        self.figures_loaded = False  # every card has its figure (tests and bench/dashboard.py wait for it)
         self.charts: Any = None  # ui.dashboard_charts.MonthCharts, once its tab is shown
         self.dialog: QWidget | None = None
         outer = QVBoxLayout(self)
@@ -472,8 +473,12 @@ class DashboardPage(Page):
         if not actor.can("stats.view"):
             return
         self.load_todo()
-        DbOp(self, lambda s: stats.collect(session=s, actor=actor), read_only=True) \
-            .success(self._show).failure(self._refused).run()
+        # the cards' sections one by one (the database worker runs them in this order): each shows
+        # as soon as its figures are in, and areas without a card are not counted at all
+        self.figures = {}
+        for section in SECTIONS:
+            DbOp(self, lambda s, key=section.key: stats.collect(session=s, actor=actor, only=(key,)), read_only=True) \
+                .success(self._section_arrived).failure(self._refused).run()
         if actor.can("village.edit") and not self.first_steps.dismissed():
             DbOp(self, lambda s: first_steps.first_steps(session=s, actor=actor), read_only=True) \
                 .success(self.first_steps.show_steps).run()
@@ -550,8 +555,13 @@ class DashboardPage(Page):
         self.message.setText(str(exc))
         self.message.setVisible(True)
 
+    def _section_arrived(self, figures: dict[str, Any]) -> None:
+        self.figures.update(figures)
+        if all(section.key in self.figures for section in SECTIONS):
+            self.figures_loaded = True
+        self._show(self.figures)
+
     def _show(self, figures: dict[str, Any]) -> None:
-        self.figures_loaded = True
         self.message.setVisible(False)
         for section in SECTIONS:
             self.section_boxes[section.key].setVisible(section.key in figures and (
