@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from app import meetings
@@ -81,7 +81,11 @@ class MonthCharts(QWidget):
 
         # meetings held, by kind: stacked bars, two plots wide (ten kinds in the legend above them)
         item = plot("meetings", _("Meetings held, by kind"), 0, 0, colspan=2)
-        box = legend(item, columns=5)
+        names = [meetings.kind_label(kind, short=True) for kind in series.meetings_by_kind]
+        widest = max((QFontMetrics(chart_font(8.0)).horizontalAdvance(n) for n in names), default=0)
+        # as many legend columns as the plot's width holds (English names are longer than Chinese)
+        columns = max(1, min(5, int((max(self.view.width(), 900) / 2 - 60) // (widest + 40))))
+        box = legend(item, columns=columns)
         base = [0.0] * len(x)
         for index, (kind, values) in enumerate(sorted(series.meetings_by_kind.items())):
             colour = PALETTE[index % len(PALETTE)]
@@ -89,7 +93,7 @@ class MonthCharts(QWidget):
             item.addItem(bars)
             box.addItem(bars, meetings.kind_label(kind, short=True))
             base = [b + v for b, v in zip(base, values, strict=True)]
-        rows = -(-len(series.meetings_by_kind) // 5)
+        rows = -(-len(series.meetings_by_kind) // columns)
         item.setYRange(0, max(max(base, default=0), 4) * (1.15 + 0.22 * rows))
 
         # concerns raised vs closed: grouped bars
