@@ -13,7 +13,9 @@ silently:
 * ``cli`` — ``(subparsers, common)`` adding its sub-commands, or ``None``;
 * ``export`` — how each of its tables leaves the village in a bundle (``full``, ``masked``,
   ``aggregate`` or ``never``; the minimal default is ``never``);
-* ``page`` — the key of its page in ``ui.pages.PAGES`` (a test checks that every area has one).
+* ``page`` — the key of its page in ``ui.pages.PAGES`` (a test checks that every area has one);
+* ``todo`` — ``(*, session, actor, on) -> list[TodoItem]``: its lines of the 工作台 to-do list
+  (:mod:`app.workbench.items`), or ``None``.
 
 Adding an area (volunteers, say): ``app/volunteers/``, ``db/models/volunteers.py`` (+ a migration),
 ``ui/pages/volunteers.py``, and one :class:`Area` below.
@@ -50,6 +52,8 @@ from app.printing import PrintKind
 from app.printing import cli as printing_cli
 from app.sync import cli as sync_cli
 from app.volunteers import demo as volunteers_demo
+from app.workbench import documents as workbench_documents
+from app.workbench import items as workbench_items
 from app.volunteers import documents as volunteers_documents
 from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipFigures, TownshipVillage
 from db.models.accounts import Setting, User
@@ -86,6 +90,7 @@ class Area:
     # table → fn(session, village_code) giving the rows its ``aggregate`` export carries, for a table
     # the generic count (per villagers' group, or per month of creation) does not describe well
     aggregates: Mapping[str, Callable[..., list[dict[str, Any]]]] = dataclasses.field(default_factory=dict)
+    todo: Callable[..., list[Any]] | None = None  # its lines of the 工作台 to-do list (app.workbench)
 
     def __post_init__(self) -> None:
         tables = {m.__tablename__ for m in self.models}
@@ -105,8 +110,10 @@ CORE_PERMISSIONS: tuple[str, ...] = ("users.manage", "stats.view", "backup.run",
 # plain data) but no record area: they own no tables and their permissions are core ones. The
 # boundary and role-matrix tests check their doors like an area's; ``CORE_CLI`` adds their commands.
 # ``sync`` (reports to the township) exports every area's tables by the ``export`` policies below.
-SHARED_DOORS: tuple[str, ...] = ("sync", "excel")
+SHARED_DOORS: tuple[str, ...] = ("sync", "excel", "workbench")
 CORE_CLI: tuple[Callable[..., None], ...] = (sync_cli.register, excel_cli.register)
+# Documents of the program itself (the 工作台's monthly report), listed after the areas' kinds.
+CORE_PRINT_KINDS: tuple[PrintKind, ...] = workbench_documents.PRINT_KINDS
 
 AREAS: tuple[Area, ...] = (
     Area(
@@ -124,7 +131,7 @@ AREAS: tuple[Area, ...] = (
         permissions=("meetings.view", "meetings.edit", "minutes.approve"),
         stats=meetings.stats, demo=meetings_demo.add_demo_data, print_kinds=meetings_documents.PRINT_KINDS,
         export={"meeting": "full", "agenda_item": "full", "meeting_vote": "full"},
-        page="meetings",
+        page="meetings", todo=workbench_items.meetings,
     ),
     Area(
         key="concerns", title=N_("Concerns"),
@@ -132,7 +139,7 @@ AREAS: tuple[Area, ...] = (
         permissions=("concerns.view", "concerns.edit"),
         stats=concerns.stats, print_kinds=concerns_documents.PRINT_KINDS,
         export={"concern": "masked"},
-        page="concerns",
+        page="concerns", todo=workbench_items.concerns,
     ),
     Area(
         key="deliberation", title=N_("Four deliberations, two disclosures"),
@@ -140,7 +147,7 @@ AREAS: tuple[Area, ...] = (
         permissions=("deliberation.edit",),
         stats=deliberation.stats, print_kinds=deliberation_documents.PRINT_KINDS,
         export={"deliberation_matter": "full", "deliberation_step": "full"},
-        page="deliberation",
+        page="deliberation", todo=workbench_items.deliberation,
     ),
     Area(
         key="mediation", title=N_("Mediation"),
@@ -152,7 +159,7 @@ AREAS: tuple[Area, ...] = (
         # parties, records and the access log (a local table) never leave the village
         export={"mediation_case": "aggregate", "mediation_party": "never", "mediation_record": "never"},
         aggregates={"mediation_case": mediation_queries.export_aggregate},
-        page="mediation",
+        page="mediation", todo=workbench_items.mediation,
     ),
     Area(
         key="notices", title=N_("Notices"),
@@ -161,7 +168,7 @@ AREAS: tuple[Area, ...] = (
         stats=notices.stats, demo=notices_demo.add_demo_data, print_kinds=notices_documents.PRINT_KINDS,
         cli=printing_cli.register,
         export={"notice": "full"},
-        page="notices",
+        page="notices", todo=workbench_items.notices,
     ),
     Area(
         key="volunteers", title=N_("Volunteers"),
@@ -188,7 +195,7 @@ AREAS: tuple[Area, ...] = (
         stats=awards.stats, demo=awards_demo.add_demo_data, print_kinds=awards_documents.PRINT_KINDS,
         # the honours rolls are public: full rows (with their campaigns); nominations and objections stay
         export={"award_campaign": "full", "award_honour": "full"},
-        page="awards",
+        page="awards", todo=workbench_items.awards,
     ),
 )
 
@@ -201,4 +208,4 @@ def area(key: str) -> Area:
 
 
 def print_kinds() -> tuple[PrintKind, ...]:
-    return tuple(kind for entry in AREAS for kind in entry.print_kinds)
+    return tuple(kind for entry in AREAS for kind in entry.print_kinds) + CORE_PRINT_KINDS

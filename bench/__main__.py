@@ -21,8 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-1"
-SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "township", "excel"]
-QUICK_SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "excel"]
+SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "township", "excel", "dashboard"]
+QUICK_SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "excel", "dashboard"]
 
 
 def build(db_path: Path, size: str = "large") -> float:

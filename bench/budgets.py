@@ -44,6 +44,7 @@ BUDGETS: list[Budget] = [
     Budget("sync", "incremental_export_s", 1, "s", "incremental bundle export"),
     Budget("sync", "import_to_plain_ratio", 0.5, "x", "bundle import speed vs plain upserts", at_least=True),
     Budget("township", "median_ms", 200, "ms", "township summary over 40 villages"),
+    Budget("dashboard", "dashboard_todo_painted_median_ms", 50, "ms", "工作台: to-do list painted"),
     Budget("excel", "import_s", 10, "s", "9,000-row Excel import"),
     Budget("excel", "export_residents_s", 5, "s", "Excel export of every resident"),
 ]

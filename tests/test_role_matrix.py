@@ -175,6 +175,8 @@ FUNCTIONS: dict[str, set[str]] = {
     "awards.campaigns": VILLAGE, "awards.campaign": VILLAGE, "awards.nominations": VILLAGE,
     "awards.objections": VILLAGE, "awards.allowed_actions": VILLAGE,
     "awards.honours": STATS, "awards.stats": STATS,
+    # 工作台: the to-do list and the twelve months' figures; each area's items follow its own reading rights
+    "workbench.todo": STATS, "workbench.backup_item": STATS, "workbench.month_series": STATS,
 }
 
 

@@ -416,9 +416,12 @@ class MainWindow(QMainWindow):
     def open_area(self, key: str, **options: Any) -> Page | None:
         if self.workspace is None:
             return None
+        record = options.pop("record", None)  # open_area(page, record=id): that record opened on its page
         page = self.workspace.open_area(key)
         if options and hasattr(page, "apply_options"):
             page.apply_options(**options)
+        if record and page.area_key == key:
+            page.open_record(record)
         return page
 
     def current_page(self) -> Page | None:

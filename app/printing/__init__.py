@@ -20,13 +20,13 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from app.printing.model import Column, Document, Heading, ItemList, Para, Section, Table
+from app.printing.model import Chart, ChartSeries, Column, Document, Heading, ItemList, Para, Section, Table
 from app.printing.pages import write_png
 from app.printing.registry import PrintKind, build_document, get_kind, kinds, register_kind
 from app.printing.render import RenderedPDF, TableTooWide, UnprintableCharacters, render, write_pdf
 
 __all__ = [
-    "Column", "Document", "Heading", "ItemList", "Para", "PrintKind", "RenderedPDF", "Section", "Table",
+    "Chart", "ChartSeries", "Column", "Document", "Heading", "ItemList", "Para", "PrintKind", "RenderedPDF", "Section", "Table",
     "TableTooWide", "UnprintableCharacters", "build_document", "get_kind", "kinds", "print_kind", "preview_document", "record_preview", "record_print",
     "register_kind", "render", "sha256", "write_pdf", "write_png",
 ]

@@ -4,6 +4,7 @@
     villagedesk print notice --id latest --out notice.pdf
     villagedesk print resident_roster --id 三组 --out roster.pdf --paper A3
     villagedesk print notice --id latest --format png --out notice.png   # for the WeChat group
+    villagedesk print monthly-report --month 2026-11 --out report.pdf     # --id latest: last month
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser | None = None) -> 
     parser.add_argument("kind", nargs="?", metavar="KIND", help="what to print (see --list)")
     parser.add_argument("--id", dest="ident", default="latest", metavar="ID|latest",
                         help="which record (default: latest)")
+    parser.add_argument("--month", metavar="YYYY-MM", help="the month (monthly-report): the same as --id")
     parser.add_argument("--out", metavar="FILE", help="where to write the PDF (or PNG)")
     parser.add_argument("--list", action="store_true", help="list the print kinds and exit")
     parser.add_argument("--style", choices=("poster", "official"), help="override the document's style")
@@ -55,6 +57,6 @@ def cmd_print(args: argparse.Namespace, ctx: Any) -> int:
         image = ("pages" if args.pages else "long") if args.fmt == "png" else None
         if image and get_kind(args.kind).public is False:
             raise ValidationError({"--format": _("Only public documents can be saved as pictures.")})
-        print_kind(args.kind, session=session, actor=actor, ident=args.ident, out=args.out, image=image, **options)
+        print_kind(args.kind, session=session, actor=actor, ident=args.month or args.ident, out=args.out, image=image, **options)
     print(args.out)
     return 0

@@ -102,7 +102,32 @@ class Section:
     blocks: list[Block]
 
 
-Block = Union[Para, Heading, Table, ItemList, Section]
+@dataclasses.dataclass
+class ChartSeries:
+    """One series of a :class:`Chart`: a value per category. ``bar`` series share the left axis;
+    a ``rate`` series (fractions 0–1, a 办结率) is a line over them on a percent axis at the right."""
+
+    name: str
+    values: list[float | None]
+    kind: Literal["bar", "rate"] = "bar"
+
+
+@dataclasses.dataclass
+class Chart:
+    """A small chart of figures per category (a month each): bars side by side or ``stacked``,
+    with an optional rate line and a legend. Drawn with ReportLab's own charts, ``height`` mm tall
+    across the text block (or as low as ``min_height`` when that keeps it on the page: a one-page
+    report); it holds counts and labels only, never a person's data."""
+
+    categories: list[str]
+    series: list[ChartSeries]
+    caption: str = ""
+    stacked: bool = False
+    height: float = 55.0
+    min_height: float = 0.0  # mm: drawn lower, down to this, rather than moved to the next page (0: never)
+
+
+Block = Union[Para, Heading, Table, ItemList, Section, Chart]
 
 
 @dataclasses.dataclass
@@ -167,7 +192,8 @@ def _walk(blocks: list[Block]):
             yield from _walk(block.blocks)
 
 
-_BLOCK_TYPES: dict[str, type] = {"para": Para, "heading": Heading, "table": Table, "list": ItemList, "section": Section}
+_BLOCK_TYPES: dict[str, type] = {"para": Para, "heading": Heading, "table": Table, "list": ItemList, "section": Section,
+                                 "chart": Chart}
 
 
 def _block_to_dict(block: Block) -> dict[str, Any]:
@@ -185,4 +211,7 @@ def _block_from_dict(data: dict[str, Any]) -> Block:
     if kind == "table":
         columns = [Column(**c) for c in values.pop("columns")]
         return Table(columns=columns, rows=[list(r) for r in values.pop("rows")], **values)
+    if kind == "chart":
+        series = [ChartSeries(**s) for s in values.pop("series")]
+        return Chart(series=series, **values)
     return _BLOCK_TYPES[kind](**values)

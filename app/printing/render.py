@@ -41,6 +41,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 
 from app.i18n import _, official_date
 from app.printing import fonts as font_registry
+from app.printing.charts import ChartFlowable
 from app.printing.flowables import (
     CJKParagraph,
     ClosingGroup,
@@ -52,6 +53,7 @@ from app.printing.flowables import (
 from app.printing.linebreak import wrap
 from app.printing.model import (
     CLOSING_ROLES,
+    Chart,
     Document,
     Heading,
     ItemList,
@@ -232,6 +234,8 @@ class _Builder:
                 out.extend(self.item_list(block))
             elif isinstance(block, Table):
                 out.extend(self.table(block))
+            elif isinstance(block, Chart):
+                out.extend(self.chart(block))
             else:  # pragma: no cover - the model has no other blocks
                 raise TypeError(type(block))
         return out
@@ -272,6 +276,12 @@ class _Builder:
         out.append(build_table(block, layout, self.fonts))
         out.append(Spacer(1, layout.leading * 0.3))
         return out
+
+
+    def chart(self, block: Chart) -> list[Any]:
+        layout = self.layout
+        return [Spacer(1, layout.leading * 0.3),
+                ChartFlowable(block, width=layout.frame_width, font=self.fonts.heading, size=layout.dense_table_size)]
 
 
 def chinese_number(n: int) -> str:
@@ -563,6 +573,10 @@ def document_text(document: Document) -> str:
             parts.append(block.caption)
             parts.extend(c.header for c in block.columns)
             parts.extend(str(v) for row in block.rows for v in row if v is not None)
+        elif isinstance(block, Chart):
+            parts.append(block.caption)
+            parts.extend(block.categories)
+            parts.extend(s.name for s in block.series)
     return "".join(parts)
 
 

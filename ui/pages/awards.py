@@ -171,6 +171,10 @@ class AwardsPage(Page):
         if not self._loaded_once:
             self.reload()
 
+    def open_record(self, record_id: str) -> None:
+        """Select the selection (its progress shows below the list)."""
+        self.reload(select=record_id)
+
     def reload(self, select: str | None = None) -> None:
         actor = self.actor
         selected = select or (self.campaign.id if self.campaign else None)

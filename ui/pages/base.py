@@ -33,7 +33,8 @@ class Page(QWidget):
     """Base of the pages in the navigation.
 
     Override ``retranslate_ui`` (called on a language switch), ``page_shown`` (each time the page
-    becomes current), and the keyboard actions ``new_item`` (Ctrl+N) and ``open_current`` (Enter).
+    becomes current), the keyboard actions ``new_item`` (Ctrl+N) and ``open_current`` (Enter), and
+    ``open_record`` (a link to one record, from the dashboard's to-do list).
     ``focus_search`` (Ctrl+F) focuses the child QLineEdit named ``search`` when there is one.
     """
 
@@ -61,6 +62,11 @@ class Page(QWidget):
 
     def open_current(self) -> bool:
         return False
+
+    def open_record(self, record_id: str) -> None:
+        """Show one record of this page (the dashboard's to-do items open theirs through
+        ``context.open_area(key, record=id)``). A page with records overrides it; the default
+        shows the page alone."""
 
 
 class PageHeader(QWidget):

@@ -1,8 +1,11 @@
-"""概况: the village at a glance, from the same statistics as ``villagedesk stats``.
+"""工作台: what needs doing today, the village at a glance, and its last twelve months.
 
-Only figures that ``app.stats.collect`` returns are shown; a section the statistics do not have
-is left out, and a figure that cannot be computed yet (no concern due, no meeting held) shows "—".
-Clicking a card opens the page the figure comes from.
+The to-do list comes from :func:`app.workbench.todo` (each area's items, most urgent first); a
+click or Enter on an item opens its record (``open_area(page, record=id)``). The figure cards come
+from the same statistics as ``villagedesk stats``: a section the statistics do not have is left
+out, and a figure that cannot be computed yet (no concern due, no meeting held) shows "—". The
+charts of the last twelve months (:mod:`ui.dashboard_charts`, pyqtgraph) are built the first time
+their tab is shown; 打印月报 prints the same figures as a one-page report.
 """
 from __future__ import annotations
 
@@ -11,11 +14,24 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import (QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                               QVBoxLayout, QWidget)
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app import first_steps, stats
+from app import first_steps, stats, workbench
 from app.i18n import N_, _, format_number, format_percent
 from ui.ops import DbOp
 from ui.pages.base import Page, PageContext, PageHeader
@@ -280,32 +296,114 @@ class FirstStepsBox(QGroupBox):
         return any(s.key == key and s.done for s in self.steps)
 
 
+SEVERITY_COLOURS = {workbench.ALERT: "#c62828", workbench.WARNING: "#9a5b00", workbench.INFO: "#1d2530"}
+SEVERITY_MARKS = {workbench.ALERT: "⚠", workbench.WARNING: "●", workbench.INFO: "○"}
+TODO_ROWS = 8  # the list shows this many lines before it scrolls
+
+
+class TodoList(QListWidget):
+    """The to-do items; a click, Enter or Return on one opens its record."""
+
+    opened = Signal(object)  # the TodoItem
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("todoList")
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setWordWrap(True)
+        self.setUniformItemSizes(True)
+        self.setSpacing(1)
+        self.itemClicked.connect(lambda item: self._open(item))
+
+    def _open(self, item: QListWidgetItem | None) -> None:
+        todo = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if todo is not None:
+            self.opened.emit(todo)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._open(self.currentItem())
+            return
+        super().keyPressEvent(event)
+
+    def show_items(self, items: list[workbench.TodoItem]) -> None:
+        self.clear()
+        for todo in items:
+            item = QListWidgetItem(f"{SEVERITY_MARKS.get(todo.severity, '○')}  {todo.text}")
+            item.setData(Qt.ItemDataRole.UserRole, todo)
+            item.setForeground(QBrush(QColor(SEVERITY_COLOURS.get(todo.severity, "#1d2530"))))
+            if todo.severity == workbench.ALERT:
+                font = QFont(item.font())
+                font.setBold(True)
+                item.setFont(font)
+            item.setToolTip(_("Enter or click: open it"))
+            self.addItem(item)
+        if items:
+            self.setCurrentRow(0)
+        shown = sum(self.sizeHintForRow(row) for row in range(min(len(items), TODO_ROWS)))
+        self.setFixedHeight(max(shown, self.fontMetrics().height() + 6) + 2 * self.frameWidth() + 6)
+
+    def items(self) -> list[workbench.TodoItem]:
+        return [self.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.count())]
+
+
 class DashboardPage(Page):
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
+        self.todo_items: list[workbench.TodoItem] = []
+        self.backup: workbench.TodoItem | None = None
+        self.todo_loaded = False
+        self.figures: dict[str, Any] = {}  # app.stats.collect's sections, as they arrive
+        self.figures_loaded = False  # every card has its figure (tests and bench/dashboard.py wait for it)
+        self.charts: Any = None  # ui.dashboard_charts.MonthCharts, once its tab is shown
+        self.dialog: QWidget | None = None
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        outer.addWidget(scroll)
-        body = QWidget()
-        scroll.setWidget(body)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(24, 18, 24, 18)
-        layout.setSpacing(8)
-        self.header = PageHeader(N_("Dashboard"))
-        layout.addWidget(self.header)
+        outer.setContentsMargins(24, 18, 24, 12)
+        outer.setSpacing(6)
+        top = QHBoxLayout()
+        self.header = PageHeader(N_("Dashboard"), N_("What needs doing, and the village at a glance."))
+        top.addWidget(self.header, 1)
+        self.print_button = QPushButton()
+        self.print_button.setObjectName("printMonthlyReport")
+        self.print_button.clicked.connect(lambda: self.print_report())
+        self.print_button.setEnabled(context.actor.can("stats.view"))
+        top.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignBottom)
+        outer.addLayout(top)
         self.welcome = QLabel()
         self.welcome.setObjectName("hint")
-        layout.addWidget(self.welcome)
+        outer.addWidget(self.welcome)
         self.message = QLabel()
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
         self.message.setVisible(False)
-        layout.addWidget(self.message)
+        outer.addWidget(self.message)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("dashboardTabs")
+        outer.addWidget(self.tabs, 1)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 10, 4, 10)
+        layout.setSpacing(8)
         self.first_steps = FirstStepsBox(self)
         layout.addWidget(self.first_steps)
+        self.todo_title = QLabel()
+        bold = QFont(self.todo_title.font())
+        bold.setBold(True)
+        bold.setPointSizeF(bold.pointSizeF() * 1.1)
+        self.todo_title.setFont(bold)
+        layout.addWidget(self.todo_title)
+        self.todo = TodoList()
+        self.todo.opened.connect(self.open_todo)
+        layout.addWidget(self.todo)
+        self.todo_empty = QLabel()
+        self.todo_empty.setObjectName("hint")
+        self.todo_empty.setVisible(False)
+        layout.addWidget(self.todo_empty)
         self.cards: dict[tuple[str, str], StatCard] = {}  # (section key, card label msgid) → card
         self.section_titles: dict[str, QLabel] = {}
         self.section_boxes: dict[str, QWidget] = {}
@@ -334,33 +432,134 @@ class DashboardPage(Page):
             self.section_titles[section.key] = title
             self.section_boxes[section.key] = box
         layout.addStretch(1)
+        self.tabs.addTab(scroll, "")
+        self.charts_tab = QWidget()
+        self.charts_tab.setObjectName("chartsTab")
+        charts_layout = QVBoxLayout(self.charts_tab)
+        charts_layout.setContentsMargins(0, 6, 0, 0)
+        self.charts_hint = QLabel()
+        self.charts_hint.setObjectName("hint")
+        charts_layout.addWidget(self.charts_hint)
+        self.tabs.addTab(self.charts_tab, "")
+        self.tabs.currentChanged.connect(lambda index: self._tab_changed(index))
         self.retranslate_ui()
 
     def card(self, section: str, label_msgid: str) -> StatCard:
         return self.cards[(section, label_msgid)]
 
     def retranslate_ui(self) -> None:
+        self.header.retranslate_ui()
         self.welcome.setText(_("{village} — signed in as {name}.").format(
             village=self.context.village_name, name=self.context.actor.display_name))
+        self.print_button.setText(_("Print monthly report"))
+        self.print_button.setToolTip(_("Last month and the eleven months before it, on one A4 page."))
+        self.tabs.setTabText(0, _("To do and figures"))
+        self.tabs.setTabText(1, _("Last twelve months"))
+        self.todo_title.setText(_("To do"))
+        self.todo_empty.setText(_("Nothing needs doing today."))
+        self.charts_hint.setText(_("Twelve months to this one, from the registers."))
         for section in SECTIONS:
             self.section_titles[section.key].setText(_(section.title))
         for card in self.cards.values():
             card.retranslate_ui()
         self.first_steps.retranslate_ui()
+        if self.todo_loaded:  # the items' sentences are in the old language
+            self.load_todo()
+        if self.charts is not None:
+            self.load_charts()
 
     def page_shown(self) -> None:
         actor = self.context.actor
         if not actor.can("stats.view"):
             return
-        DbOp(self, lambda s: stats.collect(session=s, actor=actor), read_only=True) \
-            .success(self._show).failure(self._refused).run()
+        self.load_todo()
+        # the cards' sections one by one (the database worker runs them in this order): each shows
+        # as soon as its figures are in, and areas without a card are not counted at all
+        self.figures = {}
+        for section in SECTIONS:
+            DbOp(self, lambda s, key=section.key: stats.collect(session=s, actor=actor, only=(key,)), read_only=True) \
+                .success(self._section_arrived).failure(self._refused).run()
         if actor.can("village.edit") and not self.first_steps.dismissed():
             DbOp(self, lambda s: first_steps.first_steps(session=s, actor=actor), read_only=True) \
                 .success(self.first_steps.show_steps).run()
+        if self.charts is not None:
+            self.load_charts()
+
+    # ------------------------------------------------------------ to do
+
+    def load_todo(self) -> None:
+        actor = self.context.actor
+        DbOp(self, lambda s: workbench.todo(session=s, actor=actor), read_only=True) \
+            .success(self._todo_arrived).failure(self._refused).run()
+        # the last backup reads (and checks) files: it joins the list when it is known
+        DbOp(self, lambda s: workbench.backup_item(session=s, actor=actor), read_only=True) \
+            .success(self._backup_arrived).run()
+
+    def _todo_arrived(self, items: list[workbench.TodoItem]) -> None:
+        self.todo_items = list(items)
+        self.todo_loaded = True
+        self._show_todo()
+
+    def _backup_arrived(self, item: workbench.TodoItem) -> None:
+        self.backup = item
+        self._show_todo()
+
+    def _show_todo(self) -> None:
+        items = self.todo_items + ([self.backup] if self.backup is not None else [])
+        self.todo.show_items(workbench.sorted_items(items))
+        self.todo.setVisible(bool(items))
+        self.todo_empty.setVisible(self.todo_loaded and not items)
+
+    def open_todo(self, item: workbench.TodoItem) -> None:
+        if item.record_id:
+            self.context.open_area(item.page, record=item.record_id)
+        else:
+            self.context.open_area(item.page)
+
+    def open_current(self) -> bool:
+        item = self.todo.currentItem()
+        if item is None or not self.todo.hasFocus():
+            return False
+        self.todo._open(item)
+        return True
+
+    # ------------------------------------------------------------ charts
+
+    def _tab_changed(self, index: int) -> None:
+        if index == 1 and self.charts is None:
+            from ui.dashboard_charts import (
+                MonthCharts,  # pyqtgraph: only when the charts are first shown
+            )
+
+            self.charts = MonthCharts()
+            self.charts_tab.layout().addWidget(self.charts, 1)
+            self.load_charts()
+
+    def load_charts(self) -> None:
+        actor = self.context.actor
+        if not actor.can("stats.view"):
+            return
+        DbOp(self, lambda s: workbench.month_series(session=s, actor=actor), read_only=True) \
+            .success(self._series_arrived).failure(self._refused).run()
+
+    def _series_arrived(self, series: workbench.MonthSeries) -> None:
+        if self.charts is not None:
+            self.charts.show_series(series, [workbench.month_label(k, short=True) for k in series.months])
+
+    def print_report(self) -> None:
+        from ui.pages.community import open_document
+
+        self.dialog = open_document(self, self.context.actor, "monthly-report", "latest", _("Monthly report"))
 
     def _refused(self, exc: Exception) -> None:
         self.message.setText(str(exc))
         self.message.setVisible(True)
+
+    def _section_arrived(self, figures: dict[str, Any]) -> None:
+        self.figures.update(figures)
+        if all(section.key in self.figures for section in SECTIONS):
+            self.figures_loaded = True
+        self._show(self.figures)
 
     def _show(self, figures: dict[str, Any]) -> None:
         self.message.setVisible(False)

@@ -150,6 +150,10 @@ class DeliberationPage(Page):
         if not self._loaded_once:
             self.reload()
 
+    def open_record(self, record_id: str) -> None:
+        """Select the matter (its progress shows below the list)."""
+        self.reload(select=record_id)
+
     def reload(self, select: str | None = None) -> None:
         actor, state = self.context.actor, self.state_filter.currentData()
         selected = select or self.current_id()

@@ -420,6 +420,12 @@ class RegisterPage(Page):
         self.create_item()
         return True
 
+    def open_record(self, record_id: str) -> None:
+        """Open the record and select its row once the list has it."""
+        if not self.select_id(record_id):  # not listed yet (or filtered out): selected when it is
+            self._select_after_reload = record_id
+        self.open_item(record_id)
+
     def open_current(self) -> bool:
         item_id = self.current_id()
         if item_id is None:

@@ -1,0 +1,11 @@
+"""工作台: what needs doing today, and the village's last twelve months in figures.
+
+The public API is what is imported here. ``service`` gathers the to-do list (each area of
+:mod:`app.areas` contributes its items through its ``todo`` entry, written in ``items``) and the
+month series the dashboard's charts and the monthly report draw; ``documents`` is the monthly
+report's print kind.
+"""
+from app.workbench.service import (  # noqa: F401
+    ALERT, WARNING, INFO, SEVERITIES, LIMIT, DUE_SOON_DAYS, UPCOMING_DAYS, BACKUP_ALERT_DAYS,
+    TodoItem, MonthSeries, today, month_keys, month_label, month_of, sorted_items, todo, backup_item, month_series,
+)

@@ -1,0 +1,225 @@
+"""Each area's lines of the 工作台 to-do list, named in its ``todo`` entry of :mod:`app.areas`.
+
+A contribution is ``(*, session, actor, on) -> list[TodoItem]``: nothing for a role that may not
+see the area, otherwise the records that need doing — at most :data:`LIMIT` of a kind one by one
+(the most urgent), the rest as one line that opens the page — each found by an indexed query.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.auth import Actor
+from app.deliberation.codes import IN_PROGRESS, STEP_ORDER, step_label
+from app.i18n import _, format_date, format_datetime, ngettext
+from app.mediation import ACTIVE as ACTIVE_CASES
+from app.mediation import NEAR_DAYS as NEAR_CASE_DAYS
+from app.notices.queries import ending_soon_days
+from app.workbench.service import (
+    ALERT,
+    DUE_SOON_DAYS,
+    INFO,
+    LIMIT,
+    UPCOMING_DAYS,
+    WARNING,
+    TodoItem,
+)
+from db.base import local_now
+from db.models.awards import AwardCampaign
+from db.models.concerns import Concern
+from db.models.deliberation import DeliberationMatter, DeliberationStep
+from db.models.mediation import MediationCase
+from db.models.meetings import Meeting
+from db.models.notices import Notice
+
+
+def _listed(session: Session, query: Any, where: Any, count_query: Any, make: Callable[..., TodoItem],
+            more: Callable[[int], TodoItem]) -> list[TodoItem]:
+    """Up to LIMIT items from ``query`` and, when there are more, one line saying how many."""
+    rows = session.exec(query.where(where).limit(LIMIT + 1)).all()
+    items = [make(*row) for row in rows[:LIMIT]]
+    if len(rows) > LIMIT:
+        total = session.exec(count_query.where(where)).one()
+        items.append(more(total - LIMIT))
+    return items
+
+
+def concerns(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
+    """群众诉求 past their due date, and those due within three days."""
+    if not actor.can("concerns.view"):
+        return []
+    query = select(Concern.id, Concern.number, Concern.title, Concern.due_on).order_by(Concern.due_on, Concern.number)
+    count = select(func.count()).select_from(Concern)
+    overdue = (Concern.state == "open") & (Concern.due_on < on)
+    soon = (Concern.state == "open") & (Concern.due_on >= on) & (Concern.due_on <= on + dt.timedelta(days=DUE_SOON_DAYS))
+
+    def late(cid: str, number: str, title: str, due: dt.date) -> TodoItem:
+        days = (on - due).days
+        return TodoItem("concern.overdue", ALERT, ngettext(
+            "Concern {number} “{title}” is {n} day overdue.", "Concern {number} “{title}” is {n} days overdue.",
+            days).format(number=number, title=title, n=days), "concerns", cid, due)
+
+    def due(cid: str, number: str, title: str, due_on: dt.date) -> TodoItem:
+        return TodoItem("concern.due_soon", WARNING, _("Concern {number} “{title}” is due {date}.").format(
+            number=number, title=title, date=format_date(due_on)), "concerns", cid, due_on)
+
+    return (_listed(session, query, overdue, count, late, lambda n: TodoItem(
+                "concern.overdue", ALERT, ngettext("…and {n} more overdue concern.", "…and {n} more overdue concerns.",
+                                                   n).format(n=n), "concerns"))
+            + _listed(session, query, soon, count, due, lambda n: TodoItem(
+                "concern.due_soon", WARNING, ngettext("…and {n} more concern due soon.",
+                                                      "…and {n} more concerns due soon.", n).format(n=n), "concerns")))
+
+
+def mediation(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
+    """调解 cases over or near the 30-day limit: number and 案由 for those who may read cases (the
+    list's own columns, no parties or facts), and only a count for the other roles."""
+    if not (actor.can("mediation.view") or actor.can("stats.view")):
+        return []
+    active = MediationCase.state.in_(ACTIVE_CASES)
+    over = active & (MediationCase.due_on < on)
+    near = active & (MediationCase.due_on >= on) & (MediationCase.due_on <= on + dt.timedelta(days=NEAR_CASE_DAYS))
+    count = select(func.count()).select_from(MediationCase)
+    if not actor.can("mediation.view"):
+        items = []
+        n_over, n_near = session.exec(count.where(over)).one(), session.exec(count.where(near)).one()
+        if n_over:
+            items.append(TodoItem("mediation.overdue", ALERT, ngettext(
+                "{n} mediation case is over its time limit (details: the mediators).",
+                "{n} mediation cases are over their time limit (details: the mediators).", n_over).format(n=n_over),
+                "mediation"))
+        if n_near:
+            items.append(TodoItem("mediation.near", WARNING, ngettext(
+                "{n} mediation case is near its time limit (details: the mediators).",
+                "{n} mediation cases are near their time limit (details: the mediators).", n_near).format(n=n_near),
+                "mediation"))
+        return items
+    query = select(MediationCase.id, MediationCase.number, MediationCase.title, MediationCase.due_on) \
+        .order_by(MediationCase.due_on, MediationCase.number)
+
+    def late(cid: str, number: str, title: str, due: dt.date) -> TodoItem:
+        return TodoItem("mediation.overdue", ALERT, _("Case {number} “{title}” is past its time limit ({date}).").format(
+            number=number, title=title, date=format_date(due)), "mediation", cid, due)
+
+    def close(cid: str, number: str, title: str, due: dt.date) -> TodoItem:
+        days = (due - on).days
+        return TodoItem("mediation.near", WARNING, ngettext(
+            "Case {number} “{title}”: {n} day left of its time limit.",
+            "Case {number} “{title}”: {n} days left of its time limit.", days).format(
+            number=number, title=title, n=days), "mediation", cid, due)
+
+    return (_listed(session, query, over, count, late, lambda n: TodoItem(
+                "mediation.overdue", ALERT, ngettext("…and {n} more case past its limit.",
+                                                     "…and {n} more cases past their limit.", n).format(n=n), "mediation"))
+            + _listed(session, query, near, count, close, lambda n: TodoItem(
+                "mediation.near", WARNING, ngettext("…and {n} more case near its limit.",
+                                                    "…and {n} more cases near their limit.", n).format(n=n), "mediation")))
+
+
+def notices(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
+    """Posted notices whose 公示期 ends soon, and those whose 公示期 has ended (to take down)."""
+    if not actor.can("notices.view"):
+        return []
+    days = ending_soon_days(session)
+    query = select(Notice.id, Notice.number, Notice.title, Notice.publicity_end).order_by(Notice.publicity_end)
+    count = select(func.count()).select_from(Notice)
+    posted = Notice.state == "posted"
+    ended = posted & (Notice.publicity_end < on)
+    ending = posted & (Notice.publicity_end >= on) & (Notice.publicity_end <= on + dt.timedelta(days=days))
+
+    def take_down(nid: str, number: str, title: str, end: dt.date) -> TodoItem:
+        return TodoItem("notice.take_down", WARNING, _(
+            "Notice {number} “{title}”: its publicity period ended {date}; take it down.").format(
+            number=number, title=title, date=format_date(end)), "notices", nid, end)
+
+    def soon(nid: str, number: str, title: str, end: dt.date) -> TodoItem:
+        return TodoItem("notice.ending", INFO, _("Notice {number} “{title}”: publicity ends {date}.").format(
+            number=number, title=title, date=format_date(end)), "notices", nid, end)
+
+    return (_listed(session, query, ended, count, take_down, lambda n: TodoItem(
+                "notice.take_down", WARNING, ngettext("…and {n} more notice to take down.",
+                                                      "…and {n} more notices to take down.", n).format(n=n), "notices"))
+            + _listed(session, query, ending, count, soon, lambda n: TodoItem(
+                "notice.ending", INFO, ngettext("…and {n} more notice ending soon.",
+                                                "…and {n} more notices ending soon.", n).format(n=n), "notices")))
+
+
+def meetings(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
+    """Meetings of the next seven days, and held meetings whose minutes are not yet approved."""
+    if not actor.can("meetings.view"):
+        return []
+    zone = local_now().tzinfo
+    start = dt.datetime.combine(on, dt.time(), tzinfo=zone)
+    end = start + dt.timedelta(days=UPCOMING_DAYS + 1)
+    count = select(func.count()).select_from(Meeting)
+    upcoming = (Meeting.state == "planned") & (Meeting.starts_at >= start) & (Meeting.starts_at < end)
+    unapproved = Meeting.state == "held"
+
+    def coming(mid: str, title: str, starts: dt.datetime) -> TodoItem:
+        if starts.tzinfo is None:  # SQLite hands back naive UTC
+            starts = starts.replace(tzinfo=dt.UTC)
+        local = starts.astimezone(zone)
+        return TodoItem("meeting.upcoming", INFO, _("Meeting “{title}” on {when}.").format(
+            title=title, when=format_datetime(local)), "meetings", mid, local.date())
+
+    def minutes(mid: str, title: str, held: dt.date | None) -> TodoItem:
+        return TodoItem("meeting.minutes", WARNING, _("The minutes of “{title}” ({date}) are not yet approved.").format(
+            title=title, date=format_date(held) if held else "—"), "meetings", mid, held)
+
+    return (_listed(session, select(Meeting.id, Meeting.title, Meeting.starts_at).order_by(Meeting.starts_at),
+                    upcoming, count, coming, lambda n: TodoItem(
+                        "meeting.upcoming", INFO, ngettext("…and {n} more meeting this week.",
+                                                           "…and {n} more meetings this week.", n).format(n=n), "meetings"))
+            + _listed(session, select(Meeting.id, Meeting.title, Meeting.held_on).order_by(Meeting.held_on),
+                      unapproved, count, minutes, lambda n: TodoItem(
+                          "meeting.minutes", WARNING, ngettext("…and {n} more meeting whose minutes wait for approval.",
+                                                               "…and {n} more meetings whose minutes wait for approval.",
+                                                               n).format(n=n), "meetings")))
+
+
+def deliberation(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
+    """四议两公开 matters in progress, each with the step it waits for."""
+    if not actor.can("meetings.view"):
+        return []
+    in_progress = DeliberationMatter.state == IN_PROGRESS
+    rows = session.exec(select(DeliberationMatter.id, DeliberationMatter.title, DeliberationMatter.started_on)
+                        .where(in_progress).order_by(DeliberationMatter.started_on).limit(LIMIT + 1)).all()
+    shown = rows[:LIMIT]
+    done: dict[str, set[str]] = {}
+    for matter_id, step in session.exec(select(DeliberationStep.matter_id, DeliberationStep.step).where(
+            DeliberationStep.matter_id.in_([r[0] for r in shown]))).all():
+        done.setdefault(matter_id, set()).add(step)
+    items = []
+    for matter_id, title, started in shown:
+        waiting = next((s for s in STEP_ORDER if s not in done.get(matter_id, set())), None)
+        if waiting is None:
+            continue
+        items.append(TodoItem("deliberation.waiting", INFO, _("“{title}” (四议两公开) waits for: {step}.").format(
+            title=title, step=step_label(waiting, short=True)), "deliberation", matter_id, started))
+    if len(rows) > LIMIT:
+        n = session.exec(select(func.count()).select_from(DeliberationMatter).where(in_progress)).one() - LIMIT
+        items.append(TodoItem("deliberation.waiting", INFO, ngettext(
+            "…and {n} more matter in progress.", "…and {n} more matters in progress.", n).format(n=n), "deliberation"))
+    return items
+
+
+def awards(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
+    """Selections whose 公示 period has ended: the objections are resolved and the roll is made."""
+    if not actor.can("people.view"):
+        return []
+    ended = (AwardCampaign.state == "publicity") & (AwardCampaign.publicity_end < on)
+
+    def make(cid: str, title: str, end: dt.date) -> TodoItem:
+        return TodoItem("award.publicity_ended", WARNING, _(
+            "“{title}”: the publicity period ended {date}; make the honours roll.").format(
+            title=title, date=format_date(end)), "awards", cid, end)
+
+    return _listed(session, select(AwardCampaign.id, AwardCampaign.title, AwardCampaign.publicity_end)
+                   .order_by(AwardCampaign.publicity_end), ended, select(func.count()).select_from(AwardCampaign),
+                   make, lambda n: TodoItem("award.publicity_ended", WARNING, ngettext(
+                       "…and {n} more selection to conclude.", "…and {n} more selections to conclude.", n).format(n=n),
+                       "awards"))

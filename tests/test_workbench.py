@@ -1,0 +1,292 @@
+"""工作台 (issue 14, part 3): each to-do item appears exactly when its condition holds, mediation
+details only for those who may read cases, and the month series equal a count done by hand."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from sqlmodel import select
+
+from app import concerns, notices, people, workbench
+from app.auth import CLERK, GRID_WORKER, MEDIATOR, SECRETARY, SHOP, TOWNSHIP, Actor
+from app.errors import PermissionDenied
+from app.notices import NoticeForm
+from db.base import local_now
+from db.models.awards import AwardCampaign
+from db.models.concerns import Concern
+from db.models.deliberation import DeliberationMatter, DeliberationStep
+from db.models.meetings import Meeting
+from db.models.notices import Notice
+from db.models.points import PointsEntry
+from db.models.sync import OutboxBundle
+from db.models.volunteers import VolunteerHours
+
+TODAY = workbench.today()
+D = dt.timedelta
+
+
+def actor(role: str) -> Actor:
+    return Actor(user_id="", username=f"u-{role}", display_name=role, role=role)
+
+
+def items(database, who, kind_prefix: str = "", on: dt.date | None = None) -> list[workbench.TodoItem]:
+    with database.session() as session:
+        found = workbench.todo(session=session, actor=who, on=on)
+    return [i for i in found if i.kind.startswith(kind_prefix)]
+
+
+def kinds(found) -> list[tuple[str, str]]:
+    return sorted((i.kind, i.record_id) for i in found)
+
+
+@pytest.fixture
+def world(village):
+    database, admin = village
+    with database.unit(admin) as session:
+        group = people.add_group(session=session, actor=admin, name="一组")
+        h1 = people.save_household(session=session, actor=admin, form=people.HouseholdForm(
+            head_name="王大明", number="010001", group_id=group.id))
+        h2 = people.save_household(session=session, actor=admin, form=people.HouseholdForm(
+            head_name="李小红", number="010002", group_id=group.id))
+        r1 = people.save_resident(session=session, actor=admin, form=people.ResidentForm(
+            name="王大明", household_id=h1.id, relation="head", gender="M"))
+        r2 = people.save_resident(session=session, actor=admin, form=people.ResidentForm(
+            name="李小红", gender="F", household_id=h2.id, relation="head"))
+    return database, admin, r1, r2
+
+
+def test_an_empty_village_has_nothing_to_do_and_stats_view_is_needed(world):
+    database, admin, _r1, _r2 = world
+    assert items(database, admin) == []
+    with database.session() as session, pytest.raises(PermissionDenied):
+        workbench.todo(session=session, actor=actor(SHOP))
+
+
+def test_concerns_overdue_and_due_within_three_days(world):
+    database, admin, _r1, _r2 = world
+    with database.unit(admin) as session:
+        def raise_(title, due):
+            return concerns.raise_concern(session=session, actor=admin, source="visit", raised_by="王大明", title=title, raised_on=TODAY - D(20),
+                                          due_on=due).id
+        late = raise_("路灯不亮", TODAY - D(2))
+        today = raise_("水渠堵塞", TODAY)
+        soon = raise_("垃圾清运", TODAY + D(3))
+        later = raise_("道路硬化", TODAY + D(4))
+        closed = raise_("已经办结", TODAY - D(5))
+        concerns.close_concern(session=session, actor=admin, concern_id=closed, resolution="已修好")
+    found = items(database, admin, "concern.")
+    assert kinds(found) == sorted([("concern.overdue", late), ("concern.due_soon", today), ("concern.due_soon", soon)])
+    assert later not in {i.record_id for i in found}
+    overdue = next(i for i in found if i.kind == "concern.overdue")
+    assert overdue.severity == workbench.ALERT and overdue.page == "concerns" and "路灯不亮" in overdue.text
+    assert "2" in overdue.text
+    # the list runs most urgent first
+    assert found[0].kind == "concern.overdue"
+    # four days later: the one due in three days is overdue too, the one due in four is due now
+    later_on = items(database, admin, "concern.", on=TODAY + D(4))
+    assert {i.record_id for i in later_on if i.kind == "concern.overdue"} == {late, today, soon}
+    assert {i.record_id for i in later_on if i.kind == "concern.due_soon"} == {later}
+
+
+def test_more_than_five_of_a_kind_are_one_line_that_opens_the_page(world):
+    database, admin, _r1, _r2 = world
+    with database.unit(admin) as session:
+        for n in range(8):
+            concerns.raise_concern(session=session, actor=admin, source="visit", raised_by="王大明", title=f"诉求{n}", raised_on=TODAY - D(30),
+                                   due_on=TODAY - D(10 - n))
+    found = items(database, admin, "concern.overdue")
+    assert len(found) == workbench.LIMIT + 1
+    more = [i for i in found if not i.record_id]
+    assert len(more) == 1 and "3" in more[0].text and more[0].page == "concerns"
+    # the most overdue are the ones listed
+    assert "诉求0" in next(i.text for i in found if i.record_id)
+
+
+def _case(database, admin, r1, r2, accepted_days_ago):
+    from app import mediation as M
+
+    with database.unit(admin) as session:
+        case = M.register_case(session=session, actor=admin, form=M.CaseForm(
+            title="宅基地界址纠纷", category="housing", source="applied", facts="两家因院墙位置发生争执。",
+            people_involved=2, mediators="张调解", registered_on=TODAY - D(accepted_days_ago + 1),
+            parties=(M.PartyForm(role="applicant", resident_id=r1.id, request="拆除越界院墙"),
+                     M.PartyForm(role="respondent", resident_id=r2.id, request="维持现状"))))
+        M.accept_case(session=session, actor=admin, case_id=case.id, accepted_on=TODAY - D(accepted_days_ago))
+    return case.id
+
+
+def test_cases_near_the_limit_in_detail_for_mediators_and_as_a_count_for_others(world):
+    database, admin, r1, r2 = world
+    fresh = _case(database, admin, r1, r2, 2)
+    near = _case(database, admin, r1, r2, 27)
+    over = _case(database, admin, r1, r2, 31)
+    for who in (actor(MEDIATOR), actor(SECRETARY)):
+        found = items(database, who, "mediation.")
+        assert kinds(found) == sorted([("mediation.near", near), ("mediation.overdue", over)])
+        assert all("宅基地界址纠纷" in i.text for i in found)
+        assert fresh not in {i.record_id for i in found}
+    for role in (CLERK, GRID_WORKER, TOWNSHIP):
+        found = items(database, actor(role), "mediation.")
+        assert kinds(found) == [("mediation.near", ""), ("mediation.overdue", "")], role
+        assert not any("宅基地" in i.text or "王大明" in i.text for i in found)
+        assert all("1" in i.text for i in found)
+
+
+def _posted(database, admin, title, end):
+    with database.unit(admin) as session:
+        notice = notices.create_notice(session=session, actor=admin, form=NoticeForm(
+            title=title, body="经村民代表会议讨论通过，现予公示。", publicity_days=7))
+        notices.issue_notice(session=session, actor=admin, notice_id=notice.id, issue_date=TODAY - D(10))
+        notices.post_notice(session=session, actor=admin, notice_id=notice.id, posted_on=TODAY - D(10))
+        row = session.get(Notice, notice.id)
+        row.publicity_end = end
+    return notice.id
+
+
+def test_notices_ending_soon_and_ended_but_still_posted(world):
+    database, admin, _r1, _r2 = world
+    ended = _posted(database, admin, "低保评议结果公示", TODAY - D(1))
+    ending = _posted(database, admin, "道路修缮项目公示", TODAY + D(2))
+    _posted(database, admin, "集体收支公示", TODAY + D(20))
+    taken = _posted(database, admin, "已揭下的公示", TODAY - D(5))
+    with database.unit(admin) as session:
+        notices.take_down(session=session, actor=admin, notice_id=taken)
+    found = items(database, actor(CLERK), "notice.")
+    assert kinds(found) == sorted([("notice.take_down", ended), ("notice.ending", ending)])
+    assert next(i for i in found if i.record_id == ended).severity == workbench.WARNING
+
+
+def _meeting(session, title, state, starts, held=None):
+    row = Meeting(title=title, kind="open_air", state=state, starts_at=starts, held_on=held)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def test_meetings_of_the_next_week_and_minutes_waiting_for_approval(world):
+    database, admin, _r1, _r2 = world
+    now = local_now()
+    with database.unit(admin) as session:
+        soon = _meeting(session, "三组坝坝会", "planned", now + D(days=3))
+        far = _meeting(session, "年终总结会", "planned", now + D(days=12))
+        held = _meeting(session, "夜话屋场会", "held", now - D(days=5), (now - D(days=5)).date())
+        _meeting(session, "已批准的会", "minutes_approved", now - D(days=9), (now - D(days=9)).date())
+        _meeting(session, "取消的会", "cancelled", now + D(days=2))
+    found = items(database, actor(GRID_WORKER), "meeting.")
+    assert kinds(found) == sorted([("meeting.upcoming", soon), ("meeting.minutes", held)])
+    assert far not in {i.record_id for i in found}
+
+
+def test_deliberation_matters_wait_for_their_next_step(world):
+    database, admin, _r1, _r2 = world
+    with database.unit(admin) as session:
+        waiting = DeliberationMatter(title="修建村级活动室", state="in_progress", started_on=TODAY - D(10))
+        done = DeliberationMatter(title="已完成的事项", state="completed", started_on=TODAY - D(90))
+        session.add_all([waiting, done])
+        session.flush()
+        session.add(DeliberationStep(matter_id=waiting.id, step="proposal", position=1, held_on=TODAY - D(10)))
+    found = items(database, admin, "deliberation.")
+    assert kinds(found) == [("deliberation.waiting", waiting.id)]
+    assert "两委商议" in found[0].text or "Committees" in found[0].text or "商议" in found[0].text
+
+
+def test_award_campaigns_whose_publicity_ended(world):
+    database, admin, _r1, _r2 = world
+    with database.unit(admin) as session:
+        ended = AwardCampaign(number="2026-01", kind="courtyard", title="最美庭院评选", period_start=TODAY - D(60),
+                              period_end=TODAY - D(20), places=3, state="publicity", publicity_start=TODAY - D(8),
+                              publicity_end=TODAY - D(1))
+        running = AwardCampaign(number="2026-02", kind="filial", title="十大孝星评选", period_start=TODAY - D(60),
+                                period_end=TODAY - D(20), places=10, state="publicity", publicity_start=TODAY - D(2),
+                                publicity_end=TODAY + D(5))
+        session.add_all([ended, running])
+    found = items(database, actor(CLERK), "award.")
+    assert kinds(found) == [("award.publicity_ended", ended.id)]
+
+
+def test_bundles_not_acknowledged_by_the_township(world):
+    database, admin, _r1, _r2 = world
+    assert items(database, admin, "sync.") == []
+    with database.unit(admin) as session:
+        session.add(OutboxBundle(bundle_id="00000000-0000-0000-0000-000000000001", village_code="510112104201",
+                                 acknowledged_at=dt.datetime.now(dt.UTC)))
+    assert items(database, admin, "sync.") == []
+    with database.unit(admin) as session:
+        session.add(OutboxBundle(bundle_id="00000000-0000-0000-0000-000000000002", village_code="510112104201"))
+    found = items(database, admin, "sync.")
+    assert [(i.kind, i.page) for i in found] == [("sync.unacknowledged", "sync")] and "1" in found[0].text
+    assert items(database, actor(GRID_WORKER), "sync.") == []  # not theirs to send
+
+
+def test_the_last_backup_none_recent_and_old(world):
+    from app import backup
+    from app.paths import backups_dir
+
+    database, admin, _r1, _r2 = world
+    folder = backups_dir()
+    with database.session() as session:
+        none = workbench.backup_item(session=session, actor=admin, folders=[folder])
+    assert none.kind == "backup.none" and none.severity == workbench.ALERT and none.page == "settings"
+    backup.backup(database=database, actor=admin, to_dir=folder)
+    with database.session() as session:
+        recent = workbench.backup_item(session=session, actor=admin, folders=[folder])
+        week = workbench.backup_item(session=session, actor=admin, folders=[folder], on=TODAY + D(7))
+        old = workbench.backup_item(session=session, actor=admin, folders=[folder], on=TODAY + D(8))
+    assert recent.kind == "backup.recent" and recent.severity == workbench.INFO
+    assert week.kind == "backup.recent" and "7" in week.text
+    assert old.kind == "backup.old" and old.severity == workbench.ALERT and "8" in old.text
+
+
+def test_month_series_equal_a_count_by_hand(world):
+    database, admin, _r1, _r2 = world
+    rng = random.Random(14)
+    end = TODAY
+    with database.unit(admin) as session:
+        for n in range(60):
+            raised = TODAY - D(rng.randint(0, 420))
+            concern = concerns.raise_concern(session=session, actor=admin, source="visit", raised_by="王大明", title=f"诉求{n}", raised_on=raised,
+                                             due_on=raised + D(15))
+            if rng.random() < 0.6:
+                closed_on = min(TODAY, raised + D(rng.randint(0, 40)))
+                concerns.close_concern(session=session, actor=admin, concern_id=concern.id, resolution="办结",
+                                       closed_on=closed_on)
+        zone = local_now().tzinfo
+        for n in range(40):
+            day = TODAY - D(rng.randint(0, 420))
+            state = rng.choice(["held", "minutes_approved", "planned", "cancelled"])
+            _meeting(session, f"会议{n}", state, dt.datetime.combine(day, dt.time(19), tzinfo=zone),
+                     day if state in ("held", "minutes_approved") else None)
+            session.get(Meeting, session.exec(select(Meeting.id).where(Meeting.title == f"会议{n}")).one()).kind = \
+                rng.choice(["open_air", "evening_talk", "two_committees"])
+    with database.session() as session:
+        series = workbench.month_series(session=session, actor=actor(CLERK), end=end)
+        all_concerns = session.exec(select(Concern)).all()
+        all_meetings = session.exec(select(Meeting)).all()
+        hours = session.exec(select(VolunteerHours)).all()
+        entries = session.exec(select(PointsEntry)).all()
+    keys = series.months
+    assert len(keys) == 12 and keys[-1] == f"{end.year:04d}-{end.month:02d}" and keys == sorted(keys)
+
+    def key(day):
+        return f"{day.year:04d}-{day.month:02d}" if day else None
+
+    raised = [sum(1 for c in all_concerns if key(c.raised_on) == k) for k in keys]
+    closed = [sum(1 for c in all_concerns if c.state == "closed" and key(c.closed_on) == k) for k in keys]
+    closed_of_raised = [sum(1 for c in all_concerns if key(c.raised_on) == k and c.state == "closed") for k in keys]
+    assert series.concerns_raised == raised and sum(raised) > 0
+    assert series.concerns_closed == closed
+    assert series.closure_rate == [round(c / r, 4) if r else None for c, r in zip(closed_of_raised, raised, strict=True)]
+    by_kind: dict[str, list[int]] = {}
+    for m in all_meetings:
+        if m.state in ("held", "minutes_approved", "published") and key(m.held_on) in keys:
+            by_kind.setdefault(m.kind, [0] * 12)[keys.index(key(m.held_on))] += 1
+    assert series.meetings_by_kind == by_kind and by_kind
+    assert series.figures["volunteer_hours"] == [0] * 12 and not hours and not entries
+    assert set(series.figures) == {"mediation_cases", "volunteer_hours", "points_issued", "points_redeemed"}
+
+
+def test_month_keys_cross_the_year():
+    assert workbench.month_keys(dt.date(2026, 2, 10), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    assert workbench.month_of("latest", dt.date(2026, 1, 15)) == dt.date(2025, 12, 1)
+    assert workbench.month_of("2026-11") == dt.date(2026, 11, 1)
