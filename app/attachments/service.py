@@ -136,7 +136,7 @@ def _clean_date(value: Any, field: str = "taken_on") -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationError({field: _("Enter a date such as 2026-3-1.")}) from None
+        raise ValidationError({field: _("Enter a date such as 2026-03-01.")}) from None
 
 
 def _check_date(value: dt.date | None) -> dt.date | None:

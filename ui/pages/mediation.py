@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app import concerns, mediation
 from app.errors import ValidationError
 from app.i18n import N_, Nn_, _, format_date
+from ui.attachments import AttachmentsStrip
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
@@ -617,6 +618,8 @@ class CaseView(QDialog):
         self.records.setObjectName("caseRecords")
         self.records.setMinimumHeight(90)
         layout.addWidget(self.records, 1)
+        self.attachments = AttachmentsStrip(self, actor, "mediation_case", case_id)  # read through the access log
+        layout.addWidget(self.attachments)
 
         record_row = QHBoxLayout()
         left = QFormLayout()
@@ -697,6 +700,7 @@ class CaseView(QDialog):
 
         # a unit of work, not a read session: the read is recorded in the access log
         DbOp(self, read).success(self._show).failure(lambda exc: self.message.setText(str(exc))).run()
+        self.attachments.reload()
 
     def _show(self, loaded: tuple[Any, dict[str, str | None], Any, list[str]]) -> None:
         detail, self.allowed, defaults, self.clauses = loaded
