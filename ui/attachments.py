@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import attachments
-from app.i18n import _, format_date
+from app.i18n import _, format_date, ngettext
 from ui.ops import DbOp
 from ui.widgets import confirm, line_edit, open_file_name, set_message
 
@@ -50,7 +50,7 @@ def describe(item: Any) -> str:
     if item.taken_on:
         parts.append(format_date(item.taken_on))
     if item.kind == "pdf" and item.pages:
-        parts.append(_("{n} pages").format(n=item.pages) if item.pages != 1 else _("1 page"))
+        parts.append(ngettext("{n} page", "{n} pages", item.pages).format(n=item.pages))
     elif item.width and item.height:
         parts.append(f"{item.width}×{item.height}")
     parts.append(_size_label(item.byte_size or 0))
