@@ -305,6 +305,7 @@ class CaptionDialog(QDialog):
         form = QFormLayout()
         self.caption = line_edit(max_length=200)
         self.caption.setObjectName("attachmentCaption")
+        self.caption.setMinimumWidth(320)
         self.caption.setText(item.caption or "")
         form.addRow(_("Caption"), self.caption)
         self.date = QDateEdit()
