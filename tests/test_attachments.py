@@ -284,3 +284,11 @@ def test_who_may_see_and_attach_follows_the_record(world, tmp_path, kind):
         except PermissionDenied:
             added = False
         assert (saw, added) == (name in sees, name in changes), name
+
+
+def test_attachments_never_leave_the_village_in_a_bundle():
+    from app.areas import area
+    from app.sync.service import export_policies
+
+    assert export_policies()["attachment"] == "never"
+    assert area("attachments").export == {"attachment": "never"}

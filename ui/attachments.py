@@ -34,7 +34,7 @@ from app.i18n import _, format_date, ngettext
 from ui.ops import DbOp
 from ui.widgets import confirm, line_edit, open_file_name, set_message
 
-ICON_SIDE = 96
+ICON_SIDE = 80  # the 160 px thumbnails, drawn at half size (sharp on a high-dpi screen)
 NO_DATE = QDate(2000, 1, 1)  # the date edit's "no date" (shown as —)
 
 
@@ -91,7 +91,7 @@ class AttachmentsStrip(QWidget):
         self.list.setResizeMode(QListView.ResizeMode.Adjust)
         self.list.setIconSize(QSize(ICON_SIDE, ICON_SIDE))
         self.list.setGridSize(QSize(ICON_SIDE + 28, ICON_SIDE + 30))
-        self.list.setFixedHeight(ICON_SIDE + 50)
+        self.list.setFixedHeight(ICON_SIDE + 46)
         self.list.setAcceptDrops(False)
         self.list.viewport().setAcceptDrops(False)
         self.list.itemSelectionChanged.connect(self._update_buttons)

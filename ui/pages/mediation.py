@@ -617,9 +617,11 @@ class CaseView(QDialog):
         self.records = QListWidget()
         self.records.setObjectName("caseRecords")
         self.records.setMinimumHeight(90)
-        layout.addWidget(self.records, 1)
+        records_row = QHBoxLayout()  # the case's photos beside its records: the view fits 1366×768
+        records_row.addWidget(self.records, 3)
         self.attachments = AttachmentsStrip(self, actor, "mediation_case", case_id)  # read through the access log
-        layout.addWidget(self.attachments)
+        records_row.addWidget(self.attachments, 2)
+        layout.addLayout(records_row, 1)
 
         record_row = QHBoxLayout()
         left = QFormLayout()
