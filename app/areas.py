@@ -57,6 +57,7 @@ from app.workbench import items as workbench_items
 from app.volunteers import documents as volunteers_documents
 from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipFigures, TownshipVillage
 from db.models.accounts import Setting, User
+from db.models.attachments import Attachment
 from db.models.awards import AwardCampaign, AwardHonour, AwardNomination, AwardObjection
 from db.models.concerns import Concern, ConcernNote
 from db.models.deliberation import DeliberationMatter, DeliberationStep
@@ -196,6 +197,15 @@ AREAS: tuple[Area, ...] = (
         # the honours rolls are public: full rows (with their campaigns); nominations and objections stay
         export={"award_campaign": "full", "award_honour": "full"},
         page="awards", todo=workbench_items.awards,
+    ),
+    Area(
+        key="attachments", title=N_("Photos and scans"),
+        models=(Attachment,),
+        # no permission of its own: the owning record's view/edit permissions decide (app.attachments)
+        # the files stay in the village (policy ``never``); backups carry the attachments/ folder
+        export={"attachment": "never"},
+        # no page of its own: one strip (ui/attachments.py) on the notice, meeting, concern and case views
+        page="notices",
     ),
 )
 

@@ -42,6 +42,7 @@ KINDS: dict[str, str] = {
     "deliberation_matter": N_("四议两公开 matter"),
     "deliberation_step": N_("四议两公开 step"),
     "notice": N_("Notice record"),
+    "attachment": N_("Photo or scan"),
 }
 _TITLE_FIELDS = ("title", "name", "head_name", "number", "body", "text")
 DEMO_NOTE = "demo data"
@@ -52,6 +53,11 @@ def _models() -> dict[str, type[SyncedModel]]:
 
     return {m.__tablename__: m for area in AREAS for m in area.models
             if isinstance(m, type) and issubclass(m, SyncedModel) and m.__tablename__ in KINDS}
+
+
+def _confidential(row: Any) -> bool:
+    """A mediation case's photo: only mediators may see the case, so the bin does not offer it."""
+    return getattr(row, "owner_kind", None) == "mediation_case"
 
 
 def kind_label(table: str) -> str:
@@ -93,7 +99,7 @@ def deleted_records(*, session: Session, actor: Actor, days: int = 90) -> list[D
     for table, model in _models().items():
         rows = session.exec(select(model).where(model.deleted_at.is_not(None), model.deleted_at >= since)
                             .execution_options(include_deleted=True)).all()
-        found.extend((table, row) for row in rows)
+        found.extend((table, row) for row in rows if not _confidential(row))
     if not found:
         return []
     who: dict[tuple[str, str], str] = {}
@@ -133,7 +139,7 @@ def restore_record(*, session: Session, actor: Actor, table: str, record_id: str
     if model is None:
         raise NotFound(_("Records of this kind cannot be restored here."))
     row = session.exec(select(model).where(model.id == record_id).execution_options(include_deleted=True)).first()
-    if row is None:
+    if row is None or _confidential(row):
         raise NotFound(_("No such record."))
     if row.deleted_at is None:
         raise StateError(_("This record is not deleted."))

@@ -122,7 +122,7 @@ def test_a_case_from_intake_to_archive(window, gui, tmp_path):
         kinds = [r.kind for r in session.exec(select(MediationRecord).order_by(MediationRecord.created_at))]
         assert kinds == ["investigation", "session", "session", "visit"]
         shown = {r.shown for r in session.exec(select(MediationAccessLog))}
-        assert shown == {"details", "document:mediation_agreement"}
+        assert shown == {"details", "attachments", "document:mediation_agreement"}  # the photo strip: logged too
     view.accept()
     gui.waitUntil(lambda: page.model.rowCount() == 1 and page.model.row_object(0) is not None, timeout=10000)
     assert page.model.row_object(0).state == mediation.ARCHIVED

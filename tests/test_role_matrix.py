@@ -134,6 +134,10 @@ FUNCTIONS: dict[str, set[str]] = {
     "notices.notice_pdf": VILLAGE | {T}, "notices.notice_rows": VILLAGE | {T},
     "notices.notice_view": VILLAGE | {T}, "notices.reprint_matches": VILLAGE | {T},
     "notices.unmask_options": VILLAGE | {T}, "notices.stats": VILLAGE | {T},
+    # attachments (photos and scans): the owning record's permissions — here a notice's
+    "attachments.attachments": VILLAGE | {T}, "attachments.attachment_file": VILLAGE | {T},
+    "attachments.attach": OFFICE, "attachments.update_attachment": OFFICE, "attachments.remove_attachment": OFFICE,
+    "attachments.allowed_actions": EVERYONE,  # what the role may do with a kind of record, asked by any role
     # sync (reports to the township): the village exports, the township (and the office) imports
     "sync.export_bundle": OFFICE, "sync.trust_township_key": OFFICE,
     "sync.export_township_key": OFFICE | {T}, "sync.unlock_township_key": OFFICE | {T},
@@ -251,6 +255,15 @@ def world(tmp_path_factory, _migrated_template):
         case = mediation.register_case(session=session, actor=admin, form=mediation.CaseForm(
             title="邻里纠纷", parties=(mediation.PartyForm(role="applicant", resident_id=r1.id),
                                       mediation.PartyForm(role="respondent", resident_id=r2.id))))
+        from PIL import Image
+
+        from app import attachments
+
+        picture = path.parent / "posted.jpg"
+        Image.new("RGB", (64, 48), (200, 30, 30)).save(picture, "JPEG")
+        attachment = attachments.attach(session=session, actor=admin, owner_kind="notice", owner_id=notice.id,
+                                        file=picture)
+        ids.update(attachment_id=attachment.id)
         ids.update(group_id=group.id, grid_id=own.id, other_grid_id=other.id, household_id=h1.id,
                    other_household_id=h2.id, resident_id=r1.id, other_resident_id=r2.id, meeting_id=meeting.id,
                    agenda_item_id=item.id, concern_id=concern.id, matter_id=matter.id, notice_id=notice.id,
@@ -295,6 +308,7 @@ def arguments(key: str, function, ids: dict) -> dict:
         "period_start": dt.date(2026, 1, 1), "period_end": dt.date(2026, 12, 31), "name_red": False,
         "name_black": True, "channel": "organisation", "tallies": {}, "decisions": {}, "upheld": False,
         "places": 3,
+        "owner_kind": "notice", "owner_id": ids["notice_id"], "attachment_id": ids["attachment_id"], "caption": "",
         "case_id": ids["case_id"], "outcome": "terminated", "fulfilment": "on_time", "to": "township", "year": 2026,
     }
     from app import meetings

@@ -20,3 +20,4 @@ from db.models.points import (  # noqa: F401
     PointsBoardDecision, PointsEntry, PointsGoods, PointsProposal, PointsRule, PointsRuleVersion,
 )
 from db.models.awards import AwardCampaign, AwardHonour, AwardNomination, AwardObjection  # noqa: F401
+from db.models.attachments import Attachment  # noqa: F401

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app import concerns, mediation
 from app.errors import ValidationError
 from app.i18n import N_, Nn_, _, format_date
+from ui.attachments import AttachmentsStrip
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
@@ -298,6 +299,8 @@ class ConcernView(QDialog):
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         layout.addWidget(self.notes)
+        self.attachments = AttachmentsStrip(self, actor, "concern", concern_id)
+        layout.addWidget(self.attachments)
         self.message = QLabel()
         self.message.setObjectName("formError")
         self.message.setWordWrap(True)
@@ -333,6 +336,7 @@ class ConcernView(QDialog):
                     mediation.concern_link(session=session, actor=actor, concern_id=concern_id))
 
         DbOp(self, read, read_only=True).success(self._show).run()
+        self.attachments.reload()
 
     def _show(self, loaded: tuple[Any, list[Any], dict[str, str | None], str | None]) -> None:
         concern, notes, allowed, case_number = loaded

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app import concerns, mediation
 from app.errors import ValidationError
 from app.i18n import N_, Nn_, _, format_date
+from ui.attachments import AttachmentsStrip
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
@@ -617,7 +618,11 @@ class CaseView(QDialog):
         self.records = QListWidget()
         self.records.setObjectName("caseRecords")
         self.records.setMinimumHeight(90)
-        layout.addWidget(self.records, 1)
+        records_row = QHBoxLayout()  # the case's photos beside its records: the view fits 1366×768
+        records_row.addWidget(self.records, 3)
+        self.attachments = AttachmentsStrip(self, actor, "mediation_case", case_id)  # read through the access log
+        records_row.addWidget(self.attachments, 2)
+        layout.addLayout(records_row, 1)
 
         record_row = QHBoxLayout()
         left = QFormLayout()
@@ -698,6 +703,7 @@ class CaseView(QDialog):
 
         # a unit of work, not a read session: the read is recorded in the access log
         DbOp(self, read).success(self._show).failure(lambda exc: self.message.setText(str(exc))).run()
+        self.attachments.reload()
 
     def _show(self, loaded: tuple[Any, dict[str, str | None], Any, list[str]]) -> None:
         detail, self.allowed, defaults, self.clauses = loaded

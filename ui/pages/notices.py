@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app import notices
 from app.i18n import N_, Nn_, _, format_date, ngettext
+from ui.attachments import AttachmentsStrip
 from ui.dialogs.base import FormDialog
 from ui.dialogs.gallery import GalleryDialog
 from ui.dialogs.unmask import UnmaskDialog
@@ -424,6 +425,8 @@ class NoticeView(QDialog):
         layout.addWidget(self.summary)
         self.preview = PdfPreview(self)
         layout.addWidget(self.preview, 1)
+        self.attachments = AttachmentsStrip(self, actor, "notice", notice_id)  # 张贴照片
+        layout.addWidget(self.attachments)
         buttons = QHBoxLayout()
         self.buttons: dict[str, QPushButton] = {}
         for key in ("edit", "unmask", "issue", "post", "take_down", "correct", "print", "save"):
@@ -462,6 +465,7 @@ class NoticeView(QDialog):
             RenderOp(self, lambda: render_pdf(document)).success(lambda data: self._loaded((row, data, options))).run()
 
         DbOp(self, load, read_only=True).success(render).run()
+        self.attachments.reload()
 
     def _loaded(self, result: tuple[Any, bytes, list[notices.UnmaskOption]]) -> None:
         self.record, data, self.options = result

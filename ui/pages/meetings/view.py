@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app import meetings
 from app.errors import ChangedMeanwhile, ValidationError
 from app.i18n import N_, _, format_datetime, format_percent
+from ui.attachments import AttachmentsStrip
 from ui.ops import DbOp, ask_reload, show_error
 from ui.pages.meetings.concerns_tab import ConcernsTab
 from ui.pages.meetings.models import BallotModel, ChoiceDelegate, RowsModel, small_table
@@ -84,6 +85,8 @@ class MeetingView(ConcernsTab, QDialog):
         self._build_minutes_tab()
         self._build_concerns_tab()
         self._build_documents_tab()
+        self.attachments = AttachmentsStrip(self, actor, "meeting", meeting_id)  # 会议照片, the signed 签到表
+        self.tabs.addTab(self.attachments, _("Photos and scans"))
         self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
 
     # ------------------------------------------------------------ building
@@ -284,6 +287,7 @@ class MeetingView(ConcernsTab, QDialog):
                     meetings.allowed_actions(session=session, actor=actor, meeting_id=meeting_id))
 
         DbOp(self, read, read_only=True).success(self._show).run()
+        self.attachments.reload()
 
     def _allow(self, action: str, *widgets: QWidget) -> None:
         """Enable ``widgets`` when the service allows ``action``; otherwise say why in their tooltip."""
