@@ -838,7 +838,8 @@ def backup_before(database, reason: str = "import", *, now: dt.datetime | None =
         backup_before(database, reason="import")   # then import in one transaction
 
     ``database`` is a :class:`db.engine.Database` (the worker's ``db_worker.database``, the CLI's
-    ``ctx.open_database()``). The store and its attachments are copied with SQLite's online backup
+    ``ctx.open_database()``) or the session of the unit about to import (the backup reads the last
+    committed state through its own connection, so an open write unit is fine). The store and its attachments are copied with SQLite's online backup
     API to the data folder's ``backups`` (and the configured second folder), verified, and only
     then are older automatic generations pruned (7 daily + 4 weekly + 12 monthly). No permission is
     asked (the caller's own action was checked) and no passphrase (a second drive gets an X25519
@@ -847,7 +848,8 @@ def backup_before(database, reason: str = "import", *, now: dt.datetime | None =
     database (PostgreSQL: its own tools) or a read-only store."""
     from app.paths import backups_dir
 
-    if getattr(database, "path", None) is None or getattr(database, "read_only", False):
+    database = _StoreRef.of(database)
+    if database.path is None or database.read_only:
         return None
     try:
         info = _verified_generation(Path(database.path), to_dir=backups_dir(), reason=f"before-{reason}", now=now)
@@ -856,6 +858,23 @@ def backup_before(database, reason: str = "import", *, now: dt.datetime | None =
             reason=_reason_label(f"before-{reason}"), detail=exc.message)) from None
     _copy_to_second_folder(database, reason=f"before-{reason}", now=now)
     return info
+
+
+@dataclass(frozen=True)
+class _StoreRef:
+    """The store file behind a :class:`db.engine.Database` or a session of one."""
+
+    path: Path | None
+    read_only: bool
+
+    @classmethod
+    def of(cls, thing) -> _StoreRef:
+        if hasattr(thing, "get_bind"):  # a session
+            from db.engine import sqlite_path
+
+            bind = thing.get_bind()
+            return cls(path=sqlite_path(getattr(bind, "engine", bind)), read_only=bool(thing.info.get("read_only")))
+        return cls(path=getattr(thing, "path", None), read_only=bool(getattr(thing, "read_only", False)))
 
 
 def backup_on_start(database, *, now: dt.datetime | None = None) -> BackupInfo | None:
