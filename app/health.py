@@ -176,3 +176,15 @@ def quick_check(database) -> list[str]:
                             "is kept. Restore the newest good backup (Settings → Backup).").format(detail="; ".join(result[:3])))
     database.damage = damage
     return [damage.message]
+
+
+def check_on_start(database) -> list[str]:
+    """The window's start-up check: :func:`quick_check` for a store larger than
+    :data:`db.identify.QUICK_CHECK_LIMIT` (a smaller one was checked when it was identified, before
+    it was opened); [] when sound."""
+    from db.identify import QUICK_CHECK_LIMIT
+
+    path = getattr(database, "path", None)
+    if path is None or not Path(path).exists() or Path(path).stat().st_size <= QUICK_CHECK_LIMIT:
+        return []
+    return quick_check(database)

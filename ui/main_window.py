@@ -387,14 +387,10 @@ class MainWindow(QMainWindow):
 
         def job(db_worker: Any) -> list[str]:
             from app.backup import backup_on_start
-            from app.health import quick_check
-            from db.identify import QUICK_CHECK_LIMIT
+            from app.health import check_on_start
 
             database = db_worker.database
-            problems: list[str] = []
-            path = getattr(database, "path", None)
-            if path is not None and path.exists() and path.stat().st_size > QUICK_CHECK_LIMIT:
-                problems = quick_check(database)
+            problems = check_on_start(database)
             if not problems:
                 backup_on_start(database)
             return problems
