@@ -279,8 +279,21 @@ def _write_generation(store: Path, *, to_dir: Path, reason: str, by: str, passph
                     leftover.unlink(missing_ok=True)
         if isinstance(exc, VillageDeskError):
             raise
-        raise StorageError(_("The backup could not be written ({detail}); the database is unchanged.").format(detail=exc.strerror or exc)) from None
+        raise StorageError(_("The backup could not be written ({detail}); the database is unchanged.").format(
+            detail=_os_reason(exc))) from None
     return BackupInfo(path=target, manifest=manifest)
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in words (the classification of :mod:`db.errors`)."""
+    from db.errors import DiskFull, ReadOnlyStore, classify
+
+    known = classify(exc)
+    if isinstance(known, DiskFull):
+        return _("the disk is full")
+    if isinstance(known, ReadOnlyStore):
+        return _("the folder is read-only or may not be written")
+    return str(exc.strerror or exc)
 
 
 def _snapshot(source: Path, dest: Path) -> None:
@@ -877,11 +890,12 @@ class _StoreRef:
         return cls(path=getattr(thing, "path", None), read_only=bool(getattr(thing, "read_only", False)))
 
 
-def backup_on_start(database, *, now: dt.datetime | None = None) -> BackupInfo | None:
+def backup_on_start(database, *, now: dt.datetime | None = None, raise_errors: bool = False) -> BackupInfo | None:
     """The daily automatic backup: made when the program (a window, a command that writes) opens a
     store whose newest backup in the data folder is older than a day; otherwise nothing is done
     (costing one listing of the backups folder). Failures are logged and returned as None: they
-    never stop the start; the settings page shows the last backup's age."""
+    never stop the start; the settings page shows the last backup's age. With ``raise_errors`` a
+    failure is raised as :class:`StorageError` instead (the window shows it in a banner)."""
     from app.paths import backups_dir
 
     if getattr(database, "path", None) is None or getattr(database, "read_only", False):
@@ -892,8 +906,11 @@ def backup_on_start(database, *, now: dt.datetime | None = None) -> BackupInfo |
         return None
     try:
         info = _verified_generation(Path(database.path), to_dir=backups_dir(), reason="auto", now=now)
-    except (VillageDeskError, OSError, sqlite3.Error):
+    except (VillageDeskError, OSError, sqlite3.Error) as exc:
         log.warning("the automatic backup failed", exc_info=True)
+        if raise_errors:
+            reason = exc.message if isinstance(exc, VillageDeskError) else str(exc)
+            raise StorageError(_("Today's automatic backup could not be made: {reason}").format(reason=reason)) from None
         return None
     _copy_to_second_folder(database, reason="auto", now=now)
     return info

@@ -282,3 +282,24 @@ def test_generations_are_listed_with_kind_village_and_counts(village, tmp_path):
     kinds = {g.made.date().isoformat(): g.kind for g in listed if g.reason == "auto"}
     assert kinds["2026-03-01"] == "weekly" and kinds["2026-03-09"] == "monthly" and kinds["2026-03-05"] == "daily"
     assert listed[1].village_name == "青石村" and listed[1].counts["resident"] == 1
+
+
+def test_a_full_disk_during_an_automatic_backup_is_said_and_loses_nothing(village, monkeypatch):
+    import errno
+
+    database, admin = village
+    backup_on_start(database, now=day("2026-03-01"))
+    before = names(backups_dir())
+
+    def full(source, dest):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backups, "_snapshot", full)
+    with pytest.raises(StorageError, match="磁盘已满"):
+        backup_before(database, reason="import", now=day("2026-03-02"))
+    with pytest.raises(StorageError, match="今天的自动备份"):
+        backup_on_start(database, now=day("2026-03-03"), raise_errors=True)
+    assert backup_on_start(database, now=day("2026-03-03")) is None  # a command goes on regardless
+    assert names(backups_dir()) == before
+    assert not [p for p in backups_dir().iterdir() if p.name.endswith(".partial")]
+    assert not list(data_dir().glob("backup-*"))  # no scratch folder left behind

@@ -387,12 +387,16 @@ class MainWindow(QMainWindow):
 
         def job(db_worker: Any) -> list[str]:
             from app.backup import backup_on_start
+            from app.errors import VillageDeskError
             from app.health import check_on_start
 
             database = db_worker.database
             problems = check_on_start(database)
             if not problems:
-                backup_on_start(database)
+                try:
+                    backup_on_start(database, raise_errors=True)
+                except VillageDeskError as exc:  # a full disk, a read-only folder: said, nothing lost
+                    problems.append(exc.message)
             return problems
 
         def found(problems: list[str]) -> None:
