@@ -279,7 +279,7 @@ class SettingsPage(Page):
                                    "restore it below (Administration)."))
         if not self.context.actor.can("backup.run"):
             self.backup_button.setToolTip(_("Only the secretary and the clerk make backups."))
-        self.generations_button.setText(_("Restore from a backup…"))
+        self.generations_button.setText(_("Backups kept and restore…"))
         if not self.context.actor.can("backup.restore"):
             self.generations_button.setToolTip(_("Only the secretary restores backups."))
         self.second_button.setText(_("Choose a second folder…"))
