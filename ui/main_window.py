@@ -411,7 +411,9 @@ class MainWindow(QMainWindow):
             self.health_banner.show_reason(exc.message if isinstance(exc, VillageDeskError) else _(
                 "The start-up check of the database could not run; use Settings → Backup to make a backup now."))
 
-        worker().submit(job, mode="call", on_success=found, on_failure=failed, parent=self)
+        # writes=False: quitting need not wait for it (it changes no data; a half-written backup is a
+        # ``.partial`` file that is never listed, and the last good generations stay).
+        worker().submit(job, mode="call", writes=False, on_success=found, on_failure=failed, parent=self)
 
     # ------------------------------------------------------------ idle lock
 
