@@ -6,3 +6,16 @@ __version__ = "0.1.0"
 # which db/ cannot import: registering it whenever the core is loaded means that no store is ever
 # upgraded without it (as app.i18n connects db/'s messages to the catalogs).
 from app import search as _search  # noqa: E402,F401
+
+
+# Every schema upgrade is preceded by a verified backup (manifest, attachments, rotation), made by
+# app.backup, which db/ cannot import: registered here like the search keys above.
+def _backup_before_upgrade(path, backup_dir):  # noqa: ANN001 - db.upgrade_backup.Maker
+    from app.backup import backup_before_upgrade
+
+    return backup_before_upgrade(path, backup_dir)
+
+
+from db.upgrade_backup import set_maker as _set_upgrade_backup  # noqa: E402
+
+_set_upgrade_backup(_backup_before_upgrade)

@@ -46,7 +46,20 @@ class Context:
             read_only = bool(getattr(self.args, "read_only", False))
             self._database = Database(getattr(self.args, "db", None) or default_db_path(), read_only=read_only,
                                       lock=not read_only and command_name(self.args) not in READING)
+            self._daily_backup(self._database)
         return self._database
+
+    @staticmethod
+    def _daily_backup(database: Any) -> None:
+        """A command that writes to a set-up store makes the daily automatic backup first, when the
+        newest is older than a day (otherwise it costs one listing of the backups folder)."""
+        from db.identify import MISSING
+
+        if database.lock is None or database.identity is None or database.identity.kind == MISSING:
+            return
+        from app.backup import backup_on_start
+
+        backup_on_start(database)
 
     def close(self) -> None:
         if self._database is not None:

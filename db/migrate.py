@@ -73,6 +73,21 @@ def backup_sqlite(path: Path, backup_dir: Path, *, reason: str) -> Path:
     return target
 
 
+def _backup_before_upgrade(path: Path, backup_dir: Path) -> Path:
+    """The app's verified backup (``db.upgrade_backup``); a plain copy when there is none or it
+    cannot read the old store (a schema too old for its manifest), never no copy at all."""
+    from db.errors import VillageDeskError
+    from db.upgrade_backup import maker
+
+    make = maker()
+    if make is not None:
+        try:
+            return make(path, backup_dir)
+        except (VillageDeskError, sqlite3.Error):
+            pass
+    return backup_sqlite(path, backup_dir, reason="before-upgrade")
+
+
 def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str:
     """Bring the schema to this program's head; returns the state found before."""
     state = schema_state(engine)
@@ -90,7 +105,7 @@ def upgrade(engine: Engine, *, backup_dir: Path | None = None) -> str:
             raise SchemaTooNew(_("This file is not a VillageDesk database; nothing was changed."))
     if state == "older" and engine.url.get_backend_name() == "sqlite" and engine.url.database:
         path = Path(engine.url.database)
-        backup_sqlite(path, backup_dir or path.parent / "backups", reason="before-upgrade")
+        _backup_before_upgrade(path, backup_dir or path.parent / "backups")
     config = alembic_config(engine)
     with engine.begin() as conn:
         config.attributes["connection"] = conn

@@ -197,6 +197,18 @@ class ReadOnlyBanner(QFrame):
         self.setVisible(bool(reason))
 
 
+class HealthBanner(ReadOnlyBanner):
+    """The strip that says the start-up check (``PRAGMA quick_check``) found the store damaged,
+    or that the daily backup could not be made: what is wrong and what to do."""
+
+    def __init__(self):
+        super().__init__()
+        self.setObjectName("healthBanner")
+
+    def retranslate_ui(self) -> None:
+        self.title.setText(_("Check the database:"))
+
+
 class MainWindow(QMainWindow):
     def __init__(self, db_target: Any = None):
         super().__init__()
@@ -211,6 +223,9 @@ class MainWindow(QMainWindow):
         column.setSpacing(0)
         self.read_only_banner = ReadOnlyBanner()
         column.addWidget(self.read_only_banner)
+        self.health_banner = HealthBanner()
+        column.addWidget(self.health_banner)
+        self._start_checked = False
         column.addWidget(self.central, 1)
         self.setCentralWidget(frame)
         self.read_only_reason = ""
@@ -357,9 +372,48 @@ class MainWindow(QMainWindow):
         self.lock_screen.sign_out_requested.connect(self.sign_out)
         self._load_idle_lock()
         self.background_push.start(worker().database, actor, self.start_panel.store_kind)
+        self._start_checks()
         # Everything loaded so far (Qt, SQLAlchemy, the models) lives as long as the program: keep it
         # out of the garbage collector's full passes, which otherwise stall a search by ~100 ms.
         gc.freeze()
+
+    def _start_checks(self) -> None:
+        """Once per window, on the database worker after the window shows: ``PRAGMA quick_check``
+        (a large store: a small one was checked when it was identified) and the daily automatic
+        backup when the newest is older than a day. A problem shows as a banner."""
+        if self._start_checked:
+            return
+        self._start_checked = True
+
+        def job(db_worker: Any) -> list[str]:
+            from app.backup import backup_on_start
+            from app.errors import VillageDeskError
+            from app.health import check_on_start
+
+            database = db_worker.database
+            problems = check_on_start(database)
+            if not problems:
+                try:
+                    backup_on_start(database, raise_errors=True)
+                except VillageDeskError as exc:  # a full disk, a read-only folder: said, nothing lost
+                    problems.append(exc.message)
+            return problems
+
+        def found(problems: list[str]) -> None:
+            if problems:
+                self.health_banner.show_reason("\n".join(problems))
+
+        def failed(exc: Exception) -> None:
+            from app.errors import VillageDeskError
+
+            if not isinstance(exc, VillageDeskError):
+                log.error("start-up check failed", exc_info=exc)
+            self.health_banner.show_reason(exc.message if isinstance(exc, VillageDeskError) else _(
+                "The start-up check of the database could not run; use Settings → Backup to make a backup now."))
+
+        # writes=False: quitting need not wait for it (it changes no data; a half-written backup is a
+        # ``.partial`` file that is never listed, and the last good generations stay).
+        worker().submit(job, mode="call", writes=False, on_success=found, on_failure=failed, parent=self)
 
     # ------------------------------------------------------------ idle lock
 
@@ -454,6 +508,7 @@ class MainWindow(QMainWindow):
     def retranslate_ui(self) -> None:
         self._retranslate_menus()
         self.read_only_banner.retranslate_ui()
+        self.health_banner.retranslate_ui()
         if self.village_name:
             self.setWindowTitle(_("{village} — VillageDesk").format(village=self.village_name))
         else:

@@ -133,6 +133,10 @@ def import_bundle(*, session: Any, actor: Actor, file: Path, key: TownshipKey, e
     require(actor, "sync.import")
     if not Path(file).is_file():
         raise NotFound(_("There is no file {path}.").format(path=file))
+    if not dry_run:
+        from app.backup import backup_before
+
+        backup_before(session, reason="import")  # verified, rotated; refuses the import if it fails
     return _service.import_bundle(session, file=Path(file), key=key, enroll=enroll, dry_run=dry_run,
                                   file_name=file_name)
 
