@@ -333,3 +333,29 @@ def test_search_keys_are_the_ones_the_forms_write(groups, tmp_path):
             assert resident.search_key == name_search_key(resident.name)
         for household in session.exec(select(Household)):
             assert household.search_key == name_search_key(household.head_name, household.number, household.address)
+
+
+def test_an_import_is_preceded_by_a_verified_backup_and_refused_without_one(groups, tmp_path, monkeypatch):
+    from app import backup as backups
+    from app.errors import StorageError
+    from app.paths import backups_dir
+
+    database, admin = groups
+    path = write_messy_xlsx(tmp_path / "花名册.xlsx")
+    before = counts(database)
+    with database.unit(admin) as session:
+        people.import_excel(session=session, actor=admin, path=path)
+    (made,) = backups_dir().glob("*-before-import.vdbackup")
+    assert backups.verify(made)["live"]["resident"] == before[1]  # the state before the import
+
+    def broken(*_args, **_kwargs):
+        raise StorageError("磁盘已满")
+
+    monkeypatch.setattr(backups, "_verified_generation", broken)
+    second = write_messy_xlsx(tmp_path / "另一本.xlsx", [[c if not isinstance(c, str) or c not in ("王大明", "李小红")
+                                                          else c + "甲" for c in row] for row in messy_rows()])
+    after_first = counts(database)
+    with pytest.raises(StorageError):
+        with database.unit(admin) as session:
+            people.import_excel(session=session, actor=admin, path=second)
+    assert counts(database) == after_first

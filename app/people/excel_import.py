@@ -491,6 +491,9 @@ def import_excel(*, session: Session, actor: Actor, path: str | Path, mapping: d
     transaction and remember the mapping; the refused rows are returned, nothing is written for them."""
     _check_importer(actor)
     plan, rows, households = _plan(session, Path(path), mapping=mapping, sheet=sheet, progress=progress)
+    from app.backup import backup_before
+
+    backup_before(session, reason="import")  # verified and rotated; no backup, no import (StorageError)
     writer = BulkWriter(session, note=f"Excel import {plan.file_name}")
     keys: dict[str, str] = {}  # name → search key: pinyin is the slow part, and names repeat
 
