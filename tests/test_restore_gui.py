@@ -111,7 +111,7 @@ def test_the_settings_page_shows_the_last_backup_and_sets_a_second_folder(sign_i
 
 def test_a_damaged_large_store_is_named_in_a_banner_after_sign_in(sign_in, gui, village, monkeypatch):
     """A store too large to be checked when it is identified gets ``PRAGMA quick_check`` on the
-    worker after the window shows; damage in a page sign-in never reads is found and said."""
+    thread of its own after the window shows; damage in a page sign-in never reads is found and said."""
     import db.identify
 
     database, admin = village
@@ -129,3 +129,31 @@ def test_a_damaged_large_store_is_named_in_a_banner_after_sign_in(sign_in, gui, 
     gui.waitUntil(lambda: window.health_banner.isVisible(), timeout=30000)
     assert "损坏" in window.health_banner.reason.text()
     assert not list(backups_dir().glob("*.vdbackup"))  # a damaged store is not copied over good backups
+
+
+def test_the_start_checks_do_not_hold_up_the_database_worker(sign_in, gui, village, monkeypatch):
+    """The daily backup takes seconds on a large store: while it runs, the pages' reads go on."""
+    import threading
+
+    from ui import start_checks
+    from ui.ops import worker
+
+    database, admin = village
+    started, release = threading.Event(), threading.Event()
+
+    def slow_checks(_database):
+        started.set()
+        release.wait(20)
+        return ["今日自动备份未能完成：测试"]
+
+    monkeypatch.setattr(start_checks, "_checks", slow_checks)
+    window = sign_in(database)
+    assert started.wait(10)
+    answered = []
+    worker().submit(lambda session: session.exec(select(func.count()).select_from(Resident)).one(), mode="read",
+                    on_success=answered.append, parent=window)
+    gui.waitUntil(lambda: bool(answered), timeout=5000)  # the worker answered while the checks still ran
+    assert not window.health_banner.isVisible()
+    release.set()
+    gui.waitUntil(lambda: window.health_banner.isVisible(), timeout=10000)
+    assert "测试" in window.health_banner.reason.text()

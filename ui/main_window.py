@@ -378,42 +378,30 @@ class MainWindow(QMainWindow):
         gc.freeze()
 
     def _start_checks(self) -> None:
-        """Once per window, on the database worker after the window shows: ``PRAGMA quick_check``
+        """Once per window, on a thread of its own after the window shows: ``PRAGMA quick_check``
         (a large store: a small one was checked when it was identified) and the daily automatic
         backup when the newest is older than a day. A problem shows as a banner."""
         if self._start_checked:
             return
         self._start_checked = True
 
-        def job(db_worker: Any) -> list[str]:
-            from app.backup import backup_on_start
-            from app.errors import VillageDeskError
-            from app.health import check_on_start
-
-            database = db_worker.database
-            problems = check_on_start(database)
-            if not problems:
-                try:
-                    backup_on_start(database, raise_errors=True)
-                except VillageDeskError as exc:  # a full disk, a read-only folder: said, nothing lost
-                    problems.append(exc.message)
-            return problems
-
-        def found(problems: list[str]) -> None:
-            if problems:
-                self.health_banner.show_reason("\n".join(problems))
-
-        def failed(exc: Exception) -> None:
+        def finished(result: Any) -> None:
             from app.errors import VillageDeskError
 
-            if not isinstance(exc, VillageDeskError):
-                log.error("start-up check failed", exc_info=exc)
-            self.health_banner.show_reason(exc.message if isinstance(exc, VillageDeskError) else _(
-                "The start-up check of the database could not run; use Settings → Backup to make a backup now."))
+            if isinstance(result, Exception):
+                if not isinstance(result, VillageDeskError):
+                    log.error("start-up check failed", exc_info=result)
+                self.health_banner.show_reason(result.message if isinstance(result, VillageDeskError) else _(
+                    "The start-up check of the database could not run; use Settings → Backup to make a backup "
+                    "now."))
+            elif result:
+                self.health_banner.show_reason("\n".join(result))
 
-        # writes=False: quitting need not wait for it (it changes no data; a half-written backup is a
-        # ``.partial`` file that is never listed, and the last good generations stay).
-        worker().submit(job, mode="call", writes=False, on_success=found, on_failure=failed, parent=self)
+        # On a thread of its own, not the database worker: the backup of a large store takes seconds
+        # and the pages opened right after sign-in must not wait for it (ui/start_checks.py).
+        from ui import start_checks
+
+        self.start_checks_thread = start_checks.run(worker().database, self, finished)
 
     # ------------------------------------------------------------ idle lock
 
