@@ -183,3 +183,30 @@ def test_notice_preview_buttons_are_on_the_screen(demo_window, gui):
                 button.text()
         view.done(0)
         settle(gui)
+
+
+def test_opening_a_page_keeps_the_keyboard_in_the_window(demo_window, gui):
+    """No page flashes a widget of its own as a window while it is built (``setVisible(True)`` on
+    a widget not yet in a layout does): the main window stays active, so Ctrl+N and Ctrl+F work
+    right after a page opens."""
+    from ui.pages import PAGES
+
+    demo_window.activateWindow()
+    gui.waitUntil(demo_window.isActiveWindow, timeout=5000)
+    lost: list[str] = []
+    current = {"key": ""}
+
+    def changed(window) -> None:
+        if window is None or window.objectName() != demo_window.windowHandle().objectName():
+            lost.append(f"{current['key']}: {window.objectName() if window is not None else None}")
+
+    QApplication.instance().focusWindowChanged.connect(changed)
+    try:
+        for key in PAGES:
+            current["key"] = key
+            demo_window.open_area(key)
+            settle(gui)
+    finally:
+        QApplication.instance().focusWindowChanged.disconnect(changed)
+    assert not lost, lost
+    assert demo_window.isActiveWindow()

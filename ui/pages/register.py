@@ -152,11 +152,13 @@ class RegisterPage(Page):
         self.delete_button = QPushButton()
         self.delete_button.clicked.connect(self.delete_current)
         self.export_button = ExportExcelButton(self, self.export_kind)
-        self.export_button.setVisible(bool(self.export_kind))
         for button in self.extra_buttons() + [self.export_button, self.new_button, self.edit_button,
                                               self.delete_button]:
             self.toolbar.addWidget(button)
         layout.addLayout(self.toolbar)
+        # hidden only once it has a parent: setVisible(True) on a parentless widget shows it as a
+        # window of its own for a moment, and the main window loses the keyboard (Ctrl+N, Ctrl+F)
+        self.export_button.setVisible(bool(self.export_kind))
 
         sortable = bool(self.default_order)  # pages whose query_ids take an ``order``
         self.model = LazyTableModel(self.columns, self._fetch_rows_now, sort_ids=self.sort_by if sortable else None,

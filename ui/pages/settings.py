@@ -55,9 +55,11 @@ class SettingsPage(Page):
         self.village_button.setObjectName("openVillage")
         self.village_button.clicked.connect(lambda: self.context.open_area("village"))
         village_row.addWidget(self.village_button)
-        self.village_button.setVisible(context.store_kind != "township")  # a township keeps no village profile
         village_row.addStretch(1)
         store.addRow(self.village_label, village_row)
+        # a township keeps no village profile (hidden once in its layout: a parentless widget made
+        # visible flashes as a window of its own and takes the keyboard from the main window)
+        self.village_button.setVisible(context.store_kind != "township")
         store.addRow(self.location_label, self.location_value)
         store.addRow(self.user_label, self.user_value)
         layout.addWidget(self.store_box)
