@@ -388,6 +388,7 @@ class MainWindow(QMainWindow):
         def finished(result: Any) -> None:
             from app.errors import VillageDeskError
 
+            worker().announce({"backups"})  # the settings page shows the new backup's age
             if isinstance(result, Exception):
                 if not isinstance(result, VillageDeskError):
                     log.error("start-up check failed", exc_info=result)

@@ -121,6 +121,12 @@ class SettingsPage(Page):
         self._last_backup: Any = None
         self.retranslate_ui()
         self.load_backup_settings()
+        # the daily backup is made on a thread of its own after sign-in (ui/start_checks.py)
+        worker().operation_did_execute.connect(self._on_changes)
+
+    def _on_changes(self, changes: Any, _origin: Any) -> None:
+        if "backups" in changes:
+            self.load_backup_settings()
 
     def _choose_backup_folder(self) -> None:
         from app.backup import needs_encryption
