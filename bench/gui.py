@@ -20,7 +20,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-1"  # the large demo's admin (bench/__main__.py builds it)
-STARTUP_RUNS = 2 if os.environ.get("VILLAGEDESK_BENCH_QUICK") else 7
+STARTUP_RUNS = 3 if os.environ.get("VILLAGEDESK_BENCH_QUICK") else 7
 SORTS = [("age", False), ("age", True), ("household", False), ("group", True), ("grid", False), ("name", True),
          ("status", False)]
 QUERIES = ["zs", "zhang", "wang", "李", "ly", "oy", "shan", "138", "chen", "欧阳", "lw", "hx", "zeng", "wjg", "刘"]
@@ -60,7 +60,11 @@ def startup(db_path: Path, runs: int = STARTUP_RUNS) -> dict[str, Any]:
         "window_shown_median_s": round(statistics.median(shown), 3),
         "window_shown_max_s": round(max(shown), 3),
         "window_shown_after_ui_import_median_s": round(statistics.median(shown_inside), 3),
-        "login_ready_median_s": round(statistics.median(ready), 3) if ready else None,
+        # The first run meets a store this home has not opened before: the loading card until it is
+        # open (~2 s: the database layer's imports). Every later start shows the login form at once
+        # and opens the store behind it (ui/start.py): that is the clerk's everyday start.
+        "login_ready_first_start_s": round(ready[0], 3) if ready else None,
+        "login_ready_median_s": round(statistics.median(ready[1:] or ready), 3) if ready else None,
     }
 
 

@@ -88,6 +88,45 @@ def _store_state(session: Any) -> dict[str, Any]:
     return state
 
 
+KNOWN_STORE_KEY = "start/known_store"  # QSettings: the store last found set up, to show its login at once
+
+
+def _store_key(target: Any) -> str | None:
+    path = store_file(target)
+    if path is None:
+        return None
+    try:
+        return str(path.resolve())
+    except OSError:
+        return None
+
+
+def _known_store(target: Any) -> dict[str, Any] | None:
+    """What the last start learned of this store (set up, its village and kind), if it is the
+    same file and still there; None otherwise (the loading card is shown until it is open)."""
+    import json
+
+    key = _store_key(target)
+    if key is None or not Path(key).is_file():
+        return None
+    try:
+        known = json.loads(str(language.settings().value(KNOWN_STORE_KEY, "") or "{}"))
+    except ValueError:
+        return None
+    return known if isinstance(known, dict) and known.get("path") == key else None
+
+
+def _remember_store(target: Any, state: dict[str, Any]) -> None:
+    import json
+
+    key = _store_key(target)
+    if key is None:
+        return
+    value = json.dumps({"path": key, "village": state.get("village_name", ""), "kind": state.get("kind", "")},
+                       ensure_ascii=False) if state.get("set_up") else ""
+    language.settings().setValue(KNOWN_STORE_KEY, value)
+
+
 class _Card(QWidget):
     """A titled white card in the middle of the start background."""
 
@@ -254,7 +293,26 @@ class LoginView(_Card):
         self.username.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.submit)
         self.username.setText(str(language.settings().value("ui/last_user", "") or ""))
+        # True while the form is shown before its store is open (a store known to be set up):
+        # what is typed is kept, and Enter signs in once the store is open (``store_known``).
+        self.waiting = False
+        self.pending = False
         self.retranslate_ui()
+
+    def store_known(self) -> None:
+        """The store is open and set up: a sign-in asked for while it opened goes ahead now."""
+        self.waiting = False
+        if self.pending:
+            self.pending = False
+            self.notice.setVisible(False)
+            self.login_button.setEnabled(True)
+            self.submit()
+
+    def store_failed(self) -> None:
+        """The store could not be opened after all: nothing is waiting any more."""
+        self.waiting = self.pending = False
+        self.notice.setVisible(False)
+        self.login_button.setEnabled(True)
 
     def retranslate_ui(self) -> None:
         self._retranslate_title()
@@ -272,6 +330,11 @@ class LoginView(_Card):
         self.form.clear_errors()
         self.error.setVisible(False)
         self.login_button.setEnabled(False)
+        if self.waiting:  # shown before the store finished opening: sign in as soon as it has
+            self.pending = True
+            self.notice.setText(_("Opening the database… you will be signed in as soon as it is open."))
+            self.notice.setVisible(True)
+            return
 
         def op(session: Any) -> Any:
             from app.auth import authenticate
@@ -458,6 +521,7 @@ class StartPanel(QWidget):
     store_opened = Signal(str)  # where the store is
     read_only = Signal(str)  # the store was opened read-only: why, in words ("" when writable)
     ready = Signal(str)  # "login", "wizard" or "error": the store was opened (or refused)
+    typing_ready = Signal(str)  # "login": the login form takes typing (maybe before the store is open)
 
     def __init__(self):
         super().__init__()
@@ -514,7 +578,16 @@ class StartPanel(QWidget):
 
     def open_store(self, target: Any) -> None:
         self.target = target
-        self._show(self.loading)
+        known = _known_store(target)
+        if known is not None:
+            # The store this program last signed in to: the login form at once, the store opening
+            # behind it (it takes a second or two: the database layer's imports).
+            self.village_name, self.store_kind = known.get("village", ""), known.get("kind", "")
+            self.login.waiting = True
+            self.show_login()
+            self.typing_ready.emit("login")
+        else:
+            self._show(self.loading)
         worker().submit(_open_store_job(target), mode="call", parent=self,
                         on_success=self._opened, on_failure=self._cannot_open,
                         on_finally=None)
@@ -526,6 +599,7 @@ class StartPanel(QWidget):
         DbOp(self, _store_state, read_only=True).success(self._state_known).failure(self._cannot_open).run()
 
     def _cannot_open(self, exc: Exception) -> None:
+        self.login.store_failed()
         path = store_file(self.target)
         recoverable = _refused_file(exc) and path is not None
         self.error.show_refusal(str(exc), recoverable=recoverable)
@@ -604,9 +678,14 @@ class StartPanel(QWidget):
     def _state_known(self, state: dict[str, Any]) -> None:
         self.village_name = state["village_name"]
         self.store_kind = state.get("kind", "")
+        _remember_store(self.target, state)
         if state["set_up"]:
-            self.show_login()
+            if self.current_card is not self.login:
+                self.show_login()
+                self.typing_ready.emit("login")
+            self.login.store_known()
         else:
+            self.login.store_failed()
             self.show_wizard()
         self.ready.emit("login" if state["set_up"] else "wizard")
 
