@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import sqlite3
+import threading
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -811,16 +812,24 @@ def _second_folder(store: Path) -> dict:
 def _verified_generation(store: Path, *, to_dir: Path, reason: str, recipient: str | None = None,
                          now: dt.datetime | None = None) -> BackupInfo:
     """Write one automatic generation, verify it, and only then prune the folder. A generation that
-    fails its check is deleted and nothing older is touched."""
-    info = _write_generation(store, to_dir=to_dir, reason=reason, by="", recipient=recipient, now=now)
-    try:
-        if not recipient:  # a sealed one was checked before sealing and byte for byte after writing
-            verify(info.path)
-    except (VillageDeskError, OSError, sqlite3.Error):
-        _remove(info.path)
-        raise
-    prune(to_dir)
-    return info
+    fails its check is deleted and nothing older is touched.
+
+    One at a time in this process (:data:`_GENERATIONS`): the window's daily backup runs on a
+    thread of its own while an import's backup may run on the database worker, and one's pruning
+    must never remove the other's generation before it is verified."""
+    with _GENERATIONS:
+        info = _write_generation(store, to_dir=to_dir, reason=reason, by="", recipient=recipient, now=now)
+        try:
+            if not recipient:  # a sealed one was checked before sealing and byte for byte after writing
+                verify(info.path)
+        except (VillageDeskError, OSError, sqlite3.Error):
+            _remove(info.path)
+            raise
+        prune(to_dir)
+        return info
+
+
+_GENERATIONS = threading.RLock()
 
 
 def _copy_to_second_folder(database, *, reason: str, now: dt.datetime | None = None) -> BackupInfo | None:

@@ -303,3 +303,29 @@ def test_a_full_disk_during_an_automatic_backup_is_said_and_loses_nothing(villag
     assert names(backups_dir()) == before
     assert not [p for p in backups_dir().iterdir() if p.name.endswith(".partial")]
     assert not list(data_dir().glob("backup-*"))  # no scratch folder left behind
+
+
+def test_backups_made_at_once_on_several_threads_never_remove_each_other(village):
+    """The window's daily backup runs on a thread of its own while an import's runs on the database
+    worker: one's pruning must not delete the other's generation before it is verified."""
+    import threading
+
+    database, admin = village
+    add(database, admin, "王一")
+    errors: list[BaseException] = []
+
+    def make() -> None:
+        try:
+            for _ in range(3):
+                backup_before(database, reason="import")
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=make) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    (kept,) = backups_dir().glob("*-before-import.vdbackup")  # one a day is kept, and it verifies
+    assert verify(kept)["live"]["resident"] == 1
