@@ -23,13 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LIMITS = {"dashboard_todo_painted_median_ms": 50.0}
 
 
-def _median_ms(func, rounds: int = 7) -> float:
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        func()
-        timings.append(time.perf_counter() - start)
-    return round(statistics.median(timings) * 1000, 1)
+from bench import median_ms as _median_ms  # noqa: E402
 
 
 def app_layer(db_path: Path, actor: Any) -> dict[str, Any]:

@@ -11,13 +11,7 @@ LIMITS = {"case_list_ms": 150.0, "yearly_statistics_ms": 100.0, "agreement_pdf_w
           "open_mediation_page_ms": 150.0}
 
 
-def _median_ms(func, rounds: int = 7) -> float:
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        func()
-        timings.append(time.perf_counter() - start)
-    return round(statistics.median(timings) * 1000, 1)
+from bench import median_ms as _median_ms  # noqa: E402
 
 
 def run(db_path: Path, actor) -> dict[str, float]:

@@ -14,13 +14,7 @@ from pathlib import Path
 SEARCHES = ["chenlei", "xiezr", "修路", "lg", "wang", "dl", "yhw", "2025", "路灯", "zs"]
 
 
-def _median_ms(func, rounds: int = 7) -> float:
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        func()
-        timings.append(time.perf_counter() - start)
-    return round(statistics.median(timings) * 1000, 1)
+from bench import median_ms as _median_ms  # noqa: E402
 
 
 def run(db_path: Path, actor) -> dict[str, float]:

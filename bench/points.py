@@ -9,13 +9,7 @@ import time
 from pathlib import Path
 
 
-def _median_ms(func, rounds: int = 7) -> float:
-    timings = []
-    for _ in range(rounds):
-        start = time.perf_counter()
-        func()
-        timings.append(time.perf_counter() - start)
-    return round(statistics.median(timings) * 1000, 1)
+from bench import median_ms as _median_ms  # noqa: E402
 
 
 def run(db_path: Path, actor) -> dict[str, float]:
