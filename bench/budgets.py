@@ -26,7 +26,6 @@ class Budget:
 BUDGETS: list[Budget] = [
     # issue 16: what the clerk waits for
     Budget("gui", "login_ready_median_s", 0.37, "s", "launch → login form usable (a known store)"),
-    Budget("gui", "login_ready_first_start_s", 2.0, "s", "launch → login form, first start on a store"),
     Budget("gui", "window_shown_median_s", 1.0, "s", "launch → window shown"),
     Budget("gui", "ui_search_p95_ms", 16, "ms", "keystroke in residents search → painted, p95"),
     Budget("gui", "residents_page_first_open_ms", 50, "ms", "residents page, first open"),

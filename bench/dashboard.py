@@ -52,24 +52,10 @@ def first_paint(db_path: Path, password: str) -> dict[str, Any]:
     """Open the dashboard afresh (another page current before), through the real UI path: the
     to-do list and the figures are read on the database worker and shown."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from bench.gui import _spin
-    from ui.app import create_application
-
-    app = create_application([])
-    from ui.main_window import MainWindow
+    from bench.gui import _spin, signed_in_window
     from ui.ops import shutdown_worker, worker
 
-    window = MainWindow(db_path)
-    window.resize(1366, 768)
-    window.show()
-    window.start()
-    login = window.start_panel.login
-    _spin(app, lambda: window.start_panel.current_card is login)
-    login.username.setText("admin")
-    login.password.setText(password)
-    login.submit()
-    _spin(app, lambda: window.workspace is not None)
-    _spin(app, lambda: worker().pending() == 0)
+    app, window = signed_in_window(db_path, password, (1366, 768))
 
     def open_dashboard() -> tuple[float, Any]:
         workspace = window.workspace

@@ -68,6 +68,29 @@ def startup(db_path: Path, runs: int = STARTUP_RUNS) -> dict[str, Any]:
     }
 
 
+def signed_in_window(db_path: Path, password: str, size: tuple[int, int]) -> tuple[Any, Any]:
+    """``(app, window)``: the real main window on ``db_path``, signed in as admin, every start-up
+    read done (the page figures measure pages, not the sign-in)."""
+    from ui.app import create_application
+
+    app = create_application([])
+    from ui.main_window import MainWindow
+    from ui.ops import worker
+
+    window = MainWindow(db_path)
+    window.resize(*size)
+    window.show()
+    window.start()
+    login = window.start_panel.login
+    _spin(app, lambda: window.start_panel.current_card is login)
+    login.username.setText("admin")
+    login.password.setText(password)
+    login.submit()
+    _spin(app, lambda: window.workspace is not None)
+    _spin(app, lambda: worker().pending() == 0)
+    return app, window
+
+
 def _spin(app: Any, condition: Any, timeout: float = 60.0) -> None:
     end = time.perf_counter() + timeout
     while not condition():
@@ -85,23 +108,9 @@ def _painted(app: Any, page: Any) -> None:
 
 def pages_and_search(db_path: Path) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.app import create_application
-
-    app = create_application([])
-    from ui.main_window import MainWindow
     from ui.ops import shutdown_worker, worker
 
-    window = MainWindow(db_path)
-    window.resize(1280, 800)
-    window.show()
-    window.start()
-    login = window.start_panel.login
-    _spin(app, lambda: window.start_panel.current_card is login)
-    login.username.setText("admin")
-    login.password.setText(PASSWORD)
-    login.submit()
-    _spin(app, lambda: window.workspace is not None)
-    _spin(app, lambda: worker().pending() == 0)
+    app, window = signed_in_window(db_path, PASSWORD, (1280, 800))
 
     def open_residents() -> tuple[float, Any]:
         workspace = window.workspace
