@@ -4,8 +4,9 @@ The to-do list comes from :func:`app.workbench.todo` (each area's items, most ur
 click or Enter on an item opens its record (``open_area(page, record=id)``). The figure cards come
 from the same statistics as ``villagedesk stats``: a section the statistics do not have is left
 out, and a figure that cannot be computed yet (no concern due, no meeting held) shows "—". The
-charts of the last twelve months (:mod:`ui.dashboard_charts`, pyqtgraph) are built the first time
-their tab is shown; 打印月报 prints the same figures as a one-page report.
+charts of the last twelve months (:mod:`ui.dashboard_charts`: SVG drawn by the app layer with the
+月报's ReportLab charts, shown with QtSvg) are built the first time their tab is shown; 打印月报
+prints the same figures as a one-page report.
 """
 from __future__ import annotations
 
@@ -527,9 +528,7 @@ class DashboardPage(Page):
 
     def _tab_changed(self, index: int) -> None:
         if index == 1 and self.charts is None:
-            from ui.dashboard_charts import (
-                MonthCharts,  # pyqtgraph: only when the charts are first shown
-            )
+            from ui.dashboard_charts import MonthCharts  # QtSvg: only when the charts are first shown
 
             self.charts = MonthCharts()
             self.charts_tab.layout().addWidget(self.charts, 1)
@@ -539,12 +538,13 @@ class DashboardPage(Page):
         actor = self.context.actor
         if not actor.can("stats.view"):
             return
-        DbOp(self, lambda s: workbench.month_series(session=s, actor=actor), read_only=True) \
+        # drawn on the worker too (ReportLab, pure Python): the page only paints the SVG
+        DbOp(self, lambda s: workbench.month_charts(session=s, actor=actor), read_only=True) \
             .success(self._series_arrived).failure(self._refused).run()
 
-    def _series_arrived(self, series: workbench.MonthSeries) -> None:
+    def _series_arrived(self, charts: workbench.MonthCharts) -> None:
         if self.charts is not None:
-            self.charts.show_series(series, [workbench.month_label(k, short=True) for k in series.months])
+            self.charts.show_charts(charts)
 
     def print_report(self) -> None:
         from ui.pages.community import open_document
