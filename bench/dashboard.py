@@ -87,7 +87,7 @@ def first_paint(db_path: Path, password: str) -> dict[str, Any]:
     runs = [open_dashboard() for _ in range(6)]
     page = runs[-1][2]
     start = time.perf_counter()
-    page.tabs.setCurrentIndex(1)  # the charts: pyqtgraph imported on first use, then the series
+    page.tabs.setCurrentIndex(1)  # the charts: the series read and drawn as SVG on the worker, then painted
     _spin(app, lambda: page.charts is not None and page.charts.series is not None)
     page.repaint()
     app.processEvents()
