@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from sqlmodel import select
@@ -284,6 +286,99 @@ def test_month_series_equal_a_count_by_hand(world):
     assert series.meetings_by_kind == by_kind and by_kind
     assert series.figures["volunteer_hours"] == [0] * 12 and not hours and not entries
     assert set(series.figures) == {"mediation_cases", "volunteer_hours", "points_issued", "points_redeemed"}
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_parts(svg: str, legend: int) -> tuple[list[list[tuple[float, float]]], list[str], list[str]]:
+    """Of a chart's SVG: each series' bars as (x, height) left to right, found by the colour of
+    its legend swatch (the last ``legend`` rectangles drawn); the texts; the rate line's markers'
+    colours. A chart of one series has no legend: every rectangle is a bar."""
+    root = ET.fromstring(svg.encode("utf-8"))
+
+    def fill(element: ET.Element) -> str:
+        return re.search(r"fill: ([^;]+);", element.get("style", "")).group(1)
+
+    rects = [(float(r.get("x")), float(r.get("height")), fill(r)) for r in root.iter(SVG + "rect")]
+    bars, swatches = (rects[:-legend], rects[-legend:]) if legend else (rects, [])
+    colours = [s[2] for s in swatches] or sorted({r[2] for r in bars})
+    per_series = [sorted((x, h) for x, h, f in bars if f == colour) for colour in colours]
+    texts = [t.text or "" for t in root.iter(SVG + "text")]
+    return per_series, texts, [fill(c) for c in root.iter(SVG + "circle")]
+
+
+def assert_bars_are(bars: list[tuple[float, float]], values: list[float]) -> None:
+    """One bar per month with a figure, as tall as its figure (zero draws none), left to right."""
+    shown = [v for v in values if v]
+    assert len(bars) == len(shown)
+    if shown:
+        unit = bars[0][1] / shown[0]
+        assert [round(h / unit, 6) for _x, h in bars] == [round(float(v), 6) for v in shown]
+
+
+def test_month_charts_draw_the_series_as_svg_once_for_screen_and_paper(world):
+    """The 工作台's pictures are SVG of the same Chart blocks the 月报 prints: every month named,
+    one bar per figure and as tall as it, the 办结率 a marker per month that has one, in the
+    font the SVG names by its family."""
+    database, admin, _r1, _r2 = world
+    rng = random.Random(15)
+    with database.unit(admin) as session:
+        for n in range(30):
+            raised = TODAY - D(rng.randint(0, 330))
+            concern = concerns.raise_concern(session=session, actor=admin, source="visit", raised_by="王大明",
+                                             title=f"诉求{n}", raised_on=raised, due_on=raised + D(15))
+            if rng.random() < 0.6:
+                concerns.close_concern(session=session, actor=admin, concern_id=concern.id, resolution="办结",
+                                       closed_on=min(TODAY, raised + D(rng.randint(0, 40))))
+        zone = local_now().tzinfo
+        for n in range(20):
+            day = TODAY - D(rng.randint(0, 330))
+            session.add(Meeting(title=f"会议{n}", kind=rng.choice(["open_air", "two_committees", "party_assembly"]),
+                                state="held", starts_at=dt.datetime.combine(day, dt.time(19), tzinfo=zone), held_on=day))
+    with database.session() as session:
+        charts = workbench.month_charts(session=session, actor=actor(CLERK))
+        from app.printing import build_document
+
+        report = build_document("monthly-report", session=session, actor=actor(CLERK), ident=TODAY.strftime("%Y-%m"))
+        with pytest.raises(PermissionDenied):
+            workbench.month_charts(session=session, actor=actor(SHOP))
+    series = charts.series
+    months = [workbench.month_label(k, short=True) for k in series.months]
+    assert charts.months == months and len(months) == 12
+    pictures = {p.key: p for p in charts.pictures}
+    assert list(pictures) == ["meetings", "concerns", "mediation_cases", "volunteer_hours", "points"]
+    for picture in charts.pictures:
+        assert picture.svg.startswith("<?xml") and f'viewBox="0 0 {picture.width:g} {picture.height:g}"' in picture.svg
+        families = set(re.findall(r"font-family: ([^;]+);", picture.svg))
+        assert families == {"'WenQuanYi Micro Hei'"}  # the font file's family: what QtSvg looks up
+        assert "fill: None" not in picture.svg  # not SVG: QtSvg filled the 办结率 line black
+
+    # concerns: raised and closed side by side, the closure rate a line of markers
+    (raised, closed, _rate), texts, markers = svg_parts(pictures["concerns"].svg, legend=3)
+    assert texts[0] == pictures["concerns"].title
+    assert [t for t in texts if t in months] == months  # every month named, in order
+    blocks = workbench.month_chart_blocks(series)
+    assert texts[-3:] == [s.name for s in blocks["concerns"].series]  # the legend
+    assert_bars_are(raised, series.concerns_raised)
+    assert_bars_are(closed, series.concerns_closed)
+    assert sum(series.concerns_raised) == 30 and sum(series.concerns_closed) > 0
+    assert len(markers) == sum(1 for r in series.closure_rate if r is not None) > 0
+
+    # meetings held by kind: stacked, one legend entry and one segment per kind and month held
+    kinds = sorted(series.meetings_by_kind)
+    segments, texts, _m = svg_parts(pictures["meetings"].svg, legend=len(kinds))
+    assert len(kinds) == 3 and texts[-3:] == [s.name for s in blocks["meetings"].series]
+    for bars, kind in zip(segments, kinds, strict=True):
+        assert_bars_are(bars, series.meetings_by_kind[kind])
+
+    # the single figures name every other month, ending with this one; no data draws no bar
+    bars, texts, _m = svg_parts(pictures["mediation_cases"].svg, legend=0)
+    assert bars == [] and [t for t in texts if t in months] == months[1::2]
+
+    # the 月报 prints the same two charts, defined once
+    printed = [b for b in report.blocks if type(b).__name__ == "Chart"]
+    assert printed == [blocks["meetings"], blocks["concerns"]]
 
 
 def test_month_keys_cross_the_year():

@@ -162,8 +162,9 @@ def chart_svg(block: Chart, *, width: float, height: float, font: str = "VD-Hei"
 
     The text's ``font-family`` is the family named in the font file itself (文泉驿微米黑 is
     "WenQuanYi Micro Hei"), which is what an SVG renderer (QtSvg, a browser) looks up, not
-    ReportLab's registered name ("VD-Hei"); then ``sans-serif``. Text placed by its middle or end
-    is positioned with this font's widths, so the screen should draw it in the same font.
+    ReportLab's registered name ("VD-Hei"). One family, no fallback list: QtSvg 6 takes
+    ``'A', sans-serif`` as the name of one family that does not exist. Text placed by its middle or
+    end is positioned with this font's widths, so the screen should draw it in the same font.
     ReportLab writes an unfilled line (the 办结率) as ``fill: None``, which is not SVG: a renderer
     keeps the default black fill and draws a black wedge under the line, so it is written ``none``.
     """
@@ -171,5 +172,5 @@ def chart_svg(block: Chart, *, width: float, height: float, font: str = "VD-Hei"
     family = face.familyName.decode("utf-8", "replace") if isinstance(face.familyName, bytes) else str(face.familyName)
     drawing = chart_drawing(block, width=width, font=font, size=size, height=height)
     # useClip: the page's clip as an attribute; QtSvg drew the <clipPath> rectangle itself, in black
-    svg = renderSVG.drawToString(drawing, useClip=True, fontHacks={font: {"family": f"'{family}', sans-serif"}})
+    svg = renderSVG.drawToString(drawing, useClip=True, fontHacks={font: {"family": f"'{family}'"}})
     return svg.replace("fill: None;", "fill: none;")
