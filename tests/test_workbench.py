@@ -381,6 +381,55 @@ def test_month_charts_draw_the_series_as_svg_once_for_screen_and_paper(world):
     assert printed == [blocks["meetings"], blocks["concerns"]]
 
 
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_chart_label_stays_inside_its_picture(world, language):
+    """Ten kinds of meeting in the legend, in Chinese and in English (longer names): no label runs
+    past the picture's edge (the screen clips it there), on the screen's sizes and on paper's."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app import i18n
+    from app.meetings.codes import KINDS
+    from app.printing.charts import chart_svg
+
+    database, admin, _r1, _r2 = world
+    zone = local_now().tzinfo
+    with database.unit(admin) as session:
+        for n, kind in enumerate(KINDS):
+            day = TODAY - D(n * 20)
+            session.add(Meeting(title=f"会议{n}", kind=kind, state="held", held_on=day,
+                                starts_at=dt.datetime.combine(day, dt.time(19), tzinfo=zone)))
+    i18n.set_language(language)
+    try:
+        with database.session() as session:
+            charts = workbench.month_charts(session=session, actor=actor(CLERK))
+        blocks = workbench.month_chart_blocks(charts.series)
+        paper = [chart_svg(blocks[k], width=170 * 72 / 25.4, height=52 * 72 / 25.4, size=9) for k in ("meetings", "concerns")]
+        this_month = workbench.month_label(charts.series.months[-1], short=True)
+    finally:
+        i18n.set_language("zh_CN")
+    assert len(charts.series.meetings_by_kind) == 10
+
+    def texts(element: ET.Element, dx: float = 0.0):
+        """(text, left, right) of every text, moved by its groups' translations (ReportLab's axes
+        draw each label in a group ``matrix(1,0,0,1,x,y)``)."""
+        for child in element:
+            move = re.search(r"matrix\(1,0,0,1,([-0-9.e]+),", child.get("transform", ""))
+            offset = dx + (float(move.group(1)) if move else 0.0)
+            if child.tag == SVG + "text" and child.text:
+                size = float(re.search(r"font-size: ([0-9.]+)px", child.get("style")).group(1))
+                left = offset + float(child.get("x"))
+                yield child.text, left, left + stringWidth(child.text, "VD-Hei", size)
+            yield from texts(child, offset)
+
+    for svg in [p.svg for p in charts.pictures] + paper:
+        root = ET.fromstring(svg.encode("utf-8"))
+        width = float(root.get("width"))
+        found = list(texts(root))
+        assert this_month in {t for t, _l, _r in found}
+        for text, left, right in found:
+            assert left >= -0.5 and right <= width + 0.5, (text, left, right, width)
+
+
 def test_month_keys_cross_the_year():
     assert workbench.month_keys(dt.date(2026, 2, 10), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
     assert workbench.month_of("latest", dt.date(2026, 1, 15)) == dt.date(2025, 12, 1)

@@ -74,9 +74,12 @@ def chart_drawing(block: Chart, *, width: float, font: str, size: float, height:
     rates = [s for s in block.series if s.kind == "rate"]
     height = height if height is not None else block.height * mm
     left, right = size * 3.2, size * (3.6 if rates else 1.0)
-    # up to four legend columns, as many as the widest name leaves room for (swatch, gap, name)
+    # up to four legend columns under the plot, as many as keep the last column's names inside the
+    # drawing (ReportLab's Legend spaces its columns by the widest name at least: swatch, 10 + 5 gap)
     widest = max((stringWidth(s.name, font, size * 0.85) for s in block.series), default=0.0)
-    columns = max(1, min(4, int((width - left - right) // (widest + size * 1.7 + 10))))
+    swatch = size * 0.7 + 10
+    columns = next((c for c in (4, 3, 2) if left + (c - 1) * max(widest + swatch + 5, (width - left - right) / c)
+                    + swatch + widest <= width), 1)
     legend_rows = math.ceil(len(block.series) / columns) if len(block.series) > 1 else 0
     legend_h = legend_rows * size * 1.5
     bottom = size * 2.2 + legend_h
