@@ -39,6 +39,8 @@ def app_layer(db_path: Path, actor: Any) -> dict[str, Any]:
         result["stats_collect_ms"] = _median_ms(lambda: stats.collect(session=session, actor=actor))
         result["backup_item_ms"] = _median_ms(lambda: workbench.backup_item(session=session, actor=actor), 3)
         result["month_series_ms"] = _median_ms(lambda: workbench.month_series(session=session, actor=actor))
+        # the series and its five charts drawn as SVG (ReportLab), what the charts tab waits for
+        result["month_charts_svg_ms"] = _median_ms(lambda: workbench.month_charts(session=session, actor=actor))
         document = build_document("monthly-report", session=session, actor=actor, ident="latest")
         result["monthly_report_build_ms"] = _median_ms(
             lambda: build_document("monthly-report", session=session, actor=actor, ident="latest"), 3)
