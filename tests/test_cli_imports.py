@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # What no non-GUI command needs: Qt (and shiboken, which ui/_pyside_fix used to import), the Excel
 # readers and writer, the pinyin tables, the backup encryption, the whole area registry.
 NEVER = ("PySide6", "shiboken6", "openpyxl", "python_calamine", "pypinyin", "pyrage", "cryptography", "app.areas")
+OTHER_TABLES = tuple(f"db.models.{area}" for area in ("meetings", "concerns", "deliberation", "mediation", "sync",
+                                                     "volunteers", "points", "awards"))
 OTHER_AREAS = ("app.meetings", "app.concerns", "app.deliberation", "app.mediation", "app.volunteers", "app.points",
                "app.awards", "app.sync", "app.excel", "app.workbench", "app.backup")
 
@@ -75,6 +77,9 @@ def test_print_notice_imports_only_the_notices_area(store_with_notice, tmp_path)
     assert {"app.notices", "app.printing", "reportlab", "db.engine"} <= modules  # the probe sees imports
     assert loaded(modules, NEVER) == []
     assert loaded(modules, OTHER_AREAS) == []
+    assert loaded(modules, OTHER_TABLES) == []
+    # a store at this program's revision opens without Alembic; a reading command takes no lock
+    assert loaded(modules, ("alembic", "filelock")) == []
 
 
 def test_check_imports_no_area_and_no_printing(store_with_notice, tmp_path):
@@ -115,6 +120,54 @@ def test_the_area_index_says_what_the_registry_says():
     assert set(PRINT_KINDS) == set(kinds)
     for name, module in PRINT_KINDS.items():
         assert any(kind is kinds[name] for kind in importlib.import_module(module).PRINT_KINDS), name
+
+
+def test_db_models_names_every_table_and_loads_them_all():
+    from sqlmodel import SQLModel
+
+    import db.models
+    from app.areas import AREAS, CORE_MODELS
+
+    db.models.load_all()
+    tables = {cls.__name__: cls for cls in _table_classes(SQLModel)}
+    assert set(db.models.MODULES) == set(tables)
+    assert {m.__name__ for area in AREAS for m in area.models} | {m.__name__ for m in CORE_MODELS} <= set(tables)
+    for name, cls in tables.items():
+        assert getattr(db.models, name) is cls and cls.__module__ == db.models.MODULES[name]
+    assert set(SQLModel.metadata.tables) == {cls.__tablename__ for cls in tables.values()}
+
+
+def _table_classes(base: type) -> list[type]:
+    found, todo = [], list(base.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if getattr(cls, "__table__", None) is not None:
+            found.append(cls)
+    return found
+
+
+def test_the_revisions_read_without_alembic_are_alembics():
+    from db import migrate, revisions
+
+    assert revisions.known_revisions() == migrate.known_revisions()
+    assert revisions.head_revision() == migrate.head_revision()
+
+
+def test_a_script_that_is_not_plain_sends_the_reading_to_alembic(tmp_path, monkeypatch):
+    from db import revisions
+
+    for name, down in (("0001_a.py", "None"), ("0002_b.py", "'0001'"), ("0003_merge.py", "('0001', '0002')")):
+        (tmp_path / name).write_text(f"revision = '{name[:4]}'\ndown_revision = {down}\n")
+    monkeypatch.setattr(revisions, "VERSIONS", tmp_path)
+    revisions.script_revisions.cache_clear()
+    try:
+        assert revisions.head_revision() is None and revisions.known_revisions() is None
+        (tmp_path / "0003_merge.py").unlink()
+        revisions.script_revisions.cache_clear()
+        assert revisions.head_revision() == "0002" and revisions.known_revisions() == {"0001", "0002"}
+    finally:
+        revisions.script_revisions.cache_clear()
 
 
 def test_the_command_word_is_found_past_common_options_and_not_for_help():
