@@ -187,3 +187,26 @@ def test_a_lazily_found_print_kind_is_the_registered_one():
     lazily = registry._indexed("notice")
     assert lazily is not None and lazily is {kind.name: kind for kind in registry.kinds()}["notice"]
     assert registry._indexed("no_such_kind") is None
+
+
+def test_the_village_scope_holds_with_only_some_tables_loaded(store_with_notice, tmp_path):
+    """A process that loaded the notices' table alone (as ``print notice`` does) still never sees a
+    deleted row: the scope covers every table a statement touches, loaded or not."""
+    import sqlite3
+
+    code = """
+import sys
+from sqlmodel import select
+from db.engine import Database
+from db.models.notices import Notice
+database = Database(sys.argv[1], read_only=True)
+with database.session() as session:
+    print(len(session.exec(select(Notice)).all()), "db.models.meetings" in sys.modules)
+"""
+    with sqlite3.connect(store_with_notice) as conn:
+        conn.execute("UPDATE notice SET deleted_at = '2026-03-03 00:00:00'")
+    env = {"VILLAGEDESK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", code, str(store_with_notice)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["0", "False"]
