@@ -21,8 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-pass-1"
-SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "township", "excel", "dashboard"]
-QUICK_SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "excel", "dashboard"]
+SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "township", "excel", "dashboard", "cli"]
+QUICK_SECTIONS = ["people", "gui", "printing", "meetings", "mediation", "points", "sync", "excel", "dashboard", "cli"]
 
 
 def build(db_path: Path, size: str = "large") -> float:

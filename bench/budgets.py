@@ -30,6 +30,7 @@ BUDGETS: list[Budget] = [
     Budget("gui", "ui_search_p95_ms", 16, "ms", "keystroke in residents search → painted, p95"),
     Budget("gui", "residents_page_first_open_ms", 50, "ms", "residents page, first open"),
     Budget("people", "search_p95_ms", 16, "ms", "resident search query + first screenful, p95"),
+    Budget("cli", "print_notice_s", 1.0, "s", "villagedesk print notice --id latest, whole process"),
     # earlier issues
     Budget("printing", "poster_warm_ms", 300, "ms", "one-page poster, warm"),
     Budget("printing", "poster_kb", 300, "KB", "one-page poster size"),
