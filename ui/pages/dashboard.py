@@ -128,6 +128,7 @@ class StatCard(QFrame):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._value: Any = None
+        self._alert = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
         layout.setSpacing(2)
@@ -163,7 +164,9 @@ class StatCard(QFrame):
             text = format_number(value)
         self.value.setText(text)
         alert = self.card.alert and isinstance(value, int) and value > 0
-        self.value.setStyleSheet("color: #c62828;" if alert else "")
+        if alert != self._alert:  # a style sheet set (even "") re-polishes the label: only on a change
+            self._alert = alert
+            self.value.setStyleSheet("color: #c62828;" if alert else "")
         tips = [_(self.card.hint)] if self.card.hint else []
         if text == "—":
             tips.append(_("No figure yet."))
@@ -472,7 +475,7 @@ class DashboardPage(Page):
         actor = self.context.actor
         if not actor.can("stats.view"):
             return
-        self.load_todo()
+        self.load_todo(backup=False)
         # the cards' sections one by one (the database worker runs them in this order): each shows
         # as soon as its figures are in, and areas without a card are not counted at all
         self.figures = {}
@@ -482,16 +485,22 @@ class DashboardPage(Page):
         if actor.can("village.edit") and not self.first_steps.dismissed():
             DbOp(self, lambda s: first_steps.first_steps(session=s, actor=actor), read_only=True) \
                 .success(self.first_steps.show_steps).run()
+        self.load_backup()  # after the figures: it reads and checks files (the slowest read here)
         if self.charts is not None:
             self.load_charts()
 
     # ------------------------------------------------------------ to do
 
-    def load_todo(self) -> None:
+    def load_todo(self, backup: bool = True) -> None:
         actor = self.context.actor
         DbOp(self, lambda s: workbench.todo(session=s, actor=actor), read_only=True) \
             .success(self._todo_arrived).failure(self._refused).run()
+        if backup:
+            self.load_backup()
+
+    def load_backup(self) -> None:
         # the last backup reads (and checks) files: it joins the list when it is known
+        actor = self.context.actor
         DbOp(self, lambda s: workbench.backup_item(session=s, actor=actor), read_only=True) \
             .success(self._backup_arrived).run()
 
