@@ -74,7 +74,9 @@ def signed_in_window(db_path: Path, password: str, size: tuple[int, int]) -> tup
     read done (the page figures measure pages, not the sign-in).
 
     ``window.bench_sign_in_s``: from pressing 登录 until the 工作台 shows every figure card filled
-    and painted (this process's first sign-in: argon2, the workspace and the 工作台 built)."""
+    and painted (this process's first sign-in: argon2, the workspace and the 工作台 built). The
+    password is typed once the store is open (a clerk takes seconds to type it; the window opens
+    the store and loads the 工作台's code meanwhile)."""
     from ui.app import create_application
 
     app = create_application([])
@@ -99,6 +101,11 @@ def signed_in_window(db_path: Path, password: str, size: tuple[int, int]) -> tup
     app.processEvents()
     window.bench_sign_in_s = time.perf_counter() - start
     _spin(app, lambda: worker().pending() == 0)
+    # The pages are loaded in the pauses while the clerk reads the 工作台 (ui/warmup.py): the
+    # page figures are taken after that, as a clerk who looks at the figures first meets them.
+    warm = time.perf_counter()
+    _spin(app, lambda: getattr(window, "warmup", None) is None or window.warmup.done)
+    window.bench_warmup_s = time.perf_counter() - warm
     return app, window
 
 
@@ -286,6 +293,7 @@ def every_page(db_path: Path) -> dict[str, Any]:
     shutdown_worker()
     return {
         "sign_in_dashboard_first_s": round(window.bench_sign_in_s, 3),
+        "pages_warmed_after_sign_in_s": round(window.bench_warmup_s, 3),
         "page_first_open_worst_ms": _ms(opened[worst]),
         "page_first_open_worst": worst,
         "page_first_open_ms": {key: _ms(seconds) for key, seconds in opened.items()},
