@@ -407,7 +407,10 @@ class DashboardPage(Page):
         self.todo_empty.setObjectName("hint")
         self.todo_empty.setVisible(False)
         layout.addWidget(self.todo_empty)
-        self.cards: dict[tuple[str, str], StatCard] = {}  # (section key, card label msgid) → card
+        # (section key, card label msgid) → card; built with the first figures (the sections are
+        # hidden until then): the to-do list is painted first without waiting for 19 cards
+        self.cards: dict[tuple[str, str], StatCard] = {}
+        self._grids: dict[str, QGridLayout] = {}
         self.section_titles: dict[str, QLabel] = {}
         self.section_boxes: dict[str, QWidget] = {}
         for section in SECTIONS:
@@ -423,13 +426,9 @@ class DashboardPage(Page):
             column.addWidget(title)
             grid = QGridLayout()
             grid.setSpacing(12)
-            for index, spec in enumerate(section.cards):
-                card = StatCard(spec)
-                card.clicked.connect(lambda area=spec.area: self.context.open_area(area))
-                self.cards[(section.key, spec.label)] = card
-                grid.addWidget(card, index // CARDS_PER_ROW, index % CARDS_PER_ROW)
             grid.setColumnStretch(CARDS_PER_ROW, 1)
             column.addLayout(grid)
+            self._grids[section.key] = grid
             box.setVisible(False)  # until the figures say the section exists
             layout.addWidget(box)
             self.section_titles[section.key] = title
@@ -448,7 +447,19 @@ class DashboardPage(Page):
         self.retranslate_ui()
 
     def card(self, section: str, label_msgid: str) -> StatCard:
+        self._build_cards()
         return self.cards[(section, label_msgid)]
+
+    def _build_cards(self) -> None:
+        if self.cards:
+            return
+        for section in SECTIONS:
+            grid = self._grids[section.key]
+            for index, spec in enumerate(section.cards):
+                card = StatCard(spec)
+                card.clicked.connect(lambda area=spec.area: self.context.open_area(area))
+                self.cards[(section.key, spec.label)] = card
+                grid.addWidget(card, index // CARDS_PER_ROW, index % CARDS_PER_ROW)
 
     def retranslate_ui(self) -> None:
         self.header.retranslate_ui()
@@ -571,6 +582,7 @@ class DashboardPage(Page):
         self._show(self.figures)
 
     def _show(self, figures: dict[str, Any]) -> None:
+        self._build_cards()
         self.message.setVisible(False)
         for section in SECTIONS:
             self.section_boxes[section.key].setVisible(section.key in figures and (
