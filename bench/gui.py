@@ -1,12 +1,21 @@
-"""The GUI on the large demo: start-up, opening the residents page, searching through the UI.
+"""The GUI: start-up, sign-in, every page's first open, searching through the UI, memory.
 
     .venv/bin/python -m bench --only gui
 
 Start-up is measured in fresh processes (offscreen), from launching the interpreter until the main
 window is shown (budget ≤ 1.0 s median), and until the store is open and the login form is ready.
-The page and search figures run in this process on a signed-in window, through the real UI path:
-the page queries ids on the database worker, the lazy model reads the first screenful of rows while
-the table paints. Figures are printed, never asserted.
+The rest runs in two more fresh processes, each signed in through the login form:
+
+- sign-in → 工作台 with figures: from pressing 登录 until every figure card is filled and painted
+  (the password is typed once the store is open, as a clerk takes seconds to type it);
+- residents page and search: a keystroke is a real key event into the search box, timed until the
+  results for the text now in the box are painted (the query on the database worker, the model
+  reset, the first screenful, the paint: whatever lies between);
+- every page of ``ui.pages.PAGES``, first open, in the navigation's order, until its first data
+  is shown and painted; then the memory of that process (RSS and its peak) with every page visited.
+
+The page figures are taken once the window has settled after sign-in (the 工作台's figures shown,
+the pages' code loaded in the pauses: ui/warmup.py). Figures are printed, never asserted.
 """
 from __future__ import annotations
 
