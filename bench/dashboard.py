@@ -54,7 +54,7 @@ def first_paint(db_path: Path, password: str) -> dict[str, Any]:
     """Open the dashboard afresh (another page current before), through the real UI path: the
     to-do list and the figures are read on the database worker and shown."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from bench.gui import _spin, signed_in_window
+    from bench.gui import _painted, _spin, signed_in_window
     from ui.ops import shutdown_worker, worker
 
     app, window = signed_in_window(db_path, password, (1366, 768))
@@ -69,16 +69,13 @@ def first_paint(db_path: Path, password: str) -> dict[str, Any]:
         _spin(app, lambda: worker().pending() == 0)
         start = time.perf_counter()
         page = window.open_area("dashboard")
-        page.repaint()
-        app.processEvents()
+        _painted(app)
         skeleton = time.perf_counter() - start  # the page built and painted, figures still "—"
         _spin(app, lambda: page.todo_loaded)
-        page.repaint()
-        app.processEvents()
+        _painted(app)
         todo = time.perf_counter() - start
         _spin(app, lambda: page.figures_loaded)
-        page.repaint()
-        app.processEvents()
+        _painted(app)
         painted = time.perf_counter() - start
         _spin(app, lambda: page.backup is not None)
         with_backup = time.perf_counter() - start
@@ -91,8 +88,7 @@ def first_paint(db_path: Path, password: str) -> dict[str, Any]:
     start = time.perf_counter()
     page.tabs.setCurrentIndex(1)  # the charts: the series read and drawn as SVG on the worker, then painted
     _spin(app, lambda: page.charts is not None and page.charts.series is not None)
-    page.repaint()
-    app.processEvents()
+    _painted(app)
     charts = time.perf_counter() - start
     window.close()
     shutdown_worker()

@@ -240,6 +240,40 @@ def test_the_last_backup_none_recent_and_old(world):
     assert old.kind == "backup.old" and old.severity == workbench.ALERT and "8" in old.text
 
 
+def test_the_last_backup_is_verified_once_while_unchanged_and_again_when_it_changes(world, monkeypatch):
+    """The 工作台 asks for the last backup at every visit: an unchanged file is not verified again
+    (issue 16), a changed one is, and one that no longer verifies is no longer offered."""
+    import os
+
+    from app import backup
+    from app.paths import backups_dir
+
+    database, admin, _r1, _r2 = world
+    folder = backups_dir()
+    made = backup.backup(database=database, actor=admin, to_dir=folder)
+    path = made.path if hasattr(made, "path") else next(folder.glob("*" + backup.SUFFIX))
+    checked: list[str] = []
+    real_verify = backup.verify
+    monkeypatch.setattr(backup, "verify", lambda p, **kw: (checked.append(str(p)), real_verify(p, **kw))[1])
+
+    with database.session() as session:
+        first = workbench.backup_item(session=session, actor=admin, folders=[folder])
+        again = workbench.backup_item(session=session, actor=admin, folders=[folder])
+    assert first.kind == again.kind == "backup.recent"
+    assert len(checked) == 1
+
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # damaged after it was verified
+    path.write_bytes(bytes(data))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    with database.session() as session:
+        damaged = workbench.backup_item(session=session, actor=admin, folders=[folder])
+    assert len(checked) == 2  # changed: read again
+    assert damaged.kind == "backup.none"  # and no longer offered
+    assert backup.newest_backup([folder]) is None  # a restore always verifies
+
+
 def test_month_series_equal_a_count_by_hand(world):
     database, admin, _r1, _r2 = world
     rng = random.Random(14)
