@@ -210,3 +210,25 @@ with database.session() as session:
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["0", "False"]
+
+
+def test_the_window_and_every_page_load_no_renderer_migrations_or_excel():
+    """The GUI imports every area (the registry) and, while the clerk works, every page module:
+    none of that brings ReportLab, Pillow, Alembic or the Excel libraries, which load when a
+    document is first rendered, a picture read, a schema upgraded or a sheet opened (memory)."""
+    probe = """
+import importlib, json, sys
+import app.areas, ui.main_window, ui.pages, ui.warmup
+for target in ui.pages.PAGES.values():
+    importlib.import_module(target.split(":")[0])
+for name in ui.warmup.SIGN_IN_MODULES:
+    importlib.import_module(name)
+print(json.dumps(sorted(sys.modules)))
+"""
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout.strip().splitlines()[-1]))
+    assert "PySide6.QtWidgets" in loaded and "app.mediation" in loaded  # the probe really loaded the GUI
+    heavy = {"reportlab", "PIL", "alembic", "mako", "openpyxl", "python_calamine", "cryptography"}
+    assert not heavy & {name.split(".")[0] for name in loaded}

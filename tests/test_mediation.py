@@ -580,7 +580,7 @@ def test_no_public_notice_excel_or_bundle_holds_a_party_or_the_facts(stores, tmp
 
     from app.errors import VillageDeskError
     from app.printing import build_document, kinds
-    from app.printing.render import document_text
+    from app.printing.rendering import document_text
     from db.models.mediation import MediationParty
 
     (database, admin), _township, key = stores

@@ -54,8 +54,7 @@ from app.notices.queries import (
     next_notice_number,
     series_key,  # noqa: F401 (the series' name, for callers of the service)
 )
-from app.printing import render, sha256
-from app.printing.render import resolved_fonts
+from app.printing import sha256
 from app.privacy import FIELDS, TEXT_FIELDS, mask_text, mask_value
 from app.revisions import check_rev
 from app.search import filter_rows as search_rows
@@ -66,6 +65,15 @@ from db.models.accounts import Setting, User
 from db.models.notices import Notice
 from db.scope import peek_number
 from db.tracking import AuditEntry, audit_note
+
+
+
+def render(document: Any, **options: Any) -> Any:
+    """:func:`app.printing.render`, imported on the first notice rendered: ReportLab and the fonts
+    stay off the path of the pages and commands that never print."""
+    from app.printing.rendering import render as render_pdf
+
+    return render_pdf(document, **options)
 
 
 def set_calendar(*, session: Session, actor: Actor, holidays: list[dt.date], workdays: list[dt.date]) -> WorkCalendar:
@@ -329,6 +337,8 @@ def issue_notice(*, session: Session, actor: Actor, notice_id: str, issue_date: 
     # while the PDF renders; a failed render rolls the number back with everything else (gap-free).
     seq, number = next_notice_number(session, notice.kind, day.year)
     document = build_document(session, notice, number=number, issue_date=day, draft=False)
+    from app.printing.rendering import resolved_fonts
+
     document.fonts = resolved_fonts(document)
     data = render(document)
     notice.state = ISSUED

@@ -21,9 +21,24 @@ from pathlib import Path
 from typing import Any
 
 from app.printing.model import Chart, ChartSeries, Column, Document, Heading, ItemList, Para, Section, Table
-from app.printing.pages import write_png
 from app.printing.registry import PrintKind, build_document, get_kind, kinds, register_kind
-from app.printing.render import RenderedPDF, TableTooWide, UnprintableCharacters, render, write_pdf
+
+# ReportLab (and the fonts) load when something is first rendered, not when an area that can
+# print is imported: the GUI's pages and most commands never render (PEP 562 module attributes).
+_RENDERING = {"RenderedPDF": "app.printing.rendering", "TableTooWide": "app.printing.rendering",
+              "UnprintableCharacters": "app.printing.rendering", "render": "app.printing.rendering",
+              "write_pdf": "app.printing.rendering", "write_png": "app.printing.pages"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _RENDERING.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "Chart", "ChartSeries", "Column", "Document", "Heading", "ItemList", "Para", "PrintKind", "RenderedPDF", "Section", "Table",
@@ -44,6 +59,9 @@ def print_kind(name: str, *, session: Any, actor: Any, ident: str = "latest", ou
     Rendering and writing come first; only a finished file is recorded (an audit note naming
     the kind, the record and the file's hash), so a failed print leaves the database untouched.
     """
+    from app.printing.pages import write_png
+    from app.printing.rendering import render, write_pdf
+
     document = build_document(name, session=session, actor=actor, ident=ident)
     data = render(document, **options)
     if out is not None:

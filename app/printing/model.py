@@ -2,7 +2,7 @@
 
 A :class:`Document` holds what a notice, a roster or a formal letter says — title, document
 number, body blocks, the signature block (落款), the seal area and the date — and nothing about
-how it looks: :mod:`app.printing.render` lays it out in the ``poster`` or ``official`` style.
+how it looks: :mod:`app.printing.rendering` lays it out in the ``poster`` or ``official`` style.
 
 Documents are plain data. ``to_dict``/``from_dict`` give a JSON form so that an issued notice
 can keep the exact document it printed and print it again identically.

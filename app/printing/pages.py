@@ -31,7 +31,7 @@ def _serialised(fn: _F) -> _F:
 
 def _pdf(source: Document | bytes) -> bytes:
     if isinstance(source, Document):
-        from app.printing.render import render
+        from app.printing.rendering import render
 
         return render(source)
     return bytes(source)
@@ -79,7 +79,7 @@ def write_png(source: Document | bytes, out: str | os.PathLike[str], *, mode: Li
     ``name-2.png`` … (a one-page document: ``out`` itself). Returns the files written."""
     from PIL import Image
 
-    from app.printing.render import write_pdf
+    from app.printing.rendering import write_pdf
 
     images = page_images(source, dpi)
     out = Path(out)

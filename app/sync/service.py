@@ -43,7 +43,6 @@ from app.privacy import mask_address, mask_id_number, mask_name, mask_phone, mas
 from app.sync import keys, receipts, township
 from app.sync.bundle import BundleRefused, ReadBundle, copy_file, jsonl, member_name, read_bundle, write_bundle
 from db.base import SyncedModel, utcnow
-from db.migrate import known_revisions
 from db.models.accounts import Setting
 from db.models.people import Household, VillageGroup
 from db.models.sync import ImportedBundle, OutboxBundle, TownshipAggregate, TownshipVillage
@@ -623,6 +622,8 @@ def import_bundle(session: Session, *, file: Path, key: TownshipKey, enroll: boo
     manifest = bundle.manifest
     village = manifest["village_code"]
     known = manifest.get("schema_revision")
+    from db.migrate import known_revisions
+
     if known not in known_revisions():
         raise BundleRefused(_("{file} was written by a newer VillageDesk (database schema {revision}); update this "
                               "program first.").format(file=shown, revision=known))

@@ -17,7 +17,6 @@ from app.auth import Actor, require
 from app.i18n import _
 from app.meetings.codes import kind_label
 from app.printing import Chart, ChartSeries
-from app.printing.charts import chart_svg
 from app.workbench.service import MonthSeries, month_label, month_series
 
 # On screen, in SVG units (the 工作台 scales them, keeping the shape): the two charts with a legend
@@ -80,6 +79,8 @@ def month_chart_blocks(series: MonthSeries) -> dict[str, Chart]:
 def month_charts(*, session: Session, actor: Actor, end: dt.date | None = None) -> MonthCharts:
     """The twelve months ending with the month of ``end`` (default this one), each chart drawn as
     SVG for the screen: the two with a legend wide, the single figures narrow."""
+    from app.printing.charts import chart_svg  # ReportLab, when the charts are first drawn
+
     require(actor, "stats.view")
     series = month_series(session=session, actor=actor, end=end)
     pictures = []

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem,
 
 from app.i18n import N_, _
 from app.notices import gallery
-from app.printing import render
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pdf_preview import PdfPreview
@@ -72,6 +71,8 @@ class GalleryDialog(FormDialog):
         actor = self.actor
 
         def op(session: Any) -> tuple[str, bytes]:
+            from app.printing import render
+
             return key, render(gallery.preview(session=session, actor=actor, key=key))
 
         DbOp(self, op, read_only=True).success(self._show).run()
