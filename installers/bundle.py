@@ -78,6 +78,11 @@ QT_PLUGINS_EXCLUDED = ["qeglfs", "qlinuxfb", "qvnc", "qvkkhrdisplay", "qminimale
 # and the combo-box arrow (SVG). TIFF, WebP, GIF, ICNS, TGA, WBMP and PDF-as-image go (2 MB);
 # Pillow, not Qt, reads what a user attaches. (On Windows the .ico is the .exe's own resource.)
 QT_IMAGE_FORMATS = ["qjpeg", "qsvg", "qico"]
+# Windows: Mesa's software OpenGL (opengl32sw.dll, ~20 MB), which Qt loads only to create an OpenGL
+# context on a PC without a GPU driver: the program draws with QPainter (raster) and has no OpenGL
+# or Quick module left. (Linux has no counterpart; untested here, the Windows workflow's smoke test
+# and --self-test run on the built folder.)
+QT_WINDOWS_EXCLUDED = {"opengl32sw.dll"}
 # Qt's own translations: Chinese only (English is Qt's own language).
 QT_TRANSLATIONS = {"qtbase_zh_CN.qm", "qt_zh_CN.qm"}
 # Babel locale data: the two languages the app speaks and what they inherit from.
@@ -254,6 +259,8 @@ def keep_data(dest: str) -> bool:
     inside the bundle): other languages' Qt translations and Babel locales do not."""
     parts = Path(dest).parts
     name = parts[-1]
+    if name.lower() in QT_WINDOWS_EXCLUDED:
+        return False
     if "translations" in parts and name.endswith(".qm") and ("PySide6" in parts):
         return name in QT_TRANSLATIONS
     if len(parts) >= 2 and parts[-2] == "locale-data" and "babel" in parts:

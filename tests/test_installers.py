@@ -147,6 +147,7 @@ def test_data_filters_keep_what_the_program_needs():
     assert not bundle.keep_data("PySide6/Qt/plugins/platformthemes/libqgtk3.so")
     assert not bundle.keep_data("PySide6/Qt/plugins/qmltooling/libqmldbg_debugger.so")
     assert bundle.keep_data("resources/fonts/wqy-microhei.ttc")
+    assert not bundle.keep_data("opengl32sw.dll") and not bundle.keep_data("PySide6/opengl32sw.dll")
     # image formats: what Qt shows (JPEG attachments and thumbnails, SVG arrow, icon), not the rest
     for kept in ("libqjpeg.so", "qjpeg.dll", "libqsvg.so", "qsvg.dll", "libqico.so"):
         assert bundle.keep_data(f"PySide6/Qt/plugins/imageformats/{kept}"), kept
