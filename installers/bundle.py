@@ -132,6 +132,7 @@ DEBIAN_PACKAGES = {
     "libstdc++.so.6": "libstdc++6", "libgcc_s.so.1": "libgcc-s1", "libz.so.1": "zlib1g",
     "libGL.so.1": "libgl1", "libEGL.so.1": "libegl1", "libxcb.so.1": "libxcb1", "libX11.so.6": "libx11-6",
     "libX11-xcb.so.1": "libx11-xcb1", "libwayland-client.so.0": "libwayland-client0",
+    "libwayland-cursor.so.0": "libwayland-cursor0",
     "libfontconfig.so.1": "libfontconfig1", "libfreetype.so.6": "libfreetype6", "libexpat.so.1": "libexpat1",
     "libuuid.so.1": "libuuid1", "libcom_err.so.2": "libcom-err2", "libgpg-error.so.0": "libgpg-error0",
     "libgmp.so.10": "libgmp10", "libharfbuzz.so.0": "libharfbuzz0b", "libdrm.so.2": "libdrm2", "libgbm.so.1": "libgbm1",
@@ -146,7 +147,11 @@ def debian_depends_fallback(linked: set[str]) -> str:
     if missing:
         raise SystemExit(f"no Debian package known for {' '.join(missing)}: add it to bundle.DEBIAN_PACKAGES")
     packages = {DEBIAN_PACKAGES[name] for name in linked if name in DEBIAN_PACKAGES} - {"libc6"}
-    return ", ".join(["libc6 (>= 2.31)"] + sorted(packages))
+    # the binaries need at most the glibc they were built against (dpkg-shlibdeps finds the least)
+    import os
+
+    glibc = (os.confstr("CS_GNU_LIBC_VERSION") or "glibc 2.31").split()[-1]
+    return ", ".join([f"libc6 (>= {glibc})"] + sorted(packages))
 
 
 def _elf_files(folder: Path) -> list[Path]:
