@@ -27,7 +27,7 @@ if [ "${1:-}" != "--pack" ]; then
   "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller installers/villagedesk.spec
   echo "   built in $((SECONDS - started)) s"
-  # ICU's data for the app's two languages only (32 → 14 MB), checked against Qt before it replaces
+  # ICU's data for the app's two languages only (32 → 4 MB), checked against Qt before it replaces
   # the full one (installers/icu_data.py); needs icupkg (icu-devtools) and cc, else it is skipped
   # with a message. VILLAGEDESK_FULL_ICU=1 keeps the full data.
   if [ "${VILLAGEDESK_FULL_ICU:-0}" != 1 ]; then

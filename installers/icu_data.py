@@ -15,10 +15,13 @@ tree (locales, collation, currencies, languages, regions, units, zones); (2) the
 services Qt never calls — Qt's libraries import only case mapping, calendar/time-zone names,
 converters and collation (``QT_ICU_FAMILIES``; the build stops if a newer Qt imports more), so
 break iteration (``brkitr/``, with its dictionaries), transliteration, number spelling and the
-character-name table go. Everything else stays: the Unicode properties and normalization, the
-collation root (UCA) and the Chinese tailorings (pinyin, stroke …), the time-zone database, all
-converters (GB18030, GBK, Big5 …) and ``res_index`` (a language that is gone falls back to
-``root``, as ICU does for any language it lacks). Result: 32 MB → 9 MB.
+character-name table go; (3) the legacy converters (``*.cnv``, ``cnvalias.icu``: GB18030, GBK,
+Big5, Shift_JIS, EBCDIC …, 5 MB): Qt reads them only for ``QStringConverter``/``QStringDecoder``
+with a legacy encoding name, which VillageDesk never calls — Python does every conversion, and
+Qt's own UTF-8/UTF-16/UTF-32/Latin-1 converters need no ICU data. Everything else stays: the
+Unicode properties and normalization, the collation root (UCA) and the Chinese tailorings (pinyin,
+stroke …), the time-zone database and ``res_index`` (a language that is gone falls back to
+``root``, as ICU does for any language it lacks). Result: 32 MB → 4 MB.
 
 How: the data is the symbol ``icudtNN_dat`` of the library (an ICU common-data package). It is
 cut out, filtered with ICU's own ``icupkg -r`` (Debian ``icu-devtools``; the package format has
@@ -26,8 +29,8 @@ not changed since ICU 4), and linked back into a library with the same soname an
 with an ``.incbin``). Then the check: a child Python loads PySide6 once with the original and once
 with the new library first (``LD_PRELOAD``) and must print the same answers to every ICU-backed
 call Qt makes for these languages (collation of Chinese names by pinyin and of English words,
-QLocale case mapping, time zones and their names, the legacy codecs ICU offers (GB18030, GBK, Big5 …), line and word
-breaking of mixed Chinese text). Any difference, or a tool missing, leaves the original in place:
+QLocale case mapping, time zones and their names, Qt's own UTF and Latin-1 codecs, line and word
+breaking of mixed Chinese text; not the legacy codecs, which are removed on purpose). Any difference, or a tool missing, leaves the original in place:
 exit status 0 with a message when a tool is missing (``--require`` makes that an error too), 1
 when the check finds a difference (a bug to look at, never silently shipped).
 
@@ -54,7 +57,11 @@ KEEP_LOCALES = {"root", "en", "en_001", "en_US", "zh", "zh_Hans", "zh_Hans_CN", 
 # (rule-based number format) and Unicode character names (u_charName).
 QT_ICU_FAMILIES = ("u_strToUpper", "u_strToLower", "ucal_", "ucnv_", "ucol_")
 DROPPED_TREES = ("brkitr/", "translit/", "rbnf/")
-DROPPED_ITEMS = {"unames.icu"}
+DROPPED_ITEMS = {"unames.icu", "cnvalias.icu"}
+# The legacy converters: Qt's ucnv_* calls serve QStringConverter with a non-UTF encoding name only.
+# VillageDesk never asks Qt for one (no QStringConverter/QStringDecoder/QTextCodec in app/ or ui/;
+# Python reads and writes every encoding), so they go with the converter alias table.
+DROPPED_SUFFIXES = (".cnv",)
 # a .res item named like a locale: language (2–3 letters), then script/region/variant parts
 LOCALE_ITEM = re.compile(r"(?:[a-z0-9]+/)?([a-z]{2,3}(?:_[A-Za-z0-9]*)*)\.res")  # de__PHONEBOOK: de_.res
 
@@ -67,7 +74,7 @@ def removed_items(items: list[str]) -> list[str]:
     """The package items to drop: locale bundles of languages the app does not speak."""
     out = []
     for item in items:
-        if item.startswith(DROPPED_TREES) or item in DROPPED_ITEMS:
+        if item.startswith(DROPPED_TREES) or item in DROPPED_ITEMS or item.endswith(DROPPED_SUFFIXES):
             out.append(item)
             continue
         match = LOCALE_ITEM.fullmatch(item)
@@ -209,9 +216,9 @@ for zone in QTimeZone.availableTimeZoneIds():  # every zone's names, in both lan
         tz.displayName(winter, kind, QLocale(tag)) for tag in ("zh_CN", "en_US")
         for kind in (QTimeZone.NameType.LongName, QTimeZone.NameType.ShortName)))
 text = "村务台：龙泉镇青石村，2026年11月30日召开村民会议。Meeting at 9:30 a.m., “第一”条；𪚥字。"
-# (PySide6 does not expose QStringEncoder's encoding call: the codecs ICU offers, and their names)
-out.append("codecs: " + " ".join(sorted(QStringEncoder.availableCodecs())))
-for name in ("GB18030", "GBK", "GB2312", "Big5", "EUC-JP", "Shift_JIS", "windows-1252", "cp936"):
+# The legacy codecs (GB18030, GBK, Big5 … : QStringConverter.availableCodecs) are not compared:
+# their data is removed on purpose, the app never asks Qt for them. Qt's built-in ones must stay.
+for name in ("UTF-8", "UTF-16", "UTF-16LE", "UTF-32", "ISO-8859-1", "Latin1"):
     out.append(f"codec {name}: {QStringEncoder(name).isValid()} {QStringDecoder(name).isValid()} "
                f"{QStringEncoder(name).name()}")
 for kind in (QTextBoundaryFinder.BoundaryType.Line, QTextBoundaryFinder.BoundaryType.Word,
@@ -266,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.copyfile(filtered, library)
         print(f"icu_data: {library.name} {original.stat().st_size / 2**20:.1f} MB → "
               f"{library.stat().st_size / 2**20:.1f} MB ({kept} items kept, {dropped} removed: other languages' bundles, "
-              f"data Qt never reads; Qt's collation, case, time zones, codecs and breaking checked: "
+              f"legacy converters, data Qt never reads; Qt's collation, case, time zones, UTF codecs and breaking checked: "
               f"{len(before.splitlines())} answers identical)")
     return 0
 
