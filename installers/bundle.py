@@ -56,6 +56,11 @@ OTHER_EXCLUDED = [
     # imports them in a try and says "not supported" if one is used (tests/test_installers.py checks
     # the app's picture path without them).
     "PIL._avif", "PIL.AvifImagePlugin", "PIL._imagingtk", "PIL.ImageTk", "PIL._imagingcms", "PIL._imagingft",
+    # Python's codecs for Japanese, Korean, traditional-Chinese (Big5, HKSCS) and ISO-2022 text: the
+    # app reads and writes UTF-8 only (its files, .xlsx, CSV pasted from a spreadsheet; no encoding
+    # can be chosen anywhere). _codecs_cn (GBK, GB18030) stays. Such an encoding is then "unknown"
+    # (LookupError), as for any codec Python lacks. 0.7 MB.
+    "_codecs_jp", "_codecs_kr", "_codecs_tw", "_codecs_hk", "_codecs_iso2022",
 ]
 EXCLUDED = QT_EXCLUDED + OTHER_EXCLUDED
 
@@ -67,12 +72,16 @@ HIDDEN_IMPORTS = ["pypdfium2", "pyrage", "argon2", "python_calamine",
                   "PySide6.QtSvg", "sqlalchemy.dialects.sqlite"]
 
 # Qt plugins the app needs (platform, images incl. the SVG arrow, print support); the rest go.
+# (No Wayland: the program runs through XWayland there, see QT_PLUGINS_EXCLUDED.)
 QT_PLUGIN_DIRS = ["platforms", "imageformats", "iconengines", "printsupport", "platformthemes",
-                  "platforminputcontexts", "styles", "tls", "wayland-shell-integration",
-                  "wayland-decoration-client"]
+                  "platforminputcontexts", "styles", "tls"]
 # …and within those folders, plugins for devices and desktops a village office does not have:
-# framebuffer/EGL/VNC/Vulkan screens, and the GTK theme (it alone drags in ~25 MB of GTK).
-QT_PLUGINS_EXCLUDED = ["qeglfs", "qlinuxfb", "qvnc", "qvkkhrdisplay", "qminimalegl", "qgtk3"]
+# framebuffer/EGL/VNC/Vulkan screens, and the GTK theme (it alone drags in ~25 MB of GTK). And the
+# Wayland platform (qwayland, with libQt6WaylandClient and its shell and decoration plugins, 1.8 MB):
+# on a Wayland session Qt asks for "wayland;xcb", finds no wayland plugin and takes xcb, which the
+# session's XWayland serves (every Wayland desktop — GNOME, KDE, deepin, UKUI — starts it for X11
+# programs); on GNOME Qt takes xcb anyway. QT_QPA_PLATFORM=wayland then fails with Qt's own message.
+QT_PLUGINS_EXCLUDED = ["qeglfs", "qlinuxfb", "qvnc", "qvkkhrdisplay", "qminimalegl", "qgtk3", "qwayland"]
 # Image formats Qt itself reads: the pictures it shows are the stored attachments and their
 # thumbnails (JPEG or PNG, app.attachments makes them so; PNG is built into QtGui), the icons (PNG)
 # and the combo-box arrow (SVG). TIFF, WebP, GIF, ICNS, TGA, WBMP and PDF-as-image go (2 MB);
@@ -374,7 +383,7 @@ def drop_dangling_links(datas: list, binaries: list) -> list:
 # (Qt6OpenGL also covers Qt6OpenGLWidgets; Qt6EglF the EGLFS device libraries of the excluded qeglfs.)
 QT_EXCLUDED_LIBRARIES = ["Qt6Qml", "Qt6Quick", "Qt6WebEngine", "Qt6Multimedia", "Qt63D", "Qt6Designer",
                          "Qt6VirtualKeyboard", "Qt6Sql", "Qt6Test", "Qt6Charts", "Qt6Graphs", "Qt6OpenGL",
-                         "Qt6EglF"]
+                         "Qt6EglF", "Qt6WaylandClient", "Qt6WlShellIntegration"]
 
 
 if __name__ == "__main__":  # python installers/bundle.py depends dist/villagedesk  (build-linux.sh)

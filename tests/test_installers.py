@@ -146,6 +146,12 @@ def test_data_filters_keep_what_the_program_needs():
     assert bundle.keep_data("PySide6/Qt/plugins/platforms/libqoffscreen.so")
     assert not bundle.keep_data("PySide6/Qt/plugins/platformthemes/libqgtk3.so")
     assert not bundle.keep_data("PySide6/Qt/plugins/qmltooling/libqmldbg_debugger.so")
+    # no Wayland platform: Qt falls back to xcb (XWayland) on a Wayland session
+    assert not bundle.keep_data("PySide6/Qt/plugins/platforms/libqwayland.so")
+    assert not bundle.keep_data("PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so")
+    assert not bundle.keep_data("PySide6/Qt/plugins/wayland-decoration-client/libadwaita.so")
+    assert any(part in "libQt6WaylandClient.so.6" for part in bundle.QT_EXCLUDED_LIBRARIES)
+    assert not any(part in "libQt6XcbQpa.so.6" for part in bundle.QT_EXCLUDED_LIBRARIES)
     assert bundle.keep_data("resources/fonts/wqy-microhei.ttc")
     assert not bundle.keep_data("opengl32sw.dll") and not bundle.keep_data("PySide6/opengl32sw.dll")
     # image formats: what Qt shows (JPEG attachments and thumbnails, SVG arrow, icon), not the rest
@@ -374,3 +380,18 @@ def test_self_test_opens_every_page_and_fails_on_a_broken_one(qapp, monkeypatch,
     assert self_test.run() == 1
     captured = capsys.readouterr()
     assert "self-test FAILED" in captured.err and "NoSuchPage" in captured.err
+
+
+def test_only_the_chinese_and_unicode_codecs_of_python_are_bundled():
+    codecs = [m for m in bundle.EXCLUDED if m.startswith("_codecs_")]
+    assert sorted(codecs) == ["_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr", "_codecs_tw"]
+    # GBK and GB18030 stay; the encodings the app names anywhere are UTF-8, UTF-16 or ASCII
+    assert "_codecs_cn" not in bundle.EXCLUDED and "_multibytecodec" not in bundle.EXCLUDED
+    import re
+
+    named = set()
+    for folder in ("app", "ui", "db"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            named |= {m.lower().replace("_", "-") for m in re.findall(r"""(?:encoding=|\.decode\(|\.encode\()\s*["']([\w-]+)["']""", text)}
+    assert named and named <= {"utf-8", "utf8", "utf-8-sig", "utf-16", "ascii", "latin-1", "gbk", "gb18030"}, named
