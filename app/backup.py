@@ -603,9 +603,29 @@ def _made(path: Path, manifest: dict | None) -> dt.datetime:
     return dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone()
 
 
-def newest_backup(folders: list[Path]) -> BackupChoice | None:
+_VERIFIED: dict[tuple[Path, int, int], dict] = {}  # (file, size, mtime_ns) → its verified manifest
+
+
+def _verified(path: Path, remember: bool) -> dict:
+    """``verify(path)``; with ``remember``, a file verified before in this process and unchanged
+    since (same size and modification time) is not read again."""
+    if not remember:
+        return verify(path)
+    stat = path.stat()
+    key = (path.resolve(), stat.st_size, stat.st_mtime_ns)
+    manifest = _VERIFIED.get(key)
+    if manifest is None:
+        manifest = _VERIFIED[key] = verify(path)
+    return manifest
+
+
+def newest_backup(folders: list[Path], *, remember: bool = False) -> BackupChoice | None:
     """The newest good backup in ``folders`` (a plain one verified against its manifest; an
-    encrypted one is checked when its passphrase is given), or None when there is none."""
+    encrypted one is checked when its passphrase is given), or None when there is none.
+
+    ``remember=True`` (the 工作台's line about the last backup, asked at every visit): a backup
+    verified before in this process and unchanged since is not verified again. A restore always
+    verifies."""
     found: list[tuple[dt.datetime, Path, bool]] = []
     seen: set[Path] = set()
     for folder in folders:
@@ -629,7 +649,7 @@ def newest_backup(folders: list[Path]) -> BackupChoice | None:
         if encrypted:
             return BackupChoice(path=path, made=made, encrypted=True, manifest={})
         try:
-            return BackupChoice(path=path, made=made, encrypted=False, manifest=verify(path))
+            return BackupChoice(path=path, made=made, encrypted=False, manifest=_verified(path, remember))
         except (VillageDeskError, OSError, sqlite3.Error):
             log.warning("backup %s does not verify; an older one is offered", path)
     return None

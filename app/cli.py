@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import importlib
 import json
 import os
 import sys
@@ -15,12 +16,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from app.area_index import COMMANDS
 from app.errors import AuthenticationFailed, ValidationError, VillageDeskError
 from app.i18n import LANGUAGES, _, set_language
 
 #: Commands that only read (their sign-in time is not written on a read-only store): they work on
 #: read-only media and never take the store's writer lock.
 READING = {"check", "stats", "print", "user list"}
+#: The commands of this module (``build_parser`` adds the areas' from :mod:`app.area_index`).
+CORE_COMMANDS = ("init", "demo", "check", "stats", "backup", "restore", "user")
 
 
 def command_name(args: argparse.Namespace) -> str:
@@ -310,10 +314,9 @@ def cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from app.auth import ROLES
-    from app.demo import SIZES
-
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every command's parser; with ``command`` (one of :func:`command_word`'s answers), only what
+    parsing that command needs, so running it imports no other area (:mod:`app.area_index`)."""
     common = _common()
     parser = argparse.ArgumentParser(prog="villagedesk", description="VillageDesk 村务台",
                                      parents=[common])
@@ -333,10 +336,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--supervision-phone")
     p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("demo", parents=[common], help="fill a database with realistic generated data")
-    p.add_argument("--size", choices=SIZES, default="small")
-    p.add_argument("--seed", type=int, default=1)
-    p.set_defaults(handler=cmd_demo)
+    if command in (None, "demo"):
+        from app.demo import SIZES
+
+        p = sub.add_parser("demo", parents=[common], help="fill a database with realistic generated data")
+        p.add_argument("--size", choices=SIZES, default="small")
+        p.add_argument("--seed", type=int, default=1)
+        p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("check", parents=[common], help="integrity and schema check")
     p.set_defaults(handler=cmd_check)
@@ -353,6 +359,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--other-village", action="store_true", help="allow a backup of another village")
     p.set_defaults(handler=cmd_restore)
+
+    if command in (None, "user"):
+        _add_user(sub, common)
+    if command is not None:  # a core command, or one area's (or shared piece's): import only its module
+        if command in COMMANDS:
+            importlib.import_module(COMMANDS[command]).register(sub, common)
+        return parser
+    from app.areas import AREAS, CORE_CLI
+
+    for area in AREAS:
+        if area.cli is not None:
+            area.cli(sub, common)
+    for register in CORE_CLI:
+        register(sub, common)
+    return parser
+
+
+def _add_user(sub: Any, common: argparse.ArgumentParser) -> None:
+    from app.auth import ROLES
 
     p = sub.add_parser("user", parents=[common], help="manage accounts (admin only)")
     user_sub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
@@ -371,14 +396,21 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     q.set_defaults(handler=cmd_user_reset)
 
-    from app.areas import AREAS, CORE_CLI
 
-    for area in AREAS:
-        if area.cli is not None:
-            area.cli(sub, common)
-    for register in CORE_CLI:
-        register(sub, common)
-    return parser
+def command_word(argv: list[str]) -> str | None:
+    """The sub-command ``argv`` runs, when :func:`build_parser` can build it alone (a core command or
+    one in :data:`app.area_index.COMMANDS`); None for help, a typo or a bad option (every command)."""
+    probe = argparse.ArgumentParser(add_help=False, parents=[_common()], allow_abbrev=False, exit_on_error=False)
+    probe.add_argument("command", nargs="?")
+    try:
+        word = probe.parse_known_args(argv)[0].command
+    except argparse.ArgumentError:
+        return None
+    if word not in CORE_COMMANDS and word not in COMMANDS:
+        return None
+    if {"-h", "--help"} & set(argv[:argv.index(word)]):  # `villagedesk --help print`: the whole list
+        return None
+    return word
 
 
 def _report(exc: VillageDeskError) -> None:
@@ -404,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     lang = os.environ.get("VILLAGEDESK_LANG")
     if lang in LANGUAGES:
         set_language(lang)
-    parser = build_parser()
+    parser = build_parser(command_word(argv))
     args = parser.parse_args(argv)
     if getattr(args, "lang", None):
         set_language(args.lang)

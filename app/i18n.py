@@ -23,6 +23,7 @@ import gettext
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from app.paths import LOCALE_DIR
 
@@ -172,13 +173,28 @@ def babel_locale(language: str | None = None) -> str:
     return (language or _current).replace("-", "_")
 
 
+_babel_locales: dict[str, Any] = {}
+
+
+def _locale(language: str | None = None) -> Any:
+    """The babel ``Locale`` of the language, parsed once: handing babel the name instead makes it
+    parse (and look for files on disk) at every call, ~4 ms per figure on a 工作台 of 19 cards."""
+    name = babel_locale(language)
+    found = _babel_locales.get(name)
+    if found is None:
+        from babel import Locale
+
+        found = _babel_locales[name] = Locale.parse(name)
+    return found
+
+
 def format_date(value: _dt.date | None, *, style: str = "long") -> str:
     """A date for the screen in the current language (``2026年11月23日`` / ``November 23, 2026``)."""
     if value is None:
         return ""
     from babel.dates import format_date as babel_format_date
 
-    return babel_format_date(value, format=style, locale=babel_locale())
+    return babel_format_date(value, format=style, locale=_locale())
 
 
 def format_time(value: _dt.time | _dt.datetime | None) -> str:
@@ -187,7 +203,7 @@ def format_time(value: _dt.time | _dt.datetime | None) -> str:
         return ""
     from babel.dates import format_time as babel_format_time
 
-    return babel_format_time(value, format="short", locale=babel_locale())
+    return babel_format_time(value, format="short", locale=_locale())
 
 
 def format_datetime(value: _dt.datetime | None, *, seconds: bool = False) -> str:
@@ -198,17 +214,17 @@ def format_datetime(value: _dt.datetime | None, *, seconds: bool = False) -> str
     if seconds:
         from babel.dates import format_datetime as babel_format_datetime
 
-        return babel_format_datetime(value, format="medium", locale=babel_locale())
+        return babel_format_datetime(value, format="medium", locale=_locale())
     from babel.dates import get_datetime_format
 
-    pattern = str(get_datetime_format("medium", locale=babel_locale()))
+    pattern = str(get_datetime_format("medium", locale=_locale()))
     return pattern.replace("{1}", format_date(value.date(), style="medium")).replace("{0}", format_time(value))
 
 
 def format_number(value: float | int) -> str:
     from babel.numbers import format_decimal
 
-    return format_decimal(value, locale=babel_locale())
+    return format_decimal(value, locale=_locale())
 
 
 def format_percent(value: float | None) -> str:
@@ -216,7 +232,7 @@ def format_percent(value: float | None) -> str:
         return "—"
     from babel.numbers import format_percent as babel_format_percent
 
-    return babel_format_percent(value, format="#,##0.0%", locale=babel_locale())
+    return babel_format_percent(value, format="#,##0.0%", locale=_locale())
 
 
 def official_date(value: _dt.date) -> str:

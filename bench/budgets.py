@@ -23,13 +23,29 @@ class Budget:
         return figure >= self.limit if self.at_least else figure <= self.limit
 
 
+def _page_keys() -> list[str]:
+    """Every built page, in the navigation's order (ui.pages imports no Qt: cheap)."""
+    try:
+        from ui.pages import AREAS, PAGES
+    except ImportError:  # pragma: no cover - a checkout without the GUI
+        return []
+    return [area.key for area in AREAS if area.key in PAGES]
+
+
 BUDGETS: list[Budget] = [
     # issue 16: what the clerk waits for
     Budget("gui", "login_ready_median_s", 0.37, "s", "launch → login form usable (a known store)"),
     Budget("gui", "window_shown_median_s", 1.0, "s", "launch → window shown"),
     Budget("gui", "ui_search_p95_ms", 16, "ms", "keystroke in residents search → painted, p95"),
+    Budget("gui", "sign_in_dashboard_worst_s", 0.4, "s", "sign-in → 工作台 with figures (worst of 2)"),
     Budget("gui", "residents_page_first_open_ms", 50, "ms", "residents page, first open"),
+    Budget("gui", "page_first_open_worst_ms", 50, "ms", "any page, first open (the worst)"),
+    *[Budget("gui", f"page_first_open_{key}_ms", 50, "ms", f"  {key} page, first open (every page in turn)")
+      for key in _page_keys()],
+    Budget("gui", "every_page_rss_mb", 200, "MB", "memory with every page visited (RSS)"),
+    Budget("gui", "every_page_peak_rss_mb", 200, "MB", "memory with every page visited (peak RSS)"),
     Budget("people", "search_p95_ms", 16, "ms", "resident search query + first screenful, p95"),
+    Budget("cli", "print_notice_s", 1.0, "s", "villagedesk print notice --id latest, whole process"),
     # earlier issues
     Budget("printing", "poster_warm_ms", 300, "ms", "one-page poster, warm"),
     Budget("printing", "poster_kb", 300, "KB", "one-page poster size"),

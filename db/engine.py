@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -24,7 +24,9 @@ from db.base import SyncedModel  # noqa: F401
 from db.errors import DamagedStore, ReadOnlyStore, ValidationError, VillageDeskError, classify
 from db.errors import translate as _
 from db.identify import MISSING, identify_store, read_only_uri
-from db.lock import StoreLock
+
+if TYPE_CHECKING:
+    from db.lock import StoreLock  # imported where a lock is taken: reading commands never take one
 
 
 def database_url(target: str | Path) -> str:
@@ -216,6 +218,8 @@ class Database:
                 read_only = True
             if lock and not read_only:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                from db.lock import StoreLock
+
                 self.lock = StoreLock(path).acquire()
         self.read_only = read_only
         self.damage: DamagedStore | None = None
@@ -224,14 +228,12 @@ class Database:
                 self.engine = make_engine(path if path is not None else target, read_only=read_only)
                 self.url = self.engine.url
                 self.path = sqlite_path(self.engine)
-                if migrate and not read_only:
+                if migrate and not read_only and not self._at_head():
                     from db.migrate import upgrade
 
                     upgrade(self.engine, backup_dir=backup_dir)
                 elif read_only and self.identity is not None and self.identity.revision is not None:
-                    from db.migrate import head_revision
-
-                    if self.identity.revision != head_revision():
+                    if self.identity.revision != _head_revision():
                         raise ReadOnlyStore(_("This database needs an upgrade to the current program, which cannot be done while it is read-only. Copy it to a writable folder and open it there."))
                 self._sessions = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
                 self.village_code = self._read_village_code()
@@ -239,6 +241,13 @@ class Database:
             if self.lock is not None:
                 self.lock.release()
             raise
+
+    def _at_head(self) -> bool:
+        """The file was just identified as ours at this program's revision: nothing to upgrade,
+        and no need to import Alembic to be told so (``db.revisions``)."""
+        from db.identify import OURS
+
+        return self.identity is not None and self.identity.kind == OURS and self.identity.revision == _head_revision()
 
     def describe(self) -> str:
         return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
@@ -355,6 +364,8 @@ class Database:
         if self.path is None:
             raise VillageDeskError(_("Only a database file has a store lock."))
         if self.lock is None:
+            from db.lock import StoreLock
+
             self.lock = StoreLock(self.path)
         return self.lock.acquire()
 
@@ -363,6 +374,17 @@ class Database:
         if self.lock is not None:
             self.lock.release()
             self.lock = None
+
+
+def _head_revision() -> str:
+    from db.revisions import head_revision
+
+    head = head_revision()
+    if head is None:
+        from db.migrate import head_revision as alembic_head
+
+        head = alembic_head()
+    return head
 
 
 def mark_path(path: Path) -> Path:

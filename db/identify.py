@@ -129,6 +129,11 @@ def identify(path: str | Path, *, known_revisions: set[str], head: str, quick_ch
 
 
 def identify_store(path: str | Path, *, quick_check: bool = True) -> Identity:
-    from db.migrate import head_revision, known_revisions
+    from db import revisions
 
-    return identify(path, known_revisions=known_revisions(), head=head_revision(), quick_check=quick_check)
+    known, head = revisions.known_revisions(), revisions.head_revision()
+    if known is None or head is None:  # not a plain chain of scripts on disk: Alembic reads them
+        from db.migrate import head_revision, known_revisions
+
+        known, head = known_revisions(), head_revision()
+    return identify(path, known_revisions=known, head=head, quick_check=quick_check)

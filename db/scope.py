@@ -63,7 +63,7 @@ def _scope(state: ORMExecuteState) -> None:
     criteria = []
     # SyncedModel itself is not mapped (SQLModel), so each table the statement touches (columns,
     # FROM, joins, subqueries) gets its own criteria; adding all sixteen to every query cost ~3 ms.
-    synced = _synced_tables()
+    synced = _loaded_synced_tables()  # a table the statement touches is loaded: no need to load every one
     touched = {table.name for table in find_tables(state.statement, include_aliases=True, include_joins=True)}
     for name in touched & synced.keys():
         model = synced[name]
@@ -128,6 +128,8 @@ def _references(obj: Any) -> list[tuple[str, str]]:
 def _refuse_dead_references(session: Session, flush_context: Any, instances: Any) -> None:
     if session.info.get("importing"):
         return  # a bundle brings tombstones and their references as they are
+    if any(isinstance(obj, SyncedModel) for obj in list(session.new) + list(session.dirty)):
+        _synced_tables()  # every table, so that each reference's target table is known
     wanted: dict[str, set[str]] = defaultdict(set)
     pending: dict[str, set[str]] = defaultdict(set)
     for obj in list(session.new) + list(session.dirty):
@@ -159,13 +161,10 @@ def _refuse_dead_references(session: Session, flush_context: Any, instances: Any
 
 
 _TABLES: dict[str, type[SyncedModel]] = {}
+_LOADED: tuple[int, dict[str, type[SyncedModel]]] = (-1, {})
 
 
-def _synced_tables() -> dict[str, type[SyncedModel]]:
-    if _TABLES:
-        return _TABLES
-    import db.models  # noqa: F401  (every table, so that none escapes the scope)
-
+def _walk_synced() -> dict[str, type[SyncedModel]]:
     found: dict[str, type[SyncedModel]] = {}
     todo = list(SyncedModel.__subclasses__())
     while todo:
@@ -173,8 +172,30 @@ def _synced_tables() -> dict[str, type[SyncedModel]]:
         todo.extend(cls.__subclasses__())
         if getattr(cls, "__table__", None) is not None:
             found[cls.__tablename__] = cls
-    _TABLES.update(found)
+    return found
+
+
+def _synced_tables() -> dict[str, type[SyncedModel]]:
+    """Every synced table, by name (every table module is imported first)."""
+    if _TABLES:
+        return _TABLES
+    from db.models import load_all
+
+    load_all()  # every table, so that none escapes the scope
+    _TABLES.update(_walk_synced())
     return _TABLES
+
+
+def _loaded_synced_tables() -> dict[str, type[SyncedModel]]:
+    """The synced tables defined so far, without importing the others (``db.models`` is lazy: the
+    command line loads only its command's tables); walked again when a table was added."""
+    global _LOADED
+    if _TABLES:
+        return _TABLES
+    count = len(SQLModel.metadata.tables)
+    if _LOADED[0] != count:
+        _LOADED = (count, _walk_synced())
+    return _LOADED[1]
 
 
 def next_number(session: Session, name: str) -> int:

@@ -18,7 +18,9 @@ PRIVATE_MODULES = {"service", "queries", "demo", "documents"}
 def _table_names() -> set[str]:
     from sqlmodel import SQLModel
 
-    import db.models  # noqa: F401
+    from db.models import load_all
+
+    load_all()
 
     names = set()
     todo = list(SQLModel.__subclasses__())

@@ -398,10 +398,12 @@ def _seal(path: Path, manifest: dict, members: dict[str, bytes], *, signer, reci
 
 
 def _village_key(database) -> Ed25519PrivateKey:
-    from app.sync import keys
+    """The village's stored key, as ``cryptography`` reads the same 32-byte seed: bundles this
+    test signs with it were signed by another Ed25519 implementation than the program's."""
+    from app.sync import keys, signing
 
     with database.session() as session:
-        return keys.signing_key(session, create=False)
+        return Ed25519PrivateKey.from_private_bytes(signing.seed_bytes(keys.signing_key(session, create=False)))
 
 
 def _jsonl(data: bytes, change) -> bytes:

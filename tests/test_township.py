@@ -8,8 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
+
+from app.sync import signing
 
 from test_sync import (PASSPHRASE, TOWNSHIP_CODE, VILLAGE_CODE, _checkpoint, _open, ack, export,  # noqa: F401
                        fingerprint_of_file, import_, live_count, rows, stores, templates)
@@ -81,7 +82,7 @@ def _receipt_body(data: bytes) -> dict:
         return json.loads(archive.read("receipt.json"))
 
 
-def _resigned(data: bytes, change, key: Ed25519PrivateKey) -> bytes:
+def _resigned(data: bytes, change, key) -> bytes:
     from app.sync import receipts
 
     body = _receipt_body(data)
@@ -90,7 +91,7 @@ def _resigned(data: bytes, change, key: Ed25519PrivateKey) -> bytes:
     return receipts.write_receipt(body, key=key)
 
 
-def _township_signing_key(store) -> Ed25519PrivateKey:
+def _township_signing_key(store):
     from app.sync import keys
 
     with store[0].session() as session:
@@ -106,7 +107,7 @@ def test_a_bad_receipt_is_refused_and_nothing_is_written(stores, tmp_path, kind)
     good = import_(township, key, export(village, tmp_path / "usb").path).receipt
     signer = _township_signing_key(township)
     bad = {
-        "forged": lambda: _resigned(good, lambda b: b.update(to_rev=10**6), Ed25519PrivateKey.generate()),
+        "forged": lambda: _resigned(good, lambda b: b.update(to_rev=10**6), signing.new_key()),
         "other_village": lambda: _resigned(good, lambda b: b.update(village_code="510112104202"), signer),
         "unknown_bundle": lambda: _resigned(good, lambda b: b.update(bundle_id="0" * 8 + b["bundle_id"][8:]), signer),
         "damaged": lambda: good[: len(good) // 2],
@@ -118,7 +119,7 @@ def test_a_bad_receipt_is_refused_and_nothing_is_written(stores, tmp_path, kind)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             archive.writestr("receipt.json", content)
-            archive.writestr("signature", signer.sign(content))
+            archive.writestr("signature", signing.sign(signer, content))
         bad = buffer.getvalue()
     path = tmp_path / "bad.vdreceipt"
     path.write_bytes(bad)

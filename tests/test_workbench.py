@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from sqlmodel import select
@@ -238,6 +240,40 @@ def test_the_last_backup_none_recent_and_old(world):
     assert old.kind == "backup.old" and old.severity == workbench.ALERT and "8" in old.text
 
 
+def test_the_last_backup_is_verified_once_while_unchanged_and_again_when_it_changes(world, monkeypatch):
+    """The 工作台 asks for the last backup at every visit: an unchanged file is not verified again
+    (issue 16), a changed one is, and one that no longer verifies is no longer offered."""
+    import os
+
+    from app import backup
+    from app.paths import backups_dir
+
+    database, admin, _r1, _r2 = world
+    folder = backups_dir()
+    made = backup.backup(database=database, actor=admin, to_dir=folder)
+    path = made.path if hasattr(made, "path") else next(folder.glob("*" + backup.SUFFIX))
+    checked: list[str] = []
+    real_verify = backup.verify
+    monkeypatch.setattr(backup, "verify", lambda p, **kw: (checked.append(str(p)), real_verify(p, **kw))[1])
+
+    with database.session() as session:
+        first = workbench.backup_item(session=session, actor=admin, folders=[folder])
+        again = workbench.backup_item(session=session, actor=admin, folders=[folder])
+    assert first.kind == again.kind == "backup.recent"
+    assert len(checked) == 1
+
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # damaged after it was verified
+    path.write_bytes(bytes(data))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    with database.session() as session:
+        damaged = workbench.backup_item(session=session, actor=admin, folders=[folder])
+    assert len(checked) == 2  # changed: read again
+    assert damaged.kind == "backup.none"  # and no longer offered
+    assert backup.newest_backup([folder]) is None  # a restore always verifies
+
+
 def test_month_series_equal_a_count_by_hand(world):
     database, admin, _r1, _r2 = world
     rng = random.Random(14)
@@ -284,6 +320,148 @@ def test_month_series_equal_a_count_by_hand(world):
     assert series.meetings_by_kind == by_kind and by_kind
     assert series.figures["volunteer_hours"] == [0] * 12 and not hours and not entries
     assert set(series.figures) == {"mediation_cases", "volunteer_hours", "points_issued", "points_redeemed"}
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def svg_parts(svg: str, legend: int) -> tuple[list[list[tuple[float, float]]], list[str], list[str]]:
+    """Of a chart's SVG: each series' bars as (x, height) left to right, found by the colour of
+    its legend swatch (the last ``legend`` rectangles drawn); the texts; the rate line's markers'
+    colours. A chart of one series has no legend: every rectangle is a bar."""
+    root = ET.fromstring(svg.encode("utf-8"))
+
+    def fill(element: ET.Element) -> str:
+        return re.search(r"fill: ([^;]+);", element.get("style", "")).group(1)
+
+    rects = [(float(r.get("x")), float(r.get("height")), fill(r)) for r in root.iter(SVG + "rect")]
+    bars, swatches = (rects[:-legend], rects[-legend:]) if legend else (rects, [])
+    colours = [s[2] for s in swatches] or sorted({r[2] for r in bars})
+    per_series = [sorted((x, h) for x, h, f in bars if f == colour) for colour in colours]
+    texts = [t.text or "" for t in root.iter(SVG + "text")]
+    return per_series, texts, [fill(c) for c in root.iter(SVG + "circle")]
+
+
+def assert_bars_are(bars: list[tuple[float, float]], values: list[float]) -> None:
+    """One bar per month with a figure, as tall as its figure (zero draws none), left to right."""
+    shown = [v for v in values if v]
+    assert len(bars) == len(shown)
+    if shown:
+        unit = bars[0][1] / shown[0]
+        assert [round(h / unit, 6) for _x, h in bars] == [round(float(v), 6) for v in shown]
+
+
+def test_month_charts_draw_the_series_as_svg_once_for_screen_and_paper(world):
+    """The 工作台's pictures are SVG of the same Chart blocks the 月报 prints: every month named,
+    one bar per figure and as tall as it, the 办结率 a marker per month that has one, in the
+    font the SVG names by its family."""
+    database, admin, _r1, _r2 = world
+    rng = random.Random(15)
+    with database.unit(admin) as session:
+        for n in range(30):
+            raised = TODAY - D(rng.randint(0, 330))
+            concern = concerns.raise_concern(session=session, actor=admin, source="visit", raised_by="王大明",
+                                             title=f"诉求{n}", raised_on=raised, due_on=raised + D(15))
+            if rng.random() < 0.6:
+                concerns.close_concern(session=session, actor=admin, concern_id=concern.id, resolution="办结",
+                                       closed_on=min(TODAY, raised + D(rng.randint(0, 40))))
+        zone = local_now().tzinfo
+        for n in range(20):
+            day = TODAY - D(rng.randint(0, 330))
+            session.add(Meeting(title=f"会议{n}", kind=rng.choice(["open_air", "two_committees", "party_assembly"]),
+                                state="held", starts_at=dt.datetime.combine(day, dt.time(19), tzinfo=zone), held_on=day))
+    with database.session() as session:
+        charts = workbench.month_charts(session=session, actor=actor(CLERK))
+        from app.printing import build_document
+
+        report = build_document("monthly-report", session=session, actor=actor(CLERK), ident=TODAY.strftime("%Y-%m"))
+        with pytest.raises(PermissionDenied):
+            workbench.month_charts(session=session, actor=actor(SHOP))
+    series = charts.series
+    months = [workbench.month_label(k, short=True) for k in series.months]
+    assert charts.months == months and len(months) == 12
+    pictures = {p.key: p for p in charts.pictures}
+    assert list(pictures) == ["meetings", "concerns", "mediation_cases", "volunteer_hours", "points"]
+    for picture in charts.pictures:
+        assert picture.svg.startswith("<?xml") and f'viewBox="0 0 {picture.width:g} {picture.height:g}"' in picture.svg
+        families = set(re.findall(r"font-family: ([^;]+);", picture.svg))
+        assert families == {"'WenQuanYi Micro Hei'"}  # the font file's family: what QtSvg looks up
+        assert "fill: None" not in picture.svg  # not SVG: QtSvg filled the 办结率 line black
+
+    # concerns: raised and closed side by side, the closure rate a line of markers
+    (raised, closed, _rate), texts, markers = svg_parts(pictures["concerns"].svg, legend=3)
+    assert texts[0] == pictures["concerns"].title
+    assert [t for t in texts if t in months] == months  # every month named, in order
+    blocks = workbench.month_chart_blocks(series)
+    assert texts[-3:] == [s.name for s in blocks["concerns"].series]  # the legend
+    assert_bars_are(raised, series.concerns_raised)
+    assert_bars_are(closed, series.concerns_closed)
+    assert sum(series.concerns_raised) == 30 and sum(series.concerns_closed) > 0
+    assert len(markers) == sum(1 for r in series.closure_rate if r is not None) > 0
+
+    # meetings held by kind: stacked, one legend entry and one segment per kind and month held
+    kinds = sorted(series.meetings_by_kind)
+    segments, texts, _m = svg_parts(pictures["meetings"].svg, legend=len(kinds))
+    assert len(kinds) == 3 and texts[-3:] == [s.name for s in blocks["meetings"].series]
+    for bars, kind in zip(segments, kinds, strict=True):
+        assert_bars_are(bars, series.meetings_by_kind[kind])
+
+    # the single figures name every other month, ending with this one; no data draws no bar
+    bars, texts, _m = svg_parts(pictures["mediation_cases"].svg, legend=0)
+    assert bars == [] and [t for t in texts if t in months] == months[1::2]
+
+    # the 月报 prints the same two charts, defined once
+    printed = [b for b in report.blocks if type(b).__name__ == "Chart"]
+    assert printed == [blocks["meetings"], blocks["concerns"]]
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_chart_label_stays_inside_its_picture(world, language):
+    """Ten kinds of meeting in the legend, in Chinese and in English (longer names): no label runs
+    past the picture's edge (the screen clips it there), on the screen's sizes and on paper's."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app import i18n
+    from app.meetings.codes import KINDS
+    from app.printing.charts import chart_svg
+
+    database, admin, _r1, _r2 = world
+    zone = local_now().tzinfo
+    with database.unit(admin) as session:
+        for n, kind in enumerate(KINDS):
+            day = TODAY - D(n * 20)
+            session.add(Meeting(title=f"会议{n}", kind=kind, state="held", held_on=day,
+                                starts_at=dt.datetime.combine(day, dt.time(19), tzinfo=zone)))
+    i18n.set_language(language)
+    try:
+        with database.session() as session:
+            charts = workbench.month_charts(session=session, actor=actor(CLERK))
+        blocks = workbench.month_chart_blocks(charts.series)
+        paper = [chart_svg(blocks[k], width=170 * 72 / 25.4, height=52 * 72 / 25.4, size=9) for k in ("meetings", "concerns")]
+        this_month = workbench.month_label(charts.series.months[-1], short=True)
+    finally:
+        i18n.set_language("zh_CN")
+    assert len(charts.series.meetings_by_kind) == 10
+
+    def texts(element: ET.Element, dx: float = 0.0):
+        """(text, left, right) of every text, moved by its groups' translations (ReportLab's axes
+        draw each label in a group ``matrix(1,0,0,1,x,y)``)."""
+        for child in element:
+            move = re.search(r"matrix\(1,0,0,1,([-0-9.e]+),", child.get("transform", ""))
+            offset = dx + (float(move.group(1)) if move else 0.0)
+            if child.tag == SVG + "text" and child.text:
+                size = float(re.search(r"font-size: ([0-9.]+)px", child.get("style")).group(1))
+                left = offset + float(child.get("x"))
+                yield child.text, left, left + stringWidth(child.text, "VD-Hei", size)
+            yield from texts(child, offset)
+
+    for svg in [p.svg for p in charts.pictures] + paper:
+        root = ET.fromstring(svg.encode("utf-8"))
+        width = float(root.get("width"))
+        found = list(texts(root))
+        assert this_month in {t for t, _l, _r in found}
+        for text, left, right in found:
+            assert left >= -0.5 and right <= width + 0.5, (text, left, right, width)
 
 
 def test_month_keys_cross_the_year():

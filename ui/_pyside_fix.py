@@ -19,14 +19,41 @@ import sys
 _HEADROOM = 1 << 40  # far more calls than any session makes
 
 
-def _affected() -> bool:
-    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
-        return False
+def _shiboken_version() -> str | None:
+    """shiboken6's version, read without importing it (importing it costs ~0.15 s, which the
+    command line, importing ``ui.launcher``, must not pay): from the package's ``_config.py``, and
+    from the import itself only where there is no such file (a frozen build)."""
+    import importlib.util
+    import re
+
+    try:
+        spec = importlib.util.find_spec("shiboken6")
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    for folder in spec.submodule_search_locations or ():
+        try:
+            text = open(f"{folder}/_config.py", encoding="utf-8").read()
+        except OSError:
+            continue
+        found = re.search(r'^version\s*=\s*"([^"]+)"', text, re.MULTILINE)
+        if found:
+            return found.group(1)
     try:
         import shiboken6
     except ImportError:
+        return None
+    return shiboken6.__version__
+
+
+def _affected() -> bool:
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
         return False
-    version = tuple(int(part) for part in shiboken6.__version__.split(".")[:2] if part.isdigit())
+    found = _shiboken_version()
+    if found is None:
+        return False
+    version = tuple(int(part) for part in found.split(".")[:2] if part.isdigit())
     return version >= (6, 12)
 
 

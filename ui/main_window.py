@@ -10,6 +10,7 @@ import importlib
 import logging
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ from ui.idle_lock import IdleWatcher, LockScreen
 from ui.ops import DbOp, worker
 from ui.pages import AREAS, PAGES
 from ui.pages.base import NotAvailablePage, Page, PageContext
+from ui import warmup
 from ui.start import StartPanel
 
 log = logging.getLogger(__name__)
@@ -253,6 +255,7 @@ class MainWindow(QMainWindow):
         self.idle_watcher = IdleWatcher(self)
         self.idle_watcher.idle.connect(self.lock_now)
         self.lock_screen: LockScreen | None = None
+        self.warmup: warmup.PageWarmup | None = None
         # The outbox goes to the township's receiver by itself when one is reachable.
         self.background_push = BackgroundPush(self)
         self.background_push.finished.connect(self._pushed)
@@ -346,6 +349,7 @@ class MainWindow(QMainWindow):
     def _store_opened(self, location: str) -> None:
         self.location = location
         self._update_status()
+        warmup.preload_for_sign_in(worker().submit)  # while the clerk types the password
 
     def _read_only(self, reason: str) -> None:
         """Opened read-only (another VillageDesk has the store, or read-only media): say so on top
@@ -372,10 +376,37 @@ class MainWindow(QMainWindow):
         self.lock_screen.sign_out_requested.connect(self.sign_out)
         self._load_idle_lock()
         self.background_push.start(worker().database, actor, self.start_panel.store_kind)
-        self._start_checks()
+        self._when_settled(self.workspace, self._settled)
         # Everything loaded so far (Qt, SQLAlchemy, the models) lives as long as the program: keep it
         # out of the garbage collector's full passes, which otherwise stall a search by ~100 ms.
         gc.freeze()
+
+    def _when_settled(self, workspace: Workspace, callback: Any) -> None:
+        """``callback()`` once the database worker has nothing left to do for the first screen (the
+        工作台's to-do list and figures are shown), unless that workspace is gone by then."""
+        ops = worker()
+
+        def idle(busy: bool = False) -> None:
+            if busy:
+                return
+            ops.busy_changed.disconnect(idle)
+            if shiboken6.isValid(self) and self.workspace is workspace:  # not closed or signed out meanwhile
+                callback()
+
+        ops.busy_changed.connect(idle)
+        if ops.pending() == 0:
+            idle()
+
+    def _settled(self) -> None:
+        """After the first screen: the start-up check and daily backup on their thread, and the
+        pages not opened yet loaded in the pauses of the event loop (ui.warmup)."""
+        self._start_checks()
+        workspace = self.workspace
+        if workspace is None:
+            return
+        keys = [area.key for area in AREAS if area.key in workspace.offered and area.key not in workspace.pages]
+        self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES), self)
+        self.warmup.start()
 
     def _start_checks(self) -> None:
         """Once per window, on a thread of its own after the window shows: ``PRAGMA quick_check``
@@ -441,6 +472,8 @@ class MainWindow(QMainWindow):
             return
         self.background_push.stop()
         self.idle_watcher.stop()
+        if self.warmup is not None:
+            self.warmup.stop()
         if self.lock_screen is not None:
             if self.lock_screen.locked:
                 self.lock_screen.unlock()

@@ -25,6 +25,15 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 
 Index = QModelIndex | QPersistentModelIndex
 
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_ID = int(Qt.ItemDataRole.UserRole.value) + 1
+_ROLE_INTS = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _TOOLTIP, _ID})
+
 
 @dataclasses.dataclass(frozen=True)
 class Column:
@@ -59,6 +68,7 @@ class LazyTableModel(QAbstractTableModel):
                  parent: Any = None):
         super().__init__(parent)
         self._columns = list(columns)
+        self._alignments = [int(column.alignment.value) for column in self._columns]
         self._fetch_rows = fetch_rows
         self._sort_ids = sort_ids
         self._page_size = page_size
@@ -71,13 +81,17 @@ class LazyTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------ ids
 
-    def set_ids(self, ids: Sequence[str]) -> None:
-        """Show these ids (a new search, filter or order); rows are fetched again lazily."""
+    def set_ids(self, ids: Sequence[str], rows: Iterable[Any] = ()) -> None:
+        """Show these ids (a new search, filter or order); rows are fetched again lazily.
+        ``rows``: those already read with the ids (the first screenful, read on the database
+        worker in the same trip), so painting them reads nothing more."""
         self.beginResetModel()
         self._ids = list(ids)
         self._rows.clear()
         self._cells.clear()
         self._loaded_pages.clear()
+        for row in rows:
+            self._rows[row.id] = row
         self.endResetModel()
 
     def ids(self) -> list[str]:
@@ -97,8 +111,11 @@ class LazyTableModel(QAbstractTableModel):
         item_id = self.id_at(row)
         if item_id is None:
             return None
-        self._ensure_page(row // self._page_size)
-        return self._rows.get(item_id)
+        found = self._rows.get(item_id)
+        if found is None:
+            self._ensure_page(row // self._page_size)
+            found = self._rows.get(item_id)
+        return found
 
     def refresh_rows(self, ids: Sequence[str] | None = None) -> None:
         """Forget fetched rows (all, or those ids) so they are read again when shown."""
@@ -121,7 +138,7 @@ class LazyTableModel(QAbstractTableModel):
         if page in self._loaded_pages:
             return
         self._loaded_pages.add(page)
-        chunk = self._ids[page * self._page_size:(page + 1) * self._page_size]
+        chunk = [i for i in self._ids[page * self._page_size:(page + 1) * self._page_size] if i not in self._rows]
         if not chunk:
             return
         self.fetch_count += 1
@@ -137,24 +154,27 @@ class LazyTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role not in self._ROLES or not index.isValid():
+        # A view asks each painted cell for about ten roles, every paint: the roles are compared
+        # as plain ints (a Qt enum compared or hashed costs microseconds each, thousands a frame)
+        role = int(role)
+        if role not in _ROLE_INTS or not index.isValid():
             return None  # most roles a view asks for: answered without touching the rows
         row_number, column_number = index.row(), index.column()
         if not (0 <= row_number < len(self._ids)) or not (0 <= column_number < len(self._columns)):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             cells = self._cells.get(self._ids[row_number])
             if cells is None:
                 cells = self._display_cells(row_number)
             return cells[column_number]
-        column = self._columns[column_number]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(column.alignment.value)
-        if role == self.IdRole:
+        if role == _ALIGNMENT:
+            return self._alignments[column_number]
+        if role == _ID:
             return self._ids[row_number]
         row = self.row_object(row_number)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _FOREGROUND:
             return QColor("#9aa0a6") if row is None else None
+        column = self._columns[column_number]
         return column.tooltip(row) if row is not None and column.tooltip else None  # ToolTipRole
 
     def _display_cells(self, row_number: int) -> list[str | None]:
@@ -189,9 +209,7 @@ class LazyTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS  # asked for every painted cell: no enum arithmetic
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if self._sort_ids is None or not 0 <= column < len(self._columns):

@@ -23,11 +23,13 @@ import re
 import tempfile
 import warnings
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from app.errors import ValidationError
 from app.i18n import _
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_BYTES = 30 * 1024 * 1024  # a scan of many pages fits; a video does not
 MAX_SIDE = 2000  # pixels, longest side: sharp on a 1366×768 screen and printable at A5
@@ -96,6 +98,8 @@ def prepare(data: bytes) -> Prepared:
 
 
 def _open_image(data: bytes) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError  # Pillow only when a picture is read (pages open faster)
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -130,6 +134,8 @@ def _taken_on(image: Image.Image) -> dt.date | None:
 
 
 def _prepare_image(data: bytes) -> Prepared:
+    from PIL import Image, ImageOps
+
     image = _open_image(data)
     taken_on = _taken_on(image)
     try:
@@ -256,6 +262,8 @@ def thumbnail(root: Path, sha256: str, ext: str, kind: str) -> bytes:
 
 def render(data: bytes, kind: str, side: int) -> Image.Image | None:
     """The picture (or a PDF's first page) fitted into ``side`` × ``side``, RGB."""
+    from PIL import Image
+
     if kind == "pdf":
         try:
             import pypdfium2 as pdfium

@@ -68,7 +68,12 @@ def record_print(session: Any, kind: str, ident: str, *, title: str, data: bytes
 
 
 def _public(kind: str) -> dict[str, Any]:
-    return {"public": get_kind(kind).public if kind in {k.name for k in kinds()} else None}
+    from app.errors import NotFound
+
+    try:
+        return {"public": get_kind(kind).public}
+    except NotFound:
+        return {"public": None}
 
 
 def preview_document(name: str, *, session: Any, actor: Any, ident: str = "latest") -> Document:

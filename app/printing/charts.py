@@ -4,18 +4,22 @@ The caption is drawn above the plot; bars share a value axis on the left (side b
 stacked); a ``rate`` series is a line with markers on a 0–100 % axis drawn at the right; the
 legend sits under the plot. Text is set in one
 of the document's fonts (registered before the story is built), so CJK labels print.
+
+:func:`chart_svg` draws the same chart as an SVG document for the screen (the 工作台's charts): one
+chart definition for paper and screen, and no plotting library in the program.
 """
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from reportlab.graphics import renderPDF
+from reportlab.graphics import renderPDF, renderSVG
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from app.printing import fonts as font_registry
@@ -69,9 +73,15 @@ def chart_drawing(block: Chart, *, width: float, font: str, size: float, height:
     bars = [s for s in block.series if s.kind == "bar"]
     rates = [s for s in block.series if s.kind == "rate"]
     height = height if height is not None else block.height * mm
-    legend_rows = math.ceil(len(block.series) / 4) if len(block.series) > 1 else 0
-    legend_h = legend_rows * size * 1.5
     left, right = size * 3.2, size * (3.6 if rates else 1.0)
+    # up to four legend columns under the plot, as many as keep the last column's names inside the
+    # drawing (ReportLab's Legend spaces its columns by the widest name at least: swatch, 10 + 5 gap)
+    widest = max((stringWidth(s.name, font, size * 0.85) for s in block.series), default=0.0)
+    swatch = size * 0.7 + 10
+    columns = next((c for c in (4, 3, 2) if left + (c - 1) * max(widest + swatch + 5, (width - left - right) / c)
+                    + swatch + widest <= width), 1)
+    legend_rows = math.ceil(len(block.series) / columns) if len(block.series) > 1 else 0
+    legend_h = legend_rows * size * 1.5
     bottom = size * 2.2 + legend_h
     title_h = size * 2.2 if block.caption else size * 0.8
     plot_w, plot_h = width - left - right, height - bottom - title_h
@@ -142,8 +152,28 @@ def chart_drawing(block: Chart, *, width: float, font: str, size: float, height:
         legend.columnMaximum = legend_rows
         legend.boxAnchor = "nw"
         legend.dx = legend.dy = size * 0.7
-        legend.deltax = plot_w / 4
+        legend.deltax = plot_w / columns
         legend.colorNamePairs = pairs
         legend.strokeColor = None
         drawing.add(legend)
     return drawing
+
+
+def chart_svg(block: Chart, *, width: float, height: float, font: str = "VD-Hei", size: float = 9.0) -> str:
+    """The chart as an SVG document, ``width`` × ``height`` units (its ``viewBox``): the drawing
+    :func:`chart_drawing` makes for paper, rendered by ReportLab's SVG renderer.
+
+    The text's ``font-family`` is the family named in the font file itself (文泉驿微米黑 is
+    "WenQuanYi Micro Hei"), which is what an SVG renderer (QtSvg, a browser) looks up, not
+    ReportLab's registered name ("VD-Hei"). One family, no fallback list: QtSvg 6 takes
+    ``'A', sans-serif`` as the name of one family that does not exist. Text placed by its middle or
+    end is positioned with this font's widths, so the screen should draw it in the same font.
+    ReportLab writes an unfilled line (the 办结率) as ``fill: None``, which is not SVG: a renderer
+    keeps the default black fill and draws a black wedge under the line, so it is written ``none``.
+    """
+    face = font_registry.register(font).face
+    family = face.familyName.decode("utf-8", "replace") if isinstance(face.familyName, bytes) else str(face.familyName)
+    drawing = chart_drawing(block, width=width, font=font, size=size, height=height)
+    # useClip: the page's clip as an attribute; QtSvg drew the <clipPath> rectangle itself, in black
+    svg = renderSVG.drawToString(drawing, useClip=True, fontHacks={font: {"family": f"'{family}'"}})
+    return svg.replace("fill: None;", "fill: none;")

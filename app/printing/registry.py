@@ -98,7 +98,23 @@ def kinds() -> list[PrintKind]:
         return sorted(_kinds.values(), key=lambda k: k.name)
 
 
+def _indexed(name: str) -> PrintKind | None:
+    """The kind from its own documents module (:data:`app.area_index.PRINT_KINDS`), before the
+    whole registry is loaded: ``villagedesk print notice`` imports one area, not every one."""
+    import importlib
+
+    from app.area_index import PRINT_KINDS
+
+    module = PRINT_KINDS.get(name)
+    if module is None:
+        return None
+    return next((kind for kind in importlib.import_module(module).PRINT_KINDS if kind.name == name), None)
+
+
 def get_kind(name: str) -> PrintKind:
+    kind = None if _loaded else _indexed(name)
+    if kind is not None:
+        return kind
     _load()
     with _lock:
         kind = _kinds.get(name)

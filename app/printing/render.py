@@ -41,7 +41,6 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, Page
 
 from app.i18n import _, official_date
 from app.printing import fonts as font_registry
-from app.printing.charts import ChartFlowable
 from app.printing.flowables import (
     CJKParagraph,
     ClosingGroup,
@@ -279,6 +278,8 @@ class _Builder:
 
 
     def chart(self, block: Chart) -> list[Any]:
+        from app.printing.charts import ChartFlowable  # reportlab.graphics: only documents with a chart
+
         layout = self.layout
         return [Spacer(1, layout.leading * 0.3),
                 ChartFlowable(block, width=layout.frame_width, font=self.fonts.heading, size=layout.dense_table_size)]

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pyrage
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from pyrage import x25519
 
 from app.errors import VillageDeskError
 from app.i18n import _
+from app.sync import signing
+from app.sync.signing import SigningKey
 
 FORMAT = "villagedesk-bundle"
 FORMAT_VERSION = 1
@@ -77,7 +77,7 @@ def member_name(table: str, policy: str) -> str:
 
 
 def write_bundle(directory: Path, *, name: str, manifest: dict[str, Any], members: dict[str, tuple[bytes, int]],
-                 key: Ed25519PrivateKey, recipient: str) -> tuple[Path, str]:
+                 key: SigningKey, recipient: str) -> tuple[Path, str]:
     """Write the bundle into ``directory``; returns its path and hash.
 
     ``members``: member name → (JSON Lines bytes, number of lines). The file is written under a
@@ -90,7 +90,7 @@ def write_bundle(directory: Path, *, name: str, manifest: dict[str, Any], member
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(MANIFEST, manifest_bytes)
-        zf.writestr(SIGNATURE, key.sign(manifest_bytes))
+        zf.writestr(SIGNATURE, signing.sign(key, manifest_bytes))
         for member, (data, _count) in sorted(members.items()):
             zf.writestr(member, data)
     sealed = pyrage.encrypt(buffer.getvalue(), [x25519.Recipient.from_str(recipient)])
@@ -179,9 +179,7 @@ def read_bundle(path: Path, *, identity: x25519.Identity, known_tables: set[str]
         raise BundleRefused(_("{file} was written by a newer VillageDesk (bundle format {version}); update this "
                               "program first.").format(file=path.name, version=version))
     public = trusted_key(manifest)
-    try:
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, manifest_bytes)
-    except (InvalidSignature, ValueError):
+    if not signing.verify(public, signature, manifest_bytes):
         raise BundleRefused(_("{file}: the signature does not match the village's key; the bundle was changed "
                               "or not made by that village.").format(file=path.name)) from None
     if any(not isinstance(manifest.get(field), kind) or isinstance(manifest.get(field), bool)

@@ -1,6 +1,6 @@
 """Keys of the USB reports: the village's signing key, the township's age key, trust and enrolment.
 
-* **Village signing key** (Ed25519, ``cryptography``): made on the first export and kept in the
+* **Village signing key** (Ed25519, PyNaCl: ``app.sync.signing``): made on the first export and kept in the
   store (``setting`` ``sync.signing_key``), so a restored backup signs as before and the township
   does not have to enrol the village again. It is written with a plain INSERT rather than through
   the ORM so that the audit trail records *that* a key was made (with its fingerprint), never the
@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any
 
 import pyrage
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pyrage import x25519
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import StateError, ValidationError, VillageDeskError
 from app.i18n import _
+from app.sync import signing
+from app.sync.signing import SigningKey
 from db.models.accounts import Setting
 from db.models.sync import TownshipVillage
 from db.tracking import audit_note
@@ -86,24 +87,24 @@ def _now() -> str:
 # ---------------------------------------------------------------- the village's signing key
 
 
-def signing_key(session: Session, *, create: bool) -> Ed25519PrivateKey | None:
+def signing_key(session: Session, *, create: bool) -> SigningKey | None:
     """The village's signing key; made (and stored) now when ``create`` and there is none."""
     stored = _setting(session, SIGNING_KEY)
     if stored:
-        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(stored["private"]))
+        return signing.from_seed(base64.b64decode(stored["private"]))
     if not create:
         return None
-    key = Ed25519PrivateKey.generate()
-    public = key.public_key().public_bytes_raw()
+    key = signing.new_key()
+    public = signing.public_bytes(key)
     _store_setting(session, SIGNING_KEY, {
-        "private": base64.b64encode(key.private_bytes_raw()).decode("ascii"),
+        "private": base64.b64encode(signing.seed_bytes(key)).decode("ascii"),
         "public": base64.b64encode(public).decode("ascii"), "created_at": _now(),
     }, note="signing key created", detail={"fingerprint": fingerprint(public)})
     return key
 
 
-def public_bytes(key: Ed25519PrivateKey) -> bytes:
-    return key.public_key().public_bytes_raw()
+def public_bytes(key: SigningKey) -> bytes:
+    return signing.public_bytes(key)
 
 
 # ---------------------------------------------------------------- the township's age key

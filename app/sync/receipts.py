@@ -15,10 +15,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from app.i18n import _
+from app.sync import signing
+from app.sync.signing import SigningKey
 from app.sync.bundle import BundleRefused
 
 FORMAT = "villagedesk-receipt"
@@ -33,13 +33,13 @@ def receipt_name(village_code: str, bundle_id: str) -> str:
     return f"{village_code}-{bundle_id[:8]}{SUFFIX}"
 
 
-def write_receipt(body: dict[str, Any], *, key: Ed25519PrivateKey) -> bytes:
+def write_receipt(body: dict[str, Any], *, key: SigningKey) -> bytes:
     """The receipt file's bytes for ``body`` (format fields added), signed with ``key``."""
     content = json.dumps({"format": FORMAT, "format_version": FORMAT_VERSION, **body}, ensure_ascii=False,
                          sort_keys=True, indent=1, default=str).encode("utf-8")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for name, data in (("receipt.json", content), ("signature", key.sign(content))):
+        for name, data in (("receipt.json", content), ("signature", signing.sign(key, content))):
             archive.writestr(zipfile.ZipInfo(name, date_time=_EPOCH), data)
     return buffer.getvalue()
 
@@ -61,9 +61,7 @@ def read_receipt(data: bytes, *, trusted: bytes, name: str) -> dict[str, Any]:
             signature = archive.read("signature")
     except (zipfile.BadZipFile, OSError, KeyError, NotImplementedError, RuntimeError):
         raise damaged from None
-    try:
-        Ed25519PublicKey.from_public_bytes(trusted).verify(signature, content)
-    except (InvalidSignature, ValueError):
+    if not signing.verify(trusted, signature, content):
         raise BundleRefused(_("{file} is not signed by the township whose key this village trusts; it is "
                               "not used.").format(file=name)) from None
     try:
@@ -88,5 +86,5 @@ def read_file(path: Path) -> bytes:
         raise BundleRefused(_("Could not read {file}.").format(file=Path(path).name)) from None
 
 
-def signing_public(key: Ed25519PrivateKey) -> str:
-    return base64.b64encode(key.public_key().public_bytes_raw()).decode("ascii")
+def signing_public(key: SigningKey) -> str:
+    return base64.b64encode(signing.public_bytes(key)).decode("ascii")

@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from app.auth import Actor, require
 from app.i18n import N_, _, format_number, format_percent
-from app.meetings.codes import kind_label
 from app.meetings.documents import village_profile
-from app.printing import Chart, ChartSeries, Column, Document, Para, PrintKind, Table
+from app.printing import Column, Document, Para, PrintKind, Table
+from app.workbench.charts import month_chart_blocks
 from app.workbench.service import MonthSeries, month_label, month_of, month_series
 
 
@@ -50,11 +50,11 @@ def _monthly_report(*, session: Session, actor: Actor, ident: str) -> Document:
     require(actor, "stats.view")
     first = month_of(ident)
     series = month_series(session=session, actor=actor, end=first)
-    months = [month_label(k, short=True) for k in series.months]
     profile = village_profile(session)
     village = profile.name if profile else ""
     period = _("{first} to {last}").format(first=month_label(series.months[0]), last=month_label(series.months[-1]))
     lines = figure_lines(series)
+    charts = month_chart_blocks(series)
     half = (len(lines) + 1) // 2
     # two figures a row (what, this month, twelve months; twice): the page keeps room for the charts
     rows = [list(left) + (list(lines[half + i]) if half + i < len(lines) else ["", "", ""])
@@ -67,13 +67,8 @@ def _monthly_report(*, session: Session, actor: Actor, ident: str) -> Document:
     blocks: list[Any] = [
         Para(_("Twelve months: {period}").format(period=period), indent=False, align="center"),
         Table(columns=columns, rows=rows),
-        Chart(categories=months, stacked=True, height=52, min_height=32, caption=_("Meetings held, by kind"),
-              series=[ChartSeries(kind_label(kind, short=True), values)
-                      for kind, values in sorted(series.meetings_by_kind.items())]
-              or [ChartSeries(_("Meetings held"), [0] * len(months))]),
-        Chart(categories=months, height=48, min_height=28, caption=_("Concerns raised and closed, and the closure rate"),
-              series=[ChartSeries(_("Raised"), series.concerns_raised), ChartSeries(_("Closed"), series.concerns_closed),
-                      ChartSeries(_("Closure rate (办结率)"), series.closure_rate, kind="rate")]),
+        # the same charts the 工作台 shows (app.workbench.charts): meetings by kind, concerns with 办结率
+        *(charts[key] for key in ("meetings", "concerns")),
     ]
     return Document(title=_("{village} monthly report, {month}").format(village=village,
                                                                         month=month_label(series.months[-1])),

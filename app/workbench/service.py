@@ -120,7 +120,7 @@ def backup_item(*, session: Session, actor: Actor, folders: list[Path] | None = 
 
     require(actor, "stats.view")
     on = on or today()
-    found = newest_backup(folders if folders is not None else backup_folders(session))
+    found = newest_backup(folders if folders is not None else backup_folders(session), remember=True)
     if found is None:
         return TodoItem("backup.none", ALERT, _("No backup yet: make one now (Settings → Back up)."), "settings")
     made = found.made.astimezone(local_now().tzinfo).date() if found.made.tzinfo else found.made.date()

@@ -4,7 +4,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import db.models  # noqa: F401  (fills the metadata)
+from db.models import load_all
+
+load_all()  # fills the metadata
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -4,8 +4,9 @@ The to-do list comes from :func:`app.workbench.todo` (each area's items, most ur
 click or Enter on an item opens its record (``open_area(page, record=id)``). The figure cards come
 from the same statistics as ``villagedesk stats``: a section the statistics do not have is left
 out, and a figure that cannot be computed yet (no concern due, no meeting held) shows "—". The
-charts of the last twelve months (:mod:`ui.dashboard_charts`, pyqtgraph) are built the first time
-their tab is shown; 打印月报 prints the same figures as a one-page report.
+charts of the last twelve months (:mod:`ui.dashboard_charts`: SVG drawn by the app layer with the
+月报's ReportLab charts, shown with QtSvg) are built the first time their tab is shown; 打印月报
+prints the same figures as a one-page report.
 """
 from __future__ import annotations
 
@@ -128,6 +129,7 @@ class StatCard(QFrame):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self._value: Any = None
+        self._alert = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
         layout.setSpacing(2)
@@ -163,7 +165,9 @@ class StatCard(QFrame):
             text = format_number(value)
         self.value.setText(text)
         alert = self.card.alert and isinstance(value, int) and value > 0
-        self.value.setStyleSheet("color: #c62828;" if alert else "")
+        if alert != self._alert:  # a style sheet set (even "") re-polishes the label: only on a change
+            self._alert = alert
+            self.value.setStyleSheet("color: #c62828;" if alert else "")
         tips = [_(self.card.hint)] if self.card.hint else []
         if text == "—":
             tips.append(_("No figure yet."))
@@ -404,7 +408,10 @@ class DashboardPage(Page):
         self.todo_empty.setObjectName("hint")
         self.todo_empty.setVisible(False)
         layout.addWidget(self.todo_empty)
-        self.cards: dict[tuple[str, str], StatCard] = {}  # (section key, card label msgid) → card
+        # (section key, card label msgid) → card; built with the first figures (the sections are
+        # hidden until then): the to-do list is painted first without waiting for 19 cards
+        self.cards: dict[tuple[str, str], StatCard] = {}
+        self._grids: dict[str, QGridLayout] = {}
         self.section_titles: dict[str, QLabel] = {}
         self.section_boxes: dict[str, QWidget] = {}
         for section in SECTIONS:
@@ -420,13 +427,9 @@ class DashboardPage(Page):
             column.addWidget(title)
             grid = QGridLayout()
             grid.setSpacing(12)
-            for index, spec in enumerate(section.cards):
-                card = StatCard(spec)
-                card.clicked.connect(lambda area=spec.area: self.context.open_area(area))
-                self.cards[(section.key, spec.label)] = card
-                grid.addWidget(card, index // CARDS_PER_ROW, index % CARDS_PER_ROW)
             grid.setColumnStretch(CARDS_PER_ROW, 1)
             column.addLayout(grid)
+            self._grids[section.key] = grid
             box.setVisible(False)  # until the figures say the section exists
             layout.addWidget(box)
             self.section_titles[section.key] = title
@@ -445,7 +448,19 @@ class DashboardPage(Page):
         self.retranslate_ui()
 
     def card(self, section: str, label_msgid: str) -> StatCard:
+        self._build_cards()
         return self.cards[(section, label_msgid)]
+
+    def _build_cards(self) -> None:
+        if self.cards:
+            return
+        for section in SECTIONS:
+            grid = self._grids[section.key]
+            for index, spec in enumerate(section.cards):
+                card = StatCard(spec)
+                card.clicked.connect(lambda area=spec.area: self.context.open_area(area))
+                self.cards[(section.key, spec.label)] = card
+                grid.addWidget(card, index // CARDS_PER_ROW, index % CARDS_PER_ROW)
 
     def retranslate_ui(self) -> None:
         self.header.retranslate_ui()
@@ -472,7 +487,7 @@ class DashboardPage(Page):
         actor = self.context.actor
         if not actor.can("stats.view"):
             return
-        self.load_todo()
+        self.load_todo(backup=False)
         # the cards' sections one by one (the database worker runs them in this order): each shows
         # as soon as its figures are in, and areas without a card are not counted at all
         self.figures = {}
@@ -482,16 +497,22 @@ class DashboardPage(Page):
         if actor.can("village.edit") and not self.first_steps.dismissed():
             DbOp(self, lambda s: first_steps.first_steps(session=s, actor=actor), read_only=True) \
                 .success(self.first_steps.show_steps).run()
+        self.load_backup()  # after the figures: it reads and checks files (the slowest read here)
         if self.charts is not None:
             self.load_charts()
 
     # ------------------------------------------------------------ to do
 
-    def load_todo(self) -> None:
+    def load_todo(self, backup: bool = True) -> None:
         actor = self.context.actor
         DbOp(self, lambda s: workbench.todo(session=s, actor=actor), read_only=True) \
             .success(self._todo_arrived).failure(self._refused).run()
+        if backup:
+            self.load_backup()
+
+    def load_backup(self) -> None:
         # the last backup reads (and checks) files: it joins the list when it is known
+        actor = self.context.actor
         DbOp(self, lambda s: workbench.backup_item(session=s, actor=actor), read_only=True) \
             .success(self._backup_arrived).run()
 
@@ -527,9 +548,7 @@ class DashboardPage(Page):
 
     def _tab_changed(self, index: int) -> None:
         if index == 1 and self.charts is None:
-            from ui.dashboard_charts import (
-                MonthCharts,  # pyqtgraph: only when the charts are first shown
-            )
+            from ui.dashboard_charts import MonthCharts  # QtSvg: only when the charts are first shown
 
             self.charts = MonthCharts()
             self.charts_tab.layout().addWidget(self.charts, 1)
@@ -539,12 +558,13 @@ class DashboardPage(Page):
         actor = self.context.actor
         if not actor.can("stats.view"):
             return
-        DbOp(self, lambda s: workbench.month_series(session=s, actor=actor), read_only=True) \
+        # drawn on the worker too (ReportLab, pure Python): the page only paints the SVG
+        DbOp(self, lambda s: workbench.month_charts(session=s, actor=actor), read_only=True) \
             .success(self._series_arrived).failure(self._refused).run()
 
-    def _series_arrived(self, series: workbench.MonthSeries) -> None:
+    def _series_arrived(self, charts: workbench.MonthCharts) -> None:
         if self.charts is not None:
-            self.charts.show_series(series, [workbench.month_label(k, short=True) for k in series.months])
+            self.charts.show_charts(charts)
 
     def print_report(self) -> None:
         from ui.pages.community import open_document
@@ -562,6 +582,7 @@ class DashboardPage(Page):
         self._show(self.figures)
 
     def _show(self, figures: dict[str, Any]) -> None:
+        self._build_cards()
         self.message.setVisible(False)
         for section in SECTIONS:
             self.section_boxes[section.key].setVisible(section.key in figures and (

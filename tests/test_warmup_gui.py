@@ -1,0 +1,56 @@
+"""Code loaded while the clerk is busy elsewhere (issue 16): ui/warmup.py."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from app import people
+from test_ui_village import add_many_residents
+from ui import warmup
+from ui.pages import PAGES
+from ui.ops import worker
+
+pytestmark = pytest.mark.gui
+
+
+def test_the_warmup_imports_each_module_once_and_survives_a_broken_one(qtbot, tmp_path, monkeypatch, caplog):
+    (tmp_path / "warm_first.py").write_text("LOADED = True\n", encoding="utf-8")
+    (tmp_path / "warm_broken.py").write_text("raise RuntimeError('broken on purpose')\n", encoding="utf-8")
+    (tmp_path / "warm_last.py").write_text("LOADED = True\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("warm_first", "warm_broken", "warm_last"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+
+    job = warmup.PageWarmup(["warm_first", "warm_broken", "warm_first", "warm_last"])
+    assert not job.done and "warm_first" not in sys.modules  # nothing before it is started
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        job.start()
+    assert job.done
+    assert sys.modules["warm_first"].LOADED and sys.modules["warm_last"].LOADED
+    assert "warm_broken" not in sys.modules
+    assert "warming up warm_broken" in caplog.text
+
+
+def test_page_modules_follow_the_registry():
+    pages = {"a": "ui.pages.a:APage", "b": "ui.pages.b:BPage"}
+    assert warmup.page_modules(["b", "x", "a"], pages) == ["ui.pages.b", "ui.pages.a"]
+
+
+def test_after_sign_in_the_pages_not_opened_are_loaded_and_still_show_their_data(village, sign_in, qtbot):
+    database, admin = village
+    add_many_residents(database, admin, 30)
+    window = sign_in(database)
+    qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done, timeout=20000)
+    workspace = window.workspace
+    assert set(workspace.pages) == {"dashboard"}  # loaded, not built: nothing is opened behind the clerk's back
+    for key in workspace.offered:
+        assert all(name in sys.modules for name in warmup.page_modules([key], PAGES))
+    page = window.open_area("residents")
+    qtbot.waitUntil(lambda: page._loaded_once and worker().pending() == 0, timeout=10000)
+    with database.session() as session:
+        expected = people.resident_ids(session=session, actor=admin)
+    assert len(expected) == 30 and page.model.ids() == expected
+    with database.session() as session:
+        (first,) = people.resident_rows(session=session, actor=admin, ids=expected[:1])
+    assert page.model.row_object(0).name == first.name

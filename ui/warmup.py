@@ -1,0 +1,82 @@
+"""Loading code while the clerk is busy elsewhere, so that what they wait for only does its own work.
+
+- While the login form is shown (the store is open, the clerk types the password): the database
+  worker imports what the 工作台 reads right after signing in (every area's to-do items and
+  figures). A sign-in submitted meanwhile simply queues behind it: nothing is done twice.
+- After signing in, once the 工作台 has its figures (the worker is idle): the modules of the pages
+  not opened yet are imported on the GUI thread, one per turn of the event loop with a pause
+  between them, so input is handled in between and a page's first open builds its widgets instead
+  of loading code.
+
+Nothing here touches the data or decides anything: a module that fails to import is left for the
+page to report when it is opened.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+log = logging.getLogger(__name__)
+
+# What app.workbench.todo, app.stats.collect and app.first_steps import on their first call.
+SIGN_IN_MODULES = ("app.auth", "app.areas", "app.workbench", "app.stats", "app.first_steps")
+STEP_PAUSE_MS = 15  # between two steps: the event loop handles input meanwhile
+
+
+def import_quietly(name: str) -> None:
+    try:
+        importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - the page says what is wrong when it is opened
+        log.exception("warming up %s", name)
+
+
+def preload_for_sign_in(submit: Callable[..., object]) -> None:
+    """Queue the imports of the first screen after sign-in on the database worker (``submit`` is
+    :meth:`ui.ops.DatabaseWorker.submit`)."""
+    def job(_worker: object) -> None:
+        for name in SIGN_IN_MODULES:
+            import_quietly(name)
+
+    submit(job, mode="call", writes=False)
+
+
+class PageWarmup(QObject):
+    """Imports ``modules`` one at a time on the GUI thread; ``finished`` when all are loaded."""
+
+    finished = Signal()
+
+    def __init__(self, modules: Iterable[str], parent: QObject | None = None):
+        super().__init__(parent)
+        self._todo = [name for name in dict.fromkeys(modules) if name not in sys.modules]
+        self.done = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(STEP_PAUSE_MS)
+        self._timer.timeout.connect(self._step)
+
+    def start(self) -> None:
+        if not self.done and not self._timer.isActive():
+            self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def _step(self) -> None:
+        while self._todo and self._todo[0] in sys.modules:  # a page opened meanwhile loaded it
+            self._todo.pop(0)
+        if self._todo:
+            import_quietly(self._todo.pop(0))
+        else:
+            self.done = True
+            self.finished.emit()
+            return
+        self._timer.start()
+
+
+def page_modules(keys: Iterable[str], pages: dict[str, str]) -> list[str]:
+    """The modules of ``pages`` (``"ui.pages.x:Class"``) for these area keys, in that order."""
+    return [pages[key].split(":")[0] for key in keys if key in pages]
