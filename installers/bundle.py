@@ -68,7 +68,7 @@ EXCLUDED = QT_EXCLUDED + OTHER_EXCLUDED
 # functions: listed so that the analysis cannot miss them.
 HIDDEN_PACKAGES = ["app", "ui", "db"]  # every submodule (not db.migrations: shipped as files)
 HIDDEN_IMPORTS = ["pypdfium2", "pyrage", "argon2", "python_calamine",
-                  "cryptography", "reportlab", "PIL.Image", "PySide6.QtPdf", "PySide6.QtPdfWidgets",
+                  "nacl.signing", "reportlab", "PIL.Image", "PySide6.QtPdf", "PySide6.QtPdfWidgets",
                   "PySide6.QtSvg", "sqlalchemy.dialects.sqlite"]
 
 # Qt plugins the app needs (platform, images incl. the SVG arrow, print support); the rest go.
