@@ -379,6 +379,33 @@ def drop_dangling_links(datas: list, binaries: list) -> list:
     return [entry for entry in datas if entry[2] != "SYMLINK" or entry[0] in alive]
 
 
+# Pillow's wheel carries libXau (for its libxcb, for ImageGrab on X11) as a 2 MB file that is 14 KB of
+# library and a 2 MB hole of zeros (the wheel's patchelf aligned a segment to 2 MB). libXau has not
+# changed its interface in twenty years and Pillow's libxcb calls two of its functions
+# (XauGetBestAuthByAddr, XauDisposeAuth): the build's own libXau.so.6 (Debian libxau6, which libxcb1,
+# a Depends of the .deb, depends on) is copied under the wheel's file name instead. Linux only;
+# nothing changes when the system has no libXau.
+SYSTEM_LIBXAU = ("/usr/lib/x86_64-linux-gnu/libXau.so.6", "/usr/lib64/libXau.so.6", "/usr/lib/libXau.so.6")
+
+
+def unpadded_libxau(binaries: list, candidates=SYSTEM_LIBXAU) -> tuple[list, str | None]:
+    """``binaries`` with Pillow's padded ``pillow.libs/libXau-<hash>.so.6*`` taken from the system's
+    libXau.so.6 (same file name in the bundle); and the system file used, or None."""
+    import os
+
+    system = next((c for c in candidates if os.path.isfile(c)), None)
+    if system is None:
+        return binaries, None
+    system = os.path.realpath(system)
+    out = []
+    for dest, src, kind in binaries:
+        parts = Path(dest).parts
+        if len(parts) == 2 and parts[0] == "pillow.libs" and parts[1].startswith("libXau-") and ".so.6" in parts[1]:
+            src = system
+        out.append((dest, src, kind))
+    return out, system
+
+
 # Qt shared libraries that belong to excluded modules (a plugin may drag them in).
 # (Qt6OpenGL also covers Qt6OpenGLWidgets; Qt6EglF the EGLFS device libraries of the excluded qeglfs.)
 QT_EXCLUDED_LIBRARIES = ["Qt6Qml", "Qt6Quick", "Qt6WebEngine", "Qt6Multimedia", "Qt63D", "Qt6Designer",

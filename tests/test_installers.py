@@ -395,3 +395,22 @@ def test_only_the_chinese_and_unicode_codecs_of_python_are_bundled():
             text = path.read_text(encoding="utf-8")
             named |= {m.lower().replace("_", "-") for m in re.findall(r"""(?:encoding=|\.decode\(|\.encode\()\s*["']([\w-]+)["']""", text)}
     assert named and named <= {"utf-8", "utf8", "utf-8-sig", "utf-16", "ascii", "latin-1", "gbk", "gb18030"}, named
+
+
+def test_pillows_padded_libxau_is_taken_from_the_system(tmp_path):
+    system = tmp_path / "libXau.so.6"
+    system.write_bytes(b"\x7fELF")
+    binaries = [("pillow.libs/libXau-154567c4.so.6.0.0", "/wheel/libXau-154567c4.so.6.0.0", "BINARY"),
+                ("pillow.libs/libxcb-9065bb12.so.1.1.0", "/wheel/libxcb-9065bb12.so.1.1.0", "BINARY"),
+                ("libXau-other.so.6", "/x/libXau-other.so.6", "BINARY")]
+    out, used = bundle.unpadded_libxau(binaries, candidates=(str(tmp_path / "missing"), str(system)))
+    assert used == str(system)
+    assert out == [("pillow.libs/libXau-154567c4.so.6.0.0", str(system), "BINARY")] + binaries[1:]
+    assert bundle.unpadded_libxau(binaries, candidates=(str(tmp_path / "missing"),)) == (binaries, None)
+    # the functions Pillow's libxcb calls are the system library's (when this machine has one)
+    found = next((c for c in bundle.SYSTEM_LIBXAU if Path(c).is_file()), None)
+    if found:
+        import ctypes
+
+        library = ctypes.CDLL(found)
+        assert library.XauGetBestAuthByAddr and library.XauDisposeAuth
