@@ -23,7 +23,8 @@ flags and contour ends with the source's and stops on a difference); the layout 
 ReportLab does no shaping) and glyph names go, as for VillageDesk Rare Han; WenKai has no hinting.
 The SIL OFL 1.1 reserves the names "霞鹜" and "LXGW" for the original, so the modified font is
 renamed "VillageDesk Kai" / "村务台楷体" (family, full, unique and PostScript names); the copyright,
-licence and version records stay. The output is byte-identical from run to run (no timestamp).
+licence and version records stay. The output is byte-identical from run to run (no timestamp):
+sha256 7e41a6ef99f6effe8b9cc21a38b53cdd30be645b273b01d264975ff5235f812f (fontTools 4.68.0).
 """
 from __future__ import annotations
 
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     options.notdef_outline = True
     options.glyph_names = False
     options.recalc_timestamp = False
-    result = TTFont(args.source)
+    result = TTFont(args.source, recalcTimestamp=False)  # no build time in head.modified: reproducible
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codes)
     subsetter.subset(result)
@@ -151,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         args.coverage.write_text(
             "# Code points LXGW WenKai 1.250 (LXGWWenKai-Regular.ttf) drew: written by tools/subset_fonts.py\n"
             + "\n".join(lines) + "\n", encoding="ascii")
-    print(f"{args.out}: {len(codes)} characters, {args.out.stat().st_size / 2**20:.1f} MB "
-          f"(from {args.source.stat().st_size / 2**20:.1f} MB), sha256 "
+    print(f"{args.out}: {len(codes)} characters, {args.out.stat().st_size / 1e6:.1f} MB "
+          f"(from {args.source.stat().st_size / 1e6:.1f} MB), sha256 "
           f"{hashlib.sha256(args.out.read_bytes()).hexdigest()}")
     return 0
 
