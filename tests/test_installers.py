@@ -35,9 +35,9 @@ def pyproject_version() -> str:
 
 
 # What a running program imports: the launcher, the command line with every area's commands,
-# every page, the printing engine and the dashboard's charts.
-# The spec's excluded modules are blocked as they are absent from the built program: pyqtgraph
-# needs QtOpenGL (kept) and asks for QtTest but copes without it (a plot is drawn to prove it).
+# every page, the printing engine, and a picture attached in each format a phone or scanner gives.
+# The spec's excluded modules are blocked as they are absent from the built program (no numpy,
+# pyqtgraph or QtOpenGL; Pillow without its text, colour-management and AVIF extensions).
 IMPORT_EVERYTHING = """
 import importlib.abc, sys
 EXCLUDED = set(sys.argv[1:])
@@ -54,13 +54,20 @@ from ui.pages import PAGES
 for target in PAGES.values():
     importlib.import_module(target.split(":")[0])
 import ui.main_window, ui.self_test, app.printing, app.backup, app.sync, app.demo, app.store, db.engine
-import pyqtgraph, numpy, pypdfium2, pyrage, argon2, python_calamine, reportlab
+import pypdfium2, pyrage, argon2, python_calamine, reportlab
+import io
+from PIL import Image
+from app.attachments.files import prepare
+for kind in ("JPEG", "PNG", "WEBP", "TIFF", "BMP", "GIF"):
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(picture, kind)
+    prepared = prepare(picture.getvalue())
+    assert (prepared.kind, prepared.width, prepared.height) == ("image", 40, 30), kind
+    assert Image.open(io.BytesIO(prepared.data)).getpixel((20, 15))[0] > 150, kind
 from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QPixmap
 app = QApplication([])
-plot = pyqtgraph.PlotWidget()
-plot.plot([1, 2, 3], [3, 1, 2])
-plot.resize(300, 200)
-assert not plot.grab().toImage().isNull()
+assert QPixmap().loadFromData(prepared.data)
 print("\\n".join(sorted(sys.modules)))
 """
 
@@ -71,7 +78,7 @@ def test_excluded_modules_are_not_imported_by_the_program():
                           timeout=300)
     assert done.returncode == 0, done.stderr
     loaded = set(done.stdout.split())
-    assert "PySide6.QtWidgets" in loaded and "pyqtgraph" in loaded  # the import really ran
+    assert "PySide6.QtWidgets" in loaded and "app.attachments.files" in loaded  # the import really ran
     wrongly = sorted(m for m in loaded for ex in bundle.EXCLUDED if m == ex or m.startswith(ex + "."))
     assert wrongly == [], f"the spec excludes modules the program imports: {wrongly}"
 
@@ -139,7 +146,19 @@ def test_data_filters_keep_what_the_program_needs():
     assert bundle.keep_data("PySide6/Qt/plugins/platforms/libqoffscreen.so")
     assert not bundle.keep_data("PySide6/Qt/plugins/platformthemes/libqgtk3.so")
     assert not bundle.keep_data("PySide6/Qt/plugins/qmltooling/libqmldbg_debugger.so")
+    # no Wayland platform: Qt falls back to xcb (XWayland) on a Wayland session
+    assert not bundle.keep_data("PySide6/Qt/plugins/platforms/libqwayland.so")
+    assert not bundle.keep_data("PySide6/Qt/plugins/wayland-shell-integration/libxdg-shell.so")
+    assert not bundle.keep_data("PySide6/Qt/plugins/wayland-decoration-client/libadwaita.so")
+    assert any(part in "libQt6WaylandClient.so.6" for part in bundle.QT_EXCLUDED_LIBRARIES)
+    assert not any(part in "libQt6XcbQpa.so.6" for part in bundle.QT_EXCLUDED_LIBRARIES)
     assert bundle.keep_data("resources/fonts/wqy-microhei.ttc")
+    assert not bundle.keep_data("opengl32sw.dll") and not bundle.keep_data("PySide6/opengl32sw.dll")
+    # image formats: what Qt shows (JPEG attachments and thumbnails, SVG arrow, icon), not the rest
+    for kept in ("libqjpeg.so", "qjpeg.dll", "libqsvg.so", "qsvg.dll", "libqico.so"):
+        assert bundle.keep_data(f"PySide6/Qt/plugins/imageformats/{kept}"), kept
+    for dropped in ("libqtiff.so", "qtiff.dll", "libqwebp.so", "libqgif.so", "libqpdf.so", "libqicns.so"):
+        assert not bundle.keep_data(f"PySide6/Qt/plugins/imageformats/{dropped}"), dropped
     # Babel's locales the app speaks, and what they inherit, are all kept
     from babel import Locale
 
@@ -162,6 +181,104 @@ def test_pruning_keeps_what_is_linked():
     kept, dropped = bundle.prune_unneeded(binaries, lambda src: links.get(src, []))
     assert dropped == ["libgtk-3.so.0"]
     assert [e[0] for e in kept] == [e[0] for e in binaries if e[0] != "libgtk-3.so.0"]
+
+
+def test_elf_needed_reads_the_direct_dependencies():
+    import PySide6
+
+    qt_lib = Path(PySide6.__file__).parent / "Qt" / "lib"
+    core = bundle.elf_needed(qt_lib / "libQt6Core.so.6")
+    assert "libicuuc.so.73" in core or any(n.startswith("libicuuc.so.") for n in core)
+    assert "libc.so.6" in core
+    # direct only: libicuuc needs libicudata, QtCore names it too, but not libicuuc's libstdc++ twice
+    plugin = bundle.elf_needed(qt_lib.parent / "plugins" / "printsupport" / "libcupsprintersupport.so")
+    assert "libcups.so.2" in plugin and "libgnutls.so.30" not in plugin  # (ldd would list it)
+    assert bundle.elf_needed(INSTALLERS / "bundle.py") == []
+
+
+def test_system_libraries_follow_the_reference_and_each_has_a_package():
+    assert "libstdc++.so.6" in bundle.APPIMAGE_EXCLUDELIST and "libGL.so.1" in bundle.APPIMAGE_EXCLUDELIST
+    assert "libc.so.6" in bundle.GLIBC and "libstdc++.so.6" not in bundle.GLIBC
+    # what AppImage's list says must be bundled is never left out (GLib, OpenSSL, NSS)
+    for bundled in ("libglib-2.0.so.0", "libssl.so.3", "libcrypto.so.3", "libnss3.so"):
+        assert bundled not in bundle.SYSTEM_LIBRARIES
+    # every library left to the system that the program's binaries link is glibc or has its package
+    import PySide6
+
+    binaries = [p for p in Path(PySide6.__file__).parent.rglob("*.so*") if p.is_file()]
+    linked = {name for path in binaries for name in bundle.elf_needed(path)}
+    left = linked & bundle.SYSTEM_LIBRARIES
+    assert {"libcups.so.2", "libdbus-1.so.3", "libstdc++.so.6", "libfontconfig.so.1"} <= left  # not vacuous
+    assert sorted(name for name in left if name not in bundle.GLIBC and name not in bundle.DEBIAN_PACKAGES) == []
+    depends = bundle.debian_depends_fallback(left)
+    for name in left:
+        assert bundle.DEBIAN_PACKAGES.get(name, "libc6") in depends, name
+    with pytest.raises(SystemExit):
+        bundle.debian_depends_fallback(left | {"libnot-known.so.1"})
+    if shutil.which("dpkg"):  # the hand-kept packages are the ones dpkg says own these libraries
+        owners = bundle._owners(set(bundle.DEBIAN_PACKAGES))
+        assert owners, "dpkg -S found none of the libraries"
+        wrong = {name: (owner, bundle.DEBIAN_PACKAGES[name]) for name, owner in owners.items()
+                 if owner != bundle.DEBIAN_PACKAGES[name]}
+        assert wrong == {}
+
+
+def test_dangling_links_are_dropped():
+    binaries = [("PySide6/Qt/lib/libQt6Core.so.6", "/x/libQt6Core.so.6", "BINARY")]
+    datas = [("libQt6Core.so.6", "PySide6/Qt/lib/libQt6Core.so.6", "SYMLINK"),
+             ("libQt6OpenGL.so.6", "PySide6/Qt/lib/libQt6OpenGL.so.6", "SYMLINK"),
+             ("libalias.so", "libQt6Core.so.6", "SYMLINK"),
+             ("resources/x.txt", "/x/x.txt", "DATA")]
+    kept = bundle.drop_dangling_links(datas, binaries)
+    assert [e[0] for e in kept] == ["libQt6Core.so.6", "libalias.so", "resources/x.txt"]
+
+
+def test_icu_filter_keeps_the_two_languages():
+    sys.path.insert(0, str(INSTALLERS))
+    import icu_data
+
+    items = ["root.res", "zh.res", "zh_Hans_CN.res", "zh_Hant_TW.res", "en_US.res", "de.res", "coll/zh.res",
+             "coll/de_.res", "coll/ucadata.icu", "brkitr/cjdict.dict", "zone/fr_CA.res", "pool.res",
+             "coll/pool.res", "res_index.res", "supplementalData.res", "zoneinfo64.res", "gb18030.cnv",
+             "translit/root.res", "curr/zh_Hans.res", "lang/ja.res", "cnvalias.icu"]
+    # other languages go in every tree, the trees of ICU services Qt never calls go whole, and the
+    # legacy converters (the app never asks Qt for GBK or Big5)
+    assert icu_data.removed_items(items) == ["zh_Hant_TW.res", "de.res", "coll/de_.res", "brkitr/cjdict.dict",
+                                             "zone/fr_CA.res", "gb18030.cnv", "translit/root.res", "lang/ja.res",
+                                             "cnvalias.icu"]
+
+
+def test_qt_calls_only_the_icu_services_the_filter_keeps_data_for():
+    import PySide6
+
+    sys.path.insert(0, str(INSTALLERS))
+    import icu_data
+
+    calls = icu_data.qt_icu_calls(Path(PySide6.__file__).parent / "Qt" / "lib")
+    assert "ucol_open" in calls and "ucal_getTimeZoneDisplayName" in calls  # read, not vacuous
+    assert sorted(c for c in calls if not c.startswith(icu_data.QT_ICU_FAMILIES)) == []
+    assert not any(c.startswith(("ubrk_", "utrans_", "unum_", "u_charName")) for c in calls)
+
+
+@pytest.mark.skipif(not (shutil.which("icupkg") and shutil.which("cc")), reason="icupkg (icu-devtools) or cc missing")
+def test_icu_filter_builds_a_smaller_library_and_its_check_can_fail(tmp_path, monkeypatch):
+    import PySide6
+
+    sys.path.insert(0, str(INSTALLERS))
+    import icu_data
+
+    original = next((Path(PySide6.__file__).parent / "Qt" / "lib").glob("libicudata.so.*"))
+    target = tmp_path / original.name
+    shutil.copy2(original, target)
+    assert icu_data.main([str(target)]) == 0
+    assert target.stat().st_size < original.stat().st_size * 0.6
+    symbol, data = icu_data.read_symbol(target)
+    assert symbol.startswith("icudt") and len(data) > 3_000_000
+    # …and the check catches a filter that takes Chinese away (collation, zone names differ)
+    shutil.copy2(original, target)
+    monkeypatch.setattr(icu_data, "KEEP_LOCALES", {"root", "en", "en_US"})
+    assert icu_data.main([str(target)]) == 1
+    assert target.read_bytes() == original.read_bytes()  # the full data stays
 
 
 def test_desktop_entry_is_valid():
@@ -263,3 +380,37 @@ def test_self_test_opens_every_page_and_fails_on_a_broken_one(qapp, monkeypatch,
     assert self_test.run() == 1
     captured = capsys.readouterr()
     assert "self-test FAILED" in captured.err and "NoSuchPage" in captured.err
+
+
+def test_only_the_chinese_and_unicode_codecs_of_python_are_bundled():
+    codecs = [m for m in bundle.EXCLUDED if m.startswith("_codecs_")]
+    assert sorted(codecs) == ["_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr", "_codecs_tw"]
+    # GBK and GB18030 stay; the encodings the app names anywhere are UTF-8, UTF-16 or ASCII
+    assert "_codecs_cn" not in bundle.EXCLUDED and "_multibytecodec" not in bundle.EXCLUDED
+    import re
+
+    named = set()
+    for folder in ("app", "ui", "db"):
+        for path in (ROOT / folder).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            named |= {m.lower().replace("_", "-") for m in re.findall(r"""(?:encoding=|\.decode\(|\.encode\()\s*["']([\w-]+)["']""", text)}
+    assert named and named <= {"utf-8", "utf8", "utf-8-sig", "utf-16", "ascii", "latin-1", "gbk", "gb18030"}, named
+
+
+def test_pillows_padded_libxau_is_taken_from_the_system(tmp_path):
+    system = tmp_path / "libXau.so.6"
+    system.write_bytes(b"\x7fELF")
+    binaries = [("pillow.libs/libXau-154567c4.so.6.0.0", "/wheel/libXau-154567c4.so.6.0.0", "BINARY"),
+                ("pillow.libs/libxcb-9065bb12.so.1.1.0", "/wheel/libxcb-9065bb12.so.1.1.0", "BINARY"),
+                ("libXau-other.so.6", "/x/libXau-other.so.6", "BINARY")]
+    out, used = bundle.unpadded_libxau(binaries, candidates=(str(tmp_path / "missing"), str(system)))
+    assert used == str(system)
+    assert out == [("pillow.libs/libXau-154567c4.so.6.0.0", str(system), "BINARY")] + binaries[1:]
+    assert bundle.unpadded_libxau(binaries, candidates=(str(tmp_path / "missing"),)) == (binaries, None)
+    # the functions Pillow's libxcb calls are the system library's (when this machine has one)
+    found = next((c for c in bundle.SYSTEM_LIBXAU if Path(c).is_file()), None)
+    if found:
+        import ctypes
+
+        library = ctypes.CDLL(found)
+        assert library.XauGetBestAuthByAddr and library.XauDisposeAuth

@@ -31,7 +31,7 @@ SECOND_PAGE = ("第二页", 300.0, 400.0, KAI)
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     if KAI not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(KAI, str(Path(font_registry.FONTS_DIR) / "LXGWWenKai-Regular.ttf")))
+        pdfmetrics.registerFont(TTFont(KAI, str(Path(font_registry.FONTS_DIR) / "VillageDeskKai.ttf")))
     path = tmp_path_factory.mktemp("pdftools") / "sample.pdf"
     canvas = Canvas(str(path), pagesize=(PAGE_W, PAGE_H), invariant=True)
     for text, x, y, font in LINES:
@@ -85,10 +85,10 @@ def test_words_are_runs_of_characters_with_their_boxes(sample):
 
 def test_fonts_tell_embedded_subsets_from_standard_fonts(sample):
     found = {font["name"].split("+")[-1]: font for font in pdftools.fonts(sample)}
-    assert set(found) == {"LXGWWenKai-Regular", "Helvetica"}  # the TrueType's own PostScript name
-    kai = found["LXGWWenKai-Regular"]
+    assert set(found) == {"VillageDeskKai-Regular", "Helvetica"}  # the TrueType's own PostScript name
+    kai = found["VillageDeskKai-Regular"]
     assert kai["embedded"] and kai["subset"] and kai["type"] == "TrueType"
-    assert re.fullmatch(r"[A-Z]{6}\+LXGWWenKai-Regular", kai["name"])
+    assert re.fullmatch(r"[A-Z]{6}\+VillageDeskKai-Regular", kai["name"])
     assert found["Helvetica"] == {"name": "Helvetica", "type": "Type 1", "embedded": False, "subset": False}
 
 

@@ -155,14 +155,14 @@ def test_a_character_missing_from_the_poster_font_comes_from_the_fallback(tmp_pa
                                         Table(columns=[Column("n", "姓名")], rows=[[f"王{rare}"]])])
     path = write(tmp_path, render(doc))
     assert pdftools.text(path).count(f"王{rare}") == 2
-    assert any("LXGWWenKai" in font["name"] for font in pdftools.fonts(path))
+    assert any("VillageDeskKai" in font["name"] for font in pdftools.fonts(path))
 
 
 def test_windows_fonts_are_offered_for_the_official_style(tmp_path, monkeypatch):
     folder = tmp_path / "Fonts"
     folder.mkdir()
     bundled = Path(font_registry.FONTS_DIR)
-    for name, source in (("simfang.ttf", "LXGWWenKai-Regular.ttf"), ("simkai.ttf", "LXGWWenKai-Regular.ttf"),
+    for name, source in (("simfang.ttf", "VillageDeskKai.ttf"), ("simkai.ttf", "VillageDeskKai.ttf"),
                          ("simhei.ttf", "wqy-microhei.ttc"), ("simsun.ttc", "wqy-microhei.ttc")):
         (folder / name).symlink_to(bundled / source)
     monkeypatch.delenv("WINDIR", raising=False)

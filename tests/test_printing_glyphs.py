@@ -65,7 +65,7 @@ def test_installed_official_fonts_are_found_under_their_gb2312_names(tmp_path, m
     folder = tmp_path / "fonts" / "sub"
     folder.mkdir(parents=True)
     bundled = font_registry.FONTS_DIR
-    for name, source in (("仿宋_GB2312.ttf", "gbsn00lp.ttf"), ("simkai.ttf", "LXGWWenKai-Regular.ttf"),
+    for name, source in (("仿宋_GB2312.ttf", "gbsn00lp.ttf"), ("simkai.ttf", "VillageDeskKai.ttf"),
                          ("simhei.ttf", "wqy-microhei.ttc"), ("simsun.ttc", "gbsn00lp.ttf"),
                          ("FZXBSJW.TTF", "gbsn00lp.ttf")):
         (folder / name).symlink_to(bundled / source)

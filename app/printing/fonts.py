@@ -58,7 +58,7 @@ ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 # registered name → (file name, sub-font index for .ttc collections)
 BUNDLED: dict[str, tuple[str, int]] = {
     "VD-Hei": ("wqy-microhei.ttc", 0),  # 文泉驿微米黑: posters, headings
-    "VD-Kai": ("LXGWWenKai-Regular.ttf", 0),  # 霞鹜文楷: 楷体-style sub-headings, wide CJK fallback
+    "VD-Kai": ("VillageDeskKai.ttf", 0),  # 霞鹜文楷 subset: 楷体-style sub-headings, CJK fallback
     "VD-Song": ("gbsn00lp.ttf", 0),  # AR PL SungtiL GB 文鼎简报宋: official title and body without system fonts
     "VD-Symbols": ("DejaVuSans.ttf", 0),  # ☐ ☑ ℉ and other signs the CJK fonts lack
     "VD-Rare": ("VillageDeskRareHan.ttf", 0),  # CJK Extension B–G characters with a reading (花园明朝B subset)
@@ -79,7 +79,7 @@ WINDOWS: dict[str, tuple[str, int]] = {name: (files[-1], 0) for name, files in S
 # What a person calls each font (the print dialog says which fonts a document used).
 DISPLAY_NAMES: dict[str, str] = {
     "VD-Hei": "文泉驿微米黑 WenQuanYi Micro Hei",
-    "VD-Kai": "霞鹜文楷 LXGW WenKai",
+    "VD-Kai": "村务台楷体 VillageDesk Kai",  # a subset of 霞鹜文楷, renamed as the OFL asks
     "VD-Song": "文鼎简报宋 AR PL SungtiL GB",
     "VD-Symbols": "DejaVu Sans",
     "VD-Rare": "花园明朝B Hanazono Mincho B (subset)",
