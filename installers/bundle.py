@@ -72,9 +72,11 @@ HIDDEN_IMPORTS = ["pypdfium2", "pyrage", "argon2", "python_calamine",
                   "PySide6.QtSvg", "sqlalchemy.dialects.sqlite"]
 
 # Qt plugins the app needs (platform, images incl. the SVG arrow, print support); the rest go.
-# (No Wayland: the program runs through XWayland there, see QT_PLUGINS_EXCLUDED.)
+# (No Wayland: the program runs through XWayland there, see QT_PLUGINS_EXCLUDED. No ``tls``:
+# Qt opens no network connection — QtNetwork serves only the one-instance local socket; the push
+# to the township goes through Python's own ssl.)
 QT_PLUGIN_DIRS = ["platforms", "imageformats", "iconengines", "printsupport", "platformthemes",
-                  "platforminputcontexts", "styles", "tls"]
+                  "platforminputcontexts", "styles"]
 # …and within those folders, plugins for devices and desktops a village office does not have:
 # framebuffer/EGL/VNC/Vulkan screens, and the GTK theme (it alone drags in ~25 MB of GTK). And the
 # Wayland platform (qwayland, with libQt6WaylandClient and its shell and decoration plugins, 1.8 MB):

@@ -414,3 +414,15 @@ def test_pillows_padded_libxau_is_taken_from_the_system(tmp_path):
 
         library = ctypes.CDLL(found)
         assert library.XauGetBestAuthByAddr and library.XauDisposeAuth
+
+
+def test_qt_opens_no_network_connection_so_its_tls_plugins_stay_out():
+    """``tls`` is not among the bundled plugin folders: that holds only while nothing in the
+    program asks Qt for a socket other than the one-instance local socket."""
+    import re
+
+    assert "tls" not in bundle.QT_PLUGIN_DIRS
+    pattern = re.compile(r"\b(QSsl\w*|QTcpSocket|QUdpSocket|QNetworkAccessManager|QNetworkRequest|QDtls\w*)\b")
+    used = {f"{path.relative_to(ROOT)}: {match}" for folder in ("app", "ui", "db") for path in (ROOT / folder).rglob("*.py")
+            for match in pattern.findall(path.read_text(encoding="utf-8"))}
+    assert not used
