@@ -97,6 +97,24 @@ def cut_labels(root: QWidget) -> list[str]:
     return cut
 
 
+def squeezed(root: QWidget) -> list[str]:
+    """Buttons, check boxes, fields and lists a layout had to make narrower than they can be: a
+    row that does not fit squeezes them under their minimum, and they overlap their neighbours."""
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
+
+    problems = []
+    for kind in (QAbstractButton, QComboBox, QLineEdit):
+        for widget in root.findChildren(kind):
+            if not widget.isVisible() or widget.parent() is None or type(widget).__name__ == "QToolButton":
+                continue
+            need = max(widget.minimumWidth(), widget.minimumSizeHint().width())
+            if widget.width() + 1 < need:
+                text = widget.text() if hasattr(widget, "text") else widget.objectName()
+                problems.append(f"{type(root).__name__}: {type(widget).__name__} {str(text)[:30]!r} is "
+                                f"{widget.width()} px wide, needs {need}")
+    return problems
+
+
 def open_windows(qtbot, page) -> list[QWidget]:
     """The page's 'new' dialog and its first record's window, as a clerk opens them."""
     before = {w for w in QApplication.topLevelWidgets() if w.isVisible()}
@@ -149,6 +167,7 @@ def test_every_page_and_window_fits_the_office_screen(demo_window, gui, language
         problems += cut_headers(page)
         problems += cut_choices(page)
         problems += cut_labels(demo_window)
+        problems += squeezed(page)
         for window in open_windows(gui, page):
             problems += too_big(window)
             if isinstance(window, QDialog):

@@ -136,8 +136,19 @@ class RegisterPage(Page):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
         layout.setSpacing(10)
+        # The page's actions sit beside its title, the search and filters on the row below: one row
+        # holding both did not fit a 1366-pixel screen on the pages with several filters and actions
+        # (the layout squeezed them under their size and they overlapped; tests/test_window_sizes.py).
         self.header = PageHeader(self.title_msgid, self.description_msgid)
-        layout.addWidget(self.header)
+        self.header.description.setWordWrap(True)  # it gives way to the buttons, on two lines if need be
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.header, 1)
+        self.actions = QHBoxLayout()
+        self.actions.setSpacing(8)
+        top.addLayout(self.actions)
+        top.setAlignment(self.actions, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(top)
 
         self.toolbar = QHBoxLayout()
         self.toolbar.setSpacing(8)
@@ -160,7 +171,7 @@ class RegisterPage(Page):
         self.export_button = ExportExcelButton(self, self.export_kind)
         for button in self.extra_buttons() + [self.export_button, self.new_button, self.edit_button,
                                               self.delete_button]:
-            self.toolbar.addWidget(button)
+            self.actions.addWidget(button)
         layout.addLayout(self.toolbar)
         # hidden only once it has a parent: setVisible(True) on a parentless widget shows it as a
         # window of its own for a moment, and the main window loses the keyboard (Ctrl+N, Ctrl+F)
