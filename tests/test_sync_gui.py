@@ -213,7 +213,6 @@ def test_send_now_runs_the_push_helper_and_says_how_it_went(sign_in, gui, villag
     stand-in here: the helper and the receiver are tested in test_sync_network) and says what it
     answered; the progress dialog's Cancel reaches the helper as its cancel event."""
     from app import sync
-    from ui.pages.sync import village as village_view
 
     database, admin = village_store
     with database.unit(admin) as session:
@@ -225,7 +224,9 @@ def test_send_now_runs_the_push_helper_and_says_how_it_went(sign_in, gui, villag
         assert not kwargs["cancel"].is_set() and not kwargs["cancel"].wait(0.01)
         return [{"bundle_id": "b", "state": "error", "error": "乡镇接收端没有应答。"}]
 
-    monkeypatch.setattr(village_view, "push_outbox", push_outbox)
+    from app.sync import push as push_module  # the page imports it when the clerk pushes
+
+    monkeypatch.setattr(push_module, "push_outbox", push_outbox)
     win = sign_in(database)
     view = open_sync(gui, win).body
     view.tabs.setCurrentIndex(2)

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from app import sync
 from app.i18n import N_, _, ngettext
-from app.sync.push import push_outbox
 from ui.ops import DbOp, show_error, worker
 from ui.pages.sync import drives as drive_list
 from ui.pages.sync.common import (
@@ -471,6 +470,8 @@ class VillageSync(QWidget):
         set_message(self.outbox_result, _("Sending…"), error=False)
 
         def send(db_worker: Any, progress: Any) -> Any:
+            from app.sync.push import push_outbox  # httpx: only when the clerk pushes
+
             return push_outbox(db_worker.database, actor, force=True, cancel=_CancelOf(progress))
 
         def sent(results: Any) -> None:
