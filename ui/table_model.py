@@ -194,17 +194,17 @@ class LazyTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             if not 0 <= section < len(self._columns):
                 return None
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role == _DISPLAY:
                 title = _(self._columns[section].header)
                 if self._sorted is not None and self._sorted[0] == section:
                     return f"{title} {SORT_ARROWS[self._sorted[1]]}"
                 return title
-            if role == Qt.ItemDataRole.TextAlignmentRole:
+            if role == _ALIGNMENT:
                 return int(self._columns[section].alignment.value)
-            if role == Qt.ItemDataRole.ToolTipRole and self._sort_ids is not None and self._columns[section].sort_key:
+            if role == _TOOLTIP and self._sort_ids is not None and self._columns[section].sort_key:
                 return _("Click to sort; click again to reverse")
             return None
-        if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._ids):
+        if role == _DISPLAY and 0 <= section < len(self._ids):
             return str(section + 1)
         return None
 
@@ -273,23 +273,23 @@ class ListTableModel(QAbstractTableModel):
                 or not (0 <= index.column() < len(self._columns)):
             return None
         row, column = self._rows[index.row()], self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             value = column.accessor(row)
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             return int(column.alignment.value)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+        if role == _TOOLTIP and column.tooltip:
             return column.tooltip(row)
-        if role == self.IdRole:
+        if role == _ID:
             return row.id
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
             return None
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return _(self._columns[section].header)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
+        if role == _ALIGNMENT:
             return int(self._columns[section].alignment.value)
         return None
 
