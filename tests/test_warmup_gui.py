@@ -54,3 +54,42 @@ def test_after_sign_in_the_pages_not_opened_are_loaded_and_still_show_their_data
     with database.session() as session:
         (first,) = people.resident_rows(session=session, actor=admin, ids=expected[:1])
     assert page.model.row_object(0).name == first.name
+
+
+def test_the_widget_types_are_made_in_the_warm_up_not_on_the_first_page():
+    """PySide6 makes a widget class's Python type, with a batch of enums, the first time one is
+    built: after the warm-up's first step, building the widgets of a page makes none."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = """
+import enum, json, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+made = {"n": 0}
+original = enum.EnumMeta.__new__
+def counting(metacls, *args, **kwargs):
+    made["n"] += 1
+    return original(metacls, *args, **kwargs)
+enum.EnumMeta.__new__ = counting
+if sys.argv[1] == "warm":
+    from ui import warmup
+    warmup.make_widget_types()
+before = made["n"]
+from PySide6.QtWidgets import QComboBox, QSplitter, QTableView, QTabWidget
+widgets = [QTabWidget(), QTableView(), QSplitter(), QComboBox()]
+print(json.dumps({"warm_up": before, "page": made["n"] - before}))
+"""
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    counts = {}
+    for mode in ("cold", "warm"):
+        result = subprocess.run([sys.executable, "-c", probe, mode], cwd=root, env=env, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        counts[mode] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert counts["cold"]["page"] >= 10  # without the warm-up the page pays for them
+    assert counts["warm"]["warm_up"] >= 10 and counts["warm"]["page"] == 0

@@ -27,6 +27,29 @@ SIGN_IN_MODULES = ("app.auth", "app.areas", "app.workbench", "app.stats", "app.f
 STEP_PAUSE_MS = 15  # between two steps: the event loop handles input meanwhile
 
 
+# Qt widget classes the pages build. PySide6 makes a class's Python type, with a batch of ~100
+# enums, the first time one is constructed: 50–100 ms that fell on the first page opened after
+# sign-in. One of each is made (never shown) and dropped in the first pause instead.
+WIDGET_TYPES = ("QTabWidget", "QTableView", "QHeaderView", "QSplitter", "QComboBox", "QCheckBox", "QLineEdit",
+                "QPushButton", "QToolButton", "QRadioButton", "QPlainTextEdit", "QTextEdit", "QDateEdit",
+                "QSpinBox", "QGroupBox", "QListWidget", "QScrollArea", "QProgressBar", "QFrame", "QLabel",
+                "QStackedWidget", "QFormLayout", "QGridLayout", "QDialogButtonBox")
+
+
+def make_widget_types() -> None:
+    from PySide6 import QtCore, QtWidgets
+
+    for name in WIDGET_TYPES:
+        try:
+            cls = getattr(QtWidgets, name)
+            made = cls(QtCore.Qt.Orientation.Horizontal) if name == "QHeaderView" else cls()
+        except Exception:  # noqa: BLE001 - a warm-up only: the page builds its own
+            log.exception("warming up %s", name)
+            continue
+        if isinstance(made, QtWidgets.QWidget):
+            made.deleteLater()
+
+
 def import_quietly(name: str) -> None:
     try:
         importlib.import_module(name)
@@ -51,7 +74,8 @@ class PageWarmup(QObject):
 
     def __init__(self, modules: Iterable[str], parent: QObject | None = None):
         super().__init__(parent)
-        self._todo = [name for name in dict.fromkeys(modules) if name not in sys.modules]
+        self._todo: list[str | Callable[[], None]] = [make_widget_types]
+        self._todo += [name for name in dict.fromkeys(modules) if name not in sys.modules]
         self.done = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -66,10 +90,14 @@ class PageWarmup(QObject):
         self._timer.stop()
 
     def _step(self) -> None:
-        while self._todo and self._todo[0] in sys.modules:  # a page opened meanwhile loaded it
-            self._todo.pop(0)
+        while self._todo and isinstance(self._todo[0], str) and self._todo[0] in sys.modules:
+            self._todo.pop(0)  # a page opened meanwhile loaded it
         if self._todo:
-            import_quietly(self._todo.pop(0))
+            step = self._todo.pop(0)
+            if isinstance(step, str):
+                import_quietly(step)
+            else:
+                step()
         else:
             self.done = True
             self.finished.emit()
