@@ -45,6 +45,35 @@ def _p95(values: list[float]) -> float:
     return ordered[max(0, int(len(ordered) * 0.95) - 1)]
 
 
+BARE_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(sys.argv[:1])
+window = QWidget()
+window.resize(800, 600)
+window.show()
+app.processEvents()
+print("shown", flush=True)
+"""
+
+
+def bare_window(runs: int = STARTUP_RUNS) -> float:
+    """Median seconds from launching a fresh interpreter to a bare PySide6 window shown: the
+    yardstick issue 16 sets the login form against (≤ 4×, measured in the same run)."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    times = []
+    for _run in range(runs):
+        start = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-c", BARE_WINDOW], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True)
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("shown"):
+                times.append(time.perf_counter() - start)
+        process.wait(timeout=60)
+    return statistics.median(times)
+
+
 def startup(db_path: Path, runs: int = STARTUP_RUNS) -> dict[str, Any]:
     """Launch ``ui.app.main`` in fresh interpreters; time until shown and until the login is ready."""
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
@@ -65,7 +94,7 @@ def startup(db_path: Path, runs: int = STARTUP_RUNS) -> dict[str, Any]:
             elif parts[:1] == ["ready"]:
                 ready.append(elapsed)
         process.wait(timeout=60)
-    return {
+    result: dict[str, Any] = {
         "startup_runs": runs,
         "window_shown_median_s": round(statistics.median(shown), 3),
         "window_shown_max_s": round(max(shown), 3),
@@ -76,6 +105,11 @@ def startup(db_path: Path, runs: int = STARTUP_RUNS) -> dict[str, Any]:
         "login_ready_first_start_s": round(ready[0], 3) if ready else None,
         "login_ready_median_s": round(statistics.median(ready[1:] or ready), 3) if ready else None,
     }
+    bare = bare_window(runs)
+    result["bare_window_median_s"] = round(bare, 3)
+    if ready:
+        result["login_ready_vs_bare_x"] = round(statistics.median(ready[1:] or ready) / bare, 2)
+    return result
 
 
 def signed_in_window(db_path: Path, password: str, size: tuple[int, int]) -> tuple[Any, Any]:
