@@ -142,3 +142,20 @@ def test_a_chart_block_keeps_through_the_json_form_and_shrinks_to_stay_on_the_pa
     fixed = Document(title="测试", style="official", blocks=filler + [Chart(**{**chart.__dict__, "min_height": 0})])
     shrinking = Document(title="测试", style="official", blocks=filler + [Chart(**{**chart.__dict__, "min_height": 12})])
     assert render(fixed).pages == 2 and render(shrinking).pages == 1
+
+
+@pytest.mark.parametrize("language, words", [("zh_CN", "这几个月没有记录"), ("en", "Nothing recorded in these months")])
+def test_a_chart_with_nothing_in_it_says_so_on_screen_and_paper(language, words):
+    from app import i18n
+    from app.printing import Chart, ChartSeries
+    from app.printing.charts import chart_svg
+
+    months = [f"{m}月" for m in range(1, 13)]
+    empty = Chart(categories=months, series=[ChartSeries("调解", [0] * 12), ChartSeries("办结率", [None] * 12, "rate")])
+    some = Chart(categories=months, series=[ChartSeries("调解", [0] * 11 + [2]), ChartSeries("办结率", [None] * 12, "rate")])
+    i18n.set_language(language)
+    try:
+        assert words in chart_svg(empty, width=360, height=236, size=12)
+        assert words not in chart_svg(some, width=360, height=236, size=12)
+    finally:
+        i18n.set_language("zh_CN")

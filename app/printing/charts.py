@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from app.i18n import _
 from app.printing import fonts as font_registry
 from app.printing.model import Chart
 
@@ -118,6 +119,10 @@ def chart_drawing(block: Chart, *, width: float, font: str, size: float, height:
     for index in range(len(chart.data)):
         chart.bars[index].fillColor = colors.HexColor(PALETTE[index % len(PALETTE)])
     drawing.add(chart)
+    if not any(float(v or 0) for s in bars for v in s.values) and all(v is None for s in rates for v in s.values):
+        # nothing happened in these months: say so, rather than leave an empty grid to be puzzled over
+        drawing.add(String(left + plot_w / 2, bottom + plot_h / 2, _("Nothing recorded in these months"),
+                           fontName=font, fontSize=size, textAnchor="middle", fillColor=colors.HexColor("#777777")))
     pairs: list[tuple[Any, str]] = [(colors.HexColor(PALETTE[i % len(PALETTE)]), s.name) for i, s in enumerate(bars)]
     if rates:
         # the rate line, drawn over the bars' category centres; a month without a rate (nothing
