@@ -152,12 +152,40 @@ def signed_in_window(db_path: Path, password: str, size: tuple[int, int]) -> tup
 
 
 def _spin(app: Any, condition: Any, timeout: float = 60.0) -> None:
+    """Run the event loop until ``condition()``: the GUI thread sleeps in Qt's event loop between
+    events, as under ``app.exec()``. (Polling with ``processEvents`` and a short sleep took
+    Python's lock every half millisecond, slowing the database worker thread it waited for.)"""
+    from PySide6.QtCore import QEventLoop, QTimer
+
     end = time.perf_counter() + timeout
-    while not condition():
-        app.processEvents()
-        if time.perf_counter() > end:
-            raise TimeoutError("the GUI did not answer in time")
-        time.sleep(0.0005)
+    tick = QTimer()  # a wake-up now and then, for a condition no event announces
+    tick.start(20)
+    try:
+        while not condition():
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+            if time.perf_counter() > end:
+                raise TimeoutError("the GUI did not answer in time")
+    finally:
+        tick.stop()
+
+
+def _click_nav(app: Any, window: Any, key: str) -> Any:
+    """Open page ``key`` as the clerk does: a click on its line in the navigation (a real mouse press
+    and release, through every application event filter), not a call into the window."""
+    from PySide6.QtCore import QEvent, QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+
+    from ui.pages import AREAS
+
+    nav = window.workspace.nav
+    item = nav.item(next(row for row, area in enumerate(AREAS) if area.key == key))
+    nav.scrollToItem(item)
+    where = QPointF(nav.visualItemRect(item).center())
+    for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+        app.sendEvent(nav.viewport(), QMouseEvent(kind, where, nav.viewport().mapToGlobal(where),
+                                                  Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton,
+                                                  Qt.KeyboardModifier.NoModifier))
+    return window.workspace.pages[key]
 
 
 def _search_settled(page: Any, text: str) -> bool:
@@ -195,7 +223,7 @@ def pages_and_search(db_path: Path) -> dict[str, Any]:
             old.deleteLater()
             _spin(app, lambda: worker().pending() == 0)  # the dashboard's figures are not part of it
         start = time.perf_counter()
-        page = window.open_area("residents")
+        page = _click_nav(app, window, "residents")
         _spin(app, lambda: page._loaded_once)
         _painted(app, page)
         return time.perf_counter() - start, page
@@ -325,7 +353,7 @@ def every_page(db_path: Path) -> dict[str, Any]:
             old.deleteLater()
         _spin(app, lambda: worker().pending() == 0)
         start = time.perf_counter()
-        window.open_area(key)
+        _click_nav(app, window, key)
         _spin(app, lambda: worker().pending() == 0)
         _painted(app)
         opened[key] = time.perf_counter() - start
