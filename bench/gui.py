@@ -333,6 +333,18 @@ def _memory_mb() -> tuple[float, float]:
     return int(fields["VmRSS"][0]) / 1024, int(fields["VmHWM"][0]) / 1024
 
 
+def every_page_unbuilt(db_path: Path) -> dict[str, Any]:
+    """:func:`every_page` for a clerk who clicks before the pauses after sign-in built the pages
+    (ui/warmup.py): each page is built by the click that opens it."""
+    from ui.main_window import Workspace
+
+    Workspace.prebuild = lambda _self, _key: None  # this process only
+    result = every_page(db_path)
+    return {"page_unbuilt_first_open_worst_ms": result["page_first_open_worst_ms"],
+            "page_unbuilt_first_open_worst": result["page_first_open_worst"],
+            "page_unbuilt_first_open_ms": result["page_first_open_ms"]}
+
+
 def every_page(db_path: Path) -> dict[str, Any]:
     """Sign in, then open every page of ``ui.pages.PAGES`` for the first time, in the navigation's
     order, each until its first data is shown and painted (nothing left on the database worker);
@@ -391,6 +403,7 @@ def run(db_path: Path) -> dict[str, Any]:
     results = startup(db_path)
     results.update(_in_own_process("pages_and_search", db_path))
     results.update(_in_own_process("every_page", db_path))
+    results.update(_in_own_process("every_page_unbuilt", db_path))
     signs = [results.get(k) for k in ("sign_in_dashboard_first_s", "sign_in_dashboard_s")]
     signs = [v for v in signs if isinstance(v, float)]
     if signs:  # two fresh processes' first sign-in: the slower one is the figure

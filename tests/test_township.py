@@ -320,3 +320,39 @@ def test_mediation_reaches_the_township_as_counts_by_category_and_outcome_only(s
         by_category[r["category"]] = by_category.get(r["category"], 0) + r["count"]
     assert by_category == {c: sum(1 for x in cases if x.category == c) for c in {x.category for x in cases}}
     assert rows(township[0], "mediation_case") == [] and rows(township[0], "mediation_party") == []
+
+
+def test_changes_waiting_are_counted_across_every_table_up_to_a_cap(stores, tmp_path, monkeypatch):
+    """The sync page's 待确认的更改: every synced table's rows after the acknowledged revision, in
+    one statement, counted up to a cap (a village that never sent a bundle has all its rows waiting)."""
+    from app import sync
+    from app.sync import service
+
+    village, township, key = stores
+    database, admin = village
+
+    def by_table(acked: int) -> int:  # the plain count, table by table
+        with database.session() as session:
+            code = session.info["village_code"]
+            return sum(session.connection().execute(
+                select(service.func.count()).select_from(m.__table__).where(
+                    m.__table__.c.village_code == code, m.__table__.c.rev > acked)).scalar()
+                for m in service._ordered_models())
+
+    def status():
+        with database.session() as session:
+            return sync.sync_status(session=session, actor=admin)
+
+    waiting = by_table(0)
+    assert waiting > 3
+    first = status()
+    assert (first.pending_changes, first.pending_more) == (waiting, False)
+    monkeypatch.setattr(service, "PENDING_COUNTED_UP_TO", 3)
+    capped = status()
+    assert (capped.pending_changes, capped.pending_more) == (3, True)
+    monkeypatch.setattr(service, "PENDING_COUNTED_UP_TO", waiting)
+    assert (status().pending_changes, status().pending_more) == (waiting, False)
+    monkeypatch.undo()
+    ack(village, import_(township, key, export(village, tmp_path / "usb").path))
+    after = status()
+    assert after.acknowledged_rev > 0 and after.pending_changes == by_table(after.acknowledged_rev) == 0

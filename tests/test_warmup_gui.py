@@ -43,9 +43,14 @@ def test_after_sign_in_the_pages_not_opened_are_loaded_and_still_show_their_data
     window = sign_in(database)
     qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done, timeout=20000)
     workspace = window.workspace
-    assert set(workspace.pages) == {"dashboard"}  # loaded, not built: nothing is opened behind the clerk's back
+    # Every page is built, hidden, and none has read its data: nothing is opened behind the clerk's back.
+    assert set(workspace.pages) == set(workspace.offered)
+    assert workspace.current_page() is workspace.pages["dashboard"]
     for key in workspace.offered:
         assert all(name in sys.modules for name in warmup.page_modules([key], PAGES))
+        assert key == "dashboard" or not workspace.pages[key].isVisible()
+    assert not workspace.pages["residents"]._loaded_once and workspace.pages["residents"].model.rowCount() == 0
+    assert worker().pending() == 0
     page = window.open_area("residents")
     qtbot.waitUntil(lambda: page._loaded_once and worker().pending() == 0, timeout=10000)
     with database.session() as session:
@@ -93,3 +98,21 @@ print(json.dumps({"warm_up": before, "page": made["n"] - before}))
         counts[mode] = json.loads(result.stdout.strip().splitlines()[-1])
     assert counts["cold"]["page"] >= 10  # without the warm-up the page pays for them
     assert counts["warm"]["warm_up"] >= 10 and counts["warm"]["page"] == 0
+
+
+def test_a_page_built_in_the_warm_up_is_the_one_opened_and_a_failing_build_waits_for_the_click(
+        village, sign_in, qtbot, monkeypatch, caplog):
+    database, _admin = village
+    from ui.pages.awards import AwardsPage
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("built wrong on purpose")
+
+    monkeypatch.setattr(AwardsPage, "__init__", broken)
+    window = sign_in(database)
+    qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done, timeout=20000)
+    workspace = window.workspace
+    assert "awards" not in workspace.pages and "warming up" in caplog.text  # logged, the rest built
+    built = workspace.pages["meetings"]
+    assert window.open_area("meetings") is built and workspace.stack.currentWidget() is built
+    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)

@@ -5,6 +5,7 @@ before those are loaded. Pages are imported when first opened.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import importlib
 import logging
@@ -157,6 +158,19 @@ class Workspace(QWidget):
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         page.page_shown()
+
+    def prebuild(self, key: str) -> None:
+        """Build page ``key`` now, hidden, in a pause while the clerk reads the 工作台: its widgets
+        made, styled and laid out at the page's size; no data is read until it is opened."""
+        if key in self.pages or key not in self.offered or not shiboken6.isValid(self):
+            return
+        page = self._create_page(key)
+        self.pages[key] = page
+        self.stack.addWidget(page)
+        page.ensurePolished()  # the style sheet applied to every child now, not on the first show
+        page.resize(self.stack.size())
+        if page.layout() is not None:
+            page.layout().activate()
 
     def _create_page(self, key: str) -> Page:
         target = PAGES.get(key)
@@ -405,7 +419,8 @@ class MainWindow(QMainWindow):
         if workspace is None:
             return
         keys = [area.key for area in AREAS if area.key in workspace.offered and area.key not in workspace.pages]
-        self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES), self)
+        builds = [functools.partial(workspace.prebuild, key) for key in keys]
+        self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES), self, builds=builds)
         self.warmup.start()
 
     def _start_checks(self) -> None:

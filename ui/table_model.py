@@ -33,6 +33,7 @@ _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _ID = int(Qt.ItemDataRole.UserRole.value) + 1
 _ROLE_INTS = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _TOOLTIP, _ID})
+_LIST_ROLES = frozenset({_DISPLAY, _ALIGNMENT, _TOOLTIP, _ID})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -269,10 +270,14 @@ class ListTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
-                or not (0 <= index.column() < len(self._columns)):
+        # The view asks ~7 roles of every cell it paints or measures; those this model never answers
+        # are turned away before the index is read (each call into Qt's index costs).
+        if role not in _LIST_ROLES:
             return None
-        row, column = self._rows[index.row()], self._columns[index.column()]
+        row_number, column_number = index.row(), index.column()  # an invalid index: -1, -1
+        if not (0 <= row_number < len(self._rows) and 0 <= column_number < len(self._columns)):
+            return None
+        row, column = self._rows[row_number], self._columns[column_number]
         if role == _DISPLAY:
             value = column.accessor(row)
             return "" if value is None else str(value)
@@ -303,3 +308,36 @@ class ListTableModel(QAbstractTableModel):
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
+
+
+def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int = 100) -> None:
+    """Columns of ``table`` as wide as their contents, measured once each time the rows change
+    (the model is reset, or its headers or cells are re-read in another language).
+
+    Qt's ``ResizeToContents`` header mode measures again on every layout of the page (showing it,
+    resizing the window, a row selected) and reads up to 1,000 rows each time: ten thousand cell
+    reads for a village page of a large village. Here the rows on screen and up to ``sample`` more
+    are measured, once; the clerk may widen a column by hand. ``stretch``: the column that takes
+    the room left (else the last one does, as the header says)."""
+    from PySide6.QtWidgets import QHeaderView
+
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setResizeContentsPrecision(sample)
+    model = table.model()
+
+    def fit(*_args: Any) -> None:
+        last = model.columnCount() - 1
+        for column in range(model.columnCount()):
+            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
+                continue
+            if column == last and header.stretchLastSection():
+                continue
+            table.resizeColumnToContents(column)
+
+    model.modelReset.connect(fit)
+    model.headerDataChanged.connect(fit)
+    model.dataChanged.connect(fit)
+    fit()

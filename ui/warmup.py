@@ -4,9 +4,10 @@
   worker imports what the 工作台 reads right after signing in (every area's to-do items and
   figures). A sign-in submitted meanwhile simply queues behind it: nothing is done twice.
 - After signing in, once the 工作台 has its figures (the worker is idle): the modules of the pages
-  not opened yet are imported on the GUI thread, one per turn of the event loop with a pause
-  between them, so input is handled in between and a page's first open builds its widgets instead
-  of loading code.
+  not opened yet are imported on the GUI thread, then those pages are built, hidden (widgets
+  made, styled and laid out at the window's size, no data read), one per turn of the event loop
+  with a pause between them, so input is handled in between and a page's first open only shows
+  the page and reads its data.
 
 Nothing here touches the data or decides anything: a module that fails to import is left for the
 page to report when it is opened.
@@ -68,14 +69,17 @@ def preload_for_sign_in(submit: Callable[..., object]) -> None:
 
 
 class PageWarmup(QObject):
-    """Imports ``modules`` one at a time on the GUI thread; ``finished`` when all are loaded."""
+    """Imports ``modules`` one at a time on the GUI thread, then runs ``builds`` (each builds one
+    page, hidden) one at a time; ``finished`` when all are done."""
 
     finished = Signal()
 
-    def __init__(self, modules: Iterable[str], parent: QObject | None = None):
+    def __init__(self, modules: Iterable[str], parent: QObject | None = None,
+                 builds: Iterable[Callable[[], None]] = ()):
         super().__init__(parent)
         self._todo: list[str | Callable[[], None]] = [make_widget_types]
         self._todo += [name for name in dict.fromkeys(modules) if name not in sys.modules]
+        self._todo += list(builds)
         self.done = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -97,7 +101,10 @@ class PageWarmup(QObject):
             if isinstance(step, str):
                 import_quietly(step)
             else:
-                step()
+                try:
+                    step()
+                except Exception:  # noqa: BLE001 - the page says what is wrong when it is opened
+                    log.exception("warming up %s", getattr(step, "__name__", step))
         else:
             self.done = True
             self.finished.emit()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,7 +28,7 @@ from app.i18n import _
 from ui.ops import DbOp, show_error
 from ui.pdf_preview import PdfPreview, print_pdf
 from ui.render import RenderOp
-from ui.table_model import Column, ListTableModel
+from ui.table_model import Column, ListTableModel, fit_columns_to_rows
 from ui.widgets import line_edit, save_file_name, set_message
 
 
@@ -45,9 +44,8 @@ def make_table(columns: Sequence[Column], name: str, parent: QWidget, *, stretch
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     header.setMinimumSectionSize(48)
+    fit_columns_to_rows(table, stretch=stretch)
     return table, model
 
 

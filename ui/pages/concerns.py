@@ -3,6 +3,7 @@ with progress notes, closing, satisfaction and escalation."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -34,6 +35,8 @@ from ui.table_model import Column, LazyTableModel
 from ui.widgets import fill_combo, line_edit
 
 OVERDUE = QColor("#c62828")
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
 OVERDUE_BACKGROUND = QColor("#fdecea")
 
 
@@ -61,15 +64,26 @@ CONCERN_COLUMNS = [
 class ConcernsModel(LazyTableModel):
     """The lazy model, with overdue concerns in red on a pale red background."""
 
+    _day: tuple[float, dt.date] = (0.0, dt.date.min)  # (when asked, today): today read once a minute
+
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole) and index.isValid() \
-                and 0 <= index.row() < self.rowCount():
-            row = self.row_object(index.row())
-            if row is not None and concerns.is_overdue(row):
-                return OVERDUE if role == Qt.ItemDataRole.ForegroundRole else OVERDUE_BACKGROUND
-            if role == Qt.ItemDataRole.BackgroundRole:
+        role = int(role)  # compared as plain ints: every painted cell is asked both colour roles
+        if role == _FOREGROUND or role == _BACKGROUND:
+            row_number = index.row()
+            row = self.row_object(row_number) if 0 <= row_number < self.rowCount() else None
+            if row is not None and concerns.is_overdue(row, self._today()):
+                return OVERDUE if role == _FOREGROUND else OVERDUE_BACKGROUND
+            if role == _BACKGROUND:
                 return None
         return super().data(index, role)
+
+    def _today(self) -> dt.date:
+        asked, day = self._day
+        now = time.monotonic()
+        if now - asked > 60:
+            day = concerns.today()
+            self._day = (now, day)
+        return day
 
 
 class ConcernsPage(RegisterPage):

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -28,7 +27,7 @@ from ui.dialogs.base import FormDialog
 from ui.dialogs.village import GridDialog, GroupDialog
 from ui.ops import DbOp, ask_reload, worker
 from ui.pages.base import Page, PageContext, PageHeader
-from ui.table_model import CENTER, RIGHT, Column, ListTableModel
+from ui.table_model import CENTER, RIGHT, Column, ListTableModel, fit_columns_to_rows
 from ui.widgets import FieldForm, line_edit, primary_button
 
 GROUP_COLUMNS: list[Column] = [
@@ -74,8 +73,8 @@ class RecordList(QGroupBox):
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # tens of rows: cheap
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        fit_columns_to_rows(self.table)
         layout.addWidget(self.table, 1)
         self.empty = QLabel()
         self.empty.setObjectName("hint")

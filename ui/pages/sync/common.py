@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHeaderView,
     QLabel,
     QTableView,
     QVBoxLayout,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import N_, _, format_datetime, format_number
-from ui.table_model import Column, ListTableModel
+from ui.table_model import Column, ListTableModel, fit_columns_to_rows
 from ui.widgets import line_edit
 
 #: The township key's passphrase: the core asks the same (app.sync.keys).
@@ -126,9 +125,9 @@ def list_table(columns: list[Column], *, name: str, stretch_last: bool = True) -
     header = table.horizontalHeader()
     header.setHighlightSections(False)
     header.setStretchLastSection(stretch_last)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setMinimumSectionSize(48)
+    fit_columns_to_rows(table)
     return table, model
 
 
