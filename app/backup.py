@@ -459,9 +459,9 @@ def _check(store: Path, recorded: dict, attachments: Path | None = None) -> dict
     if not recorded.get("sha256") or recorded["sha256"] != _sha256(store):
         raise VillageDeskError(_("The backup file does not match its checksum: it was changed or damaged."))
     found = _inspect(store)
-    from db.migrate import MIGRATIONS
+    from db.revisions import VERSIONS  # the migration scripts, without importing Alembic
 
-    known = {p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("*.py")}
+    known = {p.name.split("_", 1)[0] for p in VERSIONS.glob("*.py")}
     if found["schema"] is None:
         raise VillageDeskError(_("This file is not a VillageDesk backup."))
     if found["schema"] not in known:

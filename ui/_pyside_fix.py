@@ -67,3 +67,30 @@ def make_singletons_immortal() -> bool:
 
 
 APPLIED = make_singletons_immortal()
+
+
+def answer_feature_scans_from_namespaces() -> bool:
+    """shiboken6 asks of every module imported after it whether the module uses PySide6 (for its
+    ``__feature__`` switches, which this program never turns on), by reading the module's whole
+    source with ``inspect.getsource``. That keeps every line of every module in ``linecache``:
+    31 MB of this program's memory, and a file read per import. The same question is answered here
+    from the module's names (a module that uses PySide6 holds something of it); an installed build,
+    which has no sources to read, got "no" for every module anyway. Call once PySide6 is imported.
+    """
+    import linecache
+    import types
+
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not callable(getattr(feature, "_mod_uses_pyside", None)):
+        return False
+
+    def uses_pyside(module: types.ModuleType) -> bool:
+        for value in list(vars(module).values()):
+            name = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+            if isinstance(name, str) and name.startswith("PySide6"):
+                return True
+        return False
+
+    feature._mod_uses_pyside = uses_pyside
+    linecache.clearcache()  # what was read before (a cache: a traceback reads its lines again)
+    return True

@@ -17,6 +17,10 @@ _T0 = time.perf_counter()
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from ui._pyside_fix import answer_feature_scans_from_namespaces  # noqa: E402
+
+answer_feature_scans_from_namespaces()
+
 # For benchmarks: print when the window is shown, then quit ("quit"), or print again and quit once
 # the store is open and the login form (or wizard) is ready ("ready").
 BENCH_ENV = "VILLAGEDESK_BENCH_SHOWN"

@@ -31,7 +31,7 @@ from app.i18n import N_, _, format_date, ngettext
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
-from ui.pages.register import ExportExcelButton
+from ui.pages.register import FIRST_ROWS, ExportExcelButton
 from ui.table_model import CENTER, Column, LazyTableModel
 from ui.widgets import fill_combo, line_edit
 
@@ -158,8 +158,15 @@ class DeliberationPage(Page):
         actor, state = self.context.actor, self.state_filter.currentData()
         selected = select or self.current_id()
 
-        def arrived(ids: list[str]) -> None:
-            self.model.set_ids(ids)
+        def read(session: Any) -> tuple[list[str], list[_Row]]:
+            # the first screenful's rows in the same trip: painting them reads nothing more
+            ids = d.matter_ids(session=session, actor=actor, state=state)
+            rows = d.matter_rows(session=session, actor=actor, ids=ids[:FIRST_ROWS]) if ids else {}
+            return ids, [_Row(value) for value in rows.values()]
+
+        def arrived(found: tuple[list[str], list[_Row]]) -> None:
+            ids, rows = found
+            self.model.set_ids(ids, rows)
             self._loaded_once = True
             self._count = len(ids)
             self._update_count()
@@ -168,7 +175,7 @@ class DeliberationPage(Page):
             self._update_buttons()
             self.ids_loaded.emit(len(ids))
 
-        DbOp(self, lambda s: d.matter_ids(session=s, actor=actor, state=state), read_only=True).success(arrived).run()
+        DbOp(self, read, read_only=True).success(arrived).run()
 
     def _fetch_rows(self, ids: list[str]) -> list[Any]:
         actor = self.context.actor
