@@ -52,3 +52,31 @@ def test_cells_roles_and_columns_fitted_once_per_change_of_rows(qtbot):
 
     model.set_rows([Row("a", "李四", "x", 1)])  # new rows: fitted again, narrower
     assert table.columnWidth(0) < metrics.horizontalAdvance(long_name)
+
+
+@dataclasses.dataclass(frozen=True)
+class FrozenRow:
+    id: str
+    name: str
+    note: str
+    count: int
+
+
+def test_the_same_rows_again_reset_nothing_but_rows_changed_in_place_are_shown(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    table, model = make_table(COLUMNS, "t", holder)
+    resets = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.set_rows([FrozenRow("a", "张三", "x", 1)])
+    model.set_rows([FrozenRow("a", "张三", "x", 1)])  # read again on being shown: nothing changed
+    assert len(resets) == 1
+    model.set_rows([FrozenRow("a", "张三", "x", 2)])
+    assert len(resets) == 2 and model.data(model.index(0, 1)) == "2"
+    mutable = Row("b", "李四", "y", 1)
+    model.set_rows([mutable])
+    mutable.count = 5  # changed in place, then shown again: it must be reset and read again
+    model.set_rows([mutable])
+    assert len(resets) == 4 and model.data(model.index(0, 1)) == "5"

@@ -43,16 +43,21 @@ def test_after_sign_in_the_pages_not_opened_are_loaded_and_still_show_their_data
     window = sign_in(database)
     qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done, timeout=20000)
     workspace = window.workspace
-    # Every page is built, hidden, and none has read its data: nothing is opened behind the clerk's back.
+    # Every page is built and hidden; those that read only on their first show have read it (reads
+    # only), except the mediation cases, read only when the mediator opens the page.
     assert set(workspace.pages) == set(workspace.offered)
     assert workspace.current_page() is workspace.pages["dashboard"]
     for key in workspace.offered:
         assert all(name in sys.modules for name in warmup.page_modules([key], PAGES))
         assert key == "dashboard" or not workspace.pages[key].isVisible()
-    assert not workspace.pages["residents"]._loaded_once and workspace.pages["residents"].model.rowCount() == 0
+    assert workspace.pages["residents"]._loaded_once and workspace.pages["residents"].model.rowCount() == 30
+    assert not workspace.pages["mediation"]._loaded_once and workspace.pages["mediation"].model.rowCount() == 0
     assert worker().pending() == 0
+    fetches = workspace.pages["residents"].model.fetch_count
     page = window.open_area("residents")
     qtbot.waitUntil(lambda: page._loaded_once and worker().pending() == 0, timeout=10000)
+    qtbot.wait(50)
+    assert page.model.fetch_count == fetches  # opened: painted from what was read, nothing read again
     with database.session() as session:
         expected = people.resident_ids(session=session, actor=admin)
     assert len(expected) == 30 and page.model.ids() == expected
@@ -116,3 +121,17 @@ def test_a_page_built_in_the_warm_up_is_the_one_opened_and_a_failing_build_waits
     built = workspace.pages["meetings"]
     assert window.open_area("meetings") is built and workspace.stack.currentWidget() is built
     qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+
+
+def test_a_step_that_cannot_run_yet_is_tried_again_in_a_later_pause(qtbot):
+    """A page's preload waits while the database worker is busy (the clerk's own work goes first)."""
+    calls, after = [], []
+
+    def busy_twice() -> bool:
+        calls.append(1)
+        return len(calls) >= 3
+
+    job = warmup.PageWarmup([], builds=[busy_twice, lambda: after.append(len(calls))])
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        job.start()
+    assert len(calls) == 3 and after == [3]  # in order: the next step only once it ran

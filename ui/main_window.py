@@ -172,6 +172,28 @@ class Workspace(QWidget):
         if page.layout() is not None:
             page.layout().activate()
 
+    def preload(self, key: str) -> bool:
+        """Let page ``key``, built and hidden, read what it first shows (Page.preload). False when
+        the database worker is busy (the clerk's own work goes first): asked again in the next pause."""
+        if worker().pending():
+            return False
+        page = self.pages.get(key)
+        if page is not None and shiboken6.isValid(self) and page is not self.stack.currentWidget():
+            page.preload()
+        return True
+
+    def paint_hidden(self, key: str) -> bool:
+        """Paint page ``key``, built and hidden, once into a picture nobody sees: Qt lays out its
+        rows and draws its characters' glyphs now, not on the page's first show. False while the
+        database worker is busy (its preload may still be coming): asked again in the next pause."""
+        if worker().pending():
+            return False
+        page = self.pages.get(key)
+        if page is not None and shiboken6.isValid(self) and page is not self.stack.currentWidget():
+            page.resize(self.stack.size())
+            page.grab()
+        return True
+
     def _create_page(self, key: str) -> Page:
         target = PAGES.get(key)
         if target is None:
@@ -420,6 +442,8 @@ class MainWindow(QMainWindow):
             return
         keys = [area.key for area in AREAS if area.key in workspace.offered and area.key not in workspace.pages]
         builds = [functools.partial(workspace.prebuild, key) for key in keys]
+        builds += [functools.partial(workspace.preload, key) for key in keys]
+        builds += [functools.partial(workspace.paint_hidden, key) for key in keys]
         self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES), self, builds=builds)
         self.warmup.start()
 

@@ -238,6 +238,14 @@ class LazyTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self._columns) - 1))
 
 
+def _unchangeable(row: Any) -> bool:
+    """A row that cannot have changed in place since it was shown (a frozen dataclass, a tuple)."""
+    if isinstance(row, tuple):
+        return True
+    params = getattr(type(row), "__dataclass_params__", None)
+    return bool(params is not None and params.frozen)
+
+
 class ListTableModel(QAbstractTableModel):
     """A short list of row objects shown whole (a village's groups or grids: tens of rows, read in
     one query). Same :class:`Column` specs as the lazy model; ``set_rows`` replaces the list."""
@@ -250,8 +258,13 @@ class ListTableModel(QAbstractTableModel):
         self._rows: list[Any] = []
 
     def set_rows(self, rows: Sequence[Any]) -> None:
+        """Show these rows. The same rows again (a page read again on being shown) change nothing:
+        no reset, so the view keeps its selection and measures nothing again."""
+        rows = list(rows)
+        if rows == self._rows and all(_unchangeable(row) for row in rows):
+            return
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = rows
         self.endResetModel()
 
     def rows(self) -> list[Any]:

@@ -6,8 +6,10 @@
 - After signing in, once the 工作台 has its figures (the worker is idle): the modules of the pages
   not opened yet are imported on the GUI thread, then those pages are built, hidden (widgets
   made, styled and laid out at the window's size, no data read), one per turn of the event loop
-  with a pause between them, so input is handled in between and a page's first open only shows
-  the page and reads its data.
+  with a pause between them, so input is handled in between; then, each time the database worker
+  is idle, one page that reads only on its first show reads it (``Page.preload``: reads only, and
+  never the mediation cases); and each page is painted once into a picture nobody sees (Qt lays
+  out its rows and draws its glyphs). A page's first open then costs what a later one does.
 
 Nothing here touches the data or decides anything: a module that fails to import is left for the
 page to report when it is opened.
@@ -75,9 +77,9 @@ class PageWarmup(QObject):
     finished = Signal()
 
     def __init__(self, modules: Iterable[str], parent: QObject | None = None,
-                 builds: Iterable[Callable[[], None]] = ()):
+                 builds: Iterable[Callable[[], object]] = ()):
         super().__init__(parent)
-        self._todo: list[str | Callable[[], None]] = [make_widget_types]
+        self._todo: list[str | Callable[[], object]] = [make_widget_types]
         self._todo += [name for name in dict.fromkeys(modules) if name not in sys.modules]
         self._todo += list(builds)
         self.done = False
@@ -102,7 +104,8 @@ class PageWarmup(QObject):
                 import_quietly(step)
             else:
                 try:
-                    step()
+                    if step() is False:  # not now (the database worker is busy): in the next pause
+                        self._todo.insert(0, step)
                 except Exception:  # noqa: BLE001 - the page says what is wrong when it is opened
                     log.exception("warming up %s", getattr(step, "__name__", step))
         else:

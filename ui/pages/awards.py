@@ -171,6 +171,9 @@ class AwardsPage(Page):
         if not self._loaded_once:
             self.reload()
 
+    def preload(self) -> None:
+        self.page_shown()
+
     def open_record(self, record_id: str) -> None:
         """Select the selection (its progress shows below the list)."""
         self.reload(select=record_id)

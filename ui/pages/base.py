@@ -49,6 +49,12 @@ class Page(QWidget):
     def page_shown(self) -> None:
         pass
 
+    def preload(self) -> None:
+        """Read what the page first shows while it is still hidden (a pause after sign-in, when the
+        database worker is idle: ui/warmup.py), for a page that reads only on its first show; its
+        first open then only paints. Reads only (nothing is written or logged). Default: nothing,
+        the page reads when it is shown."""
+
     def focus_search(self) -> bool:
         search = self.findChild(QLineEdit, "search")
         if search is None:

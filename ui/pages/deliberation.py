@@ -150,6 +150,9 @@ class DeliberationPage(Page):
         if not self._loaded_once:
             self.reload()
 
+    def preload(self) -> None:
+        self.page_shown()
+
     def open_record(self, record_id: str) -> None:
         """Select the matter (its progress shows below the list)."""
         self.reload(select=record_id)

@@ -58,7 +58,13 @@ class HouseholdsPage(RegisterPage):
         self.import_button = import_excel_button(self)
         return [self.import_button, self.members_button]
 
+    def preload(self) -> None:
+        super().preload()
+        self._load_choices()
+
     def _choices_loaded(self, choices: tuple[list[tuple[str, str]], list[tuple[str, str]]]) -> None:
+        if tuple(choices) == (self._groups, self._grids):
+            return  # read again on being shown, unchanged: the lists stay as they are
         self._groups, self._grids = choices
         self._fill_filters()
 

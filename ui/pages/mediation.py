@@ -208,6 +208,9 @@ class MediationPage(RegisterPage):
     def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
         return list(mediation.case_rows(session=session, actor=self.context.actor, ids=ids).values())
 
+    def preload(self) -> None:
+        """Nothing: the parties' cases are read only when the mediator opens the page."""
+
     def reload(self) -> None:
         actor = self.context.actor
 

@@ -153,10 +153,13 @@ class PointsPage(Page):
             tab.retranslate_ui()
 
     def page_shown(self) -> None:
+        self.preload()
+        self.counter.picker.edit.setFocus()
+
+    def preload(self) -> None:
         if not self._loaded_once:
             self._loaded_once = True
             self._tab_shown()
-        self.counter.picker.edit.setFocus()
 
     def _tab_shown(self) -> None:
         self.tabs.currentWidget().reload()

@@ -314,6 +314,10 @@ class RegisterPage(Page):
             self._stale = False
             self.refresh_ids()
 
+    def preload(self) -> None:
+        if not self._loaded_once and not self._querying:
+            self.reload()
+
     def _on_changes(self, changes: frozenset[str], origin: object) -> None:
         if "people" in changes and origin is not self:
             self._stale = True

@@ -243,6 +243,10 @@ class VillagePage(Page):
     def page_shown(self) -> None:
         self.reload()
 
+    def preload(self) -> None:
+        if self.overview is None and not self._loading:
+            self.reload()
+
     def reload(self, then: Callable[[], None] | None = None) -> None:
         actor = self.context.actor
         self._loading = True

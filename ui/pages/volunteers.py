@@ -122,6 +122,9 @@ class VolunteersPage(Page):
             self._loaded_once = True
             self.tabs.currentWidget().reload()
 
+    def preload(self) -> None:
+        self.page_shown()
+
     def new_item(self) -> bool:
         if self.actions().get("new_activity", "") is not None:
             return False
