@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from typing import Any
 
-from sqlalchemy import case, or_
+from sqlalchemy import bindparam, case, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, func, select
 
@@ -917,23 +917,38 @@ def resident_ids(*, session: Session, actor: Actor, query: str = "", household_i
     people in pinyin order.
     """
     require(actor, "people.view")
-    orders = _resident_orders()
-    key, descending = _parse_order(order, orders)
+    key, descending = _parse_order(order, _resident_orders())
+    needle = normalize_query(query)
+    numbers = bool(needle) and (needle.isdigit() or needle.endswith("x")) and full_numbers(actor)
+    statement = _resident_ids_statement(key, descending, text=bool(needle), numbers=numbers,
+                                        household=bool(household_id), grid_scoped=_grid_scoped(actor),
+                                        active_only=not include_inactive)
+    params = {"pattern": f"%{needle}%", "household_id": household_id, "grid_id": actor.grid_id or ""}
+    return plain_rows(session, statement, params).scalars().all()  # scoped as every query; no ORM row per id
+
+
+@functools.cache
+def _resident_ids_statement(key: str, descending: bool, *, text: bool, numbers: bool, household: bool,
+                            grid_scoped: bool, active_only: bool) -> Any:
+    """The residents search of one shape (the same filters as :func:`_text_filter`'s), built once:
+    the values are bound when it runs (``pattern``, ``household_id``, ``grid_id``). Building the
+    statement anew cost ~0.3 ms a keystroke."""
     statement = select(Resident.id)
-    numbers = (col(Resident.id_number), col(Resident.phone)) if full_numbers(actor) else ()
-    condition = _text_filter(query, col(Resident.search_key), *numbers)
-    if condition is not None:
-        statement = statement.where(condition)
-    if household_id:
-        statement = statement.where(Resident.household_id == household_id)
-    if _grid_scoped(actor):
+    if text:
+        pattern = bindparam("pattern")
+        clauses = [col(Resident.search_key).like(pattern)]
+        if numbers:
+            clauses += [col(Resident.id_number).like(pattern), col(Resident.phone).like(pattern)]
+        statement = statement.where(or_(*clauses))
+    if household:
+        statement = statement.where(col(Resident.household_id) == bindparam("household_id"))
+    if grid_scoped:
         statement = statement.where(col(Resident.household_id).in_(
-            select(Household.id).where(Household.grid_id == (actor.grid_id or ""))))
-    if not include_inactive:
+            select(Household.id).where(col(Household.grid_id) == bindparam("grid_id"))))
+    if active_only:
         statement = statement.where(Resident.status == "resident")
     statement = _joins_for(statement, key, col(Resident.household_id))
-    statement = _order_by(statement, key, descending, orders, [col(Resident.search_key), col(Resident.id)])
-    return plain_rows(session, statement).scalars().all()  # scoped as every query; no ORM row per id
+    return _order_by(statement, key, descending, _resident_orders(), [col(Resident.search_key), col(Resident.id)])
 
 
 def household_ids(*, session: Session, actor: Actor, query: str = "", tag: str | None = None,
