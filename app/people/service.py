@@ -1010,23 +1010,12 @@ def resident_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Res
     require(actor, "people.view")
     if not ids:
         return []
-    # the columns a row shows, not whole Resident objects: loading ORM objects (identity map,
-    # every column) was most of the time of the first screenful read with each keystroke
-    statement = (
-        select(Resident.id, Resident.name, Resident.gender, Resident.birth_date, Resident.id_number, Resident.phone,
-               Resident.relation, Resident.party_member, Resident.representative, Resident.status,
-               Household.number, Household.head_name, VillageGroup.name, Grid.name)
-        .join(Household, col(Resident.household_id) == col(Household.id), isouter=True)
-        .join(VillageGroup, col(Household.group_id) == col(VillageGroup.id), isouter=True)
-        .join(Grid, col(Household.grid_id) == col(Grid.id), isouter=True)
-        .where(col(Resident.id).in_(ids))
-    )
     found: dict[str, ResidentRow] = {}
     actions = _actions(actor, kind="resident", record=True)
-    if _grid_scoped(actor):
-        statement = statement.where(Household.grid_id == (actor.grid_id or ""))
+    statement = _resident_rows_statement(_grid_scoped(actor))
+    params = {"ids": ids, "grid_id": actor.grid_id or ""}
     for (resident_id, name, gender, birth_date, id_number, phone, relation, party_member, representative, status,
-         number, head, group_name, grid_name) in plain_rows(session, statement):
+         number, head, group_name, grid_name) in plain_rows(session, statement, params):
         found[resident_id] = ResidentRow(
             id=resident_id, name=name, gender=gender, birth_date=birth_date,
             id_number=_listed(id_number, "id"), phone=_listed(phone, "phone"),
@@ -1035,6 +1024,25 @@ def resident_rows(*, session: Session, actor: Actor, ids: list[str]) -> list[Res
             relation=relation, party_member=party_member,
             representative=representative, status=status, actions=dict(actions))
     return [found[i] for i in ids if i in found]
+
+
+@functools.cache
+def _resident_rows_statement(grid_scoped: bool) -> Any:
+    """The rows' statement, built once (``ids`` and ``grid_id`` bound when it runs). The columns a
+    row shows, not whole Resident objects: loading ORM objects (identity map, every column) was
+    most of the time of the first screenful read with each keystroke."""
+    statement = (
+        select(Resident.id, Resident.name, Resident.gender, Resident.birth_date, Resident.id_number, Resident.phone,
+               Resident.relation, Resident.party_member, Resident.representative, Resident.status,
+               Household.number, Household.head_name, VillageGroup.name, Grid.name)
+        .join(Household, col(Resident.household_id) == col(Household.id), isouter=True)
+        .join(VillageGroup, col(Household.group_id) == col(VillageGroup.id), isouter=True)
+        .join(Grid, col(Household.grid_id) == col(Grid.id), isouter=True)
+        .where(col(Resident.id).in_(bindparam("ids", expanding=True)))
+    )
+    if grid_scoped:
+        statement = statement.where(col(Household.grid_id) == bindparam("grid_id"))
+    return statement
 
 
 @dataclasses.dataclass(frozen=True)
