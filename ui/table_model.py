@@ -28,8 +28,6 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 
 Index = QModelIndex | QPersistentModelIndex
 
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
@@ -162,6 +160,13 @@ class LazyTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # Qt's own index() asks rowCount() and columnCount() first: two calls into Python for every
+        # painted cell, where this is one
+        if 0 <= row < len(self._ids) and 0 <= column < self._column_count and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
@@ -232,8 +237,8 @@ class LazyTableModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else _NO_FLAGS  # asked for every painted cell: no enum arithmetic
+    # flags(): Qt's own (QAbstractTableModel: enabled, selectable, never has children) — the same
+    # flags, without a call into Python for every painted cell
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if self._sort_ids is None or not 0 <= column < len(self._columns):
