@@ -88,6 +88,11 @@ def test_plain_cells_are_painted_as_the_style_paints_them(village, sign_in, qtbo
         language.switch("zh_CN")
     assert page.model.index(1, 1).data() == "女"
 
+    households = window.open_area("households")  # numbers right-aligned, tags, addresses: the same
+    qtbot.waitUntil(lambda: households._loaded_once and worker().pending() == 0, timeout=10000)
+    assert households.model.rowCount() == 20
+    assert_same_pixels(households)
+
 
 def test_rows_texts_are_computed_once_when_they_arrive_and_again_after_an_edit(village, sign_in, qtbot):
     database, admin = village

@@ -295,6 +295,7 @@ class CellDelegate(QStyledItemDelegate):
         self._double_margin = 2 * self._margin
         self._texts: dict[tuple[str, int, int], tuple[QStaticText, bool, int]] = {}
         self._font = QFont()
+        self._pens: dict[tuple[int, int], QColor] = {}
 
     def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
         # called for every cell of every paint: plain locals and module constants, no Qt enums made
@@ -323,7 +324,14 @@ class CellDelegate(QStyledItemDelegate):
         if not plain:
             super().paint(painter, option, index)
             return
-        painter.setPen(option.palette.color(_NORMAL if state & _ACTIVE else _INACTIVE, _TEXT))
+        palette = option.palette
+        pen_key = (palette.cacheKey(), state & _ACTIVE)
+        pen = self._pens.get(pen_key)
+        if pen is None:  # the palette's text colour (Qt enums passed to Qt cost more than the lookup)
+            if len(self._pens) > 16:
+                self._pens.clear()
+            pen = self._pens[pen_key] = palette.color(_NORMAL if state & _ACTIVE else _INACTIVE, _TEXT)
+        painter.setPen(pen)
         painter.drawStaticText(x + self._margin, y + (height - text_height) // 2, static)
 
     def _lay_out(self, text: str, width: int, alignment: int, font: Any) -> tuple[QStaticText, bool, int]:
