@@ -93,3 +93,17 @@ print(json.dumps({"warm_up": before, "page": made["n"] - before}))
         counts[mode] = json.loads(result.stdout.strip().splitlines()[-1])
     assert counts["cold"]["page"] >= 10  # without the warm-up the page pays for them
     assert counts["warm"]["warm_up"] >= 10 and counts["warm"]["page"] == 0
+
+
+def test_what_the_warm_up_loaded_is_kept_out_of_the_garbage_collectors_full_passes(village, sign_in, qtbot,
+                                                                                   monkeypatch):
+    import gc
+
+    frozen: list[bool] = []
+    window = None
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(window is not None and window.warmup is not None
+                                                            and window.warmup.done))
+    database, _admin = village
+    window = sign_in(database)
+    qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done, timeout=20000)
+    qtbot.waitUntil(lambda: True in frozen, timeout=5000)  # once at sign-in, again when the pages are loaded

@@ -406,6 +406,9 @@ class MainWindow(QMainWindow):
             return
         keys = [area.key for area in AREAS if area.key in workspace.offered and area.key not in workspace.pages]
         self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES), self)
+        # the pages' code, loaded now, lives as long as the program too: out of the full passes (a
+        # 30–50 ms pass fell within a keystroke's search now and then)
+        self.warmup.finished.connect(lambda: gc.freeze())
         self.warmup.start()
 
     def _start_checks(self) -> None:
