@@ -51,25 +51,43 @@ class NumberSequence(SQLModel, table=True):
 def _scope(state: ORMExecuteState) -> None:
     if not state.is_select or state.is_column_load or state.is_relationship_load:
         return
-    options = state.execution_options
-    info = state.session.info
+    criteria = _scope_options(state.session, state.statement, state.execution_options)
+    if criteria:
+        state.statement = state.statement.options(*criteria)
+
+
+def _scope_options(session: Session, statement: Any, options: Any) -> list[Any]:
+    """The loader criteria that scope ``statement`` (none when it opted out of both)."""
+    info = session.info
     live_only = not (options.get("include_deleted") or info.get("include_deleted"))
     village = str(info.get("village_code") or "")
     by_village = bool(village) and not options.get("all_villages")
     if not (live_only or by_village):
-        return
-    bind = state.session.get_bind()
+        return []
+    bind = session.get_bind()
     sqlite = bind.dialect.name == "sqlite"
     criteria = []
     # SyncedModel itself is not mapped (SQLModel), so each table the statement touches (columns,
     # FROM, joins, subqueries) gets its own criteria; adding all sixteen to every query cost ~3 ms.
     synced = _loaded_synced_tables()  # a table the statement touches is loaded: no need to load every one
-    touched = {table.name for table in find_tables(state.statement, include_aliases=True, include_joins=True)}
+    touched = {table.name for table in find_tables(statement, include_aliases=True, include_joins=True)}
     for name in touched & synced.keys():
         model = synced[name]
         criteria.append(with_loader_criteria(model, _criteria(live_only, by_village, sqlite, village),
                                              include_aliases=True))
-    state.statement = state.statement.options(*criteria)
+    return criteria
+
+
+def plain_rows(session: Session, statement: Any, params: dict[str, Any] | None = None) -> Any:
+    """Run an ORM ``select`` of columns scoped exactly as the hook scopes it (the same criteria,
+    compiled into the same SQL), but return plain rows from the connection: the ORM's turning of
+    each row into a result row cost ~1 µs a row (2 ms for the 1,700 ids a one-letter search
+    finds). For selects of columns only (ids, values), never of model objects; ``params`` are
+    the values of the statement's ``bindparam``s."""
+    if session.autoflush:
+        session.flush()  # what the ORM's execute does first: pending changes are seen
+    criteria = _scope_options(session, statement, statement.get_execution_options())
+    return session.connection().execute(statement.options(*criteria) if criteria else statement, params)
 
 
 def _criteria(live_only: bool, by_village: bool, sqlite: bool, village: str):

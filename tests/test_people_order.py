@@ -138,3 +138,30 @@ def test_every_whitelisted_key_runs_both_ways(register):
         for key in people.HOUSEHOLD_ORDERS:
             for order in (key, f"-{key}"):
                 assert set(people.household_ids(session=session, actor=admin, order=order)) == households, order
+
+
+def test_a_residents_search_reads_only_the_search_index_in_name_order(village):
+    """The keystroke search (issue 16): SQLite answers it from ix_resident_search, already in pinyin
+    order: no table rows read, no sort (migration 0011)."""
+    from sqlalchemy import event
+
+    database, admin = village
+    seen: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        if statement.lstrip().upper().startswith("SELECT RESIDENT.ID \n") or statement.startswith("SELECT resident.id \n"):
+            seen.append((statement, parameters))
+
+    event.listen(database.engine, "before_cursor_execute", capture)
+    try:
+        with database.session() as session:
+            people.resident_ids(session=session, actor=admin, query="zs")
+            people.resident_ids(session=session, actor=admin, query="138")  # ID and phone digits too
+    finally:
+        event.remove(database.engine, "before_cursor_execute", capture)
+    assert len(seen) == 2
+    with database.engine.connect() as conn:
+        for statement, parameters in seen:
+            plan = " | ".join(row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+            assert "COVERING INDEX ix_resident_search" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan

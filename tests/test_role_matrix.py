@@ -395,6 +395,16 @@ def test_grid_worker_works_only_on_their_grid(world):
     with database.session() as session:
         assert people.household_ids(session=session, actor=worker) == [ids["household_id"]]
         assert people.resident_ids(session=session, actor=worker) == [ids["resident_id"]]
+        # a search and its filters keep the scope (the search's statement is built once per shape)
+        admin_sees = people.resident_ids(session=session, actor=_admin, query="1")
+        assert set(admin_sees) == {ids["resident_id"], ids["other_resident_id"]}
+        assert people.resident_ids(session=session, actor=worker, query="1") == []  # no ID digits for them
+        for query in ("d", "wdm", "lxh"):
+            assert people.resident_ids(session=session, actor=worker, query=query, include_inactive=False,
+                                       order="-age") == ([ids["resident_id"]] if query != "lxh" else [])
+        assert people.resident_ids(session=session, actor=worker, household_id=ids["other_household_id"]) == []
+        assert people.resident_ids(session=session, actor=_admin, household_id=ids["other_household_id"],
+                                   query="lxh") == [ids["other_resident_id"]]
         assert people.household_rows(session=session, actor=worker, ids=[ids["other_household_id"]]) == []
         assert people.resident_rows(session=session, actor=worker, ids=[ids["other_resident_id"]]) == []
         with pytest.raises(PermissionDenied):

@@ -161,3 +161,47 @@ def test_the_bulk_path_stamps_like_the_flush_and_audits_the_batch(village):
         audit = session.exec(select(AuditEntry).where(AuditEntry.action == "bulk")).one()
         assert audit.actor == "admin" and audit.table_name == "household"
         assert audit.changes["ids"] == ids and audit.changes["count"] == 5
+
+
+def test_plain_rows_are_scoped_exactly_as_the_orm_queries(village):
+    """db.scope.plain_rows (a search's ids without an ORM row each) hides tombstones and other
+    villages in the statement's own table, its joins and its subqueries, as the hook does."""
+    from db.scope import plain_rows
+
+    database, admin = village
+    with database.unit(admin) as session:
+        group = VillageGroup(name="一组", number=1)
+        gone_group = VillageGroup(name="二组", number=2)
+        session.add_all([group, gone_group])
+        session.flush()
+        home = Household(number="0101", head_name="张三", group_id=group.id)
+        gone_home = Household(number="0102", head_name="李四", group_id=gone_group.id)
+        foreign = Household(number="0103", head_name="王五", village_code="510112104202")
+        session.add_all([home, gone_home, foreign])
+        session.flush()
+        alive = Resident(name="张三", household_id=home.id)
+        in_gone_home = Resident(name="李四", household_id=gone_home.id)
+        dead = Resident(name="赵六", household_id=home.id)
+        session.add_all([alive, in_gone_home, dead])
+        session.flush()
+        dead.deleted_at = gone_home.deleted_at = gone_group.deleted_at = alive.created_at
+    statements = [
+        select(Resident.id, Household.head_name, VillageGroup.name)
+        .join(Household, Resident.household_id == Household.id, isouter=True)
+        .join(VillageGroup, Household.group_id == VillageGroup.id, isouter=True).order_by(Resident.name),
+        select(Resident.id).where(Resident.household_id.in_(select(Household.id))).order_by(Resident.name),
+        select(Household.head_name).order_by(Household.number),
+    ]
+    with database.session() as session:
+        for statement in statements:
+            assert [tuple(row) for row in plain_rows(session, statement)] == \
+                [tuple(row) for row in session.execute(statement)]
+        assert [tuple(row) for row in plain_rows(session, statements[0])] == \
+            [(alive.id, "张三", "一组"), (in_gone_home.id, None, None)]
+        assert plain_rows(session, statements[1]).scalars().all() == [alive.id]
+        assert plain_rows(session, statements[2]).scalars().all() == ["张三"]
+        assert len(plain_rows(session, statements[2].execution_options(include_deleted=True, all_villages=True))
+                   .all()) == 3
+    with database.unit(admin) as session:  # unsaved changes are seen, as by the ORM (autoflush)
+        session.add(Household(number="0104", head_name="孙七"))
+        assert plain_rows(session, statements[2]).scalars().all() == ["张三", "孙七"]

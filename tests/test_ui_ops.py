@@ -189,6 +189,29 @@ def test_lazy_model_shows_vanished_rows_as_removed(qapp):
     assert model.row_object(4) is None and model.row_object(5).name == "name 5"
 
 
+def test_lazy_model_computes_a_rows_texts_once_when_it_arrives(qapp):
+    """A view asks each painted cell for seven roles, every paint: the texts are computed when the
+    row arrives, answered from then on, and computed again only after a language switch."""
+    from ui.table_model import Column, LazyTableModel
+
+    read: list[str] = []
+    columns = [Column("Name", lambda r: read.append(r.name) or r.name), Column("Size", lambda r: r.size)]
+    model = LazyTableModel(columns, lambda ids: [Row(i) for i in ids], page_size=100)
+    model.set_ids(["1", "2", "3"], rows=[Row("1"), Row("2")])
+    assert read == ["name 1", "name 2"]  # with the ids, before anything is painted
+    for _paint in range(3):
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole,
+                     Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.BackgroundRole):
+            model.data(model.index(0, 0), role)
+            model.data(model.index(1, 1), int(role.value))
+    assert read == ["name 1", "name 2"]
+    assert model.data(model.index(2, 0)) == "name 3" and read[-1] == "name 3"  # read when first shown
+    model.retranslate()
+    assert model.data(model.index(0, 1)) == "1" and read[-1] == "name 1"
+    assert model.shown(1) == (("name 2", "2"), None)
+    assert model.data(model.index(0, 2)) is None and model.data(model.index(3, 0)) is None
+
+
 def test_lazy_model_passes_the_model_tester(qtmodeltester):
     model, _fetched = make_model(450, missing={"17"})
     qtmodeltester.check(model, force_py=True)

@@ -135,3 +135,17 @@ def test_a_step_that_cannot_run_yet_is_tried_again_in_a_later_pause(qtbot):
     with qtbot.waitSignal(job.finished, timeout=5000):
         job.start()
     assert len(calls) == 3 and after == [3]  # in order: the next step only once it ran
+
+
+def test_what_the_warm_up_loaded_is_kept_out_of_the_garbage_collectors_full_passes(village, sign_in, qtbot,
+                                                                                   monkeypatch):
+    import gc
+
+    frozen: list[bool] = []
+    window = None
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(window is not None and window.warmup is not None
+                                                            and window.warmup.done))
+    database, _admin = village
+    window = sign_in(database)
+    qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done, timeout=20000)
+    qtbot.waitUntil(lambda: True in frozen, timeout=5000)  # once at sign-in, again when the pages are loaded

@@ -3,7 +3,9 @@
 The model holds only ids. Rows are fetched a page at a time (``PAGE_SIZE``) the first time a cell
 of that page is asked for — i.e. when the view paints it — through ``fetch_rows(ids)``, which the
 page supplies (a short read on the database worker's store). Cells are read through each column's
-accessor. Sorting and filtering re-query the ids (``set_ids``); nothing is copied into item widgets.
+accessor, once per row when the row arrives (a view asks each painted cell for seven roles, every
+paint); :class:`CellDelegate` paints those texts without asking the model at all. Sorting and
+filtering re-query the ids (``set_ids``); nothing is copied into item widgets.
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QPalette, QStaticText, QTextOption
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.i18n import _
 
@@ -25,8 +28,6 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 
 Index = QModelIndex | QPersistentModelIndex
 
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole.value)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
@@ -34,6 +35,10 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
 _ID = int(Qt.ItemDataRole.UserRole.value) + 1
 _ROLE_INTS = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _TOOLTIP, _ID})
 _LIST_ROLES = frozenset({_DISPLAY, _ALIGNMENT, _TOOLTIP, _ID})
+REMOVED_COLOUR = QColor("#9aa0a6")  # a row that vanished since the ids were read
+
+# A row as shown: each column's text (None: nothing) and the row's text colour (None: the palette's)
+Shown = tuple[tuple[str | None, ...], QColor | None]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,12 +75,13 @@ class LazyTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._columns = list(columns)
         self._alignments = [int(column.alignment.value) for column in self._columns]
+        self._column_count = len(self._columns)
         self._fetch_rows = fetch_rows
         self._sort_ids = sort_ids
         self._page_size = page_size
         self._ids: list[str] = []
         self._rows: dict[str, Any] = {}
-        self._cells: dict[str, list[str | None]] = {}
+        self._cells: dict[str, Shown] = {}  # each read row as shown, computed once (see shown)
         self._loaded_pages: set[int] = set()
         self._sorted: tuple[int, bool] | None = None  # column shown as the order, descending
         self.fetch_count = 0  # pages fetched, for tests and benchmarks
@@ -91,8 +97,7 @@ class LazyTableModel(QAbstractTableModel):
         self._rows.clear()
         self._cells.clear()
         self._loaded_pages.clear()
-        for row in rows:
-            self._rows[row.id] = row
+        self._arrived(rows)
         self.endResetModel()
 
     def ids(self) -> list[str]:
@@ -143,53 +148,77 @@ class LazyTableModel(QAbstractTableModel):
         if not chunk:
             return
         self.fetch_count += 1
-        for row in self._fetch_rows(chunk):
+        self._arrived(self._fetch_rows(chunk))
+
+    def _arrived(self, rows: Iterable[Any]) -> None:
+        """Keep rows just read, each with its texts as shown (computed now, once)."""
+        for row in rows:
             self._rows[row.id] = row
+            self._cells[row.id] = self._shown_of(row)
 
     # ------------------------------------------------------------ Qt model API
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._ids)
 
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        # Qt's own index() asks rowCount() and columnCount() first: two calls into Python for every
+        # painted cell, where this is one
+        if 0 <= row < len(self._ids) and 0 <= column < self._column_count and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # A view asks each painted cell for about ten roles, every paint: the roles are compared
-        # as plain ints (a Qt enum compared or hashed costs microseconds each, thousands a frame)
-        role = int(role)
-        if role not in _ROLE_INTS or not index.isValid():
-            return None  # most roles a view asks for: answered without touching the rows
-        row_number, column_number = index.row(), index.column()
-        if not (0 <= row_number < len(self._ids)) or not (0 <= column_number < len(self._columns)):
+        # A view asks each painted cell for seven roles, every paint: answered from the row's texts
+        # computed when it arrived; roles are compared as plain ints (a Qt enum compared or hashed
+        # costs microseconds each, thousands a frame), and the roles never set return at once.
+        if role.__class__ is not int:
+            role = int(role)
+        if role not in _ROLE_INTS:
+            return None
+        row_number, column_number = index.row(), index.column()  # -1 for an invalid index
+        if row_number < 0 or column_number < 0 or column_number >= self._column_count:
+            return None
+        try:
+            item_id = self._ids[row_number]
+        except IndexError:
             return None
         if role == _DISPLAY:
-            cells = self._cells.get(self._ids[row_number])
-            if cells is None:
-                cells = self._display_cells(row_number)
-            return cells[column_number]
+            return (self._cells.get(item_id) or self.shown(row_number))[0][column_number]
         if role == _ALIGNMENT:
             return self._alignments[column_number]
         if role == _ID:
-            return self._ids[row_number]
-        row = self.row_object(row_number)
+            return item_id
         if role == _FOREGROUND:
-            return QColor("#9aa0a6") if row is None else None
+            return (self._cells.get(item_id) or self.shown(row_number))[1]
+        row = self.row_object(row_number)  # ToolTipRole: asked when the pointer rests on a cell
         column = self._columns[column_number]
-        return column.tooltip(row) if row is not None and column.tooltip else None  # ToolTipRole
+        return column.tooltip(row) if row is not None and column.tooltip else None
 
-    def _display_cells(self, row_number: int) -> list[str | None]:
-        """A row's texts, computed once per row (a view asks for each cell many times)."""
-        row = self.row_object(row_number)
+    def shown(self, row_number: int) -> Shown:
+        """Row ``row_number`` as shown: its texts and colour (reading its page first if needed).
+        Computed once per row; a language switch (:meth:`retranslate`) computes them again."""
+        item_id = self._ids[row_number]
+        found = self._cells.get(item_id)
+        if found is None:
+            found = self._shown_of(self.row_object(row_number))
+            self._cells[item_id] = found
+        return found
+
+    def _shown_of(self, row: Any) -> Shown:
         if row is None:
-            cells: list[str | None] = [_("(removed)")] + [None] * (len(self._columns) - 1)
-        else:
-            cells = []
-            for column in self._columns:
-                value = column.accessor(row)
-                cells.append("" if value is None else str(value))
-        self._cells[self._ids[row_number]] = cells
-        return cells
+            return (_("(removed)"),) + (None,) * (self._column_count - 1), REMOVED_COLOUR
+        texts = []
+        for column in self._columns:
+            value = column.accessor(row)
+            texts.append("" if value is None else str(value))
+        return tuple(texts), None
+
+    def alignment(self, column: int) -> int:
+        return self._alignments[column]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
@@ -209,8 +238,8 @@ class LazyTableModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else _NO_FLAGS  # asked for every painted cell: no enum arithmetic
+    # flags(): Qt's own (QAbstractTableModel: enabled, selectable, never has children) — the same
+    # flags, without a call into Python for every painted cell
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if self._sort_ids is None or not 0 <= column < len(self._columns):
@@ -230,7 +259,8 @@ class LazyTableModel(QAbstractTableModel):
         return self._sorted
 
     def retranslate(self) -> None:
-        """Headers and cells are translated when read: tell the views to read them again."""
+        """Headers and cells are translated when read: forget the rows' texts (computed again in
+        the new language when shown) and tell the views to read them again."""
         self._cells.clear()
         if self._columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
@@ -244,6 +274,99 @@ def _unchangeable(row: Any) -> bool:
         return True
     params = getattr(type(row), "__dataclass_params__", None)
     return bool(params is not None and params.frozen)
+
+
+_S = QStyle.StateFlag
+# a cell in any of these states is painted by the style itself (highlight, focus frame, hover …)
+_STYLED_STATES = (_S.State_Selected | _S.State_HasFocus | _S.State_MouseOver | _S.State_Editing).value
+_ENABLED, _ACTIVE = _S.State_Enabled.value, _S.State_Active.value
+_VCENTER = Qt.AlignmentFlag.AlignVCenter.value
+_LINE_BREAKS = ("\n", "\u2028")
+_NORMAL, _INACTIVE = QPalette.ColorGroup.Normal, QPalette.ColorGroup.Inactive
+_TEXT = QPalette.ColorRole.Text
+_TEXT_CACHE_SIZE = 4000  # laid-out texts kept (a screenful is ~250 cells; names recur as one types)
+
+
+class CellDelegate(QStyledItemDelegate):
+    """Paints a :class:`LazyTableModel`'s plain cells from the row's texts, the same pixels as the
+    style draws them (tests/test_table_paint_gui.py compares them) in half the time.
+
+    The style's way (QStyledItemDelegate) asks the model for seven roles a cell, then lays the text
+    out again on every paint. Here a plain cell (not selected, not current, not under the pointer,
+    a text that fits its column on one line) is drawn from the row's texts with a laid-out
+    :class:`QStaticText` kept per text, width and alignment. Anything else — the selected row, the
+    current cell's focus frame, a text cut short with "…", a removed row's grey, a model that
+    colours its cells (a subclass with its own ``data``) — is painted by the style as before."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self._margin = parent.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, parent) + 1
+        self._double_margin = 2 * self._margin
+        self._texts: dict[tuple[str, int, int], tuple[QStaticText, bool, int]] = {}
+        self._font = QFont()
+        self._pens: dict[tuple[int, int], QColor] = {}
+
+    def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
+        # called for every cell of every paint: plain locals and module constants, no Qt enums made
+        model = index.model()
+        state = option.state.value
+        if state & _STYLED_STATES or not state & _ENABLED or model.__class__.data is not _LAZY_DATA:
+            super().paint(painter, option, index)
+            return
+        row, column = index.row(), index.column()
+        texts, colour = model._cells.get(model._ids[row]) or model.shown(row)
+        text = texts[column]
+        if colour is not None:
+            super().paint(painter, option, index)
+            return
+        if not text:
+            return  # the style draws nothing for an empty cell either
+        x, y, width, height = option.rect.getRect()
+        width -= self._double_margin
+        font = option.font
+        if font != self._font:  # the texts were laid out in another font
+            self._texts.clear()
+            self._font = font
+        alignment = model._alignments[column]
+        laid = self._texts.get((text, width, alignment)) or self._lay_out(text, width, alignment, font)
+        static, plain, text_height = laid
+        if not plain:
+            super().paint(painter, option, index)
+            return
+        palette = option.palette
+        pen_key = (palette.cacheKey(), state & _ACTIVE)
+        pen = self._pens.get(pen_key)
+        if pen is None:  # the palette's text colour (Qt enums passed to Qt cost more than the lookup)
+            if len(self._pens) > 16:
+                self._pens.clear()
+            pen = self._pens[pen_key] = palette.color(_NORMAL if state & _ACTIVE else _INACTIVE, _TEXT)
+        painter.setPen(pen)
+        painter.drawStaticText(x + self._margin, y + (height - text_height) // 2, static)
+
+    def _lay_out(self, text: str, width: int, alignment: int, font: Any) -> tuple[QStaticText, bool, int]:
+        """The text laid out as the style lays it out (one line, in the column's alignment), and
+        whether it is plain: one line that fits (the style would cut a longer one short with "…")."""
+        if len(self._texts) >= _TEXT_CACHE_SIZE:
+            self._texts.clear()
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.ManualWrap)
+        option.setAlignment(Qt.AlignmentFlag(alignment))
+        static = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.setTextOption(option)
+        static.setTextWidth(width)
+        static.prepare(font=font)
+        natural = QStaticText(text)
+        natural.setTextFormat(Qt.TextFormat.PlainText)
+        natural.prepare(font=font)
+        plain = (natural.size().width() < width and bool(alignment & _VCENTER)
+                 and not any(mark in text for mark in _LINE_BREAKS))
+        laid = static, plain, round(static.size().height())
+        self._texts[(text, width, alignment)] = laid
+        return laid
+
+
+_LAZY_DATA = LazyTableModel.data  # a subclass with its own data() colours its cells: the style paints them
 
 
 class ListTableModel(QAbstractTableModel):

@@ -27,12 +27,15 @@ from app import excel
 from app.i18n import N_, Nn_, _, ngettext
 from ui.ops import DbOp, worker
 from ui.pages.base import Page, PageContext, PageHeader
-from ui.table_model import SORT_ARROWS, Column, LazyTableModel
+from ui.table_model import SORT_ARROWS, CellDelegate, Column, LazyTableModel
 from ui.widgets import save_file_name
 
 # Rows read with the ids, on the database worker in the same trip: the first screenful (a 30 px
 # row: 768 px show ~20, a tall monitor ~35); the rest are read a page at a time as they are shown.
+# Once the table is on screen, the rows its height shows and a few more (first_rows), at most this.
 FIRST_ROWS = 40
+ROW_HEIGHT = 30  # px
+SPARE_ROWS = 3  # read beyond the last row shown (a row partly shown, a window made taller)
 MAX_CHOICE_WIDTH = 260  # px: a column of fixed values grows to fit its longest, up to this
 
 class ExportExcelButton(QPushButton):
@@ -183,6 +186,7 @@ class RegisterPage(Page):
         self.table = QTableView()
         self.table.setObjectName("registerTable")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(CellDelegate(self.table))  # plain cells painted from the rows' texts
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -190,7 +194,7 @@ class RegisterPage(Page):
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
@@ -377,13 +381,21 @@ class RegisterPage(Page):
             filters["order"] = self.order()
         self._query_started = time.perf_counter()
         self._querying = True
+        first = self.first_rows()
 
         def op(session: Any) -> tuple[list[str], list[Any]]:
             ids = self.query_ids(session, query, filters)
-            return ids, self.fetch_rows(session, ids[:FIRST_ROWS]) if ids else []
+            return ids, self.fetch_rows(session, ids[:first]) if ids else []
 
         DbOp(self, op, read_only=True).success(lambda found: self._ids_arrived(token, *found, query=query)) \
             .finally_(self._query_done).run()
+
+    def first_rows(self) -> int:
+        """How many rows to read with the ids: those the table shows at its height (a new search
+        shows the top), and a few more; :data:`FIRST_ROWS` while it is not on screen yet."""
+        if not self.table.isVisible():
+            return FIRST_ROWS
+        return min(FIRST_ROWS, self.table.viewport().height() // ROW_HEIGHT + SPARE_ROWS)
 
     def _query_done(self) -> None:
         self._querying = False

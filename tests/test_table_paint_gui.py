@@ -1,0 +1,128 @@
+"""The register tables paint their plain cells themselves (ui.table_model.CellDelegate, issue 16):
+the same pixels as the style's own painting, from the rows' texts computed once when they arrive,
+and those texts follow a language switch and an edit."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate
+
+from app import people
+from app.validation import id_check_digit
+from db.models.people import Resident
+from test_ui_village import add_many_residents
+from ui.ops import worker
+from ui.table_model import CellDelegate
+
+pytestmark = pytest.mark.gui
+
+
+def open_residents(qtbot, window):
+    page = window.open_area("residents")
+    qtbot.waitUntil(lambda: page._loaded_once and worker().pending() == 0, timeout=10000)
+    return page
+
+
+def add_varied_residents(database, admin) -> None:
+    """Cells of every kind: ID and phone numbers, 是, a name too long for its column (cut with …),
+    statuses, relations."""
+    add_many_residents(database, admin, 60)
+    with database.unit(admin) as session:
+        for i, (name, status) in enumerate([("艾一", "moved_out"), ("艾二", "deceased"),
+                                            ("艾欧阳长长长长长长长长长长名字", "resident")]):
+            session.add(Resident(name=name, gender="F", birth_date=dt.date(1950 + i, 3, 1), status=status,
+                                 id_number=id_number(f"51011219{50 + i}0301{i:02d}2"), phone=f"1381234567{i}", relation="head",
+                                 party_member=True, representative=i != 1, search_key=f"ai {name}"))
+
+
+def id_number(first17: str) -> str:
+    return first17 + id_check_digit(first17)
+
+
+def grab(table, delegate):
+    table.setItemDelegate(delegate)
+    QApplication.processEvents()
+    return table.viewport().grab().toImage()
+
+
+def assert_same_pixels(page) -> CellDelegate:
+    table = page.table
+    ours = table.itemDelegate()
+    assert isinstance(ours, CellDelegate)
+    ours._texts.clear()
+    painted = grab(table, ours)
+    styled = grab(table, QStyledItemDelegate(table))
+    table.setItemDelegate(ours)
+    assert painted == styled
+    return ours
+
+
+def test_plain_cells_are_painted_as_the_style_paints_them(village, sign_in, qtbot):
+    from ui import language
+
+    database, admin = village
+    add_varied_residents(database, admin)
+    window = sign_in(database)
+    page = open_residents(qtbot, window)
+    table = page.table
+
+    ours = assert_same_pixels(page)
+    assert len(ours._texts) > 30  # most cells were painted by the delegate itself (texts it laid out)
+
+    # the selected row and the current cell (the style's highlight and focus frame), a removed row's
+    # grey, a name cut short with …, right-aligned ages and centred 是 in both languages
+    table.setFocus()
+    table.selectionModel().setCurrentIndex(page.model.index(2, 3), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                           | QItemSelectionModel.SelectionFlag.Rows)
+    assert_same_pixels(page)
+    page.model.set_ids(["gone"] + page.model.ids())
+    assert page.model.index(0, 0).data() == "（已删除）"
+    assert_same_pixels(page)
+    language.switch("en")
+    try:
+        assert page.model.index(1, 1).data() == "Female"  # 艾一: the texts follow the language
+        assert_same_pixels(page)
+    finally:
+        language.switch("zh_CN")
+    assert page.model.index(1, 1).data() == "女"
+
+    households = window.open_area("households")  # numbers right-aligned, tags, addresses: the same
+    qtbot.waitUntil(lambda: households._loaded_once and worker().pending() == 0, timeout=10000)
+    assert households.model.rowCount() == 20
+    assert_same_pixels(households)
+
+
+def test_rows_texts_are_computed_once_when_they_arrive_and_again_after_an_edit(village, sign_in, qtbot):
+    database, admin = village
+    add_varied_residents(database, admin)
+    page = open_residents(qtbot, sign_in(database))
+    model = page.model
+    first = model.id_at(0)
+    assert first in model._cells  # computed with the rows read with the ids, before any paint
+    assert model.index(0, 0).data() == "艾一"
+
+    with database.unit(admin) as session:
+        form = people.resident_form(session=session, actor=admin, resident_id=first)
+        form.name = "艾壹"
+        people.save_resident(session=session, actor=admin, form=form, resident_id=first)
+    page.saved(first)  # what the resident dialog tells the page after saving
+    qtbot.waitUntil(lambda: worker().pending() == 0 and model.index(model.row_of(first), 0).data() == "艾壹",
+                    timeout=10000)
+    assert_same_pixels(page)
+
+
+def test_only_the_rows_shown_are_read_with_the_ids_once_the_table_is_on_screen(village, sign_in, qtbot):
+    from ui.pages.register import FIRST_ROWS, ROW_HEIGHT
+
+    database, admin = village
+    add_many_residents(database, admin, 120)
+    page = open_residents(qtbot, sign_in(database))
+    shown = page.table.viewport().height() // ROW_HEIGHT
+    assert 10 < shown < page.first_rows() < FIRST_ROWS
+    qtbot.keyClicks(page.search, "z")
+    qtbot.waitUntil(lambda: page.shown_query == "z" and worker().pending() == 0, timeout=10000)
+    QApplication.processEvents()
+    assert page.model.fetch_count == 0  # every row on screen came with the ids
+    assert len(page.model._rows) == page.first_rows()
