@@ -126,9 +126,13 @@ class Workspace(QWidget):
             item.setToolTip(_(area.description))
             widest = max(widest, metrics.horizontalAdvance(item.text()))
         self.nav_panel.setFixedWidth(max(200, widest + 56))  # English titles are longer
-        actor = self.context.actor
-        self.user_label.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label))
+        self.show_user()
         self.sign_out_button.setText(_("Sign out"))
+
+    def show_user(self) -> None:
+        actor = self.context.actor  # None while the password is checked (MainWindow._prepare_workspace)
+        self.user_label.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label)
+                                if actor is not None else "")
 
     @property
     def home_area(self) -> str:
@@ -234,6 +238,9 @@ class MainWindow(QMainWindow):
         self.start_panel = StartPanel()
         self.central.addWidget(self.start_panel)
         self.start_panel.signed_in.connect(self._signed_in)
+        self.start_panel.login.submitted.connect(self._prepare_workspace)
+        self.start_panel.login.refused.connect(self._drop_prepared)
+        self._prepared: Workspace | None = None  # built while the password is checked, not shown
         self.start_panel.store_opened.connect(self._store_opened)
         self.start_panel.read_only.connect(self._read_only)
         self.start_panel.quit_requested.connect(self.close)
@@ -357,16 +364,56 @@ class MainWindow(QMainWindow):
         self.read_only_reason = reason
         self.read_only_banner.show_reason(reason)
 
+    def _context(self, actor: Any, village_name: str) -> PageContext:
+        return PageContext(actor=actor, village_name=village_name, location=self.location,
+                           show_status=lambda text: self.statusBar().showMessage(text, 5000),
+                           open_area=self.open_area, village_renamed=self._village_renamed,
+                           store_kind=self.start_panel.store_kind)
+
+    def _prepare_workspace(self, ticket: Any) -> None:
+        """登录 was pressed: while the database worker checks the password (argon2 leaves Python's
+        lock free), queue the 工作台's first read behind that check and build the workspace with
+        its 工作台, hidden. Nothing is read for it unless the check lets the user in (the read looks
+        at ``ticket``); it is shown by ``_signed_in``, and a refused sign-in drops it."""
+        self._drop_prepared()
+        if self.workspace is not None:
+            return
+        workspace = Workspace(self._context(None, self.start_panel.village_name))
+        if workspace.home_area == "dashboard" and "dashboard" in PAGES:
+            from ui.pages.dashboard import DashboardPage
+
+            page = DashboardPage(workspace.context, "dashboard")
+            page.expect_first_screen(ticket)
+            workspace.pages["dashboard"] = page
+            workspace.stack.addWidget(page)
+        self.central.addWidget(workspace)  # hidden: the start panel stays the current card
+        workspace.ensurePolished()  # the style sheet applied to it all now, not when it is shown
+        self._prepared = workspace
+
+    def _drop_prepared(self) -> None:
+        workspace, self._prepared = self._prepared, None
+        if workspace is not None:
+            self.central.removeWidget(workspace)
+            workspace.deleteLater()
+
     def _signed_in(self, actor: Any, village_name: str) -> None:
         self.actor, self.village_name = actor, village_name
         worker().actor = actor
-        context = PageContext(actor=actor, village_name=village_name, location=self.location,
-                              show_status=lambda text: self.statusBar().showMessage(text, 5000),
-                              open_area=self.open_area, village_renamed=self._village_renamed,
-                              store_kind=self.start_panel.store_kind)
-        self.workspace = Workspace(context)
+        workspace, self._prepared = self._prepared, None
+        if workspace is not None and workspace.context.village_name == village_name:
+            workspace.context.actor = actor
+            workspace.show_user()
+            home = workspace.pages.get("dashboard")
+            if home is not None:
+                home.signed_in()
+        else:  # signed in another way (the set-up wizard), or the village was not known yet
+            if workspace is not None:
+                self.central.removeWidget(workspace)
+                workspace.deleteLater()
+            workspace = Workspace(self._context(actor, village_name))
+            self.central.addWidget(workspace)
+        self.workspace = workspace
         self.workspace.sign_out_button.clicked.connect(self.sign_out)
-        self.central.addWidget(self.workspace)
         self.central.setCurrentWidget(self.workspace)
         self.workspace.open_area(self.workspace.home_area)
         self._update_menus()

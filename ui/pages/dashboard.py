@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import first_steps, stats, workbench
+from app import first_steps, workbench
 from app.i18n import N_, _, format_number, format_percent
 from ui.ops import DbOp
 from ui.pages.base import Page, PageContext, PageHeader
@@ -148,14 +148,19 @@ class StatCard(QFrame):
         return self._value
 
     def set_value(self, value: Any) -> None:
+        if value is self._value or (type(value) is type(self._value) and value == self._value):
+            return  # the same figure again (the page shown again): nothing to lay out or paint
         self._value = value
-        self.retranslate_ui()
+        self._show_value()
 
     def text(self) -> str:
         return self.value.text()
 
     def retranslate_ui(self) -> None:
         self.label.setText(_(self.card.label))
+        self._show_value()
+
+    def _show_value(self) -> None:
         value = self._value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             text = "—"
@@ -198,6 +203,19 @@ STEP_BUTTONS: dict[str, str] = {
     "users": N_("Users and roles…"),
     "notice": N_("Notices…"),
 }
+
+
+# the choice to hide the list belongs to this village, not to every village opened on this PC
+def _dismissed_key(village_name: str) -> str:
+    import hashlib
+
+    return "dashboard/first_steps_dismissed_" + hashlib.sha1(village_name.encode("utf-8")).hexdigest()[:12]
+
+
+def first_steps_dismissed(village_name: str) -> bool:
+    from ui.language import settings
+
+    return str(settings().value(_dismissed_key(village_name), "false")).lower() == "true"
 
 
 class FirstStepsBox(QGroupBox):
@@ -245,17 +263,11 @@ class FirstStepsBox(QGroupBox):
         self.setVisible(False)  # until the store says what is done
         self.retranslate_ui()
 
-    # the choice to hide the list belongs to this village, not to every village opened on this PC
     def _settings_key(self) -> str:
-        import hashlib
-
-        village = self.page.context.village_name.encode("utf-8")
-        return "dashboard/first_steps_dismissed_" + hashlib.sha1(village).hexdigest()[:12]
+        return _dismissed_key(self.page.context.village_name)
 
     def dismissed(self) -> bool:
-        from ui.language import settings
-
-        return str(settings().value(self._settings_key(), "false")).lower() == "true"
+        return first_steps_dismissed(self.page.context.village_name)
 
     def dismiss(self) -> None:
         from ui.language import settings
@@ -263,6 +275,7 @@ class FirstStepsBox(QGroupBox):
         store = settings()
         store.setValue(self._settings_key(), "true")
         store.sync()
+        self.page.steps_dismissed = True
         self.setVisible(False)
 
     def show_steps(self, steps: list[first_steps.FirstStep]) -> None:
@@ -332,23 +345,48 @@ class TodoList(QListWidget):
 
     def show_items(self, items: list[workbench.TodoItem]) -> None:
         self.clear()
+        tip = _("Enter or click: open it")
+        brushes = {severity: QBrush(QColor(colour)) for severity, colour in SEVERITY_COLOURS.items()}
+        bold = QFont(self.font())
+        bold.setBold(True)
         for todo in items:
             item = QListWidgetItem(f"{SEVERITY_MARKS.get(todo.severity, '○')}  {todo.text}")
             item.setData(Qt.ItemDataRole.UserRole, todo)
-            item.setForeground(QBrush(QColor(SEVERITY_COLOURS.get(todo.severity, "#1d2530"))))
+            item.setForeground(brushes.get(todo.severity, brushes[workbench.INFO]))
             if todo.severity == workbench.ALERT:
-                font = QFont(item.font())
-                font.setBold(True)
-                item.setFont(font)
-            item.setToolTip(_("Enter or click: open it"))
+                item.setFont(bold)
+            item.setToolTip(tip)
             self.addItem(item)
         if items:
             self.setCurrentRow(0)
-        shown = sum(self.sizeHintForRow(row) for row in range(min(len(items), TODO_ROWS)))
+        # the rows have one size (setUniformItemSizes): the first one's, as many times as shown
+        shown = self.sizeHintForRow(0) * min(len(items), TODO_ROWS) if items else 0
         self.setFixedHeight(max(shown, self.fontMetrics().height() + 6) + 2 * self.frameWidth() + 6)
 
     def items(self) -> list[workbench.TodoItem]:
         return [self.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.count())]
+
+
+@dataclasses.dataclass(frozen=True)
+class FirstScreen:
+    """What the 工作台 shows first, read in one go right after signing in."""
+
+    todo: list[workbench.TodoItem]
+    figures: dict[str, Any]
+
+
+def first_screen_reader(ticket: Any) -> Callable[[Any], FirstScreen | None]:
+    """The read of the first screen for the sign-in ``ticket``: run on the database worker after the
+    password check, it reads only when that check let the user in (``ticket.actor``)."""
+
+    def read(session: Any) -> FirstScreen | None:
+        actor = ticket.actor
+        if actor is None or not actor.can("stats.view"):
+            return None
+        figures = workbench.figures(session=session, actor=actor)  # starts inside SQLite: see its order
+        return FirstScreen(todo=workbench.todo(session=session, actor=actor), figures=figures)
+
+    return read
 
 
 class DashboardPage(Page):
@@ -357,8 +395,12 @@ class DashboardPage(Page):
         self.todo_items: list[workbench.TodoItem] = []
         self.backup: workbench.TodoItem | None = None
         self.todo_loaded = False
-        self.figures: dict[str, Any] = {}  # app.stats.collect's sections, as they arrive
+        self.figures: dict[str, Any] = {}  # app.workbench.figures: the cards' sections
         self.figures_loaded = False  # every card has its figure (tests and bench/dashboard.py wait for it)
+        # the first screen read right behind the password check (expect_first_screen): "" none,
+        # "waiting" until it arrives, "arrived" once shown
+        self.first_screen = ""
+        self.steps_dismissed: bool | None = None  # 开始使用 hidden for this village (read once)
         self.charts: Any = None  # ui.dashboard_charts.MonthCharts, once its tab is shown
         self.dialog: QWidget | None = None
         outer = QVBoxLayout(self)
@@ -370,7 +412,7 @@ class DashboardPage(Page):
         self.print_button = QPushButton()
         self.print_button.setObjectName("printMonthlyReport")
         self.print_button.clicked.connect(lambda: self.print_report())
-        self.print_button.setEnabled(context.actor.can("stats.view"))
+        self.print_button.setEnabled(False)  # until the actor is known (signed_in)
         top.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignBottom)
         outer.addLayout(top)
         self.welcome = QLabel()
@@ -393,8 +435,8 @@ class DashboardPage(Page):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 10, 4, 10)
         layout.setSpacing(8)
-        self.first_steps = FirstStepsBox(self)
-        layout.addWidget(self.first_steps)
+        self._body = layout
+        self._first_steps: FirstStepsBox | None = None  # built when the store says a step is still to do
         self.todo_title = QLabel()
         bold = QFont(self.todo_title.font())
         bold.setBold(True)
@@ -446,6 +488,22 @@ class DashboardPage(Page):
         self.tabs.addTab(self.charts_tab, "")
         self.tabs.currentChanged.connect(lambda index: self._tab_changed(index))
         self.retranslate_ui()
+        if context.actor is not None:
+            self.signed_in()
+
+    def signed_in(self) -> None:
+        """What depends on who is signed in (``context.actor``): the page may be built while the
+        password is checked (ui/main_window.py), with no actor yet and nothing read."""
+        self.print_button.setEnabled(self.context.actor.can("stats.view"))
+        self._retranslate_welcome()
+
+    @property
+    def first_steps(self) -> FirstStepsBox:
+        """开始使用 (a new village), above the to-do list: built when first needed."""
+        if self._first_steps is None:
+            self._first_steps = FirstStepsBox(self)
+            self._body.insertWidget(0, self._first_steps)
+        return self._first_steps
 
     def card(self, section: str, label_msgid: str) -> StatCard:
         self._build_cards()
@@ -463,9 +521,9 @@ class DashboardPage(Page):
                 grid.addWidget(card, index // CARDS_PER_ROW, index % CARDS_PER_ROW)
 
     def retranslate_ui(self) -> None:
+        self.steps_dismissed = None  # its key names the village, which may just have been renamed
         self.header.retranslate_ui()
-        self.welcome.setText(_("{village} — signed in as {name}.").format(
-            village=self.context.village_name, name=self.context.actor.display_name))
+        self._retranslate_welcome()
         self.print_button.setText(_("Print monthly report"))
         self.print_button.setToolTip(_("Last month and the eleven months before it, on one A4 page."))
         self.tabs.setTabText(0, _("To do and figures"))
@@ -477,29 +535,65 @@ class DashboardPage(Page):
             self.section_titles[section.key].setText(_(section.title))
         for card in self.cards.values():
             card.retranslate_ui()
-        self.first_steps.retranslate_ui()
+        if self._first_steps is not None:
+            self._first_steps.retranslate_ui()
         if self.todo_loaded:  # the items' sentences are in the old language
             self.load_todo()
         if self.charts is not None:
             self.load_charts()
 
+    def _retranslate_welcome(self) -> None:
+        actor = self.context.actor
+        self.welcome.setText(_("{village} — signed in as {name}.").format(
+            village=self.context.village_name, name=actor.display_name) if actor is not None else "")
+
     def page_shown(self) -> None:
         actor = self.context.actor
-        if not actor.can("stats.view"):
+        if actor is None or not actor.can("stats.view"):
             return
-        self.load_todo(backup=False)
-        # the cards' sections one by one (the database worker runs them in this order): each shows
-        # as soon as its figures are in, and areas without a card are not counted at all
-        self.figures = {}
-        for section in SECTIONS:
-            DbOp(self, lambda s, key=section.key: stats.collect(session=s, actor=actor, only=(key,)), read_only=True) \
-                .success(self._section_arrived).failure(self._refused).run()
-        if actor.can("village.edit") and not self.first_steps.dismissed():
+        if self.first_screen != "waiting":  # else read behind the password check, on its way
+            self.load_todo(backup=False)
+            self.load_figures()
+        if self.steps_dismissed is None:
+            self.steps_dismissed = first_steps_dismissed(self.context.village_name)
+        if actor.can("village.edit") and not self.steps_dismissed:
             DbOp(self, lambda s: first_steps.first_steps(session=s, actor=actor), read_only=True) \
-                .success(self.first_steps.show_steps).run()
+                .success(self._steps_arrived).run()
         self.load_backup()  # after the figures: it reads and checks files (the slowest read here)
         if self.charts is not None:
             self.load_charts()
+
+    def _steps_arrived(self, steps: list[first_steps.FirstStep]) -> None:
+        if steps and not all(s.done for s in steps) or self._first_steps is not None:
+            self.first_steps.show_steps(steps)
+
+    # ------------------------------------------------------------ the first screen after signing in
+
+    def expect_first_screen(self, ticket: Any) -> None:
+        """Queue the to-do list and the figures right behind the password check of ``ticket`` (a
+        :class:`ui.start.SignInTicket`): the database worker reads them as soon as it has let the
+        user in, with no round trip through this thread; for a refused sign-in it reads nothing."""
+        self.first_screen = "waiting"
+        DbOp(self, first_screen_reader(ticket), read_only=True) \
+            .success(self._first_screen_arrived).failure(self._first_screen_failed).run()
+        self._build_cards()  # meanwhile: the password check leaves this thread free
+        self.steps_dismissed = first_steps_dismissed(self.context.village_name)
+
+    def _first_screen_arrived(self, screen: FirstScreen | None) -> None:
+        if screen is None:  # the sign-in was refused (the page is about to go) or may not see figures
+            self._first_screen_failed(None)
+            return
+        self.first_screen = "arrived"
+        self._todo_arrived(screen.todo)
+        self._figures_arrived(screen.figures)
+
+    def _first_screen_failed(self, exc: Exception | None) -> None:
+        self.first_screen = ""
+        if self.context.actor is not None and self.isVisible():  # read them the usual way
+            self.load_todo(backup=False)
+            self.load_figures()
+        if exc is not None:
+            self._refused(exc)
 
     # ------------------------------------------------------------ to do
 
@@ -575,10 +669,15 @@ class DashboardPage(Page):
         self.message.setText(str(exc))
         self.message.setVisible(True)
 
-    def _section_arrived(self, figures: dict[str, Any]) -> None:
-        self.figures.update(figures)
-        if all(section.key in self.figures for section in SECTIONS):
-            self.figures_loaded = True
+    def load_figures(self) -> None:
+        """The cards' figures: one read, each card group one indexed statement (app.workbench.figures)."""
+        actor = self.context.actor
+        DbOp(self, lambda s: workbench.figures(session=s, actor=actor), read_only=True) \
+            .success(self._figures_arrived).failure(self._refused).run()
+
+    def _figures_arrived(self, figures: dict[str, Any]) -> None:
+        self.figures = dict(figures)
+        self.figures_loaded = True
         self._show(self.figures)
 
     def _show(self, figures: dict[str, Any]) -> None:
