@@ -212,10 +212,19 @@ def _dismissed_key(village_name: str) -> str:
     return "dashboard/first_steps_dismissed_" + hashlib.sha1(village_name.encode("utf-8")).hexdigest()[:12]
 
 
+_dismissed: dict[tuple[str, str], bool] = {}  # read once per program's folder and village: settings()
+# looks at its folder on disk each time (a few ms at every visit of the 工作台)
+
+
 def first_steps_dismissed(village_name: str) -> bool:
+    import os
+
     from ui.language import settings
 
-    return str(settings().value(_dismissed_key(village_name), "false")).lower() == "true"
+    key = (os.environ.get("VILLAGEDESK_HOME", ""), village_name)
+    if key not in _dismissed:
+        _dismissed[key] = str(settings().value(_dismissed_key(village_name), "false")).lower() == "true"
+    return _dismissed[key]
 
 
 class FirstStepsBox(QGroupBox):
@@ -275,6 +284,7 @@ class FirstStepsBox(QGroupBox):
         store = settings()
         store.setValue(self._settings_key(), "true")
         store.sync()
+        _dismissed.clear()
         self.page.steps_dismissed = True
         self.setVisible(False)
 
@@ -418,11 +428,8 @@ class DashboardPage(Page):
         self.welcome = QLabel()
         self.welcome.setObjectName("hint")
         outer.addWidget(self.welcome)
-        self.message = QLabel()
-        self.message.setObjectName("hint")
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
-        outer.addWidget(self.message)
+        self._outer = outer
+        self._message: QLabel | None = None  # why a read was refused, made when there is one
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboardTabs")
         outer.addWidget(self.tabs, 1)
@@ -446,45 +453,20 @@ class DashboardPage(Page):
         self.todo = TodoList()
         self.todo.opened.connect(self.open_todo)
         layout.addWidget(self.todo)
-        self.todo_empty = QLabel()
-        self.todo_empty.setObjectName("hint")
-        self.todo_empty.setVisible(False)
-        layout.addWidget(self.todo_empty)
-        # (section key, card label msgid) → card; built with the first figures (the sections are
-        # hidden until then): the to-do list is painted first without waiting for 19 cards
+        self._title_font = bold
+        self._todo_empty: QLabel | None = None  # "nothing needs doing", made when that is so
+        # (section key, card label msgid) → card; the sections, their titles and cards are built
+        # with the first figures (until then there is nothing to show in them): the page and its
+        # to-do list are painted first, with ~60 fewer widgets to make, polish and lay out
         self.cards: dict[tuple[str, str], StatCard] = {}
         self._grids: dict[str, QGridLayout] = {}
         self.section_titles: dict[str, QLabel] = {}
         self.section_boxes: dict[str, QWidget] = {}
-        for section in SECTIONS:
-            box = QWidget()
-            column = QVBoxLayout(box)
-            column.setContentsMargins(0, 8, 0, 0)
-            column.setSpacing(6)
-            title = QLabel()
-            font = QFont(title.font())
-            font.setBold(True)
-            font.setPointSizeF(font.pointSizeF() * 1.1)
-            title.setFont(font)
-            column.addWidget(title)
-            grid = QGridLayout()
-            grid.setSpacing(12)
-            grid.setColumnStretch(CARDS_PER_ROW, 1)
-            column.addLayout(grid)
-            self._grids[section.key] = grid
-            box.setVisible(False)  # until the figures say the section exists
-            layout.addWidget(box)
-            self.section_titles[section.key] = title
-            self.section_boxes[section.key] = box
         layout.addStretch(1)
         self.tabs.addTab(scroll, "")
-        self.charts_tab = QWidget()
+        self.charts_tab = QWidget()  # its contents are made when it is first shown
         self.charts_tab.setObjectName("chartsTab")
-        charts_layout = QVBoxLayout(self.charts_tab)
-        charts_layout.setContentsMargins(0, 6, 0, 0)
-        self.charts_hint = QLabel()
-        self.charts_hint.setObjectName("hint")
-        charts_layout.addWidget(self.charts_hint)
+        self.charts_hint: QLabel | None = None
         self.tabs.addTab(self.charts_tab, "")
         self.tabs.currentChanged.connect(lambda index: self._tab_changed(index))
         self.retranslate_ui()
@@ -509,11 +491,47 @@ class DashboardPage(Page):
         self._build_cards()
         return self.cards[(section, label_msgid)]
 
+    @property
+    def message(self) -> QLabel:
+        if self._message is None:
+            self._message = QLabel()
+            self._message.setObjectName("hint")
+            self._message.setWordWrap(True)
+            self._message.setVisible(False)
+            self._outer.insertWidget(self._outer.indexOf(self.tabs), self._message)
+        return self._message
+
+    @property
+    def todo_empty(self) -> QLabel:
+        if self._todo_empty is None:
+            self._todo_empty = QLabel(_("Nothing needs doing today."))
+            self._todo_empty.setObjectName("hint")
+            self._todo_empty.setVisible(False)
+            self._body.insertWidget(self._body.indexOf(self.todo) + 1, self._todo_empty)
+        return self._todo_empty
+
     def _build_cards(self) -> None:
         if self.cards:
             return
+        at = self._body.count() - 1  # before the stretch at the bottom
         for section in SECTIONS:
-            grid = self._grids[section.key]
+            box = QWidget()
+            box.setVisible(False)  # until the figures say the section exists
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 8, 0, 0)
+            column.setSpacing(6)
+            title = QLabel(_(section.title))
+            title.setFont(self._title_font)
+            column.addWidget(title)
+            grid = QGridLayout()
+            grid.setSpacing(12)
+            grid.setColumnStretch(CARDS_PER_ROW, 1)
+            column.addLayout(grid)
+            self._body.insertWidget(at, box)
+            at += 1
+            self._grids[section.key] = grid
+            self.section_titles[section.key] = title
+            self.section_boxes[section.key] = box
             for index, spec in enumerate(section.cards):
                 card = StatCard(spec)
                 card.clicked.connect(lambda area=spec.area: self.context.open_area(area))
@@ -529,10 +547,12 @@ class DashboardPage(Page):
         self.tabs.setTabText(0, _("To do and figures"))
         self.tabs.setTabText(1, _("Last twelve months"))
         self.todo_title.setText(_("To do"))
-        self.todo_empty.setText(_("Nothing needs doing today."))
-        self.charts_hint.setText(_("Twelve months to this one, from the registers."))
-        for section in SECTIONS:
-            self.section_titles[section.key].setText(_(section.title))
+        if self._todo_empty is not None:
+            self._todo_empty.setText(_("Nothing needs doing today."))
+        if self.charts_hint is not None:
+            self.charts_hint.setText(_("Twelve months to this one, from the registers."))
+        for key, title in self.section_titles.items():
+            title.setText(_(next(section.title for section in SECTIONS if section.key == key)))
         for card in self.cards.values():
             card.retranslate_ui()
         if self._first_steps is not None:
@@ -623,7 +643,8 @@ class DashboardPage(Page):
         items = self.todo_items + ([self.backup] if self.backup is not None else [])
         self.todo.show_items(workbench.sorted_items(items))
         self.todo.setVisible(bool(items))
-        self.todo_empty.setVisible(self.todo_loaded and not items)
+        if self.todo_loaded and not items or self._todo_empty is not None:
+            self.todo_empty.setVisible(self.todo_loaded and not items)
 
     def open_todo(self, item: workbench.TodoItem) -> None:
         if item.record_id:
@@ -644,8 +665,13 @@ class DashboardPage(Page):
         if index == 1 and self.charts is None:
             from ui.dashboard_charts import MonthCharts  # QtSvg: only when the charts are first shown
 
+            charts_layout = QVBoxLayout(self.charts_tab)
+            charts_layout.setContentsMargins(0, 6, 0, 0)
+            self.charts_hint = QLabel(_("Twelve months to this one, from the registers."))
+            self.charts_hint.setObjectName("hint")
+            charts_layout.addWidget(self.charts_hint)
             self.charts = MonthCharts()
-            self.charts_tab.layout().addWidget(self.charts, 1)
+            charts_layout.addWidget(self.charts, 1)
             self.load_charts()
 
     def load_charts(self) -> None:
@@ -682,7 +708,8 @@ class DashboardPage(Page):
 
     def _show(self, figures: dict[str, Any]) -> None:
         self._build_cards()
-        self.message.setVisible(False)
+        if self._message is not None:
+            self._message.setVisible(False)
         for section in SECTIONS:
             self.section_boxes[section.key].setVisible(section.key in figures and (
                 not section.only_with or bool(figures[section.key].get(section.only_with))))
