@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -238,9 +238,10 @@ class MainWindow(QMainWindow):
         self.start_panel = StartPanel()
         self.central.addWidget(self.start_panel)
         self.start_panel.signed_in.connect(self._signed_in)
-        self.start_panel.login.submitted.connect(self._prepare_workspace)
+        self.start_panel.login.submitted.connect(self._sign_in_submitted)
         self.start_panel.login.refused.connect(self._drop_prepared)
-        self._prepared: Workspace | None = None  # built while the password is checked, not shown
+        self.start_panel.ready.connect(lambda card: self._prepare_soon() if card == "login" else None)
+        self._prepared: Workspace | None = None  # built while the password is typed or checked, hidden
         self.start_panel.store_opened.connect(self._store_opened)
         self.start_panel.read_only.connect(self._read_only)
         self.start_panel.quit_requested.connect(self.close)
@@ -370,25 +371,42 @@ class MainWindow(QMainWindow):
                            open_area=self.open_area, village_renamed=self._village_renamed,
                            store_kind=self.start_panel.store_kind)
 
-    def _prepare_workspace(self, ticket: Any) -> None:
-        """登录 was pressed: while the database worker checks the password (argon2 leaves Python's
-        lock free), queue the 工作台's first read behind that check and build the workspace with
-        its 工作台, hidden. Nothing is read for it unless the check lets the user in (the read looks
-        at ``ticket``); it is shown by ``_signed_in``, and a refused sign-in drops it."""
+    def _prepare_soon(self) -> None:
+        """The login form is ready: build the workspace in the first pause, while the password is
+        typed (signing in then only shows it)."""
+        QTimer.singleShot(0, self, lambda: self._prepare_workspace())
+
+    def _prepare_workspace(self) -> Workspace | None:
+        """The workspace with its 工作台, hidden behind the login form, for whoever signs in next:
+        no actor, nothing read. It is shown by ``_signed_in``; a refused sign-in drops it."""
+        if self.workspace is not None or self.start_panel.current_card is not self.start_panel.login:
+            return None
+        village, kind = self.start_panel.village_name, self.start_panel.store_kind
+        prepared = self._prepared
+        if prepared is not None and (prepared.context.village_name, prepared.context.store_kind) == (village, kind):
+            return prepared
         self._drop_prepared()
-        if self.workspace is not None:
-            return
-        workspace = Workspace(self._context(None, self.start_panel.village_name))
+        workspace = Workspace(self._context(None, village))
         if workspace.home_area == "dashboard" and "dashboard" in PAGES:
             from ui.pages.dashboard import DashboardPage
 
             page = DashboardPage(workspace.context, "dashboard")
-            page.expect_first_screen(ticket)
+            page.prepare()
             workspace.pages["dashboard"] = page
             workspace.stack.addWidget(page)
         self.central.addWidget(workspace)  # hidden: the start panel stays the current card
         workspace.ensurePolished()  # the style sheet applied to it all now, not when it is shown
         self._prepared = workspace
+        return workspace
+
+    def _sign_in_submitted(self, ticket: Any) -> None:
+        """登录 was pressed: queue the 工作台's first read right behind the password check on the
+        database worker (it reads nothing unless the check lets the user in: it looks at
+        ``ticket``), and have the workspace ready meanwhile (argon2 leaves Python's lock free)."""
+        workspace = self._prepare_workspace()
+        page = workspace.pages.get("dashboard") if workspace is not None else None
+        if page is not None:
+            page.expect_first_screen(ticket)
 
     def _drop_prepared(self) -> None:
         workspace, self._prepared = self._prepared, None
@@ -533,6 +551,7 @@ class MainWindow(QMainWindow):
         worker().actor = None
         self.central.setCurrentWidget(self.start_panel)
         self.start_panel.show_login()
+        self._prepare_soon()
         self._update_menus()
         self.retranslate_ui()
 
