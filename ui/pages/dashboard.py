@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -607,11 +607,11 @@ class DashboardPage(Page):
         actor = self.context.actor
         if actor is None or not actor.can("stats.view"):
             return
-        if self.first_screen == "waiting":  # read behind the password check, on its way: the
-            return  # rest is read once it is shown (_after_first_screen)
-        self.load_todo(backup=False)
-        self.load_figures()
-        self._load_the_rest()
+        if self.first_screen != "waiting":  # else read behind the password check, on its way
+            self.load_todo(backup=False)
+            self.load_figures()
+        self._load_the_rest()  # queued behind them (the worker stays busy until all is shown:
+        # the window loads the other pages' code only then, ui/main_window.py _when_settled)
 
     def _load_the_rest(self) -> None:
         """What follows the to-do list and the figures: 开始使用's steps and the last backup's age."""
@@ -651,14 +651,12 @@ class DashboardPage(Page):
         self.first_screen = "arrived"
         self._todo_arrived(screen.todo)
         self._figures_arrived(screen.figures)
-        # the rest once this is painted: the paint was asked for above and is handled first, with
-        # no read on the database worker meanwhile to share Python's lock with
-        QTimer.singleShot(0, self, self._load_the_rest)
 
     def _first_screen_failed(self, exc: Exception | None) -> None:
         self.first_screen = ""
         if self.context.actor is not None and self.isVisible():  # read them the usual way
-            self.page_shown()
+            self.load_todo(backup=False)
+            self.load_figures()
         if exc is not None:
             self._refused(exc)
 
