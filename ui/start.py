@@ -381,7 +381,8 @@ class LoginView(_Card):
 
     def _done(self, actor: Any) -> None:
         store = language.settings()
-        store.setValue("ui/last_user", actor.username)
+        if store.value("ui/last_user", "") != actor.username:  # the file is rewritten only for a change
+            store.setValue("ui/last_user", actor.username)
         self.password.clear()
         self.signed_in.emit(actor)
 
