@@ -132,3 +132,22 @@ def test_a_refused_then_accepted_sign_in_builds_one_workspace(village, gui, sign
     gui.waitUntil(lambda: page.figures_loaded and worker().pending() == 0, timeout=20000)
     assert workspaces(win) == [win.workspace]
     assert sorted(reads) == ONE_READ
+
+
+def test_after_signing_out_the_next_workspace_waits_hidden_and_knows_nobody(village, gui, sign_in, reads):
+    database, _admin = village
+    win, login = open_login(gui, database)
+    gui.waitUntil(lambda: win._prepared is not None, timeout=20000)  # built while the password is typed
+    first = win._prepared
+    assert first.context.actor is None and not first.isVisible() and reads == []
+    login.username.setText("admin")
+    login.password.setText("secret-pass")
+    login.submit()
+    gui.waitUntil(lambda: win.workspace is first and first.pages["dashboard"].figures_loaded, timeout=20000)
+    gui.waitUntil(lambda: worker().pending() == 0, timeout=20000)
+    win.sign_out()
+    gui.waitUntil(lambda: win._prepared is not None, timeout=20000)
+    again = win._prepared
+    assert again is not first and again.context.actor is None and not again.isVisible()
+    assert again.user_label.text() == "" and win.central.currentWidget() is win.start_panel
+    assert workspaces(win) == [again]  # the signed-out one is gone
