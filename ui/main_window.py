@@ -441,7 +441,12 @@ class MainWindow(QMainWindow):
         self.lock_screen.sign_out_requested.connect(self.sign_out)
         self._load_idle_lock()
         self.background_push.start(worker().database, actor, self.start_panel.store_kind)
-        self._when_settled(self.workspace, self._settled)
+        home = self.workspace.pages.get("dashboard")
+        if home is not None and home.first_screen == "waiting":  # its first read is on its way:
+            # settled once it is shown and what follows it is queued (not in the pause between)
+            home.first_screen_shown.connect(lambda ws=self.workspace: self._when_settled(ws, self._settled))
+        else:
+            self._when_settled(self.workspace, self._settled)
         # Everything loaded so far (Qt, SQLAlchemy, the models) lives as long as the program: keep it
         # out of the garbage collector's full passes, which otherwise stall a search by ~100 ms.
         gc.freeze()

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -435,7 +435,14 @@ def first_screen_reader(ticket: Any) -> Callable[[Any], FirstScreen | None]:
     return read
 
 
+AFTER_PAINT = QEvent.Type(QEvent.registerEventType())  # posted behind the paint of the first screen
+
+
 class DashboardPage(Page):
+    # The first screen after signing in is shown and painted, and what follows it is queued: the
+    # window waits for this before its pause work (ui/main_window.py _when_settled).
+    first_screen_shown = Signal()
+
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
         self.todo_items: list[workbench.TodoItem] = []
@@ -607,11 +614,11 @@ class DashboardPage(Page):
         actor = self.context.actor
         if actor is None or not actor.can("stats.view"):
             return
-        if self.first_screen != "waiting":  # else read behind the password check, on its way
-            self.load_todo(backup=False)
-            self.load_figures()
-        self._load_the_rest()  # queued behind them (the worker stays busy until all is shown:
-        # the window loads the other pages' code only then, ui/main_window.py _when_settled)
+        if self.first_screen == "waiting":  # read behind the password check, on its way: the
+            return  # rest follows once it is painted (_first_screen_arrived)
+        self.load_todo(backup=False)
+        self.load_figures()
+        self._load_the_rest()
 
     def _load_the_rest(self) -> None:
         """What follows the to-do list and the figures: 开始使用's steps and the last backup's age."""
@@ -651,12 +658,22 @@ class DashboardPage(Page):
         self.first_screen = "arrived"
         self._todo_arrived(screen.todo)
         self._figures_arrived(screen.figures)
+        # the rest once this is painted, with no read on the database worker meanwhile to share
+        # Python's lock with: Qt posts a paint at low priority, this behind it
+        QCoreApplication.postEvent(self, QEvent(AFTER_PAINT), int(Qt.EventPriority.LowEventPriority.value) - 1)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == AFTER_PAINT:
+            self._load_the_rest()
+            self.first_screen_shown.emit()
+            return True
+        return super().event(event)
 
     def _first_screen_failed(self, exc: Exception | None) -> None:
         self.first_screen = ""
         if self.context.actor is not None and self.isVisible():  # read them the usual way
-            self.load_todo(backup=False)
-            self.load_figures()
+            self.page_shown()
+        self.first_screen_shown.emit()
         if exc is not None:
             self._refused(exc)
 
