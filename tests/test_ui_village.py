@@ -308,7 +308,7 @@ def test_dashboard_shows_the_collected_figures_and_cards_open_their_page(village
 
     with database.session() as session:
         figures = stats.collect(session=session, actor=admin)
-    # the card groups arrive one read each (app.stats.collect(only=…)): wait for every group shown here
+    # the cards are filled by one read (app.workbench.figures): wait for every group shown here
     filled = [("people", "Residents living in the village"), ("meetings", "Meetings recorded"),
               ("concerns", "Overdue"), ("notices", "On the notice board")]
     qtbot.waitUntil(lambda: all(page.card(*key).figure is not None for key in filled), timeout=10000)
@@ -331,7 +331,7 @@ def test_dashboard_shows_the_collected_figures_and_cards_open_their_page(village
 
 
 def test_dashboard_maps_each_figure_and_leaves_out_what_the_statistics_lack(village, window_for, qtbot, monkeypatch):
-    from app import stats
+    from app import workbench
 
     figures = {
         "people": {"households": 3000, "residents": 9508, "party_members": 621, "groups": 12, "grids": 72},
@@ -339,7 +339,7 @@ def test_dashboard_maps_each_figure_and_leaves_out_what_the_statistics_lack(vill
         "concerns": {"raised": 120, "closed": 100, "escalated": 5, "overdue": 4, "closure_rate": 0.9,
                      "closure_rate_last_12_months": 0.934},
     }  # no "notices" section
-    monkeypatch.setattr(stats, "collect", lambda **_kw: figures)
+    monkeypatch.setattr(workbench, "figures", lambda **_kw: figures)  # the cards' figures (app.workbench.cards)
     database, _admin = village
     window = window_for(database)
     page = window.workspace.pages["dashboard"]

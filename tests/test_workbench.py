@@ -468,3 +468,63 @@ def test_month_keys_cross_the_year():
     assert workbench.month_keys(dt.date(2026, 2, 10), 4) == ["2025-11", "2025-12", "2026-01", "2026-02"]
     assert workbench.month_of("latest", dt.date(2026, 1, 15)) == dt.date(2025, 12, 1)
     assert workbench.month_of("2026-11") == dt.date(2026, 11, 1)
+
+
+# ---------------------------------------------------------------- the figure cards (issue 16)
+
+
+def _card_keys() -> dict[str, list[str]]:
+    return {"people": ["households", "residents", "party_members", "groups", "grids"],
+            "meetings": ["meetings", "held", "attendance_rate"],
+            "concerns": ["raised", "closed", "escalated", "overdue", "closure_rate_last_12_months"],
+            "mediation": ["cases", "open", "overdue", "near_limit", "success_rate"],
+            "notices": ["posted", "ending_soon", "issued_this_year"]}
+
+
+def test_the_cards_figures_are_the_statistics_figures_with_tombstones_and_another_village(village):
+    """workbench.figures counts each card group in one statement; it must give exactly what
+    ``villagedesk stats`` (app.stats.collect) gives, tombstones and another village's rows aside."""
+    from app import demo, stats
+    from db.models.mediation import MediationCase
+    from db.models.meetings import Attendance
+    from db.models.people import Household, Resident
+
+    database, admin = village
+    with database.unit(admin) as session:
+        demo.generate(session=session, actor=admin, size="small", seed=7)
+    other = "510112104202"
+    with database.unit(admin) as session:
+        now = local_now()
+        for model in (Resident, Household, Meeting, Attendance, Concern, MediationCase, Notice):
+            rows = session.exec(select(model).limit(3)).all()
+            assert rows, model  # the demo has some of each: the test can tell a tombstone from none
+            rows[0].deleted_at = now  # a tombstone of each kind
+            session.add(rows[0])
+        held = session.exec(select(Meeting).where(Meeting.state == "published", Meeting.attendance_mode == "roster")
+                            .limit(1)).one()
+        session.add(Attendance(meeting_id=held.id, name="乡镇驻村干部", expected=False, present=True))  # a guest
+        # another village's rows, in this store (a township's copy): never counted here
+        session.add_all([Resident(name="邻村人", status="resident", party_member=True, village_code=other),
+                         Household(number="9999", head_name="邻村户", village_code=other),
+                         Concern(number="2026-9999", title="邻村诉求", state="open", raised_on=TODAY - D(40),
+                                 due_on=TODAY - D(9), village_code=other),
+                         Notice(kind="affairs", state="posted", title="邻村公告", year=TODAY.year,
+                                publicity_end=TODAY + D(1), village_code=other)])
+    with database.session() as session:
+        cards = workbench.figures(session=session, actor=admin)
+        expected = stats.collect(session=session, actor=admin)
+    assert list(cards) == ["people", "meetings", "concerns", "mediation", "notices"]
+    for section, keys in _card_keys().items():
+        assert cards[section] == {key: expected[section][key] for key in keys}, section
+    assert cards["meetings"]["attendance_rate"] is not None and cards["people"]["residents"] > 0
+    assert cards["concerns"]["raised"] > 0 and cards["notices"]["issued_this_year"] >= 0
+
+
+def test_the_cards_need_the_statistics_right(village):
+    database, _admin = village
+    with database.session() as session:
+        for role in (SECRETARY, CLERK, GRID_WORKER, MEDIATOR, TOWNSHIP):
+            assert set(workbench.figures(session=session, actor=actor(role))) == set(_card_keys()), role
+        assert workbench.figures(session=session, actor=actor(SECRETARY), only=("people",)).keys() == {"people"}
+        with pytest.raises(PermissionDenied):
+            workbench.figures(session=session, actor=actor(SHOP))

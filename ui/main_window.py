@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -127,9 +127,13 @@ class Workspace(QWidget):
             item.setToolTip(_(area.description))
             widest = max(widest, metrics.horizontalAdvance(item.text()))
         self.nav_panel.setFixedWidth(max(200, widest + 56))  # English titles are longer
-        actor = self.context.actor
-        self.user_label.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label))
+        self.show_user()
         self.sign_out_button.setText(_("Sign out"))
+
+    def show_user(self) -> None:
+        actor = self.context.actor  # None while the password is checked (MainWindow._prepare_workspace)
+        self.user_label.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label)
+                                if actor is not None else "")
 
     @property
     def home_area(self) -> str:
@@ -270,6 +274,10 @@ class MainWindow(QMainWindow):
         self.start_panel = StartPanel()
         self.central.addWidget(self.start_panel)
         self.start_panel.signed_in.connect(self._signed_in)
+        self.start_panel.login.submitted.connect(self._sign_in_submitted)
+        self.start_panel.login.refused.connect(self._drop_prepared)
+        self.start_panel.ready.connect(lambda card: self._prepare_soon() if card == "login" else None)
+        self._prepared: Workspace | None = None  # built while the password is typed or checked, hidden
         self.start_panel.store_opened.connect(self._store_opened)
         self.start_panel.read_only.connect(self._read_only)
         self.start_panel.quit_requested.connect(self.close)
@@ -393,16 +401,73 @@ class MainWindow(QMainWindow):
         self.read_only_reason = reason
         self.read_only_banner.show_reason(reason)
 
+    def _context(self, actor: Any, village_name: str) -> PageContext:
+        return PageContext(actor=actor, village_name=village_name, location=self.location,
+                           show_status=lambda text: self.statusBar().showMessage(text, 5000),
+                           open_area=self.open_area, village_renamed=self._village_renamed,
+                           store_kind=self.start_panel.store_kind)
+
+    def _prepare_soon(self) -> None:
+        """The login form is ready: build the workspace in the first pause, while the password is
+        typed (signing in then only shows it)."""
+        QTimer.singleShot(0, self, lambda: self._prepare_workspace())
+
+    def _prepare_workspace(self) -> Workspace | None:
+        """The workspace with its 工作台, hidden behind the login form, for whoever signs in next:
+        no actor, nothing read. It is shown by ``_signed_in``; a refused sign-in drops it."""
+        if self.workspace is not None or self.start_panel.current_card is not self.start_panel.login:
+            return None
+        village, kind = self.start_panel.village_name, self.start_panel.store_kind
+        prepared = self._prepared
+        if prepared is not None and (prepared.context.village_name, prepared.context.store_kind) == (village, kind):
+            return prepared
+        self._drop_prepared()
+        workspace = Workspace(self._context(None, village))
+        if workspace.home_area == "dashboard" and "dashboard" in PAGES:
+            from ui.pages.dashboard import DashboardPage
+
+            page = DashboardPage(workspace.context, "dashboard")
+            page.prepare()
+            workspace.pages["dashboard"] = page
+            workspace.stack.addWidget(page)
+        self.central.addWidget(workspace)  # hidden: the start panel stays the current card
+        workspace.ensurePolished()  # the style sheet applied to it all now, not when it is shown
+        self._prepared = workspace
+        return workspace
+
+    def _sign_in_submitted(self, ticket: Any) -> None:
+        """登录 was pressed: queue the 工作台's first read right behind the password check on the
+        database worker (it reads nothing unless the check lets the user in: it looks at
+        ``ticket``), and have the workspace ready meanwhile (argon2 leaves Python's lock free)."""
+        workspace = self._prepare_workspace()
+        page = workspace.pages.get("dashboard") if workspace is not None else None
+        if page is not None:
+            page.expect_first_screen(ticket)
+
+    def _drop_prepared(self) -> None:
+        workspace, self._prepared = self._prepared, None
+        if workspace is not None:
+            self.central.removeWidget(workspace)
+            workspace.deleteLater()
+
     def _signed_in(self, actor: Any, village_name: str) -> None:
         self.actor, self.village_name = actor, village_name
         worker().actor = actor
-        context = PageContext(actor=actor, village_name=village_name, location=self.location,
-                              show_status=lambda text: self.statusBar().showMessage(text, 5000),
-                              open_area=self.open_area, village_renamed=self._village_renamed,
-                              store_kind=self.start_panel.store_kind)
-        self.workspace = Workspace(context)
+        workspace, self._prepared = self._prepared, None
+        if workspace is not None and workspace.context.village_name == village_name:
+            workspace.context.actor = actor
+            workspace.show_user()
+            home = workspace.pages.get("dashboard")
+            if home is not None:
+                home.signed_in()
+        else:  # signed in another way (the set-up wizard), or the village was not known yet
+            if workspace is not None:
+                self.central.removeWidget(workspace)
+                workspace.deleteLater()
+            workspace = Workspace(self._context(actor, village_name))
+            self.central.addWidget(workspace)
+        self.workspace = workspace
         self.workspace.sign_out_button.clicked.connect(self.sign_out)
-        self.central.addWidget(self.workspace)
         self.central.setCurrentWidget(self.workspace)
         self.workspace.open_area(self.workspace.home_area)
         self._update_menus()
@@ -412,7 +477,12 @@ class MainWindow(QMainWindow):
         self.lock_screen.sign_out_requested.connect(self.sign_out)
         self._load_idle_lock()
         self.background_push.start(worker().database, actor, self.start_panel.store_kind)
-        self._when_settled(self.workspace, self._settled)
+        home = self.workspace.pages.get("dashboard")
+        if home is not None and home.first_screen == "waiting":  # its first read is on its way:
+            # settled once it is shown and what follows it is queued (not in the pause between)
+            home.first_screen_shown.connect(lambda ws=self.workspace: self._when_settled(ws, self._settled))
+        else:
+            self._when_settled(self.workspace, self._settled)
         # Everything loaded so far (Qt, SQLAlchemy, the models) lives as long as the program: keep it
         # out of the garbage collector's full passes, which otherwise stall a search by ~100 ms.
         gc.freeze()
@@ -528,6 +598,7 @@ class MainWindow(QMainWindow):
         worker().actor = None
         self.central.setCurrentWidget(self.start_panel)
         self.start_panel.show_login()
+        self._prepare_soon()
         self._update_menus()
         self.retranslate_ui()
 

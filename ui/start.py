@@ -88,6 +88,17 @@ def _store_state(session: Any) -> dict[str, Any]:
     return state
 
 
+def _warm_up_for_sign_in(_db_worker: Any) -> None:
+    """On the database worker while the password is typed: what signing in and the 工作台's first
+    read would otherwise load on their way — the password hasher's library and the language's
+    formats. Nothing is read from the store (nobody is signed in yet)."""
+    import argon2  # noqa: F401 - the password check's library (app.auth imports it when first needed)
+
+    from app import workbench
+
+    workbench.warm_up()
+
+
 KNOWN_STORE_KEY = "start/known_store"  # QSettings: the store last found set up, to show its login at once
 
 
@@ -262,10 +273,23 @@ def backup_summary(manifest: dict) -> str:
         notices=format_number(counts.get("notice", 0)))
 
 
+class SignInTicket:
+    """One press of 登录. ``actor`` is set on the database worker once the password check let the
+    user in (None until then, and for ever when it was refused): reads queued behind the check
+    (the 工作台's first screen) look at it there, so they read nothing for a refused sign-in."""
+
+    def __init__(self) -> None:
+        self.actor: Any = None
+
+
 class LoginView(_Card):
     """User name and password → an :class:`app.auth.Actor`."""
 
     signed_in = Signal(object)
+    # A password check was queued (a SignInTicket): the window may queue reads behind it and build
+    # the workspace meanwhile, shown only once ``signed_in`` follows.
+    submitted = Signal(object)
+    refused = Signal()  # that check did not let anyone in (wrong password, locked, a bug)
 
     def __init__(self):
         super().__init__(N_("Sign in"), 460)
@@ -336,17 +360,29 @@ class LoginView(_Card):
             self.notice.setVisible(True)
             return
 
+        ticket = SignInTicket()
+
         def op(session: Any) -> Any:
             from app.auth import authenticate
 
-            return authenticate(session=session, username=username, password=password)
+            actor = authenticate(session=session, username=username, password=password)
+            if not session.info.get("read_only"):
+                session.commit()  # the sign-in is recorded before the reads queued behind it go ahead
+            ticket.actor = actor  # on the worker: those reads may go ahead now
+            return actor
 
-        DbOp(self, op, actor=None).success(self._done).failure(self._refused) \
-            .finally_(lambda: self.login_button.setEnabled(True)).run()
+        def ended() -> None:
+            self.login_button.setEnabled(True)
+            if ticket.actor is None:
+                self.refused.emit()
+
+        DbOp(self, op, actor=None).success(self._done).failure(self._refused).finally_(ended).run()
+        self.submitted.emit(ticket)
 
     def _done(self, actor: Any) -> None:
         store = language.settings()
-        store.setValue("ui/last_user", actor.username)
+        if store.value("ui/last_user", "") != actor.username:  # the file is rewritten only for a change
+            store.setValue("ui/last_user", actor.username)
         self.password.clear()
         self.signed_in.emit(actor)
 
@@ -684,6 +720,7 @@ class StartPanel(QWidget):
                 self.show_login()
                 self.typing_ready.emit("login")
             self.login.store_known()
+            worker().submit(_warm_up_for_sign_in, mode="call", writes=False)  # while the password is typed
         else:
             self.login.store_failed()
             self.show_wizard()

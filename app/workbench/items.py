@@ -37,14 +37,14 @@ from db.models.meetings import Meeting
 from db.models.notices import Notice
 
 
-def _listed(session: Session, query: Any, where: Any, count_query: Any, make: Callable[..., TodoItem],
+def _listed(session: Session, query: Any, where: Any, make: Callable[..., TodoItem],
             more: Callable[[int], TodoItem]) -> list[TodoItem]:
-    """Up to LIMIT items from ``query`` and, when there are more, one line saying how many."""
-    rows = session.exec(query.where(where).limit(LIMIT + 1)).all()
-    items = [make(*row) for row in rows[:LIMIT]]
+    """Up to LIMIT items from ``query`` and, when there are more, one line saying how many: the
+    rows and their number in one statement (``count(*) OVER ()`` counts before the ``LIMIT``)."""
+    rows = session.exec(query.add_columns(func.count().over()).where(where).limit(LIMIT + 1)).all()
+    items = [make(*row[:-1]) for row in rows[:LIMIT]]
     if len(rows) > LIMIT:
-        total = session.exec(count_query.where(where)).one()
-        items.append(more(total - LIMIT))
+        items.append(more(rows[0][-1] - LIMIT))
     return items
 
 
@@ -53,7 +53,6 @@ def concerns(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
     if not actor.can("concerns.view"):
         return []
     query = select(Concern.id, Concern.number, Concern.title, Concern.due_on).order_by(Concern.due_on, Concern.number)
-    count = select(func.count()).select_from(Concern)
     overdue = (Concern.state == "open") & (Concern.due_on < on)
     soon = (Concern.state == "open") & (Concern.due_on >= on) & (Concern.due_on <= on + dt.timedelta(days=DUE_SOON_DAYS))
 
@@ -67,10 +66,10 @@ def concerns(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
         return TodoItem("concern.due_soon", WARNING, _("Concern {number} “{title}” is due {date}.").format(
             number=number, title=title, date=format_date(due_on)), "concerns", cid, due_on)
 
-    return (_listed(session, query, overdue, count, late, lambda n: TodoItem(
+    return (_listed(session, query, overdue, late, lambda n: TodoItem(
                 "concern.overdue", ALERT, ngettext("…and {n} more overdue concern.", "…and {n} more overdue concerns.",
                                                    n).format(n=n), "concerns"))
-            + _listed(session, query, soon, count, due, lambda n: TodoItem(
+            + _listed(session, query, soon, due, lambda n: TodoItem(
                 "concern.due_soon", WARNING, ngettext("…and {n} more concern due soon.",
                                                       "…and {n} more concerns due soon.", n).format(n=n), "concerns")))
 
@@ -112,10 +111,10 @@ def mediation(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
             "Case {number} “{title}”: {n} days left of its time limit.", days).format(
             number=number, title=title, n=days), "mediation", cid, due)
 
-    return (_listed(session, query, over, count, late, lambda n: TodoItem(
+    return (_listed(session, query, over, late, lambda n: TodoItem(
                 "mediation.overdue", ALERT, ngettext("…and {n} more case past its limit.",
                                                      "…and {n} more cases past their limit.", n).format(n=n), "mediation"))
-            + _listed(session, query, near, count, close, lambda n: TodoItem(
+            + _listed(session, query, near, close, lambda n: TodoItem(
                 "mediation.near", WARNING, ngettext("…and {n} more case near its limit.",
                                                     "…and {n} more cases near their limit.", n).format(n=n), "mediation")))
 
@@ -126,7 +125,6 @@ def notices(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
         return []
     days = ending_soon_days(session)
     query = select(Notice.id, Notice.number, Notice.title, Notice.publicity_end).order_by(Notice.publicity_end)
-    count = select(func.count()).select_from(Notice)
     posted = Notice.state == "posted"
     ended = posted & (Notice.publicity_end < on)
     ending = posted & (Notice.publicity_end >= on) & (Notice.publicity_end <= on + dt.timedelta(days=days))
@@ -140,10 +138,10 @@ def notices(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
         return TodoItem("notice.ending", INFO, _("Notice {number} “{title}”: publicity ends {date}.").format(
             number=number, title=title, date=format_date(end)), "notices", nid, end)
 
-    return (_listed(session, query, ended, count, take_down, lambda n: TodoItem(
+    return (_listed(session, query, ended, take_down, lambda n: TodoItem(
                 "notice.take_down", WARNING, ngettext("…and {n} more notice to take down.",
                                                       "…and {n} more notices to take down.", n).format(n=n), "notices"))
-            + _listed(session, query, ending, count, soon, lambda n: TodoItem(
+            + _listed(session, query, ending, soon, lambda n: TodoItem(
                 "notice.ending", INFO, ngettext("…and {n} more notice ending soon.",
                                                 "…and {n} more notices ending soon.", n).format(n=n), "notices")))
 
@@ -155,7 +153,6 @@ def meetings(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
     zone = local_now().tzinfo
     start = dt.datetime.combine(on, dt.time(), tzinfo=zone)
     end = start + dt.timedelta(days=UPCOMING_DAYS + 1)
-    count = select(func.count()).select_from(Meeting)
     upcoming = (Meeting.state == "planned") & (Meeting.starts_at >= start) & (Meeting.starts_at < end)
     unapproved = Meeting.state == "held"
 
@@ -171,11 +168,11 @@ def meetings(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
             title=title, date=format_date(held) if held else "—"), "meetings", mid, held)
 
     return (_listed(session, select(Meeting.id, Meeting.title, Meeting.starts_at).order_by(Meeting.starts_at),
-                    upcoming, count, coming, lambda n: TodoItem(
+                    upcoming, coming, lambda n: TodoItem(
                         "meeting.upcoming", INFO, ngettext("…and {n} more meeting this week.",
                                                            "…and {n} more meetings this week.", n).format(n=n), "meetings"))
             + _listed(session, select(Meeting.id, Meeting.title, Meeting.held_on).order_by(Meeting.held_on),
-                      unapproved, count, minutes, lambda n: TodoItem(
+                      unapproved, minutes, lambda n: TodoItem(
                           "meeting.minutes", WARNING, ngettext("…and {n} more meeting whose minutes wait for approval.",
                                                                "…and {n} more meetings whose minutes wait for approval.",
                                                                n).format(n=n), "meetings")))
@@ -186,9 +183,10 @@ def deliberation(*, session: Session, actor: Actor, on: dt.date) -> list[TodoIte
     if not actor.can("meetings.view"):
         return []
     in_progress = DeliberationMatter.state == IN_PROGRESS
-    rows = session.exec(select(DeliberationMatter.id, DeliberationMatter.title, DeliberationMatter.started_on)
+    rows = session.exec(select(DeliberationMatter.id, DeliberationMatter.title, DeliberationMatter.started_on,
+                               func.count().over())
                         .where(in_progress).order_by(DeliberationMatter.started_on).limit(LIMIT + 1)).all()
-    shown = rows[:LIMIT]
+    shown = [row[:-1] for row in rows[:LIMIT]]
     done: dict[str, set[str]] = {}
     for matter_id, step in session.exec(select(DeliberationStep.matter_id, DeliberationStep.step).where(
             DeliberationStep.matter_id.in_([r[0] for r in shown]))).all():
@@ -201,7 +199,7 @@ def deliberation(*, session: Session, actor: Actor, on: dt.date) -> list[TodoIte
         items.append(TodoItem("deliberation.waiting", INFO, _("“{title}” (四议两公开) waits for: {step}.").format(
             title=title, step=step_label(waiting, short=True)), "deliberation", matter_id, started))
     if len(rows) > LIMIT:
-        n = session.exec(select(func.count()).select_from(DeliberationMatter).where(in_progress)).one() - LIMIT
+        n = rows[0][-1] - LIMIT
         items.append(TodoItem("deliberation.waiting", INFO, ngettext(
             "…and {n} more matter in progress.", "…and {n} more matters in progress.", n).format(n=n), "deliberation"))
     return items
@@ -219,7 +217,6 @@ def awards(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
             title=title, date=format_date(end)), "awards", cid, end)
 
     return _listed(session, select(AwardCampaign.id, AwardCampaign.title, AwardCampaign.publicity_end)
-                   .order_by(AwardCampaign.publicity_end), ended, select(func.count()).select_from(AwardCampaign),
-                   make, lambda n: TodoItem("award.publicity_ended", WARNING, ngettext(
+                   .order_by(AwardCampaign.publicity_end), ended, make, lambda n: TodoItem("award.publicity_ended", WARNING, ngettext(
                        "…and {n} more selection to conclude.", "…and {n} more selections to conclude.", n).format(n=n),
                        "awards"))

@@ -11,10 +11,11 @@ prints the same figures as a one-page report.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import first_steps, stats, workbench
+from app import first_steps, workbench
 from app.i18n import N_, _, format_number, format_percent
 from ui.ops import DbOp
 from ui.pages.base import Page, PageContext, PageHeader
@@ -148,14 +149,19 @@ class StatCard(QFrame):
         return self._value
 
     def set_value(self, value: Any) -> None:
+        if value is self._value or (type(value) is type(self._value) and value == self._value):
+            return  # the same figure again (the page shown again): nothing to lay out or paint
         self._value = value
-        self.retranslate_ui()
+        self._show_value()
 
     def text(self) -> str:
         return self.value.text()
 
     def retranslate_ui(self) -> None:
         self.label.setText(_(self.card.label))
+        self._show_value()
+
+    def _show_value(self) -> None:
         value = self._value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             text = "—"
@@ -198,6 +204,28 @@ STEP_BUTTONS: dict[str, str] = {
     "users": N_("Users and roles…"),
     "notice": N_("Notices…"),
 }
+
+
+# the choice to hide the list belongs to this village, not to every village opened on this PC
+def _dismissed_key(village_name: str) -> str:
+    import hashlib
+
+    return "dashboard/first_steps_dismissed_" + hashlib.sha1(village_name.encode("utf-8")).hexdigest()[:12]
+
+
+_dismissed: dict[tuple[str, str], bool] = {}  # read once per program's folder and village: settings()
+# looks at its folder on disk each time (a few ms at every visit of the 工作台)
+
+
+def first_steps_dismissed(village_name: str) -> bool:
+    import os
+
+    from ui.language import settings
+
+    key = (os.environ.get("VILLAGEDESK_HOME", ""), village_name)
+    if key not in _dismissed:
+        _dismissed[key] = str(settings().value(_dismissed_key(village_name), "false")).lower() == "true"
+    return _dismissed[key]
 
 
 class FirstStepsBox(QGroupBox):
@@ -245,17 +273,11 @@ class FirstStepsBox(QGroupBox):
         self.setVisible(False)  # until the store says what is done
         self.retranslate_ui()
 
-    # the choice to hide the list belongs to this village, not to every village opened on this PC
     def _settings_key(self) -> str:
-        import hashlib
-
-        village = self.page.context.village_name.encode("utf-8")
-        return "dashboard/first_steps_dismissed_" + hashlib.sha1(village).hexdigest()[:12]
+        return _dismissed_key(self.page.context.village_name)
 
     def dismissed(self) -> bool:
-        from ui.language import settings
-
-        return str(settings().value(self._settings_key(), "false")).lower() == "true"
+        return first_steps_dismissed(self.page.context.village_name)
 
     def dismiss(self) -> None:
         from ui.language import settings
@@ -263,6 +285,8 @@ class FirstStepsBox(QGroupBox):
         store = settings()
         store.setValue(self._settings_key(), "true")
         store.sync()
+        _dismissed.clear()
+        self.page.steps_dismissed = True
         self.setVisible(False)
 
     def show_steps(self, steps: list[first_steps.FirstStep]) -> None:
@@ -332,33 +356,104 @@ class TodoList(QListWidget):
 
     def show_items(self, items: list[workbench.TodoItem]) -> None:
         self.clear()
+        tip = _("Enter or click: open it")
+        brushes = {severity: QBrush(QColor(colour)) for severity, colour in SEVERITY_COLOURS.items()}
+        bold = QFont(self.font())
+        bold.setBold(True)
         for todo in items:
             item = QListWidgetItem(f"{SEVERITY_MARKS.get(todo.severity, '○')}  {todo.text}")
             item.setData(Qt.ItemDataRole.UserRole, todo)
-            item.setForeground(QBrush(QColor(SEVERITY_COLOURS.get(todo.severity, "#1d2530"))))
+            item.setForeground(brushes.get(todo.severity, brushes[workbench.INFO]))
             if todo.severity == workbench.ALERT:
-                font = QFont(item.font())
-                font.setBold(True)
-                item.setFont(font)
-            item.setToolTip(_("Enter or click: open it"))
+                item.setFont(bold)
+            item.setToolTip(tip)
             self.addItem(item)
         if items:
             self.setCurrentRow(0)
-        shown = sum(self.sizeHintForRow(row) for row in range(min(len(items), TODO_ROWS)))
+        # the rows have one size (setUniformItemSizes): the first one's, as many times as shown
+        shown = self.sizeHintForRow(0) * min(len(items), TODO_ROWS) if items else 0
         self.setFixedHeight(max(shown, self.fontMetrics().height() + 6) + 2 * self.frameWidth() + 6)
 
     def items(self) -> list[workbench.TodoItem]:
         return [self.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.count())]
 
 
+@dataclasses.dataclass(frozen=True)
+class FirstScreen:
+    """What the 工作台 shows first, read in one go right after signing in."""
+
+    todo: list[workbench.TodoItem]
+    figures: dict[str, Any]
+
+
+class _Beside(threading.Thread):
+    """A read on a connection of its own, beside the database worker's: for a count that runs inside
+    SQLite, where Python's lock is free, while the worker reads the rest (reads only: writes stay
+    on the worker)."""
+
+    def __init__(self, read: Callable[[Any], Any]):
+        super().__init__(name="villagedesk-read", daemon=True)
+        self._read = read
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        from ui.ops import worker
+
+        try:
+            self._result = worker().read_now(self._read)
+        except BaseException as exc:  # noqa: BLE001 - handed to the worker thread by result()
+            self._error = exc
+
+    def result(self) -> Any:
+        self.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
+#: counted beside the worker after signing in: the meetings' attendance, a count of every
+#: signed-in attendee (~60–100 ms inside SQLite on the large demo), the longest of the first read
+BESIDE = ("meetings",)
+
+
+def first_screen_reader(ticket: Any) -> Callable[[Any], FirstScreen | None]:
+    """The read of the first screen for the sign-in ``ticket``: run on the database worker after the
+    password check, it reads only when that check let the user in (``ticket.actor``)."""
+
+    def read(session: Any) -> FirstScreen | None:
+        actor = ticket.actor
+        if actor is None or not actor.can("stats.view"):
+            return None
+        beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=BESIDE))
+        rest = workbench.figures(session=session, actor=actor, only=[k.key for k in SECTIONS if k.key not in BESIDE])
+        todo = workbench.todo(session=session, actor=actor)
+        rest.update(beside.result())
+        return FirstScreen(todo=todo, figures=rest)
+
+    return read
+
+
+AFTER_PAINT = QEvent.Type(QEvent.registerEventType())  # posted behind the paint of the first screen
+
+
 class DashboardPage(Page):
+    # The first screen after signing in is shown and painted, and what follows it is queued: the
+    # window waits for this before its pause work (ui/main_window.py _when_settled).
+    first_screen_shown = Signal()
+
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
         self.todo_items: list[workbench.TodoItem] = []
         self.backup: workbench.TodoItem | None = None
         self.todo_loaded = False
-        self.figures: dict[str, Any] = {}  # app.stats.collect's sections, as they arrive
+        self.figures: dict[str, Any] = {}  # app.workbench.figures: the cards' sections
         self.figures_loaded = False  # every card has its figure (tests and bench/dashboard.py wait for it)
+        # the first screen read right behind the password check (expect_first_screen): "" none,
+        # "waiting" until it arrives, "arrived" once shown
+        self.first_screen = ""
+        self.steps_dismissed: bool | None = None  # 开始使用 hidden for this village (read once)
         self.charts: Any = None  # ui.dashboard_charts.MonthCharts, once its tab is shown
         self.dialog: QWidget | None = None
         outer = QVBoxLayout(self)
@@ -370,17 +465,14 @@ class DashboardPage(Page):
         self.print_button = QPushButton()
         self.print_button.setObjectName("printMonthlyReport")
         self.print_button.clicked.connect(lambda: self.print_report())
-        self.print_button.setEnabled(context.actor.can("stats.view"))
+        self.print_button.setEnabled(False)  # until the actor is known (signed_in)
         top.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignBottom)
         outer.addLayout(top)
         self.welcome = QLabel()
         self.welcome.setObjectName("hint")
         outer.addWidget(self.welcome)
-        self.message = QLabel()
-        self.message.setObjectName("hint")
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
-        outer.addWidget(self.message)
+        self._outer = outer
+        self._message: QLabel | None = None  # why a read was refused, made when there is one
         self.tabs = QTabWidget()
         self.tabs.setObjectName("dashboardTabs")
         outer.addWidget(self.tabs, 1)
@@ -393,8 +485,8 @@ class DashboardPage(Page):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 10, 4, 10)
         layout.setSpacing(8)
-        self.first_steps = FirstStepsBox(self)
-        layout.addWidget(self.first_steps)
+        self._body = layout
+        self._first_steps: FirstStepsBox | None = None  # built when the store says a step is still to do
         self.todo_title = QLabel()
         bold = QFont(self.todo_title.font())
         bold.setBold(True)
@@ -404,58 +496,85 @@ class DashboardPage(Page):
         self.todo = TodoList()
         self.todo.opened.connect(self.open_todo)
         layout.addWidget(self.todo)
-        self.todo_empty = QLabel()
-        self.todo_empty.setObjectName("hint")
-        self.todo_empty.setVisible(False)
-        layout.addWidget(self.todo_empty)
-        # (section key, card label msgid) → card; built with the first figures (the sections are
-        # hidden until then): the to-do list is painted first without waiting for 19 cards
+        self._title_font = bold
+        self._todo_empty: QLabel | None = None  # "nothing needs doing", made when that is so
+        # (section key, card label msgid) → card; the sections, their titles and cards are built
+        # with the first figures (until then there is nothing to show in them): the page and its
+        # to-do list are painted first, with ~60 fewer widgets to make, polish and lay out
         self.cards: dict[tuple[str, str], StatCard] = {}
         self._grids: dict[str, QGridLayout] = {}
         self.section_titles: dict[str, QLabel] = {}
         self.section_boxes: dict[str, QWidget] = {}
-        for section in SECTIONS:
-            box = QWidget()
-            column = QVBoxLayout(box)
-            column.setContentsMargins(0, 8, 0, 0)
-            column.setSpacing(6)
-            title = QLabel()
-            font = QFont(title.font())
-            font.setBold(True)
-            font.setPointSizeF(font.pointSizeF() * 1.1)
-            title.setFont(font)
-            column.addWidget(title)
-            grid = QGridLayout()
-            grid.setSpacing(12)
-            grid.setColumnStretch(CARDS_PER_ROW, 1)
-            column.addLayout(grid)
-            self._grids[section.key] = grid
-            box.setVisible(False)  # until the figures say the section exists
-            layout.addWidget(box)
-            self.section_titles[section.key] = title
-            self.section_boxes[section.key] = box
         layout.addStretch(1)
         self.tabs.addTab(scroll, "")
-        self.charts_tab = QWidget()
+        self.charts_tab = QWidget()  # its contents are made when it is first shown
         self.charts_tab.setObjectName("chartsTab")
-        charts_layout = QVBoxLayout(self.charts_tab)
-        charts_layout.setContentsMargins(0, 6, 0, 0)
-        self.charts_hint = QLabel()
-        self.charts_hint.setObjectName("hint")
-        charts_layout.addWidget(self.charts_hint)
+        self.charts_hint: QLabel | None = None
         self.tabs.addTab(self.charts_tab, "")
         self.tabs.currentChanged.connect(lambda index: self._tab_changed(index))
         self.retranslate_ui()
+        if context.actor is not None:
+            self.signed_in()
+
+    def signed_in(self) -> None:
+        """What depends on who is signed in (``context.actor``): the page may be built while the
+        password is checked (ui/main_window.py), with no actor yet and nothing read."""
+        self.print_button.setEnabled(self.context.actor.can("stats.view"))
+        self._retranslate_welcome()
+
+    @property
+    def first_steps(self) -> FirstStepsBox:
+        """开始使用 (a new village), above the to-do list: built when first needed."""
+        if self._first_steps is None:
+            self._first_steps = FirstStepsBox(self)
+            self._body.insertWidget(0, self._first_steps)
+        return self._first_steps
 
     def card(self, section: str, label_msgid: str) -> StatCard:
         self._build_cards()
         return self.cards[(section, label_msgid)]
 
+    @property
+    def message(self) -> QLabel:
+        if self._message is None:
+            self._message = QLabel()
+            self._message.setObjectName("hint")
+            self._message.setWordWrap(True)
+            self._message.setVisible(False)
+            self._outer.insertWidget(self._outer.indexOf(self.tabs), self._message)
+        return self._message
+
+    @property
+    def todo_empty(self) -> QLabel:
+        if self._todo_empty is None:
+            self._todo_empty = QLabel(_("Nothing needs doing today."))
+            self._todo_empty.setObjectName("hint")
+            self._todo_empty.setVisible(False)
+            self._body.insertWidget(self._body.indexOf(self.todo) + 1, self._todo_empty)
+        return self._todo_empty
+
     def _build_cards(self) -> None:
         if self.cards:
             return
+        at = self._body.count() - 1  # before the stretch at the bottom
         for section in SECTIONS:
-            grid = self._grids[section.key]
+            box = QWidget()
+            box.setVisible(False)  # until the figures say the section exists
+            column = QVBoxLayout(box)
+            column.setContentsMargins(0, 8, 0, 0)
+            column.setSpacing(6)
+            title = QLabel(_(section.title))
+            title.setFont(self._title_font)
+            column.addWidget(title)
+            grid = QGridLayout()
+            grid.setSpacing(12)
+            grid.setColumnStretch(CARDS_PER_ROW, 1)
+            column.addLayout(grid)
+            self._body.insertWidget(at, box)
+            at += 1
+            self._grids[section.key] = grid
+            self.section_titles[section.key] = title
+            self.section_boxes[section.key] = box
             for index, spec in enumerate(section.cards):
                 card = StatCard(spec)
                 card.clicked.connect(lambda area=spec.area: self.context.open_area(area))
@@ -463,43 +582,100 @@ class DashboardPage(Page):
                 grid.addWidget(card, index // CARDS_PER_ROW, index % CARDS_PER_ROW)
 
     def retranslate_ui(self) -> None:
+        self.steps_dismissed = None  # its key names the village, which may just have been renamed
         self.header.retranslate_ui()
-        self.welcome.setText(_("{village} — signed in as {name}.").format(
-            village=self.context.village_name, name=self.context.actor.display_name))
+        self._retranslate_welcome()
         self.print_button.setText(_("Print monthly report"))
         self.print_button.setToolTip(_("Last month and the eleven months before it, on one A4 page."))
         self.tabs.setTabText(0, _("To do and figures"))
         self.tabs.setTabText(1, _("Last twelve months"))
         self.todo_title.setText(_("To do"))
-        self.todo_empty.setText(_("Nothing needs doing today."))
-        self.charts_hint.setText(_("Twelve months to this one, from the registers."))
-        for section in SECTIONS:
-            self.section_titles[section.key].setText(_(section.title))
+        if self._todo_empty is not None:
+            self._todo_empty.setText(_("Nothing needs doing today."))
+        if self.charts_hint is not None:
+            self.charts_hint.setText(_("Twelve months to this one, from the registers."))
+        for key, title in self.section_titles.items():
+            title.setText(_(next(section.title for section in SECTIONS if section.key == key)))
         for card in self.cards.values():
             card.retranslate_ui()
-        self.first_steps.retranslate_ui()
+        if self._first_steps is not None:
+            self._first_steps.retranslate_ui()
         if self.todo_loaded:  # the items' sentences are in the old language
             self.load_todo()
         if self.charts is not None:
             self.load_charts()
 
+    def _retranslate_welcome(self) -> None:
+        actor = self.context.actor
+        self.welcome.setText(_("{village} — signed in as {name}.").format(
+            village=self.context.village_name, name=actor.display_name) if actor is not None else "")
+
     def page_shown(self) -> None:
         actor = self.context.actor
-        if not actor.can("stats.view"):
+        if actor is None or not actor.can("stats.view"):
             return
+        if self.first_screen == "waiting":  # read behind the password check, on its way: the
+            return  # rest follows once it is painted (_first_screen_arrived)
         self.load_todo(backup=False)
-        # the cards' sections one by one (the database worker runs them in this order): each shows
-        # as soon as its figures are in, and areas without a card are not counted at all
-        self.figures = {}
-        for section in SECTIONS:
-            DbOp(self, lambda s, key=section.key: stats.collect(session=s, actor=actor, only=(key,)), read_only=True) \
-                .success(self._section_arrived).failure(self._refused).run()
-        if actor.can("village.edit") and not self.first_steps.dismissed():
+        self.load_figures()
+        self._load_the_rest()
+
+    def _load_the_rest(self) -> None:
+        """What follows the to-do list and the figures: 开始使用's steps and the last backup's age."""
+        actor = self.context.actor
+        if self.steps_dismissed is None:
+            self.steps_dismissed = first_steps_dismissed(self.context.village_name)
+        if actor.can("village.edit") and not self.steps_dismissed:
             DbOp(self, lambda s: first_steps.first_steps(session=s, actor=actor), read_only=True) \
-                .success(self.first_steps.show_steps).run()
+                .success(self._steps_arrived).run()
         self.load_backup()  # after the figures: it reads and checks files (the slowest read here)
         if self.charts is not None:
             self.load_charts()
+
+    def _steps_arrived(self, steps: list[first_steps.FirstStep]) -> None:
+        if steps and not all(s.done for s in steps) or self._first_steps is not None:
+            self.first_steps.show_steps(steps)
+
+    # ------------------------------------------------------------ the first screen after signing in
+
+    def expect_first_screen(self, ticket: Any) -> None:
+        """Queue the to-do list and the figures right behind the password check of ``ticket`` (a
+        :class:`ui.start.SignInTicket`): the database worker reads them as soon as it has let the
+        user in, with no round trip through this thread; for a refused sign-in it reads nothing."""
+        self.first_screen = "waiting"
+        DbOp(self, first_screen_reader(ticket), read_only=True) \
+            .success(self._first_screen_arrived).failure(self._first_screen_failed).run()
+
+    def prepare(self) -> None:
+        """Built ahead of signing in (ui/main_window.py): the cards too, hidden until their figures."""
+        self._build_cards()
+        self.steps_dismissed = first_steps_dismissed(self.context.village_name)
+
+    def _first_screen_arrived(self, screen: FirstScreen | None) -> None:
+        if screen is None:  # the sign-in was refused (the page is about to go) or may not see figures
+            self._first_screen_failed(None)
+            return
+        self.first_screen = "arrived"
+        self._todo_arrived(screen.todo)
+        self._figures_arrived(screen.figures)
+        # the rest once this is painted, with no read on the database worker meanwhile to share
+        # Python's lock with: Qt posts a paint at low priority, this behind it
+        QCoreApplication.postEvent(self, QEvent(AFTER_PAINT), int(Qt.EventPriority.LowEventPriority.value) - 1)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == AFTER_PAINT:
+            self._load_the_rest()
+            self.first_screen_shown.emit()
+            return True
+        return super().event(event)
+
+    def _first_screen_failed(self, exc: Exception | None) -> None:
+        self.first_screen = ""
+        if self.context.actor is not None and self.isVisible():  # read them the usual way
+            self.page_shown()
+        self.first_screen_shown.emit()
+        if exc is not None:
+            self._refused(exc)
 
     # ------------------------------------------------------------ to do
 
@@ -529,7 +705,8 @@ class DashboardPage(Page):
         items = self.todo_items + ([self.backup] if self.backup is not None else [])
         self.todo.show_items(workbench.sorted_items(items))
         self.todo.setVisible(bool(items))
-        self.todo_empty.setVisible(self.todo_loaded and not items)
+        if self.todo_loaded and not items or self._todo_empty is not None:
+            self.todo_empty.setVisible(self.todo_loaded and not items)
 
     def open_todo(self, item: workbench.TodoItem) -> None:
         if item.record_id:
@@ -550,8 +727,13 @@ class DashboardPage(Page):
         if index == 1 and self.charts is None:
             from ui.dashboard_charts import MonthCharts  # QtSvg: only when the charts are first shown
 
+            charts_layout = QVBoxLayout(self.charts_tab)
+            charts_layout.setContentsMargins(0, 6, 0, 0)
+            self.charts_hint = QLabel(_("Twelve months to this one, from the registers."))
+            self.charts_hint.setObjectName("hint")
+            charts_layout.addWidget(self.charts_hint)
             self.charts = MonthCharts()
-            self.charts_tab.layout().addWidget(self.charts, 1)
+            charts_layout.addWidget(self.charts, 1)
             self.load_charts()
 
     def load_charts(self) -> None:
@@ -575,15 +757,21 @@ class DashboardPage(Page):
         self.message.setText(str(exc))
         self.message.setVisible(True)
 
-    def _section_arrived(self, figures: dict[str, Any]) -> None:
-        self.figures.update(figures)
-        if all(section.key in self.figures for section in SECTIONS):
-            self.figures_loaded = True
+    def load_figures(self) -> None:
+        """The cards' figures: one read, each card group one indexed statement (app.workbench.figures)."""
+        actor = self.context.actor
+        DbOp(self, lambda s: workbench.figures(session=s, actor=actor), read_only=True) \
+            .success(self._figures_arrived).failure(self._refused).run()
+
+    def _figures_arrived(self, figures: dict[str, Any]) -> None:
+        self.figures = dict(figures)
+        self.figures_loaded = True
         self._show(self.figures)
 
     def _show(self, figures: dict[str, Any]) -> None:
         self._build_cards()
-        self.message.setVisible(False)
+        if self._message is not None:
+            self._message.setVisible(False)
         for section in SECTIONS:
             self.section_boxes[section.key].setVisible(section.key in figures and (
                 not section.only_with or bool(figures[section.key].get(section.only_with))))
