@@ -41,3 +41,39 @@ def test_cards_are_built_with_the_first_figures_and_show_them(village, sign_in, 
             card = page.card(section.key, spec.label)
             assert card.figure == (spec.value(figures) if section.key in figures else None), spec.label
     assert page.card("people", "Residents living in the village").figure == 30
+
+
+def test_shown_again_it_reads_again_only_after_something_was_saved(village, sign_in, qtbot, monkeypatch):
+    """Back on the 工作台 after looking at other pages, with nothing saved meanwhile, it shows the
+    to-do list and figures it read (only 开始使用 and the backup's age are looked at again); after a save anywhere in the window, or once its figures are old, it
+    reads again."""
+    from ui.ops import DatabaseWorker, worker
+
+    database, _admin = village
+    window = sign_in(database)
+    home = window.workspace.pages["dashboard"]
+    qtbot.waitUntil(lambda: home.figures_loaded and home.todo_loaded and worker().pending() == 0, timeout=20000)
+    reads: list[str] = []
+    original = DatabaseWorker.submit
+
+    def counting(self, fn, **kwargs):
+        reads.append(getattr(fn, "__qualname__", ""))
+        return original(self, fn, **kwargs)
+
+    monkeypatch.setattr(DatabaseWorker, "submit", counting)
+
+    def back_to_the_dashboard() -> list[str]:
+        reads.clear()
+        window.open_area("village")
+        qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+        reads.clear()
+        window.open_area("dashboard")
+        qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+        return [name for name in reads if name.startswith(("DashboardPage.load_todo", "DashboardPage.load_figures"))]
+
+    assert back_to_the_dashboard() == []
+    worker().announce({"concerns"})  # a save somewhere in the window
+    assert any("load_figures" in name for name in back_to_the_dashboard())
+    assert back_to_the_dashboard() == []
+    monkeypatch.setattr(type(home), "UNCHANGED_FOR_S", 0.0)  # its figures are old
+    assert any("load_todo" in name for name in back_to_the_dashboard())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from app import first_steps, workbench
 from app.i18n import N_, _, format_number, format_percent
-from ui.ops import DbOp
+from ui.ops import DbOp, worker
 from ui.pages.base import Page, PageContext, PageHeader
 
 
@@ -442,6 +443,9 @@ class DashboardPage(Page):
     # The first screen after signing in is shown and painted, and what follows it is queued: the
     # window waits for this before its pause work (ui/main_window.py _when_settled).
     first_screen_shown = Signal()
+    # Shown again with nothing saved in this window since its last read, the 工作台 keeps what it
+    # shows for this long; then (a change made by another program, a day gone by) it reads again.
+    UNCHANGED_FOR_S = 120.0
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -453,6 +457,8 @@ class DashboardPage(Page):
         # the first screen read right behind the password check (expect_first_screen): "" none,
         # "waiting" until it arrives, "arrived" once shown
         self.first_screen = ""
+        self._read_at: float | None = None  # when the to-do list and figures were last read (monotonic)
+        worker().operation_did_execute.connect(self._on_changes)
         self.steps_dismissed: bool | None = None  # 开始使用 hidden for this village (read once)
         self.charts: Any = None  # ui.dashboard_charts.MonthCharts, once its tab is shown
         self.dialog: QWidget | None = None
@@ -616,9 +622,19 @@ class DashboardPage(Page):
             return
         if self.first_screen == "waiting":  # read behind the password check, on its way: the
             return  # rest follows once it is painted (_first_screen_arrived)
-        self.load_todo(backup=False)
-        self.load_figures()
+        if not self._current():  # else nothing was saved since they were read: they are as shown
+            self._read_at = time.monotonic()
+            self.load_todo(backup=False)
+            self.load_figures()
         self._load_the_rest()
+
+    def _current(self) -> bool:
+        read = self._read_at
+        return (read is not None and self.todo_loaded and self.figures_loaded
+                and time.monotonic() - read < self.UNCHANGED_FOR_S)
+
+    def _on_changes(self, _changes: frozenset[str], _origin: object) -> None:
+        self._read_at = None  # anything saved (a page, a dialog, an import): read again when shown
 
     def _load_the_rest(self) -> None:
         """What follows the to-do list and the figures: 开始使用's steps and the last backup's age."""
@@ -656,6 +672,7 @@ class DashboardPage(Page):
             self._first_screen_failed(None)
             return
         self.first_screen = "arrived"
+        self._read_at = time.monotonic()
         self._todo_arrived(screen.todo)
         self._figures_arrived(screen.figures)
         # the rest once this is painted, with no read on the database worker meanwhile to share
