@@ -23,6 +23,9 @@ from app.i18n import LANGUAGES, _, set_language
 #: Commands that only read (their sign-in time is not written on a read-only store): they work on
 #: read-only media and never take the store's writer lock.
 READING = {"check", "stats", "print", "user list"}
+#: Commands that sign in as soon as the store is open: with the password in VILLAGEDESK_PASSWORD,
+#: its check starts on a thread before SQLAlchemy loads (:meth:`Context.check_password_ahead`).
+SIGN_IN_FIRST = {"stats", "print", "user list", "user add", "user reset", "user passwd", "backup"}
 #: The commands of this module (``build_parser`` adds the areas' from :mod:`app.area_index`).
 CORE_COMMANDS = ("init", "demo", "check", "stats", "backup", "restore", "user")
 
@@ -69,6 +72,23 @@ class Context:
         if self._database is not None:
             self._database.dispose()
             self._database = None
+
+    def check_password_ahead(self) -> None:
+        """Start the argon2 check of ``VILLAGEDESK_PASSWORD`` against the stored hash of the account
+        this command signs in as, on a thread, while the store's libraries load (issue 16). It
+        decides nothing: :meth:`login` signs in as before and only takes the answer for exactly
+        the hash it reads (:mod:`app.password_check`)."""
+        password = os.environ.get("VILLAGEDESK_PASSWORD")
+        if not password or command_name(self.args) not in SIGN_IN_FIRST or getattr(self.args, "list", False):
+            return
+        from app.paths import default_db_path
+
+        target = getattr(self.args, "db", None) or default_db_path()
+        if "://" in str(target):
+            return
+        from app.password_check import start_for_store
+
+        start_for_store(target, username=getattr(self.args, "user", None), password=password)
 
     def password(self, prompt: str, env: str = "VILLAGEDESK_PASSWORD", *, confirm: bool = False) -> str:
         value = os.environ.get(env)
@@ -446,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     ctx = Context(args)
     try:
+        ctx.check_password_ahead()
         return _run(handler, args, ctx)
     except VillageDeskError as exc:
         _report(exc)
