@@ -1,4 +1,5 @@
-"""The command line checks the password on a thread while it loads the store's libraries (issue 16).
+"""The command line's start (issue 16): the password is checked on a thread while the store's
+libraries load, and full garbage collections are rare while a command runs.
 
 The early check decides nothing: sign-in still reads the account through the ORM, counts failures
 and honours a lockout, and takes the thread's answer only for exactly the hash it read and the
@@ -157,3 +158,16 @@ def test_the_constants_follow_the_sign_in_rules():
     made = extract_parameters(password_check.DUMMY_HASH)
     assert {name: getattr(made, name) for name in params} == params
     assert password_check.FIRST_ADMIN_ROLE == auth.SECRETARY
+
+
+def test_a_command_makes_full_collections_rarely_and_restores_the_collector(monkeypatch, tmp_path, capsys):
+    import gc
+
+    import app.cli as cli
+
+    seen = []
+    monkeypatch.setattr(cli, "cmd_check", lambda args, ctx: seen.append(gc.get_threshold()) or 0)
+    before = gc.get_threshold()
+    assert cli.main(["check", "--db", str(tmp_path / "v.sqlite3")]) == 0
+    assert seen and seen[0][:2] == before[:2] and seen[0][2] >= cli.FULL_COLLECTION_EVERY > before[2]
+    assert gc.get_threshold() == before
