@@ -160,17 +160,22 @@ def test_the_constants_follow_the_sign_in_rules():
     assert password_check.FIRST_ADMIN_ROLE == auth.SECRETARY
 
 
-def test_a_command_makes_full_collections_rarely_and_restores_the_collector(monkeypatch, tmp_path, capsys):
+def test_a_reading_command_collects_nothing_and_others_rarely(monkeypatch, tmp_path):
     import gc
 
     import app.cli as cli
 
-    seen = []
-    monkeypatch.setattr(cli, "cmd_check", lambda args, ctx: seen.append(gc.get_threshold()) or 0)
+    seen = {}
+    monkeypatch.setattr(cli, "cmd_check", lambda args, ctx: seen.setdefault("check", (gc.isenabled(), gc.get_threshold())) and 0)
+    monkeypatch.setattr(cli, "cmd_init", lambda args, ctx: seen.setdefault("init", (gc.isenabled(), gc.get_threshold())) and 0)
     before = gc.get_threshold()
     assert cli.main(["check", "--db", str(tmp_path / "v.sqlite3")]) == 0
-    assert seen and seen[0][:2] == before[:2] and seen[0][2] >= cli.FULL_COLLECTION_EVERY > before[2]
-    assert gc.get_threshold() == before
+    assert gc.isenabled() and gc.get_threshold() == before
+    assert cli.main(["init", "--admin", "admin", "--db", str(tmp_path / "v.sqlite3")]) == 0
+    assert gc.isenabled() and gc.get_threshold() == before and gc.get_freeze_count() == 0
+    assert seen["check"][0] is False  # reading: no collections while it runs
+    enabled, threshold = seen["init"]
+    assert enabled and threshold[:2] == before[:2] and threshold[2] >= cli.FULL_COLLECTION_EVERY > before[2]
 
 
 def test_the_process_ends_without_collecting_what_it_made(village, tmp_path):
