@@ -196,3 +196,36 @@ def test_the_process_ends_without_collecting_what_it_made(village, tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.splitlines()[-1] == "frozen True"
     assert "数据库" in result.stdout  # the command's own output came out before
+
+
+def test_opening_a_store_builds_no_people_tables(village, tmp_path):
+    """``user list`` imports the accounts' tables alone: the village code is read without the
+    people register's classes, and still skips a deleted profile."""
+    import json
+    import subprocess
+    import sys
+
+    database, _admin = village
+    path = database.path
+    database.dispose()
+    with sqlite3.connect(path) as conn:  # a deleted profile before the live one (in rowid and code order)
+        row = conn.execute("SELECT * FROM village_profile").fetchone()
+        columns = [c[1] for c in conn.execute("PRAGMA table_info(village_profile)")]
+        old = dict(zip(columns, row), id="old-profile", code="510112104001", deleted_at="2026-01-01 00:00:00")
+        conn.execute("DELETE FROM village_profile")
+        conn.execute(f"INSERT INTO village_profile ({', '.join(old)}) VALUES ({', '.join('?' * len(old))})",
+                     list(old.values()))
+        conn.execute(f"INSERT INTO village_profile ({', '.join(columns)}) VALUES ({', '.join('?' * len(row))})", row)
+    probe = ("import json, sys\n"
+             "from ui.launcher import main\n"
+             "code = main(sys.argv[1:])\n"
+             "from db.engine import Database\n"
+             "print(json.dumps({'code': code, 'people': 'db.models.people' in sys.modules,\n"
+             "                  'village': Database(sys.argv[-1], read_only=True).village_code}))\n")
+    env = {"VILLAGEDESK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT),
+           "VILLAGEDESK_PASSWORD": "secret-pass"}
+    result = subprocess.run([sys.executable, "-c", probe, "user", "list", "--db", str(path)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.splitlines()[-1])
+    assert report == {"code": 0, "people": False, "village": "510112104201"}
