@@ -23,7 +23,7 @@ def stored_password_hash(path: str | Path, *, username: str | None = None, role:
     VillageDesk store has no such account; None when the file is missing, not a VillageDesk store
     or cannot be read without writing."""
     try:
-        path = Path(path)
+        path = Path(path).expanduser()
         if not path.is_file():
             return None
         conn = sqlite3.connect(read_only_uri(path), uri=True)
