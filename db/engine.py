@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, column, create_engine, event, inspect, table
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session, select
@@ -254,19 +254,21 @@ class Database:
 
     def _read_village_code(self) -> str:
         """The village this store belongs to; "" for a township store (it holds many villages, each
-        with its profile, and scopes per request) or a store not set up yet."""
+        with its profile, and scopes per request) or a store not set up yet. Read without the people
+        register's table classes (``db.models.people``): a command that does not use them (``user
+        list``, ``backup``) does not build them (issue 16)."""
         from db.models.accounts import Setting
-        from db.models.people import VillageProfile
 
+        profile = table("village_profile", column("code"), column("deleted_at"))
         try:
             with self._sessions() as session:
                 kind = session.get(Setting, STORE_KIND_KEY)
                 if kind is not None and isinstance(kind.value, dict) and kind.value.get("kind") == "township":
                     return ""
-                profile = session.exec(select(VillageProfile).where(VillageProfile.deleted_at.is_(None))).first()
+                code = session.exec(select(profile.c.code).where(profile.c.deleted_at.is_(None))).first()
         except OperationalError:
             return ""
-        return profile.code if profile else ""
+        return code or ""
 
     def refresh_village_code(self) -> str:
         self.village_code = self._read_village_code()

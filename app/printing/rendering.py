@@ -615,7 +615,8 @@ SHRINK_PAGES = 4
 
 
 def _build(document: Document, layout: Layout, author: str) -> tuple[bytes, int, set[str]]:
-    font_registry.register_set(layout.fonts)
+    # the fonts register themselves when first drawn or measured (app.printing.fonts): a role
+    # the document never uses (an official notice without （一） headings: 楷体) is never parsed
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=layout.page, leftMargin=layout.left, rightMargin=layout.right,
@@ -686,7 +687,6 @@ def render(document: Document, *, style: str | None = None, paper: str | None = 
 def _render(document: Document, *, style: str | None, paper: str | None, landscape: bool | None,
             fonts: str | None, author: str, fit_one_page: bool | None) -> RenderedPDF:
     layout = layout_for(document, style=style, paper=paper, landscape=landscape, fonts=fonts)
-    font_registry.register_set(layout.fonts)
     check_glyphs(document, layout.fonts)
     try:
         data, pages, used = _build(document, layout, author)
