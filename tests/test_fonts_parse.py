@@ -117,3 +117,26 @@ def test_reportlab_registers_our_font_when_it_first_asks_for_it():
     assert font is font_registry.register("VD-Symbols") and font.face.filename.endswith("DejaVuSans.ttf")
     with pytest.raises(KeyError):
         pdfmetrics.getFont("No-Such-Font")
+
+
+def test_a_damaged_font_is_read_by_reportlab_itself_not_half_by_the_bulk_reader(tmp_path):
+    """hhea says there are far more metrics than the file holds: the bulk reader gives the file to
+    ReportLab's own reading, which then decides (the same refusal, in ReportLab's words, or the same
+    face as ReportLab alone gives)."""
+    import struct
+
+    source = Path(font_registry.FONTS_DIR) / "DejaVuSans.ttf"
+    data = bytearray(source.read_bytes())
+    face = _reportlab_face(source)
+    struct.pack_into(">H", data, face.get_table_pos("hhea")[0] + 34, 0xFFFF)  # numberOfHMetrics
+    damaged = tmp_path / "damaged.ttf"
+    damaged.write_bytes(bytes(data))
+
+    def outcome(make):
+        try:
+            made = make(str(damaged))
+        except Exception as exc:  # noqa: BLE001 - whatever ReportLab says
+            return f"{type(exc).__name__}: {exc}"  # whose reading refused it shows in the words
+        return {name: value for name, value in vars(made).items() if name not in ("_pos", "_pdfScale")}
+
+    assert outcome(font_registry._BulkFace) == outcome(lambda p: _reportlab_face(Path(p)))

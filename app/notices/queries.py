@@ -20,7 +20,6 @@ from app.notices.model import (
     _table_of,
     publicity_end,
 )
-from app.people.queries import get_profile
 from app.printing import Document
 from app.printing.templates import public_notice
 from app.privacy import mask_document, registered_names
@@ -46,6 +45,8 @@ def get_notice(session: Session, notice_id: str) -> Notice:
 
 
 def default_issuer(session: Session, kind: str) -> str:
+    from app.people.queries import get_profile  # the people register only when a notice needs its village
+
     profile = get_profile(session)
     if profile is None:
         return ""
@@ -56,6 +57,8 @@ def default_issuer(session: Session, kind: str) -> str:
 
 def format_number(session: Session, kind: str, year: int, seq: int) -> str:
     """青石村务〔2026〕7号: village name without 村, the kind's code, year in 〔〕, number."""
+    from app.people.queries import get_profile  # the people register only when a notice needs its village
+
     profile = get_profile(session)
     village = (profile.name if profile else "").removesuffix("村")
     prefix = NOTICE_KINDS[kind].prefix if kind in NOTICE_KINDS else ""
@@ -85,6 +88,8 @@ def build_document(session: Session, notice: Notice, *, number: str = "", issue_
     day = issue_date or dt.date.today()
     start = max(notice.publicity_start or day, day)
     end = publicity_end(start, notice.publicity_days, working_days=notice.working_days, calendar=get_calendar(session))
+    from app.people.queries import get_profile  # the people register only when a notice needs its village
+
     profile = get_profile(session)
     corrects = ""
     if notice.corrects_id:

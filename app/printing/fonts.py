@@ -71,6 +71,12 @@ class _BulkFace(ttfonts.TTFontFace):
     def extractInfo(self, charInfo=1):  # noqa: N802 - ReportLab's name
         if not charInfo:
             return super().extractInfo(charInfo)
+        try:
+            return self._extract_in_bulk()
+        except (struct.error, IndexError, KeyError, ValueError):  # a damaged or odd file: ReportLab's
+            return super().extractInfo(charInfo)  # own reading, and its own error if it cannot either
+
+    def _extract_in_bulk(self) -> None:
         super().extractInfo(0)  # names, head, OS/2, post, hhea, maxp: ReportLab's checks and fields
         data = self._ttf_data
         head = self.get_table_pos("head")[0]
@@ -80,7 +86,7 @@ class _BulkFace(ttfonts.TTFontFace):
             raise ttfonts.TTFError("Unknown glyph data format (%d)" % glyph_data_format)
         pairs = self._character_map(data)
         if pairs is None:  # a rare cmap format: ReportLab reads everything its own way
-            return super().extractInfo(charInfo)
+            return super().extractInfo(1)
         self.charToGlyph, self.glyphToChar = char_to_glyph, glyph_to_char = _glyph_maps(pairs)
 
         num_glyphs = self.numGlyphs
