@@ -72,6 +72,8 @@ def test_shown_again_it_reads_again_only_after_something_was_saved(village, sign
         return [name for name in reads if name.startswith(("DashboardPage.load_todo", "DashboardPage.load_figures"))]
 
     assert back_to_the_dashboard() == []
+    worker().announce({"backups"})  # the daily backup made: neither the to-do list nor a figure changed
+    assert back_to_the_dashboard() == []
     worker().announce({"concerns"})  # a save somewhere in the window
     assert any("load_figures" in name for name in back_to_the_dashboard())
     assert back_to_the_dashboard() == []

@@ -633,8 +633,13 @@ class DashboardPage(Page):
         return (read is not None and self.todo_loaded and self.figures_loaded
                 and time.monotonic() - read < self.UNCHANGED_FOR_S)
 
-    def _on_changes(self, _changes: frozenset[str], _origin: object) -> None:
-        self._read_at = None  # anything saved (a page, a dialog, an import): read again when shown
+    # Saves that change neither the to-do list nor a figure: a backup made (its age is looked at
+    # again at every show anyway).
+    UNRELATED_CHANGES = frozenset({"backups"})
+
+    def _on_changes(self, changes: frozenset[str], _origin: object) -> None:
+        if not set(changes) <= self.UNRELATED_CHANGES:
+            self._read_at = None  # anything else saved (a page, a dialog, an import): read again when shown
 
     def _load_the_rest(self) -> None:
         """What follows the to-do list and the figures: 开始使用's steps and the last backup's age."""
