@@ -52,17 +52,22 @@ def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
     return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
 
 
-@pytest.fixture
-def store_with_notice(village):
+def issue_a_notice(database, admin) -> None:
+    """One issued notice in ``database`` (what ``print notice --id latest`` prints)."""
     from app import notices
 
-    database, admin = village
     form = notices.NoticeForm(kind="village_affairs", title="关于春耕用水的通知", body="各村民小组：三月起按片区轮灌。",
                               publicity_days=7)
     with database.unit(admin) as session:
         notice_id = notices.create_notice(session=session, actor=admin, form=form).id
     with database.unit(admin) as session:
         notices.issue_notice(session=session, actor=admin, notice_id=notice_id, issue_date=dt.date(2026, 3, 2))
+
+
+@pytest.fixture
+def store_with_notice(village):
+    database, admin = village
+    issue_a_notice(database, admin)
     path = database.path
     database.dispose()
     return path

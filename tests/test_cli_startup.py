@@ -8,7 +8,6 @@ password it was given. A wrong password prints nothing and writes no file.
 from __future__ import annotations
 
 import ast
-import datetime as dt
 import sqlite3
 import threading
 from pathlib import Path
@@ -23,15 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def store_with_notice(village):
-    from app import notices
+    from test_cli_imports import issue_a_notice
 
     database, admin = village
-    form = notices.NoticeForm(kind="village_affairs", title="关于春耕用水的通知", body="各村民小组：三月起按片区轮灌。",
-                              publicity_days=7)
-    with database.unit(admin) as session:
-        notice_id = notices.create_notice(session=session, actor=admin, form=form).id
-    with database.unit(admin) as session:
-        notices.issue_notice(session=session, actor=admin, notice_id=notice_id, issue_date=dt.date(2026, 3, 2))
+    issue_a_notice(database, admin)
     return database
 
 
