@@ -19,15 +19,17 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyrage
-from pyrage import x25519
 
 from app.errors import VillageDeskError
 from app.i18n import _
 from app.sync import signing
-from app.sync.signing import SigningKey
+
+if TYPE_CHECKING:  # age (pyrage) and PyNaCl load with the first key or bundle used, not with the area
+    from pyrage import x25519
+
+    from app.sync.signing import SigningKey
 
 FORMAT = "villagedesk-bundle"
 FORMAT_VERSION = 1
@@ -93,6 +95,9 @@ def write_bundle(directory: Path, *, name: str, manifest: dict[str, Any], member
         zf.writestr(SIGNATURE, signing.sign(key, manifest_bytes))
         for member, (data, _count) in sorted(members.items()):
             zf.writestr(member, data)
+    import pyrage
+    from pyrage import x25519
+
     sealed = pyrage.encrypt(buffer.getvalue(), [x25519.Recipient.from_str(recipient)])
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -154,6 +159,8 @@ def read_bundle(path: Path, *, identity: x25519.Identity, known_tables: set[str]
         sealed = path.read_bytes()
     except OSError as exc:
         raise BundleRefused(_("Could not read {file}: {reason}.").format(file=path.name, reason=exc.strerror or exc)) from None
+    import pyrage
+
     try:
         plain = pyrage.decrypt(sealed, [identity])
     except pyrage.DecryptError:

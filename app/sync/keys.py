@@ -29,20 +29,22 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyrage
-from pyrage import x25519
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import StateError, ValidationError, VillageDeskError
 from app.i18n import _
 from app.sync import signing
-from app.sync.signing import SigningKey
 from db.models.accounts import Setting
 from db.models.sync import TownshipVillage
 from db.tracking import audit_note
+
+if TYPE_CHECKING:  # age (pyrage) and PyNaCl load with the first key or bundle used, not with the area
+    from pyrage import x25519
+
+    from app.sync.signing import SigningKey
 
 SIGNING_KEY = "sync.signing_key"
 TOWNSHIP_IDENTITY = "sync.township_identity"
@@ -129,6 +131,9 @@ def ensure_township_identity(session: Session, *, passphrase: str | None) -> str
     if recipient:
         return recipient
     passphrase = _check_passphrase(passphrase)
+    import pyrage
+    from pyrage import x25519
+
     identity = x25519.Identity.generate()
     recipient = str(identity.to_public())
     sealed = pyrage.passphrase.encrypt(str(identity).encode("ascii"), passphrase)
@@ -145,6 +150,9 @@ def unlock_identity(session: Session, *, passphrase: str | None) -> x25519.Ident
         raise StateError(_("This store has no township key: run `villagedesk keys export --to FILE` first."))
     if not passphrase:
         raise ValidationError({"passphrase": _("Enter the passphrase of the township key.")})
+    import pyrage
+    from pyrage import x25519
+
     try:
         plain = pyrage.passphrase.decrypt(base64.b64decode(stored["identity_age"]), passphrase)
         return x25519.Identity.from_str(plain.decode("ascii"))
@@ -185,6 +193,9 @@ def read_key_file(path: Path) -> tuple[str, bytes, str]:
     refused = KeyRefused(_("{path} is not a township key file (one age1… line expected).").format(path=path))
     if len(lines) != 1:
         raise refused
+    import pyrage
+    from pyrage import x25519
+
     try:
         recipient = str(x25519.Recipient.from_str(lines[0]))
     except (pyrage.RecipientError, ValueError):

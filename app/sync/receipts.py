@@ -13,13 +13,15 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 from app.i18n import _
 from app.sync import signing
-from app.sync.signing import SigningKey
 from app.sync.bundle import BundleRefused
+
+if TYPE_CHECKING:  # age (pyrage) and PyNaCl load with the first key or bundle used, not with the area
+    from app.sync.signing import SigningKey
 
 FORMAT = "villagedesk-receipt"
 FORMAT_VERSION = 1

@@ -7,13 +7,17 @@ built program where ``cryptography`` was ~12 MB, and this is all the program nee
 """
 from __future__ import annotations
 
-from nacl.exceptions import BadSignatureError, CryptoError
-from nacl.signing import SigningKey, VerifyKey
+from typing import TYPE_CHECKING
 
-__all__ = ["SigningKey", "from_seed", "new_key", "public_bytes", "seed_bytes", "sign", "verify"]
+if TYPE_CHECKING:  # PyNaCl is loaded by the first key used, not by importing the sync area
+    from nacl.signing import SigningKey
+
+__all__ = ["from_seed", "new_key", "public_bytes", "seed_bytes", "sign", "verify"]
 
 
 def new_key() -> SigningKey:
+    from nacl.signing import SigningKey
+
     return SigningKey.generate()
 
 
@@ -21,6 +25,8 @@ def from_seed(seed: bytes) -> SigningKey:
     """The key stored as its 32-byte seed (``ValueError`` when it is not one)."""
     if not isinstance(seed, bytes) or len(seed) != 32:
         raise ValueError("an Ed25519 seed is 32 bytes")
+    from nacl.signing import SigningKey
+
     return SigningKey(seed)
 
 
@@ -42,6 +48,9 @@ def verify(public: bytes, signature: bytes, data: bytes) -> bool:
     is simply not a valid signature."""
     if not isinstance(public, bytes) or len(public) != 32 or not isinstance(signature, bytes) or len(signature) != 64:
         return False
+    from nacl.exceptions import BadSignatureError, CryptoError
+    from nacl.signing import VerifyKey
+
     try:
         VerifyKey(public).verify(data, signature)
     except (BadSignatureError, CryptoError, ValueError, TypeError):
