@@ -574,3 +574,30 @@ def test_the_cards_need_the_statistics_right(village):
         assert workbench.figures(session=session, actor=actor(SECRETARY), only=("people",)).keys() == {"people"}
         with pytest.raises(PermissionDenied):
             workbench.figures(session=session, actor=actor(SHOP))
+
+
+def test_the_first_reads_statements_are_built_ahead_for_a_village_that_does_not_exist(village):
+    """While the password is typed the figures' and to-do list's statements are run once for no
+    village (app.workbench.warm_up_reads): SQLAlchemy builds them then, not at sign-in, and none of
+    the store's village rows is in scope for them."""
+    from app import demo
+    from app.workbench.cards import NO_VILLAGE
+    from db.scope import for_village
+
+    database, admin = village
+    with database.unit(admin) as session:
+        demo.generate(session=session, actor=admin, size="small", seed=7)
+    with database.session() as session:
+        for_village(session, NO_VILLAGE)
+        nothing = workbench.figures(session=session, actor=admin)
+    assert nothing["people"] == {"households": 0, "residents": 0, "party_members": 0, "groups": 0, "grids": 0}
+    assert nothing["meetings"] == {"meetings": 0, "held": 0, "attendance_rate": None}
+    cache = database.engine._compiled_cache
+    cache.clear()
+    with database.session() as session:
+        workbench.warm_up_reads(session=session)
+    built = len(cache)
+    with database.session() as session:
+        figures = workbench.figures(session=session, actor=admin)
+    assert figures["people"]["residents"] > 0 and built > 0
+    assert len(cache) == built  # every statement of the figures was built ahead

@@ -13,7 +13,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QFontMetrics, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -205,6 +205,15 @@ class Workspace(QWidget):
         module_name, class_name = target.split(":")
         cls = getattr(importlib.import_module(module_name), class_name)
         return cls(self.context, key)
+
+
+def _make_item_types() -> None:
+    """PySide6 makes a Qt enum type the first time it is used (a few ms each, a dozen for a brush
+    made from a colour): those the 工作台 uses when its to-do list is filled after signing in are
+    made now, while the password is typed."""
+    item = QListWidgetItem()
+    item.setData(Qt.ItemDataRole.UserRole, None)
+    item.setForeground(QBrush(QColor("#000000")))
 
 
 class ReadOnlyBanner(QFrame):
@@ -436,6 +445,7 @@ class MainWindow(QMainWindow):
             self.start_panel.login.early_read = read_first_screen
         self.central.addWidget(workspace)  # hidden: the start panel stays the current card
         workspace.ensurePolished()  # the style sheet applied to it all now, not when it is shown
+        _make_item_types()
         self._prepared = workspace
         return workspace
 

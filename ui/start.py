@@ -90,15 +90,18 @@ def _store_state(session: Any) -> dict[str, Any]:
     return state
 
 
-def _warm_up_for_sign_in(_db_worker: Any) -> None:
+def _warm_up_for_sign_in(db_worker: Any) -> None:
     """On the database worker while the password is typed: what signing in and the 工作台's first
-    read would otherwise load on their way — the password hasher's library and the language's
-    formats. Nothing is read from the store (nobody is signed in yet)."""
+    read would otherwise load or build on their way — the password hasher's library, the language's
+    formats, and the first read's SQL statements (run for a village that does not exist:
+    :func:`app.workbench.warm_up_reads`). Nothing of the store is read (nobody is signed in yet)."""
     import argon2  # noqa: F401 - the password check's library (app.auth imports it when first needed)
 
     from app import workbench
 
     workbench.warm_up()
+    with db_worker.database.session() as session:
+        workbench.warm_up_reads(session=session)
 
 
 KNOWN_STORE_KEY = "start/known_store"  # QSettings: the store last found set up, to show its login at once
