@@ -446,6 +446,10 @@ class MainWindow(QMainWindow):
         self.central.addWidget(workspace)  # hidden: the start panel stays the current card
         workspace.ensurePolished()  # the style sheet applied to it all now, not when it is shown
         _make_item_types()
+        # painted once into a picture nobody sees, at the window's size: laid out, and the glyphs of
+        # its navigation and headings drawn now, not in the first paint after signing in
+        workspace.resize(self.central.size())
+        workspace.grab()
         self._prepared = workspace
         return workspace
 
