@@ -461,6 +461,9 @@ class MainWindow(QMainWindow):
         page = workspace.pages.get("dashboard") if workspace is not None else None
         if page is not None:
             page.expect_first_screen(ticket)
+        # What was loaded and built while the password was typed (the database layer, the prepared
+        # workspace) lives on: out of the collector's passes, so that none walks it during sign-in.
+        gc.freeze()
 
     def _drop_prepared(self) -> None:
         workspace, self._prepared = self._prepared, None

@@ -414,19 +414,20 @@ class _Beside(threading.Thread):
         return self._result
 
 
-#: counted beside the worker after signing in: the meetings' attendance, a count of every
-#: signed-in attendee (~60–100 ms inside SQLite on the large demo), the longest of the first read
-BESIDE = ("meetings",)
+#: counted beside the worker after signing in (none now: the meetings' attendance, which counted
+#: every signed-in attendee, ~60–100 ms, sums a tally per meeting since migration 0013)
+BESIDE: tuple[str, ...] = ()
 
 
 def read_first_screen(session: Any, actor: Any) -> FirstScreen | None:
     """The to-do list and the figures ``actor`` sees first (None: no figures for that role)."""
     if actor is None or not actor.can("stats.view"):
         return None
-    beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=BESIDE))
+    beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=BESIDE)) if BESIDE else None
     rest = workbench.figures(session=session, actor=actor, only=[k.key for k in SECTIONS if k.key not in BESIDE])
     todo = workbench.todo(session=session, actor=actor)
-    rest.update(beside.result())
+    if beside is not None:
+        rest.update(beside.result())
     return FirstScreen(todo=todo, figures=rest)
 
 
