@@ -524,7 +524,8 @@ def cards_equal_statistics(database, admin) -> None:
         gone = session.exec(select(Attendance).where(Attendance.meeting_id == held.id, Attendance.present.is_(True),
                                                      Attendance.expected.is_(True))).first()
         session.expunge(gone)
-        session.connection().exec_driver_sql("DELETE FROM meeting_attendance WHERE id = ?", (gone.id,))  # purged
+        table = Attendance.__table__
+        session.connection().execute(table.delete().where(table.c.id == gone.id))  # purged outright
         # another village's rows, in this store (a township's copy): never counted here
         session.add_all([Resident(name="邻村人", status="resident", party_member=True, village_code=other),
                          Household(number="9999", head_name="邻村户", village_code=other),
