@@ -6,6 +6,7 @@ the login form.
 """
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -90,18 +91,19 @@ def _store_state(session: Any) -> dict[str, Any]:
     return state
 
 
-def _warm_up_for_sign_in(db_worker: Any) -> None:
+def _warm_up_for_sign_in(db_worker: Any, statements: bool = True) -> None:
     """On the database worker while the password is typed: what signing in and the 工作台's first
     read would otherwise load or build on their way — the password hasher's library, the language's
-    formats, and the first read's SQL statements (run for a village that does not exist:
-    :func:`app.workbench.warm_up_reads`). Nothing of the store is read (nobody is signed in yet)."""
+    formats, and (``statements``) the first read's SQL statements (run for a village that does not
+    exist: :func:`app.workbench.warm_up_reads`). Nothing of the store is read."""
     import argon2  # noqa: F401 - the password check's library (app.auth imports it when first needed)
 
     from app import workbench
 
     workbench.warm_up()
-    with db_worker.database.session() as session:
-        workbench.warm_up_reads(session=session)
+    if statements:
+        with db_worker.database.session() as session:
+            workbench.warm_up_reads(session=session)
 
 
 KNOWN_STORE_KEY = "start/known_store"  # QSettings: the store last found set up, to show its login at once
@@ -776,8 +778,10 @@ class StartPanel(QWidget):
             if self.current_card is not self.login:
                 self.show_login()
                 self.typing_ready.emit("login")
+            signing_in = self.login.pending  # 登录 pressed while the store opened: its reads come first
             self.login.store_known()
-            worker().submit(_warm_up_for_sign_in, mode="call", writes=False)  # while the password is typed
+            worker().submit(functools.partial(_warm_up_for_sign_in, statements=not signing_in), mode="call",
+                            writes=False)  # while the password is typed
         else:
             self.login.store_failed()
             self.show_wizard()
