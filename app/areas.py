@@ -62,7 +62,7 @@ from db.models.awards import AwardCampaign, AwardHonour, AwardNomination, AwardO
 from db.models.concerns import Concern, ConcernNote
 from db.models.deliberation import DeliberationMatter, DeliberationStep
 from db.models.mediation import MediationAccessLog, MediationCase, MediationParty, MediationRecord
-from db.models.meetings import AgendaItem, Attendance, Ballot, Meeting, Minutes, MinutesAddendum, Vote
+from db.models.meetings import AgendaItem, Attendance, AttendanceTally, Ballot, Meeting, Minutes, MinutesAddendum, Vote
 from db.models.notices import Notice
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
 from db.models.points import (
@@ -128,7 +128,7 @@ AREAS: tuple[Area, ...] = (
     ),
     Area(
         key="meetings", title=N_("Meetings"),
-        models=(Meeting, Attendance, AgendaItem, Vote, Ballot, Minutes, MinutesAddendum),
+        models=(Meeting, Attendance, AgendaItem, Vote, Ballot, Minutes, MinutesAddendum, AttendanceTally),
         permissions=("meetings.view", "meetings.edit", "minutes.approve"),
         stats=meetings.stats, demo=meetings_demo.add_demo_data, print_kinds=meetings_documents.PRINT_KINDS,
         export={"meeting": "full", "agenda_item": "full", "meeting_vote": "full"},

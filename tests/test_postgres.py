@@ -43,3 +43,16 @@ def test_people_register_on_postgresql(pg_url):
     with again.session() as session:
         assert people_queries.get_profile(session).code == "510112104201"
     again.dispose()
+
+
+def test_the_workbench_cards_equal_the_statistics_on_postgresql(pg_url):
+    """The meetings' average attendance sums a tally kept by a PL/pgSQL trigger (migration 0013)."""
+    from test_workbench import cards_equal_statistics
+
+    database = Database(pg_url)
+    with database.unit() as session:
+        admin = people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
+                                     admin_username="admin", admin_password="secret-pass")
+    database.refresh_village_code()
+    cards_equal_statistics(database, admin)
+    database.dispose()

@@ -484,12 +484,18 @@ def _card_keys() -> dict[str, list[str]]:
 def test_the_cards_figures_are_the_statistics_figures_with_tombstones_and_another_village(village):
     """workbench.figures counts each card group in one statement; it must give exactly what
     ``villagedesk stats`` (app.stats.collect) gives, tombstones and another village's rows aside."""
+    cards_equal_statistics(*village)
+
+
+def cards_equal_statistics(database, admin) -> None:
+    """A demo village, then tombstones, a guest, attendance changed after it was written (marked
+    absent, late, made a guest, purged, merged by sync) and another village's rows: the cards'
+    figures equal app.stats.collect's (tests/test_postgres.py runs it on PostgreSQL too)."""
     from app import demo, stats
     from db.models.mediation import MediationCase
     from db.models.meetings import Attendance
     from db.models.people import Household, Resident
 
-    database, admin = village
     with database.unit(admin) as session:
         demo.generate(session=session, actor=admin, size="small", seed=7)
     other = "510112104202"
@@ -503,6 +509,23 @@ def test_the_cards_figures_are_the_statistics_figures_with_tombstones_and_anothe
         held = session.exec(select(Meeting).where(Meeting.state == "published", Meeting.attendance_mode == "roster")
                             .limit(1)).one()
         session.add(Attendance(meeting_id=held.id, name="乡镇驻村干部", expected=False, present=True))  # a guest
+        # the attendance rows change after they were written (the tally follows: migration 0013's triggers)
+        signed = session.exec(select(Attendance).where(Attendance.meeting_id == held.id, Attendance.expected.is_(True))
+                              .order_by(Attendance.position)).all()
+        present = [row for row in signed if row.present]
+        absent = [row for row in signed if not row.present]
+        assert len(present) >= 3 and absent, "the demo's meeting has attendees present and absent"
+        present[0].deleted_at = now  # a present attendee's row tombstoned
+        present[1].present = False  # marked absent after all
+        absent[0].present = True  # signed in late
+        present[2].expected = False  # turned out to be a guest
+        session.add_all([present[0], present[1], absent[0], present[2]])
+        session.flush()
+        gone = session.exec(select(Attendance).where(Attendance.meeting_id == held.id, Attendance.present.is_(True),
+                                                     Attendance.expected.is_(True))).first()
+        session.expunge(gone)
+        table = Attendance.__table__
+        session.connection().execute(table.delete().where(table.c.id == gone.id))  # purged outright
         # another village's rows, in this store (a township's copy): never counted here
         session.add_all([Resident(name="邻村人", status="resident", party_member=True, village_code=other),
                          Household(number="9999", head_name="邻村户", village_code=other),
@@ -510,7 +533,31 @@ def test_the_cards_figures_are_the_statistics_figures_with_tombstones_and_anothe
                                  due_on=TODAY - D(9), village_code=other),
                          Notice(kind="affairs", state="posted", title="邻村公告", year=TODAY.year,
                                 publicity_end=TODAY + D(1), village_code=other)])
+        kind, starts_at = held.kind, held.starts_at
+    with database.unit(admin) as session:
+        from db.scope import for_village
+
+        for_village(session, other)  # written as a township's copy of that village's rows
+        theirs = Meeting(title="邻村会议", kind=kind, state="published", starts_at=starts_at,
+                         attendance_mode="roster", expected_count=2, village_code=other)
+        session.add(theirs)
+        session.flush()
+        session.add_all([Attendance(meeting_id=theirs.id, name=f"邻村{n}", present=True, village_code=other)
+                         for n in range(2)])
+        theirs_id = theirs.id
+    with database.unit(admin) as session:  # a bundle's rows merged as sync writes them (an upsert)
+        from db.tracking import BulkWriter
+
+        row = session.exec(select(Attendance).where(Attendance.meeting_id == held.id, Attendance.present.is_(False),
+                                                    Attendance.expected.is_(True))).first()
+        merged = {column.name: getattr(row, column.name) for column in Attendance.__table__.columns}
+        BulkWriter(session, note="test").upsert(Attendance, [{**merged, "present": True, "rev": row.rev + 1000}])
     with database.session() as session:
+        from db.models.meetings import AttendanceTally
+
+        tallied = {row.village_code: row.present for row in session.exec(
+            select(AttendanceTally).where(AttendanceTally.meeting_id == theirs_id))}
+        assert tallied == {other: 2}  # the other village's attendance is tallied too, under its own village
         cards = workbench.figures(session=session, actor=admin)
         expected = stats.collect(session=session, actor=admin)
     assert list(cards) == ["people", "meetings", "concerns", "mediation", "notices"]
@@ -528,3 +575,30 @@ def test_the_cards_need_the_statistics_right(village):
         assert workbench.figures(session=session, actor=actor(SECRETARY), only=("people",)).keys() == {"people"}
         with pytest.raises(PermissionDenied):
             workbench.figures(session=session, actor=actor(SHOP))
+
+
+def test_the_first_reads_statements_are_built_ahead_for_a_village_that_does_not_exist(village):
+    """While the password is typed the figures' and to-do list's statements are run once for no
+    village (app.workbench.warm_up_reads): SQLAlchemy builds them then, not at sign-in, and none of
+    the store's village rows is in scope for them."""
+    from app import demo
+    from app.workbench.cards import NO_VILLAGE
+    from db.scope import for_village
+
+    database, admin = village
+    with database.unit(admin) as session:
+        demo.generate(session=session, actor=admin, size="small", seed=7)
+    with database.session() as session:
+        for_village(session, NO_VILLAGE)
+        nothing = workbench.figures(session=session, actor=admin)
+    assert nothing["people"] == {"households": 0, "residents": 0, "party_members": 0, "groups": 0, "grids": 0}
+    assert nothing["meetings"] == {"meetings": 0, "held": 0, "attendance_rate": None}
+    cache = database.engine._compiled_cache
+    cache.clear()
+    with database.session() as session:
+        workbench.warm_up_reads(session=session)
+    built = len(cache)
+    with database.session() as session:
+        figures = workbench.figures(session=session, actor=admin)
+    assert figures["people"]["residents"] > 0 and built > 0
+    assert len(cache) == built  # every statement of the figures was built ahead

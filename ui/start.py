@@ -6,6 +6,9 @@ the login form.
 """
 from __future__ import annotations
 
+import functools
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +91,19 @@ def _store_state(session: Any) -> dict[str, Any]:
     return state
 
 
-def _warm_up_for_sign_in(_db_worker: Any) -> None:
+def _warm_up_for_sign_in(db_worker: Any, statements: bool = True) -> None:
     """On the database worker while the password is typed: what signing in and the 工作台's first
-    read would otherwise load on their way — the password hasher's library and the language's
-    formats. Nothing is read from the store (nobody is signed in yet)."""
+    read would otherwise load or build on their way — the password hasher's library, the language's
+    formats, and (``statements``) the first read's SQL statements (run for a village that does not
+    exist: :func:`app.workbench.warm_up_reads`). Nothing of the store is read."""
     import argon2  # noqa: F401 - the password check's library (app.auth imports it when first needed)
 
     from app import workbench
 
     workbench.warm_up()
+    if statements:
+        with db_worker.database.session() as session:
+            workbench.warm_up_reads(session=session)
 
 
 KNOWN_STORE_KEY = "start/known_store"  # QSettings: the store last found set up, to show its login at once
@@ -273,13 +280,61 @@ def backup_summary(manifest: dict) -> str:
         notices=format_number(counts.get("notice", 0)))
 
 
+class _EarlyRead(threading.Thread):
+    """``read(session, actor)`` on a connection of its own (reads only), beside the password check."""
+
+    def __init__(self, read: Callable[[Any, Any], Any], actor: Any):
+        super().__init__(name="villagedesk-early-read", daemon=True)
+        self.actor = actor
+        self._read: Callable[[Any, Any], Any] | None = read
+        self.result: Any = None
+        self.failed = False
+        self.start()
+
+    def run(self) -> None:
+        read, self._read = self._read, None
+        try:
+            self.result = worker().read_now(lambda session: read(session, self.actor))
+        except Exception:  # noqa: BLE001 - the reads are done again, the usual way, behind the check
+            self.failed = True
+
+
 class SignInTicket:
     """One press of 登录. ``actor`` is set on the database worker once the password check let the
     user in (None until then, and for ever when it was refused): reads queued behind the check
-    (the 工作台's first screen) look at it there, so they read nothing for a refused sign-in."""
+    (the 工作台's first screen) look at it there, so they read nothing for a refused sign-in.
 
-    def __init__(self) -> None:
+    ``early_read(session, actor)`` (the 工作台's first read, or None) is started on a thread of its
+    own while argon2 checks the password (in C, Python's lock free, one core: the other core reads
+    meanwhile), for the account the check is about (:func:`app.auth.authenticate`'s ``checking``:
+    a known, active, unlocked account, with its own role and grid). Its result is handed out only
+    by :meth:`early_result`, on the worker after the check let exactly that account in; a refused
+    check drops it unseen (:meth:`drop`), and the refusal never waits for it."""
+
+    def __init__(self, early_read: Callable[[Any, Any], Any] | None = None) -> None:
         self.actor: Any = None
+        self._early_read = early_read
+        self._early: _EarlyRead | None = None
+
+    def checking(self, actor: Any) -> None:
+        """On the worker, inside the check, just before argon2: start the early read for ``actor``."""
+        if self._early_read is not None and self._early is None:
+            self._early = _EarlyRead(self._early_read, actor)
+
+    def early_result(self, actor: Any) -> Any:
+        """On the worker, behind the check: what the early read found for ``actor``, once it has,
+        if the check let exactly that account in; None otherwise (then read the usual way)."""
+        early, self._early = self._early, None
+        if early is None or actor is None or self.actor != actor or early.actor != actor:
+            return None
+        early.join()
+        return None if early.failed else early.result
+
+    def drop(self) -> None:
+        """The check refused: what the early read finds is never looked at."""
+        early, self._early = self._early, None
+        if early is not None:
+            early.actor = None  # early_result can no longer match it
 
 
 class LoginView(_Card):
@@ -321,6 +376,9 @@ class LoginView(_Card):
         # what is typed is kept, and Enter signs in once the store is open (``store_known``).
         self.waiting = False
         self.pending = False
+        # what the window reads first after signing in, started beside the password check
+        # (SignInTicket): set by the window while it has the 工作台 ready (ui/main_window.py)
+        self.early_read: Callable[[Any, Any], Any] | None = None
         self.retranslate_ui()
 
     def store_known(self) -> None:
@@ -360,12 +418,12 @@ class LoginView(_Card):
             self.notice.setVisible(True)
             return
 
-        ticket = SignInTicket()
+        ticket = SignInTicket(self.early_read)
 
         def op(session: Any) -> Any:
             from app.auth import authenticate
 
-            actor = authenticate(session=session, username=username, password=password)
+            actor = authenticate(session=session, username=username, password=password, checking=ticket.checking)
             if not session.info.get("read_only"):
                 session.commit()  # the sign-in is recorded before the reads queued behind it go ahead
             ticket.actor = actor  # on the worker: those reads may go ahead now
@@ -374,6 +432,7 @@ class LoginView(_Card):
         def ended() -> None:
             self.login_button.setEnabled(True)
             if ticket.actor is None:
+                ticket.drop()
                 self.refused.emit()
 
         DbOp(self, op, actor=None).success(self._done).failure(self._refused).finally_(ended).run()
@@ -719,8 +778,10 @@ class StartPanel(QWidget):
             if self.current_card is not self.login:
                 self.show_login()
                 self.typing_ready.emit("login")
+            signing_in = self.login.pending  # 登录 pressed while the store opened: its reads come first
             self.login.store_known()
-            worker().submit(_warm_up_for_sign_in, mode="call", writes=False)  # while the password is typed
+            worker().submit(functools.partial(_warm_up_for_sign_in, statements=not signing_in), mode="call",
+                            writes=False)  # while the password is typed
         else:
             self.login.store_failed()
             self.show_wizard()

@@ -10,4 +10,4 @@ from app.workbench.service import (  # noqa: F401
     TodoItem, MonthSeries, today, month_keys, month_label, month_of, sorted_items, todo, backup_item, month_series,
 )
 from app.workbench.charts import ChartPicture, MonthCharts, month_chart_blocks, month_charts  # noqa: F401,E402
-from app.workbench.cards import figures, warm_up  # noqa: F401,E402
+from app.workbench.cards import figures, warm_up, warm_up_reads  # noqa: F401,E402

@@ -8,7 +8,7 @@ import datetime as dt
 from typing import ClassVar
 
 from sqlalchemy import Index, text
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 from db.base import SyncedModel
 
@@ -60,6 +60,22 @@ class Attendance(SyncedModel, table=True):
     signed_in_at: dt.datetime | None = None
     note: str = Field(default="", max_length=64)  # 请假, 委托 …
     position: int = Field(default=0)
+
+
+class AttendanceTally(SQLModel, table=True):
+    """How many expected attendees were present at one meeting, counted from its live attendance
+    rows of one village: the 工作台's average attendance sums these (888 rows on the large demo)
+    instead of counting 152,000 attendance rows at every sign-in. Kept by triggers on
+    ``meeting_attendance`` (migration 0013) in the transaction of every write to it — a page's
+    save, a bulk write, a bundle merged by sync — so nothing in Python maintains it; it is not
+    synced (each store derives its own). tests/test_workbench.py holds the figure equal to
+    :func:`app.stats.collect`'s count."""
+
+    __tablename__ = "meeting_attendance_tally"
+
+    meeting_id: str = Field(primary_key=True, max_length=36)
+    village_code: str = Field(primary_key=True, max_length=12)
+    present: int = Field(default=0)  # rows with present, expected and no tombstone
 
 
 class AgendaItem(SyncedModel, table=True):

@@ -414,24 +414,34 @@ class _Beside(threading.Thread):
         return self._result
 
 
-#: counted beside the worker after signing in: the meetings' attendance, a count of every
-#: signed-in attendee (~60–100 ms inside SQLite on the large demo), the longest of the first read
-BESIDE = ("meetings",)
+#: counted beside the worker after signing in (none now: the meetings' attendance, which counted
+#: every signed-in attendee, ~60–100 ms, sums a tally per meeting since migration 0013)
+BESIDE: tuple[str, ...] = ()
+
+
+def read_first_screen(session: Any, actor: Any) -> FirstScreen | None:
+    """The to-do list and the figures ``actor`` sees first (None: no figures for that role)."""
+    if actor is None or not actor.can("stats.view"):
+        return None
+    beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=BESIDE)) if BESIDE else None
+    rest = workbench.figures(session=session, actor=actor, only=[k.key for k in SECTIONS if k.key not in BESIDE])
+    todo = workbench.todo(session=session, actor=actor)
+    if beside is not None:
+        rest.update(beside.result())
+    return FirstScreen(todo=todo, figures=rest)
 
 
 def first_screen_reader(ticket: Any) -> Callable[[Any], FirstScreen | None]:
     """The read of the first screen for the sign-in ``ticket``: run on the database worker after the
-    password check, it reads only when that check let the user in (``ticket.actor``)."""
+    password check, it reads only when that check let the user in (``ticket.actor``). What was read
+    beside the check for exactly that account (``ticket.early_result``: ui/start.py) is used as is."""
 
     def read(session: Any) -> FirstScreen | None:
         actor = ticket.actor
         if actor is None or not actor.can("stats.view"):
             return None
-        beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=BESIDE))
-        rest = workbench.figures(session=session, actor=actor, only=[k.key for k in SECTIONS if k.key not in BESIDE])
-        todo = workbench.todo(session=session, actor=actor)
-        rest.update(beside.result())
-        return FirstScreen(todo=todo, figures=rest)
+        early = ticket.early_result(actor) if hasattr(ticket, "early_result") else None
+        return early if early is not None else read_first_screen(session, actor)
 
     return read
 
