@@ -265,3 +265,42 @@ def test_after_signing_out_the_next_workspace_waits_hidden_and_knows_nobody(vill
     assert again is not first and again.context.actor is None and not again.isVisible()
     assert again.user_label.text() == "" and win.central.currentWidget() is win.start_panel
     assert workspaces(win) == [again]  # the signed-out one is gone
+
+
+def _collected(page_ref) -> bool:
+    """Whether the Python side of a dropped page is gone once Qt deleted it and a full collection ran."""
+    import gc
+
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    return page_ref() is None
+
+
+def test_a_refused_sign_in_leaves_its_prepared_workspace_collectable(village, gui, sign_in):
+    """The press of 登录 keeps what is loaded out of the collector's passes (gc.freeze): a refusal
+    drops the prepared workspace, which must then be collected like any garbage (no leak per try)."""
+    import weakref
+
+    database, _admin = village
+    win, login = open_login(gui, database)
+    gui.waitUntil(lambda: win._prepared is not None, timeout=20000)
+    page = weakref.ref(win._prepared.pages["dashboard"])
+    login.username.setText("admin")
+    login.password.setText("wrong-password")
+    login.submit()
+    gui.waitUntil(lambda: login.error.isVisible() and worker().pending() == 0, timeout=20000)
+    assert win._prepared is None or win._prepared.pages.get("dashboard") is not page()
+    gui.waitUntil(lambda: _collected(page), timeout=10000)
+
+
+def test_signing_out_leaves_the_pages_collectable(village, gui, sign_in):
+    """After signing in, and after the warm-up, everything loaded is frozen out of the collector's
+    passes: signing out drops the workspace, whose pages must then be collected."""
+    import weakref
+
+    database, _admin = village
+    win = sign_in(database)
+    gui.waitUntil(lambda: win.warmup is not None and win.warmup.done, timeout=60000)
+    page = weakref.ref(win.workspace.pages["residents"])
+    win.sign_out()
+    gui.waitUntil(lambda: _collected(page), timeout=10000)

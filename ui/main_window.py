@@ -470,6 +470,7 @@ class MainWindow(QMainWindow):
         if workspace is not None:
             self.central.removeWidget(workspace)
             workspace.deleteLater()
+            gc.unfreeze()  # frozen at the press of 登录: what is dropped must be collectable again
 
     def _signed_in(self, actor: Any, village_name: str) -> None:
         self.actor, self.village_name = actor, village_name
@@ -615,6 +616,7 @@ class MainWindow(QMainWindow):
         self.central.removeWidget(self.workspace)
         self.workspace.deleteLater()
         self.workspace = None
+        gc.unfreeze()  # frozen after signing in and after the warm-up: the pages dropped are garbage now
         self.actor = None
         worker().actor = None
         self.central.setCurrentWidget(self.start_panel)

@@ -328,6 +328,9 @@ class _WorkerThread(QThread):
                 job.event.set()
                 continue
             self._owner._execute(job)
+            # not held while waiting for the next one: a job's callbacks keep their page alive
+            # (a workspace dropped by a refused sign-in or a sign-out could not be collected)
+            del job
 
 
 # ---------------------------------------------------------------- the one worker and DbOp
