@@ -100,6 +100,21 @@ class LazyTableModel(QAbstractTableModel):
         self._arrived(rows)
         self.endResetModel()
 
+    def extend_ids(self, ids: Sequence[str]) -> bool:
+        """The whole list of a search whose first ids are shown (:meth:`set_ids` with the first
+        screenful): append the rest below them. The view keeps its place, its selection and its
+        rows already read. False, changing nothing, when ``ids`` does not begin with the ids shown."""
+        count = len(self._ids)
+        if len(ids) < count or list(ids[:count]) != self._ids:
+            return False
+        if len(ids) > count:
+            self.beginInsertRows(QModelIndex(), count, len(ids) - 1)
+            self._ids.extend(ids[count:])
+            # the last page read may have been short: its new rows are read when shown
+            self._loaded_pages.discard(count // self._page_size)
+            self.endInsertRows()
+        return True
+
     def ids(self) -> list[str]:
         return list(self._ids)
 

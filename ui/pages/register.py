@@ -5,6 +5,7 @@ Subclasses say which ids match (``query_ids``, run on the database worker), how 
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -106,7 +107,7 @@ class ExportExcelButton(QPushButton):
 class RegisterPage(Page):
     """Shared shape of the households and residents pages."""
 
-    ids_loaded = Signal(int)  # number of matching rows, after each (re)query
+    ids_loaded = Signal(int)  # number of matching rows, after each (re)query, once the whole list is in
 
     title_msgid = ""
     description_msgid = ""
@@ -120,6 +121,12 @@ class RegisterPage(Page):
     default_order = ""
     # The table of ``app.excel`` this register exports (导出Excel…); "" for none.
     export_kind = ""
+    # Pages whose ``query_ids`` take a ``limit`` among the filters, and that answer ``count_ids``,
+    # show a search in two trips to the database worker (issue 16): the first screenful (its ids,
+    # rows and the count) at once, then the whole list of ids, appended below it. A one-letter
+    # search finds thousands of residents: reading all their ids took 10-28 ms of a keystroke,
+    # the first screenful takes one or two.
+    first_screenful_first = False
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -128,7 +135,14 @@ class RegisterPage(Page):
         self._querying = False  # a query is on the database worker
         self._query_again = False  # the search or filters changed meanwhile: query once more after it
         self.shown_query: str | None = None  # the search text whose results the table shows
-        self.last_query_ms: float | None = None
+        self._shown_token = 0  # the query whose results (at least the first screenful) the table shows
+        self.ids_complete = False  # the table holds every matching id (not only the first screenful)
+        self._rest_wanted: tuple[int, str, dict[str, Any]] | None = None  # the whole list to read next
+        self._rest_cancelled: threading.Event | None = None  # set when that list is no longer wanted
+        self._reading_rest = False
+        self._select_when_complete: str | None = None  # kept selected, once the whole list is in
+        self.last_query_ms: float | None = None  # keystroke → results (the first screenful) arrived
+        self.last_complete_ms: float | None = None  # keystroke → every id and the count arrived
         self._loaded_once = False
         self._select_after_reload: str | None = None
         self._order: tuple[str, bool] = (self.default_order, False)  # sort key, descending
@@ -235,7 +249,12 @@ class RegisterPage(Page):
         return {}
 
     def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
-        """Runs on the database worker: never touch widgets here."""
+        """Runs on the database worker: never touch widgets here. With :attr:`first_screenful_first`,
+        ``filters`` may hold a ``limit``: only the first ids, in order."""
+        raise NotImplementedError
+
+    def count_ids(self, session: Any, query: str, filters: dict[str, Any]) -> int:
+        """How many ids ``query_ids`` finds (pages with :attr:`first_screenful_first`); on the worker."""
         raise NotImplementedError
 
     def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
@@ -304,7 +323,7 @@ class RegisterPage(Page):
             self.table.setColumnWidth(column, max(width, needed))
 
     def _update_count(self) -> None:
-        if self._loaded_once:
+        if self._loaded_once or self.shown_query is not None:
             self.count_label.setText(ngettext(*self.count_msgid, self._count).format(n=self._count))
         else:
             self.count_label.setText(_("Loading…"))
@@ -312,14 +331,14 @@ class RegisterPage(Page):
     # ------------------------------------------------------------ loading
 
     def page_shown(self) -> None:
-        if not self._loaded_once:
+        if not self._loaded_once and not self._reading_rest:
             self.reload()
         elif self._stale:
             self._stale = False
             self.refresh_ids()
 
     def preload(self) -> None:
-        if not self._loaded_once and not self._querying:
+        if not self._loaded_once and not self._querying and not self._reading_rest:
             self.reload()
 
     def _on_changes(self, changes: frozenset[str], origin: object) -> None:
@@ -370,8 +389,12 @@ class RegisterPage(Page):
     def reload(self) -> None:
         """Re-query the matching ids on the worker, with the rows of the first screenful. While a
         query runs, a newer search or filter waits for it and is queried next (only the newest):
-        the worker never has a queue of searches nobody will see."""
+        the worker never has a queue of searches nobody will see. With :attr:`first_screenful_first`
+        only the first screenful's ids come (and their count); the whole list follows."""
         self._query_token += 1
+        self._rest_wanted = None
+        if self._rest_cancelled is not None:  # the whole list of an older search: not wanted any more
+            self._rest_cancelled.set()
         if self._querying:
             self._query_again = True
             return
@@ -382,12 +405,19 @@ class RegisterPage(Page):
         self._query_started = time.perf_counter()
         self._querying = True
         first = self.first_rows()
+        in_two = self.first_screenful_first
 
-        def op(session: Any) -> tuple[list[str], list[Any]]:
-            ids = self.query_ids(session, query, filters)
-            return ids, self.fetch_rows(session, ids[:first]) if ids else []
+        def op(session: Any) -> tuple[list[str], list[Any], int]:
+            if in_two:
+                ids = self.query_ids(session, query, {**filters, "limit": first})
+                total = len(ids) if len(ids) < first else self.count_ids(session, query, filters)
+            else:
+                ids = self.query_ids(session, query, filters)
+                total = len(ids)
+            return ids, self.fetch_rows(session, ids[:first]) if ids else [], total
 
-        DbOp(self, op, read_only=True).success(lambda found: self._ids_arrived(token, *found, query=query)) \
+        DbOp(self, op, read_only=True) \
+            .success(lambda found: self._ids_arrived(token, *found, query=query, filters=filters)) \
             .finally_(self._query_done).run()
 
     def first_rows(self) -> int:
@@ -397,27 +427,85 @@ class RegisterPage(Page):
             return FIRST_ROWS
         return min(FIRST_ROWS, self.table.viewport().height() // ROW_HEIGHT + SPARE_ROWS)
 
+    def results_shown(self) -> bool:
+        """Whether the table shows the results of the newest search and filters: at least their
+        first screenful (:attr:`ids_complete` says whether the whole list is in too)."""
+        return self.shown_query is not None and self._shown_token == self._query_token
+
     def _query_done(self) -> None:
         self._querying = False
         if self._query_again:
             self._query_again = False
             self.reload()
+        elif self._rest_wanted is not None:
+            self._read_rest()
 
-    def _ids_arrived(self, token: int, ids: list[str], rows: Sequence[Any] = (), *, query: str = "") -> None:
+    def _ids_arrived(self, token: int, ids: list[str], rows: Sequence[Any] = (), total: int | None = None, *,
+                     query: str = "", filters: dict[str, Any] | None = None) -> None:
         if token != self._query_token:
             return  # the search changed meanwhile: the newer one follows
+        total = len(ids) if total is None else total
         selected = self._select_after_reload or self.current_id()
         self._select_after_reload = None
         self.model.set_ids(ids, rows)
         self.shown_query = query
+        self._shown_token = token
         self.last_query_ms = (time.perf_counter() - self._query_started) * 1000
-        self._loaded_once = True
-        self._count = len(ids)
+        self._count = total
+        self.ids_complete = len(ids) >= total
+        self._select_when_complete = None
+        if selected and not self.select_id(selected) and not self.ids_complete:
+            self._select_when_complete = selected  # further down the list: selected when it is in
+        if not self.ids_complete:
+            self._rest_wanted = (token, query, dict(filters or {}))
         self._update_count()
-        if selected:
-            self.select_id(selected)
         self._update_buttons()
-        self.ids_loaded.emit(len(ids))
+        if self.ids_complete:
+            self._completed()
+
+    def _read_rest(self) -> None:
+        """Read the whole list of the search whose first screenful is shown (unless a newer search
+        came meanwhile: then nothing, on the worker too)."""
+        wanted, self._rest_wanted = self._rest_wanted, None
+        if wanted is None or wanted[0] != self._query_token:
+            return
+        token, query, filters = wanted
+        cancelled = self._rest_cancelled = threading.Event()
+        self._reading_rest = True
+
+        def op(session: Any) -> list[str] | None:
+            return None if cancelled.is_set() else self.query_ids(session, query, filters)
+
+        def done() -> None:
+            if self._rest_cancelled is cancelled:
+                self._reading_rest = False
+                self._rest_cancelled = None
+
+        DbOp(self, op, read_only=True).success(lambda ids: self._rest_arrived(token, ids)).finally_(done).run()
+
+    def _rest_arrived(self, token: int, ids: list[str] | None) -> None:
+        if ids is None or token != self._query_token:
+            return
+        selected = self.current_id()
+        wanted = self._select_after_reload or self._select_when_complete
+        self._select_after_reload = self._select_when_complete = None
+        if not self.model.extend_ids(ids):  # the list changed between the two reads: shown afresh
+            self.model.set_ids(ids)
+            wanted = selected or wanted
+            selected = None
+        if wanted and selected is None:
+            self.select_id(wanted)
+        self._count = len(ids)
+        self.ids_complete = True
+        self._update_count()
+        self._update_buttons()
+        self._completed()
+
+    def _completed(self) -> None:
+        """Every matching id is in the table, and the count shown is theirs."""
+        self.last_complete_ms = (time.perf_counter() - self._query_started) * 1000
+        self._loaded_once = True
+        self.ids_loaded.emit(self._count)
 
     def _fetch_rows_now(self, ids: list[str]) -> list[Any]:
         return self.context.ops.read_now(lambda session: self.fetch_rows(session, ids))
