@@ -138,8 +138,10 @@ class RegisterPage(Page):
         self._shown_token = 0  # the query whose results (at least the first screenful) the table shows
         self.ids_complete = False  # the table holds every matching id (not only the first screenful)
         self._rest_wanted: tuple[int, str, dict[str, Any]] | None = None  # the whole list to read next
-        self._rest_cancelled: threading.Event | None = None  # set when that list is no longer wanted
-        self._reading_rest = False
+        # set when a newer search or filter comes: the worker skips the whole list of the older one
+        # unless it has started reading it
+        self._superseded = threading.Event()
+        self._reading_rest = 0  # reads of a whole list on the worker
         self._select_when_complete: str | None = None  # kept selected, once the whole list is in
         self.last_query_ms: float | None = None  # keystroke → results (the first screenful) arrived
         self.last_complete_ms: float | None = None  # keystroke → every id and the count arrived
@@ -393,8 +395,8 @@ class RegisterPage(Page):
         only the first screenful's ids come (and their count); the whole list follows."""
         self._query_token += 1
         self._rest_wanted = None
-        if self._rest_cancelled is not None:  # the whole list of an older search: not wanted any more
-            self._rest_cancelled.set()
+        self._superseded.set()
+        self._superseded = threading.Event()
         if self._querying:
             self._query_again = True
             return
@@ -470,16 +472,14 @@ class RegisterPage(Page):
         if wanted is None or wanted[0] != self._query_token:
             return
         token, query, filters = wanted
-        cancelled = self._rest_cancelled = threading.Event()
-        self._reading_rest = True
+        superseded = self._superseded
+        self._reading_rest += 1
 
         def op(session: Any) -> list[str] | None:
-            return None if cancelled.is_set() else self.query_ids(session, query, filters)
+            return None if superseded.is_set() else self.query_ids(session, query, filters)
 
         def done() -> None:
-            if self._rest_cancelled is cancelled:
-                self._reading_rest = False
-                self._rest_cancelled = None
+            self._reading_rest -= 1
 
         DbOp(self, op, read_only=True).success(lambda ids: self._rest_arrived(token, ids)).finally_(done).run()
 
