@@ -12,6 +12,7 @@ from app import people
 from app.i18n import ngettext
 from test_ui_village import add_many_residents
 from ui.ops import worker
+from ui.pages import register
 
 pytestmark = pytest.mark.gui
 
@@ -23,6 +24,13 @@ def matching(database, admin, query: str = "", **filters) -> list[str]:
 
 def count_text(page, n: int) -> str:
     return ngettext(*page.count_msgid, n).format(n=n)
+
+
+@pytest.fixture(autouse=True)
+def first_trip_reads_the_first_screenful_only(monkeypatch):
+    """The first trip reads the first screenful's ids only (not FIRST_IDS): a village of 120
+    residents then needs the second trip."""
+    monkeypatch.setattr(register, "FIRST_IDS", 0)
 
 
 def open_residents(qtbot, window):
@@ -90,19 +98,26 @@ def test_the_first_screenful_and_the_count_come_first_then_every_id(village, sig
     assert last.name == row.name and page.model.index(len(expected) - 1, 0).data() == row.name
 
 
-def test_a_search_that_fits_the_first_screenful_takes_one_trip(village, sign_in, qtbot):
+@pytest.mark.parametrize("first_ids", [0, 100])
+def test_a_search_that_fits_the_first_trip_takes_one(village, sign_in, qtbot, monkeypatch, first_ids):
     database, admin = village
     add_many_residents(database, admin, 120)
     page = open_residents(qtbot, sign_in(database))
+    monkeypatch.setattr(register, "FIRST_IDS", first_ids)
     gate = Gate(page)
-    expected = matching(database, admin, "zhao")
-    assert 0 < len(expected) < page.first_rows()
+    query = "zhao" if first_ids == 0 else "z"  # fits the first screenful / FIRST_IDS (not the screenful)
+    expected = matching(database, admin, query)
+    assert 0 < len(expected) < max(page.first_rows(), first_ids)
+    assert (len(expected) > page.first_rows()) == bool(first_ids)
     with qtbot.waitSignal(page.ids_loaded, timeout=10000) as loaded:
-        page.search.setText("zhao")
+        page.search.setText(query)
     assert loaded.args == [len(expected)] and page.ids_complete
     assert page.model.ids() == expected
     assert page.count_label.text() == count_text(page, len(expected))
-    assert gate.asked == [("zhao", True)]  # no second trip
+    assert gate.asked == [(query, True)]  # no second trip
+    QApplication.processEvents()
+    assert page.model.fetch_count == 0  # the rows on screen came with the ids
+    assert page.model.row_object(len(expected) - 1).id == expected[-1]  # the others are read when shown
     page.search.setText("nobody-at-all")
     settle(qtbot, page, "nobody-at-all")
     assert page.model.rowCount() == 0 and page.count_label.text() == count_text(page, 0)
