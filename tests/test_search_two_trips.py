@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlmodel import select
 
 from app import people
@@ -70,6 +71,28 @@ def test_the_first_ids_begin_the_whole_list_in_every_order_and_filter(village):
         assert people.resident_count(session=session, actor=grid_worker, query="13812345678") == 0
         assert people.resident_count(session=session, actor=admin, include_inactive=False) == 121 - 40
     assert checked > 100
+
+
+@pytest.mark.postgres
+def test_the_first_ids_begin_the_whole_list_on_postgresql(pg_url):
+    from db.engine import Database
+
+    database = Database(pg_url)
+    with database.unit() as session:
+        admin = people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
+                                     admin_username="admin", admin_password="secret-pass")
+    database.refresh_village_code()
+    prepare(database, admin)
+    with database.session() as session:
+        for query in SEARCHES:
+            for order in ("name", "-age", "household"):
+                for filters in ({}, {"include_inactive": False}):
+                    whole = people.resident_ids(session=session, actor=admin, query=query, order=order, **filters)
+                    assert people.resident_ids(session=session, actor=admin, query=query, order=order, limit=19,
+                                               **filters) == whole[:19]
+                    assert people.resident_count(session=session, actor=admin, query=query, **filters) == len(whole)
+        assert people.resident_count(session=session, actor=admin) == 121
+    database.dispose()
 
 
 class _Row:
