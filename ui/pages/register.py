@@ -126,10 +126,10 @@ class RegisterPage(Page):
     # The table of ``app.excel`` this register exports (导出Excel…); "" for none.
     export_kind = ""
     # Pages whose ``query_ids`` take a ``limit`` among the filters, and that answer ``count_ids``,
-    # show a search in two trips to the database worker (issue 16): the first screenful (its ids,
-    # rows and the count) at once, then the whole list of ids, appended below it. A one-letter
-    # search finds thousands of residents: reading all their ids took 10-28 ms of a keystroke,
-    # the first screenful takes one or two.
+    # show a search in two trips to the database worker (issue 16): the first FIRST_IDS ids, the
+    # rows of the first screenful and the count at once, then the whole list of ids, appended below
+    # them. A one-letter search finds thousands of residents: reading all their ids took 10-28 ms
+    # of a keystroke, the first ones take one or two.
     first_screenful_first = False
 
     def __init__(self, context: PageContext, area_key: str):
@@ -411,9 +411,7 @@ class RegisterPage(Page):
         self._query_started = time.perf_counter()
         self._querying = True
         first = self.first_rows()
-        in_two = self.first_screenful_first
-
-        limit = max(first, FIRST_IDS)
+        in_two, limit = self.first_screenful_first, max(first, FIRST_IDS)
 
         def op(session: Any) -> tuple[list[str], list[Any], int]:
             if in_two:
