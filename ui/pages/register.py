@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,6 +42,30 @@ SPARE_ROWS = 3  # read beyond the last row shown (a row partly shown, a window m
 # one pass over the index: no count to read, no second trip. The ids cost ~1 µs each.
 FIRST_IDS = 200
 MAX_CHOICE_WIDTH = 260  # px: a column of fixed values grows to fit its longest, up to this
+# The whole list of a search is read once the first screenful is painted: reading thousands of ids
+# is Python on the database worker, and the two threads share one interpreter lock (the paint
+# waited for it, up to 5 ms at a time). Read anyway after this long without a paint.
+PAINT_WAIT_S = 0.05
+
+
+class _AfterPaint(QObject):
+    """Sets the events it is given once the view it watches has painted (after its paint event)."""
+
+    def __init__(self, view: QObject):
+        super().__init__(view)
+        self.waiting: list[threading.Event] = []
+        view.installEventFilter(self)
+
+    def release(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        for done in waiting:
+            done.set()
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if self.waiting and event.type() == QEvent.Type.Paint:
+            waiting, self.waiting = self.waiting, []
+            QTimer.singleShot(0, lambda: [done.set() for done in waiting])  # runs after this paint
+        return False
 
 class ExportExcelButton(QPushButton):
     """导出Excel… for table ``kind`` of :mod:`app.excel`, on any page (every register page has one).
@@ -228,6 +252,7 @@ class RegisterPage(Page):
             self._set_indicator()
             header.sectionClicked.connect(self._header_clicked)
         self.table.activated.connect(lambda _index: self.open_current())
+        self._after_paint = _AfterPaint(self.table.viewport())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
 
@@ -401,6 +426,7 @@ class RegisterPage(Page):
         self._rest_wanted = None
         self._superseded.set()
         self._superseded = threading.Event()
+        self._after_paint.release()  # a whole list waiting for a paint: skipped at once
         if self._querying:
             self._query_again = True
             return
@@ -478,8 +504,14 @@ class RegisterPage(Page):
         token, query, filters = wanted
         superseded = self._superseded
         self._reading_rest += 1
+        painted = threading.Event()
+        if self.table.isVisible():
+            self._after_paint.waiting.append(painted)
+        else:
+            painted.set()
 
         def op(session: Any) -> list[str] | None:
+            painted.wait(PAINT_WAIT_S)  # the interpreter's lock is the paint's until it is done
             return None if superseded.is_set() else self.query_ids(session, query, filters)
 
         def done() -> None:
