@@ -10,7 +10,15 @@ The rest runs in two more fresh processes, each signed in through the login form
   (the password is typed once the store is open, as a clerk takes seconds to type it);
 - residents page and search: a keystroke is a real key event into the search box, timed until the
   results for the text now in the box are painted (the query on the database worker, the model
-  reset, the first screenful, the paint: whatever lies between);
+  reset, the first screenful, the paint: whatever lies between). Since the page lists a search in
+  two trips (ui/pages/register.py, ``first_screenful_first``), "the results painted" is the first
+  screenful, its rows and the count painted: what the clerk sees. The whole list of ids follows
+  on the worker, appended below without moving the view; the next key is typed once it is in
+  (as before, when a keystroke was timed until everything was in), and keystroke → whole list in
+  and the count final is its own figure (``ui_search_complete_*``: what ``ui_search_*`` measured
+  before). ``ui_search_query_only_p95_ms`` is the database worker's part of the first screenful
+  (the ids of the first screenful, the count, their rows), no longer that of the whole list. The
+  residents page's open and sort figures still end when the whole list is in;
 - every page of ``ui.pages.PAGES``, first open, in the navigation's order, until its first data
   is shown and painted; then the memory of that process (RSS and its peak) with every page visited.
 
@@ -189,10 +197,15 @@ def _click_nav(app: Any, window: Any, key: str) -> Any:
 
 
 def _search_settled(page: Any, text: str) -> bool:
-    """The results for ``text`` are in the table: no query waiting or running for it."""
+    """The results for ``text`` are in the table: no query waiting or running for it (the first
+    screenful of a page that lists a search in two trips: ``results_shown``)."""
     from ui.ops import worker
 
-    if page.search.text() != text or not page._loaded_once:
+    if page.search.text() != text:
+        return False
+    if hasattr(page, "results_shown"):
+        return page.shown_query == text and page.results_shown()
+    if not page._loaded_once:
         return False
     if hasattr(page, "shown_query"):
         return page.shown_query == text and worker().pending() == 0
@@ -257,11 +270,11 @@ def pages_and_search(db_path: Path) -> dict[str, Any]:
 
     paints = PaintCounter()
     page.table.viewport().installEventFilter(paints)
-    keystrokes, queries_only = [], []
+    keystrokes, queries_only, complete = [], [], []
     for _round in range(1 if QUICK else 3):
         for query in QUERIES:
             page.search.setText("")
-            _spin(app, lambda: _search_settled(page, ""))
+            _spin(app, lambda: _search_settled(page, "") and worker().pending() == 0)
             _painted(app, page)  # nothing left to paint from before
             for char in query:
                 before = paints.count
@@ -274,13 +287,17 @@ def pages_and_search(db_path: Path) -> dict[str, Any]:
                     page.table.viewport().repaint()
                 keystrokes.append(time.perf_counter() - start)
                 queries_only.append((page.last_query_ms or 0) / 1000)
+                # the whole list of ids and the count (the next key comes once they are in)
+                _spin(app, lambda: worker().pending() == 0 and getattr(page, "ids_complete", True))
                 _painted(app, page)
+                complete.append(time.perf_counter() - start)
     page.search.setText("")
     _spin(app, lambda: _search_settled(page, ""))
 
     # The same searches set whole and started at once (Enter): no typing pause, for comparison.
     searches = []
     for query in QUERIES:
+        _spin(app, lambda: worker().pending() == 0)  # the previous search's whole list is in
         _painted(app, page)
         before = paints.count
         start = time.perf_counter()
@@ -319,6 +336,8 @@ def pages_and_search(db_path: Path) -> dict[str, Any]:
         "ui_search_p95_ms": _ms(_p95(keystrokes)),
         "ui_search_max_ms": _ms(max(keystrokes)),
         "ui_search_query_only_p95_ms": _ms(_p95(queries_only)),
+        "ui_search_complete_median_ms": _ms(statistics.median(complete)),
+        "ui_search_complete_p95_ms": _ms(_p95(complete)),
         "ui_search_enter_p95_ms": _ms(_p95(searches)),
         "residents_sort_median_ms": _ms(statistics.median(sorts)),
         "residents_sort_max_ms": _ms(max(sorts)),

@@ -75,7 +75,7 @@ FUNCTIONS: dict[str, set[str]] = {
     "people.grid_choices": VIEW_PEOPLE, "people.group_choices": VIEW_PEOPLE,
     "people.household_form": VIEW_PEOPLE, "people.household_ids": VIEW_PEOPLE,
     "people.household_rows": VIEW_PEOPLE, "people.resident_form": VIEW_PEOPLE,
-    "people.resident_ids": VIEW_PEOPLE, "people.resident_rows": VIEW_PEOPLE,
+    "people.resident_ids": VIEW_PEOPLE, "people.resident_rows": VIEW_PEOPLE, "people.resident_count": VIEW_PEOPLE,
     "people.village_overview": VIEW_PEOPLE,
     "people.save_household": OFFICE | {G}, "people.save_resident": OFFICE | {G},
     "people.setup_village": {S},

@@ -10,11 +10,12 @@ filtering re-query the ids (``set_ids``); nothing is copied into item widgets.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QPalette, QStaticText, QTextOption
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette, QStaticText, QTextOption
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.i18n import _
@@ -99,6 +100,21 @@ class LazyTableModel(QAbstractTableModel):
         self._loaded_pages.clear()
         self._arrived(rows)
         self.endResetModel()
+
+    def extend_ids(self, ids: Sequence[str]) -> bool:
+        """The whole list of a search whose first ids are shown (:meth:`set_ids` with the first
+        screenful): append the rest below them. The view keeps its place, its selection and its
+        rows already read. False, changing nothing, when ``ids`` does not begin with the ids shown."""
+        count = len(self._ids)
+        if len(ids) < count or list(ids[:count]) != self._ids:
+            return False
+        if len(ids) > count:
+            self.beginInsertRows(QModelIndex(), count, len(ids) - 1)
+            self._ids.extend(ids[count:])
+            # the last page read may have been short: its new rows are read when shown
+            self._loaded_pages.discard(count // self._page_size)
+            self.endInsertRows()
+        return True
 
     def ids(self) -> list[str]:
         return list(self._ids)
@@ -285,6 +301,9 @@ _LINE_BREAKS = ("\n", "\u2028")
 _NORMAL, _INACTIVE = QPalette.ColorGroup.Normal, QPalette.ColorGroup.Inactive
 _TEXT = QPalette.ColorRole.Text
 _TEXT_CACHE_SIZE = 4000  # laid-out texts kept (a screenful is ~250 cells; names recur as one types)
+# A text's natural width as a laid-out QStaticText is its advance, or at most a pixel more: a text
+# whose advance is this far inside the column fits it without laying it out a second time.
+_FITS_MARGIN = 2.0
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -304,6 +323,8 @@ class CellDelegate(QStyledItemDelegate):
         self._double_margin = 2 * self._margin
         self._texts: dict[tuple[str, int, int], tuple[QStaticText, bool, int]] = {}
         self._font = QFont()
+        self._metrics = QFontMetricsF(self._font)
+        self._options: dict[int, QTextOption] = {}
         self._pens: dict[tuple[int, int], QColor] = {}
 
     def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
@@ -327,6 +348,7 @@ class CellDelegate(QStyledItemDelegate):
         if font != self._font:  # the texts were laid out in another font
             self._texts.clear()
             self._font = font
+            self._metrics = QFontMetricsF(font)
         alignment = model._alignments[column]
         laid = self._texts.get((text, width, alignment)) or self._lay_out(text, width, alignment, font)
         static, plain, text_height = laid
@@ -345,24 +367,35 @@ class CellDelegate(QStyledItemDelegate):
 
     def _lay_out(self, text: str, width: int, alignment: int, font: Any) -> tuple[QStaticText, bool, int]:
         """The text laid out as the style lays it out (one line, in the column's alignment), and
-        whether it is plain: one line that fits (the style would cut a longer one short with "…")."""
-        if len(self._texts) >= _TEXT_CACHE_SIZE:
-            self._texts.clear()
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.ManualWrap)
-        option.setAlignment(Qt.AlignmentFlag(alignment))
+        whether it is plain: one line that fits (the style would cut a longer one short with "…").
+
+        Each search shows new names and numbers: laying a text out is most of a cell's first paint,
+        so it is laid out once, its width measured by its advance (a text right at the column's
+        edge is laid out a second time, at its natural width, to tell exactly)."""
+        texts = self._texts
+        if len(texts) >= _TEXT_CACHE_SIZE:  # forget the older half (a full clear made the next paint slow)
+            for key in list(itertools.islice(texts, _TEXT_CACHE_SIZE // 2)):
+                del texts[key]
+        option = self._options.get(alignment)
+        if option is None:
+            option = self._options[alignment] = QTextOption()
+            option.setWrapMode(QTextOption.WrapMode.ManualWrap)
+            option.setAlignment(Qt.AlignmentFlag(alignment))
         static = QStaticText(text)
         static.setTextFormat(Qt.TextFormat.PlainText)
         static.setTextOption(option)
         static.setTextWidth(width)
         static.prepare(font=font)
-        natural = QStaticText(text)
-        natural.setTextFormat(Qt.TextFormat.PlainText)
-        natural.prepare(font=font)
-        plain = (natural.size().width() < width and bool(alignment & _VCENTER)
-                 and not any(mark in text for mark in _LINE_BREAKS))
+        plain = bool(alignment & _VCENTER) and not any(mark in text for mark in _LINE_BREAKS)
+        if plain:
+            advance = self._metrics.horizontalAdvance(text)
+            if advance + _FITS_MARGIN >= width:
+                natural = QStaticText(text)
+                natural.setTextFormat(Qt.TextFormat.PlainText)
+                natural.prepare(font=font)
+                plain = natural.size().width() < width
         laid = static, plain, round(static.size().height())
-        self._texts[(text, width, alignment)] = laid
+        texts[(text, width, alignment)] = laid
         return laid
 
 

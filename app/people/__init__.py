@@ -38,6 +38,7 @@ from app.people.service import (  # noqa: F401
     household_form,
     household_ids,
     household_rows,
+    resident_count,
     resident_form,
     resident_ids,
     resident_rows,

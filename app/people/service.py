@@ -910,30 +910,50 @@ def _joins_for(statement: Any, key: str, household_column: Any) -> Any:
 
 
 def resident_ids(*, session: Session, actor: Actor, query: str = "", household_id: str | None = None,
-                 include_inactive: bool = True, order: str = "name") -> list[str]:
+                 include_inactive: bool = True, order: str = "name", limit: int | None = None) -> list[str]:
     """Ids of residents matching a search (name, pinyin initials, full pinyin, ID or phone digits).
 
     ``order`` is one of :data:`RESIDENT_ORDERS`, ``-`` in front for descending; the default lists
-    people in pinyin order.
+    people in pinyin order. ``limit``: only the first ones in that order (the first screenful of
+    a search: in name order SQLite stops reading its index once it has them, where the whole list
+    of a one-letter search is thousands of ids); :func:`resident_count` says how many there are.
     """
     require(actor, "people.view")
     key, descending = _parse_order(order, _resident_orders())
+    statement, params = _resident_search(actor, query, household_id, include_inactive, key, descending,
+                                         limited=limit is not None)
+    if limit is not None:
+        params["limit"] = max(0, limit)
+    return plain_rows(session, statement, params).scalars().all()  # scoped as every query; no ORM row per id
+
+
+def resident_count(*, session: Session, actor: Actor, query: str = "", household_id: str | None = None,
+                   include_inactive: bool = True) -> int:
+    """How many residents :func:`resident_ids` finds with the same search and filters."""
+    require(actor, "people.view")
+    statement, params = _resident_search(actor, query, household_id, include_inactive, None, False, limited=False)
+    return int(plain_rows(session, statement, params).scalar_one())
+
+
+def _resident_search(actor: Actor, query: str, household_id: str | None, include_inactive: bool, key: str | None,
+                     descending: bool, *, limited: bool) -> tuple[Any, dict[str, Any]]:
+    """The residents search's statement (its ids in order ``key``, or their number for ``None``)
+    and the values it binds."""
     needle = normalize_query(query)
     numbers = bool(needle) and (needle.isdigit() or needle.endswith("x")) and full_numbers(actor)
     statement = _resident_ids_statement(key, descending, text=bool(needle), numbers=numbers,
                                         household=bool(household_id), grid_scoped=_grid_scoped(actor),
-                                        active_only=not include_inactive)
-    params = {"pattern": f"%{needle}%", "household_id": household_id, "grid_id": actor.grid_id or ""}
-    return plain_rows(session, statement, params).scalars().all()  # scoped as every query; no ORM row per id
+                                        active_only=not include_inactive, limited=limited)
+    return statement, {"pattern": f"%{needle}%", "household_id": household_id, "grid_id": actor.grid_id or ""}
 
 
 @functools.cache
-def _resident_ids_statement(key: str, descending: bool, *, text: bool, numbers: bool, household: bool,
-                            grid_scoped: bool, active_only: bool) -> Any:
+def _resident_ids_statement(key: str | None, descending: bool, *, text: bool, numbers: bool, household: bool,
+                            grid_scoped: bool, active_only: bool, limited: bool = False) -> Any:
     """The residents search of one shape (the same filters as :func:`_text_filter`'s), built once:
-    the values are bound when it runs (``pattern``, ``household_id``, ``grid_id``). Building the
-    statement anew cost ~0.3 ms a keystroke."""
-    statement = select(Resident.id)
+    the values are bound when it runs (``pattern``, ``household_id``, ``grid_id``, ``limit``).
+    Building the statement anew cost ~0.3 ms a keystroke. ``key`` None: the count of the matches."""
+    statement = select(Resident.id) if key is not None else select(func.count(col(Resident.id)))
     if text:
         pattern = bindparam("pattern")
         clauses = [col(Resident.search_key).like(pattern)]
@@ -947,8 +967,11 @@ def _resident_ids_statement(key: str, descending: bool, *, text: bool, numbers: 
             select(Household.id).where(col(Household.grid_id) == bindparam("grid_id"))))
     if active_only:
         statement = statement.where(Resident.status == "resident")
+    if key is None:
+        return statement
     statement = _joins_for(statement, key, col(Resident.household_id))
-    return _order_by(statement, key, descending, _resident_orders(), [col(Resident.search_key), col(Resident.id)])
+    statement = _order_by(statement, key, descending, _resident_orders(), [col(Resident.search_key), col(Resident.id)])
+    return statement.limit(bindparam("limit")) if limited else statement
 
 
 def household_ids(*, session: Session, actor: Actor, query: str = "", tag: str | None = None,

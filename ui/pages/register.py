@@ -5,11 +5,12 @@ Subclasses say which ids match (``query_ids``, run on the database worker), how 
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +37,35 @@ from ui.widgets import save_file_name
 FIRST_ROWS = 40
 ROW_HEIGHT = 30  # px
 SPARE_ROWS = 3  # read beyond the last row shown (a row partly shown, a window made taller)
+# Pages that list a search in two trips (first_screenful_first) read this many ids in the first
+# (their rows: the first screenful's only). A search finding no more is complete in that one trip,
+# one pass over the index: no count to read, no second trip. The ids cost ~1 µs each.
+FIRST_IDS = 200
 MAX_CHOICE_WIDTH = 260  # px: a column of fixed values grows to fit its longest, up to this
+# The whole list of a search is read once the first screenful is painted: reading thousands of ids
+# is Python on the database worker, and the two threads share one interpreter lock (the paint
+# waited for it, up to 5 ms at a time). Read anyway after this long without a paint.
+PAINT_WAIT_S = 0.05
+
+
+class _AfterPaint(QObject):
+    """Sets the events it is given once the view it watches has painted (after its paint event)."""
+
+    def __init__(self, view: QObject):
+        super().__init__(view)
+        self.waiting: list[threading.Event] = []
+        view.installEventFilter(self)
+
+    def release(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        for done in waiting:
+            done.set()
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if self.waiting and event.type() == QEvent.Type.Paint:
+            waiting, self.waiting = self.waiting, []
+            QTimer.singleShot(0, lambda: [done.set() for done in waiting])  # runs after this paint
+        return False
 
 class ExportExcelButton(QPushButton):
     """导出Excel… for table ``kind`` of :mod:`app.excel`, on any page (every register page has one).
@@ -106,7 +135,7 @@ class ExportExcelButton(QPushButton):
 class RegisterPage(Page):
     """Shared shape of the households and residents pages."""
 
-    ids_loaded = Signal(int)  # number of matching rows, after each (re)query
+    ids_loaded = Signal(int)  # number of matching rows, after each (re)query, once the whole list is in
 
     title_msgid = ""
     description_msgid = ""
@@ -120,6 +149,12 @@ class RegisterPage(Page):
     default_order = ""
     # The table of ``app.excel`` this register exports (导出Excel…); "" for none.
     export_kind = ""
+    # Pages whose ``query_ids`` take a ``limit`` among the filters, and that answer ``count_ids``,
+    # show a search in two trips to the database worker (issue 16): the first FIRST_IDS ids, the
+    # rows of the first screenful and the count at once, then the whole list of ids, appended below
+    # them. A one-letter search finds thousands of residents: reading all their ids took 10-28 ms
+    # of a keystroke, the first ones take one or two.
+    first_screenful_first = False
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -128,7 +163,16 @@ class RegisterPage(Page):
         self._querying = False  # a query is on the database worker
         self._query_again = False  # the search or filters changed meanwhile: query once more after it
         self.shown_query: str | None = None  # the search text whose results the table shows
-        self.last_query_ms: float | None = None
+        self._shown_token = 0  # the query whose results (at least the first screenful) the table shows
+        self.ids_complete = False  # the table holds every matching id (not only the first screenful)
+        self._rest_wanted: tuple[int, str, dict[str, Any]] | None = None  # the whole list to read next
+        # set when a newer search or filter comes: the worker skips the whole list of the older one
+        # unless it has started reading it
+        self._superseded = threading.Event()
+        self._reading_rest = 0  # reads of a whole list on the worker
+        self._select_when_complete: str | None = None  # kept selected, once the whole list is in
+        self.last_query_ms: float | None = None  # keystroke → results (the first screenful) arrived
+        self.last_complete_ms: float | None = None  # keystroke → every id and the count arrived
         self._loaded_once = False
         self._select_after_reload: str | None = None
         self._order: tuple[str, bool] = (self.default_order, False)  # sort key, descending
@@ -208,6 +252,7 @@ class RegisterPage(Page):
             self._set_indicator()
             header.sectionClicked.connect(self._header_clicked)
         self.table.activated.connect(lambda _index: self.open_current())
+        self._after_paint = _AfterPaint(self.table.viewport())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
 
@@ -235,7 +280,12 @@ class RegisterPage(Page):
         return {}
 
     def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
-        """Runs on the database worker: never touch widgets here."""
+        """Runs on the database worker: never touch widgets here. With :attr:`first_screenful_first`,
+        ``filters`` may hold a ``limit``: only the first ids, in order."""
+        raise NotImplementedError
+
+    def count_ids(self, session: Any, query: str, filters: dict[str, Any]) -> int:
+        """How many ids ``query_ids`` finds (pages with :attr:`first_screenful_first`); on the worker."""
         raise NotImplementedError
 
     def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
@@ -304,7 +354,7 @@ class RegisterPage(Page):
             self.table.setColumnWidth(column, max(width, needed))
 
     def _update_count(self) -> None:
-        if self._loaded_once:
+        if self._loaded_once or self.shown_query is not None:
             self.count_label.setText(ngettext(*self.count_msgid, self._count).format(n=self._count))
         else:
             self.count_label.setText(_("Loading…"))
@@ -312,14 +362,14 @@ class RegisterPage(Page):
     # ------------------------------------------------------------ loading
 
     def page_shown(self) -> None:
-        if not self._loaded_once:
+        if not self._loaded_once and not self._reading_rest:
             self.reload()
         elif self._stale:
             self._stale = False
             self.refresh_ids()
 
     def preload(self) -> None:
-        if not self._loaded_once and not self._querying:
+        if not self._loaded_once and not self._querying and not self._reading_rest:
             self.reload()
 
     def _on_changes(self, changes: frozenset[str], origin: object) -> None:
@@ -370,8 +420,13 @@ class RegisterPage(Page):
     def reload(self) -> None:
         """Re-query the matching ids on the worker, with the rows of the first screenful. While a
         query runs, a newer search or filter waits for it and is queried next (only the newest):
-        the worker never has a queue of searches nobody will see."""
+        the worker never has a queue of searches nobody will see. With :attr:`first_screenful_first`
+        only the first screenful's ids come (and their count); the whole list follows."""
         self._query_token += 1
+        self._rest_wanted = None
+        self._superseded.set()
+        self._superseded = threading.Event()
+        self._after_paint.release()  # a whole list waiting for a paint: skipped at once
         if self._querying:
             self._query_again = True
             return
@@ -382,12 +437,19 @@ class RegisterPage(Page):
         self._query_started = time.perf_counter()
         self._querying = True
         first = self.first_rows()
+        in_two, limit = self.first_screenful_first, max(first, FIRST_IDS)
 
-        def op(session: Any) -> tuple[list[str], list[Any]]:
-            ids = self.query_ids(session, query, filters)
-            return ids, self.fetch_rows(session, ids[:first]) if ids else []
+        def op(session: Any) -> tuple[list[str], list[Any], int]:
+            if in_two:
+                ids = self.query_ids(session, query, {**filters, "limit": limit})
+                total = len(ids) if len(ids) < limit else self.count_ids(session, query, filters)
+            else:
+                ids = self.query_ids(session, query, filters)
+                total = len(ids)
+            return ids, self.fetch_rows(session, ids[:first]) if ids else [], total
 
-        DbOp(self, op, read_only=True).success(lambda found: self._ids_arrived(token, *found, query=query)) \
+        DbOp(self, op, read_only=True) \
+            .success(lambda found: self._ids_arrived(token, *found, query=query, filters=filters)) \
             .finally_(self._query_done).run()
 
     def first_rows(self) -> int:
@@ -397,27 +459,89 @@ class RegisterPage(Page):
             return FIRST_ROWS
         return min(FIRST_ROWS, self.table.viewport().height() // ROW_HEIGHT + SPARE_ROWS)
 
+    def results_shown(self) -> bool:
+        """Whether the table shows the results of the newest search and filters: at least their
+        first screenful (:attr:`ids_complete` says whether the whole list is in too)."""
+        return self.shown_query is not None and self._shown_token == self._query_token
+
     def _query_done(self) -> None:
         self._querying = False
         if self._query_again:
             self._query_again = False
             self.reload()
+        elif self._rest_wanted is not None:
+            self._read_rest()
 
-    def _ids_arrived(self, token: int, ids: list[str], rows: Sequence[Any] = (), *, query: str = "") -> None:
+    def _ids_arrived(self, token: int, ids: list[str], rows: Sequence[Any] = (), total: int | None = None, *,
+                     query: str = "", filters: dict[str, Any] | None = None) -> None:
         if token != self._query_token:
             return  # the search changed meanwhile: the newer one follows
+        total = len(ids) if total is None else total
         selected = self._select_after_reload or self.current_id()
         self._select_after_reload = None
         self.model.set_ids(ids, rows)
         self.shown_query = query
+        self._shown_token = token
         self.last_query_ms = (time.perf_counter() - self._query_started) * 1000
-        self._loaded_once = True
-        self._count = len(ids)
+        self._count = total
+        self.ids_complete = len(ids) >= total
+        self._select_when_complete = None
+        if selected and not self.select_id(selected) and not self.ids_complete:
+            self._select_when_complete = selected  # further down the list: selected when it is in
+        if not self.ids_complete:
+            self._rest_wanted = (token, query, dict(filters or {}))
         self._update_count()
-        if selected:
-            self.select_id(selected)
         self._update_buttons()
-        self.ids_loaded.emit(len(ids))
+        if self.ids_complete:
+            self._completed()
+
+    def _read_rest(self) -> None:
+        """Read the whole list of the search whose first screenful is shown (unless a newer search
+        came meanwhile: then nothing, on the worker too)."""
+        wanted, self._rest_wanted = self._rest_wanted, None
+        if wanted is None or wanted[0] != self._query_token:
+            return
+        token, query, filters = wanted
+        superseded = self._superseded
+        self._reading_rest += 1
+        painted = threading.Event()
+        if self.table.isVisible():
+            self._after_paint.waiting.append(painted)
+        else:
+            painted.set()
+
+        def op(session: Any) -> list[str] | None:
+            painted.wait(PAINT_WAIT_S)  # the interpreter's lock is the paint's until it is done
+            return None if superseded.is_set() else self.query_ids(session, query, filters)
+
+        def done() -> None:
+            self._reading_rest -= 1
+
+        DbOp(self, op, read_only=True).success(lambda ids: self._rest_arrived(token, ids)).finally_(done).run()
+
+    def _rest_arrived(self, token: int, ids: list[str] | None) -> None:
+        if ids is None or token != self._query_token:
+            return
+        selected = self.current_id()
+        wanted = self._select_after_reload or self._select_when_complete
+        self._select_after_reload = self._select_when_complete = None
+        if not self.model.extend_ids(ids):  # the list changed between the two reads: shown afresh
+            self.model.set_ids(ids)
+            wanted = selected or wanted
+            selected = None
+        if wanted and selected is None:
+            self.select_id(wanted)
+        self._count = len(ids)
+        self.ids_complete = True
+        self._update_count()
+        self._update_buttons()
+        self._completed()
+
+    def _completed(self) -> None:
+        """Every matching id is in the table, and the count shown is theirs."""
+        self.last_complete_ms = (time.perf_counter() - self._query_started) * 1000
+        self._loaded_once = True
+        self.ids_loaded.emit(self._count)
 
     def _fetch_rows_now(self, ids: list[str]) -> list[Any]:
         return self.context.ops.read_now(lambda session: self.fetch_rows(session, ids))

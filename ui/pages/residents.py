@@ -24,6 +24,7 @@ class ResidentsPage(RegisterPage):
     export_kind = "residents"  # 导出Excel…
     default_order = "name"
     column_widths = RESIDENT_WIDTHS
+    first_screenful_first = True  # a one-letter search finds thousands: the first screenful comes first
 
     def add_filters(self, toolbar: QHBoxLayout) -> None:
         self.household_filter: tuple[str, str, str] | None = None
@@ -75,6 +76,11 @@ class ResidentsPage(RegisterPage):
 
     def query_ids(self, session: Any, query: str, filters: dict[str, Any]) -> list[str]:
         return people.resident_ids(session=session, actor=self.context.actor, query=query, **filters)
+
+    def count_ids(self, session: Any, query: str, filters: dict[str, Any]) -> int:
+        return people.resident_count(session=session, actor=self.context.actor, query=query,
+                                     household_id=filters.get("household_id"),
+                                     include_inactive=filters.get("include_inactive", True))
 
     def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
         return people.resident_rows(session=session, actor=self.context.actor, ids=ids)
