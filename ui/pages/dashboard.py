@@ -437,6 +437,7 @@ def first_screen_reader(ticket: Any) -> Callable[[Any], FirstScreen | None]:
 
 
 AFTER_PAINT = QEvent.Type(QEvent.registerEventType())  # posted behind the paint of the first screen
+BUILD_CARDS = QEvent.Type(QEvent.registerEventType())  # posted behind the paint of the to-do list
 
 
 class DashboardPage(Page):
@@ -586,6 +587,7 @@ class DashboardPage(Page):
                 card.clicked.connect(lambda area=spec.area: self.context.open_area(area))
                 self.cards[(section.key, spec.label)] = card
                 grid.addWidget(card, index // CARDS_PER_ROW, index % CARDS_PER_ROW)
+            box.ensurePolished()  # styled now, hidden: showing it with its figures only lays it out
 
     def retranslate_ui(self) -> None:
         self.steps_dismissed = None  # its key names the village, which may just have been renamed
@@ -622,11 +624,23 @@ class DashboardPage(Page):
             return
         if self.first_screen == "waiting":  # read behind the password check, on its way: the
             return  # rest follows once it is painted (_first_screen_arrived)
-        if not self._current():  # else nothing was saved since they were read: they are as shown
-            self._read_at = time.monotonic()
-            self.load_todo(backup=False)
-            self.load_figures()
-        self._load_the_rest()
+        if self._current():  # nothing was saved since they were read: they are as shown
+            self._load_the_rest()
+        else:
+            self._read_all()
+
+    def _read_all(self) -> None:
+        """The to-do list, 开始使用, the backup's age and the figures, in the order the worker reads
+        them: the meetings' attendance (a count inside SQLite, the longest read) is counted on a
+        connection of its own meanwhile, and joins the figures last."""
+        actor = self.context.actor
+        self._read_at = time.monotonic()
+        beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=BESIDE))
+        self.load_todo(backup=False)
+        self._load_the_rest(charts=False)
+        self.load_figures(beside=beside)
+        if self.charts is not None:
+            self.load_charts()
 
     def _current(self) -> bool:
         read = self._read_at
@@ -641,7 +655,7 @@ class DashboardPage(Page):
         if not set(changes) <= self.UNRELATED_CHANGES:
             self._read_at = None  # anything else saved (a page, a dialog, an import): read again when shown
 
-    def _load_the_rest(self) -> None:
+    def _load_the_rest(self, charts: bool = True) -> None:
         """What follows the to-do list and the figures: 开始使用's steps and the last backup's age."""
         actor = self.context.actor
         if self.steps_dismissed is None:
@@ -649,8 +663,8 @@ class DashboardPage(Page):
         if actor.can("village.edit") and not self.steps_dismissed:
             DbOp(self, lambda s: first_steps.first_steps(session=s, actor=actor), read_only=True) \
                 .success(self._steps_arrived).run()
-        self.load_backup()  # after the figures: it reads and checks files (the slowest read here)
-        if self.charts is not None:
+        self.load_backup()  # it reads and checks files
+        if charts and self.charts is not None:
             self.load_charts()
 
     def _steps_arrived(self, steps: list[first_steps.FirstStep]) -> None:
@@ -689,6 +703,9 @@ class DashboardPage(Page):
             self._load_the_rest()
             self.first_screen_shown.emit()
             return True
+        if event.type() == BUILD_CARDS:
+            self._build_cards()
+            return True
         return super().event(event)
 
     def _first_screen_failed(self, exc: Exception | None) -> None:
@@ -718,6 +735,9 @@ class DashboardPage(Page):
         self.todo_items = list(items)
         self.todo_loaded = True
         self._show_todo()
+        if not self.cards and not self.figures_loaded:
+            # the cards, hidden, made once the list is painted, while the figures are still counted
+            QCoreApplication.postEvent(self, QEvent(BUILD_CARDS), int(Qt.EventPriority.LowEventPriority.value) - 1)
 
     def _backup_arrived(self, item: workbench.TodoItem) -> None:
         self.backup = item
@@ -779,11 +799,20 @@ class DashboardPage(Page):
         self.message.setText(str(exc))
         self.message.setVisible(True)
 
-    def load_figures(self) -> None:
-        """The cards' figures: one read, each card group one indexed statement (app.workbench.figures)."""
+    def load_figures(self, beside: _Beside | None = None) -> None:
+        """The cards' figures: one read, each card group one indexed statement (app.workbench.figures);
+        ``beside``: the groups of :data:`BESIDE`, being counted on a connection of their own."""
         actor = self.context.actor
-        DbOp(self, lambda s: workbench.figures(session=s, actor=actor), read_only=True) \
-            .success(self._figures_arrived).failure(self._refused).run()
+
+        def read(session: Any) -> dict[str, Any]:
+            if beside is None:
+                return workbench.figures(session=session, actor=actor)
+            found = workbench.figures(session=session, actor=actor,
+                                      only=[k.key for k in SECTIONS if k.key not in BESIDE])
+            found.update(beside.result())
+            return found
+
+        DbOp(self, read, read_only=True).success(self._figures_arrived).failure(self._refused).run()
 
     def _figures_arrived(self, figures: dict[str, Any]) -> None:
         self.figures = dict(figures)
