@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
@@ -417,6 +417,9 @@ class _Beside(threading.Thread):
 #: counted beside the worker after signing in: the meetings' attendance, a count of every
 #: signed-in attendee (~60–100 ms inside SQLite on the large demo), the longest of the first read
 BESIDE = ("meetings",)
+#: counted beside the worker when the 工作台 is shown again or built afresh: the attendance, and the
+#: residents (a pass over the register, inside SQLite too) while the worker reads the to-do list
+SHOWN_BESIDE = ("meetings", "people")
 
 
 def first_screen_reader(ticket: Any) -> Callable[[Any], FirstScreen | None]:
@@ -455,6 +458,7 @@ class DashboardPage(Page):
         self.todo_loaded = False
         self.figures: dict[str, Any] = {}  # app.workbench.figures: the cards' sections
         self.figures_loaded = False  # every card has its figure (tests and bench/dashboard.py wait for it)
+        self._first_figures: dict[str, Any] = {}  # those read while the attendance is counted beside
         # the first screen read right behind the password check (expect_first_screen): "" none,
         # "waiting" until it arrives, "arrived" once shown
         self.first_screen = ""
@@ -635,7 +639,7 @@ class DashboardPage(Page):
         connection of its own meanwhile, and joins the figures last."""
         actor = self.context.actor
         self._read_at = time.monotonic()
-        beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=BESIDE))
+        beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=SHOWN_BESIDE))
         self.load_todo(backup=False)
         self._load_the_rest(charts=False)
         self.load_figures(beside=beside)
@@ -800,31 +804,38 @@ class DashboardPage(Page):
         self.message.setVisible(True)
 
     def load_figures(self, beside: _Beside | None = None) -> None:
-        """The cards' figures: one read, each card group one indexed statement (app.workbench.figures);
-        ``beside``: the groups of :data:`BESIDE`, being counted on a connection of their own."""
+        """The cards' figures: each card group one indexed statement (app.workbench.figures).
+        ``beside``: the groups of :data:`SHOWN_BESIDE`, being counted on a connection of their own:
+        the others are shown as soon as they are read (those cards say "—" meanwhile), then these."""
         actor = self.context.actor
+        if beside is None:
+            DbOp(self, lambda s: workbench.figures(session=s, actor=actor), read_only=True) \
+                .success(self._figures_arrived).failure(self._refused).run()
+            return
+        rest = [section.key for section in SECTIONS if section.key not in SHOWN_BESIDE]
+        DbOp(self, lambda s: workbench.figures(session=s, actor=actor, only=rest), read_only=True) \
+            .success(self._first_figures_arrived).failure(self._refused).run()
+        DbOp(self, lambda _s: beside.result(), read_only=True) \
+            .success(lambda counted: self._figures_arrived({**self._first_figures, **counted})) \
+            .failure(self._refused).run()
 
-        def read(session: Any) -> dict[str, Any]:
-            if beside is None:
-                return workbench.figures(session=session, actor=actor)
-            found = workbench.figures(session=session, actor=actor,
-                                      only=[k.key for k in SECTIONS if k.key not in BESIDE])
-            found.update(beside.result())
-            return found
-
-        DbOp(self, read, read_only=True).success(self._figures_arrived).failure(self._refused).run()
+    def _first_figures_arrived(self, figures: dict[str, Any]) -> None:
+        self._first_figures = dict(figures)
+        self._show(self._first_figures, counting=SHOWN_BESIDE)
 
     def _figures_arrived(self, figures: dict[str, Any]) -> None:
         self.figures = dict(figures)
         self.figures_loaded = True
         self._show(self.figures)
 
-    def _show(self, figures: dict[str, Any]) -> None:
+    def _show(self, figures: dict[str, Any], counting: Collection[str] = ()) -> None:
+        """Show ``figures``; the sections in ``counting`` are still being counted: shown, as "—"."""
         self._build_cards()
         if self._message is not None:
             self._message.setVisible(False)
         for section in SECTIONS:
             self.section_boxes[section.key].setVisible(section.key in figures and (
-                not section.only_with or bool(figures[section.key].get(section.only_with))))
+                not section.only_with or bool(figures[section.key].get(section.only_with)))
+                or section.key in counting and not section.only_with)
             for spec in section.cards:
                 self.cards[(section.key, spec.label)].set_value(spec.value(figures) if section.key in figures else None)
