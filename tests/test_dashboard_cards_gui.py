@@ -79,3 +79,49 @@ def test_shown_again_it_reads_again_only_after_something_was_saved(village, sign
     assert back_to_the_dashboard() == []
     monkeypatch.setattr(type(home), "UNCHANGED_FOR_S", 0.0)  # its figures are old
     assert any("load_todo" in name for name in back_to_the_dashboard())
+
+
+def test_built_afresh_the_cards_read_first_are_shown_while_the_attendance_is_counted(village, sign_in, qtbot,
+                                                                                      monkeypatch):
+    """Shown again (or built afresh), the 工作台 counts the attendance and the residents on a
+    connection of its own: the other cards show their figures as soon as they are read, those two
+    groups say "—" until their count comes, and then every card equals the statistics."""
+    from ui.pages import dashboard as module
+
+    database, admin = village
+    add_many_residents(database, admin, 12)
+    window = sign_in(database)
+    page = window.workspace.pages["dashboard"]
+    qtbot.waitUntil(lambda: page.figures_loaded and worker().pending() == 0, timeout=20000)
+
+    gate = threading.Event()
+    figures = module.workbench.figures
+
+    def counted_slowly(*, session, actor, only=None):
+        if only is not None and set(only) == set(module.SHOWN_BESIDE):
+            gate.wait(10)
+        return figures(session=session, actor=actor, only=only)
+
+    monkeypatch.setattr(module.workbench, "figures", counted_slowly)
+    window.open_area("settings")
+    old = window.workspace.pages.pop("dashboard")
+    window.workspace.stack.removeWidget(old)
+    old.deleteLater()
+    page = window.open_area("dashboard")
+    concerns_card = "All concerns"
+    qtbot.waitUntil(lambda: bool(page.cards) and page.card("concerns", concerns_card).figure is not None,
+                    timeout=20000)
+    assert not page.figures_loaded
+    assert page.card("people", "Residents living in the village").text() == "—"
+    assert page.card("meetings", "Meetings recorded").text() == "—"
+    assert page.section_boxes["meetings"].isVisibleTo(page) and page.section_boxes["people"].isVisibleTo(page)
+    gate.set()
+    qtbot.waitUntil(lambda: page.figures_loaded and worker().pending() == 0, timeout=20000)
+
+    with database.session() as session:
+        expected = stats.collect(session=session, actor=admin)
+    for section in SECTIONS:
+        for spec in section.cards:
+            assert page.card(section.key, spec.label).figure == (
+                spec.value(expected) if section.key in expected else None), spec.label
+    assert page.card("people", "Residents living in the village").figure == 12
