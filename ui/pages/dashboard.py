@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
@@ -417,8 +417,8 @@ class _Beside(threading.Thread):
 #: counted beside the worker after signing in: the meetings' attendance, a count of every
 #: signed-in attendee (~60–100 ms inside SQLite on the large demo), the longest of the first read
 BESIDE = ("meetings",)
-#: counted beside the worker when the 工作台 is shown again or built afresh: the attendance, and the
-#: residents (a pass over the register, inside SQLite too) while the worker reads the to-do list
+#: counted beside the worker when the 工作台 is shown again or built afresh, once its to-do list is
+#: read: the attendance, and the residents (a pass over the register, inside SQLite too)
 SHOWN_BESIDE = ("meetings", "people")
 
 
@@ -440,7 +440,6 @@ def first_screen_reader(ticket: Any) -> Callable[[Any], FirstScreen | None]:
 
 
 AFTER_PAINT = QEvent.Type(QEvent.registerEventType())  # posted behind the paint of the first screen
-BUILD_CARDS = QEvent.Type(QEvent.registerEventType())  # posted behind the paint of the to-do list
 
 
 class DashboardPage(Page):
@@ -458,7 +457,6 @@ class DashboardPage(Page):
         self.todo_loaded = False
         self.figures: dict[str, Any] = {}  # app.workbench.figures: the cards' sections
         self.figures_loaded = False  # every card has its figure (tests and bench/dashboard.py wait for it)
-        self._first_figures: dict[str, Any] = {}  # those read while the attendance is counted beside
         # the first screen read right behind the password check (expect_first_screen): "" none,
         # "waiting" until it arrives, "arrived" once shown
         self.first_screen = ""
@@ -591,7 +589,6 @@ class DashboardPage(Page):
                 card.clicked.connect(lambda area=spec.area: self.context.open_area(area))
                 self.cards[(section.key, spec.label)] = card
                 grid.addWidget(card, index // CARDS_PER_ROW, index % CARDS_PER_ROW)
-            box.ensurePolished()  # styled now, hidden: showing it with its figures only lays it out
 
     def retranslate_ui(self) -> None:
         self.steps_dismissed = None  # its key names the village, which may just have been renamed
@@ -628,23 +625,15 @@ class DashboardPage(Page):
             return
         if self.first_screen == "waiting":  # read behind the password check, on its way: the
             return  # rest follows once it is painted (_first_screen_arrived)
-        if self._current():  # nothing was saved since they were read: they are as shown
-            self._load_the_rest()
-        else:
-            self._read_all()
-
-    def _read_all(self) -> None:
-        """The to-do list, 开始使用, the backup's age and the figures, in the order the worker reads
-        them: the meetings' attendance (a count inside SQLite, the longest read) is counted on a
-        connection of its own meanwhile, and joins the figures last."""
-        actor = self.context.actor
-        self._read_at = time.monotonic()
-        beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=SHOWN_BESIDE))
-        self.load_todo(backup=False)
-        self._load_the_rest(charts=False)
-        self.load_figures(beside=beside)
-        if self.charts is not None:
-            self.load_charts()
+        if not self._current():  # else nothing was saved since they were read: they are as shown
+            self._read_at = time.monotonic()
+            # once the to-do list is read, the meetings' attendance and the residents (counts inside
+            # SQLite, the longest reads) are counted on a connection of their own while the worker
+            # reads the other figures; they join them last
+            counting: list[_Beside] = []
+            self.load_todo(backup=False, then_count=counting)
+            self.load_figures(beside=counting)
+        self._load_the_rest()
 
     def _current(self) -> bool:
         read = self._read_at
@@ -659,7 +648,7 @@ class DashboardPage(Page):
         if not set(changes) <= self.UNRELATED_CHANGES:
             self._read_at = None  # anything else saved (a page, a dialog, an import): read again when shown
 
-    def _load_the_rest(self, charts: bool = True) -> None:
+    def _load_the_rest(self) -> None:
         """What follows the to-do list and the figures: 开始使用's steps and the last backup's age."""
         actor = self.context.actor
         if self.steps_dismissed is None:
@@ -667,8 +656,8 @@ class DashboardPage(Page):
         if actor.can("village.edit") and not self.steps_dismissed:
             DbOp(self, lambda s: first_steps.first_steps(session=s, actor=actor), read_only=True) \
                 .success(self._steps_arrived).run()
-        self.load_backup()  # it reads and checks files
-        if charts and self.charts is not None:
+        self.load_backup()  # after the figures: it reads and checks files (the slowest read here)
+        if self.charts is not None:
             self.load_charts()
 
     def _steps_arrived(self, steps: list[first_steps.FirstStep]) -> None:
@@ -707,9 +696,6 @@ class DashboardPage(Page):
             self._load_the_rest()
             self.first_screen_shown.emit()
             return True
-        if event.type() == BUILD_CARDS:
-            self._build_cards()
-            return True
         return super().event(event)
 
     def _first_screen_failed(self, exc: Exception | None) -> None:
@@ -722,10 +708,18 @@ class DashboardPage(Page):
 
     # ------------------------------------------------------------ to do
 
-    def load_todo(self, backup: bool = True) -> None:
+    def load_todo(self, backup: bool = True, then_count: list[_Beside] | None = None) -> None:
+        """The to-do list; ``then_count``: once it is read, the groups of :data:`SHOWN_BESIDE` are
+        counted beside (not sooner: the list is read and painted without them sharing the lock)."""
         actor = self.context.actor
-        DbOp(self, lambda s: workbench.todo(session=s, actor=actor), read_only=True) \
-            .success(self._todo_arrived).failure(self._refused).run()
+
+        def read(session: Any) -> list[workbench.TodoItem]:
+            items = workbench.todo(session=session, actor=actor)
+            if then_count is not None:
+                then_count.append(_Beside(lambda s: workbench.figures(session=s, actor=actor, only=SHOWN_BESIDE)))
+            return items
+
+        DbOp(self, read, read_only=True).success(self._todo_arrived).failure(self._refused).run()
         if backup:
             self.load_backup()
 
@@ -739,9 +733,6 @@ class DashboardPage(Page):
         self.todo_items = list(items)
         self.todo_loaded = True
         self._show_todo()
-        if not self.cards and not self.figures_loaded:
-            # the cards, hidden, made once the list is painted, while the figures are still counted
-            QCoreApplication.postEvent(self, QEvent(BUILD_CARDS), int(Qt.EventPriority.LowEventPriority.value) - 1)
 
     def _backup_arrived(self, item: workbench.TodoItem) -> None:
         self.backup = item
@@ -803,39 +794,33 @@ class DashboardPage(Page):
         self.message.setText(str(exc))
         self.message.setVisible(True)
 
-    def load_figures(self, beside: _Beside | None = None) -> None:
-        """The cards' figures: each card group one indexed statement (app.workbench.figures).
-        ``beside``: the groups of :data:`SHOWN_BESIDE`, being counted on a connection of their own:
-        the others are shown as soon as they are read (those cards say "—" meanwhile), then these."""
+    def load_figures(self, beside: list[_Beside] | None = None) -> None:
+        """The cards' figures: one read, each card group one indexed statement (app.workbench.figures);
+        ``beside``: the count of the groups of :data:`SHOWN_BESIDE` on a connection of its own,
+        once the to-do list's read has started it (else they are counted here too)."""
         actor = self.context.actor
-        if beside is None:
-            DbOp(self, lambda s: workbench.figures(session=s, actor=actor), read_only=True) \
-                .success(self._figures_arrived).failure(self._refused).run()
-            return
-        rest = [section.key for section in SECTIONS if section.key not in SHOWN_BESIDE]
-        DbOp(self, lambda s: workbench.figures(session=s, actor=actor, only=rest), read_only=True) \
-            .success(self._first_figures_arrived).failure(self._refused).run()
-        DbOp(self, lambda _s: beside.result(), read_only=True) \
-            .success(lambda counted: self._figures_arrived({**self._first_figures, **counted})) \
-            .failure(self._refused).run()
 
-    def _first_figures_arrived(self, figures: dict[str, Any]) -> None:
-        self._first_figures = dict(figures)
-        self._show(self._first_figures, counting=SHOWN_BESIDE)
+        def read(session: Any) -> dict[str, Any]:
+            if not beside:
+                return workbench.figures(session=session, actor=actor)
+            found = workbench.figures(session=session, actor=actor,
+                                      only=[k.key for k in SECTIONS if k.key not in SHOWN_BESIDE])
+            found.update(beside[0].result())
+            return found
+
+        DbOp(self, read, read_only=True).success(self._figures_arrived).failure(self._refused).run()
 
     def _figures_arrived(self, figures: dict[str, Any]) -> None:
         self.figures = dict(figures)
         self.figures_loaded = True
         self._show(self.figures)
 
-    def _show(self, figures: dict[str, Any], counting: Collection[str] = ()) -> None:
-        """Show ``figures``; the sections in ``counting`` are still being counted: shown, as "—"."""
+    def _show(self, figures: dict[str, Any]) -> None:
         self._build_cards()
         if self._message is not None:
             self._message.setVisible(False)
         for section in SECTIONS:
             self.section_boxes[section.key].setVisible(section.key in figures and (
-                not section.only_with or bool(figures[section.key].get(section.only_with)))
-                or section.key in counting and not section.only_with)
+                not section.only_with or bool(figures[section.key].get(section.only_with))))
             for spec in section.cards:
                 self.cards[(section.key, spec.label)].set_value(spec.value(figures) if section.key in figures else None)
