@@ -417,9 +417,6 @@ class _Beside(threading.Thread):
 #: counted beside the worker after signing in: the meetings' attendance, a count of every
 #: signed-in attendee (~60–100 ms inside SQLite on the large demo), the longest of the first read
 BESIDE = ("meetings",)
-#: counted beside the worker when the 工作台 is shown again or built afresh, once its to-do list is
-#: read: the attendance, and the residents (a pass over the register, inside SQLite too)
-SHOWN_BESIDE = ("meetings", "people")
 
 
 def first_screen_reader(ticket: Any) -> Callable[[Any], FirstScreen | None]:
@@ -627,12 +624,8 @@ class DashboardPage(Page):
             return  # rest follows once it is painted (_first_screen_arrived)
         if not self._current():  # else nothing was saved since they were read: they are as shown
             self._read_at = time.monotonic()
-            # once the to-do list is read, the meetings' attendance and the residents (counts inside
-            # SQLite, the longest reads) are counted on a connection of their own while the worker
-            # reads the other figures; they join them last
-            counting: list[_Beside] = []
-            self.load_todo(backup=False, then_count=counting)
-            self.load_figures(beside=counting)
+            self.load_todo(backup=False)
+            self.load_figures()
         self._load_the_rest()
 
     def _current(self) -> bool:
@@ -708,18 +701,10 @@ class DashboardPage(Page):
 
     # ------------------------------------------------------------ to do
 
-    def load_todo(self, backup: bool = True, then_count: list[_Beside] | None = None) -> None:
-        """The to-do list; ``then_count``: once it is read, the groups of :data:`SHOWN_BESIDE` are
-        counted beside (not sooner: the list is read and painted without them sharing the lock)."""
+    def load_todo(self, backup: bool = True) -> None:
         actor = self.context.actor
-
-        def read(session: Any) -> list[workbench.TodoItem]:
-            items = workbench.todo(session=session, actor=actor)
-            if then_count is not None:
-                then_count.append(_Beside(lambda s: workbench.figures(session=s, actor=actor, only=SHOWN_BESIDE)))
-            return items
-
-        DbOp(self, read, read_only=True).success(self._todo_arrived).failure(self._refused).run()
+        DbOp(self, lambda s: workbench.todo(session=s, actor=actor), read_only=True) \
+            .success(self._todo_arrived).failure(self._refused).run()
         if backup:
             self.load_backup()
 
@@ -794,21 +779,11 @@ class DashboardPage(Page):
         self.message.setText(str(exc))
         self.message.setVisible(True)
 
-    def load_figures(self, beside: list[_Beside] | None = None) -> None:
-        """The cards' figures: one read, each card group one indexed statement (app.workbench.figures);
-        ``beside``: the count of the groups of :data:`SHOWN_BESIDE` on a connection of its own,
-        once the to-do list's read has started it (else they are counted here too)."""
+    def load_figures(self) -> None:
+        """The cards' figures: one read, each card group one indexed statement (app.workbench.figures)."""
         actor = self.context.actor
-
-        def read(session: Any) -> dict[str, Any]:
-            if not beside:
-                return workbench.figures(session=session, actor=actor)
-            found = workbench.figures(session=session, actor=actor,
-                                      only=[k.key for k in SECTIONS if k.key not in SHOWN_BESIDE])
-            found.update(beside[0].result())
-            return found
-
-        DbOp(self, read, read_only=True).success(self._figures_arrived).failure(self._refused).run()
+        DbOp(self, lambda s: workbench.figures(session=s, actor=actor), read_only=True) \
+            .success(self._figures_arrived).failure(self._refused).run()
 
     def _figures_arrived(self, figures: dict[str, Any]) -> None:
         self.figures = dict(figures)
