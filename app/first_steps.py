@@ -8,6 +8,7 @@ is ticked from the data itself, never from a flag, so a village that was set up 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -38,14 +39,18 @@ def first_steps(*, session: Session, actor: Actor) -> list[FirstStep]:
     """The checklist's steps in order, each with whether the store shows it done."""
     require(actor, "stats.view")
 
-    def count(model: type, *where: object) -> int:
-        return session.exec(select(func.count()).select_from(model).where(*where)).one()
+    def count(model: type, *where: object) -> Any:
+        return select(func.count()).select_from(model).where(*where).scalar_subquery()
 
+    # one statement (each count a subquery, scoped like every query): the dashboard asks at every show
+    groups, grids, households, users, notices = session.exec(select(
+        count(VillageGroup), count(Grid), count(Household), count(User, col(User.active).is_(True)),
+        count(Notice, col(Notice.seq).is_not(None)))).one()
     done = {
-        "village": count(VillageGroup) > 0 and count(Grid) > 0,
-        "households": count(Household) > 0,
+        "village": groups > 0 and grids > 0,
+        "households": households > 0,
         # the first account made the village; a second one means the office has added its people
-        "users": count(User, col(User.active).is_(True)) > 1,
-        "notice": count(Notice, col(Notice.seq).is_not(None)) > 0,
+        "users": users > 1,
+        "notice": notices > 0,
     }
     return [FirstStep(key, label, done[key]) for key, label in STEPS.items()]

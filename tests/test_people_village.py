@@ -233,3 +233,27 @@ def test_overview_lists_groups_in_number_order_with_their_counts(village):
         assert [(g.name, g.group_name) for g in overview.grids] == [("一组网格", "一组"), ("二组网格", "二组"), ("无组网格", "")]
         assert overview.supervision_phone == "02884851234"
         assert live(database, VillageProfile) == 1
+
+
+def test_overview_counts_each_live_household_once_by_its_group_and_its_grid(village):
+    """The households are counted in one pass by group and grid together: a household in a group
+    and a grid counts for both, one in a grid only (or a group only) for that one, a deleted one
+    for none."""
+    database, admin = village
+    with database.unit(admin) as session:
+        one = people.add_group(session=session, actor=admin, name="一组", number=1)
+        in_one = people.add_grid(session=session, actor=admin, name="一组网格", group_id=one.id)
+        loose = people.add_grid(session=session, actor=admin, name="无组网格")
+        form = people.HouseholdForm
+        people.save_household(session=session, actor=admin, form=form(head_name="张一", group_id=one.id, grid_id=in_one.id))
+        people.save_household(session=session, actor=admin, form=form(head_name="张二", group_id=one.id))
+        people.save_household(session=session, actor=admin, form=form(head_name="张三", grid_id=loose.id))
+        gone = people.save_household(session=session, actor=admin, form=form(head_name="张四", group_id=one.id,
+                                                                              grid_id=loose.id))
+    with database.unit(admin) as session:
+        household_id = gone if isinstance(gone, str) else gone.id
+        people.delete_household(session=session, actor=admin, household_id=household_id)
+    with database.session() as session:
+        overview = people.village_overview(session=session, actor=admin)
+    assert [(g.name, g.households, g.grids) for g in overview.groups] == [("一组", 2, 1)]
+    assert sorted((g.name, g.households) for g in overview.grids) == [("一组网格", 1), ("无组网格", 1)]

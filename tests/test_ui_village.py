@@ -185,6 +185,50 @@ def test_village_page_is_read_only_for_a_grid_worker(village, window_for, qtbot)
     assert page.edit_group(None) is None
 
 
+def test_opened_by_the_click_that_builds_it_the_page_shows_its_rows_at_once(village, window_for, qtbot, monkeypatch):
+    """Built by the click that opens it (before the pauses after sign-in built it), 村情 reads its
+    overview right away: the page is first painted with its rows and counts (no second measuring
+    and painting), with nothing queued on the database worker for it; shown again, it reads on
+    the worker as before."""
+    from ui.ops import DatabaseWorker, worker
+
+    database, admin = village
+    with database.unit(admin) as session:
+        group = people.add_group(session=session, actor=admin, name="一组")
+        grid = people.add_grid(session=session, actor=admin, name="一组第1网格", group_id=group.id)
+        people.save_household(session=session, actor=admin, form=people.HouseholdForm(
+            head_name="王大明", number="010001", group_id=group.id, grid_id=grid.id))
+        people.save_household(session=session, actor=admin, form=people.HouseholdForm(
+            head_name="王小明", number="010002", group_id=group.id))
+    window = window_for(database)
+    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=20000)
+    workspace = window.workspace
+    old = workspace.pages.pop("village", None)  # as a clerk who clicks before the warm-up built it
+    if old is not None:
+        workspace.stack.removeWidget(old)
+        old.deleteLater()
+    reads: list[str] = []
+    original = DatabaseWorker.submit
+
+    def counting(self, fn, **kwargs):
+        reads.append(getattr(fn, "__qualname__", ""))
+        return original(self, fn, **kwargs)
+
+    monkeypatch.setattr(DatabaseWorker, "submit", counting)
+    page = window.open_area("village")
+    assert page.overview is not None and not page._loading  # no turn of the event loop yet
+    assert [(r.name, r.households, r.grids) for r in page.groups.model.rows()] == [("一组", 2, 1)]
+    assert [(r.name, r.group_name, r.households) for r in page.grids.model.rows()] == [("一组第1网格", "一组", 1)]
+    assert not page.groups.empty.isVisibleTo(page)
+    assert not [name for name in reads if name.startswith("VillagePage")]
+    window.open_area("households")
+    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+    reads.clear()
+    window.open_area("village")
+    assert [name for name in reads if name.startswith("VillagePage.reload")]
+    qtbot.waitUntil(lambda: not page._loading, timeout=10000)
+
+
 def test_village_models_pass_the_model_tester(village, window_for, qtbot, qtmodeltester):
     database, admin = village
     with database.unit(admin) as session:

@@ -93,14 +93,17 @@ class RecordList(QGroupBox):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         self._update_buttons()
-        self.retranslate_ui()
+        self._set_texts()  # the headers were read in this language just now: no second measuring
 
-    def retranslate_ui(self) -> None:
+    def _set_texts(self) -> None:
         self.setTitle(_(self._title_msgid))
         self.new_button.setText(_(self._new_msgid))
         self.edit_button.setText(_("Change…"))
         self.delete_button.setText(_("Delete"))
         self.empty.setText(_(self._empty_msgid))
+
+    def retranslate_ui(self) -> None:
+        self._set_texts()
         self.model.retranslate()
 
     def set_rows(self, rows: list[Any]) -> None:
@@ -241,7 +244,22 @@ class VillagePage(Page):
     # ------------------------------------------------------------ loading
 
     def page_shown(self) -> None:
+        if self.overview is None and not self._loading and worker().pending() == 0 and self._read_at_once():
+            return
         self.reload()
+
+    def _read_at_once(self) -> bool:
+        """The first show of a page that has read nothing yet (opened by the click that built it):
+        the overview, four short statements, is read right here, so that the page is measured and
+        painted once, with its rows, instead of empty and then again. False when the read is
+        refused: the usual read then says why."""
+        actor = self.context.actor
+        try:
+            overview = worker().read_now(lambda s: people.village_overview(session=s, actor=actor))
+        except Exception:  # noqa: BLE001 - reported by the read on the worker (reload)
+            return False
+        self._overview_loaded(overview)
+        return True
 
     def preload(self) -> None:
         if self.overview is None and not self._loading:
