@@ -153,18 +153,19 @@ def warm_up() -> None:
 NO_VILLAGE = "-"
 
 
-def warm_up_reads(*, session: Session) -> None:
+def warm_up_reads(*, session: Session, actor: Actor | None = None) -> None:
     """Have SQLAlchemy build, ahead, the statements of the 工作台's first read — the figures and the
     to-do list — while the login form waits for the password: built the first time they run
     (~5–10 ms each, ~100 ms in all, more than the SQL itself), they otherwise fell on the sign-in.
     They are run once, as a secretary who is nobody, in ``session`` scoped to a village that does
     not exist (:data:`NO_VILLAGE`): every synced table's rows are out of scope, and what comes back
-    is dropped. SQLAlchemy keeps the built statements by their shape; the village is a parameter."""
+    is dropped. SQLAlchemy keeps the built statements by their shape; the village is a parameter.
+    ``actor``: whom to run them as (the statements' shape follows the role); nobody by default."""
     from app.auth import SECRETARY
     from app.workbench.service import todo
     from db.scope import for_village
 
-    nobody = Actor(user_id="", username="", display_name="", role=SECRETARY)
+    nobody = actor or Actor(user_id="", username="", display_name="", role=SECRETARY)
     for_village(session, NO_VILLAGE)
     figures(session=session, actor=nobody)
     todo(session=session, actor=nobody)
