@@ -29,7 +29,7 @@ from ui.pages.base import Page, PageHeader
 from ui.pages.community import current_row, enable, line, make_table, open_document, resident_picker
 from ui.pages.register import ExportExcelButton
 from ui.table_model import RIGHT, Column
-from ui.widgets import fill_combo, set_message
+from ui.widgets import LazyTabs, fill_combo, set_message
 
 
 def _hours(minutes: int) -> str:
@@ -92,15 +92,32 @@ class VolunteersPage(Page):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("volunteerTabs")
         layout.addWidget(self.tabs, 1)
-        self.activities = ActivitiesTab(self)
-        self.teams = TeamsTab(self)
-        self.hours = HoursTab(self)
-        for tab in (self.activities, self.teams, self.hours):
-            self.tabs.addTab(tab, "")
+        # The activities are built with the page; the teams and the hours the first time opened.
+        self.lazy_tabs = LazyTabs(self.tabs)
+        self.lazy_tabs.add(lambda: ActivitiesTab(self), now=True)
+        for tab_class in (TeamsTab, HoursTab):
+            self.lazy_tabs.add(lambda tab_class=tab_class: self._new_tab(tab_class))
         self.tabs.currentChanged.connect(lambda _i: self.tabs.currentWidget().reload())
         self.export_button = ExportExcelButton(self, "hours")  # 导出Excel… the hours ledger
         self.tabs.setCornerWidget(self.export_button)
         self.retranslate_ui()
+
+    def _new_tab(self, tab_class: type) -> Any:
+        tab = tab_class(self)
+        tab.retranslate_ui()  # in the language of the day
+        return tab
+
+    @property
+    def activities(self) -> ActivitiesTab:
+        return self.lazy_tabs.widget(0)
+
+    @property
+    def teams(self) -> TeamsTab:
+        return self.lazy_tabs.widget(1)
+
+    @property
+    def hours(self) -> HoursTab:
+        return self.lazy_tabs.widget(2)
 
     def actions(self) -> dict[str, str | None]:
         if self._actions is None:
@@ -116,7 +133,7 @@ class VolunteersPage(Page):
         for index, title in enumerate((_("Activities"), _("Teams"), _("Hours"))):
             self.tabs.setTabText(index, title)
         self.export_button.retranslate()
-        for tab in (self.activities, self.teams, self.hours):
+        for tab in self.lazy_tabs.built():
             tab.retranslate_ui()
 
     def page_shown(self) -> None:
