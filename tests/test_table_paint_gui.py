@@ -126,3 +126,28 @@ def test_only_the_rows_shown_are_read_with_the_ids_once_the_table_is_on_screen(v
     QApplication.processEvents()
     assert page.model.fetch_count == 0  # every row on screen came with the ids
     assert len(page.model._rows) == page.first_rows()
+
+
+def test_a_register_that_colours_some_rows_paints_the_others_itself(village, sign_in, qtbot):
+    """群众诉求: overdue concerns are red on pale red (the style paints those rows, from the model's
+    colours); the other rows' plain cells are painted by CellDelegate, the same pixels."""
+    from app import concerns
+
+    database, admin = village
+    today = dt.date.today()
+    with database.unit(admin) as session:
+        for i in range(8):  # every other one overdue
+            due = today - dt.timedelta(days=3) if i % 2 else today + dt.timedelta(days=10)
+            concerns.raise_concern(session=session, actor=admin, title=f"路灯不亮{i}", source="office",
+                                   raised_by=f"村民{i}", raised_on=today - dt.timedelta(days=20), due_on=due)
+    window = sign_in(database)
+    page = window.open_area("concerns")
+    qtbot.waitUntil(lambda: page._loaded_once and worker().pending() == 0, timeout=10000)
+    model = page.model
+    assert model.rowCount() == 8
+    overdue = [row for row in range(8) if model.styled_row(row)]
+    assert len(overdue) == 4 and all(model.row_object(row).title[-1] in "1357" for row in overdue)
+    delegate = assert_same_pixels(page)
+    laid_out = {text for text, _width, _alignment in delegate._texts}
+    for row in range(8):  # the plain rows' texts were laid out by the delegate, the red rows' were not
+        assert (model.row_object(row).title in laid_out) == (row not in overdue)

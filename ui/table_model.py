@@ -220,6 +220,11 @@ class LazyTableModel(QAbstractTableModel):
     def alignment(self, column: int) -> int:
         return self._alignments[column]
 
+    def styled_row(self, row_number: int) -> bool:
+        """Whether :class:`CellDelegate` leaves row ``row_number`` to the style, for a subclass
+        with its own ``data`` (colours): every row unless the subclass says which it colours."""
+        return True
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if not 0 <= section < len(self._columns):
@@ -310,10 +315,13 @@ class CellDelegate(QStyledItemDelegate):
         # called for every cell of every paint: plain locals and module constants, no Qt enums made
         model = index.model()
         state = option.state.value
-        if state & _STYLED_STATES or not state & _ENABLED or model.__class__.data is not _LAZY_DATA:
+        if state & _STYLED_STATES or not state & _ENABLED:
             super().paint(painter, option, index)
             return
         row, column = index.row(), index.column()
+        if model.__class__.data is not _LAZY_DATA and model.styled_row(row):
+            super().paint(painter, option, index)
+            return
         texts, colour = model._cells.get(model._ids[row]) or model.shown(row)
         text = texts[column]
         if colour is not None:

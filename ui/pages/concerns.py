@@ -77,6 +77,10 @@ class ConcernsModel(LazyTableModel):
                 return None
         return super().data(index, role)
 
+    def styled_row(self, row_number: int) -> bool:
+        row = self.row_object(row_number)  # the others' plain cells are painted by CellDelegate
+        return row is None or concerns.is_overdue(row, self._today())
+
     def _today(self) -> dt.date:
         asked, day = self._day
         now = time.monotonic()

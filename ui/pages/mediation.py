@@ -83,6 +83,10 @@ class CasesModel(LazyTableModel):
                 return None
         return super().data(index, role)
 
+    def styled_row(self, row_number: int) -> bool:
+        row = self.row_object(row_number)  # the others' plain cells are painted by CellDelegate
+        return row is None or bool(row.deadline)
+
 
 def _counts_text(counts: Any) -> str:
     top = sorted(counts.by_category.items(), key=lambda kv: -kv[1])[:6]

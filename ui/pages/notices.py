@@ -69,6 +69,10 @@ class NoticeTableModel(LazyTableModel):
             return SOON if row is not None and row.ending_soon else None
         return super().data(index, role)
 
+    def styled_row(self, row_number: int) -> bool:
+        row = self.row_object(row_number)  # the others' plain cells are painted by CellDelegate
+        return row is None or bool(row.ending_soon)
+
 
 class NoticesPage(RegisterPage):
     ending_soon_saved = Signal(int)
