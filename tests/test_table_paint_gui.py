@@ -128,9 +128,9 @@ def test_only_the_rows_shown_are_read_with_the_ids_once_the_table_is_on_screen(v
     assert len(page.model._rows) == page.first_rows()
 
 
-def test_a_register_that_colours_some_rows_paints_the_others_itself(village, sign_in, qtbot):
-    """群众诉求: overdue concerns are red on pale red (the style paints those rows, from the model's
-    colours); the other rows' plain cells are painted by CellDelegate, the same pixels."""
+def test_a_register_that_colours_some_rows_paints_them_as_the_style_does(village, sign_in, qtbot):
+    """群众诉求: overdue concerns are red on pale red. CellDelegate paints every row, plain or in the
+    colours the model's data() gives (LazyTableModel.row_colours): the same pixels as the style."""
     from app import concerns
 
     database, admin = village
@@ -145,9 +145,8 @@ def test_a_register_that_colours_some_rows_paints_the_others_itself(village, sig
     qtbot.waitUntil(lambda: page._loaded_once and worker().pending() == 0, timeout=10000)
     model = page.model
     assert model.rowCount() == 8
-    overdue = [row for row in range(8) if model.styled_row(row)]
+    overdue = [row for row in range(8) if model.row_colours(row) is not None]
     assert len(overdue) == 4 and all(model.row_object(row).title[-1] in "1357" for row in overdue)
     delegate = assert_same_pixels(page)
     laid_out = {text for text, _width, _alignment in delegate._texts}
-    for row in range(8):  # the plain rows' texts were laid out by the delegate, the red rows' were not
-        assert (model.row_object(row).title in laid_out) == (row not in overdue)
+    assert all(model.row_object(row).title in laid_out for row in range(8))  # painted by the delegate
