@@ -125,3 +125,20 @@ def test_the_volunteers_page_opens_with_the_activities_alone(sign_in, village, q
     settle(qtbot)
     assert isinstance(page.tabs.currentWidget(), HoursTab) and page.hours is page.tabs.currentWidget()
     assert not page.findChildren(TeamsTab)
+
+
+def test_the_meetings_calendar_is_built_the_first_time_it_is_shown(sign_in, village, qtbot):
+    from ui.pages.meetings.page import MeetingCalendar
+
+    database, _admin = village
+    window = sign_in(database)
+    page = window.open_area("meetings")
+    settle(qtbot)
+    assert not page.findChildren(MeetingCalendar) and not page.in_calendar()
+    page.calendar_button.click()
+    settle(qtbot)
+    (calendar,) = page.findChildren(MeetingCalendar)
+    assert page.in_calendar() and page.stack.currentWidget() is calendar is page.calendar and calendar.isVisible()
+    assert calendar.locale().language().name == "Chinese"
+    page.list_button.click()
+    assert not page.in_calendar() and page.stack.currentWidget() is page.table
