@@ -110,3 +110,22 @@ def test_a_page_painted_before_it_is_shown_is_not_held(unbuilt, qtbot):
     finally:
         go.set()
     qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+
+
+def test_a_page_is_built_inside_the_window(unbuilt, qtbot, monkeypatch):
+    """Made inside the workspace's stack (PageContext.pages_parent), a page's widgets are styled as
+    they are added; not all over again when the workspace adds the page to its stack."""
+    from ui.pages.settings import SettingsPage
+
+    parents = []
+    built = SettingsPage.__init__
+
+    def init(self, *args):
+        built(self, *args)
+        parents.append(self.parentWidget())  # before the workspace adds the page to its stack
+
+    monkeypatch.setattr(SettingsPage, "__init__", init)
+    page = unbuilt.open_area("settings")
+    assert parents == [unbuilt.workspace.stack]
+    assert unbuilt.workspace.stack.currentWidget() is page and page.isVisible()
+    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
