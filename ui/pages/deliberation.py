@@ -92,7 +92,7 @@ class DeliberationPage(Page):
         splitter = QSplitter()
         layout.addWidget(splitter, 1)
         self.model = LazyTableModel(MATTER_COLUMNS, self._fetch_rows, parent=self)
-        self.table = QTableView()
+        self.table = QTableView(splitter)  # made in its place: styled once, before it has columns
         self.table.setObjectName("mattersTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -162,6 +162,7 @@ class ActivitiesTab(QWidget):
         self.team_rows: list[Any] = []
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Vertical)
+        layout.addWidget(splitter, 1)  # before it is filled: its tables are styled once, as they are added
         self.table, self.model = make_table(ACTIVITY_COLUMNS, "activitiesTable", self, stretch=1)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.load_assignments())
         splitter.addWidget(self.table)
@@ -169,7 +170,6 @@ class ActivitiesTab(QWidget):
         self.assignments.selectionModel().currentRowChanged.connect(lambda *_a: self.load_assignment_actions())
         splitter.addWidget(self.assignments)
         splitter.setSizes([260, 200])
-        layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         self.new_button = QPushButton()
         self.new_button.setObjectName("newActivity")
