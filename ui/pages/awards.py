@@ -69,8 +69,6 @@ STEP_TEXTS = {a.NOMINATING: N_("Nominations (组织推荐, 个人推荐, 自荐)
 
 
 class AwardsPage(Page):
-    hold_first_paint = True  # painted once its first data is in (Page.showEvent)
-
     shown = Signal()
 
     def __init__(self, context: Any, area_key: str):

@@ -5,7 +5,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.i18n import _
@@ -32,9 +32,6 @@ class PageContext:
         return worker()
 
 
-HOLD_FIRST_PAINT_MS = 120  # a read slower than this: the page is shown meanwhile, filled when it arrives
-
-
 class Page(QWidget):
     """Base of the pages in the navigation.
 
@@ -44,60 +41,10 @@ class Page(QWidget):
     ``focus_search`` (Ctrl+F) focuses the child QLineEdit named ``search`` when there is one.
     """
 
-    # A page whose first show reads its data (a page built by the click that opens it) is painted
-    # once, with that data, rather than empty and then again as each read arrives: see showEvent.
-    hold_first_paint = False
-
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context.pages_parent)
         self.context = context
         self.area_key = area_key
-        self._painted = False  # painted once, on screen or off (ui/warmup.py paints built pages)
-        self._hold: QTimer | None = None
-        self._waiting_for_worker = False
-
-    def paintEvent(self, event: Any) -> None:  # noqa: N802
-        self._painted = True
-        super().paintEvent(event)
-
-    def showEvent(self, event: Any) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self.hold_first_paint and not self._painted and self._hold is None:
-            # Shown for the first time and never painted: the reads its page_shown asks for are
-            # about to start. Paint nothing until the database worker has answered them all (the
-            # model filled, columns fitted, counts shown), at most HOLD_FIRST_PAINT_MS: one paint
-            # of the whole page instead of an empty one and another per answer, and the worker
-            # does not share Python's lock with those paints meanwhile.
-            self.setUpdatesEnabled(False)
-            self._hold = QTimer(self)
-            self._hold.setSingleShot(True)
-            self._hold.timeout.connect(self._end_hold)
-            QTimer.singleShot(0, self, self._wait_for_first_read)
-
-    def _wait_for_first_read(self) -> None:
-        if self._hold is None or self._hold.isActive():
-            return
-        ops = worker()
-        if not ops.pending():
-            self._end_hold()
-            return
-        ops.busy_changed.connect(self._worker_busy)
-        self._waiting_for_worker = True
-        self._hold.start(HOLD_FIRST_PAINT_MS)
-
-    def _worker_busy(self, busy: bool) -> None:
-        if not busy:
-            self._end_hold()
-
-    def _end_hold(self) -> None:
-        if self._hold is None:
-            return
-        self._hold.stop()
-        self._hold = None
-        if self._waiting_for_worker:
-            self._waiting_for_worker = False
-            worker().busy_changed.disconnect(self._worker_busy)
-        self.setUpdatesEnabled(True)  # paints the whole page
 
     def retranslate_ui(self) -> None:
         pass

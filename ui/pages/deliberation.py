@@ -52,8 +52,6 @@ class _Row(tuple):
 
 
 class DeliberationPage(Page):
-    hold_first_paint = True  # painted once its first data is in (Page.showEvent)
-
     ids_loaded = Signal(int)
     progress_shown = Signal()
 

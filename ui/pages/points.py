@@ -104,8 +104,6 @@ def _describe(entry: Any) -> str:
 class PointsPage(Page):
     """Five tabs; the counter comes first, as the shop keeper opens it."""
 
-    hold_first_paint = True  # painted once its first data is in (Page.showEvent)
-
     redeemed = Signal(object)
     counter_refused = Signal(str)
     loaded = Signal()

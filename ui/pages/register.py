@@ -120,7 +120,6 @@ class RegisterPage(Page):
     default_order = ""
     # The table of ``app.excel`` this register exports (导出Excel…); "" for none.
     export_kind = ""
-    hold_first_paint = True  # painted once its first rows are in (Page.showEvent)
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)

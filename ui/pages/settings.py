@@ -18,8 +18,6 @@ from ui.widgets import existing_directory
 
 
 class SettingsPage(Page):
-    hold_first_paint = True  # painted once its first data is in (Page.showEvent)
-
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
         layout = QVBoxLayout(self)

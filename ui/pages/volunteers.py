@@ -74,8 +74,6 @@ GROUPING_LABELS = {"person": N_("By person"), "team": N_("By team"), "kind": N_(
 
 
 class VolunteersPage(Page):
-    hold_first_paint = True  # painted once its first data is in (Page.showEvent)
-
     loaded = Signal()
 
     def __init__(self, context: Any, area_key: str):

@@ -19,8 +19,6 @@ VILLAGE, TOWNSHIP = "village", "township"
 
 
 class SyncPage(Page):
-    hold_first_paint = True  # painted once its first data is in (Page.showEvent)
-
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
         self.kind = getattr(context, "store_kind", "") or ""
