@@ -126,3 +126,27 @@ def test_only_the_rows_shown_are_read_with_the_ids_once_the_table_is_on_screen(v
     QApplication.processEvents()
     assert page.model.fetch_count == 0  # every row on screen came with the ids
     assert len(page.model._rows) == page.first_rows()
+
+
+def test_a_register_that_colours_some_rows_paints_them_as_the_style_does(village, sign_in, qtbot):
+    """群众诉求: overdue concerns are red on pale red. CellDelegate paints every row, plain or in the
+    colours the model's data() gives (LazyTableModel.row_colours): the same pixels as the style."""
+    from app import concerns
+
+    database, admin = village
+    today = dt.date.today()
+    with database.unit(admin) as session:
+        for i in range(8):  # every other one overdue
+            due = today - dt.timedelta(days=3) if i % 2 else today + dt.timedelta(days=10)
+            concerns.raise_concern(session=session, actor=admin, title=f"路灯不亮{i}", source="office",
+                                   raised_by=f"村民{i}", raised_on=today - dt.timedelta(days=20), due_on=due)
+    window = sign_in(database)
+    page = window.open_area("concerns")
+    qtbot.waitUntil(lambda: page._loaded_once and worker().pending() == 0, timeout=10000)
+    model = page.model
+    assert model.rowCount() == 8
+    overdue = [row for row in range(8) if model.row_colours(row) is not None]
+    assert len(overdue) == 4 and all(model.row_object(row).title[-1] in "1357" for row in overdue)
+    delegate = assert_same_pixels(page)
+    laid_out = {text for text, _width, _alignment in delegate._texts}
+    assert all(model.row_object(row).title in laid_out for row in range(8))  # painted by the delegate

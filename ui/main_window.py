@@ -109,6 +109,7 @@ class Workspace(QWidget):
 
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
+        context.pages_parent = self.stack  # pages are built in it (PageContext.pages_parent)
         self.pages: dict[str, Page] = {}
         self.nav.currentRowChanged.connect(self._on_nav)
         self.retranslate_ui()

@@ -37,6 +37,7 @@ _ID = int(Qt.ItemDataRole.UserRole.value) + 1
 _ROLE_INTS = frozenset({_DISPLAY, _ALIGNMENT, _FOREGROUND, _TOOLTIP, _ID})
 _LIST_ROLES = frozenset({_DISPLAY, _ALIGNMENT, _TOOLTIP, _ID})
 REMOVED_COLOUR = QColor("#9aa0a6")  # a row that vanished since the ids were read
+STYLED = "styled"  # LazyTableModel.row_colours: the row is painted by the style
 
 # A row as shown: each column's text (None: nothing) and the row's text colour (None: the palette's)
 Shown = tuple[tuple[str | None, ...], QColor | None]
@@ -236,6 +237,12 @@ class LazyTableModel(QAbstractTableModel):
     def alignment(self, column: int) -> int:
         return self._alignments[column]
 
+    def row_colours(self, row_number: int) -> Any:
+        """How :class:`CellDelegate` paints row ``row_number`` of a subclass with its own ``data``
+        (colours, the same its ``data`` gives): ``None`` plain, ``(text colour or None, background
+        or None)``, or ``STYLED``: left to the style (the default, for a subclass that does not say)."""
+        return STYLED
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if not 0 <= section < len(self._columns):
@@ -314,8 +321,9 @@ class CellDelegate(QStyledItemDelegate):
     out again on every paint. Here a plain cell (not selected, not current, not under the pointer,
     a text that fits its column on one line) is drawn from the row's texts with a laid-out
     :class:`QStaticText` kept per text, width and alignment. Anything else — the selected row, the
-    current cell's focus frame, a text cut short with "…", a removed row's grey, a model that
-    colours its cells (a subclass with its own ``data``) — is painted by the style as before."""
+    current cell's focus frame, a text cut short with "…", a removed row's grey, the rows of a model
+    that colours its cells (a subclass with its own ``data``) unless its ``row_colours`` says how
+    — is painted by the style as before."""
 
     def __init__(self, parent: QWidget):
         super().__init__(parent)
@@ -331,17 +339,25 @@ class CellDelegate(QStyledItemDelegate):
         # called for every cell of every paint: plain locals and module constants, no Qt enums made
         model = index.model()
         state = option.state.value
-        if state & _STYLED_STATES or not state & _ENABLED or model.__class__.data is not _LAZY_DATA:
+        if state & _STYLED_STATES or not state & _ENABLED:
             super().paint(painter, option, index)
             return
         row, column = index.row(), index.column()
+        colours = None  # a subclass that colours rows: their text and background colours
+        if model.__class__.data is not _LAZY_DATA:
+            colours = model.row_colours(row)
+            if colours is STYLED:
+                super().paint(painter, option, index)
+                return
         texts, colour = model._cells.get(model._ids[row]) or model.shown(row)
         text = texts[column]
         if colour is not None:
             super().paint(painter, option, index)
             return
         if not text:
-            return  # the style draws nothing for an empty cell either
+            if colours is not None and colours[1] is not None:
+                painter.fillRect(option.rect, colours[1])  # the style fills an empty cell's background
+            return  # and draws nothing else, as for an empty plain cell
         x, y, width, height = option.rect.getRect()
         width -= self._double_margin
         font = option.font
@@ -355,13 +371,18 @@ class CellDelegate(QStyledItemDelegate):
         if not plain:
             super().paint(painter, option, index)
             return
-        palette = option.palette
-        pen_key = (palette.cacheKey(), state & _ACTIVE)
-        pen = self._pens.get(pen_key)
-        if pen is None:  # the palette's text colour (Qt enums passed to Qt cost more than the lookup)
-            if len(self._pens) > 16:
-                self._pens.clear()
-            pen = self._pens[pen_key] = palette.color(_NORMAL if state & _ACTIVE else _INACTIVE, _TEXT)
+        if colours is not None and colours[0] is not None:
+            pen = colours[0]
+        else:
+            palette = option.palette
+            pen_key = (palette.cacheKey(), state & _ACTIVE)
+            pen = self._pens.get(pen_key)
+            if pen is None:  # the palette's text colour (Qt enums passed to Qt cost more than the lookup)
+                if len(self._pens) > 16:
+                    self._pens.clear()
+                pen = self._pens[pen_key] = palette.color(_NORMAL if state & _ACTIVE else _INACTIVE, _TEXT)
+        if colours is not None and colours[1] is not None:
+            painter.fillRect(option.rect, colours[1])  # as the style fills a cell's background
         painter.setPen(pen)
         painter.drawStaticText(x + self._margin, y + (height - text_height) // 2, static)
 
@@ -399,7 +420,7 @@ class CellDelegate(QStyledItemDelegate):
         return laid
 
 
-_LAZY_DATA = LazyTableModel.data  # a subclass with its own data() colours its cells: the style paints them
+_LAZY_DATA = LazyTableModel.data  # a subclass with its own data() colours its cells: see row_colours
 
 
 class ListTableModel(QAbstractTableModel):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QTextEdit,
     QVBoxLayout,
     QWidget,
@@ -245,6 +246,84 @@ def tab_moves_focus(editor: QWidget) -> None:
         editor.installEventFilter(_tab_filter)
         if editor.lineEdit() is not None:
             editor.lineEdit().installEventFilter(_tab_filter)
+
+
+class LazyTabs(QObject):
+    """The pages of a QTabWidget built the first time they are shown or asked for (Frescobaldi
+    builds each panel on first show): a page of five tabs opens with one built, not five.
+
+    ``add(build)`` adds a tab whose widget ``build()`` makes later; until then the tab holds an
+    empty stand-in. ``widget(index)`` builds it now (a page's ``self.rules`` property), and the
+    built widget takes the stand-in's place in the tab widget, so ``currentWidget()`` and
+    ``setCurrentWidget(widget)`` work as for any tab. Create it before connecting anything else to
+    ``tabs.currentChanged``: the tab is built before the other slots see it."""
+
+    def __init__(self, tabs: QTabWidget):
+        super().__init__(tabs)
+        self.tabs = tabs
+        self._slots: list[tuple[QWidget, Callable[[], QWidget] | None]] = []
+        tabs.currentChanged.connect(self._shown)
+
+    def add(self, build: Callable[[], QWidget], *, now: bool = False) -> int:
+        """A tab whose widget ``build()`` makes (``now``: made now, e.g. the tab shown first)."""
+        if now:
+            widget = build()
+            self._slots.append((widget, None))
+            return self.tabs.addTab(widget, "")
+        stand_in = QWidget()
+        self._slots.append((stand_in, build))
+        return self.tabs.addTab(stand_in, "")
+
+    def widget(self, index: int) -> QWidget:
+        """Tab ``index``'s widget, built now if it was not yet."""
+        widget, build = self._slots[index]
+        if build is None:
+            return widget
+        built = build()
+        self._slots[index] = (built, None)
+        self._replace(index, widget, built)
+        return built
+
+    def built(self) -> list[QWidget]:
+        """The tabs' widgets built so far, in tab order (a language switch retranslates these; the
+        others are built in the language of the day)."""
+        return [widget for widget, build in self._slots if build is None]
+
+    def _shown(self, index: int) -> None:
+        if 0 <= index < len(self._slots):
+            self.widget(index)
+
+    def _replace(self, index: int, stand_in: QWidget, built: QWidget) -> None:
+        tabs = self.tabs
+        focus = tabs.window().focusWidget()
+        focus_was_here = focus is not None and (focus is stand_in or stand_in.isAncestorOf(focus))
+        current = tabs.currentIndex()
+        text, tip, enabled = tabs.tabText(index), tabs.tabToolTip(index), tabs.isTabEnabled(index)
+        was_blocked = tabs.blockSignals(True)  # one tab swapped for another: no tab was chosen
+        try:
+            tabs.removeTab(index)
+            tabs.insertTab(index, built, text)
+            tabs.setTabToolTip(index, tip)
+            tabs.setTabEnabled(index, enabled)
+            tabs.setCurrentIndex(current)
+        finally:
+            tabs.blockSignals(was_blocked)
+        stand_in.deleteLater()
+        if focus_was_here:  # the tab was chosen from inside the tabs: focus moves into it
+            _focus_first(built)
+
+
+def _focus_first(page: QWidget) -> None:
+    """Focus ``page``'s first widget that Tab reaches, as QStackedLayout does when a tab is chosen
+    while the focus is on the tab before (else the page itself)."""
+    widget = page.nextInFocusChain()
+    while widget is not page and page.isAncestorOf(widget):
+        if (widget.focusPolicy().value & Qt.FocusPolicy.TabFocus.value and widget.focusProxy() is None
+                and widget.isVisibleTo(page) and widget.isEnabled()):
+            widget.setFocus()
+            return
+        widget = widget.nextInFocusChain()
+    page.setFocus()
 
 
 def set_message(label: QLabel, text: str, *, error: bool) -> None:

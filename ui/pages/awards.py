@@ -86,8 +86,12 @@ class AwardsPage(Page):
         self.header = PageHeader(N_("Awards"), N_("Selections such as 最美庭院 and 五星级文明户: nominations → votes → "
                                                   "review → publicity → honours roll."))
         layout.addWidget(self.header)
+        # Each part joins its parent before it is filled: a widget is styled once, as it is added
+        # (a part added full restyles all it holds).
         splitter = QSplitter()
+        layout.addWidget(splitter, 1)
         left = QWidget()
+        splitter.addWidget(left)
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)
         self.table, self.model = make_table(CAMPAIGN_COLUMNS, "campaignsTable", self, stretch=1)
@@ -100,9 +104,9 @@ class AwardsPage(Page):
         column.addWidget(self.new_button)
         self.export_button = ExportExcelButton(self, "honours")  # 导出Excel… the honours rolls
         column.addWidget(self.export_button)
-        splitter.addWidget(left)
 
         right = QWidget()
+        splitter.addWidget(right)
         panel = QVBoxLayout(right)
         panel.setContentsMargins(8, 0, 0, 0)
         self.title = QLabel()
@@ -137,9 +141,7 @@ class AwardsPage(Page):
         self.message.setWordWrap(True)
         self.message.setVisible(False)
         panel.addWidget(self.message)
-        splitter.addWidget(right)
         splitter.setSizes([380, 700])
-        layout.addWidget(splitter, 1)
         self.retranslate_ui()
 
     # ------------------------------------------------------------ texts and loading

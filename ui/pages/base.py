@@ -23,6 +23,9 @@ class PageContext:
     open_area: Callable[..., None] = lambda _key, **_kw: None
     village_renamed: Callable[[str], None] = lambda _name: None  # the window shows the new name
     store_kind: str = ""  # "village" or "township" (app.sync.store_kind); "" when not known
+    # Where the pages are built (the workspace's stack): a page made inside the window is styled
+    # as its widgets are added, not all over again when it is added to the stack.
+    pages_parent: QWidget | None = None
 
     @property
     def ops(self) -> DatabaseWorker:
@@ -39,7 +42,7 @@ class Page(QWidget):
     """
 
     def __init__(self, context: PageContext, area_key: str):
-        super().__init__()
+        super().__init__(context.pages_parent)
         self.context = context
         self.area_key = area_key
 

@@ -31,7 +31,7 @@ from ui.attachments import AttachmentsStrip
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
-from ui.table_model import Column, LazyTableModel
+from ui.table_model import STYLED, Column, LazyTableModel
 from ui.widgets import fill_combo, line_edit
 
 OVERDUE = QColor("#c62828")
@@ -76,6 +76,12 @@ class ConcernsModel(LazyTableModel):
             if role == _BACKGROUND:
                 return None
         return super().data(index, role)
+
+    def row_colours(self, row_number: int) -> Any:  # as data() colours them (CellDelegate paints them)
+        row = self.row_object(row_number)
+        if row is None:
+            return STYLED
+        return (OVERDUE, OVERDUE_BACKGROUND) if concerns.is_overdue(row, self._today()) else None
 
     def _today(self) -> dt.date:
         asked, day = self._day

@@ -86,9 +86,11 @@ class DeliberationPage(Page):
         toolbar.addWidget(self.step_button)
         layout.addLayout(toolbar)
 
+        # Each part joins its parent before it is filled: a widget is styled once, as it is added.
         splitter = QSplitter()
+        layout.addWidget(splitter, 1)
         self.model = LazyTableModel(MATTER_COLUMNS, self._fetch_rows, parent=self)
-        self.table = QTableView()
+        self.table = QTableView(splitter)  # made in its place: styled once, before it has columns
         self.table.setObjectName("mattersTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -100,6 +102,7 @@ class DeliberationPage(Page):
         splitter.addWidget(self.table)
 
         panel = QWidget()
+        splitter.addWidget(panel)
         column = QVBoxLayout(panel)
         self.matter_title = QLabel()
         self.matter_title.setObjectName("pageTitle")
@@ -120,9 +123,7 @@ class DeliberationPage(Page):
         grid.setColumnStretch(1, 1)
         column.addLayout(grid)
         column.addStretch(1)
-        splitter.addWidget(panel)
         splitter.setSizes([420, 520])
-        layout.addWidget(splitter, 1)
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
         layout.addWidget(self.count_label)

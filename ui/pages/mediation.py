@@ -42,7 +42,7 @@ from ui.attachments import AttachmentsStrip
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.register import RegisterPage
-from ui.table_model import Column, LazyTableModel
+from ui.table_model import STYLED, Column, LazyTableModel
 from ui.widgets import fill_combo, line_edit, save_file_name, set_message
 
 OVERDUE, OVERDUE_BACKGROUND = QColor("#c62828"), QColor("#fdecea")
@@ -82,6 +82,14 @@ class CasesModel(LazyTableModel):
             if role == Qt.ItemDataRole.BackgroundRole:
                 return None
         return super().data(index, role)
+
+    def row_colours(self, row_number: int) -> Any:  # as data() colours them (CellDelegate paints them)
+        row = self.row_object(row_number)
+        if row is None:
+            return STYLED
+        if not row.deadline:
+            return None
+        return (OVERDUE, OVERDUE_BACKGROUND) if row.deadline == "overdue" else (NEAR, NEAR_BACKGROUND)
 
 
 def _counts_text(counts: Any) -> str:

@@ -37,7 +37,7 @@ from ui.ops import DbOp, show_error
 from ui.pages.register import RegisterPage
 from ui.pdf_preview import PdfPreview, print_pdf
 from ui.render import RenderOp
-from ui.table_model import Column, LazyTableModel
+from ui.table_model import STYLED, Column, LazyTableModel
 from ui.widgets import existing_directory, fill_combo, line_edit, save_file_name
 
 SOON = QColor("#fff1d6")  # background of notices whose publicity period ends soon
@@ -68,6 +68,12 @@ class NoticeTableModel(LazyTableModel):
             row = self.row_object(index.row())
             return SOON if row is not None and row.ending_soon else None
         return super().data(index, role)
+
+    def row_colours(self, row_number: int) -> Any:  # as data() colours them (CellDelegate paints them)
+        row = self.row_object(row_number)
+        if row is None:
+            return STYLED
+        return (None, SOON) if row.ending_soon else None
 
 
 class NoticesPage(RegisterPage):

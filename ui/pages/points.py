@@ -33,7 +33,7 @@ from ui.pages.base import Page, PageHeader
 from ui.pages.community import current_row, enable, household_picker, line, make_table, meeting_picker, open_document
 from ui.pages.register import ExportExcelButton
 from ui.table_model import CENTER, RIGHT, Column
-from ui.widgets import fill_combo, set_message
+from ui.widgets import LazyTabs, fill_combo, set_message
 
 
 def _signed(value: int) -> str:
@@ -122,17 +122,40 @@ class PointsPage(Page):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("pointsTabs")
         layout.addWidget(self.tabs, 1)
-        self.counter = CounterTab(self)
-        self.ledger = LedgerTab(self)
-        self.passbook = PassbookTab(self)
-        self.rules = RulesTab(self)
-        self.approvals = ApprovalsTab(self)
-        for tab in (self.counter, self.ledger, self.passbook, self.rules, self.approvals):
-            self.tabs.addTab(tab, "")
+        # The counter is built with the page; each other tab the first time it is opened.
+        self.lazy_tabs = LazyTabs(self.tabs)
+        self.lazy_tabs.add(lambda: CounterTab(self), now=True)
+        for tab_class in (LedgerTab, PassbookTab, RulesTab, ApprovalsTab):
+            self.lazy_tabs.add(lambda tab_class=tab_class: self._new_tab(tab_class))
         self.tabs.currentChanged.connect(lambda _i: self._tab_shown())
         self.export_button = ExportExcelButton(self, "points")  # 导出Excel… the ledger
         self.tabs.setCornerWidget(self.export_button)
         self.retranslate_ui()
+
+    def _new_tab(self, tab_class: type) -> Any:
+        tab = tab_class(self)
+        tab.retranslate_ui()  # in the language of the day
+        return tab
+
+    @property
+    def counter(self) -> CounterTab:
+        return self.lazy_tabs.widget(0)
+
+    @property
+    def ledger(self) -> LedgerTab:
+        return self.lazy_tabs.widget(1)
+
+    @property
+    def passbook(self) -> PassbookTab:
+        return self.lazy_tabs.widget(2)
+
+    @property
+    def rules(self) -> RulesTab:
+        return self.lazy_tabs.widget(3)
+
+    @property
+    def approvals(self) -> ApprovalsTab:
+        return self.lazy_tabs.widget(4)
 
     def actions(self) -> dict[str, str | None]:
         if self._actions is None:
@@ -149,7 +172,7 @@ class PointsPage(Page):
                                        _("Approvals"))):
             self.tabs.setTabText(index, title)
         self.export_button.retranslate()
-        for tab in (self.counter, self.ledger, self.passbook, self.rules, self.approvals):
+        for tab in self.lazy_tabs.built():
             tab.retranslate_ui()
 
     def page_shown(self) -> None:

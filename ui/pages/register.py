@@ -227,7 +227,7 @@ class RegisterPage(Page):
         sortable = bool(self.default_order)  # pages whose query_ids take an ``order``
         self.model = LazyTableModel(self.columns, self._fetch_rows_now, sort_ids=self.sort_by if sortable else None,
                                     parent=self)
-        self.table = QTableView()
+        self.table = QTableView(self)  # made in the page: styled once, before it has columns to measure
         self.table.setObjectName("registerTable")
         self.table.setModel(self.model)
         self.table.setItemDelegate(CellDelegate(self.table))  # plain cells painted from the rows' texts

@@ -26,7 +26,9 @@ class SettingsPage(Page):
         self.header = PageHeader(N_("Settings"), N_("Language and this database."))
         layout.addWidget(self.header)
 
+        # Each box joins the page before it is filled: its widgets are styled once, as they are added.
         self.language_box = QGroupBox()
+        layout.addWidget(self.language_box)
         form = QFormLayout(self.language_box)
         self.language_label = QLabel()
         self.language = QComboBox()
@@ -41,9 +43,9 @@ class SettingsPage(Page):
         self.language_hint = QLabel()
         self.language_hint.setObjectName("hint")
         form.addRow("", self.language_hint)
-        layout.addWidget(self.language_box)
 
         self.store_box = QGroupBox()
+        layout.addWidget(self.store_box)
         store = QFormLayout(self.store_box)
         self.village_label, self.village_value = QLabel(), QLabel(context.village_name)
         self.location_label, self.location_value = QLabel(), QLabel(context.location)
@@ -62,10 +64,10 @@ class SettingsPage(Page):
         self.village_button.setVisible(context.store_kind != "township")
         store.addRow(self.location_label, self.location_value)
         store.addRow(self.user_label, self.user_value)
-        layout.addWidget(self.store_box)
 
         # 备份: a verified copy onto a USB stick or any folder (app.backup), made on the DB worker.
         self.backup_box = QGroupBox()
+        layout.addWidget(self.backup_box)
         backup = QVBoxLayout(self.backup_box)
         backup_row = QHBoxLayout()
         self.backup_button = QPushButton()
@@ -112,10 +114,9 @@ class SettingsPage(Page):
         self.backup_result.setWordWrap(True)
         self.backup_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         backup.addWidget(self.backup_result)
-        layout.addWidget(self.backup_box)
         from ui.pages.admin import AdminBox  # users, passwords, restore, recycle bin
 
-        self.admin_box = AdminBox(context.actor)
+        self.admin_box = AdminBox(context.actor, self)
         layout.addWidget(self.admin_box)
         layout.addStretch(1)
         self._last_backup: Any = None

@@ -29,7 +29,7 @@ from ui.pages.base import Page, PageHeader
 from ui.pages.community import current_row, enable, line, make_table, open_document, resident_picker
 from ui.pages.register import ExportExcelButton
 from ui.table_model import RIGHT, Column
-from ui.widgets import fill_combo, set_message
+from ui.widgets import LazyTabs, fill_combo, set_message
 
 
 def _hours(minutes: int) -> str:
@@ -90,15 +90,32 @@ class VolunteersPage(Page):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("volunteerTabs")
         layout.addWidget(self.tabs, 1)
-        self.activities = ActivitiesTab(self)
-        self.teams = TeamsTab(self)
-        self.hours = HoursTab(self)
-        for tab in (self.activities, self.teams, self.hours):
-            self.tabs.addTab(tab, "")
+        # The activities are built with the page; the teams and the hours the first time opened.
+        self.lazy_tabs = LazyTabs(self.tabs)
+        self.lazy_tabs.add(lambda: ActivitiesTab(self), now=True)
+        for tab_class in (TeamsTab, HoursTab):
+            self.lazy_tabs.add(lambda tab_class=tab_class: self._new_tab(tab_class))
         self.tabs.currentChanged.connect(lambda _i: self.tabs.currentWidget().reload())
         self.export_button = ExportExcelButton(self, "hours")  # 导出Excel… the hours ledger
         self.tabs.setCornerWidget(self.export_button)
         self.retranslate_ui()
+
+    def _new_tab(self, tab_class: type) -> Any:
+        tab = tab_class(self)
+        tab.retranslate_ui()  # in the language of the day
+        return tab
+
+    @property
+    def activities(self) -> ActivitiesTab:
+        return self.lazy_tabs.widget(0)
+
+    @property
+    def teams(self) -> TeamsTab:
+        return self.lazy_tabs.widget(1)
+
+    @property
+    def hours(self) -> HoursTab:
+        return self.lazy_tabs.widget(2)
 
     def actions(self) -> dict[str, str | None]:
         if self._actions is None:
@@ -114,7 +131,7 @@ class VolunteersPage(Page):
         for index, title in enumerate((_("Activities"), _("Teams"), _("Hours"))):
             self.tabs.setTabText(index, title)
         self.export_button.retranslate()
-        for tab in (self.activities, self.teams, self.hours):
+        for tab in self.lazy_tabs.built():
             tab.retranslate_ui()
 
     def page_shown(self) -> None:
@@ -143,6 +160,7 @@ class ActivitiesTab(QWidget):
         self.team_rows: list[Any] = []
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Vertical)
+        layout.addWidget(splitter, 1)  # before it is filled: its tables are styled once, as they are added
         self.table, self.model = make_table(ACTIVITY_COLUMNS, "activitiesTable", self, stretch=1)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.load_assignments())
         splitter.addWidget(self.table)
@@ -150,7 +168,6 @@ class ActivitiesTab(QWidget):
         self.assignments.selectionModel().currentRowChanged.connect(lambda *_a: self.load_assignment_actions())
         splitter.addWidget(self.assignments)
         splitter.setSizes([260, 200])
-        layout.addWidget(splitter, 1)
         buttons = QHBoxLayout()
         self.new_button = QPushButton()
         self.new_button.setObjectName("newActivity")

@@ -130,6 +130,7 @@ class MeetingsPage(RegisterPage):
 
     def __init__(self, context: Any, area_key: str):
         self.day: dt.date | None = None
+        self._calendar: MeetingCalendar | None = None  # built the first time it is shown
         super().__init__(context, area_key)
         self.delete_button.setVisible(False)  # meetings are cancelled, never deleted
         self.dialog: QDialog | None = None
@@ -138,10 +139,6 @@ class MeetingsPage(RegisterPage):
         self.stack = QStackedWidget()
         self.layout().replaceWidget(self.table, self.stack)
         self.stack.addWidget(self.table)
-        self.calendar = MeetingCalendar()
-        self.calendar.clicked.connect(lambda date: self.show_day(date.toPython()))
-        self.calendar.currentPageChanged.connect(lambda _y, _m: self.load_calendar())
-        self.stack.addWidget(self.calendar)
         self._update_buttons()
         self.retranslate_ui()
 
@@ -177,10 +174,15 @@ class MeetingsPage(RegisterPage):
         self.list_button.setText(_("List"))
         self.calendar_button.setText(_("Calendar"))
         self._show_day_chip()
-        if hasattr(self, "calendar"):  # month and day names in the interface language
-            self.calendar.setLocale(QLocale(QLocale.Language.English) if get_language() == "en"
-                                    else QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        if self._calendar is not None:
+            self._localize_calendar()
         super().retranslate_ui()
+
+    def _localize_calendar(self) -> None:
+        """Month and day names in the interface language."""
+        assert self._calendar is not None
+        self._calendar.setLocale(QLocale(QLocale.Language.English) if get_language() == "en"
+                                 else QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
     def _show_day_chip(self) -> None:
         self.day_chip.setVisible(self.day is not None)
@@ -207,8 +209,20 @@ class MeetingsPage(RegisterPage):
 
     # ------------------------------------------------------------ calendar
 
+    @property
+    def calendar(self) -> MeetingCalendar:
+        """The month calendar, built the first time it is asked for (most visits use the list)."""
+        if self._calendar is None:
+            calendar = MeetingCalendar()
+            calendar.clicked.connect(lambda date: self.show_day(date.toPython()))
+            calendar.currentPageChanged.connect(lambda _y, _m: self.load_calendar())
+            self._calendar = calendar
+            self._localize_calendar()
+            self.stack.addWidget(calendar)
+        return self._calendar
+
     def in_calendar(self) -> bool:
-        return hasattr(self, "stack") and self.stack.currentWidget() is self.calendar
+        return self._calendar is not None and self.stack.currentWidget() is self._calendar
 
     def _view_toggled(self, calendar: bool) -> None:
         self.stack.setCurrentWidget(self.calendar if calendar else self.table)

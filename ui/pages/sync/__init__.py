@@ -49,11 +49,11 @@ class SyncPage(Page):
         if self.kind == TOWNSHIP:
             from ui.pages.sync.township import TownshipSync
 
-            self.body = TownshipSync(self.context.actor, township_name=self.context.village_name)
+            self.body = TownshipSync(self.context.actor, township_name=self.context.village_name, parent=self)
         elif self.kind == VILLAGE:
             from ui.pages.sync.village import VillageSync
 
-            self.body = VillageSync(self.context.actor)
+            self.body = VillageSync(self.context.actor, parent=self)  # made inside the page: styled once
         if self.body is not None:
             self.waiting.setVisible(False)
             self._layout.addWidget(self.body, 1)

@@ -87,9 +87,10 @@ class VillageSync(QWidget):
         self.tabs.setObjectName("villageSyncTabs")
         self.tabs.setEnabled(self.can_export)  # nothing here is for other roles: not even the status
         layout.addWidget(self.tabs)
-        self.tabs.addTab(self._status_tab(), "")
-        self.tabs.addTab(self._export_tab(), "")
-        self.tabs.addTab(self._outbox_tab(), "")
+        # Each part joins its parent before it is filled: a widget is styled once, as it is added.
+        self._status_tab()
+        self._export_tab()
+        self._outbox_tab()
         self.retranslate_ui()
         # a background send (ui.background_push) changes the outbox: show it when it happens
         worker().operation_did_execute.connect(self._on_changes)
@@ -102,10 +103,12 @@ class VillageSync(QWidget):
 
     def _status_tab(self) -> QWidget:
         tab = QWidget()
+        self.tabs.addTab(tab, "")
         column = QVBoxLayout(tab)
         column.setContentsMargins(12, 12, 12, 12)
         column.setSpacing(12)
         self.key_box = QGroupBox()
+        column.addWidget(self.key_box)
         key = QVBoxLayout(self.key_box)
         self.township_label = QLabel()
         self.township_label.setObjectName("townshipName")
@@ -121,9 +124,9 @@ class VillageSync(QWidget):
         row.addWidget(self.trust_button)
         row.addStretch(1)
         key.addLayout(row)
-        column.addWidget(self.key_box)
 
         self.state_box = QGroupBox()
+        column.addWidget(self.state_box)
         form = QFormLayout(self.state_box)
         form.setHorizontalSpacing(16)
         self.state_labels: dict[str, QLabel] = {}
@@ -138,12 +141,12 @@ class VillageSync(QWidget):
             form.addRow(label, value)
         self.full_notice = hint()
         form.addRow(self.full_notice)
-        column.addWidget(self.state_box)
         column.addStretch(1)
         return tab
 
     def _export_tab(self) -> QWidget:
         tab = QWidget()
+        self.tabs.addTab(tab, "")
         column = QVBoxLayout(tab)
         column.setContentsMargins(12, 12, 12, 12)
         column.setSpacing(8)
@@ -181,6 +184,7 @@ class VillageSync(QWidget):
 
     def _outbox_tab(self) -> QWidget:
         tab = QWidget()
+        self.tabs.addTab(tab, "")
         column = QVBoxLayout(tab)
         column.setContentsMargins(12, 12, 12, 12)
         column.setSpacing(8)
