@@ -181,7 +181,7 @@ FUNCTIONS: dict[str, set[str]] = {
     "awards.honours": STATS, "awards.stats": STATS,
     # 工作台: the to-do list and the twelve months' figures; each area's items follow its own reading rights
     "workbench.todo": STATS, "workbench.backup_item": STATS, "workbench.month_series": STATS,
-    "workbench.month_charts": STATS, "workbench.figures": STATS,
+    "workbench.month_charts": STATS, "workbench.figures": STATS, "workbench.warm_up_reads": STATS,
 }
 
 

@@ -160,11 +160,14 @@ def warm_up_reads(*, session: Session, actor: Actor | None = None) -> None:
     They are run once, as a secretary who is nobody, in ``session`` scoped to a village that does
     not exist (:data:`NO_VILLAGE`): every synced table's rows are out of scope, and what comes back
     is dropped. SQLAlchemy keeps the built statements by their shape; the village is a parameter.
-    ``actor``: whom to run them as (the statements' shape follows the role); nobody by default."""
+    ``actor``: whom to run them as (the statements' shape follows the role; ``stats.view`` is
+    checked); before anyone signs in, nobody."""
     from app.auth import SECRETARY
     from app.workbench.service import todo
     from db.scope import for_village
 
+    if actor is not None:
+        require(actor, "stats.view")
     nobody = actor or Actor(user_id="", username="", display_name="", role=SECRETARY)
     for_village(session, NO_VILLAGE)
     figures(session=session, actor=nobody)
