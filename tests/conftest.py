@@ -94,6 +94,41 @@ def pg_url(pg_cluster, request):
 
 
 @pytest.fixture
+def pg_village(pg_url):
+    """``(database, admin)``: a village store set up on PostgreSQL (青石村, admin / secret-pass)."""
+    from app import people
+    from db.engine import Database
+
+    database = Database(pg_url)
+    with database.unit() as session:
+        admin = people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
+                                     admin_username="admin", admin_password="secret-pass")
+    database.refresh_village_code()
+    yield database, admin
+    database.dispose()
+
+
+@pytest.fixture
+def worker_submits(monkeypatch):
+    """``watch()`` starts recording the qualified names of the jobs handed to the database worker
+    from then on, and returns the list they are appended to."""
+    from ui.ops import DatabaseWorker
+
+    def watch() -> list[str]:
+        names: list[str] = []
+        original = DatabaseWorker.submit
+
+        def counting(self, fn, **kwargs):
+            names.append(getattr(fn, "__qualname__", ""))
+            return original(self, fn, **kwargs)
+
+        monkeypatch.setattr(DatabaseWorker, "submit", counting)
+        return names
+
+    return watch
+
+
+@pytest.fixture
 def gui(qtbot):
     """qtbot with the app's translations installed; stops the database worker afterwards."""
     from ui import language

@@ -187,14 +187,8 @@ def test_bulk_rows_and_previews_are_chained_like_the_rest(village):
 
 
 @pytest.mark.postgres
-def test_on_postgresql_the_trigger_refuses_edits_and_the_chain_holds(pg_url):
-    from db.engine import Database
-
-    database = Database(pg_url)
-    with database.unit() as session:
-        admin = people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
-                                     admin_username="admin", admin_password="secret-pass")
-    database.refresh_village_code()
+def test_on_postgresql_the_trigger_refuses_edits_and_the_chain_holds(pg_village):
+    database, admin = pg_village
     add(database, admin, "王一")
     for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log"):
         with pytest.raises(Exception, match="append-only"), database.engine.begin() as conn:
@@ -204,7 +198,6 @@ def test_on_postgresql_the_trigger_refuses_edits_and_the_chain_holds(pg_url):
         conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change"))
         conn.execute(text("UPDATE audit_log SET actor = 'nobody' WHERE id = 2"))
     assert any("2" in p for p in chain_problems(database))
-    database.dispose()
 
 
 def test_check_names_a_single_deleted_row_from_the_command_line(busy, capsys):

@@ -43,24 +43,17 @@ def test_cards_are_built_with_the_first_figures_and_show_them(village, sign_in, 
     assert page.card("people", "Residents living in the village").figure == 30
 
 
-def test_shown_again_it_reads_again_only_after_something_was_saved(village, sign_in, qtbot, monkeypatch):
+def test_shown_again_it_reads_again_only_after_something_was_saved(village, sign_in, qtbot, monkeypatch, worker_submits):
     """Back on the 工作台 after looking at other pages, with nothing saved meanwhile, it shows the
     to-do list and figures it read (only 开始使用 and the backup's age are looked at again); after a save anywhere in the window, or once its figures are old, it
     reads again."""
-    from ui.ops import DatabaseWorker, worker
+    from ui.ops import worker
 
     database, _admin = village
     window = sign_in(database)
     home = window.workspace.pages["dashboard"]
     qtbot.waitUntil(lambda: home.figures_loaded and home.todo_loaded and worker().pending() == 0, timeout=20000)
-    reads: list[str] = []
-    original = DatabaseWorker.submit
-
-    def counting(self, fn, **kwargs):
-        reads.append(getattr(fn, "__qualname__", ""))
-        return original(self, fn, **kwargs)
-
-    monkeypatch.setattr(DatabaseWorker, "submit", counting)
+    reads = worker_submits()
 
     def back_to_the_dashboard() -> list[str]:
         reads.clear()

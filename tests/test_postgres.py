@@ -14,13 +14,9 @@ from db.tracking import AuditEntry
 pytestmark = pytest.mark.postgres
 
 
-def test_people_register_on_postgresql(pg_url):
-    database = Database(pg_url)
+def test_people_register_on_postgresql(pg_village, pg_url):
+    database, admin = pg_village
     assert schema_state(database.engine) == "current"
-    with database.unit() as session:
-        admin = people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
-                                     admin_username="admin", admin_password="secret-pass")
-    database.refresh_village_code()
     with database.unit(admin) as session:
         household = people.save_household(session=session, actor=admin,
                                           form=people.HouseholdForm(head_name="单雄信", tags=["dibao"]))
@@ -45,14 +41,8 @@ def test_people_register_on_postgresql(pg_url):
     again.dispose()
 
 
-def test_the_workbench_cards_equal_the_statistics_on_postgresql(pg_url):
+def test_the_workbench_cards_equal_the_statistics_on_postgresql(pg_village):
     """The meetings' average attendance sums a tally kept by a PL/pgSQL trigger (migration 0013)."""
     from test_workbench import cards_equal_statistics
 
-    database = Database(pg_url)
-    with database.unit() as session:
-        admin = people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
-                                     admin_username="admin", admin_password="secret-pass")
-    database.refresh_village_code()
-    cards_equal_statistics(database, admin)
-    database.dispose()
+    cards_equal_statistics(*pg_village)

@@ -74,14 +74,8 @@ def test_the_first_ids_begin_the_whole_list_in_every_order_and_filter(village):
 
 
 @pytest.mark.postgres
-def test_the_first_ids_begin_the_whole_list_on_postgresql(pg_url):
-    from db.engine import Database
-
-    database = Database(pg_url)
-    with database.unit() as session:
-        admin = people.setup_village(session=session, name="青石村", code="510112104201", township="龙泉镇",
-                                     admin_username="admin", admin_password="secret-pass")
-    database.refresh_village_code()
+def test_the_first_ids_begin_the_whole_list_on_postgresql(pg_village):
+    database, admin = pg_village
     prepare(database, admin)
     with database.session() as session:
         for query in SEARCHES:
@@ -92,7 +86,6 @@ def test_the_first_ids_begin_the_whole_list_on_postgresql(pg_url):
                                                **filters) == whole[:19]
                     assert people.resident_count(session=session, actor=admin, query=query, **filters) == len(whole)
         assert people.resident_count(session=session, actor=admin) == 121
-    database.dispose()
 
 
 class _Row:

@@ -185,12 +185,13 @@ def test_village_page_is_read_only_for_a_grid_worker(village, window_for, qtbot)
     assert page.edit_group(None) is None
 
 
-def test_opened_by_the_click_that_builds_it_the_page_shows_its_rows_at_once(village, window_for, qtbot, monkeypatch):
+def test_opened_by_the_click_that_builds_it_the_page_shows_its_rows_at_once(village, window_for, qtbot,
+                                                                           worker_submits):
     """Built by the click that opens it (before the pauses after sign-in built it), 村情 reads its
     overview right away: the page is first painted with its rows and counts (no second measuring
     and painting), with nothing queued on the database worker for it; shown again, it reads on
     the worker as before."""
-    from ui.ops import DatabaseWorker, worker
+    from ui.ops import worker
 
     database, admin = village
     with database.unit(admin) as session:
@@ -207,14 +208,7 @@ def test_opened_by_the_click_that_builds_it_the_page_shows_its_rows_at_once(vill
     if old is not None:
         workspace.stack.removeWidget(old)
         old.deleteLater()
-    reads: list[str] = []
-    original = DatabaseWorker.submit
-
-    def counting(self, fn, **kwargs):
-        reads.append(getattr(fn, "__qualname__", ""))
-        return original(self, fn, **kwargs)
-
-    monkeypatch.setattr(DatabaseWorker, "submit", counting)
+    reads = worker_submits()
     page = window.open_area("village")
     assert page.overview is not None and not page._loading  # no turn of the event loop yet
     assert [(r.name, r.households, r.grids) for r in page.groups.model.rows()] == [("一组", 2, 1)]
