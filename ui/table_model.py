@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -508,7 +509,12 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
     resizing the window, a row selected) and reads up to 1,000 rows each time: ten thousand cell
     reads for a village page of a large village. Here the rows on screen and up to ``sample`` more
     are measured, once; the clerk may widen a column by hand. ``stretch``: the column that takes
-    the room left (else the last one does, as the header says)."""
+    the room left (else the last one does, as the header says).
+
+    A :class:`ListTableModel` under the view's own delegate is measured from its texts
+    (:func:`_fit_list_columns`): the widths Qt's ``resizeColumnToContents`` gives (the same rows,
+    :func:`_measured_rows`), without asking the style and the model for every cell: the 72 grids
+    of the large demo took 22 ms of the village page's first open, 60 µs a cell."""
     from PySide6.QtWidgets import QHeaderView
 
     header = table.horizontalHeader()
@@ -520,14 +526,76 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
 
     def fit(*_args: Any) -> None:
         last = model.columnCount() - 1
-        for column in range(model.columnCount()):
-            if header.sectionResizeMode(column) == QHeaderView.ResizeMode.Stretch:
-                continue
-            if column == last and header.stretchLastSection():
-                continue
+        columns = [column for column in range(model.columnCount())
+                   if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch
+                   and not (column == last and header.stretchLastSection())]
+        if not columns:
+            return
+        if type(model) is ListTableModel and type(table.itemDelegate()) is QStyledItemDelegate:
+            _fit_list_columns(table, model, columns)
+            return
+        for column in columns:
             table.resizeColumnToContents(column)
 
     model.modelReset.connect(fit)
     model.headerDataChanged.connect(fit)
     model.dataChanged.connect(fit)
     fit()
+
+
+def _measured_rows(table: Any, count: int) -> range | list[int]:
+    """The rows ``QTableView.sizeHintForColumn`` measures (Qt 6): those on screen (every row while
+    the table is hidden), then rows below and above them in turn, at most the horizontal header's
+    ``resizeContentsPrecision`` in all (1,000 unless set): every row of a short list."""
+    most = table.horizontalHeader().resizeContentsPrecision()
+    if most < 0 or (0 < most and count <= most):
+        return range(count)
+    vertical = table.verticalHeader()
+    top = max(0, vertical.visualIndexAt(0))
+    bottom = vertical.visualIndexAt(table.viewport().height())
+    if not table.isVisible() or bottom == -1:
+        bottom = count - 1
+    rows = list(range(top, bottom + 1))
+    if most == 0:
+        return rows
+    rows = rows[:most]
+    above, below = top, (rows[-1] if rows else top - 1)
+    while len(rows) < most and (above > 0 or below < count - 1):
+        if (len(rows) % 2 and above > 0) or below == count - 1:
+            above -= 1
+            rows.append(above)
+        else:
+            below += 1
+            rows.append(below)
+    return rows
+
+
+def _fit_list_columns(table: Any, model: ListTableModel, columns: list[int]) -> None:
+    """Each of ``columns`` as wide as ``resizeColumnToContents`` makes it, from the texts: a cell
+    of the style's item views is its text's natural width, rounded up, and the style's text margin
+    on both sides (one more pixel with the grid shown); the column at least its header's size hint."""
+    table.ensurePolished()  # the font the cells are drawn in (as sizeHintForColumn does)
+    header = table.horizontalHeader()
+    metrics = QFontMetricsF(table.font())
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
+    grid = 1 if table.showGrid() else 0
+    rows = model._rows
+    measured = _measured_rows(table, len(rows))
+    widths: dict[str, int] = {}
+    for column in columns:
+        accessor = model._columns[column].accessor
+        content = 0
+        for row in measured:
+            value = accessor(rows[row])
+            text = "" if value is None else str(value)
+            width = widths.get(text)
+            if width is None:
+                width = widths[text] = max((math.ceil(metrics.horizontalAdvance(line))
+                                            for line in text.split("\n")), default=0) + margin
+            content = max(content, width)
+        if measured:
+            content += grid
+        else:
+            content = grid
+        hint = 0 if header.isHidden() else header.sectionSizeHint(column)
+        header.resizeSection(column, max(content, hint))

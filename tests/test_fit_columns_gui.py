@@ -1,0 +1,102 @@
+"""Short lists' columns fitted to their texts (ui.table_model.fit_columns_to_rows, issue 16): the
+widths Qt's own ``resizeColumnToContents`` gives, measured from the texts instead of asking the
+style and the model for every cell (the village page's 72 grids took 22 ms of its first open)."""
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QVBoxLayout, QWidget
+
+from ui.table_model import RIGHT, Column, ListTableModel, fit_columns_to_rows
+
+pytestmark = pytest.mark.gui
+
+CHARS = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕"
+
+
+@dataclasses.dataclass(frozen=True)
+class Row:
+    id: str
+    name: str | None
+    note: str
+    count: int
+
+
+COLUMNS = [Column("Name", lambda r: r.name), Column("Households (count)", lambda r: r.count, RIGHT),
+           Column("Note", lambda r: r.note), Column("Phone", lambda r: "138" + str(r.count).zfill(8))]
+
+
+def rows(n: int, seed: int = 1) -> list[Row]:
+    rnd = random.Random(seed)
+    made = []
+    for i in range(n):
+        name = "".join(rnd.choice(CHARS) for _ in range(rnd.randint(0, 6)))
+        note = rnd.choice(["", "ok  ", "尾" + " " * 60, "第一行\n第二行很长很长", "Mixed 中文 text", "   lead", "x" * rnd.randint(1, 40)])
+        made.append(Row(str(i), None if i % 17 == 3 else name, note, rnd.randint(0, 10 ** rnd.randint(1, 6))))
+    return made
+
+
+def table_in(holder: QWidget, *, grid: bool) -> tuple[QTableView, ListTableModel]:
+    model = ListTableModel(COLUMNS, parent=holder)
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setShowGrid(grid)
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    QVBoxLayout(holder).addWidget(table)
+    fit_columns_to_rows(table)
+    return table, model
+
+
+def qt_widths(table: QTableView) -> list[int]:
+    """What Qt measures, cell by cell, for the columns the fit sizes (all but the stretched last)."""
+    for column in range(table.model().columnCount() - 1):
+        table.resizeColumnToContents(column)
+    return [table.columnWidth(column) for column in range(table.model().columnCount() - 1)]
+
+
+@pytest.mark.parametrize("grid", [False, True])
+@pytest.mark.parametrize("count", [0, 1, 72, 1300])
+def test_the_widths_are_those_qt_measures_cell_by_cell(qtbot, grid, count):
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    holder.resize(1000, 500)
+    table, model = table_in(holder, grid=grid)
+    for visible in (False, True):  # the village page fits its lists before it is first shown
+        if visible:
+            holder.show()
+            qtbot.waitExposed(holder)
+            table.scrollToBottom() if count > 1000 else None  # rows on screen, then around them
+        made = rows(count, seed=count + visible)
+        if count > 1000:  # beyond the 1,000 rows Qt measures: one far above the screen, one far below
+            made[5] = dataclasses.replace(made[5], name="长" * 50)
+            made[1200] = dataclasses.replace(made[1200], name="宽" * 45)
+        model.set_rows(made)
+        fitted = [table.columnWidth(column) for column in range(len(COLUMNS) - 1)]
+        assert fitted == qt_widths(table)
+        if count:
+            assert fitted[0] > table.horizontalHeader().sectionSizeHint(0) or fitted[2] > 40  # contents counted
+
+
+def test_a_list_is_measured_from_its_texts_not_cell_by_cell(qtbot, monkeypatch):
+    """Each text once (a model's cells are not asked through the style): resizeColumnToContents is
+    not called for a plain list; a model with its own data() still gets Qt's measuring."""
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    table, model = table_in(holder, grid=False)
+    asked = []
+    monkeypatch.setattr(QTableView, "resizeColumnToContents", lambda self, column: asked.append(column))
+    model.set_rows(rows(200))
+    assert asked == []
+
+    class Coloured(ListTableModel):
+        def data(self, index, role=0):  # noqa: ANN001 - a model that answers more roles (colours)
+            return super().data(index, role)
+
+    other = QTableView()
+    other.setModel(Coloured(COLUMNS))
+    fit_columns_to_rows(other)
+    assert asked == [0, 1, 2, 3]
