@@ -9,6 +9,7 @@ import functools
 import gc
 import importlib
 import logging
+import time
 from typing import Any
 
 import shiboken6
@@ -47,6 +48,13 @@ CLOSE_GRACE_S = 3.0
 # A township's store (`villagedesk init --kind township`) holds the villages' bundles, read-only:
 # it has no register of its own to keep, so only these areas are offered there.
 TOWNSHIP_AREAS = ("sync", "settings")
+
+# The start-up check (``PRAGMA quick_check``, then the daily backup: seconds of both processor
+# cores on a large store) waits for the pages to be warmed (ui/warmup.py) and for a pause in the
+# clerk's clicks of this long: a page opened right after sign-in is built and read without it.
+# It starts at the latest this long after the first screen, however busy the clerk is.
+CHECKS_QUIET_S = 2.0
+CHECKS_LATEST_S = 30.0
 
 
 def offered_areas(store_kind: str) -> list[str]:
@@ -111,6 +119,7 @@ class Workspace(QWidget):
         layout.addWidget(self.stack, 1)
         context.pages_parent = self.stack  # pages are built in it (PageContext.pages_parent)
         self.pages: dict[str, Page] = {}
+        self.last_opened = time.monotonic()  # when a page was last opened (the start-up check waits)
         self.nav.currentRowChanged.connect(self._on_nav)
         self.retranslate_ui()
 
@@ -156,6 +165,7 @@ class Workspace(QWidget):
         if row < 0:
             return
         key = AREAS[row].key
+        self.last_opened = time.monotonic()
         page = self.pages.get(key)
         if page is None:
             page = self._create_page(key)
@@ -163,6 +173,7 @@ class Workspace(QWidget):
             self.stack.addWidget(page)
         self.stack.setCurrentWidget(page)
         page.page_shown()
+        self.last_opened = time.monotonic()
 
     def prebuild(self, key: str) -> None:
         """Build page ``key`` now, hidden, in a pause while the clerk reads the 工作台: its widgets
@@ -527,12 +538,14 @@ class MainWindow(QMainWindow):
             idle()
 
     def _settled(self) -> None:
-        """After the first screen: the start-up check and daily backup on their thread, and the
-        pages not opened yet loaded in the pauses of the event loop (ui.warmup)."""
-        self._start_checks()
+        """After the first screen: the pages not opened yet loaded in the pauses of the event loop
+        (ui.warmup), then, in a pause of the clerk's, the start-up check and daily backup on their
+        thread (:meth:`_checks_when_quiet`)."""
         workspace = self.workspace
         if workspace is None:
+            self._start_checks()
             return
+        self._checks_when_quiet()
         keys = [area.key for area in AREAS if area.key in workspace.offered and area.key not in workspace.pages]
         builds = [functools.partial(workspace.prebuild, key) for key in keys]
         builds += [functools.partial(workspace.preload, key) for key in keys]
@@ -542,6 +555,30 @@ class MainWindow(QMainWindow):
         # passes (a 30–50 ms pass fell within a keystroke's search now and then)
         self.warmup.finished.connect(lambda: gc.freeze())
         self.warmup.start()
+
+    def _checks_when_quiet(self) -> None:
+        """Start the start-up check once the warm-up is done and no page was opened for
+        :data:`CHECKS_QUIET_S` (a signed-out window is quiet), or :data:`CHECKS_LATEST_S` after
+        now. Its quick_check and the daily backup take both cores for seconds on a large store:
+        beside them, a page clicked right after sign-in took half again as long to open."""
+        if self._start_checked or getattr(self, "_checks_timer", None) is not None:
+            return
+        latest = time.monotonic() + CHECKS_LATEST_S
+        timer = self._checks_timer = QTimer(self)
+        timer.setInterval(250)
+
+        def tick() -> None:
+            now, workspace, warming = time.monotonic(), self.workspace, self.warmup
+            busy = (workspace is not None and shiboken6.isValid(workspace)
+                    and (now - workspace.last_opened < CHECKS_QUIET_S
+                         or (warming is not None and not warming.done)))
+            if busy and now < latest:
+                return
+            timer.stop()
+            self._start_checks()
+
+        timer.timeout.connect(tick)
+        timer.start()
 
     def _start_checks(self) -> None:
         """Once per window, on a thread of its own after the window shows: ``PRAGMA quick_check``
