@@ -52,16 +52,20 @@ def test_the_check_runs_at_the_latest_after_a_while_however_busy_the_clerk_is(si
     gui.waitUntil(lambda: window.health_banner.isVisible(), timeout=5000)
 
 
-def test_the_check_waits_for_the_warm_up(sign_in, gui, village, monkeypatch):
-    """While the pages are still being warmed the check does not start, however long the clerk waits."""
+def test_the_check_waits_for_the_warm_up_then_for_a_pause_after_it(sign_in, gui, village, monkeypatch):
+    """While the pages are still being warmed the check does not start, however long the clerk
+    waits; once they are, it waits for a pause counted from then (the clerk may start clicking
+    the moment the pages are ready)."""
     from ui import warmup
 
     database, _admin = village
-    started = slow_to_start(monkeypatch, quiet=0.2, latest=60)
+    started = slow_to_start(monkeypatch, quiet=1.2, latest=60)
     monkeypatch.setattr(warmup.PageWarmup, "start", lambda self: None)  # the warm-up never gets going
     window = sign_in(database)
     gui.waitUntil(lambda: window.warmup is not None, timeout=20000)
-    gui.wait(1500)
+    gui.wait(2000)  # longer than the pause, counted from the last page opened (the 工作台)
     assert not started.is_set()
     window.warmup.done = True
+    gui.wait(600)
+    assert not started.is_set()
     gui.waitUntil(started.is_set, timeout=5000)

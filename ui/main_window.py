@@ -49,10 +49,10 @@ CLOSE_GRACE_S = 3.0
 # it has no register of its own to keep, so only these areas are offered there.
 TOWNSHIP_AREAS = ("sync", "settings")
 
-# The start-up check (``PRAGMA quick_check``, then the daily backup: seconds of both processor
-# cores on a large store) waits for the pages to be warmed (ui/warmup.py) and for a pause in the
-# clerk's clicks of this long: a page opened right after sign-in is built and read without it.
-# It starts at the latest this long after the first screen, however busy the clerk is.
+# The start-up check (``PRAGMA quick_check``, then the daily backup: seconds of a processor core
+# and the disk on a large store) waits for the pages to be warmed (ui/warmup.py) and then for a
+# pause of this long in the clerk's clicks: the pages opened right after sign-in are built and read
+# without it. It starts at the latest this long after the first screen, however busy the clerk is.
 CHECKS_QUIET_S = 2.0
 CHECKS_LATEST_S = 30.0
 
@@ -557,21 +557,24 @@ class MainWindow(QMainWindow):
         self.warmup.start()
 
     def _checks_when_quiet(self) -> None:
-        """Start the start-up check once the warm-up is done and no page was opened for
-        :data:`CHECKS_QUIET_S` (a signed-out window is quiet), or :data:`CHECKS_LATEST_S` after
-        now. Its quick_check and the daily backup take both cores for seconds on a large store:
-        beside them, a page clicked right after sign-in took half again as long to open."""
+        """Start the start-up check in the clerk's first pause once the pages are warmed: when the
+        warm-up is done and no page was opened for :data:`CHECKS_QUIET_S` since (a signed-out
+        window is quiet), or :data:`CHECKS_LATEST_S` after now however busy the clerk is. Its
+        quick_check and the daily backup take a processor core and disk for seconds on a large
+        store, and shared it with the pages opened right after sign-in."""
         if self._start_checked or getattr(self, "_checks_timer", None) is not None:
             return
         latest = time.monotonic() + CHECKS_LATEST_S
+        quiet_from = [time.monotonic()]  # the warm-up's end, once it is done
         timer = self._checks_timer = QTimer(self)
         timer.setInterval(250)
 
         def tick() -> None:
             now, workspace, warming = time.monotonic(), self.workspace, self.warmup
+            if warming is not None and not warming.done:
+                quiet_from[0] = now
             busy = (workspace is not None and shiboken6.isValid(workspace)
-                    and (now - workspace.last_opened < CHECKS_QUIET_S
-                         or (warming is not None and not warming.done)))
+                    and now - max(quiet_from[0], workspace.last_opened) < CHECKS_QUIET_S)
             if busy and now < latest:
                 return
             timer.stop()
