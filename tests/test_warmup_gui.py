@@ -149,28 +149,3 @@ def test_what_the_warm_up_loaded_is_kept_out_of_the_garbage_collectors_full_pass
     window = sign_in(database)
     qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done, timeout=20000)
     qtbot.waitUntil(lambda: True in frozen, timeout=5000)  # once at sign-in, again when the pages are loaded
-
-
-def test_the_glyphs_of_the_common_characters_are_loaded_first_a_few_hundred_a_step(qtbot, monkeypatch):
-    """The characters of a village's names and texts are measured in the interface's font in the
-    first pauses (their glyphs loaded from the font file then, not in each page's first paint),
-    in steps of at most GLYPH_CHUNK, before the pages' modules are imported and the pages built."""
-    from PySide6.QtGui import QFontMetricsF
-    from PySide6.QtWidgets import QApplication
-
-    text = warmup.common_characters()
-    for char in "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘村组网格户会议调解，。（）：；《》、":
-        assert char in text
-    measured: list[tuple[float, str]] = []
-    monkeypatch.setattr(QFontMetricsF, "horizontalAdvance",
-                        lambda self, part: measured.append((self.height(), part)) or 0.0)
-    built: list[str] = []
-    job = warmup.PageWarmup(["a.module.that.is.not.there"], builds=[lambda: built.append(str(len(measured)))])
-    steps = job._todo  # the widget types, the glyphs, the module, the build
-    assert steps[0] is warmup.make_widget_types and steps[-2] == "a.module.that.is.not.there"
-    for step in steps[1:-2]:
-        step()
-    assert not built
-    assert "".join(part for _height, part in measured) == text
-    assert all(len(part) <= warmup.GLYPH_CHUNK for _height, part in measured) and len(measured) >= 4
-    assert {height for height, _part in measured} == {QFontMetricsF(QApplication.font()).height()}

@@ -3,9 +3,8 @@
 - While the login form is shown (the store is open, the clerk types the password): the database
   worker imports what the 工作台 reads right after signing in (every area's to-do items and
   figures). A sign-in submitted meanwhile simply queues behind it: nothing is done twice.
-- After signing in, once the 工作台 has its figures (the worker is idle): the glyphs of the
-  common Chinese characters are measured (:func:`glyph_steps`), a few hundred a step; the modules
-  of the pages not opened yet are imported on the GUI thread, then those pages are built, hidden (widgets
+- After signing in, once the 工作台 has its figures (the worker is idle): the modules of the pages
+  not opened yet are imported on the GUI thread, then those pages are built, hidden (widgets
   made, styled and laid out at the window's size, no data read), one per turn of the event loop
   with a pause between them, so input is handled in between; then, each time the database worker
   is idle, one page that reads only on its first show reads it (``Page.preload``: reads only, and
@@ -54,36 +53,6 @@ def make_widget_types() -> None:
             made.deleteLater()
 
 
-# The characters a village's registers are written in: GB2312's 3,755 common hanzi (level 1: 97 %
-# of the large demo's names and texts) and its full-width punctuation. A character's glyph is
-# loaded from the font file the first time a text holding it is laid out (QStaticText.prepare took
-# 80–170 µs a cell of a table's first paint, 30 µs once its characters were known): a page opened
-# before the warm-up built it paid for every character it showed.
-GLYPH_CHUNK = 500  # characters a step (~12 ms)
-
-
-def common_characters() -> str:
-    level_1 = bytes(byte for high in range(0xB0, 0xD8) for low in range(0xA1, 0xFF)
-                    if not (high == 0xD7 and low > 0xF9) for byte in (high, low))
-    punctuation = bytes(byte for high in (0xA1, 0xA3) for low in range(0xA1, 0xFF) for byte in (high, low))
-    return punctuation.decode("gb2312", "ignore") + level_1.decode("gb2312")
-
-
-def glyph_steps(chunk: int = GLYPH_CHUNK) -> list[Callable[[], object]]:
-    """Steps that measure the common characters in the interface's font, ``chunk`` a step: their
-    glyphs are loaded in the pauses after sign-in, not in the first paint of each page (the
-    glyphs live as long as the font: ~5 MB, taken after the password check, never during it)."""
-    from PySide6.QtGui import QFontMetricsF
-    from PySide6.QtWidgets import QApplication
-
-    text = common_characters()
-
-    def measure(part: str) -> None:
-        QFontMetricsF(QApplication.font()).horizontalAdvance(part)
-
-    return [lambda part=text[i:i + chunk]: measure(part) for i in range(0, len(text), chunk)]
-
-
 def import_quietly(name: str) -> None:
     try:
         importlib.import_module(name)
@@ -110,7 +79,7 @@ class PageWarmup(QObject):
     def __init__(self, modules: Iterable[str], parent: QObject | None = None,
                  builds: Iterable[Callable[[], object]] = ()):
         super().__init__(parent)
-        self._todo: list[str | Callable[[], object]] = [make_widget_types, *glyph_steps()]
+        self._todo: list[str | Callable[[], object]] = [make_widget_types]
         self._todo += [name for name in dict.fromkeys(modules) if name not in sys.modules]
         self._todo += list(builds)
         self.done = False
