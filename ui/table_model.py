@@ -507,9 +507,11 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
 
     Qt's ``ResizeToContents`` header mode measures again on every layout of the page (showing it,
     resizing the window, a row selected) and reads up to 1,000 rows each time: ten thousand cell
-    reads for a village page of a large village. Here the rows on screen and up to ``sample`` more
-    are measured, once; the clerk may widen a column by hand. ``stretch``: the column that takes
-    the room left (else the last one does, as the header says).
+    reads for a village page of a large village. Here the rows are measured once each time they
+    change (up to the horizontal header's ``resizeContentsPrecision``, 1,000: ``sample`` sets the
+    vertical header's, which a column's width does not read); the clerk may widen a column by
+    hand. ``stretch``: the column that takes the room left (else the last one does, as the header
+    says).
 
     A :class:`ListTableModel` under the view's own delegate is measured from its texts
     (:func:`_fit_list_columns`): the widths Qt's ``resizeColumnToContents`` gives (the same rows,
@@ -593,9 +595,6 @@ def _fit_list_columns(table: Any, model: ListTableModel, columns: list[int]) -> 
                 width = widths[text] = max((math.ceil(metrics.horizontalAdvance(line))
                                             for line in text.split("\n")), default=0) + margin
             content = max(content, width)
-        if measured:
-            content += grid
-        else:
-            content = grid
+        content += grid  # no rows: the grid's pixel alone, as Qt's
         hint = 0 if header.isHidden() else header.sectionSizeHint(column)
         header.resizeSection(column, max(content, hint))
