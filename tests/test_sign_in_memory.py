@@ -6,7 +6,10 @@ of the program waits. What is not needed before the check is not loaded or kept 
   PostgreSQL engine is made;
 - the pages the 工作台's warm-up reads (its rows are dropped): SQLite's page cache stays small (the
   first read after signing in reads on a connection of its own);
-- the ``html`` module (with html.entities) for the login form's field labels.
+- the ``html`` module (with html.entities) for the login form's field labels;
+- the area registry (every area's commands, demo data, documents: ~1.5 MB): the 工作台's to-do list,
+  read beside the check, finds the areas' ``todo`` entries through app.area_index; the registry is
+  loaded after the check.
 
 The GUI's sign-in is checked in a fresh process (the test process has loaded everything already).
 """
@@ -22,7 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # loaded before the password check on a SQLite store: never
-NOT_BEFORE_THE_CHECK = ("sqlalchemy.dialects.postgresql", "html")
+NOT_BEFORE_THE_CHECK = ("sqlalchemy.dialects.postgresql", "html", "app.areas", "app.excel", "app.printing.cli")
 
 
 def loaded(modules, names) -> list[str]:
@@ -98,6 +101,13 @@ def test_the_workbench_warm_up_keeps_none_of_the_pages_it_reads(village, monkeyp
     assert after == before  # the connection's own size again for the reads that follow
 
 
+def test_the_to_do_index_says_what_the_registry_says():
+    from app.area_index import todo_sources
+    from app.areas import AREAS
+
+    assert todo_sources() == [area.todo for area in AREAS if area.todo is not None]
+
+
 PROBE = """
 import json, sys
 from pathlib import Path
@@ -109,7 +119,10 @@ real = password_check.argon2_verify
 
 def verify(stored_hash, password):
     seen.setdefault("modules", sorted(sys.modules))
-    return real(stored_hash, password)
+    try:
+        return real(stored_hash, password)
+    finally:
+        seen.setdefault("after", sorted(sys.modules))
 
 
 password_check.argon2_verify = verify
@@ -120,6 +133,7 @@ app, window = signed_in_window(Path(sys.argv[1]), "secret-pass", (1366, 768))
 ok = window.workspace is not None and window.actor is not None and window.actor.username == "admin"
 window.close()
 shutdown_worker()
+seen["settled"] = sorted(sys.modules)
 Path(sys.argv[2]).write_text(json.dumps({"signed_in": ok, **seen}))
 """
 
@@ -141,3 +155,5 @@ def test_the_gui_loads_none_of_it_before_the_password_check(village, tmp_path):
     modules = set(data["modules"])
     assert "argon2" in modules and "app.workbench" in modules  # the probe saw the check start
     assert loaded(modules, NOT_BEFORE_THE_CHECK) == []
+    assert loaded(set(data["after"]), NOT_BEFORE_THE_CHECK) == []  # nor beside it (the 工作台's first read)
+    assert "app.areas" in data["settled"]  # loaded once signed in, before the pages are warmed up
