@@ -9,7 +9,8 @@ of the program waits. What is not needed before the check is not loaded or kept 
 - the ``html`` module (with html.entities) for the login form's field labels;
 - the area registry (every area's commands, demo data, documents: ~1.5 MB): the 工作台's to-do list,
   read beside the check, finds the areas' ``todo`` entries through app.area_index; the registry is
-  loaded after the check.
+  loaded after the check;
+- the sync package (bundles, signing, keys): the store's kind is read with its state (ui/start.py).
 
 The GUI's sign-in is checked in a fresh process (the test process has loaded everything already).
 """
@@ -25,7 +26,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # loaded before the password check on a SQLite store: never
-NOT_BEFORE_THE_CHECK = ("sqlalchemy.dialects.postgresql", "html", "app.areas", "app.excel", "app.printing.cli")
+NOT_BEFORE_THE_CHECK = ("sqlalchemy.dialects.postgresql", "html", "app.areas", "app.excel", "app.printing.cli",
+                        "app.sync")
 
 
 def loaded(modules, names) -> list[str]:
@@ -99,6 +101,24 @@ def test_the_workbench_warm_up_keeps_none_of_the_pages_it_reads(village, monkeyp
         after = session.connection().exec_driver_sql("PRAGMA cache_size").scalar()
     assert len(sizes) == 1 and -256 <= sizes[0] < 0  # KiB when negative: a few pages, not SQLite's 2 MB
     assert after == before  # the connection's own size again for the reads that follow
+
+
+@pytest.mark.parametrize("kind", ["village", "township", "new"])
+def test_the_start_state_says_the_kind_app_sync_says(kind, database):
+    from app import people, sync
+    from ui.start import _store_state
+
+    with database.unit() as session:
+        if kind == "village":
+            people.setup_village(session=session, name="青山村", code="510112104201", township="龙泉镇",
+                                 admin_username="admin", admin_password="secret-pass")
+        elif kind == "township":
+            sync.setup_township(session=session, name="龙泉镇", code="510112104000", admin_username="admin",
+                                admin_password="secret-pass")
+    with database.session() as session:
+        state = _store_state(session)
+        assert state["kind"] == sync.store_kind(session=session)
+        assert state["set_up"] == (kind != "new")
 
 
 def test_the_to_do_index_says_what_the_registry_says():
