@@ -500,9 +500,6 @@ class MainWindow(QMainWindow):
         self.lock_screen.sign_out_requested.connect(self.sign_out)
         self._load_idle_lock()
         self.background_push.start(worker().database, actor, self.start_panel.store_kind)
-        # the area registry (every area's commands, demo data and documents) is left out before the
-        # password check (issue 16: not beside argon2's 64 MiB); loaded now, behind the first read
-        worker().submit(lambda _worker: warmup.import_quietly("app.areas"), mode="call", writes=False)
         home = self.workspace.pages.get("dashboard")
         if home is not None and home.first_screen == "waiting":  # its first read is on its way:
             # settled once it is shown and what follows it is queued (not in the pause between)
@@ -536,6 +533,10 @@ class MainWindow(QMainWindow):
         workspace = self.workspace
         if workspace is None:
             return
+        # the area registry (every area's commands, demo data and documents) is left out before the
+        # password check (issue 16: not beside argon2's 64 MiB): loaded on the worker now, once the
+        # first screen is painted (an import beside its paint takes Python's lock from it)
+        worker().submit(lambda _worker: warmup.import_quietly("app.areas"), mode="call", writes=False)
         keys = [area.key for area in AREAS if area.key in workspace.offered and area.key not in workspace.pages]
         builds = [functools.partial(workspace.prebuild, key) for key in keys]
         builds += [functools.partial(workspace.preload, key) for key in keys]
