@@ -37,3 +37,21 @@ PRINT_KINDS: dict[str, str] = {
     **dict.fromkeys(("award_publicity", "award_honours"), "app.awards.documents"),
     "monthly-report": "app.workbench.documents",
 }
+
+#: the 工作台's to-do list (:func:`app.workbench.todo`): each area's ``todo`` entry, in registry
+#: order, by ``module:function``. The GUI reads the list beside the password check: importing the
+#: whole registry for it (its CLI, demo, document and Excel modules, ~1.5 MB) would be held
+#: beside argon2's 64 MiB (issue 16)
+TODO: tuple[str, ...] = tuple(f"app.workbench.items:{name}" for name in (
+    "meetings", "concerns", "deliberation", "mediation", "notices", "awards"))
+
+
+def todo_sources() -> list:
+    """The functions of :data:`TODO`, imported."""
+    import importlib
+
+    found = []
+    for target in TODO:
+        module, name = target.split(":")
+        found.append(getattr(importlib.import_module(module), name))
+    return found

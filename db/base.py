@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlmodel import Field, SQLModel
 
@@ -15,6 +15,29 @@ SQLModel.metadata.naming_convention = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+#: ``Index.info`` key: a partial index's condition on PostgreSQL (:func:`postgresql_where`)
+POSTGRESQL_WHERE = "postgresql_where"
+
+
+def postgresql_where(condition: Any) -> dict[str, Any]:
+    """``Index(…, sqlite_where=c, info=postgresql_where(c))``: a partial index's condition on
+    PostgreSQL, kept in the index's ``info`` and given to SQLAlchemy as ``postgresql_where`` only
+    when a PostgreSQL engine is made (:func:`postgresql_partial_indexes`). Naming it in the index
+    makes SQLAlchemy import its whole PostgreSQL dialect (19 modules, ~2 MB) into every program
+    that opens a SQLite store — the GUI before its sign-in among them."""
+    return {POSTGRESQL_WHERE: condition}
+
+
+def postgresql_partial_indexes(metadata: Any) -> None:
+    """Every index of ``metadata`` with a :func:`postgresql_where` condition gets it as
+    ``postgresql_where`` (for PostgreSQL's DDL and Alembic's comparisons). Imports the dialect."""
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            condition = index.info.get(POSTGRESQL_WHERE)
+            if condition is not None and index.dialect_options["postgresql"]["where"] is None:
+                index.dialect_kwargs["postgresql_where"] = condition
 
 
 def utcnow() -> dt.datetime:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, column, create_engine, event, inspect, table
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 import db.scope  # noqa: F401  (registers the village/tombstone scope and the reference check)
 import db.tracking  # registers the flush listener; audit_record below
@@ -83,6 +83,12 @@ def make_engine(target: str | Path, *, read_only: bool = False, **kwargs: Any) -
         event.listen(engine, "begin", _sqlite_begin)
     else:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        if engine.dialect.name == "postgresql":  # the partial indexes' conditions (db.base.postgresql_where)
+            from db.base import postgresql_partial_indexes
+            from db.models import load_all
+
+            load_all()
+            postgresql_partial_indexes(SQLModel.metadata)
     return engine
 
 
@@ -155,6 +161,28 @@ def storage_errors() -> Iterator[None]:
         if converted is exc:
             raise
         raise converted from exc
+
+
+#: KiB of pages SQLite keeps of what is read under :func:`small_page_cache`
+SMALL_PAGE_CACHE_KIB = 64
+
+
+@contextlib.contextmanager
+def small_page_cache(session: Session) -> Iterator[None]:
+    """Reads in ``session`` keep almost none of the pages they read (SQLite: at most
+    :data:`SMALL_PAGE_CACHE_KIB`; the connection's own cache size again afterwards; another
+    database: nothing changes). For reads whose rows are dropped, such as a warm-up's: they would
+    otherwise leave the connection's page cache full (2 MB, SQLite's default) for nothing."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    size = int(connection.exec_driver_sql("PRAGMA cache_size").scalar() or 0)
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{SMALL_PAGE_CACHE_KIB}")  # pages beyond it freed now
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={size}")
 
 
 # Attributes a read-only store lets go unsaved (signing in notes the time; on read-only media the

@@ -546,6 +546,10 @@ class MainWindow(QMainWindow):
             self._start_checks()
             return
         self._checks_when_quiet()
+        # the area registry (every area's commands, demo data and documents) is left out before the
+        # password check (issue 16: not beside argon2's 64 MiB): loaded on the worker now, once the
+        # first screen is painted (an import beside its paint takes Python's lock from it)
+        worker().submit(lambda _worker: warmup.import_quietly("app.areas"), mode="call", writes=False)
         keys = [area.key for area in AREAS if area.key in workspace.offered and area.key not in workspace.pages]
         builds = [functools.partial(workspace.prebuild, key) for key in keys]
         builds += [functools.partial(workspace.preload, key) for key in keys]

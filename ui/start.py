@@ -81,13 +81,16 @@ def _refused_file(exc: Exception) -> bool:
 
 
 def _store_state(session: Any) -> dict[str, Any]:
-    from app import people, sync  # heavy: imported on the worker thread
+    """Set up?, the village's (or township's) name, and the store's kind as app.sync.store_kind
+    says it — read by app.people.start_state: the sync package (bundles, signing, keys: ~0.8 MB)
+    is not loaded before the password check (issue 16)."""
+    from app import people  # heavy: imported on the worker thread
 
-    kind = sync.store_kind(session=session)
     state = dict(people.start_state(session=session, actor=None))
-    state["kind"] = kind
-    if kind == "township":  # made by `villagedesk init --kind township`: it has no village profile
+    if state.get("kind") == "township":  # made by `villagedesk init --kind township`: it has no village profile
         state["set_up"] = True
+    elif not state.get("village_name"):
+        state["kind"] = ""  # no village profile: not set up yet
     return state
 
 

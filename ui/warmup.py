@@ -25,8 +25,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
-# What app.workbench.todo, app.stats.collect and app.first_steps import on their first call.
-SIGN_IN_MODULES = ("app.auth", "app.areas", "app.workbench", "app.stats", "app.first_steps")
+# What app.workbench.todo and app.first_steps import on their first call (app.areas, which
+# app.stats.collect imports, is loaded after the password check: ui/main_window.py, issue 16).
+SIGN_IN_MODULES = ("app.auth", "app.workbench", "app.workbench.items", "app.stats", "app.first_steps")
 STEP_PAUSE_MS = 15  # between two steps: the event loop handles input meanwhile
 
 

@@ -161,17 +161,21 @@ def warm_up_reads(*, session: Session, actor: Actor | None = None) -> None:
     not exist (:data:`NO_VILLAGE`): every synced table's rows are out of scope, and what comes back
     is dropped. SQLAlchemy keeps the built statements by their shape; the village is a parameter.
     ``actor``: whom to run them as (the statements' shape follows the role; ``stats.view`` is
-    checked); before anyone signs in, nobody."""
+    checked); before anyone signs in, nobody. The pages they read are not kept (SQLite's page
+    cache stays small): they would be ~2 MB held beside the password check's 64 MiB for nothing,
+    the first read after signing in reading on a connection of its own (ui/start.py)."""
     from app.auth import SECRETARY
     from app.workbench.service import todo
+    from db.engine import small_page_cache
     from db.scope import for_village
 
     if actor is not None:
         require(actor, "stats.view")
     nobody = actor or Actor(user_id="", username="", display_name="", role=SECRETARY)
     for_village(session, NO_VILLAGE)
-    figures(session=session, actor=nobody)
-    todo(session=session, actor=nobody)
+    with small_page_cache(session):
+        figures(session=session, actor=nobody)
+        todo(session=session, actor=nobody)
 
 
 def figures(*, session: Session, actor: Actor, only: Collection[str] | None = None) -> dict[str, dict[str, Any]]:

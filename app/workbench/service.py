@@ -73,15 +73,16 @@ def sorted_items(items: list[TodoItem]) -> list[TodoItem]:
 
 def todo(*, session: Session, actor: Actor, on: dt.date | None = None) -> list[TodoItem]:
     """What needs doing, most urgent first: every area's items the actor may see, and the bundles
-    not yet acknowledged by the township. The last backup is :func:`backup_item` (it reads files)."""
-    from app.areas import AREAS
+    not yet acknowledged by the township. The last backup is :func:`backup_item` (it reads files).
+    The areas' ``todo`` entries are found through :mod:`app.area_index` (the registry is not
+    imported for them: this runs beside the password check)."""
+    from app.area_index import todo_sources
 
     require(actor, "stats.view")
     on = on or today()
     items: list[TodoItem] = []
-    for area in AREAS:
-        if area.todo is not None:
-            items.extend(area.todo(session=session, actor=actor, on=on))
+    for source in todo_sources():
+        items.extend(source(session=session, actor=actor, on=on))
     items.extend(_outbox(session, actor))
     return sorted_items(items)
 

@@ -18,6 +18,10 @@ def run_migrations_online() -> None:
         from db.engine import make_engine
 
         connection = make_engine(config.get_main_option("sqlalchemy.url")).connect()
+    if connection.dialect.name == "postgresql":  # a connection handed in: its indexes' conditions too
+        from db.base import postgresql_partial_indexes
+
+        postgresql_partial_indexes(target_metadata)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

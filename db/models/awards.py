@@ -8,7 +8,7 @@ from typing import ClassVar
 from sqlalchemy import Index, text
 from sqlmodel import Field
 
-from db.base import SyncedModel
+from db.base import postgresql_where, SyncedModel
 
 
 class AwardCampaign(SyncedModel, table=True):
@@ -17,7 +17,7 @@ class AwardCampaign(SyncedModel, table=True):
     __tablename__ = "award_campaign"
     __table_args__ = (
         Index("uq_award_campaign_village_number", "village_code", "number", unique=True,
-              sqlite_where=text("number <> ''"), postgresql_where=text("number <> ''")),
+              sqlite_where=text("number <> ''"), info=postgresql_where(text("number <> ''"))),
     )
 
     number: str = Field(default="", max_length=16)  # 2026-02

@@ -7,7 +7,7 @@ from typing import ClassVar
 from sqlalchemy import Index, text
 from sqlmodel import Field
 
-from db.base import SyncedModel
+from db.base import postgresql_where, SyncedModel
 
 
 class Concern(SyncedModel, table=True):
@@ -20,7 +20,7 @@ class Concern(SyncedModel, table=True):
         Index("ix_concern_village_summary", "village_code", "deleted_at", "state", "due_on", "closed_on"),
         # numbers are per village (db.scope.next_number); two writers can never share one
         Index("uq_concern_village_number", "village_code", "number", unique=True,
-              sqlite_where=text("number <> ''"), postgresql_where=text("number <> ''")),
+              sqlite_where=text("number <> ''"), info=postgresql_where(text("number <> ''"))),
     )
 
     number: str = Field(default="", max_length=16, index=True)  # 2026-0012

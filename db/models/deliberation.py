@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import Index, text
 from sqlmodel import Field
 
-from db.base import SyncedModel
+from db.base import postgresql_where, SyncedModel
 
 
 class DeliberationMatter(SyncedModel, table=True):
@@ -29,7 +29,7 @@ class DeliberationStep(SyncedModel, table=True):
     __tablename__ = "deliberation_step"
     __table_args__ = (
         Index("uq_deliberation_step_matter_step", "matter_id", "step", unique=True,
-              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+              sqlite_where=text("deleted_at IS NULL"), info=postgresql_where(text("deleted_at IS NULL"))),
     )
 
     matter_id: str = Field(foreign_key="deliberation_matter.id", max_length=36, index=True)

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from sqlalchemy import Index, text
 from sqlmodel import JSON, Column, Field
 
-from db.base import LocalModel, SyncedModel, utcnow
+from db.base import LocalModel, postgresql_where, SyncedModel, utcnow
 
 
 class MediationCase(SyncedModel, table=True):
@@ -22,7 +22,7 @@ class MediationCase(SyncedModel, table=True):
     __table_args__ = (
         # one gap-free series per year and village (db.scope.next_number); two writers never share one
         Index("uq_mediation_case_village_year_seq", "village_code", "year", "seq", unique=True,
-              sqlite_where=text("seq > 0"), postgresql_where=text("seq > 0")),
+              sqlite_where=text("seq > 0"), info=postgresql_where(text("seq > 0"))),
         Index("ix_mediation_case_state_due", "state", "due_on"),
     )
 

@@ -10,7 +10,7 @@ from typing import ClassVar
 from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
-from db.base import SyncedModel
+from db.base import postgresql_where, SyncedModel
 
 
 class Meeting(SyncedModel, table=True):
@@ -135,7 +135,7 @@ class Minutes(SyncedModel, table=True):
     __tablename__ = "meeting_minutes"
     __table_args__ = (
         Index("uq_meeting_minutes_meeting", "meeting_id", unique=True, sqlite_where=text("deleted_at IS NULL"),
-              postgresql_where=text("deleted_at IS NULL")),
+              info=postgresql_where(text("deleted_at IS NULL"))),
     )
 
     meeting_id: str = Field(foreign_key="meeting.id", max_length=36)

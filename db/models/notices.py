@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Index, text
 from sqlmodel import JSON, Column, Field
 
-from db.base import SyncedModel
+from db.base import postgresql_where, SyncedModel
 
 
 class Notice(SyncedModel, table=True):
@@ -23,7 +23,7 @@ class Notice(SyncedModel, table=True):
     __table_args__ = (
         Index("ix_notice_village_live", "village_code", "deleted_at"),  # a township's counts
         Index("uq_notice_village_kind_year_seq", "village_code", "kind", "year", "seq", unique=True,
-              sqlite_where=text("seq IS NOT NULL"), postgresql_where=text("seq IS NOT NULL")),
+              sqlite_where=text("seq IS NOT NULL"), info=postgresql_where(text("seq IS NOT NULL"))),
     )
 
     kind: str = Field(max_length=32, index=True)  # village_affairs | party_affairs | …

@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import Index, text
 from sqlmodel import JSON, Column, Field
 
-from db.base import SyncedModel
+from db.base import postgresql_where, SyncedModel
 
 
 class VillageProfile(SyncedModel, table=True):
@@ -51,7 +51,7 @@ class Household(SyncedModel, table=True):
         # 户号 is unique per village among live households (allocated by db.scope.next_number).
         Index("uq_household_village_number", "village_code", "number", unique=True,
               sqlite_where=text("deleted_at IS NULL AND number <> ''"),
-              postgresql_where=text("deleted_at IS NULL AND number <> ''")),
+              info=postgresql_where(text("deleted_at IS NULL AND number <> ''"))),
     )
 
     number: str = Field(default="", max_length=32, index=True)  # 户号
@@ -81,7 +81,7 @@ class Resident(SyncedModel, table=True):
             "id_number",
             unique=True,
             sqlite_where=text("deleted_at IS NULL AND id_number <> ''"),
-            postgresql_where=text("deleted_at IS NULL AND id_number <> ''"),
+            info=postgresql_where(text("deleted_at IS NULL AND id_number <> ''")),
         ),
         # the residents search: a scan of this index, in pinyin order, answers it (migration 0011)
         Index("ix_resident_search", *RESIDENT_SEARCH_COLUMNS),

@@ -8,7 +8,7 @@ from typing import ClassVar
 from sqlalchemy import CheckConstraint, Index, text
 from sqlmodel import Field
 
-from db.base import SyncedModel
+from db.base import postgresql_where, SyncedModel
 
 
 class PointsRule(SyncedModel, table=True):
@@ -62,7 +62,7 @@ class PointsEntry(SyncedModel, table=True):
               "village_code"),
         # an entry is reversed at most once
         Index("uq_points_entry_reverses", "reverses_id", unique=True,
-              sqlite_where=text("reverses_id IS NOT NULL"), postgresql_where=text("reverses_id IS NOT NULL")),
+              sqlite_where=text("reverses_id IS NOT NULL"), info=postgresql_where(text("reverses_id IS NOT NULL"))),
     )
 
     seq: int  # 流水号: per village, in the order written (db.scope.next_number)
@@ -90,7 +90,7 @@ class PointsProposal(SyncedModel, table=True):
     __table_args__ = (
         # one proposal per source record (an assignment, an attendance)
         Index("uq_points_proposal_source", "village_code", "source", "source_id", unique=True,
-              sqlite_where=text("source_id <> ''"), postgresql_where=text("source_id <> ''")),
+              sqlite_where=text("source_id <> ''"), info=postgresql_where(text("source_id <> ''"))),
     )
 
     household_id: str = Field(foreign_key="household.id", max_length=36, index=True)

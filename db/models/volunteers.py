@@ -8,7 +8,7 @@ from typing import ClassVar
 from sqlalchemy import Index, text
 from sqlmodel import Field
 
-from db.base import SyncedModel
+from db.base import postgresql_where, SyncedModel
 
 
 class VolunteerTeam(SyncedModel, table=True):
@@ -29,7 +29,7 @@ class VolunteerMember(SyncedModel, table=True):
     __tablename__ = "volunteer_member"
     __table_args__ = (
         Index("uq_volunteer_member_team_resident", "team_id", "resident_id", unique=True,
-              sqlite_where=text("deleted_at IS NULL"), postgresql_where=text("deleted_at IS NULL")),
+              sqlite_where=text("deleted_at IS NULL"), info=postgresql_where(text("deleted_at IS NULL"))),
     )
 
     team_id: str = Field(foreign_key="volunteer_team.id", max_length=36, index=True)
@@ -79,7 +79,7 @@ class VolunteerHours(SyncedModel, table=True):
         Index("ix_volunteer_hours_served", "served_on", "team_id", "minutes"),
         Index("ix_volunteer_hours_resident", "resident_id", "served_on"),
         Index("uq_volunteer_hours_reverses", "reverses_id", unique=True,
-              sqlite_where=text("reverses_id IS NOT NULL"), postgresql_where=text("reverses_id IS NOT NULL")),
+              sqlite_where=text("reverses_id IS NOT NULL"), info=postgresql_where(text("reverses_id IS NOT NULL"))),
     )
 
     assignment_id: str = Field(foreign_key="volunteer_assignment.id", max_length=36, index=True)
