@@ -526,14 +526,21 @@ class RegisterPage(Page):
         self._load_index()  # queued behind the search: the next keystrokes are searched in memory
 
     def _found_in_memory(self, token: int, query: str, filters: dict[str, Any], ids: list[str], total: int) -> None:
-        """A search answered from the index: read the rows of its first screenful (the only trip
-        before the paint), show every id and the count, then read the whole list from SQL."""
+        """A search answered from the index: read the rows of its first screenful here, as the table
+        reads a page of rows it paints (``read_now``: no trip through the worker's queue and back),
+        show every id and the count, then read the whole list from SQL after the paint."""
         first = ids[:self.first_rows()]
-        self._querying = True
-        DbOp(self, lambda session: self.fetch_rows(session, first) if first else [], read_only=True) \
-            .success(lambda rows: self._ids_arrived(token, ids, rows, total, query=query, filters=filters,
-                                                    confirm=True)) \
-            .finally_(self._query_done).run()
+        try:
+            rows = self._fetch_rows_now(first) if first else []
+        except RuntimeError:  # no database open here (a page built on its own): the worker reads them
+            self._querying = True
+            DbOp(self, lambda session: self.fetch_rows(session, first) if first else [], read_only=True) \
+                .success(lambda rows: self._ids_arrived(token, ids, rows, total, query=query, filters=filters,
+                                                        confirm=True)) \
+                .finally_(self._query_done).run()
+            return
+        self._ids_arrived(token, ids, rows, total, query=query, filters=filters, confirm=True)
+        self._query_done()
 
     def first_rows(self) -> int:
         """How many rows to read with the ids: those the table shows at its height (a new search
