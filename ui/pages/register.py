@@ -414,8 +414,8 @@ class RegisterPage(Page):
     def _on_changes(self, changes: frozenset[str], origin: object) -> None:
         if "people" in changes:
             self._drop_index()
-            if self.isVisible() and self._loaded_once:
-                self._load_index()
+            if self.isVisible() and self._loaded_once:  # read again behind what the change asks (a save re-queries)
+                QTimer.singleShot(0, self, self._load_index)
         if "people" in changes and origin is not self:
             self._stale = True
 
