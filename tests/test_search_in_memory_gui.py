@@ -168,3 +168,47 @@ def test_a_change_made_in_the_window_drops_the_index_until_it_is_read_again(vill
     gate.open()
     settle(qtbot, page, "ajia")
     assert page.model.ids() == [added.id]
+
+
+def test_rows_read_since_the_last_change_are_not_read_again(village, sign_in, qtbot):
+    database, admin = village
+    add_many_residents(database, admin, 120)
+    page = open_with_index(qtbot, sign_in(database))
+    read: list[list[str]] = []
+    real = page.fetch_rows
+
+    def fetch_rows(session, ids):
+        read.append(list(ids))
+        return real(session, ids)
+
+    page.fetch_rows = fetch_rows
+    page.search.setText("z")
+    settle(qtbot, page, "z")
+    shown_z = page.model.ids()[:page.first_rows()]
+    page.search.setText("")  # everyone: the top rows of "z" that begin this list too are kept
+    settle(qtbot, page, "")
+    first = page.model.ids()[:page.first_rows()]
+    assert read[-1] == [item_id for item_id in first if item_id not in shown_z]
+    page.search.setText("z")
+    settle(qtbot, page, "z")
+    reads = len(read)
+    page.reload()  # the same search again (Enter): every row of its first screenful is held
+    settle(qtbot, page, "z")
+    assert len(read) == reads and page.model.fetch_count == 0
+
+    # a change in this window: every row of the next first screenful is read again, and shown as it is now
+    top = page.model.ids()[0]
+    with database.unit(admin) as session:
+        form = people.resident_form(session=session, actor=admin, resident_id=top)
+        form.name = "赵改名"
+        people.save_resident(session=session, actor=admin, form=form, resident_id=top)
+    worker().announce({"people"})
+    qtbot.waitUntil(lambda: page.search_index is not None, timeout=10000)  # searched in memory again
+    read.clear()
+    page.search.setText("zh")
+    settle(qtbot, page, "zh")
+    expected = matching(database, admin, "zh")
+    assert page.model.ids() == expected
+    assert read[0] == expected[:page.first_rows()]  # read afresh: nothing kept across the change
+    row = page.model.row_of(top)
+    assert row >= 0 and page.model.index(row, 0).data() == "赵改名"

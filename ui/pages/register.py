@@ -208,6 +208,7 @@ class RegisterPage(Page):
         self._index_generation = 0  # counts the changes to people: an index read before one is dropped
         self._index_loading = False
         self._from_memory = False  # the results shown were found in memory (unconfirmed by SQL yet)
+        self._rows_generation = -1  # the index generation when the model's rows were read
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
@@ -530,8 +531,13 @@ class RegisterPage(Page):
         reads a page of rows it paints (``read_now``: no trip through the worker's queue and back),
         show every id and the count, then read the whole list from SQL after the paint."""
         first = ids[:self.first_rows()]
+        # rows the table read since people last changed (the previous keystroke's first screenful,
+        # pages scrolled to) are still those rows: only the others are read
+        held = self.model.held(first) if self._rows_generation == self._index_generation else []
+        kept = set(held)
+        wanted = [item_id for item_id in first if item_id not in kept] if kept else first
         try:
-            rows = self._fetch_rows_now(first) if first else []
+            rows = self._fetch_rows_now(wanted) if wanted else []
         except RuntimeError:  # no database open here (a page built on its own): the worker reads them
             self._querying = True
             DbOp(self, lambda session: self.fetch_rows(session, first) if first else [], read_only=True) \
@@ -539,7 +545,7 @@ class RegisterPage(Page):
                                                         confirm=True)) \
                 .finally_(self._query_done).run()
             return
-        self._ids_arrived(token, ids, rows, total, query=query, filters=filters, confirm=True)
+        self._ids_arrived(token, ids, rows, total, query=query, filters=filters, confirm=True, keep=held)
         self._query_done()
 
     def first_rows(self) -> int:
@@ -563,7 +569,8 @@ class RegisterPage(Page):
             self._read_rest()
 
     def _ids_arrived(self, token: int, ids: list[str], rows: Sequence[Any] = (), total: int | None = None, *,
-                     query: str = "", filters: dict[str, Any] | None = None, confirm: bool = False) -> None:
+                     query: str = "", filters: dict[str, Any] | None = None, confirm: bool = False,
+                     keep: Sequence[str] = ()) -> None:
         """The results of search ``token`` (their first ids or all of them, the rows of the first
         screenful, the count). ``confirm``: found in memory, read again from SQL after the paint."""
         if token != self._query_token:
@@ -571,7 +578,8 @@ class RegisterPage(Page):
         total = len(ids) if total is None else total
         selected = self._select_after_reload or self.current_id()
         self._select_after_reload = None
-        self.model.set_ids(ids, rows)
+        self.model.set_ids(ids, rows, keep=keep)
+        self._rows_generation = self._index_generation
         search = (query, sorted((filters or {}).items()))
         if search != self._shown_search:  # a new search shows its top (the rows read with it)
             self.table.scrollToTop()
