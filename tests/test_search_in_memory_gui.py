@@ -62,7 +62,7 @@ def test_a_keystroke_is_answered_without_a_trip_for_ids_or_count(village, sign_i
     # trip to the worker before the paint, only the whole list from SQL after it
     assert page.model.ids() == expected
     assert page.count_label.text() == count_text(page, len(expected))
-    assert gate.asked == [] and counts.asked == []
+    assert gate.asked in ([], [("z", False)]) and counts.asked == []  # at most the whole list, once painted
     assert [job.rsplit(".", 3)[-3] for job in jobs] == ["_read_rest"]
     assert page.model.fetch_count == 0  # the rows shown came with the ids
     assert not page.ids_complete and loaded == []  # not yet confirmed by SQL
