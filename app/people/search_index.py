@@ -81,23 +81,30 @@ def resident_search_index(*, session: Session, actor: Actor) -> ResidentSearchIn
     require(actor, "people.view")
     numbers = full_numbers(actor)
     statement = _index_statement(_grid_scoped(actor), numbers)
-    rows = plain_rows(session, statement, {"grid_id": actor.grid_id or ""}).all()
+    result = plain_rows(session, statement, {"grid_id": actor.grid_id or ""})
+    # read a column at a time, a thousand rows at a time: never every row object at once (the
+    # process keeps the memory it peaked at)
+    columns: list[list[Any]] = [[] for _column in range(6 if numbers else 4)]
+    for part in result.partitions(1000):
+        for column, values in zip(columns, zip(*part)):
+            column.extend(values)
+    ids, keys, households, statuses = columns[:4]
     sqlite = session.get_bind().dialect.name == "sqlite"
     # SQLite's LIKE (and lower()) fold A-Z only; PostgreSQL's LIKE tells cases apart. The keys are
     # lower case as written (name_search_key): folded only when one is not.
-    keys = [row[1] or "" for row in rows]
+    keys = [key or "" for key in keys]
     if sqlite and _ASCII_UPPER.search("\n".join(keys)):
         keys = [_ascii_fold(key) for key in keys]
     numbers_folded: tuple[str, ...] | None = None
     if numbers:  # compared lower()ed on every store (_number_like): SQLite's lower() folds A-Z only
-        numbers_folded = tuple(map("{}\n{}".format, _folded([row[4] or "" for row in rows], sqlite),
-                                   _folded([row[5] or "" for row in rows], sqlite)))
-    households: dict[str, str] = {}  # one string per household, not one per resident
+        numbers_folded = tuple(map("{}\n{}".format, _folded([number or "" for number in columns[4]], sqlite),
+                                   _folded([phone or "" for phone in columns[5]], sqlite)))
+    shared: dict[str, str] = {}  # one string per household, not one per resident
     return ResidentSearchIndex(
-        ids=tuple(row[0] for row in rows),
+        ids=tuple(ids),
         keys=tuple(keys),
-        households=tuple(households.setdefault(row[2], row[2]) if row[2] is not None else None for row in rows),
-        active=tuple(row[3] == "resident" for row in rows),
+        households=tuple(shared.setdefault(home, home) if home is not None else None for home in households),
+        active=tuple(status == "resident" for status in statuses),
         numbers=numbers_folded,
     )
 
