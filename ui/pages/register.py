@@ -67,6 +67,7 @@ class _AfterPaint(QObject):
             QTimer.singleShot(0, lambda: [done.set() for done in waiting])  # runs after this paint
         return False
 
+
 class _FilledViewport(QObject):
     """Keeps a table's viewport filling its own background. The style sheet's border on QTableView
     leaves the viewport transparent (each time it polishes it): every paint of the rows painted
