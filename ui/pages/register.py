@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -375,6 +375,7 @@ class RegisterPage(Page):
         self.search.setToolTip(QKeySequence(QKeySequence.StandardKey.Find).toString(native))
         self.model.retranslate()
         self._fit_columns()
+        self._fit_count_label()
         self._update_count()
 
     def _fit_columns(self) -> None:
@@ -393,6 +394,20 @@ class RegisterPage(Page):
                 needed = max(needed, min(MAX_CHOICE_WIDTH, max((cells.horizontalAdvance(text) + 16
                                                                for text in spec.choices()), default=0)))
             self.table.setColumnWidth(column, max(width, needed))
+
+    def _fit_count_label(self) -> None:
+        """The count label as large as its largest text in this language (a count in the millions),
+        fixed: a new count changes its text only. A label whose size changed with each count had
+        the whole window laid out again at each keystroke (~4 ms); its text stays where it was."""
+        label = self.count_label
+        label.ensurePolished()
+        shown = label.text()
+        largest = QSize()
+        for text in (ngettext(*self.count_msgid, 8_888_888).format(n=8_888_888), _("Loading…")):
+            label.setText(text)
+            largest = largest.expandedTo(label.sizeHint())
+        label.setText(shown)
+        label.setFixedSize(largest.width() + 8, largest.height())
 
     def _update_count(self) -> None:
         if self._loaded_once or self.shown_query is not None:
