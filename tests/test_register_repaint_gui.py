@@ -18,18 +18,15 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def program_look():
-    """The program's style, style sheet, palette and font (restored afterwards)."""
+    """The program's style sheet (what made the viewport transparent), removed afterwards. Only
+    the sheet: the program's font, once added, changes how other tests' tables are painted."""
     from ui import style
 
     app = QApplication.instance()
-    before = app.font(), app.styleSheet(), app.style().name(), app.palette()
-    style.apply(app)
+    before = app.styleSheet()
+    app.setStyleSheet(style.STYLE_SHEET)
     yield
-    font, sheet, name, palette = before
-    app.setStyleSheet(sheet)
-    app.setFont(font)
-    app.setStyle(name)
-    app.setPalette(palette)
+    app.setStyleSheet(before)
 
 
 class Paints(QObject):
