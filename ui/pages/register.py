@@ -209,6 +209,7 @@ class RegisterPage(Page):
         self._index_generation = 0  # counts the changes to people: an index read before one is dropped
         self._index_loading = False
         self._from_memory = False  # the results shown were found in memory (unconfirmed by SQL yet)
+        self._memory_ids: list[str] = []  # every id memory found for them
         self._rows_generation = -1  # the index generation when the model's rows were read
 
         layout = QVBoxLayout(self)
@@ -556,12 +557,17 @@ class RegisterPage(Page):
             rows = self._fetch_rows_now(wanted) if wanted else []
         except RuntimeError:  # no database open here (a page built on its own): the worker reads them
             self._querying = True
+            self._memory_ids = ids
             DbOp(self, lambda session: self.fetch_rows(session, first) if first else [], read_only=True) \
                 .success(lambda rows: self._ids_arrived(token, ids, rows, total, query=query, filters=filters,
                                                         confirm=True)) \
                 .finally_(self._query_done).run()
             return
-        self._ids_arrived(token, ids, rows, total, query=query, filters=filters, confirm=True, keep=held)
+        # the first ids only, as the SQL path shows them: a table reset to thousands of rows cost ~1 ms
+        # more to lay out and paint; the rest is appended when SQL confirms the list
+        self._memory_ids = ids
+        self._ids_arrived(token, ids[:max(len(first), FIRST_IDS)], rows, total, query=query, filters=filters,
+                          confirm=True, keep=held)
         self._query_done()
 
     def first_rows(self) -> int:
@@ -646,7 +652,7 @@ class RegisterPage(Page):
         selected = self.current_id()
         wanted = self._select_after_reload or self._select_when_complete
         self._select_after_reload = self._select_when_complete = None
-        if self._from_memory and list(ids) != self.model.ids():
+        if self._from_memory and list(ids) != self._memory_ids:
             self._drop_index()  # people changed behind the page's back (another window, the CLI …)
             self._load_index()
         self._from_memory = False
