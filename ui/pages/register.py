@@ -563,11 +563,10 @@ class RegisterPage(Page):
                                                         confirm=True)) \
                 .finally_(self._query_done).run()
             return
-        # the first ids only, as the SQL path shows them: a table reset to thousands of rows cost ~1 ms
-        # more to lay out and paint; the rest is appended when SQL confirms the list
+        # every id at once: the bench measured no keystroke faster showing only the first ones (as the
+        # SQL path does), and appending thousands of rows once SQL confirmed them took longer
         self._memory_ids = ids
-        self._ids_arrived(token, ids[:max(len(first), FIRST_IDS)], rows, total, query=query, filters=filters,
-                          confirm=True, keep=held)
+        self._ids_arrived(token, ids, rows, total, query=query, filters=filters, confirm=True, keep=held)
         self._query_done()
 
     def first_rows(self) -> int:
