@@ -76,6 +76,7 @@ FUNCTIONS: dict[str, set[str]] = {
     "people.household_form": VIEW_PEOPLE, "people.household_ids": VIEW_PEOPLE,
     "people.household_rows": VIEW_PEOPLE, "people.resident_form": VIEW_PEOPLE,
     "people.resident_ids": VIEW_PEOPLE, "people.resident_rows": VIEW_PEOPLE, "people.resident_count": VIEW_PEOPLE,
+    "people.resident_search_index": VIEW_PEOPLE,
     "people.village_overview": VIEW_PEOPLE,
     "people.save_household": OFFICE | {G}, "people.save_resident": OFFICE | {G},
     "people.setup_village": {S},
@@ -403,6 +404,11 @@ def test_grid_worker_works_only_on_their_grid(world):
             assert people.resident_ids(session=session, actor=worker, query=query, include_inactive=False,
                                        order="-age") == ([ids["resident_id"]] if query != "lxh" else [])
         assert people.resident_ids(session=session, actor=worker, household_id=ids["other_household_id"]) == []
+        # the search held in memory keeps the same scope: their grid, no numbers
+        index = people.resident_search_index(session=session, actor=worker)
+        assert list(index.ids) == [ids["resident_id"]] and index.numbers is None
+        assert index.match("1") == ([], 0) and index.match("d") == ([ids["resident_id"]], 1)
+        assert people.resident_search_index(session=session, actor=_admin).match("1")[1] == 2
         assert people.resident_ids(session=session, actor=_admin, household_id=ids["other_household_id"],
                                    query="lxh") == [ids["other_resident_id"]]
         assert people.household_rows(session=session, actor=worker, ids=[ids["other_household_id"]]) == []
@@ -440,6 +446,7 @@ def test_a_grid_worker_without_a_grid_sees_no_household(world):
     with database.session() as session:
         assert people.household_ids(session=session, actor=worker) == []
         assert people.resident_ids(session=session, actor=worker) == []
+        assert people.resident_search_index(session=session, actor=worker).ids == ()
 
 
 @pytest.mark.parametrize("role", ROLES)

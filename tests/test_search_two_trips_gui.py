@@ -13,6 +13,7 @@ from app.i18n import ngettext
 from test_ui_village import add_many_residents
 from ui.ops import worker
 from ui.pages import register
+from ui.pages.residents import ResidentsPage
 
 pytestmark = pytest.mark.gui
 
@@ -31,6 +32,8 @@ def first_trip_reads_the_first_screenful_only(monkeypatch):
     """The first trip reads the first screenful's ids only (not FIRST_IDS): a village of 120
     residents then needs the second trip."""
     monkeypatch.setattr(register, "FIRST_IDS", 0)
+    # these follow the search in SQL (before the index is read, another order): tests/test_search_in_memory_gui.py
+    monkeypatch.setattr(ResidentsPage, "searches_in_memory", False)
 
 
 def open_residents(qtbot, window):

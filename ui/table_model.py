@@ -91,17 +91,28 @@ class LazyTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------ ids
 
-    def set_ids(self, ids: Sequence[str], rows: Iterable[Any] = ()) -> None:
+    def set_ids(self, ids: Sequence[str], rows: Iterable[Any] = (), *, keep: Iterable[str] = ()) -> None:
         """Show these ids (a new search, filter or order); rows are fetched again lazily.
         ``rows``: those already read with the ids (the first screenful, read on the database
-        worker in the same trip), so painting them reads nothing more."""
+        worker in the same trip), so painting them reads nothing more. ``keep``: ids whose rows
+        read before (:meth:`held`) are kept, with their texts as shown."""
+        kept = [(item_id, self._rows[item_id], self._cells.get(item_id)) for item_id in keep if item_id in self._rows]
         self.beginResetModel()
         self._ids = list(ids)
         self._rows.clear()
         self._cells.clear()
         self._loaded_pages.clear()
+        for item_id, row, cells in kept:
+            self._rows[item_id] = row
+            if cells is not None:
+                self._cells[item_id] = cells
         self._arrived(rows)
         self.endResetModel()
+
+    def held(self, ids: Iterable[str]) -> list[str]:
+        """Those of ``ids`` whose rows are read already."""
+        rows = self._rows
+        return [item_id for item_id in ids if item_id in rows]
 
     def extend_ids(self, ids: Sequence[str]) -> bool:
         """The whole list of a search whose first ids are shown (:meth:`set_ids` with the first

@@ -63,3 +63,7 @@ from app.people.excel_import import (  # noqa: F401,E402
     plan_excel_import,
     write_error_report,
 )
+from app.people.search_index import (  # noqa: F401,E402
+    ResidentSearchIndex,
+    resident_search_index,
+)

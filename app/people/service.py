@@ -822,14 +822,35 @@ def delete_resident(*, session: Session, actor: Actor, resident_id: str) -> None
 # ---------------------------------------------------------------- search and listing
 
 
+# LIKE's escape character: a search for "50%" or "a_b" means those characters, not LIKE's wildcards
+LIKE_ESCAPE = "!"
+
+
+def like_pattern(needle: str) -> str:
+    """``%needle%`` for ``LIKE … ESCAPE '!'``: the needle's own ``%``, ``_`` and ``!`` stand for themselves."""
+    escaped = needle.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"
+
+
+def _searches_numbers(needle: str) -> bool:
+    """Whether a search also looks in ID and phone numbers: digits, or an ID's last character x."""
+    return bool(needle) and (needle.isdigit() or needle.endswith("x"))
+
+
+def _number_like(column: Any, pattern: Any) -> Any:
+    """A number column matched as SQLite matches it on every store: an ID's X found by x
+    (PostgreSQL's LIKE tells cases apart, SQLite's does not for ASCII)."""
+    return func.lower(column).like(pattern, escape=LIKE_ESCAPE)
+
+
 def _text_filter(query: str, key_column: Any, *extra_columns: Any) -> Any | None:
     needle = normalize_query(query)
     if not needle:
         return None
-    pattern = f"%{needle}%"
-    clauses = [key_column.like(pattern)]
-    if needle.isdigit() or needle.endswith("x"):
-        clauses.extend(column.like(pattern) for column in extra_columns)
+    pattern = like_pattern(needle)
+    clauses = [key_column.like(pattern, escape=LIKE_ESCAPE)]
+    if _searches_numbers(needle):
+        clauses.extend(_number_like(column, pattern) for column in extra_columns)
     return or_(*clauses)
 
 
@@ -952,11 +973,11 @@ def _resident_search(actor: Actor, query: str, household_id: str | None, include
     """The residents search's statement (its ids in order ``key``, or their number for ``None``)
     and the values it binds."""
     needle = normalize_query(query)
-    numbers = bool(needle) and (needle.isdigit() or needle.endswith("x")) and full_numbers(actor)
+    numbers = _searches_numbers(needle) and full_numbers(actor)
     statement = _resident_ids_statement(key, descending, text=bool(needle), numbers=numbers,
                                         household=bool(household_id), grid_scoped=_grid_scoped(actor),
                                         active_only=not include_inactive, limited=limited)
-    return statement, {"pattern": f"%{needle}%", "household_id": household_id, "grid_id": actor.grid_id or ""}
+    return statement, {"pattern": like_pattern(needle), "household_id": household_id, "grid_id": actor.grid_id or ""}
 
 
 @functools.cache
@@ -968,9 +989,9 @@ def _resident_ids_statement(key: str | None, descending: bool, *, text: bool, nu
     statement = select(Resident.id) if key is not None else select(func.count(col(Resident.id)))
     if text:
         pattern = bindparam("pattern")
-        clauses = [col(Resident.search_key).like(pattern)]
+        clauses = [col(Resident.search_key).like(pattern, escape=LIKE_ESCAPE)]
         if numbers:
-            clauses += [col(Resident.id_number).like(pattern), col(Resident.phone).like(pattern)]
+            clauses += [_number_like(col(Resident.id_number), pattern), _number_like(col(Resident.phone), pattern)]
         statement = statement.where(or_(*clauses))
     if household:
         statement = statement.where(col(Resident.household_id) == bindparam("household_id"))

@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,6 +66,26 @@ class _AfterPaint(QObject):
             waiting, self.waiting = self.waiting, []
             QTimer.singleShot(0, lambda: [done.set() for done in waiting])  # runs after this paint
         return False
+
+
+class _FilledViewport(QObject):
+    """Keeps a table's viewport filling its own background. The style sheet's border on QTableView
+    leaves the viewport transparent (each time it polishes it): every paint of the rows painted
+    the window, the workspace and the page beneath them first, for the white they showed. Filled
+    with that same white (the palette's Base) itself, a search repaints the rows only."""
+
+    _POLISHED = (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.PaletteChange)
+
+    def __init__(self, viewport: Any):
+        super().__init__(viewport)
+        viewport.setAutoFillBackground(True)
+        viewport.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in self._POLISHED and not watched.autoFillBackground():
+            watched.setAutoFillBackground(True)
+        return False
+
 
 class ExportExcelButton(QPushButton):
     """导出Excel… for table ``kind`` of :mod:`app.excel`, on any page (every register page has one).
@@ -155,6 +175,11 @@ class RegisterPage(Page):
     # them. A one-letter search finds thousands of residents: reading all their ids took 10-28 ms
     # of a keystroke, the first ones take one or two.
     first_screenful_first = False
+    # Pages that answer ``match_in_memory`` from an index read with ``read_search_index`` find a
+    # search's ids and count in the GUI at once (issue 16): only the rows of the first screenful are
+    # read, then the whole list from SQL as the truth (the table corrected, the index read again,
+    # when they differ). Until the index is in, or for what it cannot answer, the SQL path runs.
+    searches_in_memory = False
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -163,6 +188,7 @@ class RegisterPage(Page):
         self._querying = False  # a query is on the database worker
         self._query_again = False  # the search or filters changed meanwhile: query once more after it
         self.shown_query: str | None = None  # the search text whose results the table shows
+        self._shown_search: tuple[str, list[tuple[str, Any]]] | None = None  # and its filters
         self._shown_token = 0  # the query whose results (at least the first screenful) the table shows
         self.ids_complete = False  # the table holds every matching id (not only the first screenful)
         self._rest_wanted: tuple[int, str, dict[str, Any]] | None = None  # the whole list to read next
@@ -179,6 +205,12 @@ class RegisterPage(Page):
         self._stale = False  # the people register changed elsewhere (group or grid renamed …)
         worker().operation_did_execute.connect(self._on_changes)
         self._register_actions: dict[str, str | None] | None = None
+        self.search_index: Any = None  # read_search_index's answer, while it holds
+        self._index_generation = 0  # counts the changes to people: an index read before one is dropped
+        self._index_loading = False
+        self._from_memory = False  # the results shown were found in memory (unconfirmed by SQL yet)
+        self._memory_ids: list[str] = []  # every id memory found for them
+        self._rows_generation = -1  # the index generation when the model's rows were read
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 12)
@@ -253,6 +285,7 @@ class RegisterPage(Page):
             header.sectionClicked.connect(self._header_clicked)
         self.table.activated.connect(lambda _index: self.open_current())
         self._after_paint = _AfterPaint(self.table.viewport())
+        _FilledViewport(self.table.viewport())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
 
@@ -283,6 +316,15 @@ class RegisterPage(Page):
         """Runs on the database worker: never touch widgets here. With :attr:`first_screenful_first`,
         ``filters`` may hold a ``limit``: only the first ids, in order."""
         raise NotImplementedError
+
+    def read_search_index(self, session: Any) -> Any:
+        """Pages with :attr:`searches_in_memory`: the index :meth:`match_in_memory` searches (on the worker)."""
+        raise NotImplementedError
+
+    def match_in_memory(self, index: Any, query: str, filters: dict[str, Any]) -> tuple[list[str], int] | None:
+        """``(ids, count)`` of a search as ``query_ids`` would find them, from the index (on the
+        GUI thread), or None when the index cannot answer these filters (another order)."""
+        return None
 
     def count_ids(self, session: Any, query: str, filters: dict[str, Any]) -> int:
         """How many ids ``query_ids`` finds (pages with :attr:`first_screenful_first`); on the worker."""
@@ -334,6 +376,7 @@ class RegisterPage(Page):
         self.search.setToolTip(QKeySequence(QKeySequence.StandardKey.Find).toString(native))
         self.model.retranslate()
         self._fit_columns()
+        self._fit_count_label()
         self._update_count()
 
     def _fit_columns(self) -> None:
@@ -352,6 +395,20 @@ class RegisterPage(Page):
                 needed = max(needed, min(MAX_CHOICE_WIDTH, max((cells.horizontalAdvance(text) + 16
                                                                for text in spec.choices()), default=0)))
             self.table.setColumnWidth(column, max(width, needed))
+
+    def _fit_count_label(self) -> None:
+        """The count label as large as its largest text in this language (a count in the millions),
+        fixed: a new count changes its text only. A label whose size changed with each count had
+        the whole window laid out again at each keystroke (~4 ms); its text stays where it was."""
+        label = self.count_label
+        label.ensurePolished()
+        shown = label.text()
+        largest = QSize()
+        for text in (ngettext(*self.count_msgid, 8_888_888).format(n=8_888_888), _("Loading…")):
+            label.setText(text)
+            largest = largest.expandedTo(label.sizeHint())
+        label.setText(shown)
+        label.setFixedSize(largest.width() + 8, largest.height())
 
     def _update_count(self) -> None:
         if self._loaded_once or self.shown_query is not None:
@@ -373,8 +430,37 @@ class RegisterPage(Page):
             self.reload()
 
     def _on_changes(self, changes: frozenset[str], origin: object) -> None:
+        if "people" in changes:
+            self._drop_index()
+            if self.isVisible() and self._loaded_once:  # read again behind what the change asks (a save re-queries)
+                QTimer.singleShot(0, self, self._load_index)
         if "people" in changes and origin is not self:
             self._stale = True
+
+    # ------------------------------------------------------------ the search held in memory
+
+    def _drop_index(self) -> None:
+        """People changed (here, elsewhere, or SQL said otherwise): searched in SQL until read again."""
+        self._index_generation += 1
+        self.search_index = None
+
+    def _load_index(self) -> None:
+        """Read the index on the database worker (behind what is queued), unless it is being read."""
+        if not self.searches_in_memory or self._index_loading or self.search_index is not None:
+            return
+        self._index_loading = True
+        generation = self._index_generation
+
+        def arrived(index: Any) -> None:
+            if generation == self._index_generation:
+                self.search_index = index
+
+        def done() -> None:
+            self._index_loading = False
+            if generation != self._index_generation and self._loaded_once:
+                self._load_index()  # people changed while it was read
+
+        DbOp(self, self.read_search_index, read_only=True).success(arrived).finally_(done).run()
 
     # ------------------------------------------------------------ order
 
@@ -435,6 +521,10 @@ class RegisterPage(Page):
         if self.default_order:  # only pages that sort take an order
             filters["order"] = self.order()
         self._query_started = time.perf_counter()
+        found = self.match_in_memory(self.search_index, query, filters) if self.search_index is not None else None
+        if found is not None:
+            self._found_in_memory(token, query, filters, *found)
+            return
         self._querying = True
         first = self.first_rows()
         in_two, limit = self.first_screenful_first, max(first, FIRST_IDS)
@@ -451,6 +541,33 @@ class RegisterPage(Page):
         DbOp(self, op, read_only=True) \
             .success(lambda found: self._ids_arrived(token, *found, query=query, filters=filters)) \
             .finally_(self._query_done).run()
+        self._load_index()  # queued behind the search: the next keystrokes are searched in memory
+
+    def _found_in_memory(self, token: int, query: str, filters: dict[str, Any], ids: list[str], total: int) -> None:
+        """A search answered from the index: read the rows of its first screenful here, as the table
+        reads a page of rows it paints (``read_now``: no trip through the worker's queue and back),
+        show every id and the count, then read the whole list from SQL after the paint."""
+        first = ids[:self.first_rows()]
+        # rows the table read since people last changed (the previous keystroke's first screenful,
+        # pages scrolled to) are still those rows: only the others are read
+        held = self.model.held(first) if self._rows_generation == self._index_generation else []
+        kept = set(held)
+        wanted = [item_id for item_id in first if item_id not in kept] if kept else first
+        try:
+            rows = self._fetch_rows_now(wanted) if wanted else []
+        except RuntimeError:  # no database open here (a page built on its own): the worker reads them
+            self._querying = True
+            self._memory_ids = ids
+            DbOp(self, lambda session: self.fetch_rows(session, first) if first else [], read_only=True) \
+                .success(lambda rows: self._ids_arrived(token, ids, rows, total, query=query, filters=filters,
+                                                        confirm=True)) \
+                .finally_(self._query_done).run()
+            return
+        # every id at once: the bench measured no keystroke faster showing only the first ones (as the
+        # SQL path does), and appending thousands of rows once SQL confirmed them took longer
+        self._memory_ids = ids
+        self._ids_arrived(token, ids, rows, total, query=query, filters=filters, confirm=True, keep=held)
+        self._query_done()
 
     def first_rows(self) -> int:
         """How many rows to read with the ids: those the table shows at its height (a new search
@@ -473,18 +590,27 @@ class RegisterPage(Page):
             self._read_rest()
 
     def _ids_arrived(self, token: int, ids: list[str], rows: Sequence[Any] = (), total: int | None = None, *,
-                     query: str = "", filters: dict[str, Any] | None = None) -> None:
+                     query: str = "", filters: dict[str, Any] | None = None, confirm: bool = False,
+                     keep: Sequence[str] = ()) -> None:
+        """The results of search ``token`` (their first ids or all of them, the rows of the first
+        screenful, the count). ``confirm``: found in memory, read again from SQL after the paint."""
         if token != self._query_token:
             return  # the search changed meanwhile: the newer one follows
         total = len(ids) if total is None else total
         selected = self._select_after_reload or self.current_id()
         self._select_after_reload = None
-        self.model.set_ids(ids, rows)
+        self.model.set_ids(ids, rows, keep=keep)
+        self._rows_generation = self._index_generation
+        search = (query, sorted((filters or {}).items()))
+        if search != self._shown_search:  # a new search shows its top (the rows read with it)
+            self.table.scrollToTop()
+        self._shown_search = search
         self.shown_query = query
         self._shown_token = token
         self.last_query_ms = (time.perf_counter() - self._query_started) * 1000
         self._count = total
-        self.ids_complete = len(ids) >= total
+        self._from_memory = confirm
+        self.ids_complete = len(ids) >= total and not confirm
         self._select_when_complete = None
         if selected and not self.select_id(selected) and not self.ids_complete:
             self._select_when_complete = selected  # further down the list: selected when it is in
@@ -525,6 +651,10 @@ class RegisterPage(Page):
         selected = self.current_id()
         wanted = self._select_after_reload or self._select_when_complete
         self._select_after_reload = self._select_when_complete = None
+        if self._from_memory and list(ids) != self._memory_ids:
+            self._drop_index()  # people changed behind the page's back (another window, the CLI …)
+            self._load_index()
+        self._from_memory = False
         if not self.model.extend_ids(ids):  # the list changed between the two reads: shown afresh
             self.model.set_ids(ids)
             wanted = selected or wanted

@@ -25,6 +25,7 @@ class ResidentsPage(RegisterPage):
     default_order = "name"
     column_widths = RESIDENT_WIDTHS
     first_screenful_first = True  # a one-letter search finds thousands: the first screenful comes first
+    searches_in_memory = True  # in name order, a keystroke's ids and count come from people.resident_search_index
 
     def add_filters(self, toolbar: QHBoxLayout) -> None:
         self.household_filter: tuple[str, str, str] | None = None
@@ -81,6 +82,16 @@ class ResidentsPage(RegisterPage):
         return people.resident_count(session=session, actor=self.context.actor, query=query,
                                      household_id=filters.get("household_id"),
                                      include_inactive=filters.get("include_inactive", True))
+
+    def read_search_index(self, session: Any) -> people.ResidentSearchIndex:
+        return people.resident_search_index(session=session, actor=self.context.actor)
+
+    def match_in_memory(self, index: people.ResidentSearchIndex, query: str,
+                        filters: dict[str, Any]) -> tuple[list[str], int] | None:
+        if filters.get("order", "name") != "name":  # the index holds the name order only
+            return None
+        return index.match(query, household_id=filters.get("household_id"),
+                           include_inactive=filters.get("include_inactive", True))
 
     def fetch_rows(self, session: Any, ids: list[str]) -> list[Any]:
         return people.resident_rows(session=session, actor=self.context.actor, ids=ids)
