@@ -218,3 +218,52 @@ def test_rows_read_since_the_last_change_are_not_read_again(village, sign_in, qt
     assert read[0] == expected[:page.first_rows()]  # read afresh: nothing kept across the change
     row = page.model.row_of(top)
     assert row >= 0 and page.model.index(row, 0).data() == "赵改名"
+
+
+def test_a_page_opened_by_a_click_reads_its_index_once_its_first_screenful_is_painted(village, sign_in, qtbot,
+                                                                                     monkeypatch):
+    """The index is ~30 ms of Python on the worker: a page built by the clerk's click (before the
+    warm-up built it) shows its first screenful first, and reads the index after that paint."""
+    from PySide6.QtCore import QEvent, QObject
+
+    from ui.main_window import Workspace
+
+    database, admin = village
+    add_many_residents(database, admin, 40)
+    monkeypatch.setattr(Workspace, "prebuild", lambda _self, _key: None)  # no page built ahead
+    monkeypatch.setattr(Workspace, "preload", lambda _self, _key: None)
+    painted: list[object] = []
+
+    class Paints(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                painted.append(watched)
+            return False
+
+    asked: list[tuple[bool, bool]] = []  # (results shown, their view painted since) at each index read
+    real = register.RegisterPage._load_index
+
+    def load_index(self):
+        if self.search_index is None and not self._index_loading:
+            shown = self.results_shown()
+            asked.append((shown, shown and self.table.viewport() in painted[self._painted_from:]))
+        return real(self)
+
+    real_arrived = register.RegisterPage._ids_arrived
+
+    def ids_arrived(self, *args, **kwargs):
+        self._painted_from = len(painted)
+        return real_arrived(self, *args, **kwargs)
+
+    monkeypatch.setattr(register.RegisterPage, "_load_index", load_index)
+    monkeypatch.setattr(register.RegisterPage, "_ids_arrived", ids_arrived)
+    window = sign_in(database)
+    paints = Paints()
+    QApplication.instance().installEventFilter(paints)
+    try:
+        page = window.open_area("residents")
+        qtbot.waitUntil(lambda: page.search_index is not None, timeout=10000)
+    finally:
+        QApplication.instance().removeEventFilter(paints)
+    assert asked == [(True, True)]
+    assert list(page.search_index.ids) == matching(database, admin)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSize, Qt, QTimer, Signal
@@ -49,11 +49,13 @@ PAINT_WAIT_S = 0.05
 
 
 class _AfterPaint(QObject):
-    """Sets the events it is given once the view it watches has painted (after its paint event)."""
+    """Sets the events it is given once the view it watches has painted (after its paint event),
+    and calls the functions it is given then (``then``: kept over :meth:`release`)."""
 
     def __init__(self, view: QObject):
         super().__init__(view)
         self.waiting: list[threading.Event] = []
+        self.then: list[Callable[[], None]] = []
         view.installEventFilter(self)
 
     def release(self) -> None:
@@ -62,9 +64,10 @@ class _AfterPaint(QObject):
             done.set()
 
     def eventFilter(self, _watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if self.waiting and event.type() == QEvent.Type.Paint:
+        if (self.waiting or self.then) and event.type() == QEvent.Type.Paint:
             waiting, self.waiting = self.waiting, []
-            QTimer.singleShot(0, lambda: [done.set() for done in waiting])  # runs after this paint
+            then, self.then = self.then, []
+            QTimer.singleShot(0, lambda: ([done.set() for done in waiting], [call() for call in then]))  # after this paint
         return False
 
 
@@ -444,6 +447,17 @@ class RegisterPage(Page):
         self._index_generation += 1
         self.search_index = None
 
+    def _load_index_after_paint(self) -> None:
+        """:meth:`_load_index` once the results now read are painted: the index is ~30 ms of Python
+        on the worker, and a page opened by a click (before the warm-up built it) waited for it
+        before its first screenful showed. A page not on screen (the warm-up) reads it at once."""
+        if not self.searches_in_memory or self._index_loading or self.search_index is not None:
+            return
+        if not self.table.isVisible():
+            self._load_index()
+        elif self._load_index not in self._after_paint.then:
+            self._after_paint.then.append(self._load_index)
+
     def _load_index(self) -> None:
         """Read the index on the database worker (behind what is queued), unless it is being read."""
         if not self.searches_in_memory or self._index_loading or self.search_index is not None:
@@ -541,7 +555,6 @@ class RegisterPage(Page):
         DbOp(self, op, read_only=True) \
             .success(lambda found: self._ids_arrived(token, *found, query=query, filters=filters)) \
             .finally_(self._query_done).run()
-        self._load_index()  # queued behind the search: the next keystrokes are searched in memory
 
     def _found_in_memory(self, token: int, query: str, filters: dict[str, Any], ids: list[str], total: int) -> None:
         """A search answered from the index: read the rows of its first screenful here, as the table
@@ -620,6 +633,7 @@ class RegisterPage(Page):
         self._update_buttons()
         if self.ids_complete:
             self._completed()
+        self._load_index_after_paint()  # read from SQL: the next keystrokes are searched in memory
 
     def _read_rest(self) -> None:
         """Read the whole list of the search whose first screenful is shown (unless a newer search
