@@ -25,12 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def status() -> tuple[float, float]:
     """(VmRSS, VmHWM) in MB."""
-    fields = {}
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            key, _sep, value = line.partition(":")
-            fields[key] = value.split()
-    return int(fields["VmRSS"][0]) / 1024, int(fields["VmHWM"][0]) / 1024
+    from bench.gui import _memory_mb
+
+    return _memory_mb()
 
 
 def rollup() -> dict[str, int]:
