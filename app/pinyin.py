@@ -75,3 +75,13 @@ _QUERY_CLEAN = re.compile(r"[\s'’·]+")
 def normalize_query(query: str) -> str:
     """What a search box's text is matched with: lower case, no spaces or apostrophes."""
     return _QUERY_CLEAN.sub("", query).lower()
+
+
+# LIKE's escape character: a search for "50%" or "a_b" means those characters, not LIKE's wildcards
+LIKE_ESCAPE = "!"
+
+
+def like_pattern(needle: str) -> str:
+    """``%needle%`` for ``LIKE … ESCAPE '!'``: the needle's own ``%``, ``_`` and ``!`` stand for themselves."""
+    escaped = needle.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"

@@ -24,7 +24,7 @@ from app.meetings.queries import concern_refusal, permission_refusal
 from app.text import clean_dates, clean_many
 from app.views import view, view_class
 from app.i18n import N_, _
-from app.pinyin import normalize_query
+from app.pinyin import LIKE_ESCAPE, like_pattern, normalize_query
 from app.search import filter_keyed_rows, stored_key
 from db.base import local_now
 from db.models.meetings import Meeting
@@ -328,11 +328,11 @@ def raiser_choices(*, session: Session, actor: Actor, query: str, limit: int = 2
     needle = normalize_query(query)
     if not needle:
         return []
-    pattern = f"%{needle}%"
+    pattern = like_pattern(needle)
     people = session.exec(
         select(Resident.id, Resident.name, Household.id, Household.number, Household.head_name)
         .join(Household, Household.id == Resident.household_id, isouter=True)
-        .where(Resident.search_key.like(pattern))
+        .where(Resident.search_key.like(pattern, escape=LIKE_ESCAPE))
         .order_by(Resident.search_key, Resident.id).limit(limit)).all()
     choices = [RaiserChoice(resident_id=rid, household_id=hid, name=name,
                             detail=_("household {number}, head {head}").format(number=number or "—", head=head or "—"))
@@ -340,7 +340,7 @@ def raiser_choices(*, session: Session, actor: Actor, query: str, limit: int = 2
     if len(choices) < limit:
         households = session.exec(
             select(Household.id, Household.head_name, Household.number)
-            .where(Household.search_key.like(pattern))
+            .where(Household.search_key.like(pattern, escape=LIKE_ESCAPE))
             .order_by(Household.number, Household.id).limit(limit - len(choices))).all()
         choices += [RaiserChoice(resident_id=None, household_id=hid, name=_("Household of {head}").format(head=head),
                                  detail=_("household {number}").format(number=number or "—"))

@@ -33,7 +33,7 @@ from app.concerns.queries import get_concern
 from app.errors import NotFound, PermissionDenied, StateError, ValidationError
 from app.i18n import N_, _
 from app.mediation.queries import case_number_for_concern, get_case, village_short_name
-from app.pinyin import normalize_query
+from app.pinyin import LIKE_ESCAPE, like_pattern, normalize_query
 from app.search import filter_rows
 from app.text import clean_dates, clean_many
 from app.views import view, view_class
@@ -615,7 +615,7 @@ def party_choices(*, session: Session, actor: Actor, query: str, limit: int = 20
     rows = session.exec(
         select(Resident.id, Resident.name, Resident.gender, Resident.birth_date, Household.address, Household.number)
         .join(Household, Household.id == Resident.household_id, isouter=True)
-        .where(Resident.search_key.like(f"%{needle}%"))
+        .where(Resident.search_key.like(like_pattern(needle), escape=LIKE_ESCAPE))
         .order_by(Resident.search_key, Resident.id).limit(limit)).all()
     return [PartyChoice(resident_id=rid, name=name, gender=gender or "", age=_age(birth, on), address=address or "",
                         detail=_("household {number}").format(number=number or "—"))

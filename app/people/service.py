@@ -31,7 +31,7 @@ from app.people.queries import (
     list_grids,
     list_groups,
 )
-from app.pinyin import name_search_key, normalize_query
+from app.pinyin import LIKE_ESCAPE, like_pattern, name_search_key, normalize_query
 from app.privacy import mask_id_number, mask_phone
 from app.revisions import check_rev
 from app.text import clean_text, column_length
@@ -820,16 +820,6 @@ def delete_resident(*, session: Session, actor: Actor, resident_id: str) -> None
 
 
 # ---------------------------------------------------------------- search and listing
-
-
-# LIKE's escape character: a search for "50%" or "a_b" means those characters, not LIKE's wildcards
-LIKE_ESCAPE = "!"
-
-
-def like_pattern(needle: str) -> str:
-    """``%needle%`` for ``LIKE … ESCAPE '!'``: the needle's own ``%``, ``_`` and ``!`` stand for themselves."""
-    escaped = needle.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
-    return f"%{escaped}%"
 
 
 def _searches_numbers(needle: str) -> bool:

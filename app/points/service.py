@@ -27,7 +27,7 @@ from app.auth import Actor, require, require_any
 from app.errors import NotFound, StateError, ValidationError
 from app.i18n import N_, _
 from app.meetings import queries as meeting_queries
-from app.pinyin import normalize_query
+from app.pinyin import LIKE_ESCAPE, like_pattern, normalize_query
 from app.points.queries import (
     BOARD_SETTING, DEFAULT_BOARD, balance_of, board_settings as _board_settings, get_entry, get_goods,
     get_household, get_rule,
@@ -646,10 +646,10 @@ def household_choices(*, session: Session, actor: Actor, query: str, limit: int 
         found += list(session.exec(select(Household.id).where(Household.number.like(f"%{text}%"))
                                    .order_by(Household.number).limit(limit)))
     if needle and len(found) < limit:
-        found += [h for h in session.exec(select(Household.id).where(Household.search_key.like(f"%{needle}%"))
+        found += [h for h in session.exec(select(Household.id).where(Household.search_key.like(like_pattern(needle), escape=LIKE_ESCAPE))
                                           .order_by(Household.number).limit(limit)) if h not in found]
     if needle and len(found) < limit:
-        found += [h for h in session.exec(select(Resident.household_id).where(Resident.search_key.like(f"%{needle}%"),
+        found += [h for h in session.exec(select(Resident.household_id).where(Resident.search_key.like(like_pattern(needle), escape=LIKE_ESCAPE),
                                                                                Resident.household_id.is_not(None))
                                           .order_by(Resident.search_key).limit(limit)) if h not in found]
     found = found[:limit]
