@@ -52,8 +52,10 @@ def assert_same_pixels(page) -> CellDelegate:
     ours = table.itemDelegate()
     assert isinstance(ours, CellDelegate)
     ours._texts.clear()
+    planned = table.plain_paints
     painted = grab(table, ours)
-    styled = grab(table, QStyledItemDelegate(table))
+    assert table.plain_paints > planned  # the view painted the plain cells itself (ui.table_view)
+    styled = grab(table, QStyledItemDelegate(table))  # Qt's own painting, every cell through the style
     table.setItemDelegate(ours)
     assert painted == styled
     return ours
@@ -92,6 +94,45 @@ def test_plain_cells_are_painted_as_the_style_paints_them(village, sign_in, qtbo
     qtbot.waitUntil(lambda: households._loaded_once and worker().pending() == 0, timeout=10000)
     assert households.model.rowCount() == 20
     assert_same_pixels(households)
+
+
+def test_a_screenful_of_plain_cells_is_painted_without_a_call_per_cell(village, sign_in, qtbot):
+    """PlainCellsView draws the plain cells itself: the delegate paints only the cells Qt must (a
+    name cut short with …, the selected row, the row under the pointer), in their true state."""
+    from PySide6.QtCore import QEvent, QPointF
+    from PySide6.QtGui import QHoverEvent
+
+    class Counting(CellDelegate):
+        def paint(self, painter, option, index):
+            painted_by_delegate.append((index.row(), index.column()))
+            super().paint(painter, option, index)
+
+    database, admin = village
+    add_varied_residents(database, admin)
+    page = open_residents(qtbot, sign_in(database))
+    table, model = page.table, page.model
+    painted_by_delegate = []
+    table.setItemDelegate(Counting(table))
+    columns = model.columnCount()
+    long_name = next(row for row in range(model.rowCount()) if model.index(row, 0).data().startswith("艾欧阳"))
+    planned = table.plain_paints
+    table.viewport().grab()
+    assert painted_by_delegate == [(long_name, 0)]  # the one text the style cuts short with …
+    assert table.plain_paints == planned + 1
+
+    table.selectionModel().setCurrentIndex(model.index(5, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                           | QItemSelectionModel.SelectionFlag.Rows)
+    painted_by_delegate.clear()
+    table.viewport().grab()
+    assert sorted(painted_by_delegate) == sorted({(5, column) for column in range(columns)} | {(long_name, 0)})
+
+    where = QPointF(table.columnViewportPosition(1) + 5, table.rowViewportPosition(7) + 5)
+    QApplication.sendEvent(table.viewport(), QHoverEvent(QEvent.Type.HoverEnter, where, where, QPointF(-1, -1)))
+    painted_by_delegate.clear()
+    table.viewport().grab()
+    assert {row for row, _column in painted_by_delegate} == {5, 7, long_name}
+    assert table.plain_paints == planned + 3
+    assert_same_pixels(page)  # selected, hovered and plain: the pixels Qt paints
 
 
 def test_rows_texts_are_computed_once_when_they_arrive_and_again_after_an_edit(village, sign_in, qtbot):

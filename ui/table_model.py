@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette, QStaticText, QTextOption
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette, QStaticText, QTextOption, QTransform
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.i18n import _
@@ -316,7 +316,8 @@ _S = QStyle.StateFlag
 _STYLED_STATES = (_S.State_Selected | _S.State_HasFocus | _S.State_MouseOver | _S.State_Editing).value
 _ENABLED, _ACTIVE = _S.State_Enabled.value, _S.State_Active.value
 _VCENTER = Qt.AlignmentFlag.AlignVCenter.value
-_LINE_BREAKS = ("\n", "\u2028")
+_PLAIN_TEXT = Qt.TextFormat.PlainText
+_NO_TRANSFORM = QTransform()
 _NORMAL, _INACTIVE = QPalette.ColorGroup.Normal, QPalette.ColorGroup.Inactive
 _TEXT = QPalette.ColorRole.Text
 _TEXT_CACHE_SIZE = 4000  # laid-out texts kept (a screenful is ~250 cells; names recur as one types)
@@ -398,6 +399,51 @@ class CellDelegate(QStyledItemDelegate):
         painter.setPen(pen)
         painter.drawStaticText(x + self._margin, y + (height - text_height) // 2, static)
 
+    def plan_row(self, model: Any, row: int, y: int, height: int, columns: Sequence[tuple[int, int, int]],
+                 font: Any, pen: QColor) -> tuple[list[tuple[Any, ...]], list[int]]:
+        """What :meth:`paint` draws for each plain cell of row ``row`` (``columns``: each visible
+        column's number, x and width; the row in the base state: enabled, not selected, not
+        current, not under the pointer), for :class:`PlainCellsView` to draw in one call: a list of
+        ``("fill", rect args…, colour)`` and ``("text", pen, x, y, static)`` in painting order,
+        and the columns whose cells only the style can paint (a removed row, a text cut short…).
+
+        The same decisions as :meth:`paint` makes for a cell in that state, from the same caches."""
+        if font != self._font:
+            self._texts.clear()
+            self._font = font
+            self._metrics = QFontMetricsF(font)
+        colours = None
+        if model.__class__.data is not _LAZY_DATA:
+            colours = model.row_colours(row)
+            if colours is STYLED:
+                return [], [column for column, _x, _w in columns]
+        texts, colour = model._cells.get(model._ids[row]) or model.shown(row)
+        if colour is not None:
+            return [], [column for column, _x, _w in columns]
+        background = colours[1] if colours is not None else None
+        if colours is not None and colours[0] is not None:
+            pen = colours[0]
+        ops: list[tuple[Any, ...]] = []
+        styled: list[int] = []
+        margin, double_margin, laid_texts, alignments = self._margin, self._double_margin, self._texts, model._alignments
+        for column, x, width in columns:
+            text = texts[column]
+            if not text:
+                if background is not None:
+                    ops.append(("fill", x, y, width, height, background))
+                continue
+            alignment = alignments[column]
+            key = (text, width - double_margin, alignment)
+            laid = laid_texts.get(key) or self._lay_out(*key, font)
+            static, plain, text_height = laid
+            if not plain:
+                styled.append(column)
+                continue
+            if background is not None:
+                ops.append(("fill", x, y, width, height, background))
+            ops.append(("text", pen, x + margin, y + (height - text_height) // 2, static))
+        return ops, styled
+
     def _lay_out(self, text: str, width: int, alignment: int, font: Any) -> tuple[QStaticText, bool, int]:
         """The text laid out as the style lays it out (one line, in the column's alignment), and
         whether it is plain: one line that fits (the style would cut a longer one short with "…").
@@ -415,17 +461,17 @@ class CellDelegate(QStyledItemDelegate):
             option.setWrapMode(QTextOption.WrapMode.ManualWrap)
             option.setAlignment(Qt.AlignmentFlag(alignment))
         static = QStaticText(text)
-        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.setTextFormat(_PLAIN_TEXT)  # Qt enums and keyword arguments cost microseconds a text
         static.setTextOption(option)
         static.setTextWidth(width)
-        static.prepare(font=font)
-        plain = bool(alignment & _VCENTER) and not any(mark in text for mark in _LINE_BREAKS)
+        static.prepare(_NO_TRANSFORM, font)
+        plain = bool(alignment & _VCENTER) and "\n" not in text and "\u2028" not in text  # one line
         if plain:
             advance = self._metrics.horizontalAdvance(text)
             if advance + _FITS_MARGIN >= width:
                 natural = QStaticText(text)
-                natural.setTextFormat(Qt.TextFormat.PlainText)
-                natural.prepare(font=font)
+                natural.setTextFormat(_PLAIN_TEXT)
+                natural.prepare(_NO_TRANSFORM, font)
                 plain = natural.size().width() < width
         laid = static, plain, round(static.size().height())
         texts[(text, width, alignment)] = laid

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -29,6 +28,7 @@ from app.i18n import N_, Nn_, _, ngettext
 from ui.ops import DbOp, worker
 from ui.pages.base import Page, PageContext, PageHeader
 from ui.table_model import SORT_ARROWS, CellDelegate, Column, LazyTableModel
+from ui.table_view import PlainCellsView
 from ui.widgets import save_file_name
 
 # Rows read with the ids, on the database worker in the same trip: the first screenful (a 30 px
@@ -262,7 +262,7 @@ class RegisterPage(Page):
         sortable = bool(self.default_order)  # pages whose query_ids take an ``order``
         self.model = LazyTableModel(self.columns, self._fetch_rows_now, sort_ids=self.sort_by if sortable else None,
                                     parent=self)
-        self.table = QTableView(self)  # made in the page: styled once, before it has columns to measure
+        self.table = PlainCellsView(self)  # made in the page: styled once, before it has columns to measure
         self.table.setObjectName("registerTable")
         self.table.setModel(self.model)
         self.table.setItemDelegate(CellDelegate(self.table))  # plain cells painted from the rows' texts

@@ -1,0 +1,167 @@
+"""A register table that paints its plain cells itself, in one Python call a paint (issue 16).
+
+:class:`QTableView` paints a cell by calling into Python twice (the model's ``index`` and the
+delegate's ``paint``) and building a style option for each: ~216 cells a screenful, most of a
+search's paint. :class:`PlainCellsView` works out, once per paint, which visible cells are plain
+(:meth:`ui.table_model.CellDelegate.plan_row`: not selected, not current, not under the pointer, a
+text that fits on one line in the palette's colour) and draws those itself, the same pixels in the
+same order as Qt would (tests/test_table_paint_gui.py compares them). Every other cell, and any
+table it cannot plan (a grid, spans, hidden or moved sections, right to left, disabled), is
+painted by Qt's own :meth:`QTableView.paintEvent`, limited to those cells.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPersistentModelIndex, QRect
+from PySide6.QtGui import QCursor, QPainter, QPaintEvent, QPalette, QRegion
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
+
+from ui.table_model import _ACTIVE, _ENABLED, _STYLED_STATES, CellDelegate, LazyTableModel
+
+_HOVERED = (QEvent.Type.HoverEnter, QEvent.Type.HoverMove)
+_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
+_ROW_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewRow
+_TEXT_ROLE = QPalette.ColorRole.Text
+
+
+class PlainCellsView(QTableView):
+    """A :class:`QTableView` over a :class:`LazyTableModel` with a :class:`CellDelegate` (a
+    register's list). ``plain_paints`` counts the paints it planned itself (for tests)."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._spans = False
+        self._hover = QPersistentModelIndex()  # as QAbstractItemView's own: the cell last hovered
+        self.plain_paints = 0
+
+    def setSpan(self, *args: Any) -> None:  # noqa: N802 - Qt's name
+        self._spans = True  # spans are Qt's to paint
+        super().setSpan(*args)
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        kind = event.type()
+        if kind in _HOVERED:
+            self._hover = QPersistentModelIndex(self.indexAt(event.position().toPoint()))
+        elif kind == QEvent.Type.HoverLeave:
+            self._hover = QPersistentModelIndex()
+        return super().viewportEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        plan = self._plan(event.rect())
+        if plan is None:
+            super().paintEvent(event)
+            return
+        rows, styled = plan
+        if not styled.isEmpty():  # those cells as Qt paints them, in their true state
+            super().paintEvent(QPaintEvent(styled))
+        if rows:
+            self._paint_plain(rows)
+        self.plain_paints += 1
+
+    def _paint_plain(self, rows: list[tuple[Any, ...]]) -> None:
+        painter = QPainter(self.viewport())
+        draw_primitive = self.style().drawPrimitive
+        fill, draw_text, set_pen = painter.fillRect, painter.drawStaticText, painter.setPen
+        pen = None
+        for option, ops in rows:
+            for run_option in option:  # each run of plain cells' row panel (the alternate rows' colour)
+                draw_primitive(_ROW_PANEL, run_option, painter, self)
+            for op in ops:
+                if op[0] == "text":
+                    if op[1] is not pen:
+                        pen = op[1]
+                        set_pen(pen)
+                    draw_text(op[2], op[3], op[4])
+                else:
+                    fill(op[1], op[2], op[3], op[4], op[5])
+        painter.end()
+
+    def _plan(self, rect: QRect) -> tuple[list[tuple[Any, ...]], QRegion] | None:
+        """Per visible row in ``rect``: the style options of its runs of plain cells and what to
+        draw for them; and the region of the cells left to Qt. None: Qt paints it all."""
+        delegate, model = self.itemDelegate(), self.model()
+        if (not isinstance(delegate, CellDelegate) or not isinstance(model, LazyTableModel) or self.showGrid()
+                or self._spans or self.isRightToLeft() or not self.isEnabled()):
+            return None
+        vertical, horizontal = self.verticalHeader(), self.horizontalHeader()
+        if vertical.count() == 0 or horizontal.count() == 0:
+            return None
+        if (vertical.sectionsHidden() or horizontal.sectionsHidden() or vertical.sectionsMoved()
+                or horizontal.sectionsMoved()):
+            return None
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        state = option.state.value
+        if state & _STYLED_STATES or not state & _ENABLED:
+            return None
+        # the area QTableView paints: up to the last column's and the last row's edge
+        right_edge = horizontal.length() - horizontal.offset() - 1
+        bottom_edge = vertical.length() - vertical.offset() - 1
+        area = QRect(rect)
+        area.setRight(min(area.right(), right_edge))
+        area.setBottom(min(area.bottom(), bottom_edge))
+        if not area.isValid():
+            return [], QRegion()
+        left, right = horizontal.visualIndexAt(area.left()), horizontal.visualIndexAt(area.right())
+        left = 0 if left == -1 else left
+        right = horizontal.count() - 1 if right == -1 else right
+        top, bottom = vertical.visualIndexAt(area.top()), vertical.visualIndexAt(area.bottom())
+        bottom = vertical.count() - 1 if bottom == -1 else bottom
+        if top == -1 or top > bottom:
+            return [], QRegion()
+        columns = [(column, self.columnViewportPosition(column), self.columnWidth(column))
+                   for column in range(left, right + 1)]
+
+        # rows Qt paints in another state: selected, current, under the pointer (as Qt knows it, or
+        # as the cursor is now): left to Qt whole
+        styled_rows: set[int] = set()
+        selection_model = self.selectionModel()
+        if selection_model is not None and selection_model.hasSelection():
+            for selected in selection_model.selection():
+                styled_rows.update(range(max(selected.top(), top), min(selected.bottom(), bottom) + 1))
+        current = self.currentIndex()
+        if current.isValid():
+            styled_rows.add(current.row())
+        if self._hover.isValid():
+            styled_rows.add(self._hover.row())
+        viewport = self.viewport()
+        if viewport.underMouse():
+            styled_rows.add(self.rowAt(viewport.mapFromGlobal(QCursor.pos()).y()))
+
+        option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)  # as QTableView's drawCell
+        pen = option.palette.color(QPalette.ColorGroup.Normal if state & _ACTIVE else
+                                   QPalette.ColorGroup.Inactive, _TEXT_ROLE)
+        font = option.font
+        alternate = self.alternatingRowColors()
+        styled = QRegion()
+        rows: list[tuple[Any, ...]] = []
+        plan_row = delegate.plan_row
+        for row in range(top, bottom + 1):
+            y, height = self.rowViewportPosition(row), self.rowHeight(row)
+            if row in styled_rows:
+                styled += QRect(columns[0][1], y, columns[-1][1] + columns[-1][2] - columns[0][1], height)
+                continue
+            ops, left_to_qt = plan_row(model, row, y, height, columns, font, pen)
+            runs = []
+            run_start = None
+            for position, (column, x, width) in enumerate(columns):
+                if column in left_to_qt:
+                    styled += QRect(x, y, width, height)
+                    if run_start is not None:
+                        runs.append((run_start, position - 1))
+                        run_start = None
+                elif run_start is None:
+                    run_start = position
+            if run_start is not None:
+                runs.append((run_start, len(columns) - 1))
+            run_options = []
+            for first, last in runs:
+                run_option = QStyleOptionViewItem(option)
+                start_x = columns[first][1]
+                run_option.rect = QRect(start_x, y, columns[last][1] + columns[last][2] - start_x, height)
+                if alternate and row & 1:
+                    run_option.features |= _ALTERNATE
+                run_options.append(run_option)
+            rows.append((run_options, ops))
+        return rows, styled
