@@ -79,6 +79,31 @@ def test_the_index_answers_as_sql_for_every_search_scope_and_filter(village):
     assert every_search_checked(database, admin) > 150
 
 
+TYPED = ["zhang", "ZHao", "li wei", "oyn", "13812345678", "0028", "002x", "2x3", "x1", "5%", "a_b", "单", "李伟x",
+         "zh", "z", ""]  # typed a letter at a time, then searches that are not an extension of the last
+
+
+def test_a_search_typed_a_letter_at_a_time_answers_as_sql_at_every_letter(village):
+    """Each letter narrows the last search's results (the index keeps them): the same answers as SQL
+    for every prefix, every filter and every scope, numbers searched or not."""
+    database, admin = village
+    grid_id = prepare(database, admin)
+    add_odd_ones(database, admin)
+    homes = in_grid(database, admin, grid_id)
+    with database.session() as session:
+        for actor in actors(admin, grid_id):
+            index = people.resident_search_index(session=session, actor=actor)
+            for filters in ({}, {"include_inactive": False}, {"household_id": homes[0]}):
+                narrowed = 0
+                for word in TYPED:
+                    for typed in [word[:end] for end in range(1, len(word) + 1)] or [""]:
+                        before = list(index._last)
+                        whole = people.resident_ids(session=session, actor=actor, query=typed, **filters)
+                        assert index.match(typed, **filters) == (whole, len(whole)), (actor.role, typed, filters)
+                        narrowed += bool(before) and before[3] is not None and before[1] in typed.lower()
+                assert narrowed > 30  # most letters were searched among the last results only
+
+
 def in_grid(database, admin, grid_id: str) -> list[str]:
     """The households, the first one put in the grid (where the odd ones live): the grid worker sees them."""
     with database.session() as session:

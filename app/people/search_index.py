@@ -48,6 +48,8 @@ class ResidentSearchIndex:
     households: tuple[str | None, ...]
     active: tuple[bool, ...]
     numbers: tuple[str, ...] | None  # "id_number\\nphone", folded as LIKE compares them; None: not searched
+    # the last search: (filters, needle, numbers searched, positions found), to narrow the next one
+    _last: list[Any] = dataclasses.field(default_factory=list, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -56,23 +58,51 @@ class ResidentSearchIndex:
               limit: int | None = None) -> tuple[list[str], int]:
         """``(ids, total)``: what ``resident_ids(query=…, order="name", limit=…)`` and
         ``resident_count`` answer with the same search and filters (a needle is matched anywhere
-        in the key, literally; digits or a trailing x also in the numbers, for those who may)."""
+        in the key, literally; digits or a trailing x also in the numbers, for those who may).
+
+        A search that extends the previous one (the clerk typed one more letter, same filters) looks
+        only among the residents the previous one found: whoever holds "zha" holds "zh"."""
         needle = normalize_query(query)
+        numbers = self.numbers is not None and _searches_numbers(needle)
+        search = (household_id, include_inactive)
+        last = self._last
+        if last and last[0] == search and last[1] == needle and last[2] == numbers:
+            positions = last[3]  # the same search again
+        elif last and last[0] == search and last[3] is not None and last[1] in needle and (last[2] or not numbers):
+            positions = self._narrowed(last[3], needle, numbers)
+        else:
+            positions = self._positions(needle, numbers, household_id, include_inactive)
+        self._last[:] = [search, needle, numbers, positions]
+        ids = self.ids
+        found = [ids[position] for position in positions] if positions is not None else list(ids)
+        total = len(found)
+        if limit is not None:
+            del found[max(0, limit):]
+        return found, total
+
+    def _positions(self, needle: str, numbers: bool, household_id: str | None,
+                   include_inactive: bool) -> list[int] | None:
+        """The positions of the residents found, in name order (None: everyone)."""
         chosen: Any = None  # an iterator of booleans, one a resident; None: everyone
         if needle:
             chosen = map(operator.contains, self.keys, itertools.repeat(needle))
-            if self.numbers is not None and _searches_numbers(needle):
+            if numbers:
                 chosen = map(operator.or_, chosen, map(operator.contains, self.numbers, itertools.repeat(needle)))
         if household_id:
             theirs = map(operator.eq, self.households, itertools.repeat(household_id))
             chosen = theirs if chosen is None else map(operator.and_, chosen, theirs)
         if not include_inactive:
             chosen = self.active if chosen is None else map(operator.and_, chosen, self.active)
-        found = list(self.ids) if chosen is None else list(itertools.compress(self.ids, chosen))
-        total = len(found)
-        if limit is not None:
-            del found[max(0, limit):]
-        return found, total
+        return None if chosen is None else list(itertools.compress(range(len(self.ids)), chosen))
+
+    def _narrowed(self, positions: list[int], needle: str, numbers: bool) -> list[int]:
+        """Of ``positions`` (found by a search whose needle ``needle`` contains, with the same
+        filters), those whose key — or numbers, when searched — holds ``needle``."""
+        keys = self.keys
+        if numbers:
+            numbers_of = self.numbers
+            return [at for at in positions if needle in keys[at] or needle in numbers_of[at]]  # type: ignore[index]
+        return [at for at in positions if needle in keys[at]]
 
 
 def resident_search_index(*, session: Session, actor: Actor) -> ResidentSearchIndex:
