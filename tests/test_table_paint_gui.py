@@ -94,6 +94,13 @@ def test_plain_cells_are_painted_as_the_style_paints_them(village, sign_in, qtbo
     qtbot.waitUntil(lambda: households._loaded_once and worker().pending() == 0, timeout=10000)
     assert households.model.rowCount() == 20
     assert_same_pixels(households)
+    households.table.setColumnWidth(1, 900)  # scrolled sideways and down: cells cut by the viewport's edges
+    households.table.setRowHeight(0, 300)
+    QApplication.processEvents()
+    for bar in (households.table.horizontalScrollBar(), households.table.verticalScrollBar()):
+        bar.setValue(bar.maximum() // 2)
+        assert bar.value() > 0
+    assert_same_pixels(households)
 
 
 def test_a_screenful_of_plain_cells_is_painted_without_a_call_per_cell(village, sign_in, qtbot):
