@@ -72,6 +72,9 @@ def test_plain_cells_are_painted_as_the_style_paints_them(village, sign_in, qtbo
 
     ours = assert_same_pixels(page)
     assert len(ours._texts) > 30  # most cells were painted by the delegate itself (texts it laid out)
+    drawn_as_lines = [text for text, (laid, _plain, _height) in zip(ours._texts, ours._texts.values())
+                      if isinstance(laid, str)]
+    assert any(text[0].isdigit() for text in drawn_as_lines)  # numbers in the font's own metrics: no layout kept
 
     # the selected row and the current cell (the style's highlight and focus frame), a removed row's
     # grey, a name cut short with …, right-aligned ages and centred 是 in both languages
@@ -89,6 +92,17 @@ def test_plain_cells_are_painted_as_the_style_paints_them(village, sign_in, qtbo
     finally:
         language.switch("zh_CN")
     assert page.model.index(1, 1).data() == "女"
+
+    # the interface's own font (Chinese in the font itself: every name drawn as a line, no layout)
+    from ui import style
+
+    style.ensure_cjk_font()
+    table.setFont(style.ui_font())
+    for delegate in (QStyledItemDelegate(table), ours):  # laid out again in the new font, with either delegate
+        grab(table, delegate)
+    ours = assert_same_pixels(page)
+    assert any(isinstance(laid, str) and text[0] == "艾" for (text, _w, _a), (laid, _p, _h) in ours._texts.items())
+    table.setFont(QApplication.font())
 
     households = window.open_area("households")  # numbers right-aligned, tags, addresses: the same
     qtbot.waitUntil(lambda: households._loaded_once and worker().pending() == 0, timeout=10000)

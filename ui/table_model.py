@@ -12,11 +12,12 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette, QStaticText, QTextOption, QTransform
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette, QStaticText, QTextLayout, QTextOption, QTransform
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.i18n import _
@@ -317,6 +318,10 @@ _STYLED_STATES = (_S.State_Selected | _S.State_HasFocus | _S.State_MouseOver | _
 _ENABLED, _ACTIVE = _S.State_Enabled.value, _S.State_Active.value
 _VCENTER = Qt.AlignmentFlag.AlignVCenter.value
 _PLAIN_TEXT = Qt.TextFormat.PlainText
+_LEFT = int(LEFT.value)
+# bidirectional classes of characters a left-to-right line shows in their own order (letters, digits,
+# their separators, neutral marks and spaces): anything else is laid out by QStaticText
+_LEFT_TO_RIGHT = frozenset({"L", "EN", "ES", "ET", "CS", "ON", "WS"})
 _NO_TRANSFORM = QTransform()
 _NORMAL, _INACTIVE = QPalette.ColorGroup.Normal, QPalette.ColorGroup.Inactive
 _TEXT = QPalette.ColorRole.Text
@@ -342,11 +347,22 @@ class CellDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._margin = parent.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, parent) + 1
         self._double_margin = 2 * self._margin
-        self._texts: dict[tuple[str, int, int], tuple[QStaticText, bool, int]] = {}
-        self._font = QFont()
-        self._metrics = QFontMetricsF(self._font)
         self._options: dict[int, QTextOption] = {}
         self._pens: dict[tuple[int, int], QColor] = {}
+        self._set_font(QFont())
+
+    def _set_font(self, font: Any) -> None:
+        """Texts are laid out in ``font`` from now on (those laid out in another are forgotten)."""
+        self._texts: dict[tuple[str, int, int], tuple[QStaticText | str, bool, int]] = {}
+        self._font = QFont(font)  # a copy: a style option's font is gone once the cell is painted
+        self._metrics = QFontMetricsF(font)
+        self._ascent = self._metrics.ascent()
+        self._descent = self._metrics.descent()
+        self._line_height: int | None = None  # a line's height in the font's own metrics, once seen
+        # characters whose line, laid out alone, has the font's own ascent and descent (drawn by the
+        # font itself, not a fallback with other metrics), left to right: or not
+        self._own_chars: set[str] = set()
+        self._other_chars: set[str] = set()
 
     def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
         # called for every cell of every paint: plain locals and module constants, no Qt enums made
@@ -375,9 +391,7 @@ class CellDelegate(QStyledItemDelegate):
         width -= self._double_margin
         font = option.font
         if font != self._font:  # the texts were laid out in another font
-            self._texts.clear()
-            self._font = font
-            self._metrics = QFontMetricsF(font)
+            self._set_font(font)
         alignment = model._alignments[column]
         laid = self._texts.get((text, width, alignment)) or self._lay_out(text, width, alignment, font)
         static, plain, text_height = laid
@@ -397,7 +411,12 @@ class CellDelegate(QStyledItemDelegate):
         if colours is not None and colours[1] is not None:
             painter.fillRect(option.rect, colours[1])  # as the style fills a cell's background
         painter.setPen(pen)
-        painter.drawStaticText(x + self._margin, y + (height - text_height) // 2, static)
+        if static.__class__ is str:  # one line in the font's own metrics: drawn at its baseline
+            painter.setFont(self._font)
+            # centred as QStyle.alignedRect centres the style's text: half the cell less half the line
+            painter.drawText(QPointF(x + self._margin, y + height // 2 - text_height // 2 + self._ascent), static)
+        else:
+            painter.drawStaticText(x + self._margin, y + height // 2 - text_height // 2, static)
 
     def plan_row(self, model: Any, row: int, y: int, height: int, columns: Sequence[tuple[int, int, int]],
                  font: Any, pen: QColor) -> tuple[list[tuple[Any, ...]], list[int]]:
@@ -409,9 +428,7 @@ class CellDelegate(QStyledItemDelegate):
 
         The same decisions as :meth:`paint` makes for a cell in that state, from the same caches."""
         if font != self._font:
-            self._texts.clear()
-            self._font = font
-            self._metrics = QFontMetricsF(font)
+            self._set_font(font)
         colours = None
         if model.__class__.data is not _LAZY_DATA:
             colours = model.row_colours(row)
@@ -426,6 +443,7 @@ class CellDelegate(QStyledItemDelegate):
         ops: list[tuple[Any, ...]] = []
         styled: list[int] = []
         margin, double_margin, laid_texts, alignments = self._margin, self._double_margin, self._texts, model._alignments
+        ascent = self._ascent
         for column, x, width in columns:
             text = texts[column]
             if not text:
@@ -441,7 +459,10 @@ class CellDelegate(QStyledItemDelegate):
                 continue
             if background is not None:
                 ops.append(("fill", x, y, width, height, background))
-            ops.append(("text", pen, x + margin, y + (height - text_height) // 2, static))
+            if static.__class__ is str:
+                ops.append(("line", pen, x + margin, y + height // 2 - text_height // 2 + ascent, static))
+            else:
+                ops.append(("text", pen, x + margin, y + height // 2 - text_height // 2, static))
         return ops, styled
 
     def _lay_out(self, text: str, width: int, alignment: int, font: Any) -> tuple[QStaticText, bool, int]:
@@ -455,6 +476,14 @@ class CellDelegate(QStyledItemDelegate):
         if len(texts) >= _TEXT_CACHE_SIZE:  # forget the older half (a full clear made the next paint slow)
             for key in list(itertools.islice(texts, _TEXT_CACHE_SIZE // 2)):
                 del texts[key]
+        if (alignment == _LEFT and "\n" not in text and "\u2028" not in text and self._line_height is not None
+                and self._in_own_metrics(text)):
+            # a left-aligned line in the font's own metrics is drawn where the style draws it by
+            # drawText at its baseline: no layout kept (laying out was most of a new text's cost)
+            if self._metrics.horizontalAdvance(text) + _FITS_MARGIN < width:
+                laid = text, True, self._line_height
+                texts[(text, width, alignment)] = laid
+                return laid
         option = self._options.get(alignment)
         if option is None:
             option = self._options[alignment] = QTextOption()
@@ -474,8 +503,34 @@ class CellDelegate(QStyledItemDelegate):
                 natural.prepare(_NO_TRANSFORM, font)
                 plain = natural.size().width() < width
         laid = static, plain, round(static.size().height())
+        if self._line_height is None and plain and self._in_own_metrics(text):
+            self._line_height = laid[2]
         texts[(text, width, alignment)] = laid
         return laid
+
+
+    def _in_own_metrics(self, text: str) -> bool:
+        """Whether every character of ``text`` is drawn left to right in the font's own metrics: a
+        line of them has the font's ascent and descent, so it sits where the font's metrics say."""
+        own = self._own_chars
+        if own.issuperset(text):
+            return True
+        other = self._other_chars
+        for char in set(text) - own:
+            if char in other:
+                return False
+            if unicodedata.bidirectional(char) not in _LEFT_TO_RIGHT:
+                other.add(char)
+                return False
+            layout = QTextLayout(char, self._font)
+            layout.beginLayout()
+            line = layout.createLine()
+            layout.endLayout()
+            if line.ascent() != self._ascent or line.descent() != self._descent:
+                other.add(char)
+                return False
+            own.add(char)
+        return True
 
 
 _LAZY_DATA = LazyTableModel.data  # a subclass with its own data() colours its cells: see row_colours

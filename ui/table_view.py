@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPersistentModelIndex, QRect
+from PySide6.QtCore import QEvent, QPersistentModelIndex, QPointF, QRect
 from PySide6.QtGui import QCursor, QPainter, QPaintEvent, QPalette, QRegion
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
@@ -61,20 +61,25 @@ class PlainCellsView(QTableView):
 
     def _paint_plain(self, rows: list[tuple[Any, ...]]) -> None:
         painter = QPainter(self.viewport())
+        painter.setFont(self.itemDelegate()._font)  # the texts' font (the style option's, the view's own)
         draw_primitive = self.style().drawPrimitive
-        fill, draw_text, set_pen = painter.fillRect, painter.drawStaticText, painter.setPen
+        fill, draw_static, draw_line, set_pen = painter.fillRect, painter.drawStaticText, painter.drawText, painter.setPen
         pen = None
         for option, ops in rows:
             for run_option in option:  # each run of plain cells' row panel (the alternate rows' colour)
                 draw_primitive(_ROW_PANEL, run_option, painter, self)
             for op in ops:
-                if op[0] == "text":
-                    if op[1] is not pen:
-                        pen = op[1]
-                        set_pen(pen)
-                    draw_text(op[2], op[3], op[4])
-                else:
+                kind = op[0]
+                if kind == "fill":
                     fill(op[1], op[2], op[3], op[4], op[5])
+                    continue
+                if op[1] is not pen:
+                    pen = op[1]
+                    set_pen(pen)
+                if kind == "line":  # a line in the font's own metrics, at its baseline
+                    draw_line(QPointF(op[2], op[3]), op[4])
+                else:
+                    draw_static(op[2], op[3], op[4])
         painter.end()
 
     def _plan(self, rect: QRect) -> tuple[list[tuple[Any, ...]], QRegion] | None:
