@@ -56,6 +56,8 @@ def error_box_text(qtbot) -> str:
 
 
 def test_a_new_village_gets_its_groups_grids_and_profile_through_the_gui(village, window_for, qtbot, monkeypatch):
+    from ui.ops import worker
+
     database, _admin = village
     window = window_for(database)
     page = open_village(qtbot, window)
@@ -125,6 +127,8 @@ def test_a_new_village_gets_its_groups_grids_and_profile_through_the_gui(village
 
     # The household dialog offers what was just created …
     households = window.open_area("households")
+    # its first list in first: the signal awaited below is the one the save's reload sends
+    qtbot.waitUntil(lambda: households._loaded_once and worker().pending() == 0, timeout=10000)
     households.new_item()
     qtbot.waitUntil(lambda: getattr(households, "dialog", None) is not None and households.dialog.isVisible(),
                     timeout=10000)

@@ -337,7 +337,9 @@ class CellDelegate(QStyledItemDelegate):
 
     The style's way (QStyledItemDelegate) asks the model for seven roles a cell, then lays the text
     out again on every paint. Here a plain cell (not selected, not current, not under the pointer,
-    a text that fits its column on one line) is drawn from the row's texts with a laid-out
+    a text that fits its column on one line) is drawn from the row's texts: a left-aligned line
+    whose characters all sit in the font's own metrics by ``drawText`` at its baseline (nothing
+    laid out and kept: each search shows new names and numbers), any other with a laid-out
     :class:`QStaticText` kept per text, width and alignment. Anything else — the selected row, the
     current cell's focus frame, a text cut short with "…", a removed row's grey, the rows of a model
     that colours its cells (a subclass with its own ``data``) unless its ``row_colours`` says how
@@ -423,7 +425,8 @@ class CellDelegate(QStyledItemDelegate):
         """What :meth:`paint` draws for each plain cell of row ``row`` (``columns``: each visible
         column's number, x and width; the row in the base state: enabled, not selected, not
         current, not under the pointer), for :class:`PlainCellsView` to draw in one call: a list of
-        ``("fill", rect args…, colour)`` and ``("text", pen, x, y, static)`` in painting order,
+        ``("fill", rect args…, colour)``, ``("text", pen, x, y, static text)`` and ``("line", pen,
+        x, baseline, str)`` in painting order,
         and the columns whose cells only the style can paint (a removed row, a text cut short…).
 
         The same decisions as :meth:`paint` makes for a cell in that state, from the same caches."""
