@@ -409,7 +409,7 @@ class CellDelegate(QStyledItemDelegate):
             if pen is None:  # the palette's text colour (Qt enums passed to Qt cost more than the lookup)
                 if len(self._pens) > 16:
                     self._pens.clear()
-                pen = self._pens[pen_key] = palette.color(_NORMAL if state & _ACTIVE else _INACTIVE, _TEXT)
+                pen = self._pens[pen_key] = QColor(palette.color(_NORMAL if state & _ACTIVE else _INACTIVE, _TEXT))  # kept: a copy
         if colours is not None and colours[1] is not None:
             painter.fillRect(option.rect, colours[1])  # as the style fills a cell's background
         painter.setPen(pen)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPersistentModelIndex, QPointF, QRect
-from PySide6.QtGui import QCursor, QPainter, QPaintEvent, QPalette, QRegion
+from PySide6.QtGui import QColor, QCursor, QPainter, QPaintEvent, QPalette, QRegion
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
 from ui.table_model import _ACTIVE, _ENABLED, _STYLED_STATES, CellDelegate, LazyTableModel
@@ -135,8 +135,8 @@ class PlainCellsView(QTableView):
             styled_rows.add(self.rowAt(viewport.mapFromGlobal(QCursor.pos()).y()))
 
         option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)  # as QTableView's drawCell
-        pen = option.palette.color(QPalette.ColorGroup.Normal if state & _ACTIVE else
-                                   QPalette.ColorGroup.Inactive, _TEXT_ROLE)
+        group = QPalette.ColorGroup.Normal if state & _ACTIVE else QPalette.ColorGroup.Inactive
+        pen = QColor(option.palette.color(group, _TEXT_ROLE))  # a copy: drawn with once the option is gone
         font = option.font
         alternate = self.alternatingRowColors()
         styled = QRegion()
