@@ -96,8 +96,9 @@ def test_print_notice_imports_only_the_notices_area(store_with_notice, tmp_path)
 
 def test_print_notice_translates_nothing_and_builds_no_table_validator(store_with_notice, tmp_path):
     """Given its password, ``print notice`` shows no prompt and prints no message, so it reads no
-    message catalog; it writes a PDF, so the picture code stays out; and the tables it uses are
-    made without their pydantic validators (db/base.py: a row of a table is never validated)."""
+    message catalog; it writes a PDF, so the picture code stays out, and it reads a notice, so the
+    register's rules stay out; the tables it uses are made without their pydantic validators
+    (db/base.py: a row of a table is never validated)."""
     out = tmp_path / "notice.pdf"
     data, err = probe(["print", "notice", "--id", "latest", "--out", str(out), "--db", str(store_with_notice)],
                       tmp_path)
@@ -105,7 +106,19 @@ def test_print_notice_translates_nothing_and_builds_no_table_validator(store_wit
     assert out.read_bytes().startswith(b"%PDF")
     assert data["catalogs"] == []
     assert loaded(set(data["modules"]), ("app.printing.pages", "pypdfium2", "PIL.PngImagePlugin")) == []
+    assert "app.notices.service" not in data["modules"]  # the print kind reads; the register's rules stay out
     assert data["notice_validator_built"] is False
+
+
+def test_the_notices_rules_load_when_first_asked_for():
+    import app.notices
+
+    assert "create_notice" in dir(app.notices) and callable(app.notices.create_notice)
+    from app.notices.service import create_notice, stats
+
+    assert app.notices.create_notice is create_notice and app.notices.stats is stats
+    with pytest.raises(AttributeError):
+        app.notices.no_such_rule  # noqa: B018
 
 
 def test_a_table_row_validates_when_asked_although_its_validator_was_deferred():
