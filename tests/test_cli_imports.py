@@ -107,6 +107,7 @@ def test_print_notice_translates_nothing_and_builds_no_table_validator(store_wit
     assert data["catalogs"] == []
     assert loaded(set(data["modules"]), ("app.printing.pages", "pypdfium2", "PIL.PngImagePlugin")) == []
     assert "app.notices.service" not in data["modules"]  # the print kind reads; the register's rules stay out
+    assert "app.search" not in data["modules"]  # no search key is made (app/__init__.py registers a door)
     assert data["notice_validator_built"] is False
 
 
@@ -119,6 +120,29 @@ def test_the_notices_rules_load_when_first_asked_for():
     assert app.notices.create_notice is create_notice and app.notices.stats is stats
     with pytest.raises(AttributeError):
         app.notices.no_such_rule  # noqa: B018
+
+
+SEARCH_KEY_DOOR = """
+import sys
+import app
+from db.search_keys import keyer
+assert "app.search" not in sys.modules
+row = {"title": "灌溉渠堵塞", "number": "2026-0012", "raised_by": "王大明"}
+made = keyer()("concern", row)
+from app.search import stored_key
+assert "app.search" in sys.modules and made == stored_key("concern", row) and made
+print(made)
+"""
+
+
+def test_the_core_registers_a_search_key_door_that_makes_app_searchs_keys(tmp_path):
+    """A migration that fills search keys finds app.search's function through the door the core
+    registers (app/__init__.py), which imports app.search only when a key is made."""
+    env = {"VILLAGEDESK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", SEARCH_KEY_DOOR], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "wang" in result.stdout
 
 
 def test_a_table_row_validates_when_asked_although_its_validator_was_deferred():
