@@ -95,13 +95,16 @@ class Context:
         except (OSError, RuntimeError, ValueError):  # no thread, an odd path: the sign-in verifies itself
             pass
 
-    def password(self, prompt: str, env: str = "VILLAGEDESK_PASSWORD", *, confirm: bool = False) -> str:
+    def password(self, prompt: str | Callable[[], str], env: str = "VILLAGEDESK_PASSWORD", *,
+                 confirm: bool = False) -> str:
+        """The password in ``env``, or one typed at ``prompt`` (a callable: the prompt is made only
+        when it is shown, so that a command given its password translates nothing: issue 16)."""
         value = os.environ.get(env)
         if value:
             return value
         if not sys.stdin or not sys.stdin.isatty():
             raise VillageDeskError(_("No password: set {env} or run the command in a terminal.").format(env=env))
-        value = getpass.getpass(prompt)
+        value = getpass.getpass(prompt() if callable(prompt) else prompt)
         if confirm and getpass.getpass(_("Repeat the password: ")) != value:
             raise VillageDeskError(_("The two passwords differ."))
         return value
@@ -116,7 +119,7 @@ class Context:
             if admin is None:
                 raise VillageDeskError(_("This database is not set up yet: run `villagedesk init` first."))
             username = admin.username
-        password = self.password(_("Password for {user}: ").format(user=username))
+        password = self.password(lambda: _("Password for {user}: ").format(user=username))
         try:
             return authenticate(session=session, username=username, password=password)
         except AuthenticationFailed:

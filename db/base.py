@@ -16,6 +16,12 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+# Every table class is made with its pydantic validator and serializer left unbuilt: a table row is
+# never validated (SQLModel constructs rows of a table without validating them) nor dumped by
+# pydantic here, and building them was most of making a table class, ~3–10 ms each, at every start
+# (issue 16: `print notice` made six; the GUI makes them all). Pydantic builds them on first use.
+SQLModel.model_config["defer_build"] = True
+
 
 #: ``Index.info`` key: a partial index's condition on PostgreSQL (:func:`postgresql_where`)
 POSTGRESQL_WHERE = "postgresql_where"

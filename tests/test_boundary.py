@@ -45,7 +45,7 @@ def area_violations() -> list[str]:
     problems = []
     for key in [area.key for area in AREAS] + list(SHARED_DOORS):
         package = __import__(f"app.{key}", fromlist=["_"])
-        for name in sorted(vars(package)):
+        for name in sorted(dir(package)):  # dir: a package's names loaded on first use too (app.notices)
             value = getattr(package, name)
             if name.startswith("_") or not inspect.isfunction(value):
                 continue

@@ -30,22 +30,29 @@ PROBE = """
 import json, sys
 from ui.launcher import main
 code = main(sys.argv[2:])
+i18n, notice = sys.modules.get("app.i18n"), sys.modules.get("db.models.notices")
 with open(sys.argv[1], "w") as fh:
-    json.dump({"code": code, "modules": sorted(sys.modules)}, fh)
+    json.dump({"code": code, "modules": sorted(sys.modules), "catalogs": sorted(i18n._catalogs) if i18n else [],
+               "notice_validator_built": notice.Notice.__pydantic_complete__ if notice else None}, fh)
 """
 
 
 def run_entry_point(args: list[str], tmp_path: Path) -> tuple[int, set[str], str]:
     """``villagedesk ARGS`` as the installed entry point runs it (``ui.launcher:main``), in a fresh
-    process: its exit status, the modules it imported and its stderr."""
+    process: its exit status, the modules it imported and its stderr (:func:`probe`: what else the
+    process held when it ended)."""
+    data, stderr = probe(args, tmp_path)
+    return data["code"], set(data["modules"]), stderr
+
+
+def probe(args: list[str], tmp_path: Path) -> tuple[dict, str]:
     report = tmp_path / "modules.json"
     env = {"VILLAGEDESK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "VILLAGEDESK_LANG": "zh_CN",
            "VILLAGEDESK_PASSWORD": "secret-pass", "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "-c", PROBE, str(report), *args], cwd=ROOT, env=env,
                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
-    data = json.loads(report.read_text())
-    return data["code"], set(data["modules"]), result.stderr
+    return json.loads(report.read_text()), result.stderr
 
 
 def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
@@ -85,6 +92,65 @@ def test_print_notice_imports_only_the_notices_area(store_with_notice, tmp_path)
     assert loaded(modules, OTHER_TABLES) == []
     # a store at this program's revision opens without Alembic; a reading command takes no lock
     assert loaded(modules, ("alembic", "filelock")) == []
+
+
+def test_print_notice_translates_nothing_and_builds_no_table_validator(store_with_notice, tmp_path):
+    """Given its password, ``print notice`` shows no prompt and prints no message, so it reads no
+    message catalog; it writes a PDF, so the picture code stays out, and it reads a notice, so the
+    register's rules stay out; the tables it uses are made without their pydantic validators
+    (db/base.py: a row of a table is never validated)."""
+    out = tmp_path / "notice.pdf"
+    data, err = probe(["print", "notice", "--id", "latest", "--out", str(out), "--db", str(store_with_notice)],
+                      tmp_path)
+    assert data["code"] == 0, err
+    assert out.read_bytes().startswith(b"%PDF")
+    assert data["catalogs"] == []
+    assert loaded(set(data["modules"]), ("app.printing.pages", "pypdfium2", "PIL.PngImagePlugin")) == []
+    assert "app.notices.service" not in data["modules"]  # the print kind reads; the register's rules stay out
+    assert "app.search" not in data["modules"]  # no search key is made (app/__init__.py registers a door)
+    assert data["notice_validator_built"] is False
+
+
+def test_the_notices_rules_load_when_first_asked_for():
+    import app.notices
+
+    assert "create_notice" in dir(app.notices) and callable(app.notices.create_notice)
+    from app.notices.service import create_notice, stats
+
+    assert app.notices.create_notice is create_notice and app.notices.stats is stats
+    with pytest.raises(AttributeError):
+        app.notices.no_such_rule  # noqa: B018
+
+
+SEARCH_KEY_DOOR = """
+import sys
+import app
+from db.search_keys import keyer
+assert "app.search" not in sys.modules
+row = {"title": "灌溉渠堵塞", "number": "2026-0012", "raised_by": "王大明"}
+made = keyer()("concern", row)
+from app.search import stored_key
+assert "app.search" in sys.modules and made == stored_key("concern", row) and made
+print(made)
+"""
+
+
+def test_the_core_registers_a_search_key_door_that_makes_app_searchs_keys(tmp_path):
+    """A migration that fills search keys finds app.search's function through the door the core
+    registers (app/__init__.py), which imports app.search only when a key is made."""
+    env = {"VILLAGEDESK_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-c", SEARCH_KEY_DOOR], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "wang" in result.stdout
+
+
+def test_a_table_row_validates_when_asked_although_its_validator_was_deferred():
+    from db.models.accounts import Setting
+
+    row = Setting.model_validate({"key": "store.kind", "value": {"kind": "village"}})
+    assert (row.key, row.value) == ("store.kind", {"kind": "village"}) and Setting.__pydantic_complete__
+    assert Setting(key="a", value=1).model_dump() == {"key": "a", "value": 1}
 
 
 def test_check_imports_no_area_and_no_printing(store_with_notice, tmp_path):

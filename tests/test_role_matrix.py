@@ -192,7 +192,7 @@ def public_functions() -> dict[str, object]:
     found = {}
     for key in [area.key for area in AREAS] + list(SHARED_DOORS):
         package = importlib.import_module(f"app.{key}")
-        for name in sorted(vars(package)):
+        for name in sorted(dir(package)):  # dir: a package's names loaded on first use too (app.notices)
             value = getattr(package, name)
             if name.startswith("_") or not inspect.isfunction(value):
                 continue

@@ -600,5 +600,6 @@ def test_the_first_reads_statements_are_built_ahead_for_a_village_that_does_not_
     built = len(cache)
     with database.session() as session:
         figures = workbench.figures(session=session, actor=admin)
-    assert figures["people"]["residents"] > 0 and built > 0
-    assert len(cache) == built  # every statement of the figures was built ahead
+        listed = workbench.todo(session=session, actor=admin)
+    assert figures["people"]["residents"] > 0 and built > 0 and listed
+    assert len(cache) == built  # every statement of the figures and the to-do list was built ahead

@@ -59,13 +59,14 @@ def print_kind(name: str, *, session: Any, actor: Any, ident: str = "latest", ou
     Rendering and writing come first; only a finished file is recorded (an audit note naming
     the kind, the record and the file's hash), so a failed print leaves the database untouched.
     """
-    from app.printing.pages import write_png
     from app.printing.rendering import render, write_pdf
 
     document = build_document(name, session=session, actor=actor, ident=ident)
     data = render(document, **options)
     if out is not None:
         if image:
+            from app.printing.pages import write_png  # pictures only: a PDF needs none of it
+
             written = write_png(data, out, mode=image)
             detail: dict[str, Any] = {"png": [str(p) for p in written]}
         else:

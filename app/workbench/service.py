@@ -87,11 +87,18 @@ def todo(*, session: Session, actor: Actor, on: dt.date | None = None) -> list[T
     return sorted_items(items)
 
 
+_OUTBOX: Any = None  # the statement of _outbox, built once
+
+
 def _outbox(session: Session, actor: Actor) -> list[TodoItem]:
     if not actor.can("sync.export"):
         return []
-    waiting, oldest = session.exec(select(func.count(), func.min(OutboxBundle.created_at))
-                                   .where(OutboxBundle.acknowledged_at.is_(None))).one()
+    from db.scope import plain_rows
+
+    global _OUTBOX
+    if _OUTBOX is None:
+        _OUTBOX = select(func.count(), func.min(OutboxBundle.created_at)).where(OutboxBundle.acknowledged_at.is_(None))
+    waiting, oldest = plain_rows(session, _OUTBOX).one()
     if not waiting:
         return []
     made = oldest.date() if isinstance(oldest, dt.datetime) else None
