@@ -49,8 +49,10 @@ class HouseholdsPage(RegisterPage):
         DbOp(self, self._read_choices, read_only=True, actor=self.context.actor).success(self._choices_loaded).run()
 
     def page_shown(self) -> None:
+        # groups and grids may have changed on the village page; read first (two short lists): the
+        # filters are filled before the rows arrive, so the table is painted with its rows once
+        self._load_choices()
         super().page_shown()
-        self._load_choices()  # groups and grids may have changed on the village page
 
     def extra_buttons(self) -> list[QPushButton]:
         self.members_button = QPushButton()
@@ -59,8 +61,8 @@ class HouseholdsPage(RegisterPage):
         return [self.import_button, self.members_button]
 
     def preload(self) -> None:
-        super().preload()
         self._load_choices()
+        super().preload()
 
     def _choices_loaded(self, choices: tuple[list[tuple[str, str]], list[tuple[str, str]]]) -> None:
         if tuple(choices) == (self._groups, self._grids):

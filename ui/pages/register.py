@@ -613,6 +613,7 @@ class RegisterPage(Page):
         selected = self._select_after_reload or self.current_id()
         self._select_after_reload = None
         self.model.set_ids(ids, rows, keep=keep)
+        self._lay_out_now()
         self._rows_generation = self._index_generation
         search = (query, sorted((filters or {}).items()))
         if search != self._shown_search:  # a new search shows its top (the rows read with it)
@@ -634,6 +635,39 @@ class RegisterPage(Page):
         if self.ids_complete:
             self._completed()
         self._load_index_after_paint()  # read from SQL: the next keystrokes are searched in memory
+
+    def _lay_out_now(self) -> None:
+        """Lay the table out for the rows it now has before it paints them: its scroll bar shown or
+        hidden and the stretched column sized for it now, not by Qt after the first paint (a queued
+        call, then a timer that repainted every row at the new width: the rows painted twice)."""
+        table = self.table
+        if not table.isVisible():
+            return
+        table.doItemsLayout()  # the scroll bar's range for these rows
+        header = table.horizontalHeader()
+        quiet = header.blockSignals(True)  # the stretched column resized: no repaint of every row after this one
+        try:
+            table.setVerticalScrollBarPolicy(table.verticalScrollBarPolicy())  # shows or hides it now
+        finally:
+            header.blockSignals(quiet)
+        table.updateGeometries()  # the view's own geometry for the widths the header now has
+
+    def _extend_quietly(self, ids: list[str]) -> bool:
+        """``model.extend_ids(ids)`` without repainting the rows on screen when none of the rows
+        appended can be among them (appended below the last row shown): Qt repaints the whole
+        table when rows are inserted anywhere. The scroll bar follows (``updateGeometries``)."""
+        table, model = self.table, self.model
+        shown_below = table.rowAt(table.viewport().height() - 1)
+        if not table.isVisible() or shown_below < 0 or shown_below >= model.rowCount() - 1:
+            return model.extend_ids(ids)
+        vertical = table.verticalHeader()
+        quiet = vertical.blockSignals(True)  # its count changed: the view would repaint every row
+        try:
+            extended = model.extend_ids(ids)
+        finally:
+            vertical.blockSignals(quiet)
+        table.updateGeometries()
+        return extended
 
     def _read_rest(self) -> None:
         """Read the whole list of the search whose first screenful is shown (unless a newer search
@@ -669,7 +703,7 @@ class RegisterPage(Page):
             self._drop_index()  # people changed behind the page's back (another window, the CLI …)
             self._load_index()
         self._from_memory = False
-        if not self.model.extend_ids(ids):  # the list changed between the two reads: shown afresh
+        if not self._extend_quietly(ids):  # the list changed between the two reads: shown afresh
             self.model.set_ids(ids)
             wanted = selected or wanted
             selected = None
