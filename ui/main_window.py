@@ -188,6 +188,29 @@ class Workspace(QWidget):
         if page.layout() is not None:
             page.layout().activate()
 
+    def warm_reads(self, key: str) -> bool:
+        """Run the reads of page ``key``'s first open on the database worker and drop them
+        (Page.warm_reads), unless the page is built already: their statements are then compiled
+        when a click builds the page before the warm-up did. False when the worker is busy (the
+        clerk's own work goes first): asked again in the next pause."""
+        if worker().pending():
+            return False
+        target = PAGES.get(key)
+        if key in self.pages or key not in self.offered or target is None or not shiboken6.isValid(self):
+            return True
+        module_name, class_name = target.split(":")
+        warm = getattr(importlib.import_module(module_name), class_name).warm_reads
+        actor = self.context.actor
+
+        def read(session: Any) -> None:
+            try:
+                warm(session, actor)
+            except Exception:  # noqa: BLE001 - a read refused or failed: the page says so when opened
+                log.debug("warm reads of %s", key, exc_info=True)
+
+        worker().submit(read, mode="read", actor=actor)
+        return True
+
     def preload(self, key: str) -> bool:
         """Let page ``key``, built and hidden, read what it first shows (Page.preload). False when
         the database worker is busy (the clerk's own work goes first): asked again in the next pause."""
@@ -551,7 +574,10 @@ class MainWindow(QMainWindow):
         # first screen is painted (an import beside its paint takes Python's lock from it)
         worker().submit(lambda _worker: warmup.import_quietly("app.areas"), mode="call", writes=False)
         keys = [area.key for area in AREAS if area.key in workspace.offered and area.key not in workspace.pages]
-        builds = [functools.partial(workspace.prebuild, key) for key in keys]
+        # first the reads of the pages' first opens (their SQL compiled, on the worker), then the
+        # pages built, hidden, each reading while hidden, each painted once
+        builds = [functools.partial(workspace.warm_reads, key) for key in keys]
+        builds += [functools.partial(workspace.prebuild, key) for key in keys]
         builds += [functools.partial(workspace.preload, key) for key in keys]
         builds += [functools.partial(workspace.paint_hidden, key) for key in keys]
         self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES), self, builds=builds)

@@ -25,6 +25,7 @@ class HouseholdsPage(RegisterPage):
     export_kind = "households"  # 导出Excel…
     default_order = "number"
     column_widths = HOUSEHOLD_WIDTHS
+    opening_filters = {"tag": None, "grid_id": None}  # warmed after sign-in
 
     def add_filters(self, toolbar: QHBoxLayout) -> None:
         self.tag_filter = QComboBox()
@@ -47,6 +48,12 @@ class HouseholdsPage(RegisterPage):
 
     def _load_choices(self) -> None:
         DbOp(self, self._read_choices, read_only=True, actor=self.context.actor).success(self._choices_loaded).run()
+
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        people.group_choices(session=session, actor=actor)
+        people.grid_choices(session=session, actor=actor)
+        super().warm_reads(session, actor)
 
     def page_shown(self) -> None:
         # groups and grids may have changed on the village page; read first (two short lists): the

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -183,6 +184,9 @@ class RegisterPage(Page):
     # read, then the whole list from SQL as the truth (the table corrected, the index read again,
     # when they differ). Until the index is in, or for what it cannot answer, the SQL path runs.
     searches_in_memory = False
+    # The filters the register opens with (``filter_values`` of the page just built, without the
+    # order): its first read is warmed after sign-in with them (:meth:`warm_reads`). None: not warmed.
+    opening_filters: dict[str, Any] | None = None
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -302,6 +306,26 @@ class RegisterPage(Page):
         self._count = 0
         self._update_buttons()
         self.retranslate_ui()
+
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        """The register's first read (:meth:`reload` on its first show, with :attr:`opening_filters`):
+        its actions, its first ids (and count), the rows of a first screenful, the whole list.
+        ``query_ids`` & co. read only the actor of the page: they are given a stand-in for it."""
+        if cls.opening_filters is None:
+            return
+        page: Any = SimpleNamespace(context=SimpleNamespace(actor=actor))
+        filters = dict(cls.opening_filters)
+        if cls.default_order:
+            filters["order"] = cls.default_order
+        cls.page_actions(page, session)
+        if cls.first_screenful_first:
+            ids = cls.query_ids(page, session, "", {**filters, "limit": FIRST_IDS})
+            if len(ids) >= FIRST_IDS:
+                cls.count_ids(page, session, "", filters)
+        ids = cls.query_ids(page, session, "", filters)
+        if ids:
+            cls.fetch_rows(page, session, ids[:FIRST_ROWS])
 
     # ------------------------------------------------------------ for subclasses
 

@@ -244,6 +244,11 @@ class VillagePage(Page):
 
     # ------------------------------------------------------------ loading
 
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        people.allowed_actions(session=session, actor=actor, kind="village")
+        people.village_overview(session=session, actor=actor)
+
     def page_shown(self) -> None:
         if self.overview is None and not self._loading and worker().pending() == 0 and self._read_at_once():
             return
