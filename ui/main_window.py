@@ -9,6 +9,7 @@ import functools
 import gc
 import importlib
 import logging
+import sys
 import time
 from typing import Any
 
@@ -120,6 +121,7 @@ class Workspace(QWidget):
         context.pages_parent = self.stack  # pages are built in it (PageContext.pages_parent)
         self.pages: dict[str, Page] = {}
         self.last_opened = time.monotonic()  # when a page was last opened (the start-up check waits)
+        self.warming_reads = False  # the pages' first reads being warmed on the worker (warm_reads)
         self.nav.currentRowChanged.connect(self._on_nav)
         self.retranslate_ui()
 
@@ -188,28 +190,37 @@ class Workspace(QWidget):
         if page.layout() is not None:
             page.layout().activate()
 
-    def warm_reads(self, key: str) -> bool:
-        """Run the reads of page ``key``'s first open on the database worker and drop them
-        (Page.warm_reads), unless the page is built already: their statements are then compiled
-        when a click builds the page before the warm-up did. False when the worker is busy (the
-        clerk's own work goes first): asked again in the next pause."""
-        if worker().pending():
-            return False
-        target = PAGES.get(key)
-        if key in self.pages or key not in self.offered or target is None or not shiboken6.isValid(self):
-            return True
-        module_name, class_name = target.split(":")
-        warm = getattr(importlib.import_module(module_name), class_name).warm_reads
-        actor = self.context.actor
+    def warm_reads(self, keys: list[str]) -> None:
+        """Run the reads of these pages' first opens on the database worker, one page at a time,
+        and drop them (Page.warm_reads), beside the warm-up's imports and builds on this thread:
+        their statements are compiled when a click builds a page before the warm-up did. Each
+        waits until its page's code is loaded (by the warm-up, on this thread) and the worker has
+        nothing else to do (the clerk's own reads go first); a page built meanwhile is skipped."""
+        todo = [key for key in keys if key in PAGES and key in self.offered]
+        self.warming_reads = True
 
-        def read(session: Any) -> None:
-            try:
-                warm(session, actor)
-            except Exception:  # noqa: BLE001 - a read refused or failed: the page says so when opened
-                log.debug("warm reads of %s", key, exc_info=True)
+        def next_one() -> None:
+            while todo and (todo[0] in self.pages or not shiboken6.isValid(self)):
+                todo.pop(0)
+            if not todo:
+                self.warming_reads = False
+                return
+            module_name, class_name = PAGES[todo[0]].split(":")
+            if worker().pending() or module_name not in sys.modules:
+                QTimer.singleShot(warmup.STEP_PAUSE_MS, self, next_one)  # in the next pause
+                return
+            warm = getattr(sys.modules[module_name], class_name).warm_reads
+            actor, key = self.context.actor, todo.pop(0)
 
-        worker().submit(read, mode="read", actor=actor)
-        return True
+            def read(session: Any) -> None:
+                try:
+                    warm(session, actor)
+                except Exception:  # noqa: BLE001 - refused or failed: the page says so when opened
+                    log.debug("warm reads of %s", key, exc_info=True)
+
+            worker().submit(read, mode="read", actor=actor, parent=self, on_finally=next_one)
+
+        next_one()
 
     def preload(self, key: str) -> bool:
         """Let page ``key``, built and hidden, read what it first shows (Page.preload). False when
@@ -574,10 +585,7 @@ class MainWindow(QMainWindow):
         # first screen is painted (an import beside its paint takes Python's lock from it)
         worker().submit(lambda _worker: warmup.import_quietly("app.areas"), mode="call", writes=False)
         keys = [area.key for area in AREAS if area.key in workspace.offered and area.key not in workspace.pages]
-        # first the reads of the pages' first opens (their SQL compiled, on the worker), then the
-        # pages built, hidden, each reading while hidden, each painted once
-        builds = [functools.partial(workspace.warm_reads, key) for key in keys]
-        builds += [functools.partial(workspace.prebuild, key) for key in keys]
+        builds = [functools.partial(workspace.prebuild, key) for key in keys]
         builds += [functools.partial(workspace.preload, key) for key in keys]
         builds += [functools.partial(workspace.paint_hidden, key) for key in keys]
         self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES), self, builds=builds)
@@ -585,6 +593,8 @@ class MainWindow(QMainWindow):
         # passes (a 30–50 ms pass fell within a keystroke's search now and then)
         self.warmup.finished.connect(lambda: gc.freeze())
         self.warmup.start()
+        # meanwhile, on the worker, the reads of their first opens (their statements compiled)
+        workspace.warm_reads(keys)
 
     def _checks_when_quiet(self) -> None:
         """Start the start-up check in the clerk's first pause once the pages are warmed: when the
