@@ -588,7 +588,8 @@ class MainWindow(QMainWindow):
         builds = [functools.partial(workspace.prebuild, key) for key in keys]
         builds += [functools.partial(workspace.preload, key) for key in keys]
         builds += [functools.partial(workspace.paint_hidden, key) for key in keys]
-        self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES), self, builds=builds)
+        kind = "township" if workspace.context.store_kind == "township" else "village"
+        self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES, kind), self, builds=builds)
         # the pages' code and widgets, made now, live as long as the program too: out of the full
         # passes (a 30–50 ms pass fell within a keystroke's search now and then)
         self.warmup.finished.connect(lambda: gc.freeze())
