@@ -153,3 +153,20 @@ def test_warm_reads_read_as_the_actor_and_are_refused_as_the_page_is(village, si
     settled(qtbot, window)
     assert sum(name.endswith("warm_reads.<locals>.next_one.<locals>.read") for name in submitted) >= len(WARMED)
     assert not [w for w in QApplication.topLevelWidgets() if w.objectName() in ("errorBox", "bugBox") and w.isVisible()]
+
+
+def test_a_page_whose_code_fails_to_load_is_skipped_and_the_others_are_warmed(village, sign_in, qtbot, monkeypatch,
+                                                                               tmp_path, worker_submits):
+    import sys
+
+    (tmp_path / "warm_reads_broken.py").write_text("raise RuntimeError('broken on purpose')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "warm_reads_broken", raising=False)
+    monkeypatch.setitem(PAGES, "awards", "warm_reads_broken:AwardsPage")
+    database, admin = village
+    filled(database, admin)
+    submitted = worker_submits()
+    window = sign_in(database)
+    settled(qtbot, window)  # the warm reads ended (warming_reads is False again)
+    warmed = sum(name.endswith("warm_reads.<locals>.next_one.<locals>.read") for name in submitted)
+    assert warmed == len(window.workspace.offered) - 2  # every page but the 工作台 and the broken one

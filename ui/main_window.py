@@ -194,8 +194,9 @@ class Workspace(QWidget):
         """Run the reads of these pages' first opens on the database worker, one page at a time,
         and drop them (Page.warm_reads), beside the warm-up's imports and builds on this thread:
         their statements are compiled when a click builds a page before the warm-up did. Each
-        waits until its page's code is loaded (by the warm-up, on this thread) and the worker has
-        nothing else to do (the clerk's own reads go first); a page built meanwhile is skipped."""
+        waits until the worker has nothing else to do (the clerk's own reads go first); its page's
+        code is loaded here if the warm-up has not yet (a module that fails to load is skipped,
+        as is a page built meanwhile)."""
         todo = [key for key in keys if key in PAGES and key in self.offered]
         self.warming_reads = True
 
@@ -205,12 +206,17 @@ class Workspace(QWidget):
             if not todo:
                 self.warming_reads = False
                 return
-            module_name, class_name = PAGES[todo[0]].split(":")
-            if worker().pending() or module_name not in sys.modules:
+            if worker().pending():
                 QTimer.singleShot(warmup.STEP_PAUSE_MS, self, next_one)  # in the next pause
                 return
-            warm = getattr(sys.modules[module_name], class_name).warm_reads
-            actor, key = self.context.actor, todo.pop(0)
+            key = todo.pop(0)
+            module_name, class_name = PAGES[key].split(":")
+            warmup.import_quietly(module_name)  # loaded by the warm-up already, as a rule
+            warm = getattr(sys.modules.get(module_name), class_name, None)
+            if warm is None:  # it failed to load: the page says so when opened
+                QTimer.singleShot(0, self, next_one)
+                return
+            warm, actor = warm.warm_reads, self.context.actor
 
             def read(session: Any) -> None:
                 try:
