@@ -37,6 +37,9 @@ def first_trip_reads_the_first_screenful_only(monkeypatch):
 
 
 def open_residents(qtbot, window):
+    # the warm-up done first: a page it builds meanwhile queues its reads behind a read held here
+    qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done and not window.workspace.warming_reads,
+                    timeout=20000)
     page = window.open_area("residents")
     qtbot.waitUntil(lambda: page._loaded_once and worker().pending() == 0, timeout=10000)
     return page

@@ -212,3 +212,51 @@ def test_a_register_that_colours_some_rows_paints_them_as_the_style_does(village
     delegate = assert_same_pixels(page)
     laid_out = {text for text, _width, _alignment in delegate._texts}
     assert all(model.row_object(row).title in laid_out for row in range(8))  # painted by the delegate
+
+
+def assert_same_list_pixels(table) -> CellDelegate:
+    """As :func:`assert_same_pixels`, for a table over a ListTableModel (village's groups and grids,
+    the community pages' tables, 数据报送's lists)."""
+    ours = table.itemDelegate()
+    assert isinstance(ours, CellDelegate)
+    ours._texts.clear()
+    painted = grab(table, ours)
+    styled = grab(table, QStyledItemDelegate(table))
+    table.setItemDelegate(ours)
+    assert painted == styled
+    return ours
+
+
+def test_short_lists_are_painted_as_the_style_paints_them(village, sign_in, qtbot):
+    """村情's groups and grids (centred numbers, right-aligned counts, empty cells, alternating rows)
+    are painted by CellDelegate from the rows' texts: the same pixels as the style, selected row
+    and a language switch included."""
+    from ui import language
+
+    database, admin = village
+    with database.unit(admin) as session:
+        one = people.add_group(session=session, actor=admin, name="一组", leader_name="李明")
+        people.add_group(session=session, actor=admin, name="二组很长很长很长很长很长很长很长很长的名字")
+        for i in range(6):
+            people.add_grid(session=session, actor=admin, name=f"一号网格{i}", group_id=one.id if i % 2 else None,
+                            leader_phone="13800001111" if i % 3 else "")
+    window = sign_in(database)
+    page = window.open_area("village")
+    qtbot.waitUntil(lambda: page.overview is not None and not page._loading and worker().pending() == 0,
+                    timeout=10000)
+    QApplication.processEvents()
+    for record_list in (page.groups, page.grids):
+        ours = assert_same_list_pixels(record_list.table)
+        assert ours._texts  # the plain cells were painted by the delegate itself
+    grids = page.grids.table
+    grids.setFocus()
+    grids.selectionModel().setCurrentIndex(page.grids.model.index(1, 2), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                           | QItemSelectionModel.SelectionFlag.Rows)
+    assert_same_list_pixels(grids)
+    language.switch("en")
+    try:
+        QApplication.processEvents()
+        assert_same_list_pixels(page.groups.table)
+        assert_same_list_pixels(grids)
+    finally:
+        language.switch("zh_CN")

@@ -35,6 +35,28 @@ def test_the_warmup_imports_each_module_once_and_survives_a_broken_one(qtbot, tm
 def test_page_modules_follow_the_registry():
     pages = {"a": "ui.pages.a:APage", "b": "ui.pages.b:BPage"}
     assert warmup.page_modules(["b", "x", "a"], pages) == ["ui.pages.b", "ui.pages.a"]
+    # with what a page loads when it is built, for the kind of store
+    assert warmup.page_modules(["sync"], PAGES) == ["ui.pages.sync", "ui.pages.sync.village"]
+    assert warmup.page_modules(["sync"], PAGES, "township") == ["ui.pages.sync", "ui.pages.sync.township"]
+
+
+def test_a_page_built_by_a_click_after_the_warm_up_loads_no_code(village, sign_in, qtbot, monkeypatch):
+    """The warm-up loaded every module a page loads when it is built (数据报送's part for the store,
+    设置's administration box): a click that builds the page imports nothing."""
+    from ui.main_window import Workspace
+
+    database, _admin = village
+    monkeypatch.setattr(Workspace, "prebuild", lambda _self, _key: None)  # a clerk quicker than the warm-up
+    window = sign_in(database)
+    qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done and worker().pending() == 0,
+                    timeout=20000)
+    for key in window.workspace.offered:
+        if key in window.workspace.pages:
+            continue
+        loaded = set(sys.modules)
+        window.open_area(key)
+        qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+        assert set(sys.modules) - loaded == set(), key
 
 
 def test_after_sign_in_the_pages_not_opened_are_loaded_and_still_show_their_data(village, sign_in, qtbot):

@@ -9,6 +9,7 @@ import functools
 import gc
 import importlib
 import logging
+import sys
 import time
 from typing import Any
 
@@ -120,6 +121,7 @@ class Workspace(QWidget):
         context.pages_parent = self.stack  # pages are built in it (PageContext.pages_parent)
         self.pages: dict[str, Page] = {}
         self.last_opened = time.monotonic()  # when a page was last opened (the start-up check waits)
+        self.warming_reads = False  # the pages' first reads being warmed on the worker (warm_reads)
         self.nav.currentRowChanged.connect(self._on_nav)
         self.retranslate_ui()
 
@@ -187,6 +189,44 @@ class Workspace(QWidget):
         page.resize(self.stack.size())
         if page.layout() is not None:
             page.layout().activate()
+
+    def warm_reads(self, keys: list[str]) -> None:
+        """Run the reads of these pages' first opens on the database worker, one page at a time,
+        and drop them (Page.warm_reads), beside the warm-up's imports and builds on this thread:
+        their statements are compiled when a click builds a page before the warm-up did. Each
+        waits until the worker has nothing else to do (the clerk's own reads go first); its page's
+        code is loaded here if the warm-up has not yet (a module that fails to load is skipped,
+        as is a page built meanwhile)."""
+        todo = [key for key in keys if key in PAGES and key in self.offered]
+        self.warming_reads = True
+
+        def next_one() -> None:
+            while todo and (todo[0] in self.pages or not shiboken6.isValid(self)):
+                todo.pop(0)
+            if not todo:
+                self.warming_reads = False
+                return
+            if worker().pending():
+                QTimer.singleShot(warmup.STEP_PAUSE_MS, self, next_one)  # in the next pause
+                return
+            key = todo.pop(0)
+            module_name, class_name = PAGES[key].split(":")
+            warmup.import_quietly(module_name)  # loaded by the warm-up already, as a rule
+            warm = getattr(sys.modules.get(module_name), class_name, None)
+            if warm is None:  # it failed to load: the page says so when opened
+                QTimer.singleShot(0, self, next_one)
+                return
+            warm, actor = warm.warm_reads, self.context.actor
+
+            def read(session: Any) -> None:
+                try:
+                    warm(session, actor)
+                except Exception:  # noqa: BLE001 - refused or failed: the page says so when opened
+                    log.debug("warm reads of %s", key, exc_info=True)
+
+            worker().submit(read, mode="read", actor=actor, parent=self, on_finally=next_one)
+
+        next_one()
 
     def preload(self, key: str) -> bool:
         """Let page ``key``, built and hidden, read what it first shows (Page.preload). False when
@@ -554,11 +594,14 @@ class MainWindow(QMainWindow):
         builds = [functools.partial(workspace.prebuild, key) for key in keys]
         builds += [functools.partial(workspace.preload, key) for key in keys]
         builds += [functools.partial(workspace.paint_hidden, key) for key in keys]
-        self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES), self, builds=builds)
+        kind = "township" if workspace.context.store_kind == "township" else "village"
+        self.warmup = warmup.PageWarmup(warmup.page_modules(keys, PAGES, kind), self, builds=builds)
         # the pages' code and widgets, made now, live as long as the program too: out of the full
         # passes (a 30–50 ms pass fell within a keystroke's search now and then)
         self.warmup.finished.connect(lambda: gc.freeze())
         self.warmup.start()
+        # meanwhile, on the worker, the reads of their first opens (their statements compiled)
+        workspace.warm_reads(keys)
 
     def _checks_when_quiet(self) -> None:
         """Start the start-up check in the clerk's first pause once the pages are warmed: when the

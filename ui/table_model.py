@@ -332,8 +332,9 @@ _FITS_MARGIN = 2.0
 
 
 class CellDelegate(QStyledItemDelegate):
-    """Paints a :class:`LazyTableModel`'s plain cells from the row's texts, the same pixels as the
-    style draws them (tests/test_table_paint_gui.py compares them) in half the time.
+    """Paints a :class:`LazyTableModel`'s (or a :class:`ListTableModel`'s) plain cells from the row's
+    texts, the same pixels as the style draws them (tests/test_table_paint_gui.py compares them) in
+    half the time.
 
     The style's way (QStyledItemDelegate) asks the model for seven roles a cell, then lays the text
     out again on every paint. Here a plain cell (not selected, not current, not under the pointer,
@@ -548,7 +549,13 @@ class ListTableModel(QAbstractTableModel):
     def __init__(self, columns: Sequence[Column], parent: Any = None):
         super().__init__(parent)
         self._columns = list(columns)
+        self._column_count = len(self._columns)
+        self._alignments = [int(column.alignment.value) for column in self._columns]
         self._rows: list[Any] = []
+        # What CellDelegate paints from (as LazyTableModel's): a row's texts by its key, the row's
+        # number here, computed the first time the row is painted
+        self._ids: range = range(0)
+        self._cells: dict[int, Shown] = {}
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Show these rows. The same rows again (a page read again on being shown) change nothing:
@@ -558,7 +565,26 @@ class ListTableModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self._rows = rows
+        self._ids = range(len(rows))
+        self._cells.clear()
         self.endResetModel()
+
+    def shown(self, row_number: int) -> Shown:
+        """Row ``row_number``'s texts as :meth:`data` gives them (for :class:`CellDelegate`)."""
+        found = self._cells.get(row_number)
+        if found is None:
+            row = self._rows[row_number]
+            texts = []
+            for column in self._columns:
+                value = column.accessor(row)
+                texts.append("" if value is None else str(value))
+            found = self._cells[row_number] = (tuple(texts), None)
+        return found
+
+    def row_colours(self, row_number: int) -> Any:
+        """Plain (:class:`CellDelegate`): this model colours no cell; a subclass with its own
+        ``data`` is left to the style."""
+        return None if self.__class__.data is ListTableModel.data else STYLED
 
     def rows(self) -> list[Any]:
         return list(self._rows)
@@ -610,6 +636,7 @@ class ListTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
     def retranslate(self) -> None:
+        self._cells.clear()
         if self._columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._columns) - 1)
         if self._rows:
@@ -628,7 +655,8 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
     hand. ``stretch``: the column that takes the room left (else the last one does, as the header
     says).
 
-    A :class:`ListTableModel` under the view's own delegate is measured from its texts
+    A :class:`ListTableModel` under the view's own delegate (or :class:`CellDelegate`, which
+    measures as it does) is measured from its texts
     (:func:`_fit_list_columns`): the widths Qt's ``resizeColumnToContents`` gives (the same rows,
     :func:`_measured_rows`), without asking the style and the model for every cell: the 72 grids
     of the large demo took 22 ms of the village page's first open, 60 µs a cell."""
@@ -648,7 +676,7 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
                    and not (column == last and header.stretchLastSection())]
         if not columns:
             return
-        if type(model) is ListTableModel and type(table.itemDelegate()) is QStyledItemDelegate:
+        if type(model) is ListTableModel and type(table.itemDelegate()) in (QStyledItemDelegate, CellDelegate):
             _fit_list_columns(table, model, columns)
             return
         for column in columns:

@@ -169,6 +169,11 @@ class AwardsPage(Page):
             model.retranslate()
         self._show()
 
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        a.allowed_actions(session=session, actor=actor)
+        a.campaigns(session=session, actor=actor)
+
     def page_shown(self) -> None:
         if not self._loaded_once:
             self.reload()

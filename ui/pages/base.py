@@ -52,6 +52,15 @@ class Page(QWidget):
     def page_shown(self) -> None:
         pass
 
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        """Read what the page's first open reads, and drop it: run on the database worker in a
+        pause after sign-in (ui/warmup.py), before the page is built, so that the statements of
+        its first read are compiled (SQLAlchemy's cache, 30–45 % of a first read) when a click
+        builds the page before the warm-up did. Reads only, through the same app functions as the
+        actor: what the actor may not read is refused here as on the page (and nothing kept).
+        Default: nothing."""
+
     def preload(self) -> None:
         """Read what the page first shows while it is still hidden (a pause after sign-in, when the
         database worker is idle: ui/warmup.py), for a page that reads only on its first show; its

@@ -28,7 +28,7 @@ from app.i18n import _
 from ui.ops import DbOp, show_error
 from ui.pdf_preview import PdfPreview, print_pdf
 from ui.render import RenderOp
-from ui.table_model import Column, ListTableModel, fit_columns_to_rows
+from ui.table_model import CellDelegate, Column, ListTableModel, fit_columns_to_rows
 from ui.widgets import line_edit, save_file_name, set_message
 
 
@@ -39,6 +39,7 @@ def make_table(columns: Sequence[Column], name: str, parent: QWidget, *, stretch
     table = QTableView()
     table.setObjectName(name)
     table.setModel(model)
+    table.setItemDelegate(CellDelegate(table))  # plain cells painted from the rows' texts
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -101,6 +101,7 @@ class ConcernsPage(RegisterPage):
     columns = CONCERN_COLUMNS
     export_kind = "concerns"  # 导出Excel…
     column_widths = [90, 90, 80, 280, 100, 80, 90, 90]
+    opening_filters = {"state": None, "overdue_only": False}  # warmed after sign-in
 
     def __init__(self, context: Any, area_key: str):
         super().__init__(context, area_key)

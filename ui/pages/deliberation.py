@@ -147,6 +147,13 @@ class DeliberationPage(Page):
         if self._count is not None:
             self.count_label.setText(ngettext("{n} matter", "{n} matters", self._count).format(n=self._count))
 
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        d.allowed_actions(session=session, actor=actor)
+        ids = d.matter_ids(session=session, actor=actor, state=None)  # 全部状态, as the page opens
+        if ids:
+            d.matter_rows(session=session, actor=actor, ids=ids[:FIRST_ROWS])
+
     def page_shown(self) -> None:
         if not self._loaded_once:
             self.reload()

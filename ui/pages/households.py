@@ -25,6 +25,7 @@ class HouseholdsPage(RegisterPage):
     export_kind = "households"  # 导出Excel…
     default_order = "number"
     column_widths = HOUSEHOLD_WIDTHS
+    opening_filters = {"tag": None, "grid_id": None}  # warmed after sign-in
 
     def add_filters(self, toolbar: QHBoxLayout) -> None:
         self.tag_filter = QComboBox()
@@ -48,9 +49,17 @@ class HouseholdsPage(RegisterPage):
     def _load_choices(self) -> None:
         DbOp(self, self._read_choices, read_only=True, actor=self.context.actor).success(self._choices_loaded).run()
 
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        people.group_choices(session=session, actor=actor)
+        people.grid_choices(session=session, actor=actor)
+        super().warm_reads(session, actor)
+
     def page_shown(self) -> None:
+        # groups and grids may have changed on the village page; read first (two short lists): the
+        # filters are filled before the rows arrive, so the table is painted with its rows once
+        self._load_choices()
         super().page_shown()
-        self._load_choices()  # groups and grids may have changed on the village page
 
     def extra_buttons(self) -> list[QPushButton]:
         self.members_button = QPushButton()
@@ -59,8 +68,8 @@ class HouseholdsPage(RegisterPage):
         return [self.import_button, self.members_button]
 
     def preload(self) -> None:
-        super().preload()
         self._load_choices()
+        super().preload()
 
     def _choices_loaded(self, choices: tuple[list[tuple[str, str]], list[tuple[str, str]]]) -> None:
         if tuple(choices) == (self._groups, self._grids):

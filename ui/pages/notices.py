@@ -86,6 +86,7 @@ class NoticesPage(RegisterPage):
     columns = NOTICE_COLUMNS
     export_kind = "notices"  # 导出Excel…
     column_widths = [170, 320, 150, 90, 110, 110]
+    opening_filters = {"state": None, "kind": None}  # warmed after sign-in
 
     def __init__(self, context: Any, area_key: str):
         super().__init__(context, area_key)

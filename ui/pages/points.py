@@ -175,6 +175,11 @@ class PointsPage(Page):
         for tab in self.lazy_tabs.built():
             tab.retranslate_ui()
 
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        points.allowed_actions(session=session, actor=actor)
+        points.goods(session=session, actor=actor)  # the counter, the tab it opens on
+
     def page_shown(self) -> None:
         self.preload()
         self.counter.picker.edit.setFocus()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+from types import SimpleNamespace
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -183,6 +184,9 @@ class RegisterPage(Page):
     # read, then the whole list from SQL as the truth (the table corrected, the index read again,
     # when they differ). Until the index is in, or for what it cannot answer, the SQL path runs.
     searches_in_memory = False
+    # The filters the register opens with (``filter_values`` of the page just built, without the
+    # order): its first read is warmed after sign-in with them (:meth:`warm_reads`). None: not warmed.
+    opening_filters: dict[str, Any] | None = None
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
@@ -302,6 +306,26 @@ class RegisterPage(Page):
         self._count = 0
         self._update_buttons()
         self.retranslate_ui()
+
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        """The register's first read (:meth:`reload` on its first show, with :attr:`opening_filters`):
+        its actions, its first ids (and count), the rows of a first screenful, the whole list.
+        ``query_ids`` & co. read only the actor of the page: they are given a stand-in for it."""
+        if cls.opening_filters is None:
+            return
+        page: Any = SimpleNamespace(context=SimpleNamespace(actor=actor))
+        filters = dict(cls.opening_filters)
+        if cls.default_order:
+            filters["order"] = cls.default_order
+        cls.page_actions(page, session)
+        if cls.first_screenful_first:
+            ids = cls.query_ids(page, session, "", {**filters, "limit": FIRST_IDS})
+            if len(ids) >= FIRST_IDS:
+                cls.count_ids(page, session, "", filters)
+        ids = cls.query_ids(page, session, "", filters)
+        if ids:
+            cls.fetch_rows(page, session, ids[:FIRST_ROWS])
 
     # ------------------------------------------------------------ for subclasses
 
@@ -613,6 +637,7 @@ class RegisterPage(Page):
         selected = self._select_after_reload or self.current_id()
         self._select_after_reload = None
         self.model.set_ids(ids, rows, keep=keep)
+        self._lay_out_now()
         self._rows_generation = self._index_generation
         search = (query, sorted((filters or {}).items()))
         if search != self._shown_search:  # a new search shows its top (the rows read with it)
@@ -635,6 +660,39 @@ class RegisterPage(Page):
             self._completed()
         self._load_index_after_paint()  # read from SQL: the next keystrokes are searched in memory
 
+    def _lay_out_now(self) -> None:
+        """Lay the table out for the rows it now has before it paints them: its scroll bar shown or
+        hidden and the stretched column sized for it now, not by Qt after the first paint (a queued
+        call, then a timer that repainted every row at the new width: the rows painted twice)."""
+        table = self.table
+        if not table.isVisible():
+            return
+        table.doItemsLayout()  # the scroll bar's range for these rows
+        header = table.horizontalHeader()
+        quiet = header.blockSignals(True)  # the stretched column resized: no repaint of every row after this one
+        try:
+            table.setVerticalScrollBarPolicy(table.verticalScrollBarPolicy())  # shows or hides it now
+        finally:
+            header.blockSignals(quiet)
+        table.updateGeometries()  # the view's own geometry for the widths the header now has
+
+    def _extend_quietly(self, ids: list[str]) -> bool:
+        """``model.extend_ids(ids)`` without repainting the rows on screen when none of the rows
+        appended can be among them (appended below the last row shown): Qt repaints the whole
+        table when rows are inserted anywhere. The scroll bar follows (``updateGeometries``)."""
+        table, model = self.table, self.model
+        shown_below = table.rowAt(table.viewport().height() - 1)
+        if not table.isVisible() or shown_below < 0 or shown_below >= model.rowCount() - 1:
+            return model.extend_ids(ids)
+        vertical = table.verticalHeader()
+        quiet = vertical.blockSignals(True)  # its count changed: the view would repaint every row
+        try:
+            extended = model.extend_ids(ids)
+        finally:
+            vertical.blockSignals(quiet)
+        table.updateGeometries()
+        return extended
+
     def _read_rest(self) -> None:
         """Read the whole list of the search whose first screenful is shown (unless a newer search
         came meanwhile: then nothing, on the worker too)."""
@@ -649,6 +707,9 @@ class RegisterPage(Page):
             self._after_paint.waiting.append(painted)
         else:
             painted.set()
+        if self.searches_in_memory and self.search_index is None and not self._index_loading:
+            self._read_rest_with_index(token, query, filters, superseded, painted)
+            return
 
         def op(session: Any) -> list[str] | None:
             painted.wait(PAINT_WAIT_S)  # the interpreter's lock is the paint's until it is done
@@ -658,6 +719,38 @@ class RegisterPage(Page):
             self._reading_rest -= 1
 
         DbOp(self, op, read_only=True).success(lambda ids: self._rest_arrived(token, ids)).finally_(done).run()
+
+    def _read_rest_with_index(self, token: int, query: str, filters: dict[str, Any], superseded: threading.Event,
+                              painted: threading.Event) -> None:
+        """The whole list of a search and the search index in one trip, while the index is not read
+        yet (the page's first open): the index is read from SQL in the scope and order of the ids
+        (:meth:`read_search_index`), so the whole list is the index's answer for the search when it
+        can give one (``match_in_memory``); the ids are read with ``query_ids`` when it cannot. One
+        read of every resident instead of two, one after the other."""
+        self._index_loading = True
+        generation = self._index_generation
+
+        def op(session: Any) -> tuple[list[str] | None, Any]:
+            painted.wait(PAINT_WAIT_S)  # the interpreter's lock is the paint's until it is done
+            index = self.read_search_index(session)
+            if superseded.is_set():
+                return None, index
+            found = self.match_in_memory(index, query, filters)
+            return (found[0] if found is not None else self.query_ids(session, query, filters)), index
+
+        def arrived(result: tuple[list[str] | None, Any]) -> None:
+            ids, index = result
+            if generation == self._index_generation:
+                self.search_index = index
+            self._rest_arrived(token, ids)
+
+        def done() -> None:
+            self._reading_rest -= 1
+            self._index_loading = False
+            if self.search_index is None and self._loaded_once:
+                self._load_index()  # people changed while it was read (or it failed): read again
+
+        DbOp(self, op, read_only=True).success(arrived).finally_(done).run()
 
     def _rest_arrived(self, token: int, ids: list[str] | None) -> None:
         if ids is None or token != self._query_token:
@@ -669,7 +762,7 @@ class RegisterPage(Page):
             self._drop_index()  # people changed behind the page's back (another window, the CLI …)
             self._load_index()
         self._from_memory = False
-        if not self.model.extend_ids(ids):  # the list changed between the two reads: shown afresh
+        if not self._extend_quietly(ids):  # the list changed between the two reads: shown afresh
             self.model.set_ids(ids)
             wanted = selected or wanted
             selected = None

@@ -26,6 +26,7 @@ class ResidentsPage(RegisterPage):
     column_widths = RESIDENT_WIDTHS
     first_screenful_first = True  # a one-letter search finds thousands: the first screenful comes first
     searches_in_memory = True  # in name order, a keystroke's ids and count come from people.resident_search_index
+    opening_filters = {"household_id": None, "include_inactive": True}  # warmed after sign-in
 
     def add_filters(self, toolbar: QHBoxLayout) -> None:
         self.household_filter: tuple[str, str, str] | None = None

@@ -27,7 +27,7 @@ from ui.dialogs.base import FormDialog
 from ui.dialogs.village import GridDialog, GroupDialog
 from ui.ops import DbOp, ask_reload, worker
 from ui.pages.base import Page, PageContext, PageHeader
-from ui.table_model import CENTER, RIGHT, Column, ListTableModel, fit_columns_to_rows
+from ui.table_model import CENTER, RIGHT, CellDelegate, Column, ListTableModel, fit_columns_to_rows
 from ui.widgets import FieldForm, line_edit, primary_button
 
 GROUP_COLUMNS: list[Column] = [
@@ -62,6 +62,7 @@ class RecordList(QGroupBox):
         self.model = ListTableModel(columns, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.setItemDelegate(CellDelegate(self.table))  # plain cells painted from the rows' texts
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -242,6 +243,11 @@ class VillagePage(Page):
         self.read_only_hint.setText(_("Only the secretary or the clerk can change these."))
 
     # ------------------------------------------------------------ loading
+
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        people.allowed_actions(session=session, actor=actor, kind="village")
+        people.village_overview(session=session, actor=actor)
 
     def page_shown(self) -> None:
         if self.overview is None and not self._loading and worker().pending() == 0 and self._read_at_once():

@@ -134,6 +134,12 @@ class VolunteersPage(Page):
         for tab in self.lazy_tabs.built():
             tab.retranslate_ui()
 
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> None:
+        v.allowed_actions(session=session, actor=actor)
+        v.activities(session=session, actor=actor, limit=300)
+        v.teams(session=session, actor=actor)
+
     def page_shown(self) -> None:
         if not self._loaded_once:
             self._loaded_once = True

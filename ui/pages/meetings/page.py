@@ -127,6 +127,7 @@ class MeetingsPage(RegisterPage):
     columns = MEETING_COLUMNS
     export_kind = "meetings"  # 导出Excel…
     column_widths = [150, 260, 110, 90, 160, 80, 60, 70]
+    opening_filters = {"kind": None, "state": None, "on": None}  # warmed after sign-in
 
     def __init__(self, context: Any, area_key: str):
         self.day: dt.date | None = None

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import N_, _, format_datetime, format_number
-from ui.table_model import Column, ListTableModel, fit_columns_to_rows
+from ui.table_model import CellDelegate, Column, ListTableModel, fit_columns_to_rows
 from ui.widgets import line_edit
 
 #: The township key's passphrase: the core asks the same (app.sync.keys).
@@ -113,6 +113,7 @@ def list_table(columns: list[Column], *, name: str, stretch_last: bool = True) -
     table.setObjectName(name)
     table.setModel(model)
     model.setParent(table)
+    table.setItemDelegate(CellDelegate(table))  # plain cells painted from the rows' texts
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
