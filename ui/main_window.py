@@ -58,9 +58,10 @@ CHECKS_QUIET_S = 2.0
 CHECKS_LATEST_S = 30.0
 
 
-def offered_areas(store_kind: str) -> list[str]:
-    """The areas the navigation lists for a store of this kind."""
-    keys = [area.key for area in AREAS]
+def offered_areas(store_kind: str, actor: Any = None) -> list[str]:
+    """The areas the navigation lists for a store of this kind, and the role signed in: only the
+    pages it may see (the points shop keeper sees 积分制, not the people register)."""
+    keys = [area.key for area in AREAS if actor is None or area.offered_to(actor)]
     return [key for key in keys if key in TOWNSHIP_AREAS] if store_kind == "township" else keys
 
 
@@ -94,13 +95,12 @@ class Workspace(QWidget):
         self.nav.setObjectName("navList")
         self.nav.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.offered = offered_areas(context.store_kind)
         for area in AREAS:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, area.key)
             item.setSizeHint(QSize(200, 36))
             self.nav.addItem(item)
-            item.setHidden(area.key not in self.offered)
+        self.offer_areas()
         nav_layout.addWidget(self.nav, 1)
         self.user_label = QLabel()
         self.user_label.setObjectName("navVillage")
@@ -146,6 +146,13 @@ class Workspace(QWidget):
         actor = self.context.actor  # None while the password is checked (MainWindow._prepare_workspace)
         self.user_label.setText(_("{name} ({role})").format(name=actor.display_name, role=actor.role_label)
                                 if actor is not None else "")
+
+    def offer_areas(self) -> None:
+        """List the areas this store and the role signed in are offered (all, before sign-in: the
+        workspace prepared behind the login form is offered to whoever signs in)."""
+        self.offered = offered_areas(self.context.store_kind, self.context.actor)
+        for row, area in enumerate(AREAS):
+            self.nav.item(row).setHidden(area.key not in self.offered)
 
     @property
     def home_area(self) -> str:
@@ -530,6 +537,7 @@ class MainWindow(QMainWindow):
         workspace, self._prepared = self._prepared, None
         if workspace is not None and workspace.context.village_name == village_name:
             workspace.context.actor = actor
+            workspace.offer_areas()
             workspace.show_user()
             home = workspace.pages.get("dashboard")
             if home is not None:

@@ -19,21 +19,29 @@ class Area:
     key: str
     title: str  # English msgid, translated when shown
     description: str  # one line under the title
+    # the permissions (app.auth.PERMISSIONS) any one of which lets a role see the page; none: every
+    # role (the page itself says what a role may not do there)
+    view: tuple[str, ...] = ()
+
+    def offered_to(self, actor: object) -> bool:
+        return not self.view or any(actor.can(permission) for permission in self.view)  # type: ignore[attr-defined]
 
 
 AREAS: list[Area] = [
     Area("dashboard", N_("Dashboard"), N_("The village at a glance.")),
-    Area("village", N_("Village information"), N_("The village profile, villagers' groups and grids (村情).")),
-    Area("households", N_("Households"), N_("The household register (户籍).")),
-    Area("residents", N_("Residents"), N_("The resident register (人口台账).")),
-    Area("meetings", N_("Meetings"), N_("Meetings, sign-in, votes and minutes.")),
-    Area("concerns", N_("Concerns"), N_("Villagers' concerns and how they were resolved.")),
-    Area("deliberation", N_("Four deliberations, two disclosures"), N_("The 四议两公开 procedure for village matters.")),
-    Area("mediation", N_("Mediation"), N_("People's mediation cases.")),
-    Area("volunteers", N_("Volunteers"), N_("Volunteer teams, activities and hours.")),
-    Area("points", N_("Points"), N_("The points system and the points supermarket.")),
-    Area("awards", N_("Awards"), N_("Selections and honours.")),
-    Area("notices", N_("Notices"), N_("Public notices: register, print, post and take down.")),
+    Area("village", N_("Village information"), N_("The village profile, villagers' groups and grids (村情)."),
+         ("people.view",)),
+    Area("households", N_("Households"), N_("The household register (户籍)."), ("people.view",)),
+    Area("residents", N_("Residents"), N_("The resident register (人口台账)."), ("people.view",)),
+    Area("meetings", N_("Meetings"), N_("Meetings, sign-in, votes and minutes."), ("meetings.view",)),
+    Area("concerns", N_("Concerns"), N_("Villagers' concerns and how they were resolved."), ("concerns.view",)),
+    Area("deliberation", N_("Four deliberations, two disclosures"), N_("The 四议两公开 procedure for village matters."),
+         ("meetings.view",)),
+    Area("mediation", N_("Mediation"), N_("People's mediation cases."), ("mediation.view", "stats.view")),
+    Area("volunteers", N_("Volunteers"), N_("Volunteer teams, activities and hours."), ("people.view",)),
+    Area("points", N_("Points"), N_("The points system and the points supermarket."), ("points.view",)),
+    Area("awards", N_("Awards"), N_("Selections and honours."), ("people.view",)),
+    Area("notices", N_("Notices"), N_("Public notices: register, print, post and take down."), ("notices.view",)),
     Area("sync", N_("Sync"), N_("Reports to the township: export, import, receipts.")),
     Area("settings", N_("Settings"), N_("Language and this database.")),
 ]
