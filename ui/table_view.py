@@ -17,7 +17,14 @@ from PySide6.QtCore import QEvent, QPersistentModelIndex, QPointF, QRect
 from PySide6.QtGui import QColor, QCursor, QPainter, QPaintEvent, QPalette, QRegion
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
-from ui.table_model import _ACTIVE, _ENABLED, _STYLED_STATES, CellDelegate, LazyTableModel
+from ui.table_model import (
+    _ACTIVE,
+    _ENABLED,
+    _STYLED_STATES,
+    CellDelegate,
+    LazyTableModel,
+    ListTableModel,
+)
 
 _HOVERED = (QEvent.Type.HoverEnter, QEvent.Type.HoverMove)
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
@@ -26,8 +33,9 @@ _TEXT_ROLE = QPalette.ColorRole.Text
 
 
 class PlainCellsView(QTableView):
-    """A :class:`QTableView` over a :class:`LazyTableModel` with a :class:`CellDelegate` (a
-    register's list). ``plain_paints`` counts the paints it planned itself (for tests)."""
+    """A :class:`QTableView` over a :class:`LazyTableModel` (a register's list) or a
+    :class:`ListTableModel` (a short list) with a :class:`CellDelegate`. ``plain_paints`` counts
+    the paints it planned itself (for tests)."""
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
@@ -86,7 +94,7 @@ class PlainCellsView(QTableView):
         """Per visible row in ``rect``: the style options of its runs of plain cells and what to
         draw for them; and the region of the cells left to Qt. None: Qt paints it all."""
         delegate, model = self.itemDelegate(), self.model()
-        if (not isinstance(delegate, CellDelegate) or not isinstance(model, LazyTableModel) or self.showGrid()
+        if (not isinstance(delegate, CellDelegate) or not isinstance(model, (LazyTableModel, ListTableModel)) or self.showGrid()
                 or self._spans or self.isRightToLeft() or not self.isEnabled()):
             return None
         vertical, horizontal = self.verticalHeader(), self.horizontalHeader()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,6 +29,7 @@ from ui.ops import DbOp, show_error
 from ui.pdf_preview import PdfPreview, print_pdf
 from ui.render import RenderOp
 from ui.table_model import CellDelegate, Column, ListTableModel, fit_columns_to_rows
+from ui.table_view import PlainCellsView
 from ui.widgets import line_edit, save_file_name, set_message
 
 
@@ -36,7 +37,7 @@ def make_table(columns: Sequence[Column], name: str, parent: QWidget, *, stretch
                                                                                                       ListTableModel]:
     """A read-only, row-selecting table over a :class:`ListTableModel`."""
     model = ListTableModel(columns, parent=parent)
-    table = QTableView()
+    table = PlainCellsView()
     table.setObjectName(name)
     table.setModel(model)
     table.setItemDelegate(CellDelegate(table))  # plain cells painted from the rows' texts

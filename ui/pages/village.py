@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -27,7 +26,15 @@ from ui.dialogs.base import FormDialog
 from ui.dialogs.village import GridDialog, GroupDialog
 from ui.ops import DbOp, ask_reload, worker
 from ui.pages.base import Page, PageContext, PageHeader
-from ui.table_model import CENTER, RIGHT, CellDelegate, Column, ListTableModel, fit_columns_to_rows
+from ui.table_model import (
+    CENTER,
+    RIGHT,
+    CellDelegate,
+    Column,
+    ListTableModel,
+    fit_columns_to_rows,
+)
+from ui.table_view import PlainCellsView
 from ui.widgets import FieldForm, line_edit, primary_button
 
 GROUP_COLUMNS: list[Column] = [
@@ -60,7 +67,7 @@ class RecordList(QGroupBox):
         layout.setContentsMargins(10, 14, 10, 10)
         layout.setSpacing(8)
         self.model = ListTableModel(columns, parent=self)
-        self.table = QTableView()
+        self.table = PlainCellsView()
         self.table.setModel(self.model)
         self.table.setItemDelegate(CellDelegate(self.table))  # plain cells painted from the rows' texts
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

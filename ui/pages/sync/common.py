@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import N_, _, format_datetime, format_number
 from ui.table_model import CellDelegate, Column, ListTableModel, fit_columns_to_rows
+from ui.table_view import PlainCellsView
 from ui.widgets import line_edit
 
 #: The township key's passphrase: the core asks the same (app.sync.keys).
@@ -109,7 +110,7 @@ def yes_no(value: Any) -> str:
 def list_table(columns: list[Column], *, name: str, stretch_last: bool = True) -> tuple[QTableView, ListTableModel]:
     """A read-only table over a short list (tens of rows): whole rows selected, columns sized to fit."""
     model = ListTableModel(columns)
-    table = QTableView()
+    table = PlainCellsView()
     table.setObjectName(name)
     table.setModel(model)
     model.setParent(table)
