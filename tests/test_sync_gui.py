@@ -166,6 +166,8 @@ def test_village_exports_to_a_stick_and_a_receipt_acknowledges_it(sign_in, gui, 
     assert view.outbox_model.rowCount() == 1
     assert cell(view.outbox_table, 0, "状态") == "待发送"
     assert cell(view.outbox_table, 0, "类型") == "全量"
+    made = view.state_values["village_fingerprint"]  # the village's key, made by the export: in big digits
+    assert len(made.text().split()) == 5 and "18pt" in made.styleSheet()
 
     # the township imports it and answers with a receipt, carried back on the stick
     database, admin = township_store
@@ -191,6 +193,8 @@ def test_village_without_a_township_key_is_refused_in_words_then_trusts_one(sign
     view = open_sync(gui, win).body
     assert not view.township_fingerprint.isVisibleTo(view)
     assert view.trust_button.text() == "导入乡镇公钥…"
+    placeholder = view.state_values["village_fingerprint"]  # no key yet: said in plain text, not big digits
+    assert placeholder.text() == "首次导出时生成" and placeholder.styleSheet() == ""
     monkeypatch.setattr(village_view, "existing_directory", lambda *_args: str(tmp_path))
     view.tabs.setCurrentIndex(1)
     view.other_folder_button.click()

@@ -147,13 +147,22 @@ def hint(text: str = "", *, name: str = "hint") -> QLabel:
     return label
 
 
+FINGERPRINT_STYLE = "font-size: 18pt; font-weight: bold; letter-spacing: 1px; color: #1f5fa8;"
+
+
 def fingerprint_label() -> QLabel:
     """A fingerprint big enough to read aloud over the phone, digit group by digit group."""
     label = QLabel()
     label.setObjectName("fingerprint")
-    label.setStyleSheet("font-size: 18pt; font-weight: bold; letter-spacing: 1px; color: #1f5fa8;")
+    label.setStyleSheet(FINGERPRINT_STYLE)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def show_fingerprint(label: QLabel, fingerprint: str, missing: str) -> None:
+    """The fingerprint in big digits, or what stands in its place (none yet) as plain text."""
+    label.setText(fingerprint or missing)
+    label.setStyleSheet(FINGERPRINT_STYLE if fingerprint else "")
 
 
 class KeyPassphraseDialog(QDialog):

@@ -33,6 +33,7 @@ from ui.pages.sync.common import (
     number,
     rev_range,
     rows_of,
+    show_fingerprint,
     table_label,
     when,
 )
@@ -314,7 +315,7 @@ class VillageSync(QWidget):
                                     "first export: bundles are encrypted so that only the township can read them."))
             self.trust_button.setText(_("Import the township's key…"))
         values = self.state_values
-        values["village_fingerprint"].setText(status.village_fingerprint or _("Made at the first export"))
+        show_fingerprint(values["village_fingerprint"], status.village_fingerprint, _("Made at the first export"))
         values["current_rev"].setText(number(status.current_rev))
         values["acknowledged_rev"].setText(number(status.acknowledged_rev))
         values["pending_changes"].setText(_("over {n}").format(n=number(status.pending_changes))
