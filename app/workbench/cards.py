@@ -28,6 +28,7 @@ from db.models.mediation import MediationCase
 from db.models.meetings import AttendanceTally, Meeting
 from db.models.notices import Notice
 from db.models.people import Grid, Household, Resident, VillageGroup
+from app.workbench.statements import built_once
 from db.scope import plain_rows
 
 #: the card groups of the 工作台, in the order it shows them (app.areas keys)
@@ -38,15 +39,6 @@ def _ones(condition: Any) -> Any:
     return func.sum(case((condition, 1), else_=0))
 
 
-_statements: dict[str, Any] = {}
-
-
-def _statement(key: str, build: Callable[[], Any]) -> Any:
-    """The statement ``key``, built by ``build`` the first time it is asked for."""
-    statement = _statements.get(key)
-    if statement is None:
-        statement = _statements[key] = build()
-    return statement
 
 
 def _rate(part: Any, whole: Any) -> float | None:
@@ -58,7 +50,7 @@ def _people(session: Session, actor: Actor) -> dict[str, Any] | None:
         return None
     # through the ORM (its scalar subqueries scoped by the hook): run as plain rows, SQLAlchemy would
     # compile it again for each village, and the warm-up's village is not the one signed in to
-    residents, party, households, groups, grids = session.exec(_statement("people", lambda: (
+    residents, party, households, groups, grids = session.exec(built_once("people", lambda: (
         select(func.count(), _ones(col(Resident.party_member).is_(True)),
                select(func.count()).select_from(Household).scalar_subquery(),
                select(func.count()).select_from(VillageGroup).scalar_subquery(),
@@ -93,7 +85,7 @@ def _meetings(session: Session, actor: Actor) -> dict[str, Any] | None:
                        func.sum(case((by_roster, Meeting.expected_count), else_=None)), present)
                 .select_from(Meeting))
 
-    statement = _statement("meetings.village" if village else "meetings", build)
+    statement = built_once("meetings.village" if village else "meetings", build)
     total, n_held, head, head_expected, roster_expected, roster_present = session.exec(  # ORM: as _people
         statement, params={"village": village} if village else None).one()
     expected = (head_expected or 0) + (roster_expected or 0)
@@ -118,7 +110,7 @@ def _concerns(session: Session, actor: Actor) -> dict[str, Any] | None:
                 .select_from(Concern))
 
     raised, closed, escalated, overdue, due_n, on_time = plain_rows(
-        session, _statement("concerns", build), {"on": on, "year_ago": on - dt.timedelta(days=365)}).one()
+        session, built_once("concerns", build), {"on": on, "year_ago": on - dt.timedelta(days=365)}).one()
     return {"raised": raised, "closed": int(closed or 0), "escalated": int(escalated or 0),
             "overdue": int(overdue or 0), "closure_rate_last_12_months": _rate(on_time, int(due_n or 0))}
 
@@ -140,7 +132,7 @@ def _mediation(session: Session, actor: Actor) -> dict[str, Any] | None:
                 .select_from(MediationCase))
 
     cases, open_, overdue, near, concluded, agreed = plain_rows(
-        session, _statement("mediation", build), {"on": on, "until": on + dt.timedelta(days=NEAR_DAYS)}).one()
+        session, built_once("mediation", build), {"on": on, "until": on + dt.timedelta(days=NEAR_DAYS)}).one()
     return {"cases": cases, "open": int(open_ or 0), "overdue": int(overdue or 0), "near_limit": int(near or 0),
             "success_rate": _rate(agreed, int(concluded or 0))}
 
@@ -160,7 +152,7 @@ def _notices(session: Session, actor: Actor) -> dict[str, Any] | None:
                                            & (Notice.publicity_end <= bindparam("until"))),
                       _ones(Notice.year == bindparam("year"))).select_from(Notice)
 
-    on_board, ending, this_year = plain_rows(session, _statement("notices", build), {
+    on_board, ending, this_year = plain_rows(session, built_once("notices", build), {
         "until": today + dt.timedelta(days=days), "year": today.year}).one()
     return {"posted": int(on_board or 0), "ending_soon": int(ending or 0), "issued_this_year": int(this_year or 0)}
 

@@ -40,19 +40,11 @@ from db.models.deliberation import DeliberationMatter, DeliberationStep
 from db.models.mediation import MediationCase
 from db.models.meetings import Meeting
 from db.models.notices import Notice
+from app.workbench.statements import built_once
 from db.scope import plain_rows
 
 #: the dates a query compares with, given when it runs: today, and the end of a "soon" window
 ON, UNTIL = bindparam("on"), bindparam("until")
-_statements: dict[str, Any] = {}
-
-
-def _statement(key: str, build: Callable[[], Any]) -> Any:
-    """The statement ``key``, built by ``build`` the first time it is asked for."""
-    statement = _statements.get(key)
-    if statement is None:
-        statement = _statements[key] = build()
-    return statement
 
 
 def _limited(query: Any, where: Any) -> Any:
@@ -80,8 +72,8 @@ def concerns(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
     """群众诉求 past their due date, and those due within three days."""
     if not actor.can("concerns.view"):
         return []
-    overdue = _statement("concerns.overdue", lambda: _limited(_concerns(), (Concern.state == "open") & (Concern.due_on < ON)))
-    soon = _statement("concerns.soon", lambda: _limited(
+    overdue = built_once("concerns.overdue", lambda: _limited(_concerns(), (Concern.state == "open") & (Concern.due_on < ON)))
+    soon = built_once("concerns.soon", lambda: _limited(
         _concerns(), (Concern.state == "open") & (Concern.due_on >= ON) & (Concern.due_on <= UNTIL)))
     params = {"on": on, "until": on + dt.timedelta(days=DUE_SOON_DAYS)}
 
@@ -128,8 +120,8 @@ def mediation(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
     params = {"on": on, "until": on + dt.timedelta(days=NEAR_CASE_DAYS)}
     if not actor.can("mediation.view"):
         items = []
-        n_over = plain_rows(session, _statement("mediation.over.count", lambda: _case_count(_cases_over())), params).scalar_one()
-        n_near = plain_rows(session, _statement("mediation.near.count", lambda: _case_count(_cases_near())), params).scalar_one()
+        n_over = plain_rows(session, built_once("mediation.over.count", lambda: _case_count(_cases_over())), params).scalar_one()
+        n_near = plain_rows(session, built_once("mediation.near.count", lambda: _case_count(_cases_near())), params).scalar_one()
         if n_over:
             items.append(TodoItem("mediation.overdue", ALERT, ngettext(
                 "{n} mediation case is over its time limit (details: the mediators).",
@@ -141,8 +133,8 @@ def mediation(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
                 "{n} mediation cases are near their time limit (details: the mediators).", n_near).format(n=n_near),
                 "mediation"))
         return items
-    over = _statement("mediation.over", lambda: _limited(_cases(), _cases_over()))
-    near = _statement("mediation.near", lambda: _limited(_cases(), _cases_near()))
+    over = built_once("mediation.over", lambda: _limited(_cases(), _cases_over()))
+    near = built_once("mediation.near", lambda: _limited(_cases(), _cases_near()))
 
     def late(cid: str, number: str, title: str, due: dt.date) -> TodoItem:
         return TodoItem("mediation.overdue", ALERT, _("Case {number} “{title}” is past its time limit ({date}).").format(
@@ -172,8 +164,8 @@ def notices(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
     if not actor.can("notices.view"):
         return []
     params = {"on": on, "until": on + dt.timedelta(days=ending_soon_days(session))}
-    ended = _statement("notices.ended", lambda: _limited(_posted(), (Notice.state == "posted") & (Notice.publicity_end < ON)))
-    ending = _statement("notices.ending", lambda: _limited(
+    ended = built_once("notices.ended", lambda: _limited(_posted(), (Notice.state == "posted") & (Notice.publicity_end < ON)))
+    ending = built_once("notices.ending", lambda: _limited(
         _posted(), (Notice.state == "posted") & (Notice.publicity_end >= ON) & (Notice.publicity_end <= UNTIL)))
 
     def take_down(nid: str, number: str, title: str, end: dt.date) -> TodoItem:
@@ -200,10 +192,10 @@ def meetings(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
     zone = local_now().tzinfo
     start = dt.datetime.combine(on, dt.time(), tzinfo=zone)
     end = start + dt.timedelta(days=UPCOMING_DAYS + 1)
-    upcoming = _statement("meetings.upcoming", lambda: _limited(
+    upcoming = built_once("meetings.upcoming", lambda: _limited(
         select(Meeting.id, Meeting.title, Meeting.starts_at).order_by(Meeting.starts_at),
         (Meeting.state == "planned") & (Meeting.starts_at >= ON) & (Meeting.starts_at < UNTIL)))
-    unapproved = _statement("meetings.unapproved", lambda: _limited(
+    unapproved = built_once("meetings.unapproved", lambda: _limited(
         select(Meeting.id, Meeting.title, Meeting.held_on).order_by(Meeting.held_on), Meeting.state == "held"))
 
     def coming(mid: str, title: str, starts: dt.datetime) -> TodoItem:
@@ -230,10 +222,10 @@ def deliberation(*, session: Session, actor: Actor, on: dt.date) -> list[TodoIte
     """四议两公开 matters in progress, each with the step it waits for."""
     if not actor.can("meetings.view"):
         return []
-    matters = _statement("deliberation.in_progress", lambda: _limited(
+    matters = built_once("deliberation.in_progress", lambda: _limited(
         select(DeliberationMatter.id, DeliberationMatter.title, DeliberationMatter.started_on)
         .order_by(DeliberationMatter.started_on), DeliberationMatter.state == IN_PROGRESS))
-    steps = _statement("deliberation.steps", lambda: select(DeliberationStep.matter_id, DeliberationStep.step).where(
+    steps = built_once("deliberation.steps", lambda: select(DeliberationStep.matter_id, DeliberationStep.step).where(
         DeliberationStep.matter_id.in_(bindparam("matters", expanding=True))))
     rows = plain_rows(session, matters).all()
     shown = [row[:-1] for row in rows[:LIMIT]]
@@ -258,7 +250,7 @@ def awards(*, session: Session, actor: Actor, on: dt.date) -> list[TodoItem]:
     """Selections whose 公示 period has ended: the objections are resolved and the roll is made."""
     if not actor.can("people.view"):
         return []
-    ended = _statement("awards.ended", lambda: _limited(
+    ended = built_once("awards.ended", lambda: _limited(
         select(AwardCampaign.id, AwardCampaign.title, AwardCampaign.publicity_end).order_by(AwardCampaign.publicity_end),
         (AwardCampaign.state == "publicity") & (AwardCampaign.publicity_end < ON)))
 
