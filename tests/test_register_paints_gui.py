@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
-from test_ui_village import add_many_residents
+from test_ui_village import add_many_residents, drop_page
 from ui.ops import worker
 from ui.pages import register
 from ui.pages.residents import ResidentsPage
@@ -120,11 +120,7 @@ def test_households_fills_its_filters_before_its_rows_arrive(village, sign_in, q
         people.add_grid(session=session, actor=admin, name="三组第1网格", group_id=group.id)
     window = sign_in(database)
     qtbot.waitUntil(lambda: worker().pending() == 0, timeout=20000)
-    workspace = window.workspace
-    old = workspace.pages.pop("households", None)  # as a clerk who clicks before the warm-up built it
-    if old is not None:
-        workspace.stack.removeWidget(old)
-        old.deleteLater()
+    drop_page(window, "households")  # as a clerk who clicks before the warm-up built it
     from ui.pages.households import HouseholdsPage
 
     grids_when_rows_came: list[int] = []
