@@ -39,9 +39,9 @@ PRINT_KINDS: dict[str, str] = {
 }
 
 #: the 工作台's to-do list (:func:`app.workbench.todo`): each area's ``todo`` entry, in registry
-#: order, by ``module:function``. The GUI reads the list beside the password check: importing the
-#: whole registry for it (its CLI, demo, document and Excel modules, ~1.5 MB) would be held
-#: beside argon2's 64 MiB (issue 16)
+#: order, by ``module:function``. The GUI reads the list right after the password check: importing
+#: the whole registry for it (its CLI, demo, document and Excel modules, ~1.5 MB) before then
+#: would be held beside argon2's 64 MiB (issue 16)
 TODO: tuple[str, ...] = tuple(f"app.workbench.items:{name}" for name in (
     "meetings", "concerns", "deliberation", "mediation", "notices", "awards"))
 

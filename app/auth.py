@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session, func, select
@@ -359,19 +358,12 @@ def _refused(message: str, username: Any) -> AuthenticationFailed:
     return failed
 
 
-def authenticate(*, session: Session, username: str, password: str, now: dt.datetime | None = None,
-                 checking: Callable[[Actor], None] | None = None) -> Actor:
+def authenticate(*, session: Session, username: str, password: str, now: dt.datetime | None = None) -> Actor:
     """Sign in, or :class:`AuthenticationFailed`. The refusal says neither whether the user name
     exists nor which part was wrong, and costs the same time either way (a dummy hash is verified
     for an unknown name). Failures are counted on the account: after :data:`LOCKOUT_AFTER` in a row
     it must wait, and the refusal says how long. A failure is committed before the refusal is
-    raised, so the unit of work's rollback cannot undo the count.
-
-    ``checking(actor)`` is called just before the password of an account that may sign in (known,
-    active, not locked) is verified, with the Actor it would sign in as: the GUI starts the
-    工作台's reads for that account meanwhile (argon2 leaves Python's lock free). What it reads is
-    the caller's to drop unless this returns an equal Actor; it must return at once (a refusal
-    costs the same time whoever asked)."""
+    raised, so the unit of work's rollback cannot undo the count."""
     now = now or utcnow()
     name = normalise(username) if isinstance(username, str) and len(username) <= 256 else ""
     user = session.exec(select(User).where(User.username == name)).first() if name and len(name) <= 64 else None
@@ -383,8 +375,6 @@ def authenticate(*, session: Session, username: str, password: str, now: dt.date
         verify_password(_dummy_hash(), password)  # the same cost: a locked account says nothing more
         raise _refused(_("Too many failed sign-ins for {user}: try again in {wait}.").format(
             user=user.username, wait=_wait_words(wait)), username)
-    if checking is not None and user.active:
-        checking(actor_of(user))
     if not verify_password(user.password_hash, password) or not user.active:
         user.failed_logins = (user.failed_logins or 0) + 1
         delay = lockout_seconds(user.failed_logins)

@@ -110,7 +110,7 @@ def main(argv: list[str]) -> None:
 
     def verify(stored_hash: str, password: str) -> bool:
         if "start" not in seen:
-            quick = (status(), sqlite_memory_mb(), len(sys.modules))  # the 工作台's early read is starting
+            quick = (status(), sqlite_memory_mb(), len(sys.modules))  # argon2 is starting
             seen["start"] = (quick[0], rollup(), mappings(), quick[1], pymalloc_arenas(), quick[2])
             if trace:
                 import tracemalloc

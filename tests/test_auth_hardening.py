@@ -42,43 +42,6 @@ def _try(database, name, password, now=None):
         return authenticate(session=session, username=name, password=password, now=now)
 
 
-def test_checking_is_told_only_of_an_account_that_may_sign_in(village):
-    """``checking`` (the GUI starts the 工作台's reads meanwhile) hears of a known, active, unlocked
-    account, with the Actor it would sign in as, right or wrong password; of nobody else."""
-    database, admin = village
-    _add(database, admin)
-    told = []
-
-    def attempt(name, password, now=None):
-        with database.unit() as session:
-            return authenticate(session=session, username=name, password=password, now=now, checking=told.append)
-
-    actor = attempt("wenshu", "good-pass-1")
-    assert told == [actor] and actor.username == "wenshu" and actor.role == CLERK
-    told.clear()
-    with pytest.raises(AuthenticationFailed):
-        attempt("wenshu", "wrong-pass-1")
-    assert told == [actor]  # known and unlocked: told, and the refusal still follows
-    told.clear()
-    with pytest.raises(AuthenticationFailed):
-        attempt("nobody", "good-pass-1")
-    assert told == []
-    start = utcnow()
-    for _ in range(5):
-        with pytest.raises(AuthenticationFailed):
-            _try(database, "wenshu", "wrong-pass-1", now=start)
-    with pytest.raises(AuthenticationFailed):
-        attempt("wenshu", "good-pass-1", now=start + dt.timedelta(seconds=5))  # locked
-    assert told == []
-    with database.unit() as session:
-        user = session.exec(select(User).where(User.username == "wenshu")).one()
-        user.active, user.failed_logins, user.locked_until = False, 0, None
-        session.add(user)
-    with pytest.raises(AuthenticationFailed):
-        attempt("wenshu", "good-pass-1")  # switched off
-    assert told == []
-
-
 # ---------------------------------------------------------------- lockout
 
 

@@ -4,11 +4,11 @@ of the program waits. What is not needed before the check is not loaded or kept 
 - SQLAlchemy's PostgreSQL dialect (19 modules, ~2 MB) for a SQLite store: the tables name a partial
   index's PostgreSQL condition in its ``info`` (db.base.postgresql_where), given to SQLAlchemy when a
   PostgreSQL engine is made;
-- the pages the 工作台's warm-up reads (its rows are dropped): SQLite's page cache stays small (the
-  first read after signing in reads on a connection of its own);
+- the pages the 工作台's warm-up reads (its rows are dropped): SQLite's page cache stays small;
+- no read beside the check: the 工作台's first read waits behind it (ui/start.py, SignInTicket);
 - the ``html`` module (with html.entities) for the login form's field labels;
 - the area registry (every area's commands, demo data, documents: ~1.5 MB): the 工作台's to-do list,
-  read beside the check, finds the areas' ``todo`` entries through app.area_index; the registry is
+  read right behind the check, finds the areas' ``todo`` entries through app.area_index; the registry is
   loaded after the check;
 - the sync package (bundles, signing, keys): the store's kind is read with its state (ui/start.py).
 

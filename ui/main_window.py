@@ -490,18 +490,14 @@ class MainWindow(QMainWindow):
         if prepared is not None and (prepared.context.village_name, prepared.context.store_kind) == (village, kind):
             return prepared
         self._drop_prepared()
-        self.start_panel.login.early_read = None
         workspace = Workspace(self._context(None, village))
         if workspace.home_area == "dashboard" and "dashboard" in PAGES:
-            from ui.pages.dashboard import DashboardPage, read_first_screen
+            from ui.pages.dashboard import DashboardPage
 
             page = DashboardPage(workspace.context, "dashboard")
             page.prepare()
             workspace.pages["dashboard"] = page
             workspace.stack.addWidget(page)
-            # its first read starts beside the password check, for the account checked (ui/start.py;
-            # the next press of 登录 after a refusal starts it again)
-            self.start_panel.login.early_read = read_first_screen
         self.central.addWidget(workspace)  # hidden: the start panel stays the current card
         workspace.ensurePolished()  # the style sheet applied to it all now, not when it is shown
         _make_item_types()

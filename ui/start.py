@@ -7,8 +7,6 @@ the login form.
 from __future__ import annotations
 
 import functools
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -283,61 +281,17 @@ def backup_summary(manifest: dict) -> str:
         notices=format_number(counts.get("notice", 0)))
 
 
-class _EarlyRead(threading.Thread):
-    """``read(session, actor)`` on a connection of its own (reads only), beside the password check."""
-
-    def __init__(self, read: Callable[[Any, Any], Any], actor: Any):
-        super().__init__(name="villagedesk-early-read", daemon=True)
-        self.actor = actor
-        self._read: Callable[[Any, Any], Any] | None = read
-        self.result: Any = None
-        self.failed = False
-        self.start()
-
-    def run(self) -> None:
-        read, self._read = self._read, None
-        try:
-            self.result = worker().read_now(lambda session: read(session, self.actor))
-        except Exception:  # noqa: BLE001 - the reads are done again, the usual way, behind the check
-            self.failed = True
-
-
 class SignInTicket:
     """One press of 登录. ``actor`` is set on the database worker once the password check let the
     user in (None until then, and for ever when it was refused): reads queued behind the check
     (the 工作台's first screen) look at it there, so they read nothing for a refused sign-in.
 
-    ``early_read(session, actor)`` (the 工作台's first read, or None) is started on a thread of its
-    own while argon2 checks the password (in C, Python's lock free, one core: the other core reads
-    meanwhile), for the account the check is about (:func:`app.auth.authenticate`'s ``checking``:
-    a known, active, unlocked account, with its own role and grid). Its result is handed out only
-    by :meth:`early_result`, on the worker after the check let exactly that account in; a refused
-    check drops it unseen (:meth:`drop`), and the refusal never waits for it."""
+    Nothing is read beside the check (argon2's 64 MiB): a read on a connection of its own there
+    added its page cache and thread to the process's peak (3 MB over issue 16's 200 MB) and, on the
+    2-core machine, did not make signing in faster (docs/benchmarks.md, 2026-12-01)."""
 
-    def __init__(self, early_read: Callable[[Any, Any], Any] | None = None) -> None:
+    def __init__(self) -> None:
         self.actor: Any = None
-        self._early_read = early_read
-        self._early: _EarlyRead | None = None
-
-    def checking(self, actor: Any) -> None:
-        """On the worker, inside the check, just before argon2: start the early read for ``actor``."""
-        if self._early_read is not None and self._early is None:
-            self._early = _EarlyRead(self._early_read, actor)
-
-    def early_result(self, actor: Any) -> Any:
-        """On the worker, behind the check: what the early read found for ``actor``, once it has,
-        if the check let exactly that account in; None otherwise (then read the usual way)."""
-        early, self._early = self._early, None
-        if early is None or actor is None or self.actor != actor or early.actor != actor:
-            return None
-        early.join()
-        return None if early.failed else early.result
-
-    def drop(self) -> None:
-        """The check refused: what the early read finds is never looked at."""
-        early, self._early = self._early, None
-        if early is not None:
-            early.actor = None  # early_result can no longer match it
 
 
 class LoginView(_Card):
@@ -379,9 +333,6 @@ class LoginView(_Card):
         # what is typed is kept, and Enter signs in once the store is open (``store_known``).
         self.waiting = False
         self.pending = False
-        # what the window reads first after signing in, started beside the password check
-        # (SignInTicket): set by the window while it has the 工作台 ready (ui/main_window.py)
-        self.early_read: Callable[[Any, Any], Any] | None = None
         self.retranslate_ui()
 
     def store_known(self) -> None:
@@ -421,12 +372,12 @@ class LoginView(_Card):
             self.notice.setVisible(True)
             return
 
-        ticket = SignInTicket(self.early_read)
+        ticket = SignInTicket()
 
         def op(session: Any) -> Any:
             from app.auth import authenticate
 
-            actor = authenticate(session=session, username=username, password=password, checking=ticket.checking)
+            actor = authenticate(session=session, username=username, password=password)
             if not session.info.get("read_only"):
                 session.commit()  # the sign-in is recorded before the reads queued behind it go ahead
             ticket.actor = actor  # on the worker: those reads may go ahead now
@@ -435,7 +386,6 @@ class LoginView(_Card):
         def ended() -> None:
             self.login_button.setEnabled(True)
             if ticket.actor is None:
-                ticket.drop()
                 self.refused.emit()
 
         DbOp(self, op, actor=None).success(self._done).failure(self._refused).finally_(ended).run()

@@ -192,8 +192,7 @@ def warm_up_reads(*, session: Session, actor: Actor | None = None) -> None:
     is dropped. SQLAlchemy keeps the built statements by their shape; the village is a parameter.
     ``actor``: whom to run them as (the statements' shape follows the role; ``stats.view`` is
     checked); before anyone signs in, nobody. The pages they read are not kept (SQLite's page
-    cache stays small): they would be ~2 MB held beside the password check's 64 MiB for nothing,
-    the first read after signing in reading on a connection of its own (ui/start.py)."""
+    cache stays small): they would be ~2 MB held beside the password check's 64 MiB for nothing."""
     from app.auth import SECRETARY
     from app.workbench.service import todo
     from db.engine import small_page_cache

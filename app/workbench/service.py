@@ -75,7 +75,8 @@ def todo(*, session: Session, actor: Actor, on: dt.date | None = None) -> list[T
     """What needs doing, most urgent first: every area's items the actor may see, and the bundles
     not yet acknowledged by the township. The last backup is :func:`backup_item` (it reads files).
     The areas' ``todo`` entries are found through :mod:`app.area_index` (the registry is not
-    imported for them: this runs beside the password check)."""
+    imported for them: the 工作台 reads this right after the password check, before the registry
+    is loaded)."""
     from app.area_index import todo_sources
 
     require(actor, "stats.view")

@@ -11,7 +11,6 @@ prints the same figures as a one-page report.
 from __future__ import annotations
 
 import dataclasses
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -387,61 +386,23 @@ class FirstScreen:
     figures: dict[str, Any]
 
 
-class _Beside(threading.Thread):
-    """A read on a connection of its own, beside the database worker's: for a count that runs inside
-    SQLite, where Python's lock is free, while the worker reads the rest (reads only: writes stay
-    on the worker)."""
-
-    def __init__(self, read: Callable[[Any], Any]):
-        super().__init__(name="villagedesk-read", daemon=True)
-        self._read = read
-        self._result: Any = None
-        self._error: BaseException | None = None
-        self.start()
-
-    def run(self) -> None:
-        from ui.ops import worker
-
-        try:
-            self._result = worker().read_now(self._read)
-        except BaseException as exc:  # noqa: BLE001 - handed to the worker thread by result()
-            self._error = exc
-
-    def result(self) -> Any:
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._result
-
-
-#: counted beside the worker after signing in (none now: the meetings' attendance, which counted
-#: every signed-in attendee, ~60–100 ms, sums a tally per meeting since migration 0013)
-BESIDE: tuple[str, ...] = ()
-
-
 def read_first_screen(session: Any, actor: Any) -> FirstScreen | None:
     """The to-do list and the figures ``actor`` sees first (None: no figures for that role)."""
     if actor is None or not actor.can("stats.view"):
         return None
-    beside = _Beside(lambda s: workbench.figures(session=s, actor=actor, only=BESIDE)) if BESIDE else None
-    rest = workbench.figures(session=session, actor=actor, only=[k.key for k in SECTIONS if k.key not in BESIDE])
-    todo = workbench.todo(session=session, actor=actor)
-    if beside is not None:
-        rest.update(beside.result())
-    return FirstScreen(todo=todo, figures=rest)
+    figures = workbench.figures(session=session, actor=actor)
+    return FirstScreen(todo=workbench.todo(session=session, actor=actor), figures=figures)
 
 
 def first_screen_reader(ticket: Any) -> Callable[[Any], FirstScreen | None]:
     """The read of the first screen for the sign-in ``ticket``: run on the database worker after the
-    password check, it reads only when that check let the user in (``ticket.actor``). What was read
-    beside the check for exactly that account (``ticket.early_result``: ui/start.py) is used as is."""
+    password check, it reads only when that check let the user in (``ticket.actor``)."""
 
     def read(session: Any) -> FirstScreen | None:
         actor = ticket.actor
         if actor is None or not actor.can("stats.view"):
             return None
-        early = ticket.early_result(actor) if hasattr(ticket, "early_result") else None
-        return early if early is not None else read_first_screen(session, actor)
+        return read_first_screen(session, actor)
 
     return read
 
