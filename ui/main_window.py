@@ -55,6 +55,9 @@ TOWNSHIP_AREAS = ("sync", "settings")
 # pause of this long in the clerk's clicks: the pages opened right after sign-in are built and read
 # without it. It starts at the latest this long after the first screen, however busy the clerk is.
 CHECKS_QUIET_S = 2.0
+# A warm read's result (Workspace.take_warm) is shown by a page built within this long of it, as
+# the 工作台 keeps its figures shown (DashboardPage.UNCHANGED_FOR_S); then it is dropped
+WARM_KEPT_S = 120.0
 CHECKS_LATEST_S = 30.0
 
 
@@ -119,7 +122,11 @@ class Workspace(QWidget):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         context.pages_parent = self.stack  # pages are built in it (PageContext.pages_parent)
+        context.take_warm = self.take_warm
         self.pages: dict[str, Page] = {}
+        # what warm_reads found for pages not built yet: (writes submitted before it was read, when,
+        # what), taken once by the page's first read (take_warm)
+        self._kept: dict[str, tuple[int, float, Any]] = {}
         self.last_opened = time.monotonic()  # when a page was last opened (the start-up check waits)
         self.warming_reads = False  # the pages' first reads being warmed on the worker (warm_reads)
         self.nav.currentRowChanged.connect(self._on_nav)
@@ -198,12 +205,13 @@ class Workspace(QWidget):
             page.layout().activate()
 
     def warm_reads(self, keys: list[str]) -> None:
-        """Run the reads of these pages' first opens on the database worker, one page at a time,
-        and drop them (Page.warm_reads), beside the warm-up's imports and builds on this thread:
-        their statements are compiled when a click builds a page before the warm-up did. Each
-        waits until the worker has nothing else to do (the clerk's own reads go first); its page's
-        code is loaded here if the warm-up has not yet (a module that fails to load is skipped,
-        as is a page built meanwhile)."""
+        """Run the reads of these pages' first opens on the database worker, one page at a time
+        (Page.warm_reads), beside the warm-up's imports and builds on this thread. What each finds
+        is kept for its page's first read (:meth:`take_warm`), and its statements are compiled: a
+        page a click builds before the warm-up did shows it at once. Each waits until the worker
+        has nothing else to do (the clerk's own reads go first); its page's code is loaded here if
+        the warm-up has not yet (a module that fails to load is skipped, as is a page built
+        meanwhile)."""
         todo = [key for key in keys if key in PAGES and key in self.offered]
         self.warming_reads = True
 
@@ -223,17 +231,36 @@ class Workspace(QWidget):
             if warm is None:  # it failed to load: the page says so when opened
                 QTimer.singleShot(0, self, next_one)
                 return
-            warm, actor = warm.warm_reads, self.context.actor
+            warm, actor, writes = warm.warm_reads, self.context.actor, worker().writes_submitted
 
-            def read(session: Any) -> None:
+            def read(session: Any) -> Any:
                 try:
-                    warm(session, actor)
+                    return warm(session, actor)
                 except Exception:  # noqa: BLE001 - refused or failed: the page says so when opened
                     log.debug("warm reads of %s", key, exc_info=True)
+                    return None
 
-            worker().submit(read, mode="read", actor=actor, parent=self, on_finally=next_one)
+            def found(result: Any, key: str = key) -> None:
+                if result is not None and key not in self.pages:
+                    if not self._kept:  # whatever no page took is not held for ever
+                        QTimer.singleShot(int(WARM_KEPT_S * 1000), self, self._kept.clear)
+                    self._kept[key] = (writes, time.monotonic(), result)
+
+            worker().submit(read, mode="read", actor=actor, parent=self, on_success=found, on_finally=next_one)
 
         next_one()
+
+    def take_warm(self, key: str) -> Any:
+        """What the warm read of page ``key`` found (:meth:`warm_reads`), once, if nothing that may
+        write was submitted since it was read and it is less than :data:`WARM_KEPT_S` old; else
+        None (the page reads as usual). A page shown later than that reads afresh."""
+        kept = self._kept.pop(key, None)
+        if kept is None:
+            return None
+        writes, when, result = kept
+        if writes != worker().writes_submitted or time.monotonic() - when > WARM_KEPT_S:
+            return None
+        return result
 
     def preload(self, key: str) -> bool:
         """Let page ``key``, built and hidden, read what it first shows (Page.preload). False when

@@ -123,6 +123,9 @@ class DatabaseWorker(QObject):
         self.database: Any = None
         self.actor: Any = None
         self._queue: queue.Queue[_Job | None] = queue.Queue()
+        # Operations that may write, submitted so far: a read made before the count changed may be
+        # older than the data (Workspace.take_warm keeps a warm read only while it has not).
+        self.writes_submitted = 0
         self._jobs: dict[int, _Job] = {}
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
@@ -147,6 +150,8 @@ class DatabaseWorker(QObject):
         job = _Job(self, fn, mode, self.actor if actor is ... else actor, on_success, on_failure, on_finally,
                    parent, progress_label)
         job.writes = mode != "read" if writes is None else writes
+        if job.writes:
+            self.writes_submitted += 1
         self._jobs[job.id] = job
         if len(self._jobs) == 1:
             self.busy_changed.emit(True)

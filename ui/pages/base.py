@@ -26,6 +26,9 @@ class PageContext:
     # Where the pages are built (the workspace's stack): a page made inside the window is styled
     # as its widgets are added, not all over again when it is added to the stack.
     pages_parent: QWidget | None = None
+    # What the page's warm read found, if it is still as the store is (Workspace.take_warm), once;
+    # None: read as usual
+    take_warm: Callable[[str], Any] = lambda _key: None
 
     @property
     def ops(self) -> DatabaseWorker:
@@ -53,13 +56,20 @@ class Page(QWidget):
         pass
 
     @classmethod
-    def warm_reads(cls, session: Any, actor: Any) -> None:
-        """Read what the page's first open reads, and drop it: run on the database worker in a
-        pause after sign-in (ui/warmup.py), before the page is built, so that the statements of
-        its first read are compiled (SQLAlchemy's cache, 30–45 % of a first read) when a click
-        builds the page before the warm-up did. Reads only, through the same app functions as the
-        actor: what the actor may not read is refused here as on the page (and nothing kept).
-        Default: nothing."""
+    def warm_reads(cls, session: Any, actor: Any) -> Any:
+        """Read what the page's first open reads: run on the database worker in a pause after
+        sign-in (ui/warmup.py), before the page is built. What it returns (not None) is kept for
+        the page's first read (:meth:`take_warm`): a page built by a click before the warm-up did
+        shows it without a trip to the worker, as long as nothing was saved since. Either way its
+        statements are compiled (SQLAlchemy's cache, 30–45 % of a first read). Reads only, through
+        the same app functions as the actor: what the actor may not read is refused here as on the
+        page (and nothing kept). Default: nothing."""
+        return None
+
+    def take_warm(self) -> Any:
+        """What :meth:`warm_reads` found for this page, once, if nothing was saved in this window
+        since it was read and it is recent (``Workspace.take_warm``); else None: read as usual."""
+        return self.context.take_warm(self.area_key)
 
     def preload(self) -> None:
         """Read what the page first shows while it is still hidden (a pause after sign-in, when the

@@ -1,6 +1,8 @@
 """户籍: the household register page."""
 from __future__ import annotations
 
+import dataclasses
+from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton
@@ -10,7 +12,7 @@ from app.i18n import N_, Nn_, _
 from ui.dialogs.excel_import import import_excel_button
 from ui.dialogs.household import HouseholdDialog
 from ui.ops import DbOp
-from ui.pages.register import RegisterPage
+from ui.pages.register import Opening, RegisterPage
 from ui.people_columns import HOUSEHOLD_COLUMNS, HOUSEHOLD_WIDTHS
 from ui.widgets import fill_combo
 
@@ -47,13 +49,17 @@ class HouseholdsPage(RegisterPage):
         return (people.group_choices(session=session, actor=actor), people.grid_choices(session=session, actor=actor))
 
     def _load_choices(self) -> None:
+        opening = self._opening()
+        if opening is not None and opening.extra is not None:  # read with the warm read (kept for now)
+            self._choices_loaded(opening.extra)
+            return
         DbOp(self, self._read_choices, read_only=True, actor=self.context.actor).success(self._choices_loaded).run()
 
     @classmethod
-    def warm_reads(cls, session: Any, actor: Any) -> None:
-        people.group_choices(session=session, actor=actor)
-        people.grid_choices(session=session, actor=actor)
-        super().warm_reads(session, actor)
+    def warm_reads(cls, session: Any, actor: Any) -> Opening | None:
+        choices = cls._read_choices(SimpleNamespace(context=SimpleNamespace(actor=actor)), session)
+        opening = super().warm_reads(session, actor)
+        return dataclasses.replace(opening, extra=choices) if opening is not None else None
 
     def page_shown(self) -> None:
         # groups and grids may have changed on the village page; read first (two short lists): the

@@ -5,6 +5,7 @@ Subclasses say which ids match (``query_ids``, run on the database worker), how 
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from types import SimpleNamespace
@@ -156,6 +157,19 @@ class ExportExcelButton(QPushButton):
                 _("Exported {n} rows to {path}.").format(n=result.rows, path=result.path))).run()
 
 
+
+@dataclasses.dataclass(frozen=True)
+class Opening:
+    """What a register shows when it opens (:meth:`RegisterPage.warm_reads`, kept for its first
+    read): its actions, every id of its opening filters in its default order, the rows of a first
+    screenful, the search index (pages that search in memory) and a subclass's ``extra``."""
+
+    actions: dict[str, str | None]
+    ids: list[str]
+    rows: list[Any]
+    index: Any = None
+    extra: Any = None
+
 class RegisterPage(Page):
     """Shared shape of the households and residents pages."""
 
@@ -212,6 +226,8 @@ class RegisterPage(Page):
         self._stale = False  # the people register changed elsewhere (group or grid renamed …)
         worker().operation_did_execute.connect(self._on_changes)
         self._register_actions: dict[str, str | None] | None = None
+        self._kept_opening: Opening | None = None  # the warm read's, until the first read shows it
+        self._opening_taken = False
         self.search_index: Any = None  # read_search_index's answer, while it holds
         self._index_generation = 0  # counts the changes to people: an index read before one is dropped
         self._index_loading = False
@@ -308,24 +324,44 @@ class RegisterPage(Page):
         self.retranslate_ui()
 
     @classmethod
-    def warm_reads(cls, session: Any, actor: Any) -> None:
+    def warm_reads(cls, session: Any, actor: Any) -> Opening | None:
         """The register's first read (:meth:`reload` on its first show, with :attr:`opening_filters`):
-        its actions, its first ids (and count), the rows of a first screenful, the whole list.
-        ``query_ids`` & co. read only the actor of the page: they are given a stand-in for it."""
+        its actions, every id (with the search index, read once, for pages that search in memory)
+        and the rows of a first screenful, kept for the page's first read (:meth:`_opening`); and the
+        statements of a search's first screenful and count compiled. ``query_ids`` & co. read only
+        the actor of the page: they are given a stand-in for it."""
         if cls.opening_filters is None:
-            return
+            return None
         page: Any = SimpleNamespace(context=SimpleNamespace(actor=actor))
         filters = dict(cls.opening_filters)
         if cls.default_order:
             filters["order"] = cls.default_order
-        cls.page_actions(page, session)
+        actions = cls.page_actions(page, session)
         if cls.first_screenful_first:
             ids = cls.query_ids(page, session, "", {**filters, "limit": FIRST_IDS})
             if len(ids) >= FIRST_IDS:
                 cls.count_ids(page, session, "", filters)
-        ids = cls.query_ids(page, session, "", filters)
-        if ids:
-            cls.fetch_rows(page, session, ids[:FIRST_ROWS])
+        index, found = None, None
+        if cls.searches_in_memory:
+            index = cls.read_search_index(page, session)
+            found = cls.match_in_memory(page, index, "", filters)
+        ids = found[0] if found is not None else cls.query_ids(page, session, "", filters)
+        return Opening(actions, list(ids), cls.fetch_rows(page, session, ids[:FIRST_ROWS]) if ids else [], index)
+
+    def _opening_filters(self) -> dict[str, Any] | None:
+        """The filters (and order) :meth:`warm_reads` read with."""
+        if self.opening_filters is None:
+            return None
+        return {**self.opening_filters, **({"order": self.default_order} if self.default_order else {})}
+
+    def _opening(self) -> Opening | None:
+        """The warm read's :class:`Opening` for this page (``Page.take_warm``), taken once and held
+        until its first read shows it; None once shown, or when there is none."""
+        if self._kept_opening is None and not self._loaded_once and not self._opening_taken:
+            self._opening_taken = True
+            kept = self.take_warm()
+            self._kept_opening = kept if isinstance(kept, Opening) else None
+        return self._kept_opening
 
     # ------------------------------------------------------------ for subclasses
 
@@ -559,6 +595,14 @@ class RegisterPage(Page):
         if self.default_order:  # only pages that sort take an order
             filters["order"] = self.order()
         self._query_started = time.perf_counter()
+        opening = self._opening() if not self._loaded_once else None
+        if opening is not None and not query and filters == self._opening_filters():
+            self._kept_opening = None
+            self._register_actions = opening.actions
+            if opening.index is not None and self.search_index is None:
+                self.search_index = opening.index
+            self._ids_arrived(token, opening.ids, opening.rows, query=query, filters=filters)
+            return
         found = self.match_in_memory(self.search_index, query, filters) if self.search_index is not None else None
         if found is not None:
             self._found_in_memory(token, query, filters, *found)
@@ -781,6 +825,7 @@ class RegisterPage(Page):
         """Every matching id is in the table, and the count shown is theirs."""
         self.last_complete_ms = (time.perf_counter() - self._query_started) * 1000
         self._loaded_once = True
+        self._kept_opening = None  # a warm read not shown (the filters changed first) is not held
         self.ids_loaded.emit(self._count)
 
     def _fetch_rows_now(self, ids: list[str]) -> list[Any]:
