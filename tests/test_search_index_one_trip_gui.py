@@ -18,11 +18,13 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def clicked_first(monkeypatch):
-    """No page built in the warm-up (the residents page is built, shown and read by its click), and
-    a first trip of the first screenful only (120 residents need the second)."""
+    """No page built or read in the warm-up (the residents page is built, shown and read by its
+    click: no warm read kept for it, tests/test_warm_kept_gui.py), and a first trip of the first
+    screenful only (120 residents need the second)."""
     from ui.main_window import Workspace
 
     monkeypatch.setattr(Workspace, "prebuild", lambda _self, _key: None)
+    monkeypatch.setattr(Workspace, "warm_reads", lambda _self, _keys: None)
     monkeypatch.setattr(register, "FIRST_IDS", 0)
 
 
