@@ -1,0 +1,110 @@
+"""A warm read's result kept for the page's first read (issue 16, ``Workspace.take_warm``): a page a
+click builds before the warm-up did shows what its warm read found without a trip to the database
+worker, but only while nothing that may write was submitted since, for at most WARM_KEPT_S, and
+once. Otherwise the page reads as usual, and shows what the store holds now."""
+from __future__ import annotations
+
+import pytest
+
+from app import people
+from test_search_two_trips_gui import count_text, matching
+from test_ui_village import add_many_residents
+from test_warm_reads_gui import settled
+from ui import main_window
+from ui.ops import worker
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def unbuilt(monkeypatch):
+    """A clerk quicker than the warm-up: no page is built in the pauses after sign-in."""
+    monkeypatch.setattr(main_window.Workspace, "prebuild", lambda _self, _key: None)
+
+
+def page_jobs(names: list[str]) -> list[str]:
+    """The jobs a page submitted (not the window's own: the start-up check, the backup …)."""
+    return [name for name in names if "Page" in name]
+
+
+def open_and_wait(qtbot, window, key: str):
+    page = window.open_area(key)
+    qtbot.waitUntil(lambda: page._loaded_once and worker().pending() == 0, timeout=10000)
+    return page
+
+
+def test_a_register_clicked_before_the_warm_up_shows_the_kept_read_without_the_worker(village, sign_in, qtbot,
+                                                                                        unbuilt, worker_submits):
+    database, admin = village
+    add_many_residents(database, admin, 120)
+    window = sign_in(database)
+    settled(qtbot, window)
+    assert "residents" in window.workspace._kept and "residents" not in window.workspace.pages
+    jobs = worker_submits()
+    page = open_and_wait(qtbot, window, "residents")
+    assert page_jobs(jobs) == []  # shown from the kept read: nothing asked of the worker
+    expected = matching(database, admin)
+    assert len(expected) == 120 and page.model.ids() == expected and page.ids_complete
+    assert page.count_label.text() == count_text(page, 120)
+    with database.session() as session:
+        fresh = people.resident_search_index(session=session, actor=admin)
+    assert page.search_index.keys == fresh.keys and list(page.search_index.ids) == expected
+    assert page._page_actions_now() == page._register_actions and page._register_actions is not None
+    assert "residents" not in window.workspace._kept  # taken once
+    assert window.workspace.take_warm("residents") is None
+
+
+def test_after_a_save_the_page_reads_afresh_and_shows_it(village, sign_in, qtbot, unbuilt, worker_submits):
+    database, admin = village
+    add_many_residents(database, admin, 30)
+    window = sign_in(database)
+    settled(qtbot, window)
+    assert "residents" in window.workspace._kept
+    with database.session() as session:
+        household = people.household_ids(session=session, actor=admin)[0]
+
+    def save(session):  # a save in this window after the warm read (as a dialog's DbOp does)
+        form = people.ResidentForm(name="新来者", gender="F", household_id=household)
+        people.save_resident(session=session, actor=admin, form=form)
+
+    failed: list = []
+    worker().submit(save, actor=admin, on_failure=failed.append)
+    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+    assert failed == []
+    jobs = worker_submits()
+    page = open_and_wait(qtbot, window, "residents")
+    assert page_jobs(jobs)  # read as usual
+    expected = matching(database, admin)
+    assert len(expected) == 31 and page.model.ids() == expected
+
+
+def test_a_kept_read_is_not_shown_once_it_is_old(village, sign_in, qtbot, unbuilt, monkeypatch, worker_submits):
+    database, admin = village
+    add_many_residents(database, admin, 10)
+    window = sign_in(database)
+    settled(qtbot, window)
+    monkeypatch.setattr(main_window, "WARM_KEPT_S", -1.0)  # every kept read is older than that
+    jobs = worker_submits()
+    page = open_and_wait(qtbot, window, "households")
+    assert page_jobs(jobs)
+    with database.session() as session:
+        assert page.model.ids() == people.household_ids(session=session, actor=admin, query="", order="number")
+
+
+def test_the_kept_household_choices_and_rows_are_those_a_fresh_read_finds(village, sign_in, qtbot, unbuilt,
+                                                                          worker_submits):
+    database, admin = village
+    add_many_residents(database, admin, 25)
+    with database.unit(admin) as session:
+        group = people.add_group(session=session, actor=admin, name="三组")
+        people.add_grid(session=session, actor=admin, name="三组第1网格", group_id=group.id)
+    window = sign_in(database)
+    settled(qtbot, window)
+    jobs = worker_submits()
+    page = open_and_wait(qtbot, window, "households")
+    assert page_jobs(jobs) == []
+    with database.session() as session:
+        assert page.model.ids() == people.household_ids(session=session, actor=admin, query="", order="number")
+        grids = people.grid_choices(session=session, actor=admin)
+    assert [page.grid_filter.itemText(i) for i in range(1, page.grid_filter.count())] == [name for _id, name in grids]
+    assert "三组第1网格" in [page.grid_filter.itemText(i) for i in range(page.grid_filter.count())]
