@@ -19,6 +19,7 @@ shown with ``ngettext(*marked, n)``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import gettext
 import threading
 from collections.abc import Callable
@@ -192,9 +193,20 @@ def format_date(value: _dt.date | None, *, style: str = "long") -> str:
     """A date for the screen in the current language (``2026年11月23日`` / ``November 23, 2026``)."""
     if value is None:
         return ""
+    if type(value) is not _dt.date:  # a datetime (its date part), or a subclass: not remembered
+        return _format_date(value, style, _current)
+    return _remembered_date(value, style, _current)
+
+
+def _format_date(value: _dt.date, style: str, language: str) -> str:
     from babel.dates import format_date as babel_format_date
 
-    return babel_format_date(value, format=style, locale=_locale())
+    return babel_format_date(value, format=style, locale=_locale(language))
+
+
+# a list's dates repeat (a page of activities: 300 rows, a few dozen days), and babel takes ~30 µs
+# for each: each date is formatted once per style and language
+_remembered_date = functools.lru_cache(maxsize=4096)(_format_date)
 
 
 def format_time(value: _dt.time | _dt.datetime | None) -> str:

@@ -109,3 +109,20 @@ def test_a_cache_made_from_another_copys_catalogs_is_not_used_even_when_newer(tm
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "ours")
     monkeypatch.setattr(i18n, "_catalogs", {})
     assert i18n.translations("zh_CN").gettext("Hello") == "你好"
+
+
+def test_a_date_formatted_again_follows_the_language_and_style():
+    """format_date remembers what it formatted (a list's dates repeat): per language and style."""
+    day = dt.date(2026, 11, 3)
+    previous = i18n.get_language()
+    try:
+        i18n.set_language("zh_CN")
+        assert i18n.format_date(day) == i18n.format_date(day) == "2026年11月3日"
+        i18n.set_language("en")
+        assert i18n.format_date(day) == "November 3, 2026"
+        assert i18n.format_date(day, style="short") == "11/3/26"
+        assert i18n.format_date(dt.datetime(2026, 11, 3, 23, 59)) == "November 3, 2026"
+        i18n.set_language("zh_CN")
+        assert i18n.format_date(day) == "2026年11月3日"
+    finally:
+        i18n.set_language(previous)
