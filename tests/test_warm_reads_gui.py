@@ -1,6 +1,7 @@
-"""The reads of each page's first open, run and dropped in a pause after sign-in (issue 16,
-Page.warm_reads): a page a click builds before the warm-up did finds its statements compiled.
-They only read, as the signed-in actor, through the same app functions as the page."""
+"""The reads of each page's first open, run in a pause after sign-in (issue 16, Page.warm_reads): a
+page a click builds before the warm-up did finds its statements compiled (and what they found kept
+for it: tests/test_warm_kept_gui.py). They only read, as the signed-in actor, through the same app
+functions as the page."""
 from __future__ import annotations
 
 import sqlite3
