@@ -38,11 +38,15 @@ def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
 
 
 def _install(python: Path) -> None:
-    """uv when it works (fast); plain pip otherwise (it honours the machine's pip configuration)."""
+    """uv when it works (fast); plain pip otherwise (it honours the machine's pip configuration).
+    Both leave the libraries compiled to bytecode, as pip does by default and the built program
+    ships them: uv does not unless asked, and on a machine that sets PYTHONDONTWRITEBYTECODE (CI,
+    containers) every process then compiled SQLAlchemy & co. from source again (~1 s of a command
+    such as ``print notice``, and the tests' subprocesses)."""
     env = {**os.environ, "UV_SYSTEM_CERTS": "1"}  # the operating system's certificate store
     try:
         _run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv")
-        _run(python, "-m", "uv", "pip", "install", "--python", python, "-r", LOCK, env=env)
+        _run(python, "-m", "uv", "pip", "install", "--python", python, "--compile-bytecode", "-r", LOCK, env=env)
         _run(python, "-m", "uv", "pip", "install", "--python", python, "--no-deps", "-e", ".", env=env)
     except subprocess.CalledProcessError:
         print("uv failed; installing with pip …", flush=True)
