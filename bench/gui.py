@@ -357,9 +357,11 @@ def _memory_mb() -> tuple[float, float]:
 def every_page_unbuilt(db_path: Path) -> dict[str, Any]:
     """:func:`every_page` for a clerk who clicks before the pauses after sign-in built the pages
     (ui/warmup.py): each page is built by the click that opens it. The pages' warm reads have run
-    (on the worker, right after the 工作台's figures: ~0.3 s for all of them on the large demo) and
-    what they found is kept for each page's first read (``Workspace.take_warm``), as for a clerk
-    whose first click comes after them; a click before a page's warm read reads as usual."""
+    (on the worker, beside the warm-up's imports: done ~1.5–1.9 s after the 工作台's figures on the
+    large demo) and what they found is kept for each page's first read (``Workspace.take_warm``),
+    as for a clerk whose first click comes after them; a page clicked before its warm read ran
+    reads as usual (the figure for that is the residents page built afresh:
+    ``residents_page_open_median_ms``)."""
     from ui.main_window import Workspace
 
     Workspace.prebuild = lambda _self, _key: None  # this process only
