@@ -108,3 +108,13 @@ def test_the_kept_household_choices_and_rows_are_those_a_fresh_read_finds(villag
         grids = people.grid_choices(session=session, actor=admin)
     assert [page.grid_filter.itemText(i) for i in range(1, page.grid_filter.count())] == [name for _id, name in grids]
     assert "三组第1网格" in [page.grid_filter.itemText(i) for i in range(page.grid_filter.count())]
+
+
+def test_a_language_switch_drops_what_was_kept(village, sign_in, qtbot, unbuilt):
+    database, admin = village
+    add_many_residents(database, admin, 10)
+    window = sign_in(database)
+    settled(qtbot, window)
+    assert "residents" in window.workspace._kept
+    window.workspace.retranslate_ui()  # what switching the language does to the workspace
+    assert window.workspace.take_warm("residents") is None and window.workspace._kept == {}

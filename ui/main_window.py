@@ -133,6 +133,7 @@ class Workspace(QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
+        self._kept.clear()  # read in the other language (labels made on the worker): read afresh
         self.nav_title.setText(_("VillageDesk"))
         self.nav_village.setText(self.context.village_name)
         self.nav.ensurePolished()  # the style sheet sets the navigation's font size
