@@ -171,3 +171,26 @@ def test_what_the_warm_up_loaded_is_kept_out_of_the_garbage_collectors_full_pass
     window = sign_in(database)
     qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done, timeout=20000)
     qtbot.waitUntil(lambda: True in frozen, timeout=5000)  # once at sign-in, again when the pages are loaded
+
+
+def test_every_character_of_the_interface_is_drawn_once_in_the_pauses(qtbot):
+    """The glyphs of the interface's texts are drawn in the warm-up's pauses, a chunk at a time, the
+    most used first: each character of the language's catalogue once."""
+    import functools
+
+    from app import i18n
+
+    chars = warmup.interface_characters("zh_CN")
+    assert len(set(chars)) == len(chars) > 500 and not any(char.isspace() for char in chars)
+    catalog = i18n.translations("zh_CN")
+    for message in ("Sign in", "Residents", "Export Excel…", "Households"):
+        assert set(catalog.gettext(message)) - {" "} <= set(chars)
+    assert chars.index("村") < chars.index("婿")  # 村 is everywhere, 婿 in one relation's name
+    job = warmup.PageWarmup([])
+    drawn = [step.args[0] for step in job._todo
+             if isinstance(step, functools.partial) and step.func is warmup.draw_glyphs]
+    assert "".join(drawn) == warmup.interface_characters()
+    assert all(len(chunk) <= warmup.GLYPHS_PER_STEP for chunk in drawn)
+    with qtbot.waitSignal(job.finished, timeout=10000):
+        job.start()
+    assert len(warmup.interface_characters("en")) < len(chars) / 2  # Latin, and the Chinese terms it keeps

@@ -6,6 +6,7 @@ Every read and write goes through :class:`ui.ops.DbOp` to :mod:`app.notices`.
 """
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from ui.dialogs.gallery import GalleryDialog
 from ui.dialogs.unmask import UnmaskDialog
 from ui.notice_table import NoticeTableEditor
 from ui.ops import DbOp, show_error
-from ui.pages.register import RegisterPage
+from ui.pages.register import Opening, RegisterPage
 from ui.pdf_preview import PdfPreview, print_pdf
 from ui.render import RenderOp
 from ui.table_model import STYLED, Column, LazyTableModel
@@ -122,9 +123,19 @@ class NoticesPage(RegisterPage):
             for widget in (self.soon_swatch, self.soon_label, self.soon_days):
                 footer.addWidget(widget)
         self._retranslate_soon()
+        opening = self._opening()
+        if opening is not None and opening.extra is not None:  # read with the warm read (kept for now)
+            self._ending_soon_loaded(opening.extra)
+            return
         actor = self.context.actor
         DbOp(self, lambda s: notices.ending_soon_window(session=s, actor=actor), read_only=True) \
             .success(self._ending_soon_loaded).run()
+
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> Opening | None:
+        opening = super().warm_reads(session, actor)
+        days = notices.ending_soon_window(session=session, actor=actor)
+        return dataclasses.replace(opening, extra=days) if opening is not None else None
 
     def _ending_soon_loaded(self, days: int) -> None:
         self.soon_days.blockSignals(True)

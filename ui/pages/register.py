@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import excel
-from app.i18n import N_, Nn_, _, ngettext
+from app.i18n import N_, Nn_, _, get_language, ngettext
 from ui.ops import DbOp, worker
 from ui.pages.base import Page, PageContext, PageHeader
 from ui.table_model import SORT_ARROWS, CellDelegate, Column, LazyTableModel
@@ -92,6 +92,13 @@ class _FilledViewport(QObject):
         return False
 
 
+def export_choice(session: Any, actor: Any, kind: str) -> tuple[str, bool] | None:
+    """``(file name, may export full numbers)`` when ``actor`` may export table ``kind``, else None."""
+    if kind not in {k.kind for k in excel.export_kinds(session=session, actor=actor)}:
+        return None
+    return excel.default_file_name(kind), excel.may_export_full(session=session, actor=actor)
+
+
 class ExportExcelButton(QPushButton):
     """导出Excel… for table ``kind`` of :mod:`app.excel`, on any page (every register page has one).
 
@@ -104,26 +111,28 @@ class ExportExcelButton(QPushButton):
         self.setObjectName("exportExcel")
         self.clicked.connect(lambda: self.export())
         self._choice: tuple[str, bool] | None | bool = False
+        self._choice_language = ""  # the language its file name is in
 
     def retranslate(self) -> None:
         self.setText(_("Export Excel…"))
-        self._choice = False  # the file name is in the old language
+        if self._choice_language != get_language():
+            self._choice = False  # the file name is in the old language
         self.refresh()
 
     def _choice_now(self) -> tuple[str, bool] | None:
-        """``(file name, may export full numbers)`` when this role may export the table, else None."""
+        """``(file name, may export full numbers)`` when this role may export the table, else None:
+        asked once (a register's warm read asked already: its :class:`Opening`)."""
         if self._choice is False and self.kind:
             kind, actor = self.kind, self.page.context.actor
-
-            def ask(session: Any) -> tuple[str, bool] | None:
-                if kind not in {k.kind for k in excel.export_kinds(session=session, actor=actor)}:
+            opening = self.page._opening() if isinstance(self.page, RegisterPage) else None
+            if opening is not None and opening.export is not False:
+                self._choice = opening.export
+            else:
+                try:
+                    self._choice = worker().read_now(lambda session: export_choice(session, actor, kind))
+                except RuntimeError:  # no database open (a page built on its own)
                     return None
-                return excel.default_file_name(kind), excel.may_export_full(session=session, actor=actor)
-
-            try:
-                self._choice = worker().read_now(ask)
-            except RuntimeError:  # no database open (a page built on its own)
-                return None
+            self._choice_language = get_language()
         return self._choice or None
 
     def refresh(self) -> None:
@@ -169,6 +178,7 @@ class Opening:
     rows: list[Any]
     index: Any = None
     extra: Any = None
+    export: Any = False  # export_choice for the page's export_kind (False: not read)
 
 class RegisterPage(Page):
     """Shared shape of the households and residents pages."""
@@ -227,6 +237,7 @@ class RegisterPage(Page):
         worker().operation_did_execute.connect(self._on_changes)
         self._register_actions: dict[str, str | None] | None = None
         self._kept_opening: Opening | None = None  # the warm read's, until the first read shows it
+        self._actions_language = ""  # the language of the reasons in _register_actions
         self._opening_taken = False
         self.search_index: Any = None  # read_search_index's answer, while it holds
         self._index_generation = 0  # counts the changes to people: an index read before one is dropped
@@ -346,7 +357,9 @@ class RegisterPage(Page):
             index = cls.read_search_index(page, session)
             found = cls.match_in_memory(page, index, "", filters)
         ids = found[0] if found is not None else cls.query_ids(page, session, "", filters)
-        return Opening(actions, list(ids), cls.fetch_rows(page, session, ids[:FIRST_ROWS]) if ids else [], index)
+        export = export_choice(session, actor, cls.export_kind) if cls.export_kind else False
+        return Opening(actions, list(ids), cls.fetch_rows(page, session, ids[:FIRST_ROWS]) if ids else [], index,
+                       export=export)
 
     def _opening_filters(self) -> dict[str, Any] | None:
         """The filters (and order) :meth:`warm_reads` read with."""
@@ -409,10 +422,15 @@ class RegisterPage(Page):
         """The register's actions, asked once (a quick read: no rows, only who may do what).
         Nothing is allowed while they cannot be asked (no database open)."""
         if self._register_actions is None:
-            try:
-                self._register_actions = worker().read_now(self.page_actions)
-            except RuntimeError:  # no database open (a page built on its own)
-                return {}
+            opening = self._opening()
+            if opening is not None:  # asked by the warm read
+                self._register_actions = opening.actions
+            else:
+                try:
+                    self._register_actions = worker().read_now(self.page_actions)
+                except RuntimeError:  # no database open (a page built on its own)
+                    return {}
+            self._actions_language = get_language()
         return self._register_actions
 
     def _row_actions(self, item_id: str | None) -> dict[str, str | None] | None:
@@ -428,7 +446,8 @@ class RegisterPage(Page):
     # ------------------------------------------------------------ texts
 
     def retranslate_ui(self) -> None:
-        self._register_actions = None  # its reasons are in the old language
+        if self._actions_language != get_language():
+            self._register_actions = None  # its reasons are in the old language
         self.search.setPlaceholderText(_(self.search_placeholder_msgid))
         self.new_button.setText(_(self.new_msgid))
         self.edit_button.setText(_("Open"))
@@ -598,7 +617,7 @@ class RegisterPage(Page):
         opening = self._opening() if not self._loaded_once else None
         if opening is not None and not query and filters == self._opening_filters():
             self._kept_opening = None
-            self._register_actions = opening.actions
+            self._register_actions, self._actions_language = opening.actions, get_language()
             if opening.index is not None and self.search_index is None:
                 self.search_index = opening.index
             self._ids_arrived(token, opening.ids, opening.rows, query=query, filters=filters)
