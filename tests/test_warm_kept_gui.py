@@ -118,3 +118,32 @@ def test_a_language_switch_drops_what_was_kept(village, sign_in, qtbot, unbuilt)
     assert "residents" in window.workspace._kept
     window.workspace.retranslate_ui()  # what switching the language does to the workspace
     assert window.workspace.take_warm("residents") is None and window.workspace._kept == {}
+
+
+@pytest.mark.parametrize("key", ["residents", "households", "meetings", "concerns", "notices"])
+def test_a_register_built_with_its_kept_read_reads_nothing_on_the_gui_thread(village, sign_in, qtbot, unbuilt,
+                                                                            monkeypatch, worker_submits, key):
+    """Its actions and its Excel export choice came with the warm read: building and showing it asks
+    nothing synchronously (read_now), and nothing of the worker; the buttons are as a fresh read says."""
+    from ui.ops import DatabaseWorker
+    from ui.pages.register import export_choice
+
+    database, admin = village
+    add_many_residents(database, admin, 10)
+    window = sign_in(database)
+    settled(qtbot, window)
+    asked: list[str] = []
+    real = DatabaseWorker.read_now
+
+    def read_now(self, fn):
+        asked.append(getattr(fn, "__qualname__", repr(fn)))
+        return real(self, fn)
+
+    monkeypatch.setattr(DatabaseWorker, "read_now", read_now)
+    jobs = worker_submits()
+    page = open_and_wait(qtbot, window, key)
+    assert asked == [] and page_jobs(jobs) == []
+    with database.session() as session:
+        assert page._register_actions == page.page_actions(session)
+        choice = export_choice(session, admin, page.export_kind)
+    assert page.export_button.isEnabled() == (choice is not None)
