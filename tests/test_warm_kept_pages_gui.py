@@ -184,3 +184,37 @@ def test_a_kept_read_held_too_long_is_not_shown(demo_village, sign_in, qtbot, un
     page = open_and_wait(qtbot, window, "points")
     assert own(names, "points")
     same(shown(page, "points"), fresh(database, admin, "points"))
+
+
+def test_the_activities_dates_are_formatted_on_the_worker(demo_village, sign_in, qtbot, unbuilt, monkeypatch):
+    """志愿服务's table measures every activity's date when its rows arrive: they were formatted with
+    the read, on the database worker (format_date remembers them), not by babel on the GUI thread."""
+    import threading
+
+    import babel.dates
+
+    from app import i18n
+
+    i18n._remembered_date.cache_clear()
+    formatted_here: list = []
+    original = babel.dates.format_date
+
+    def watched(*args, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            formatted_here.append(args[0] if args else kwargs.get("date"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(babel.dates, "format_date", watched)
+    database, admin = demo_village
+    window = sign_in(database)
+    settled(qtbot, window)
+    formatted_here.clear()
+    page = open_and_wait(qtbot, window, "volunteers")
+    rows = page.activities.model.rows()
+    assert len({row.held_on for row in rows}) > 5
+    assert formatted_here == []
+    # and through the usual read too (after a save, nothing is kept)
+    i18n._remembered_date.cache_clear()
+    page.activities.reload()
+    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+    assert formatted_here == []
