@@ -218,3 +218,40 @@ def test_the_activities_dates_are_formatted_on_the_worker(demo_village, sign_in,
     page.activities.reload()
     qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
     assert formatted_here == []
+
+
+def add_group_and_grid(admin):
+    def save(session):  # a save in this window after the warm read (as a dialog's DbOp does)
+        group = people.add_group(session=session, actor=admin, name="九组")
+        people.add_grid(session=session, actor=admin, name="九组第1网格", group_id=group.id)
+
+    failed: list = []
+    worker().submit(save, actor=admin, on_failure=failed.append)
+    return failed
+
+
+@pytest.mark.parametrize("key", list(OWN))
+def test_a_page_built_with_its_kept_read_is_filled_before_it_is_shown(demo_village, sign_in, qtbot, unbuilt, reads,
+                                                                      key):
+    """Filled as it is built (laid out and painted once, with its rows); shown soon after, it reads
+    nothing more. 村情 built so, then a save before it is shown: it reads again and shows the save."""
+    database, admin = demo_village
+    window = sign_in(database)
+    settled(qtbot, window)
+    workspace = window.workspace
+    names = reads()
+    page = workspace._create_page(key)  # as the warm-up builds it, hidden
+    workspace.pages[key] = page
+    workspace.stack.addWidget(page)
+    assert not page.isVisible()
+    same(shown(page, key), fresh(database, admin, key))
+    assert own(names, key) == []
+    if key != "village":
+        return
+    failed = add_group_and_grid(admin)
+    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+    assert failed == []
+    open_and_wait(qtbot, window, key)
+    assert own(names, key)
+    assert "九组" in [row.name for row in page.groups.model.rows()]
+    same(shown(page, key), fresh(database, admin, key))

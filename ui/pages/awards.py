@@ -157,6 +157,8 @@ class AwardsPage(Page):
         panel.addWidget(self.message)
         splitter.setSizes([380, 700])
         self.retranslate_ui()
+        if self.kept.value is not None:  # shown now, before the page is: laid out and painted once, with its rows
+            self.reload()
 
     # ------------------------------------------------------------ texts and loading
 

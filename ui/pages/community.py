@@ -51,10 +51,13 @@ class KeptRead:
     def take(self) -> Any:
         """The kept read, once, if it still is what the store holds; else None (read as usual)."""
         value, self.value = self.value, None
-        if value is None or worker().writes_submitted != self._writes \
-                or time.monotonic() - self._taken > self.HELD_S:
-            return None
-        return value
+        return value if value is not None and self.holds() else None
+
+    def holds(self) -> bool:
+        """Whether what was kept still is what the store holds (nothing that may write submitted
+        since, not held too long): a page filled from it as it was built need not read again when
+        it is shown."""
+        return worker().writes_submitted == self._writes and time.monotonic() - self._taken <= self.HELD_S
 
 
 def make_table(columns: Sequence[Column], name: str, parent: QWidget, *, stretch: int = 0) -> tuple[QTableView,

@@ -144,6 +144,8 @@ class PointsPage(Page):
         self.export_button = ExportExcelButton(self, "points")  # 导出Excel… the ledger
         self.tabs.setCornerWidget(self.export_button)
         self.retranslate_ui()
+        if self.kept.value is not None:  # shown now, before the page is: laid out and painted once, with its rows
+            self.preload()
 
     def _new_tab(self, tab_class: type) -> Any:
         tab = tab_class(self)

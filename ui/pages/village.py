@@ -251,6 +251,8 @@ class VillagePage(Page):
         self.grids.table.activated.connect(lambda _i: self.edit_grid(self.grids.current_row()))
         self._update_profile_buttons(False)
         self.retranslate_ui()
+        # The kept read shown now, before the page is: it is laid out and painted once, with its rows.
+        self._built_with_kept = self._show_kept()
 
     # ------------------------------------------------------------ texts
 
@@ -270,6 +272,10 @@ class VillagePage(Page):
                        people.village_overview(session=session, actor=actor))
 
     def page_shown(self) -> None:
+        if self._built_with_kept:  # filled as it was built, from a read that still holds: nothing to read
+            self._built_with_kept = False
+            if self.kept.holds():
+                return
         if self.overview is None and not self._loading and self._show_kept():
             return
         if self.overview is None and not self._loading and worker().pending() == 0 and self._read_at_once():

@@ -111,6 +111,8 @@ class VolunteersPage(Page):
         self.export_button = ExportExcelButton(self, "hours")  # 导出Excel… the hours ledger
         self.tabs.setCornerWidget(self.export_button)
         self.retranslate_ui()
+        if self.kept.value is not None:  # shown now, before the page is: laid out and painted once, with its rows
+            self.page_shown()
 
     def _new_tab(self, tab_class: type) -> Any:
         tab = tab_class(self)
