@@ -3,6 +3,7 @@ review → publicity (公示) with objections → honours roll. Each button is e
 area's ``allowed_actions`` says the step may be taken now (its tooltip says why not)."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -27,7 +28,7 @@ from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
 from ui.pages.community import (
-    current_row, enable, household_picker, line, make_table, open_document, resident_picker, meeting_picker,
+    KeptRead, current_row, enable, household_picker, line, make_table, open_document, resident_picker, meeting_picker,
 )
 from ui.pages.register import ExportExcelButton
 from ui.table_model import RIGHT, Column
@@ -68,13 +69,26 @@ STEP_TEXTS = {a.NOMINATING: N_("Nominations (组织推荐, 个人推荐, 自荐)
               a.CLOSED: N_("Honours roll (光荣榜)")}
 
 
+@dataclasses.dataclass(frozen=True)
+class Opening:
+    """What the page first reads (:meth:`AwardsPage.warm_reads`, kept for its first read): the
+    register's actions, the selections, and the first one's progress (:meth:`AwardsPage.read_campaign`),
+    which the page shows chosen."""
+
+    actions: dict[str, str | None]
+    campaigns: list[Any]
+    first: tuple[Any, ...] | None
+
+
 class AwardsPage(Page):
     shown = Signal()
 
     def __init__(self, context: Any, area_key: str):
         super().__init__(context, area_key)
         self.actor = context.actor
-        self._register: dict[str, str | None] | None = None
+        self.kept = KeptRead(self, Opening)  # the warm read, for the first read
+        self._opening: Opening | None = None  # the kept read while the first read shows it
+        self._register: dict[str, str | None] | None = self.kept.value.actions if self.kept.value else None
         self.actions: dict[str, str | None] = {}
         self.campaign: Any = None
         self.nomination_rows: list[Any] = []
@@ -143,6 +157,8 @@ class AwardsPage(Page):
         panel.addWidget(self.message)
         splitter.setSizes([380, 700])
         self.retranslate_ui()
+        if self.kept.value is not None:  # shown now, before the page is: laid out and painted once, with its rows
+            self.reload()
 
     # ------------------------------------------------------------ texts and loading
 
@@ -170,9 +186,18 @@ class AwardsPage(Page):
         self._show()
 
     @classmethod
-    def warm_reads(cls, session: Any, actor: Any) -> None:
-        a.allowed_actions(session=session, actor=actor)
-        a.campaigns(session=session, actor=actor)
+    def warm_reads(cls, session: Any, actor: Any) -> Opening:
+        rows = a.campaigns(session=session, actor=actor)
+        return Opening(a.allowed_actions(session=session, actor=actor), rows,
+                       cls.read_campaign(session, actor, rows[0].id) if rows else None)
+
+    @staticmethod
+    def read_campaign(session: Any, actor: Any, campaign_id: str) -> tuple[Any, ...]:
+        """One selection's progress: itself, its nominations, its objections and its actions."""
+        return (a.campaign(session=session, actor=actor, campaign_id=campaign_id),
+                a.nominations(session=session, actor=actor, campaign_id=campaign_id),
+                a.objections(session=session, actor=actor, campaign_id=campaign_id),
+                a.allowed_actions(session=session, actor=actor, campaign_id=campaign_id))
 
     def page_shown(self) -> None:
         if not self._loaded_once:
@@ -197,21 +222,26 @@ class AwardsPage(Page):
                 self.table.selectRow(row)
             self._show()
 
+        kept = self.kept.take() if select is None else None  # the first read: the warm read's, if it holds
+        if kept is not None:
+            self._opening = kept  # its first selection's progress too (show_campaign), while it is chosen
+            try:
+                arrived(kept.campaigns)
+            finally:
+                self._opening = None
+            return
         DbOp(self, lambda s: a.campaigns(session=s, actor=actor), read_only=True).success(arrived).run()
 
     def show_campaign(self) -> None:
         chosen = current_row(self.table)
         if chosen is None:
             return
-        actor = self.actor
-
-        def load(session: Any) -> tuple[Any, ...]:
-            return (a.campaign(session=session, actor=actor, campaign_id=chosen.id),
-                    a.nominations(session=session, actor=actor, campaign_id=chosen.id),
-                    a.objections(session=session, actor=actor, campaign_id=chosen.id),
-                    a.allowed_actions(session=session, actor=actor, campaign_id=chosen.id))
-
-        DbOp(self, load, read_only=True).success(self._loaded).run()
+        opening = self._opening
+        if opening is not None and opening.first is not None and opening.first[0].id == chosen.id:
+            self._loaded(opening.first)
+            return
+        actor, read = self.actor, self.read_campaign
+        DbOp(self, lambda s: read(s, actor, chosen.id), read_only=True).success(self._loaded).run()
 
     def _loaded(self, result: tuple[Any, ...]) -> None:
         self.campaign, self.nomination_rows, self.objection_rows, self.actions = result

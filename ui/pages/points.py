@@ -3,6 +3,7 @@ reversals, a household's passbook, the rule catalogue with its versions, and pro
 the secretary's approval."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -30,7 +31,9 @@ from app.i18n import N_, _, format_date, ngettext
 from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
-from ui.pages.community import current_row, enable, household_picker, line, make_table, meeting_picker, open_document
+from ui.pages.community import (
+    KeptRead, current_row, enable, household_picker, line, make_table, meeting_picker, open_document,
+)
 from ui.pages.register import ExportExcelButton
 from ui.table_model import CENTER, RIGHT, Column
 from ui.widgets import LazyTabs, fill_combo, set_message
@@ -101,6 +104,15 @@ def _describe(entry: Any) -> str:
     return text
 
 
+@dataclasses.dataclass(frozen=True)
+class Opening:
+    """What the page first reads (:meth:`PointsPage.warm_reads`, kept for its first read): its
+    actions and the counter's goods (the tab it opens on)."""
+
+    actions: dict[str, str | None]
+    goods: list[Any]
+
+
 class PointsPage(Page):
     """Five tabs; the counter comes first, as the shop keeper opens it."""
 
@@ -111,7 +123,8 @@ class PointsPage(Page):
     def __init__(self, context: Any, area_key: str):
         super().__init__(context, area_key)
         self.actor = context.actor
-        self._actions: dict[str, str | None] | None = None
+        self.kept = KeptRead(self, Opening)  # the warm read, for the counter's first read
+        self._actions: dict[str, str | None] | None = self.kept.value.actions if self.kept.value else None
         self._loaded_once = False
         self.dialog: Any = None
         layout = QVBoxLayout(self)
@@ -131,6 +144,8 @@ class PointsPage(Page):
         self.export_button = ExportExcelButton(self, "points")  # 导出Excel… the ledger
         self.tabs.setCornerWidget(self.export_button)
         self.retranslate_ui()
+        if self.kept.value is not None:  # shown now, before the page is: laid out and painted once, with its rows
+            self.preload()
 
     def _new_tab(self, tab_class: type) -> Any:
         tab = tab_class(self)
@@ -176,9 +191,9 @@ class PointsPage(Page):
             tab.retranslate_ui()
 
     @classmethod
-    def warm_reads(cls, session: Any, actor: Any) -> None:
-        points.allowed_actions(session=session, actor=actor)
-        points.goods(session=session, actor=actor)  # the counter, the tab it opens on
+    def warm_reads(cls, session: Any, actor: Any) -> Opening:
+        return Opening(points.allowed_actions(session=session, actor=actor),
+                       points.goods(session=session, actor=actor))  # the counter, the tab it opens on
 
     def page_shown(self) -> None:
         self.preload()
@@ -303,6 +318,10 @@ class CounterTab(QWidget):
         self._update_buttons()
 
     def reload(self, then: Any = None) -> None:
+        kept = self.page.kept.take()  # the first read: the warm read's, if it still holds
+        if kept is not None:
+            self._goods_loaded(kept.goods, then)
+            return
         actor = self.actor
         DbOp(self, lambda s: points.goods(session=s, actor=actor), read_only=True) \
             .success(lambda rows: self._goods_loaded(rows, then)).run()

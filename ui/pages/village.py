@@ -5,6 +5,7 @@ clerk adds them (and where the household dialog's group and grid pickers get the
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from ui.dialogs.base import FormDialog
 from ui.dialogs.village import GridDialog, GroupDialog
 from ui.ops import DbOp, ask_reload, worker
 from ui.pages.base import Page, PageContext, PageHeader
+from ui.pages.community import KeptRead
 from ui.table_model import (
     CENTER,
     RIGHT,
@@ -143,14 +145,25 @@ class RecordList(QGroupBox):
         self.delete_button.setEnabled(has and self.can_edit)
 
 
+@dataclasses.dataclass(frozen=True)
+class Opening:
+    """What the page first reads (:meth:`VillagePage.warm_reads`, kept for its first read): whether
+    this role may change the profile, groups and grids, and the overview."""
+
+    actions: dict[str, str | None]
+    overview: people.VillageOverview
+
+
 class VillagePage(Page):
     """村情: profile form on top, groups and grids side by side below."""
 
     def __init__(self, context: PageContext, area_key: str):
         super().__init__(context, area_key)
         actor = context.actor
-        # Asked once (a quick read): whether this role may change the profile, groups and grids.
-        self.actions = worker().read_now(lambda s: people.allowed_actions(session=s, actor=actor, kind="village"))
+        self.kept = KeptRead(self, Opening)  # the warm read, for the first read (_first_read)
+        # Asked once (a quick read, or the warm read's): whether this role may change the profile, groups and grids.
+        self.actions = self.kept.value.actions if self.kept.value is not None else \
+            worker().read_now(lambda s: people.allowed_actions(session=s, actor=actor, kind="village"))
         self.can_edit = self.actions.get("edit", "") is None
         self.overview: people.VillageOverview | None = None
         self.profile_rev: int | None = None
@@ -238,6 +251,8 @@ class VillagePage(Page):
         self.grids.table.activated.connect(lambda _i: self.edit_grid(self.grids.current_row()))
         self._update_profile_buttons(False)
         self.retranslate_ui()
+        # The kept read shown now, before the page is: it is laid out and painted once, with its rows.
+        self._built_with_kept = self._show_kept()
 
     # ------------------------------------------------------------ texts
 
@@ -252,14 +267,29 @@ class VillagePage(Page):
     # ------------------------------------------------------------ loading
 
     @classmethod
-    def warm_reads(cls, session: Any, actor: Any) -> None:
-        people.allowed_actions(session=session, actor=actor, kind="village")
-        people.village_overview(session=session, actor=actor)
+    def warm_reads(cls, session: Any, actor: Any) -> Opening:
+        return Opening(people.allowed_actions(session=session, actor=actor, kind="village"),
+                       people.village_overview(session=session, actor=actor))
 
     def page_shown(self) -> None:
+        if self._built_with_kept:  # filled as it was built, from a read that still holds: nothing to read
+            self._built_with_kept = False
+            if self.kept.holds():
+                return
+        if self.overview is None and not self._loading and self._show_kept():
+            return
         if self.overview is None and not self._loading and worker().pending() == 0 and self._read_at_once():
             return
         self.reload()
+
+    def _show_kept(self) -> bool:
+        """The first read, from the warm read kept for it (KeptRead): nothing asked of the store.
+        False when there is none (or something may have been saved since): read as usual."""
+        kept = self.kept.take()
+        if kept is None:
+            return False
+        self._overview_loaded(kept.overview)
+        return True
 
     def _read_at_once(self) -> bool:
         """The first show of a page that has read nothing yet (opened by the click that built it):
@@ -275,7 +305,7 @@ class VillagePage(Page):
         return True
 
     def preload(self) -> None:
-        if self.overview is None and not self._loading:
+        if self.overview is None and not self._loading and not self._show_kept():
             self.reload()
 
     def reload(self, then: Callable[[], None] | None = None) -> None:
