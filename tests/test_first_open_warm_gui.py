@@ -1,6 +1,6 @@
-"""数据报送 built by a click (issue 16) shows what its warm read
-found after sign-in (the status and the outbox) without a trip to the worker, while nothing was
-saved since; its parts are translated once as they are built."""
+"""数据报送 and 四议两公开 built by a click (issue 16) show what their warm reads found after sign-in
+(the status and the outbox; the matters) without a trip to the worker, while nothing was saved
+since; 数据报送's parts are translated once as they are built."""
 from __future__ import annotations
 
 import pytest
@@ -71,3 +71,22 @@ def test_the_sync_page_is_translated_once_as_it_is_built(village, sign_in, qtbot
     assert calls == [page.body]
     window.workspace.pages["sync"].retranslate_ui()  # a language switch translates it again
     assert calls == [page.body, page.body]
+
+
+def test_deliberation_clicked_before_the_warm_up_shows_its_warm_read_without_the_worker(village, sign_in, qtbot,
+                                                                                        quick_clerk, worker_submits):
+    from app import deliberation
+
+    database, admin = village
+    with database.unit(admin) as session:
+        for title in ("修村道", "建文化广场"):
+            deliberation.start_matter(session=session, actor=admin, title=title)
+    window = sign_in(database)
+    settled(qtbot, window)
+    assert "deliberation" not in window.workspace.pages
+    submitted = worker_submits()
+    page = window.open_area("deliberation")
+    assert [name for name in submitted if "reload" in name] == []  # the list shown from the warm read
+    assert page._loaded_once and page.model.rowCount() == 2
+    shown = {page.model.index(row, column).data() for row in range(2) for column in range(page.model.columnCount())}
+    assert {"修村道", "建文化广场"} <= shown and page.new_button.isEnabled()
