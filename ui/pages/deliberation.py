@@ -1,6 +1,7 @@
 """四议两公开: matters on the left, the selected matter's six steps on the right, done or next."""
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -51,6 +52,16 @@ class _Row(tuple):
         return self[0].id
 
 
+@dataclasses.dataclass(frozen=True)
+class FirstRead:
+    """What the page first shows (:meth:`DeliberationPage.warm_reads`): the register's actions, every
+    matter's id (全部状态) and the rows of a first screenful."""
+
+    actions: dict[str, str | None]
+    ids: list[str]
+    rows: list[Any]
+
+
 class DeliberationPage(Page):
     ids_loaded = Signal(int)
     progress_shown = Signal()
@@ -59,6 +70,7 @@ class DeliberationPage(Page):
         super().__init__(context, area_key)
         self._register_actions: dict[str, str | None] | None = None
         self._loaded_once = False
+        self._warm_taken = False  # the warm read asked for (Page.take_warm), by the first read
         self._count: int | None = None  # matters listed, once loaded
         self.progress: d.MatterProgress | None = None
         self.dialog: QDialog | None = None
@@ -148,11 +160,12 @@ class DeliberationPage(Page):
             self.count_label.setText(ngettext("{n} matter", "{n} matters", self._count).format(n=self._count))
 
     @classmethod
-    def warm_reads(cls, session: Any, actor: Any) -> None:
-        d.allowed_actions(session=session, actor=actor)
-        ids = d.matter_ids(session=session, actor=actor, state=None)  # 全部状态, as the page opens
-        if ids:
-            d.matter_rows(session=session, actor=actor, ids=ids[:FIRST_ROWS])
+    def warm_reads(cls, session: Any, actor: Any) -> FirstRead:
+        """The page's first read (全部状态, as it opens), kept for it (Page.take_warm)."""
+        actions = d.allowed_actions(session=session, actor=actor)
+        ids = d.matter_ids(session=session, actor=actor, state=None)
+        rows = d.matter_rows(session=session, actor=actor, ids=ids[:FIRST_ROWS]) if ids else {}
+        return FirstRead(actions, ids, [_Row(value) for value in rows.values()])
 
     def page_shown(self) -> None:
         if not self._loaded_once:
@@ -186,6 +199,13 @@ class DeliberationPage(Page):
             self._update_buttons()
             self.ids_loaded.emit(len(ids))
 
+        if not self._loaded_once and not self._warm_taken:
+            self._warm_taken = True
+            kept = self.take_warm()  # the warm read, if nothing was saved since: once
+            if isinstance(kept, FirstRead) and state is None:
+                self._register_actions = kept.actions
+                arrived((kept.ids, kept.rows))
+                return
         DbOp(self, read, read_only=True).success(arrived).run()
 
     def _fetch_rows(self, ids: list[str]) -> list[Any]:

@@ -31,17 +31,28 @@ class SyncPage(Page):
         layout.addWidget(self.waiting)
         self.body: QWidget | None = None
         self._layout = layout
+        self._warm_taken = False
         if self.kind:
             self._build()
         else:
             DbOp(self, lambda session: sync.store_kind(session=session), read_only=True) \
                 .success(self._kind_known).run()
-        self.retranslate_ui()
+        self.retranslate_ui(body=False)  # the body translated itself as it was built
+
+    @classmethod
+    def warm_reads(cls, session: Any, actor: Any) -> Any:
+        """What a village's page first shows (:meth:`VillageSync.first_read`: the status and the outbox), kept
+        for its first open; nothing for a township's store, or a role that may not export."""
+        if sync.store_kind(session=session) != VILLAGE:
+            return None
+        from ui.pages.sync.village import VillageSync
+
+        return VillageSync.first_read(session, actor)
 
     def _kind_known(self, kind: str) -> None:
         self.kind = kind
         self._build()
-        self.retranslate_ui()
+        self.retranslate_ui(body=False)
         if self.isVisible():
             self.page_shown()
 
@@ -58,15 +69,20 @@ class SyncPage(Page):
             self.waiting.setVisible(False)
             self._layout.addWidget(self.body, 1)
 
-    def retranslate_ui(self) -> None:
+    def retranslate_ui(self, body: bool = True) -> None:
         self.header.retranslate_ui()
         self.waiting.setText(_("Reading…") if not self.kind else
                              _("This database is not set up yet.") if self.body is None else "")
-        if self.body is not None:
+        if body and self.body is not None:
             self.body.retranslate_ui()
 
     def page_shown(self) -> None:
-        if self.body is not None:
+        if self.body is None:
+            return
+        if self.kind == VILLAGE:
+            kept, self._warm_taken = (None if self._warm_taken else self.take_warm()), True
+            self.body.reload(kept=kept)  # what the warm read found, if it still holds (Page.take_warm): once
+        else:
             self.body.reload()
 
     def refresh(self) -> Any:

@@ -107,10 +107,13 @@ def yes_no(value: Any) -> str:
     return _("Yes") if value else ""
 
 
-def list_table(columns: list[Column], *, name: str, stretch_last: bool = True) -> tuple[QTableView, ListTableModel]:
-    """A read-only table over a short list (tens of rows): whole rows selected, columns sized to fit."""
+def list_table(columns: list[Column], *, name: str, stretch_last: bool = True,
+               parent: QWidget | None = None) -> tuple[QTableView, ListTableModel]:
+    """A read-only table over a short list (tens of rows): whole rows selected, columns sized to fit.
+    ``parent``: the widget it is laid out in, made in it (styled once: measuring its columns styles
+    a table made without one, and it is styled again when it joins its parent)."""
     model = ListTableModel(columns)
-    table = PlainCellsView()
+    table = PlainCellsView(parent)
     table.setObjectName(name)
     table.setModel(model)
     model.setParent(table)

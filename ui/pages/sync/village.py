@@ -3,6 +3,7 @@ them in the outbox until a receipt says the township holds them, and send them o
 when there is one."""
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,14 @@ OUTBOX_COLUMNS: list[Column] = [
     Column(N_("Attempts"), lambda r: number(r.attempts) if r.attempts else "", RIGHT),
     Column(N_("Error"), lambda r: r.error or "", tooltip=lambda r: r.error or ""),
 ]
+
+
+@dataclasses.dataclass(frozen=True)
+class FirstRead:
+    """What the page first shows from the store (:meth:`VillageSync.first_read`)."""
+
+    status: Any
+    outbox: list[Any]
 
 
 class VillageSync(QWidget):
@@ -153,7 +162,7 @@ class VillageSync(QWidget):
         column.setSpacing(8)
         self.export_hint = hint()
         column.addWidget(self.export_hint)
-        self.drive_table, self.drive_model = list_table(DRIVE_COLUMNS, name="driveTable")
+        self.drive_table, self.drive_model = list_table(DRIVE_COLUMNS, name="driveTable", parent=tab)
         self.drive_table.doubleClicked.connect(lambda _index: self.export_to_selected_drive())
         column.addWidget(self.drive_table, 1)
         self.no_drive = hint()
@@ -191,7 +200,7 @@ class VillageSync(QWidget):
         column.setSpacing(8)
         self.outbox_hint = hint()
         column.addWidget(self.outbox_hint)
-        self.outbox_table, self.outbox_model = list_table(OUTBOX_COLUMNS, name="outboxTable")
+        self.outbox_table, self.outbox_model = list_table(OUTBOX_COLUMNS, name="outboxTable", parent=tab)
         column.addWidget(self.outbox_table, 1)
         row = QHBoxLayout()
         self.receipt_button = QPushButton()
@@ -266,16 +275,27 @@ class VillageSync(QWidget):
 
     # ------------------------------------------------------------ loading
 
-    def reload(self) -> None:
-        """Status and outbox from the store; the drives from the system."""
+    @staticmethod
+    def first_read(session: Any, actor: Any) -> FirstRead | None:
+        """The status and the outbox (:meth:`reload`'s read), for a role that may export; on the worker."""
+        if not actor.can("sync.export"):
+            return None
+        return FirstRead(sync.sync_status(session=session, actor=actor), sync.outbox(session=session, actor=actor))
+
+    def reload(self, kept: Any = None) -> None:
+        """Status and outbox from the store (or ``kept``: what :meth:`first_read` found after sign-in,
+        nothing written since); the drives from the system."""
         actor = self.actor
         if not self.can_export:
             return
+        if isinstance(kept, FirstRead):
+            self._loaded((kept.status, kept.outbox))
+        else:
+            def read(session: Any) -> tuple[Any, list[Any]]:
+                return sync.sync_status(session=session, actor=actor), sync.outbox(session=session, actor=actor)
 
-        def read(session: Any) -> tuple[Any, list[Any]]:
-            return sync.sync_status(session=session, actor=actor), sync.outbox(session=session, actor=actor)
-
-        DbOp(self, read, read_only=True).success(self._loaded).failure(lambda exc: show_error(self, str(exc))).run()
+            DbOp(self, read, read_only=True).success(self._loaded) \
+                .failure(lambda exc: show_error(self, str(exc))).run()
         self.load_drives()
 
     def _loaded(self, result: tuple[Any, list[Any]]) -> None:
