@@ -361,14 +361,23 @@ def every_page_unbuilt(db_path: Path) -> dict[str, Any]:
     large demo) and what they found is kept for each page's first read (``Workspace.take_warm``),
     as for a clerk whose first click comes after them; a page clicked before its warm read ran
     reads as usual (the figure for that is the residents page built afresh:
-    ``residents_page_open_median_ms``)."""
+    ``residents_page_open_median_ms``).
+
+    The 工作台 is never built by a click: it is built behind the login form while the password is
+    typed and shown by signing in (its figure is the sign-in's, ``sign_in_dashboard_*``). Built
+    afresh by a click here all the same, it is reported on its own line
+    (``dashboard_built_by_a_click_ms``), not in the worst page's."""
     from ui.main_window import Workspace
 
     Workspace.prebuild = lambda _self, _key: None  # this process only
     result = every_page(db_path, rebuild_dashboard=True)
-    return {"page_unbuilt_first_open_worst_ms": result["page_first_open_worst_ms"],
-            "page_unbuilt_first_open_worst": result["page_first_open_worst"],
-            "page_unbuilt_first_open_ms": result["page_first_open_ms"]}
+    opened = dict(result["page_first_open_ms"])
+    dashboard = opened.pop("dashboard", None)
+    worst = max(opened, key=opened.__getitem__)
+    return {"page_unbuilt_first_open_worst_ms": opened[worst],
+            "page_unbuilt_first_open_worst": worst,
+            "page_unbuilt_first_open_ms": opened,
+            "dashboard_built_by_a_click_ms": dashboard}
 
 
 def every_page(db_path: Path, rebuild_dashboard: bool = False) -> dict[str, Any]:

@@ -20,10 +20,11 @@ from ui.pages import PAGES
 
 pytestmark = pytest.mark.gui
 
-# the pages whose first open is warmed (mediation: its cases are read only when the mediator opens
-# the page; 数据报送 and 设置 read a few short statements of plain SQL)
-WARMED = ("village", "households", "residents", "meetings", "concerns", "deliberation", "volunteers", "points",
-          "awards", "notices")
+# the pages whose first open is warmed (mediation: its counts, years and actions, and its list's
+# statements compiled without reading a case: tests/test_mediation_first_open_gui.py; 设置 reads a
+# few short statements of plain SQL)
+WARMED = ("village", "households", "residents", "meetings", "concerns", "deliberation", "mediation", "volunteers",
+          "points", "awards", "notices", "sync")
 
 
 def page_class(key: str):
