@@ -370,6 +370,8 @@ class RegisterPage(Page):
     def _opening(self) -> Opening | None:
         """The warm read's :class:`Opening` for this page (``Page.take_warm``), taken once and held
         until its first read shows it; None once shown, or when there is none."""
+        if self.opening_filters is None:  # no Opening is read for it (a page may keep its own warm read)
+            return None
         if self._kept_opening is None and not self._loaded_once and not self._opening_taken:
             self._opening_taken = True
             kept = self.take_warm()
