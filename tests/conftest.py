@@ -190,3 +190,23 @@ def pytest_runtest_teardown(item):
     ops = sys.modules.get("ui.ops")
     if ops is not None and getattr(ops, "_worker", None) is not None:
         ops._worker.wait_idle(30)
+
+
+@pytest.fixture
+def compiles(monkeypatch):
+    """The SQL statements compiled from now on (on any thread), as their first line."""
+    import threading
+
+    from sqlalchemy.sql import compiler
+
+    seen: list[str] = []
+    lock = threading.Lock()
+    original = compiler.SQLCompiler.__init__
+
+    def counting(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        with lock:
+            seen.append(str(self.string).split("\n")[0][:120])
+
+    monkeypatch.setattr(compiler.SQLCompiler, "__init__", counting)
+    return seen

@@ -8,9 +8,9 @@ import sqlite3
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.sql import compiler
 
 from app import mediation
+from test_warm_reads_gui import settled
 from ui.ops import worker
 
 pytestmark = pytest.mark.gui
@@ -26,25 +26,6 @@ def add_cases(database, admin, n: int = 3) -> list[str]:
                          mediation.PartyForm(role="respondent", name=f"李{i}"))))
             ids.append(case.id)
     return ids
-
-
-@pytest.fixture
-def compiles(monkeypatch):
-    """The SQL statements compiled from now on (on any thread), as their first line."""
-    seen: list[str] = []
-    original = compiler.SQLCompiler.__init__
-
-    def counting(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        seen.append(str(self.string).split("\n")[0][:120])
-
-    monkeypatch.setattr(compiler.SQLCompiler, "__init__", counting)
-    return seen
-
-
-def settled(qtbot, window) -> None:
-    qtbot.waitUntil(lambda: window.warmup is not None and window.warmup.done and not window.workspace.warming_reads
-                    and worker().pending() == 0, timeout=20000)
 
 
 def case_texts(database, admin) -> set[str]:

@@ -9,7 +9,7 @@ import pytest
 from app import people
 from test_search_two_trips_gui import count_text, matching
 from test_ui_village import add_many_residents
-from test_warm_reads_gui import settled
+from test_warm_reads_gui import filled, settled
 from ui import main_window
 from ui.ops import worker
 
@@ -94,10 +94,7 @@ def test_a_kept_read_is_not_shown_once_it_is_old(village, sign_in, qtbot, unbuil
 def test_the_kept_household_choices_and_rows_are_those_a_fresh_read_finds(village, sign_in, qtbot, unbuilt,
                                                                           worker_submits):
     database, admin = village
-    add_many_residents(database, admin, 25)
-    with database.unit(admin) as session:
-        group = people.add_group(session=session, actor=admin, name="三组")
-        people.add_grid(session=session, actor=admin, name="三组第1网格", group_id=group.id)
+    filled(database, admin)  # residents, and a group with its grid (三组第1网格)
     window = sign_in(database)
     settled(qtbot, window)
     jobs = worker_submits()

@@ -5,10 +5,8 @@ functions as the page."""
 from __future__ import annotations
 
 import sqlite3
-import threading
 
 import pytest
-from sqlalchemy.sql import compiler
 from sqlmodel import func, select
 
 from app import auth, people
@@ -32,22 +30,6 @@ def page_class(key: str):
 
     module_name, class_name = PAGES[key].split(":")
     return getattr(importlib.import_module(module_name), class_name)
-
-
-@pytest.fixture
-def compiles(monkeypatch):
-    """The SQL statements compiled from now on (on any thread), as their first line."""
-    seen: list[str] = []
-    lock = threading.Lock()
-    original = compiler.SQLCompiler.__init__
-
-    def counting(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        with lock:
-            seen.append(str(self.string).split("\n")[0][:120])
-
-    monkeypatch.setattr(compiler.SQLCompiler, "__init__", counting)
-    return seen
 
 
 def settled(qtbot, window) -> None:
