@@ -144,3 +144,34 @@ def test_a_register_built_with_its_kept_read_reads_nothing_on_the_gui_thread(vil
         assert page._register_actions == page.page_actions(session)
         choice = export_choice(session, admin, page.export_kind)
     assert page.export_button.isEnabled() == (choice is not None)
+
+
+def test_a_register_built_before_a_save_reads_afresh_when_it_is_shown(village, sign_in, qtbot, monkeypatch,
+                                                                      worker_submits):
+    """A register built in the warm-up takes its kept read as it is built (its buttons ask for its
+    actions); a save submitted before it is shown means that read may be old: it reads afresh."""
+    real_prebuild = main_window.Workspace.prebuild
+    monkeypatch.setattr(main_window.Workspace, "prebuild", lambda _self, _key: None)
+    database, admin = village
+    add_many_residents(database, admin, 30)
+    window = sign_in(database)
+    settled(qtbot, window)
+    real_prebuild(window.workspace, "residents")  # built hidden, as the warm-up builds it
+    page = window.workspace.pages["residents"]
+    assert "residents" not in window.workspace._kept  # taken as it was built
+    with database.session() as session:
+        household = people.household_ids(session=session, actor=admin)[0]
+
+    def save(session):
+        people.save_resident(session=session, actor=admin,
+                             form=people.ResidentForm(name="新来者", gender="F", household_id=household))
+
+    failed: list = []
+    worker().submit(save, actor=admin, on_failure=failed.append)
+    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+    assert failed == []
+    jobs = worker_submits()
+    page = open_and_wait(qtbot, window, "residents")
+    assert page_jobs(jobs)  # read as usual
+    expected = matching(database, admin)
+    assert len(expected) == 31 and page.model.ids() == expected

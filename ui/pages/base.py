@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -95,6 +96,32 @@ class Page(QWidget):
         """Show one record of this page (the dashboard's to-do items open theirs through
         ``context.open_area(key, record=id)``). A page with records overrides it; the default
         shows the page alone."""
+
+
+class KeptRead:
+    """A page's warm read (``Page.take_warm``), taken when the page is built (its actions decide
+    which buttons it has) and handed to its first read by :meth:`take`: once, and only while
+    nothing that may write was submitted since it was taken (a page built in the warm-up is read
+    in a later pause) and for at most :attr:`HELD_S` after. ``kind``: what the page's
+    ``warm_reads`` returns; anything else is none."""
+
+    HELD_S = 10.0  # a page built in the warm-up is preloaded in one of its next pauses
+
+    def __init__(self, page: Any, kind: type):
+        value = page.take_warm()
+        self.value = value if isinstance(value, kind) else None
+        self._writes, self._taken = worker().writes_submitted, time.monotonic()
+
+    def take(self) -> Any:
+        """The kept read, once, if it still is what the store holds; else None (read as usual)."""
+        value, self.value = self.value, None
+        return value if value is not None and self.holds() else None
+
+    def holds(self) -> bool:
+        """Whether what was kept still is what the store holds (nothing that may write submitted
+        since, not held too long): a page filled from it as it was built need not read again when
+        it is shown."""
+        return worker().writes_submitted == self._writes and time.monotonic() - self._taken <= self.HELD_S
 
 
 class PageHeader(QWidget):

@@ -2,7 +2,6 @@
 search-as-you-type picker (households or residents), and a preview dialog for a print kind."""
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,38 +25,13 @@ from PySide6.QtWidgets import (
 
 from app import meetings, people, points
 from app.i18n import _
-from ui.ops import DbOp, show_error, worker
+from ui.ops import DbOp, show_error
+from ui.pages.base import KeptRead  # noqa: F401 - the pages import it from here too
 from ui.pdf_preview import PdfPreview, print_pdf
 from ui.render import RenderOp
 from ui.table_model import CellDelegate, Column, ListTableModel, fit_columns_to_rows
 from ui.table_view import PlainCellsView
 from ui.widgets import line_edit, save_file_name, set_message
-
-
-class KeptRead:
-    """A page's warm read (``Page.take_warm``), taken when the page is built (its actions decide
-    which buttons it has) and handed to its first read by :meth:`take`: once, and only while
-    nothing that may write was submitted since it was taken (a page built in the warm-up is read
-    in a later pause) and for at most :attr:`HELD_S` after. ``kind``: what the page's
-    ``warm_reads`` returns; anything else is none."""
-
-    HELD_S = 10.0  # a page built in the warm-up is preloaded in one of its next pauses
-
-    def __init__(self, page: Any, kind: type):
-        value = page.take_warm()
-        self.value = value if isinstance(value, kind) else None
-        self._writes, self._taken = worker().writes_submitted, time.monotonic()
-
-    def take(self) -> Any:
-        """The kept read, once, if it still is what the store holds; else None (read as usual)."""
-        value, self.value = self.value, None
-        return value if value is not None and self.holds() else None
-
-    def holds(self) -> bool:
-        """Whether what was kept still is what the store holds (nothing that may write submitted
-        since, not held too long): a page filled from it as it was built need not read again when
-        it is shown."""
-        return worker().writes_submitted == self._writes and time.monotonic() - self._taken <= self.HELD_S
 
 
 def make_table(columns: Sequence[Column], name: str, parent: QWidget, *, stretch: int = 0) -> tuple[QTableView,

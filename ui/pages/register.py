@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app import excel
 from app.i18n import N_, Nn_, _, get_language, ngettext
 from ui.ops import DbOp, worker
-from ui.pages.base import Page, PageContext, PageHeader
+from ui.pages.base import KeptRead, Page, PageContext, PageHeader
 from ui.table_model import SORT_ARROWS, CellDelegate, Column, LazyTableModel
 from ui.table_view import PlainCellsView
 from ui.widgets import save_file_name
@@ -236,9 +236,8 @@ class RegisterPage(Page):
         self._stale = False  # the people register changed elsewhere (group or grid renamed …)
         worker().operation_did_execute.connect(self._on_changes)
         self._register_actions: dict[str, str | None] | None = None
-        self._kept_opening: Opening | None = None  # the warm read's, until the first read shows it
+        self._kept: KeptRead | None = None  # the warm read's Opening, until the first read shows it
         self._actions_language = ""  # the language of the reasons in _register_actions
-        self._opening_taken = False
         self.search_index: Any = None  # read_search_index's answer, while it holds
         self._index_generation = 0  # counts the changes to people: an index read before one is dropped
         self._index_loading = False
@@ -369,14 +368,16 @@ class RegisterPage(Page):
 
     def _opening(self) -> Opening | None:
         """The warm read's :class:`Opening` for this page (``Page.take_warm``), taken once and held
-        until its first read shows it; None once shown, or when there is none."""
+        until its first read shows it; None once shown, when there is none, or once something that
+        may write was submitted after it was taken (a page built in the warm-up reads in a later
+        pause)."""
         if self.opening_filters is None:  # no Opening is read for it (a page may keep its own warm read)
             return None
-        if self._kept_opening is None and not self._loaded_once and not self._opening_taken:
-            self._opening_taken = True
-            kept = self.take_warm()
-            self._kept_opening = kept if isinstance(kept, Opening) else None
-        return self._kept_opening
+        if self._kept is None:  # taken once (KeptRead): the first to ask, often the page's buttons as it is built
+            self._kept = KeptRead(self, Opening)
+        if self._loaded_once or not self._kept.holds():  # shown, or something may have been saved since
+            return None
+        return self._kept.value
 
     # ------------------------------------------------------------ for subclasses
 
@@ -618,7 +619,7 @@ class RegisterPage(Page):
         self._query_started = time.perf_counter()
         opening = self._opening() if not self._loaded_once else None
         if opening is not None and not query and filters == self._opening_filters():
-            self._kept_opening = None
+            self._kept.take()  # shown now: not held any longer
             self._register_actions, self._actions_language = opening.actions, get_language()
             if opening.index is not None and self.search_index is None:
                 self.search_index = opening.index
@@ -846,7 +847,8 @@ class RegisterPage(Page):
         """Every matching id is in the table, and the count shown is theirs."""
         self.last_complete_ms = (time.perf_counter() - self._query_started) * 1000
         self._loaded_once = True
-        self._kept_opening = None  # a warm read not shown (the filters changed first) is not held
+        if self._kept is not None:
+            self._kept.value = None  # a warm read not shown (the filters changed first) is not held
         self.ids_loaded.emit(self._count)
 
     def _fetch_rows_now(self, ids: list[str]) -> list[Any]:
