@@ -71,11 +71,8 @@ def interface_characters(language: str | None = None) -> str:
     from app import i18n
 
     catalog = getattr(i18n.translations(language), "_catalog", {}) or {}
-    counts: Counter[str] = Counter()
-    for text in catalog.values():
-        if isinstance(text, str):
-            counts.update(char for char in text if not char.isspace() and char.isprintable())
-    return "".join(char for char, _count in counts.most_common())
+    counts = Counter("".join(text for text in catalog.values() if isinstance(text, str)))  # counted in C
+    return "".join(char for char, _count in counts.most_common() if not char.isspace() and char.isprintable())
 
 
 def glyph_steps(text: str | None = None, per_step: int = GLYPHS_PER_STEP) -> list[Callable[[], None]]:
