@@ -8,14 +8,20 @@ text that fits on one line in the palette's colour) and draws those itself, the 
 same order as Qt would (tests/test_table_paint_gui.py compares them). Every other cell, and any
 table it cannot plan (a grid, spans, hidden or moved sections, right to left, disabled), is
 painted by Qt's own :meth:`QTableView.paintEvent`, limited to those cells.
+
+A page shown by a click has its tables' last columns stretched to their width as it is laid out,
+and its rows set, before its first paint; Qt repaints the columns of a resize and the rows of a
+new layout from timers that fire in the next turn of the event loop, after that paint, so every
+table was painted twice on its first show. Those repaints are left out when nothing the table
+shows changed since it was last painted whole (:meth:`PlainCellsView.timerEvent`).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPersistentModelIndex, QPointF, QRect
-from PySide6.QtGui import QColor, QCursor, QPainter, QPaintEvent, QPalette, QRegion
-from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
+from PySide6.QtCore import QEvent, QPersistentModelIndex, QPointF, QRect, Qt, QTimerEvent
+from PySide6.QtGui import QBrush, QColor, QCursor, QPainter, QPaintEvent, QPalette, QRegion
+from PySide6.QtWidgets import QStyleOptionViewItem, QTableView
 
 from ui.table_model import (
     _ACTIVE,
@@ -27,9 +33,8 @@ from ui.table_model import (
 )
 
 _HOVERED = (QEvent.Type.HoverEnter, QEvent.Type.HoverMove)
-_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
-_ROW_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewRow
 _TEXT_ROLE = QPalette.ColorRole.Text
+_UPDATES_OFF = Qt.WidgetAttribute.WA_UpdatesDisabled  # set alone: unlike setUpdatesEnabled, no repaint after
 
 
 class PlainCellsView(QTableView):
@@ -42,10 +47,40 @@ class PlainCellsView(QTableView):
         self._spans = False
         self._hover = QPersistentModelIndex()  # as QAbstractItemView's own: the cell last hovered
         self.plain_paints = 0
+        self._row_panel = QBrush()  # the alternate rows' colour, as the last plan found it
+        self._changes = 0  # what the table shows changed: columns or rows resized, the model's rows or texts
+        self._painted_changes = -1  # that count when the whole table was last painted
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.sectionResized.connect(self._changed)  # after QTableView's own: its timer runs
 
-    def setSpan(self, *args: Any) -> None:  # noqa: N802 - Qt's name
-        self._spans = True  # spans are Qt's to paint
-        super().setSpan(*args)
+    def setModel(self, model: Any) -> None:  # noqa: N802 - Qt's name
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.rowsRemoved,
+                           model.rowsMoved, model.columnsInserted, model.columnsRemoved, model.columnsMoved,
+                           model.dataChanged, model.headerDataChanged):
+                signal.connect(self._changed)
+
+    def _changed(self, *_args: Any) -> None:
+        self._changes += 1
+
+    def timerEvent(self, event: QTimerEvent) -> None:  # noqa: N802 - Qt's name
+        """Qt's timers for a resize and for a new layout of the rows (QTableView's, QAbstractItemView's)
+        bring the geometry up to date, then repaint: the repaint is left out when nothing the table
+        shows changed since it was last painted whole (the page's first paint came after them)."""
+        if self._painted_changes != self._changes:
+            super().timerEvent(event)
+            return
+        viewport = self.viewport()
+        before = (viewport.geometry(), self.horizontalOffset(), self.verticalOffset())
+        viewport.setAttribute(_UPDATES_OFF, True)
+        try:
+            super().timerEvent(event)
+        finally:
+            viewport.setAttribute(_UPDATES_OFF, False)
+        if self._painted_changes != self._changes or before != (viewport.geometry(), self.horizontalOffset(),
+                                                                 self.verticalOffset()):
+            viewport.update()  # the timer's handler changed what is shown: painted after all
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         kind = event.type()
@@ -56,6 +91,8 @@ class PlainCellsView(QTableView):
         return super().viewportEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        if event.rect().contains(self.viewport().rect()):
+            self._painted_changes = self._changes
         plan = self._plan(event.rect())
         if plan is None:
             super().paintEvent(event)
@@ -70,12 +107,12 @@ class PlainCellsView(QTableView):
     def _paint_plain(self, rows: list[tuple[Any, ...]]) -> None:
         painter = QPainter(self.viewport())
         painter.setFont(self.itemDelegate()._font)  # the texts' font (the style option's, the view's own)
-        draw_primitive = self.style().drawPrimitive
         fill, draw_static, draw_line, set_pen = painter.fillRect, painter.drawStaticText, painter.drawText, painter.setPen
+        row_panel = self._row_panel
         pen = None
-        for option, ops in rows:
-            for run_option in option:  # each run of plain cells' row panel (the alternate rows' colour)
-                draw_primitive(_ROW_PANEL, run_option, painter, self)
+        for panels, ops in rows:
+            for panel in panels:  # each run of plain cells' row panel (the alternate rows' colour)
+                fill(panel, row_panel)
             for op in ops:
                 kind = op[0]
                 if kind == "fill":
@@ -145,6 +182,9 @@ class PlainCellsView(QTableView):
         option.palette.setCurrentColorGroup(QPalette.ColorGroup.Normal)  # as QTableView's drawCell
         group = QPalette.ColorGroup.Normal if state & _ACTIVE else QPalette.ColorGroup.Inactive
         pen = QColor(option.palette.color(group, _TEXT_ROLE))  # a copy: drawn with once the option is gone
+        # a plain row's panel as the style draws it (QCommonStyle's PE_PanelItemViewRow, Fusion's):
+        # the alternate rows filled with the palette's AlternateBase, the others not at all
+        self._row_panel = QBrush(option.palette.brush(group, QPalette.ColorRole.AlternateBase))
         font = option.font
         alternate = self.alternatingRowColors()
         styled = QRegion()
@@ -168,13 +208,10 @@ class PlainCellsView(QTableView):
                     run_start = position
             if run_start is not None:
                 runs.append((run_start, len(columns) - 1))
-            run_options = []
-            for first, last in runs:
-                run_option = QStyleOptionViewItem(option)
-                start_x = columns[first][1]
-                run_option.rect = QRect(start_x, y, columns[last][1] + columns[last][2] - start_x, height)
-                if alternate and row & 1:
-                    run_option.features |= _ALTERNATE
-                run_options.append(run_option)
-            rows.append((run_options, ops))
+            panels = []  # the row panel of each run of plain cells: the alternate rows' colour
+            if alternate and row & 1:
+                for first, last in runs:
+                    start_x = columns[first][1]
+                    panels.append(QRect(start_x, y, columns[last][1] + columns[last][2] - start_x, height))
+            rows.append((panels, ops))
         return rows, styled
