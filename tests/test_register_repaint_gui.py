@@ -18,15 +18,16 @@ pytestmark = pytest.mark.gui
 
 @pytest.fixture
 def program_look():
-    """The program's style sheet (what made the viewport transparent), removed afterwards. Only
-    the sheet: the program's font, once added, changes how other tests' tables are painted."""
+    """The program's style (ui.style.OfficeStyle: the table's frame; a style sheet's border once
+    made the viewport transparent), removed afterwards. Only the style: the program's font, once
+    added, changes how other tests' tables are painted."""
     from ui import style
 
     app = QApplication.instance()
-    before = app.styleSheet()
-    app.setStyleSheet(style.STYLE_SHEET)
+    before = app.style().name()
+    app.setStyle(style.OfficeStyle())
     yield
-    app.setStyleSheet(before)
+    app.setStyle(before)
 
 
 class Paints(QObject):

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlmodel import func, select
 
@@ -13,6 +14,7 @@ from app.people import queries as people_queries
 from app.i18n import format_number, format_percent
 from app.pinyin import name_search_key
 from db.models.people import Grid, Household, Resident, VillageGroup, VillageProfile
+from ui import style
 
 pytestmark = pytest.mark.gui
 
@@ -398,7 +400,9 @@ def test_dashboard_maps_each_figure_and_leaves_out_what_the_statistics_lack(vill
     assert texts[("meetings", "Average attendance")] == format_percent(0.8137) == "81.4%"
     assert texts[("concerns", "Being handled")] == "15"  # 120 raised − 100 closed − 5 escalated
     assert texts[("concerns", "Closure rate, last 12 months (办结率)")] == "93.4%"
-    assert page.card("concerns", "Overdue").value.styleSheet()  # overdue work stands out
+    overdue = page.card("concerns", "Overdue").value.palette().color(QPalette.ColorRole.WindowText)
+    assert overdue == QColor(style.ERROR)  # overdue work stands out in red
+    assert page.card("concerns", "Being handled").value.palette().color(QPalette.ColorRole.WindowText) != overdue
     assert not page.section_boxes["notices"].isVisibleTo(page)
     assert texts[("notices", "On the notice board")] == "—"
     i18n.set_language("en")

@@ -14,8 +14,8 @@ import time
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QFont, QFontMetrics, QKeySequence
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QFont, QFontMetrics, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +40,7 @@ from ui.idle_lock import IdleWatcher, LockScreen
 from ui.ops import DbOp, worker
 from ui.pages import AREAS, PAGES
 from ui.pages.base import NotAvailablePage, Page, PageContext
-from ui import warmup
+from ui import style, warmup
 from ui.start import StartPanel
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,28 @@ def offered_areas(store_kind: str, actor: Any = None) -> list[str]:
     pages it may see (the points shop keeper sees 积分制, not the people register)."""
     keys = [area.key for area in AREAS if actor is None or area.offered_to(actor)]
     return [key for key in keys if key in TOWNSHIP_AREAS] if store_kind == "township" else keys
+
+
+class NavDelegate(QStyledItemDelegate):
+    """The navigation's lines: the page open in white, in the accent colour and bold, with a bar
+    on its left; the line under the pointer light grey."""
+
+    def paint(self, painter, option, index) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+        rect, state = option.rect, option.state
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, QColor("#ffffff"))
+            painter.fillRect(QRect(rect.left(), rect.top(), 3, rect.height()), QColor(style.ACCENT))
+        elif state & QStyle.StateFlag.State_MouseOver:
+            painter.fillRect(rect, QColor("#e6eaf0"))
+        font = QFont(option.font)
+        font.setBold(selected)
+        painter.save()
+        painter.setFont(font)
+        painter.setPen(QColor(style.ACCENT) if selected else option.palette.color(QPalette.ColorRole.Text))
+        painter.drawText(rect.adjusted(20, 0, -14, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.restore()
 
 
 class Workspace(QWidget):
@@ -96,6 +120,15 @@ class Workspace(QWidget):
         nav_layout.addWidget(self.nav_village)
         self.nav = QListWidget()
         self.nav.setObjectName("navList")
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        self.nav.setItemDelegate(NavDelegate(self.nav))
+        self.nav.setMouseTracking(True)  # the line under the pointer
+        nav_palette = self.nav.palette()
+        nav_palette.setColor(QPalette.ColorRole.Base, QColor(style.NAV_BG))
+        self.nav.setPalette(nav_palette)
+        nav_font = QFont(self.nav.font())
+        nav_font.setPointSizeF(10.5)
+        self.nav.setFont(nav_font)
         self.nav.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for area in AREAS:
@@ -136,7 +169,7 @@ class Workspace(QWidget):
         self._kept.clear()  # read in the other language (labels made on the worker): read afresh
         self.nav_title.setText(_("VillageDesk"))
         self.nav_village.setText(self.context.village_name)
-        self.nav.ensurePolished()  # the style sheet sets the navigation's font size
+        self.nav.ensurePolished()  # polished now (ui.style.OfficeStyle), not on its first show
         bold = QFont(self.nav.font())
         bold.setBold(True)
         metrics = QFontMetrics(bold)
@@ -200,7 +233,7 @@ class Workspace(QWidget):
         page = self._create_page(key)
         self.pages[key] = page
         self.stack.addWidget(page)
-        page.ensurePolished()  # the style sheet applied to every child now, not on the first show
+        page.ensurePolished()  # the style's fonts and colours applied to every child now, not on the first show
         page.resize(self.stack.size())
         if page.layout() is not None:
             page.layout().activate()
@@ -527,7 +560,7 @@ class MainWindow(QMainWindow):
             workspace.pages["dashboard"] = page
             workspace.stack.addWidget(page)
         self.central.addWidget(workspace)  # hidden: the start panel stays the current card
-        workspace.ensurePolished()  # the style sheet applied to it all now, not when it is shown
+        workspace.ensurePolished()  # the style's fonts and colours applied to it all now, not when it is shown
         _make_item_types()
         # painted once into a picture nobody sees, at the window's size: laid out, and the glyphs of
         # its navigation and headings drawn now, not in the first paint after signing in

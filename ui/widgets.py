@@ -36,9 +36,11 @@ _HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&qu
 
 
 def field_label(msgid: str, *, required: bool = False) -> str:
-    """``村名：`` / ``Village name:`` — with a red star for required fields."""
-    text = _("{label}:").format(label=_(msgid)).translate(_HTML_ESCAPES)
-    return f'<span style="color:{style.ERROR}">*</span> {text}' if required else text
+    """``村名：`` / ``Village name:`` — with a red star for required fields: rich text (markup) for a
+    required field, plain text for the others (a rich-text label lays out a text document on its
+    first paint and has its form laid out and painted again after it: issue 16)."""
+    text = _("{label}:").format(label=_(msgid))
+    return f'<span style="color:{style.ERROR}">*</span> {text.translate(_HTML_ESCAPES)}' if required else text
 
 
 def primary_button(text: str = "") -> QPushButton:
@@ -97,7 +99,7 @@ class FieldForm:
         error.setAccessibleName(f"error:{key}")
         column.addWidget(error)
         label = QLabel()
-        label.setTextFormat(Qt.TextFormat.RichText)
+        label.setTextFormat(Qt.TextFormat.RichText if required else Qt.TextFormat.PlainText)
         label.setBuddy(editor)
         label.setFixedHeight(max(28, editor.sizeHint().height()))  # level with the editor, not the errors
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -335,8 +337,7 @@ def set_message(label: QLabel, text: str, *, error: bool) -> None:
     name = "formError" if error else "hint"
     if label.objectName() != name:
         label.setObjectName(name)
-        label.style().unpolish(label)
-        label.style().polish(label)
+        style.restyle(label)
     label.setText(text)
     label.setVisible(bool(text))
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app import first_steps, workbench
 from app.i18n import N_, _, format_number, format_percent
+from ui import style
 from ui.ops import DbOp, worker
 from ui.pages.base import Page, PageContext, PageHeader
 
@@ -171,9 +172,11 @@ class StatCard(QFrame):
             text = format_number(value)
         self.value.setText(text)
         alert = self.card.alert and isinstance(value, int) and value > 0
-        if alert != self._alert:  # a style sheet set (even "") re-polishes the label: only on a change
+        if alert != self._alert:
             self._alert = alert
-            self.value.setStyleSheet("color: #c62828;" if alert else "")
+            palette = self.value.palette()
+            palette.setColor(QPalette.ColorRole.WindowText, QColor(style.ERROR if alert else style.ACCENT))
+            self.value.setPalette(palette)
         tips = [_(self.card.hint)] if self.card.hint else []
         if text == "—":
             tips.append(_("No figure yet."))
