@@ -1,0 +1,135 @@
+"""The program's look without a style sheet (ui.style.OfficeStyle, issue 16): what the style sheet
+gave, by object name and by property, drawn by the style: checked on the pixels drawn."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ui import style
+from ui.widgets import primary_button, set_message
+
+pytestmark = pytest.mark.gui
+
+
+_SHOWN: list[QWidget] = []  # kept alive until the test ends
+
+
+@pytest.fixture
+def office(qapp):
+    app = QApplication.instance()
+    before = app.style().name()
+    app.setStyle(style.OfficeStyle())
+    yield app
+    for root in _SHOWN:
+        root.close()
+    _SHOWN.clear()
+    app.setStyle(before)
+
+
+def shown(qtbot, *widgets: QWidget) -> QWidget:
+    root = QWidget()
+    layout = QVBoxLayout(root)
+    for widget in widgets:
+        layout.addWidget(widget)
+    root.resize(320, 60 * len(widgets))
+    root.show()
+    qtbot.waitExposed(root)
+    _SHOWN.append(root)
+    return root
+
+
+def pixel(widget: QWidget, x: int, y: int) -> QColor:
+    return widget.grab().toImage().pixelColor(QPoint(x, y))
+
+
+def near(colour: QColor, expected: str, tolerance: int = 40) -> bool:
+    want = QColor(expected)
+    return all(abs(a - b) <= tolerance for a, b in ((colour.red(), want.red()), (colour.green(), want.green()),
+                                                    (colour.blue(), want.blue())))
+
+
+def text_colour(widget: QWidget) -> QColor:
+    return widget.palette().color(QPalette.ColorRole.WindowText)
+
+
+def test_no_style_sheet_is_left_on_the_application(qapp):
+    app = QApplication.instance()
+    before = (app.style().name(), app.styleSheet())
+    try:
+        style.apply(app)
+        assert app.styleSheet() == ""
+        assert isinstance(app.style(), style.OfficeStyle)
+    finally:
+        app.setStyle(before[0])
+        app.setStyleSheet(before[1])
+
+
+def test_titles_and_hints_by_object_name(office, qtbot):
+    title, hint, plain = QLabel("人口"), QLabel("可按姓名查找"), QLabel("姓名")
+    title.setObjectName("pageTitle")
+    hint.setObjectName("hint")
+    shown(qtbot, title, hint, plain)
+    assert title.font().bold() and title.font().pointSizeF() == 15.0
+    assert text_colour(hint) == QColor(style.MUTED)
+    assert text_colour(plain) != QColor(style.MUTED) and not plain.font().bold()
+
+
+def test_a_colour_given_before_the_style_is_kept(office, qtbot):
+    figure = QLabel("33")
+    figure.setObjectName("statValue")
+    palette = figure.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(style.ERROR))  # an overdue figure, in red
+    figure.setPalette(palette)
+    shown(qtbot, figure)
+    assert text_colour(figure) == QColor(style.ERROR)
+    assert figure.font().pointSizeF() == 20.0  # its size from the style all the same
+
+
+def test_a_message_turned_into_an_error_and_back(office, qtbot):
+    message = QLabel()
+    message.setObjectName("hint")
+    shown(qtbot, message)
+    set_message(message, "保存失败", error=True)
+    assert text_colour(message) == QColor(style.ERROR)
+    set_message(message, "已保存", error=False)
+    assert text_colour(message) == QColor(style.MUTED)
+
+
+def test_an_editor_shows_its_state_in_its_border(office, qtbot):
+    plain, wrong = QLineEdit(), QLineEdit()
+    shown(qtbot, plain, wrong)
+    style.set_invalid(wrong, True)
+    middle = plain.height() // 2
+    assert plain.height() >= style.EDITOR_HEIGHT
+    assert near(pixel(plain, 0, middle), style.BORDER, 12)
+    assert near(pixel(wrong, 0, middle), style.ERROR)
+    style.set_invalid(wrong, False)
+    assert near(pixel(wrong, 0, middle), style.BORDER, 12)
+    plain.setFocus()
+    qtbot.waitUntil(plain.hasFocus)
+    assert near(pixel(plain, 0, middle), style.ACCENT)
+
+
+def test_the_primary_button_is_accent_blue_with_white_text(office, qtbot):
+    save, cancel = primary_button("保存"), QPushButton("取消")
+    shown(qtbot, save, cancel)
+    assert save.height() >= style.BUTTON_HEIGHT
+    assert save.palette().color(QPalette.ColorRole.ButtonText) == QColor("#ffffff")
+    assert near(pixel(save, 4, save.height() // 2), style.ACCENT)
+    assert near(pixel(cancel, 4, cancel.height() // 2), "#ffffff", 8)
+    save.setEnabled(False)
+    assert near(pixel(save, 4, save.height() // 2), "#8fb0d6")
+
+
+def test_panels_by_object_name(office, qtbot):
+    card = QFrame()
+    card.setObjectName("statCard")
+    card.setMinimumHeight(40)
+    other = QFrame()
+    other.setMinimumHeight(40)
+    shown(qtbot, card, other)
+    assert near(pixel(card, card.width() // 2, card.height() // 2), "#f7f9fc", 3)
+    assert near(pixel(card, card.width() // 2, 0), style.BORDER, 12)  # its border
+    assert not near(pixel(other, other.width() // 2, other.height() // 2), "#f7f9fc", 1)
