@@ -127,6 +127,19 @@ print(json.dumps({"warm_up": before, "page": made["n"] - before}))
     assert counts["warm"]["warm_up"] >= 10 and counts["warm"]["page"] == 0
 
 
+def test_the_enum_types_warmed_up_exist_and_are_made_by_the_warm_up():
+    """Each enum the warm-up makes is there under its name (a wrong name would be skipped quietly),
+    and is an enum type once the step has run."""
+    import enum
+    import importlib
+
+    warmup.make_enum_types()
+    for module_name, class_name, names in warmup.ENUM_TYPES:
+        cls = getattr(importlib.import_module(f"PySide6.{module_name}"), class_name)
+        for name in names:
+            assert isinstance(getattr(cls, name), enum.EnumMeta), (class_name, name)
+
+
 def test_a_page_built_in_the_warm_up_is_the_one_opened_and_a_failing_build_waits_for_the_click(
         village, sign_in, qtbot, monkeypatch, caplog):
     database, _admin = village

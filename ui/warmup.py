@@ -55,6 +55,27 @@ def make_widget_types() -> None:
             made.deleteLater()
 
 
+# Enum types PySide6 made the first time a page was opened by a click (2–3 ms of its CPU), by the
+# classes that have them: the print preview's modes (its module's types set up as the first page's
+# widgets were wrapped), the PDF classes' and the text layout's the tables' painting uses.
+ENUM_TYPES = (("QtPrintSupport", "QPrintPreviewWidget", ("ViewMode", "ZoomMode")),
+              ("QtPdf", "QPdfDocument", ("Status", "Error", "PageModelRole")),
+              ("QtPdf", "QPdfBookmarkModel", ("Role",)), ("QtPdf", "QPdfSearchModel", ("Role",)),
+              ("QtPdf", "QPdfLinkModel", ("Role",)), ("QtPdf", "QPdfPageRenderer", ("RenderMode",)),
+              ("QtPdf", "QPdfDocumentRenderOptions", ("Rotation", "RenderFlag")),
+              ("QtGui", "QTextLine", ("Edge", "CursorPosition")))
+
+
+def make_enum_types() -> None:
+    for module_name, class_name, names in ENUM_TYPES:
+        try:
+            cls = getattr(importlib.import_module(f"PySide6.{module_name}"), class_name)
+            for name in names:
+                getattr(cls, name)
+        except Exception:  # noqa: BLE001 - a warm-up only: made when first used instead
+            log.debug("warming up %s.%s", class_name, names, exc_info=True)
+
+
 # The characters of the interface's texts (the current language's catalogue), drawn once each in
 # the interface's font, regular and bold (tables, labels, buttons; headers), into a picture nobody
 # sees, a chunk per pause: Qt rasterises a glyph the first time it is drawn, and the first page a
@@ -124,7 +145,7 @@ class PageWarmup(QObject):
     def __init__(self, modules: Iterable[str], parent: QObject | None = None,
                  builds: Iterable[Callable[[], object]] = ()):
         super().__init__(parent)
-        self._todo: list[str | Callable[[], object]] = [make_widget_types, *glyph_steps()]
+        self._todo: list[str | Callable[[], object]] = [make_widget_types, make_enum_types, *glyph_steps()]
         self._todo += [name for name in dict.fromkeys(modules) if name not in sys.modules]
         self._todo += list(builds)
         self.done = False
