@@ -9,7 +9,7 @@ import random
 import pytest
 from PySide6.QtWidgets import QAbstractItemView, QTableView, QVBoxLayout, QWidget
 
-from ui.table_model import RIGHT, Column, ListTableModel, fit_columns_to_rows
+from ui.table_model import HEADER_PADDING, RIGHT, Column, ListTableModel, fit_columns_to_rows
 
 pytestmark = pytest.mark.gui
 
@@ -52,10 +52,18 @@ def table_in(holder: QWidget, *, grid: bool) -> tuple[QTableView, ListTableModel
 
 
 def qt_widths(table: QTableView) -> list[int]:
-    """What Qt measures, cell by cell, for the columns the fit sizes (all but the stretched last)."""
-    for column in range(table.model().columnCount() - 1):
+    """What Qt measures, cell by cell, for the columns the fit sizes (all but the stretched last),
+    the header's text with the fit's room on both sides (HEADER_PADDING)."""
+    header = table.horizontalHeader()
+    columns = range(table.model().columnCount() - 1)
+    fitted = [table.columnWidth(column) for column in columns]
+    for column in columns:
         table.resizeColumnToContents(column)
-    return [table.columnWidth(column) for column in range(table.model().columnCount() - 1)]
+    measured = [max(table.columnWidth(column), 0 if header.isHidden() else header.sectionSizeHint(column) + HEADER_PADDING)
+                for column in columns]
+    for column, width in zip(columns, fitted):  # the table as the fit left it
+        table.setColumnWidth(column, width)
+    return measured
 
 
 @pytest.mark.parametrize("grid", [False, True])

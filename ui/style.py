@@ -69,7 +69,6 @@ PANELS: dict[str, tuple[str, str | None, float, str, str | None]] = {
 }
 EDITOR_HEIGHT = 30  # line edits and drop-downs: a 26-pixel line, its padding and border
 BUTTON_HEIGHT = 32
-HEADER_PADDING = 8  # added to Fusion's 2 pixels each side of a header's text
 
 
 class OfficeStyle(QProxyStyle):
@@ -161,14 +160,6 @@ class OfficeStyle(QProxyStyle):
                 return
         super().drawPrimitive(element, option, painter, widget)
 
-    def drawControl(self, element, option, painter, widget=None):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
-        if element == _HEADER_SECTION:
-            painter.fillRect(option.rect, QColor("#f5f6f8"))
-            _rect_lines(painter, option.rect, "#e3e6eb", "right")
-            _rect_lines(painter, option.rect, BORDER, "bottom")
-            return
-        super().drawControl(element, option, painter, widget)
-
     def drawComplexControl(self, control, option, painter, widget=None):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
         if control == _COMBO_BOX and option.frame:
             self._editor_frame(option, painter, widget)
@@ -181,12 +172,6 @@ class OfficeStyle(QProxyStyle):
             painter.restore()
             return
         super().drawComplexControl(control, option, painter, widget)
-
-    def sizeFromContents(self, kind, option, size, widget=None):  # type: ignore[no-untyped-def]  # noqa: N802, ANN001
-        made = super().sizeFromContents(kind, option, size, widget)
-        if kind == _CT_HEADER_SECTION:
-            made.setWidth(made.width() + HEADER_PADDING)  # 6 pixels each side of a header's text
-        return made
 
     def _editor_frame(self, option, painter, widget) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
         enabled = bool(option.state & _ENABLED)
@@ -231,9 +216,8 @@ _FRAME_GROUP_BOX = _PE.PE_FrameGroupBox
 _STATUS_BAR = _PE.PE_PanelStatusBar
 _FOCUS_RECT = _PE.PE_FrameFocusRect
 _WIDGET = _PE.PE_Widget
-_HEADER_SECTION = QStyle.ControlElement.CE_HeaderSection
 _COMBO_BOX = QStyle.ComplexControl.CC_ComboBox
-_CT_HEADER_SECTION = QStyle.ContentsType.CT_HeaderSection
+
 _FLAT = QStyleOptionButton.ButtonFeature.Flat
 _SF = QStyle.StateFlag
 _ENABLED, _HAS_FOCUS, _SUNKEN, _ON, _MOUSE_OVER = _SF.State_Enabled, _SF.State_HasFocus, _SF.State_Sunken, _SF.State_On, _SF.State_MouseOver
@@ -334,7 +318,8 @@ def apply(app: QApplication) -> None:
     header_font = QFont(app.font())  # table headers: bold, dark grey (class defaults: set as each is made)
     header_font.setBold(True)
     app.setFont(header_font, "QHeaderView")
-    header_palette = QPalette(palette)
+    header_palette = QPalette(palette)  # Fusion's header sections, drawn from the button colour: near flat
+    header_palette.setColor(QPalette.ColorRole.Button, QColor("#f5f6f8"))
     header_palette.setColor(QPalette.ColorRole.ButtonText, QColor("#38424f"))
     app.setPalette(header_palette, "QHeaderView")
     status_palette = QPalette(palette)

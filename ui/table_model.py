@@ -643,6 +643,9 @@ class ListTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1))
 
 
+HEADER_PADDING = 8  # more room each side of a header's text than the style's own (Fusion: 2 pixels)
+
+
 def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int = 100) -> None:
     """Columns of ``table`` as wide as their contents, measured once each time the rows change
     (the model is reset, or its headers or cells are re-read in another language).
@@ -669,6 +672,8 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
     table.verticalHeader().setResizeContentsPrecision(sample)
     model = table.model()
 
+    fitted_empty: list[Any] = [None]  # the headers an empty list was last fitted to
+
     def fit(*_args: Any) -> None:
         last = model.columnCount() - 1
         columns = [column for column in range(model.columnCount())
@@ -676,11 +681,25 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
                    and not (column == last and header.stretchLastSection())]
         if not columns:
             return
+        if model.rowCount() == 0:  # the headers alone: fitted again only if they changed (a page
+            # translating its headers as it is built asked for the same widths twice)
+            texts = (tuple(model.headerData(column, Qt.Orientation.Horizontal) for column in columns),
+                     header.font().key(), tuple(columns))
+            if texts == fitted_empty[0]:
+                return
+            fitted_empty[0] = texts
+        else:
+            fitted_empty[0] = None
         if type(model) is ListTableModel and type(table.itemDelegate()) in (QStyledItemDelegate, CellDelegate):
             _fit_list_columns(table, model, columns)
-            return
-        for column in columns:
-            table.resizeColumnToContents(column)
+        else:
+            for column in columns:
+                table.resizeColumnToContents(column)
+        if not header.isHidden():  # each header's text with room on both sides
+            for column in columns:
+                wanted = header.sectionSizeHint(column) + HEADER_PADDING
+                if header.sectionSize(column) < wanted:
+                    header.resizeSection(column, wanted)
 
     model.modelReset.connect(fit)
     model.headerDataChanged.connect(fit)
