@@ -81,3 +81,36 @@ def test_new_rows_after_the_paint_are_painted(shown_page):
     table.model().set_rows([(f"新{i}", "一组", "") for i in range(60)])  # as many rows, other texts
     settle()
     assert paints.count > before
+
+
+def test_a_list_given_rows_before_it_is_shown_is_fitted_once(qtbot, monkeypatch):
+    """Its columns are fitted to its rows, not first to its empty headers (ui.table_model)."""
+    from ui import table_model
+
+    fitted = []
+    original = table_model._fit_list_columns
+    monkeypatch.setattr(table_model, "_fit_list_columns",
+                        lambda table, model, columns: fitted.append(model.rowCount()) or original(table, model, columns))
+    page = QWidget()
+    qtbot.addWidget(page)
+    table, model = make_table(COLUMNS, "fittedOnce", page)
+    QVBoxLayout(page).addWidget(table)
+    model.set_rows(ROWS)
+    page.show()
+    settle()
+    assert fitted == [len(ROWS)]
+
+
+def test_a_list_left_empty_has_its_headers_fitted_when_shown(qtbot):
+    from ui.table_model import HEADER_PADDING
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    table, _model = make_table(COLUMNS, "leftEmpty", page)
+    QVBoxLayout(page).addWidget(table)
+    page.resize(700, 300)
+    page.show()
+    settle()
+    header = table.horizontalHeader()
+    for column in range(len(COLUMNS) - 1):  # the last one stretches
+        assert header.sectionSize(column) >= header.sectionSizeHint(column) + HEADER_PADDING

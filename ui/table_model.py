@@ -675,6 +675,8 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
     fitted_empty: list[Any] = [None]  # the headers an empty list was last fitted to
 
     def fit(*_args: Any) -> None:
+        if hasattr(table, "fit_when_shown"):
+            table.fit_when_shown(None)  # fitted now: nothing left for the first show
         last = model.columnCount() - 1
         columns = [column for column in range(model.columnCount())
                    if header.sectionResizeMode(column) != QHeaderView.ResizeMode.Stretch
@@ -704,7 +706,10 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
     model.modelReset.connect(fit)
     model.headerDataChanged.connect(fit)
     model.dataChanged.connect(fit)
-    fit()
+    if model.rowCount() == 0 and not table.isVisible() and hasattr(table, "fit_when_shown"):
+        table.fit_when_shown(fit)  # rows usually come before it is shown: their fit is the one needed
+    else:
+        fit()
 
 
 def _measured_rows(table: Any, count: int) -> range | list[int]:

@@ -48,10 +48,22 @@ class PlainCellsView(QTableView):
         self._hover = QPersistentModelIndex()  # as QAbstractItemView's own: the cell last hovered
         self.plain_paints = 0
         self._row_panel = QBrush()  # the alternate rows' colour, as the last plan found it
+        self._fit: Any = None  # the columns' fit left for the first show (fit_when_shown)
         self._changes = 0  # what the table shows changed: columns or rows resized, the model's rows or texts
         self._painted_changes = -1  # that count when the whole table was last painted
         for header in (self.horizontalHeader(), self.verticalHeader()):
             header.sectionResized.connect(self._changed)  # after QTableView's own: its timer runs
+
+    def fit_when_shown(self, fit: Any) -> None:
+        """``fit()`` (ui.table_model.fit_columns_to_rows) before the first show unless rows come
+        first (their own fit replaces it): None, nothing left to do."""
+        self._fit = fit
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        fit, self._fit = self._fit, None
+        if fit is not None:
+            fit()
+        super().showEvent(event)
 
     def setModel(self, model: Any) -> None:  # noqa: N802 - Qt's name
         super().setModel(model)
