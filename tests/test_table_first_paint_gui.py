@@ -90,7 +90,7 @@ def test_a_list_given_rows_before_it_is_shown_is_fitted_once(qtbot, monkeypatch)
     fitted = []
     original = table_model._fit_list_columns
     monkeypatch.setattr(table_model, "_fit_list_columns",
-                        lambda table, model, columns: fitted.append(model.rowCount()) or original(table, model, columns))
+                        lambda table, model, columns, hints: fitted.append(model.rowCount()) or original(table, model, columns, hints))
     page = QWidget()
     qtbot.addWidget(page)
     table, model = make_table(COLUMNS, "fittedOnce", page)

@@ -692,16 +692,16 @@ def fit_columns_to_rows(table: Any, *, stretch: int | None = None, sample: int =
             fitted_empty[0] = texts
         else:
             fitted_empty[0] = None
+        # each header's text with room on both sides (measured once: Qt lays out the text each time)
+        hints = {column: 0 if header.isHidden() else header.sectionSizeHint(column) + HEADER_PADDING
+                 for column in columns}
         if type(model) is ListTableModel and type(table.itemDelegate()) in (QStyledItemDelegate, CellDelegate):
-            _fit_list_columns(table, model, columns)
-        else:
-            for column in columns:
-                table.resizeColumnToContents(column)
-        if not header.isHidden():  # each header's text with room on both sides
-            for column in columns:
-                wanted = header.sectionSizeHint(column) + HEADER_PADDING
-                if header.sectionSize(column) < wanted:
-                    header.resizeSection(column, wanted)
+            _fit_list_columns(table, model, columns, hints)
+            return
+        for column in columns:
+            table.resizeColumnToContents(column)
+            if header.sectionSize(column) < hints[column]:
+                header.resizeSection(column, hints[column])
 
     model.modelReset.connect(fit)
     model.headerDataChanged.connect(fit)
@@ -739,10 +739,10 @@ def _measured_rows(table: Any, count: int) -> range | list[int]:
     return rows
 
 
-def _fit_list_columns(table: Any, model: ListTableModel, columns: list[int]) -> None:
+def _fit_list_columns(table: Any, model: ListTableModel, columns: list[int], hints: dict[int, int]) -> None:
     """Each of ``columns`` as wide as ``resizeColumnToContents`` makes it, from the texts: a cell
     of the style's item views is its text's natural width, rounded up, and the style's text margin
-    on both sides (one more pixel with the grid shown); the column at least its header's size hint."""
+    on both sides (one more pixel with the grid shown); the column at least its header's (``hints``)."""
     table.ensurePolished()  # the font the cells are drawn in (as sizeHintForColumn does)
     header = table.horizontalHeader()
     metrics = QFontMetricsF(table.font())
@@ -763,5 +763,4 @@ def _fit_list_columns(table: Any, model: ListTableModel, columns: list[int]) -> 
                                             for line in text.split("\n")), default=0) + margin
             content = max(content, width)
         content += grid  # no rows: the grid's pixel alone, as Qt's
-        hint = 0 if header.isHidden() else header.sectionSizeHint(column)
-        header.resizeSection(column, max(content, hint))
+        header.resizeSection(column, max(content, hints[column]))
