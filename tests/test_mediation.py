@@ -333,6 +333,38 @@ def test_thirty_days_from_acceptance_near_over_and_extended(world):
         assert "当事人外出务工" in extended.extension_reason
 
 
+def list_shapes_hold(database, admin, r1, r2) -> None:
+    """The list's ids for each kind of filter, its values bound each time it runs (the statement of
+    each shape is built once: app.mediation.service._case_ids_statement): a second call with other
+    values finds other cases; the day the deadlines are counted from moves the order."""
+    today = M.today()
+    with database.unit(admin) as session:
+        old = M.register_case(session=session, actor=admin, form=form(r1, r2, registered_on=today - dt.timedelta(days=40)))
+        new = M.register_case(session=session, actor=admin, form=form(r1, r2, category="marriage", title="婚姻纠纷",
+                                                                      registered_on=today - dt.timedelta(days=1)))
+        M.accept_case(session=session, actor=admin, case_id=old.id, accepted_on=today - dt.timedelta(days=20))
+    with database.session() as session:
+        def ids(**filters):
+            return M.case_ids(session=session, actor=admin, **filters)
+
+        assert ids() == [new.id, old.id]  # newest first: nothing near or over its limit today
+        assert ids(on=today + dt.timedelta(days=8)) == [old.id, new.id]  # near its limit then
+        assert ids(on=today + dt.timedelta(days=11), overdue_only=True) == [old.id]
+        assert ids(overdue_only=True) == []
+        assert ids(state=M.REGISTERED) == [new.id] and ids(state=M.ACCEPTED) == [old.id]
+        assert ids(state="open") == [new.id, old.id]
+        assert ids(category="marriage") == [new.id] and ids(category="housing") == [old.id]
+        assert ids(category="family") == [new.id]
+        assert ids(year=new.year) == [cid for cid, year in ((new.id, new.year), (old.id, old.year)) if year == new.year]
+        assert ids(year=new.year - 5) == []
+        assert ids(limit=1) == [new.id] and ids(limit=2) == [new.id, old.id]
+        assert ids(search="婚姻") == [new.id] and ids(search="宅基地", state=M.ACCEPTED) == [old.id]
+
+
+def test_the_list_binds_its_filters_each_time(world):
+    list_shapes_hold(*world)
+
+
 def test_a_group_dispute_is_flagged_for_escalation(world):
     database, admin, r1, r2 = world
     case_id = new_case(database, admin, r1, r2, people_involved=12)

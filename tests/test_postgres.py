@@ -46,3 +46,20 @@ def test_the_workbench_cards_equal_the_statistics_on_postgresql(pg_village):
     from test_workbench import cards_equal_statistics
 
     cards_equal_statistics(*pg_village)
+
+
+def test_the_mediation_list_on_postgresql(pg_village):
+    """The list's statements, built once per shape with their values bound (LIMIT NULL for the
+    whole list on PostgreSQL)."""
+    from app import people
+    from test_mediation import list_shapes_hold
+
+    database, admin = pg_village
+    with database.unit(admin) as session:
+        h1 = people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="王大明"))
+        h2 = people.save_household(session=session, actor=admin, form=people.HouseholdForm(head_name="李小红"))
+        r1 = people.save_resident(session=session, actor=admin, form=people.ResidentForm(
+            name="王大明", gender="M", household_id=h1.id, relation="head"))
+        r2 = people.save_resident(session=session, actor=admin, form=people.ResidentForm(
+            name="李小红", gender="F", household_id=h2.id, relation="head"))
+    list_shapes_hold(database, admin, r1, r2)
