@@ -73,25 +73,6 @@ class _AfterPaint(QObject):
         return False
 
 
-class _FilledViewport(QObject):
-    """Keeps a table's viewport filling its own background. The style sheet's border on QTableView
-    leaves the viewport transparent (each time it polishes it): every paint of the rows painted
-    the window, the workspace and the page beneath them first, for the white they showed. Filled
-    with that same white (the palette's Base) itself, a search repaints the rows only."""
-
-    _POLISHED = (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.PaletteChange)
-
-    def __init__(self, viewport: Any):
-        super().__init__(viewport)
-        viewport.setAutoFillBackground(True)
-        viewport.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in self._POLISHED and not watched.autoFillBackground():
-            watched.setAutoFillBackground(True)
-        return False
-
-
 def export_choice(session: Any, actor: Any, kind: str) -> tuple[str, bool] | None:
     """``(file name, may export full numbers)`` when ``actor`` may export table ``kind``, else None."""
     if kind not in {k.kind for k in excel.export_kinds(session=session, actor=actor)}:
@@ -318,7 +299,10 @@ class RegisterPage(Page):
             header.sectionClicked.connect(self._header_clicked)
         self.table.activated.connect(lambda _index: self.open_current())
         self._after_paint = _AfterPaint(self.table.viewport())
-        _FilledViewport(self.table.viewport())
+        # the rows' viewport fills its own background (the palette's Base): a search repaints the
+        # rows only, not the window, the workspace and the page beneath them (an application style
+        # sheet once left it transparent: tests/test_register_repaint_gui.py)
+        self.table.viewport().setAutoFillBackground(True)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
 
