@@ -33,6 +33,28 @@ def open_and_wait(qtbot, window, key: str):
     return page
 
 
+def save_then_open_reads_afresh(qtbot, window, database, admin, worker_submits):
+    """A resident saved in this window after the warm read (as a dialog's DbOp does): the residents
+    page opened then reads as usual and shows the new resident. Returns the page."""
+    with database.session() as session:
+        household = people.household_ids(session=session, actor=admin)[0]
+
+    def save(session):
+        people.save_resident(session=session, actor=admin,
+                             form=people.ResidentForm(name="新来者", gender="F", household_id=household))
+
+    failed: list = []
+    worker().submit(save, actor=admin, on_failure=failed.append)
+    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
+    assert failed == []
+    jobs = worker_submits()
+    page = open_and_wait(qtbot, window, "residents")
+    assert page_jobs(jobs)  # read as usual
+    expected = matching(database, admin)
+    assert len(expected) == 31 and page.model.ids() == expected
+    return page
+
+
 def test_a_register_clicked_before_the_warm_up_shows_the_kept_read_without_the_worker(village, sign_in, qtbot,
                                                                                         unbuilt, worker_submits):
     database, admin = village
@@ -60,22 +82,7 @@ def test_after_a_save_the_page_reads_afresh_and_shows_it(village, sign_in, qtbot
     window = sign_in(database)
     settled(qtbot, window)
     assert "residents" in window.workspace._kept
-    with database.session() as session:
-        household = people.household_ids(session=session, actor=admin)[0]
-
-    def save(session):  # a save in this window after the warm read (as a dialog's DbOp does)
-        form = people.ResidentForm(name="新来者", gender="F", household_id=household)
-        people.save_resident(session=session, actor=admin, form=form)
-
-    failed: list = []
-    worker().submit(save, actor=admin, on_failure=failed.append)
-    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
-    assert failed == []
-    jobs = worker_submits()
-    page = open_and_wait(qtbot, window, "residents")
-    assert page_jobs(jobs)  # read as usual
-    expected = matching(database, admin)
-    assert len(expected) == 31 and page.model.ids() == expected
+    save_then_open_reads_afresh(qtbot, window, database, admin, worker_submits)
 
 
 def test_a_kept_read_is_not_shown_once_it_is_old(village, sign_in, qtbot, unbuilt, monkeypatch, worker_submits):
@@ -157,21 +164,6 @@ def test_a_register_built_before_a_save_reads_afresh_when_it_is_shown(village, s
     window = sign_in(database)
     settled(qtbot, window)
     real_prebuild(window.workspace, "residents")  # built hidden, as the warm-up builds it
-    page = window.workspace.pages["residents"]
+    built = window.workspace.pages["residents"]
     assert "residents" not in window.workspace._kept  # taken as it was built
-    with database.session() as session:
-        household = people.household_ids(session=session, actor=admin)[0]
-
-    def save(session):
-        people.save_resident(session=session, actor=admin,
-                             form=people.ResidentForm(name="新来者", gender="F", household_id=household))
-
-    failed: list = []
-    worker().submit(save, actor=admin, on_failure=failed.append)
-    qtbot.waitUntil(lambda: worker().pending() == 0, timeout=10000)
-    assert failed == []
-    jobs = worker_submits()
-    page = open_and_wait(qtbot, window, "residents")
-    assert page_jobs(jobs)  # read as usual
-    expected = matching(database, admin)
-    assert len(expected) == 31 and page.model.ids() == expected
+    assert save_then_open_reads_afresh(qtbot, window, database, admin, worker_submits) is built
