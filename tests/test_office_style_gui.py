@@ -133,3 +133,23 @@ def test_panels_by_object_name(office, qtbot):
     assert near(pixel(card, card.width() // 2, card.height() // 2), "#f7f9fc", 3)
     assert near(pixel(card, card.width() // 2, 0), style.BORDER, 12)  # its border
     assert not near(pixel(other, other.width() // 2, other.height() // 2), "#f7f9fc", 1)
+
+
+def test_a_flat_scroll_bar_with_its_handle(office, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScrollBar, QStyle, QStyleOptionSlider
+
+    bar = QScrollBar(Qt.Orientation.Vertical)
+    bar.setRange(0, 100)
+    bar.setPageStep(20)
+    bar.setFixedSize(16, 240)
+    shown(qtbot, bar)
+    option = QStyleOptionSlider()
+    bar.initStyleOption(option)
+    handle = bar.style().subControlRect(QStyle.ComplexControl.CC_ScrollBar, option,
+                                        QStyle.SubControl.SC_ScrollBarSlider, bar)
+    assert near(pixel(bar, handle.center().x(), handle.center().y()), "#c5cbd3", 6)  # the handle
+    below = handle.bottom() + 20
+    assert near(pixel(bar, 1, below), "#f3f5f8", 3)  # the groove, flat
+    bar.setValue(100)
+    assert near(pixel(bar, handle.center().x(), handle.center().y()), "#f3f5f8", 3)  # the handle moved down

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStyle,
     QStyleFactory,
+    QStyleOption,
     QStyleOptionButton,
     QWidget,
 )
@@ -171,7 +172,43 @@ class OfficeStyle(QProxyStyle):
             painter.drawPolyline(self._arrow)
             painter.restore()
             return
+        if control == _SCROLL_BAR:
+            self._scroll_bar(option, painter, widget)
+            return
         super().drawComplexControl(control, option, painter, widget)
+
+    def _scroll_bar(self, option, painter, widget) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
+        """A flat scroll bar: a light groove, a grey handle (darker under the pointer and while
+        dragged), small arrows at its ends. Fusion's gradients were drawn anew for each new size
+        of bar (each table's, on its page's first paint)."""
+        painter.fillRect(option.rect, _GROOVE)
+        state, active = option.state, option.activeSubControls
+        enabled = bool(state & _ENABLED)
+        handle = self.subControlRect(_SCROLL_BAR, option, _SLIDER, widget)
+        if enabled and handle.isValid() and not handle.isEmpty():
+            if active & _SLIDER and state & _SUNKEN:
+                colour = _HANDLE_DOWN
+            elif active & _SLIDER and state & _MOUSE_OVER:
+                colour = _HANDLE_OVER
+            else:
+                colour = _HANDLE
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(QRectF(handle).adjusted(2.5, 2.5, -2.5, -2.5), 3, 3)
+            painter.restore()
+        horizontal = option.orientation == Qt.Orientation.Horizontal
+        for sub, arrow in ((_SUB_LINE, _PE.PE_IndicatorArrowLeft if horizontal else _PE.PE_IndicatorArrowUp),
+                           (_ADD_LINE, _PE.PE_IndicatorArrowRight if horizontal else _PE.PE_IndicatorArrowDown)):
+            rect = self.subControlRect(_SCROLL_BAR, option, sub, widget)
+            if not rect.isValid() or rect.isEmpty():
+                continue
+            if active & sub and state & _SUNKEN:
+                painter.fillRect(rect, _HANDLE)
+            button = QStyleOption(option)
+            button.rect = rect.adjusted(3, 3, -3, -3)
+            super().drawPrimitive(arrow, button, painter, widget)  # Fusion's small arrow, in the text colour
 
     def _editor_frame(self, option, painter, widget) -> None:  # type: ignore[no-untyped-def]  # noqa: ANN001
         enabled = bool(option.state & _ENABLED)
@@ -217,6 +254,11 @@ _STATUS_BAR = _PE.PE_PanelStatusBar
 _FOCUS_RECT = _PE.PE_FrameFocusRect
 _WIDGET = _PE.PE_Widget
 _COMBO_BOX = QStyle.ComplexControl.CC_ComboBox
+_SCROLL_BAR = QStyle.ComplexControl.CC_ScrollBar
+_SC = QStyle.SubControl
+_SLIDER, _SUB_LINE, _ADD_LINE = _SC.SC_ScrollBarSlider, _SC.SC_ScrollBarSubLine, _SC.SC_ScrollBarAddLine
+_GROOVE, _HANDLE = QColor("#f3f5f8"), QColor("#c5cbd3")
+_HANDLE_OVER, _HANDLE_DOWN = QColor("#aab2bd"), QColor("#8f99a6")
 
 _FLAT = QStyleOptionButton.ButtonFeature.Flat
 _SF = QStyle.StateFlag
