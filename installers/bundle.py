@@ -229,7 +229,7 @@ def debian_depends(folder: Path) -> tuple[str, str]:
 
 
 # Resources shipped as files (``resources/…`` in the bundle); .po catalogs are compiled instead.
-RESOURCE_DIRS = ["fonts", "help", "ui", "icons"]
+RESOURCE_DIRS = ["fonts", "help", "icons"]
 LANGUAGES = ("zh_CN", "en")
 
 

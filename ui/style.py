@@ -39,7 +39,6 @@ FONT_FAMILIES = [
     "Segoe UI", "Helvetica Neue", "Arial",
 ]
 
-ARROW = (RESOURCES / "ui" / "arrow-down.svg").as_posix()  # the drop-down arrow, as drawn (OfficeStyle)
 
 # Widgets styled by their object name (OfficeStyle.polish): text colour, point size, bold.
 TEXT_ROLES: dict[str, tuple[str | None, float | None, bool]] = {
