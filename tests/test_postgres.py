@@ -63,3 +63,26 @@ def test_the_mediation_list_on_postgresql(pg_village):
         r2 = people.save_resident(session=session, actor=admin, form=people.ResidentForm(
             name="李小红", gender="F", household_id=h2.id, relation="head"))
     list_shapes_hold(database, admin, r1, r2)
+
+
+def test_the_monthly_aggregate_is_counted_in_utc_on_postgresql(pg_village):
+    """A bundle's per-month counts come from SQL (app.sync.service._aggregate): on PostgreSQL the
+    month of the time in UTC, whatever the session's time zone, as on SQLite."""
+    import datetime as dt
+
+    from sqlalchemy import text, update
+
+    from app.sync import service
+    from db.models.people import VillageGroup
+
+    database, admin = pg_village
+    with database.unit(admin) as session:
+        late = people.add_group(session=session, actor=admin, name="一组")
+        people.add_group(session=session, actor=admin, name="二组")
+    with database.session() as session:
+        session.execute(update(VillageGroup).where(VillageGroup.id == late.id).values(
+            created_at=dt.datetime(2019, 2, 28, 23, 30, tzinfo=dt.timezone.utc)))  # 1 March in Shanghai
+        session.execute(text("SET TIME ZONE 'Asia/Shanghai'"))
+        months = {row["month"]: row["count"] for row in service._aggregate(session, VillageGroup, database.village_code)}
+        session.rollback()
+    assert months.get("2019-02") == 1 and "2019-03" not in months and sum(months.values()) == 2

@@ -733,3 +733,40 @@ def test_a_bundle_replayed_under_another_enrolled_village_is_refused(stores, tem
         assert fingerprint_of_file(township[0]) == before
     finally:
         other[0].dispose()
+
+
+def test_the_aggregates_count_each_month_as_the_rows_times_say(stores):
+    """A table with neither a group nor a household is counted per month of creation, in SQL (the
+    stored time's "YYYY-MM"): the same counts as reading every row's time, on the demo village,
+    including a row made in another month."""
+    import datetime as dt
+
+    from sqlalchemy import select, update
+    from sqlmodel import SQLModel
+
+    from app.sync import service
+
+    (database, admin), _township, _key = stores
+    village = database.village_code
+    compared = 0
+    with database.session() as session:
+        for mapper in SQLModel._sa_registry.mappers:
+            table = getattr(mapper.class_, "__table__", None)
+            if (table is None or not {"created_at", "village_code", "deleted_at"} <= set(table.c.keys())
+                    or "group_id" in table.c or "household_id" in table.c):
+                continue
+            live = (table.c.village_code == village) & table.c.deleted_at.is_(None)
+            first = session.execute(select(table.c.id).where(live).limit(1)).scalar()
+            if first is None:
+                continue
+            session.execute(update(table).where(table.c.id == first)
+                            .values(created_at=dt.datetime(2019, 2, 28, 23, 59, 59, 999999, tzinfo=dt.timezone.utc)))
+            counted: dict[str, int] = {}
+            for (created,) in session.execute(select(table.c.created_at).where(live)):
+                counted[created.strftime("%Y-%m")] = counted.get(created.strftime("%Y-%m"), 0) + 1
+            found = service._aggregate(session, mapper.class_, village)
+            assert found == [{"month": key, "count": n} for key, n in sorted(counted.items())], table.name
+            assert {"month": "2019-02", "count": counted["2019-02"]} in found
+            compared += 1
+        session.rollback()
+    assert compared >= 5

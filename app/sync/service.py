@@ -31,7 +31,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text, types
+from sqlalchemy import String, cast, func, select, text, types
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
@@ -313,10 +313,16 @@ def _aggregate(session: Session, model: type[SyncedModel], village: str) -> list
         query = (select(groups.c.name, func.count()).select_from(source.outerjoin(groups, groups.c.id == group_id))
                  .where(live).group_by(groups.c.name).order_by(groups.c.name))
         return [{"group": name or "", "count": count} for name, count in conn.execute(query)]
+    # counted in SQL by the time's "YYYY-MM" in UTC (SQLite stores it as UTC text: its first seven
+    # characters): reading every row's time into Python took ~0.85 s of each bundle's export on the
+    # large demo (55,000 rows), far over the incremental export's 1 s
+    if conn.dialect.name == "postgresql":  # timestamptz: the month in UTC, as the rows' times are read
+        month = func.to_char(func.timezone("UTC", table.c.created_at), "YYYY-MM")
+    else:
+        month = func.substr(cast(table.c.created_at, String), 1, 7)
     rows: dict[str, int] = {}
-    for (created,) in conn.execute(select(table.c.created_at).where(live)):
-        key = created.strftime("%Y-%m") if created else ""
-        rows[key] = rows.get(key, 0) + 1
+    for key, count in conn.execute(select(month, func.count()).where(live).group_by(month)):
+        rows[key or ""] = rows.get(key or "", 0) + count
     return [{"month": key, "count": count} for key, count in sorted(rows.items())]
 
 
