@@ -114,3 +114,17 @@ def test_a_list_left_empty_has_its_headers_fitted_when_shown(qtbot):
     header = table.horizontalHeader()
     for column in range(len(COLUMNS) - 1):  # the last one stretches
         assert header.sectionSize(column) >= header.sectionSizeHint(column) + HEADER_PADDING
+
+
+def test_a_table_with_spans_is_left_to_qt_to_paint(shown_page):
+    """A span makes the view paint every cell through Qt (ui.table_view: it plans no plain cells)."""
+    page, table, paints = shown_page
+    table.setShowGrid(False)  # a grid is Qt's to paint too
+    page.show()
+    settle()
+    planned = table.plain_paints
+    table.viewport().repaint()
+    assert table.plain_paints == planned + 1  # plain cells painted by the view itself
+    table.setSpan(0, 0, 1, 2)
+    table.viewport().repaint()
+    assert table.plain_paints == planned + 1  # now Qt's own painting, every cell

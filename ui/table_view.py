@@ -73,6 +73,10 @@ class PlainCellsView(QTableView):
                            model.dataChanged, model.headerDataChanged):
                 signal.connect(self._changed)
 
+    def setSpan(self, *args: Any) -> None:  # noqa: N802 - Qt's name
+        self._spans = True  # spans are Qt's to paint
+        super().setSpan(*args)
+
     def _changed(self, *_args: Any) -> None:
         self._changes += 1
 
