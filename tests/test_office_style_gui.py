@@ -153,3 +153,25 @@ def test_a_flat_scroll_bar_with_its_handle(office, qtbot):
     assert near(pixel(bar, 1, below), "#f3f5f8", 3)  # the groove, flat
     bar.setValue(100)
     assert near(pixel(bar, handle.center().x(), handle.center().y()), "#f3f5f8", 3)  # the handle moved down
+
+
+def test_the_primary_button_shows_the_focus(office, qtbot):
+    """Blue on blue: a white inner line while it has the keyboard focus (Tab reaches it)."""
+    save, other = primary_button("保存"), QPushButton("取消")
+    shown(qtbot, save, other)
+    other.setFocus()
+    qtbot.waitUntil(other.hasFocus)
+    middle = save.height() // 2
+    assert near(pixel(save, 2, middle), style.ACCENT)
+    save.setFocus()
+    qtbot.waitUntil(save.hasFocus)
+    assert near(pixel(save, 2, middle), "#ffffff", 60)
+
+
+def test_line_edits_inside_other_editors_keep_their_margins(office, qtbot):
+    from PySide6.QtWidgets import QSpinBox
+
+    spin, edit = QSpinBox(), QLineEdit()
+    shown(qtbot, spin, edit)
+    assert edit.textMargins().left() == 4
+    assert spin.findChild(QLineEdit).textMargins().left() == 0

@@ -110,8 +110,8 @@ class OfficeStyle(QProxyStyle):
                     target.setPalette(palette)
                 return None
         if isinstance(target, QLineEdit):
-            target.setTextMargins(4, 0, 4, 0)
-            if target.hasFrame():
+            if target.hasFrame():  # not the line edit inside a spin box, a date or a drop-down
+                target.setTextMargins(4, 0, 4, 0)
                 target.setMinimumHeight(max(target.minimumHeight(), EDITOR_HEIGHT))
         elif isinstance(target, QComboBox):
             target.setMinimumHeight(max(target.minimumHeight(), EDITOR_HEIGHT))
@@ -240,6 +240,10 @@ class OfficeStyle(QProxyStyle):
         painter.setPen(QPen(QColor(border), 1))
         painter.setBrush(QColor(fill))
         painter.drawRoundedRect(QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+        if state & _HAS_FOCUS and enabled and widget is not None and widget.property("primary"):
+            painter.setPen(QPen(QColor("#ffffff"), 1))  # blue on blue: the focus as a white inner line
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(option.rect).adjusted(2.5, 2.5, -2.5, -2.5), 2, 2)
         painter.restore()
 
 

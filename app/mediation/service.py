@@ -956,7 +956,7 @@ def _case_ids_statement(state: str, category: str, year: bool, overdue_only: boo
     of each read of the list. ``searched``: with the columns a search filters on, no limit."""
     on, near_until = bindparam("on", type_=Date()), bindparam("near_until", type_=Date())
     active = MediationCase.state.in_(ACTIVE)
-    overdue = active & (MediationCase.due_on < on)
+    overdue = _overdue(on)
     near = active & (MediationCase.due_on >= on) & (MediationCase.due_on <= near_until)
     query = select(MediationCase.id)
     if searched:
