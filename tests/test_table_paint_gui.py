@@ -263,3 +263,50 @@ def test_short_lists_are_painted_as_the_style_paints_them(village, sign_in, qtbo
         assert_same_list_pixels(grids)
     finally:
         language.switch("zh_CN")
+
+
+def test_a_text_as_wide_as_its_fitted_column_is_painted_plain(village, sign_in, qtbot):
+    """A column fitted to its longest text (ui.table_model.fit_columns_to_rows) holds it exactly:
+    the style cuts a line short only when it is wider than the cell's text area, so that text is a
+    plain cell, painted by the view with the others (it was left to the style, a call per cell), the
+    same pixels as the style's."""
+    import math
+
+    from PySide6.QtGui import QFontMetricsF
+
+    from ui import style
+
+    database, admin = village
+    longest = "二组很长很长很长很长很长很长很长很长的名字"
+    with database.unit(admin) as session:
+        people.add_group(session=session, actor=admin, name="一组", leader_name="李明")
+        people.add_group(session=session, actor=admin, name=longest, leader_name="欧阳明明")
+    window = sign_in(database)
+    page = window.open_area("village")
+    qtbot.waitUntil(lambda: page.overview is not None and not page._loading and worker().pending() == 0,
+                    timeout=10000)
+    QApplication.processEvents()
+    table = page.groups.table
+    ours = table.itemDelegate()
+    assert isinstance(ours, CellDelegate)
+    style.ensure_cjk_font()
+    table.setFont(style.ui_font())  # the interface's font: Chinese characters a whole number of pixels wide
+    rows = page.groups.model.rows()
+    page.groups.set_rows([])
+    page.groups.set_rows(rows)  # fitted again, in that font
+    QApplication.processEvents()
+    advance = QFontMetricsF(table.font()).horizontalAdvance(longest)
+    assert advance == math.ceil(advance)
+    # the name column is as wide as its longest text and the text margins: no pixel to spare
+    assert table.columnWidth(1) - ours._double_margin == advance
+    assert not table.currentIndex().isValid() and not table.selectionModel().hasSelection()
+    ours._texts.clear()
+    planned = table.plain_paints
+    table.viewport().repaint()
+    assert table.plain_paints > planned
+    # every cell planned plain (the view paints it), the longest name and the longest leader's too
+    assert {text: plain for (text, _width, _alignment), (_laid, plain, _height) in ours._texts.items()
+            if text in (longest, "欧阳明明")} == {longest: True, "欧阳明明": True}
+    assert all(plain for _laid, plain, _height in ours._texts.values())
+    assert_same_list_pixels(table)
+    table.setFont(QApplication.font())

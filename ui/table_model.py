@@ -475,7 +475,9 @@ class CellDelegate(QStyledItemDelegate):
 
         Each search shows new names and numbers: laying a text out is most of a cell's first paint,
         so it is laid out once, its width measured by its advance (a text right at the column's
-        edge is laid out a second time, at its natural width, to tell exactly)."""
+        edge is laid out a second time, at its natural width, to tell exactly: the style cuts it
+        short only when that is wider than the column's text area, so a column fitted to its
+        longest text paints that text plain)."""
         texts = self._texts
         if len(texts) >= _TEXT_CACHE_SIZE:  # forget the older half (a full clear made the next paint slow)
             for key in list(itertools.islice(texts, _TEXT_CACHE_SIZE // 2)):
@@ -505,7 +507,7 @@ class CellDelegate(QStyledItemDelegate):
                 natural = QStaticText(text)
                 natural.setTextFormat(_PLAIN_TEXT)
                 natural.prepare(_NO_TRANSFORM, font)
-                plain = natural.size().width() < width
+                plain = natural.size().width() <= width  # the style cuts a line short only when it is wider
         laid = static, plain, round(static.size().height())
         if self._line_height is None and plain and self._in_own_metrics(text):
             self._line_height = laid[2]
