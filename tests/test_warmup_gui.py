@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from app import people
 from test_ui_village import add_many_residents
@@ -207,3 +208,86 @@ def test_every_character_of_the_interface_is_drawn_once_in_the_pauses(qtbot):
     with qtbot.waitSignal(job.finished, timeout=10000):
         job.start()
     assert len(warmup.interface_characters("en")) < len(chars) / 2  # Latin, and the Chinese terms it keeps
+
+
+def test_glyphs_are_drawn_where_the_pages_draw_them(qtbot, monkeypatch):
+    """A Chinese character (a whole number of pixels wide) is drawn on a pixel's edge, where a label
+    or a cell starts; a letter or digit (a fraction of a pixel wide) at each quarter of a pixel, the
+    places Qt keeps a glyph's picture for. Each in the font that draws it (a fallback's glyph for a
+    character the first font lacks), regular and bold."""
+    from PySide6.QtGui import QFont, QPainter, QRawFont
+
+    from ui import style
+
+    style.ensure_cjk_font()
+    monkeypatch.setattr(QApplication, "font", staticmethod(style.ui_font))
+    calls = []
+    monkeypatch.setattr(QPainter, "drawGlyphRun", lambda _painter, origin, run: calls.append(
+        (run.rawFont().weight() >= QFont.Weight.DemiBold, list(run.glyphIndexes()),
+         {(position.x() + origin.x(), position.y() + origin.y()) for position in run.positions()},
+         run.rawFont())))
+    text = "村李Ag7"
+    warmup.draw_glyphs(text)
+
+    def places(char: str, bold: bool) -> set[float]:
+        font = style.ui_font()
+        font.setBold(bold)
+        found = set()
+        for is_bold, glyphs, positions, raw in calls:
+            if is_bold == bold and raw.supportsCharacter(char) and raw.glyphIndexesForString(char)[0] in glyphs:
+                found |= {x for x, _y in positions}
+        return found
+
+    metrics = QRawFont.fromFont(style.ui_font())
+    for bold in (False, True):
+        for char in "村李":
+            assert places(char, bold) == {0.0}
+        for char in "Ag7":
+            advance = metrics.advancesForGlyphIndexes(metrics.glyphIndexesForString(char))[0].x()
+            assert places(char, bold) == ({0.0, 0.25, 0.5, 0.75} if advance != int(advance) else {0.0})
+    assert any(places(char, False) == {0.0, 0.25, 0.5, 0.75} for char in "Ag7")  # the font has such letters
+    assert set(text) <= warmup.DRAWN[False] and set(text) <= warmup.DRAWN[True]
+
+
+def test_the_characters_of_a_warm_read_are_those_a_screen_shows():
+    """Names and titles in a page's warm read, as deep as a row's fields, the first rows of a list
+    only, short texts only; a language's spaces and the dict keys are not drawn."""
+    import dataclasses
+
+    @dataclasses.dataclass
+    class Row:
+        name: str
+        phone: str
+        note: str
+        tags: tuple[str, ...]
+
+    @dataclasses.dataclass
+    class Opening:
+        actions: dict[str, str | None]
+        rows: list[Row]
+
+    rows = [Row("李明", "138", "长" * (warmup.LONGEST_TEXT + 1), ("低保",))]
+    rows += [Row("王五", "", "", ())] * (warmup.ROWS_LOOKED_AT - 1) + [Row("赵六", "", "", ())]
+    found = warmup.characters_of(Opening({"编辑": None}, rows))
+    assert set("李明138低保王五") <= found
+    assert "长" not in found and "赵" not in found and "编" not in found and " " not in found
+
+
+def test_a_warm_read_kept_has_its_characters_drawn(village, sign_in, qtbot, monkeypatch):
+    """Each warm read a page keeps for its first open (ui.main_window.Workspace.warm_reads) has its
+    names drawn in a pause: a group's name no interface text has."""
+    database, admin = village
+    with database.unit(admin) as session:
+        people.add_group(session=session, actor=admin, name="鑫淼组", leader_name="燚犇")
+    from test_warm_reads_gui import settled
+
+    monkeypatch.setattr(warmup, "DRAWN", {False: set(), True: set()})
+    drawn: list[str] = []
+    real = warmup.draw_glyphs
+    monkeypatch.setattr(warmup, "draw_glyphs", lambda text, weights=(False, True): (drawn.append(text),
+                                                                                     real(text, weights)))
+    window = sign_in(database)
+    settled(qtbot, window)
+    qtbot.waitUntil(lambda: set("鑫淼燚犇") <= warmup.DRAWN[False], timeout=5000)
+    assert any("鑫" in text for text in drawn)
+    assert not any("鑫" in char for char in warmup.interface_characters())

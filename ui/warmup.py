@@ -78,12 +78,10 @@ def make_enum_types() -> None:
 
 # The characters of the interface's texts (the current language's catalogue), drawn once each in
 # the interface's font, regular and bold (tables, labels, buttons; headers), into a picture nobody
-# sees, a chunk per pause: Qt rasterises a glyph the first time it is drawn, and the first page a
-# click built before the warm-up did drew a few hundred of them in its first paint (15–20 ms of the
-# 2-core machine's CPU; ~60 ms for all 900 of zh_CN, spread over the pauses).
-GLYPHS_PER_STEP = 120
-
-
+# sees, a chunk per pause (each 3–10 ms on the 2-core machine): Qt rasterises a glyph the first
+# time it is drawn at a place within a pixel (draw_glyphs), and the first page a click built before
+# the warm-up did drew a few hundred of them in its first paint.
+GLYPHS_PER_STEP = 60
 def interface_characters(language: str | None = None) -> str:
     """Every character of the language's translated texts, the most used first (no spaces or
     control characters)."""
@@ -103,20 +101,91 @@ def glyph_steps(text: str | None = None, per_step: int = GLYPHS_PER_STEP) -> lis
     return [functools.partial(draw_glyphs, text[start:start + per_step]) for start in range(0, len(text), per_step)]
 
 
-def draw_glyphs(text: str) -> None:
-    from PySide6.QtGui import QFont, QImage, QPainter
+# Where a glyph is drawn within a pixel: Qt keeps a glyph's picture for each of these quarter-pixel
+# positions it was drawn at (FreeType's, with subpixel positioning).
+SUBPIXEL_OFFSETS = (0.0, 0.25, 0.5, 0.75)
+DRAWN: dict[bool, set[str]] = {False: set(), True: set()}  # the characters drawn so far, regular and bold
+
+
+def draw_glyphs(text: str, weights: tuple[bool, ...] = (False, True)) -> None:
+    """Draw each character of ``text`` once in the interface's font, regular and bold (``weights``:
+    bold or not), where it will be drawn: a Chinese character (a whole number of pixels wide) on a
+    pixel's edge, as a label or a cell starts; a letter, digit or mark (a fraction of a pixel wide,
+    placed anywhere within a pixel after one another) at each quarter of a pixel. Drawn as one
+    line, the characters after the first letter sat between pixels: their pictures were not the
+    ones the pages drew."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QFont, QGlyphRun, QImage, QPainter, QTextLayout
     from PySide6.QtWidgets import QApplication
 
     picture = QImage(8, 8, QImage.Format.Format_ARGB32_Premultiplied)  # what is drawn outside is dropped
     painter = QPainter(picture)
     try:
-        for bold in (False, True):
+        for bold in weights:
             font = QFont(QApplication.font())
             font.setBold(bold)
-            painter.setFont(font)
-            painter.drawText(0, 6, text)
+            layout = QTextLayout(text, font)  # shaped as the pages shape it: each character's font (fallbacks too)
+            layout.beginLayout()
+            layout.createLine()
+            layout.endLayout()
+            for run in layout.glyphRuns():
+                raw, glyphs = run.rawFont(), run.glyphIndexes()
+                advances = raw.advancesForGlyphIndexes(glyphs)
+                fractional = [glyph for glyph, advance in zip(glyphs, advances) if advance.x() != int(advance.x())]
+                for offset in SUBPIXEL_OFFSETS:
+                    drawn = glyphs if offset == 0.0 else fractional
+                    if not drawn:
+                        continue
+                    placed = QGlyphRun()
+                    placed.setRawFont(raw)
+                    placed.setGlyphIndexes(drawn)
+                    placed.setPositions([QPointF(offset, 6.0)] * len(drawn))
+                    painter.drawGlyphRun(QPointF(0.0, 0.0), placed)
+            DRAWN[bold].update(text)
     finally:
         painter.end()
+
+
+# A page's warm read (ui.main_window.Workspace.warm_reads) holds the names and titles its first
+# screen shows: their characters are drawn once it arrives, in a pause, so that the page a click
+# builds draws none for the first time (a page of names and places had ~200: a sixth of its
+# first open). Only the first rows of a list are looked at (a screenful), and short texts.
+ROWS_LOOKED_AT = 60
+LONGEST_TEXT = 80
+_NESTING = 6
+
+
+def characters_of(value: object) -> set[str]:
+    """The characters of the texts in ``value``: a page's warm read, of dataclasses, lists, tuples
+    and dicts (their values) as deep as a row's fields; the first :data:`ROWS_LOOKED_AT` items of
+    each list and texts up to :data:`LONGEST_TEXT` long (a description is not on a list's screen)."""
+    import dataclasses
+    from collections.abc import Mapping, Sequence
+
+    found: set[str] = set()
+    todo: list[tuple[object, int]] = [(value, 0)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, str):
+            if len(item) <= LONGEST_TEXT:
+                found.update(item)
+        elif depth >= _NESTING or isinstance(item, (bytes, bytearray)):
+            continue
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            todo += [(getattr(item, field.name, None), depth + 1) for field in dataclasses.fields(item)]
+        elif isinstance(item, Mapping):
+            todo += [(inner, depth + 1) for inner in list(item.values())[:ROWS_LOOKED_AT]]
+        elif isinstance(item, Sequence):
+            todo += [(inner, depth + 1) for inner in item[:ROWS_LOOKED_AT]]
+    return {char for char in found if not char.isspace() and char.isprintable()}
+
+
+def draw_data_characters(value: object) -> None:
+    """Draw the characters of ``value`` (:func:`characters_of`) not drawn yet, in the interface's
+    regular font (a list's cells)."""
+    new = characters_of(value) - DRAWN[False]
+    if new:
+        draw_glyphs("".join(sorted(new)), weights=(False,))
 
 
 def import_quietly(name: str) -> None:
