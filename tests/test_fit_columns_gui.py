@@ -108,3 +108,25 @@ def test_a_list_is_measured_from_its_texts_not_cell_by_cell(qtbot, monkeypatch):
     other.setModel(Coloured(COLUMNS))
     fit_columns_to_rows(other)
     assert asked == [0, 1, 2, 3]
+
+
+def test_the_advances_are_measured_once_and_kept_within_bounds(qtbot, monkeypatch):
+    """A text's advance is measured once in a font and shared (the fit, the cells' painting, the
+    warm-up); the texts of another font are measured in it; past ADVANCES_KEPT the older half goes."""
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from ui import table_model
+
+    monkeypatch.setattr(table_model, "_ADVANCES", {})
+    monkeypatch.setattr(table_model, "ADVANCES_KEPT", 10)
+    font = QFont()
+    table_model.measure_texts(["李明", "一组\n二组很长"], font)
+    metrics, advances = table_model.advances_in(font)
+    assert advances == {text: QFontMetricsF(font).horizontalAdvance(text) for text in ("李明", "一组", "二组很长")}
+    bigger = QFont(font)
+    bigger.setPointSizeF(font.pointSizeF() * 2)
+    _metrics, other = table_model.advances_in(bigger)
+    assert other == {} and table_model.advance_of(_metrics, other, "李明") > advances["李明"]
+    for number in range(12):
+        table_model.advance_of(metrics, advances, str(number))
+    assert len(advances) <= 10 and "李明" not in advances and "11" in advances

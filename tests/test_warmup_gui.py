@@ -249,7 +249,7 @@ def test_glyphs_are_drawn_where_the_pages_draw_them(qtbot, monkeypatch):
     assert set(text) <= warmup.DRAWN[False] and set(text) <= warmup.DRAWN[True]
 
 
-def test_the_characters_of_a_warm_read_are_those_a_screen_shows():
+def test_the_texts_of_a_warm_read_are_those_a_screen_shows():
     """Names and titles in a page's warm read, as deep as a row's fields, the first rows of a list
     only, short texts only; a language's spaces and the dict keys are not drawn."""
     import dataclasses
@@ -271,17 +271,25 @@ def test_the_characters_of_a_warm_read_are_those_a_screen_shows():
     found = warmup.characters_of(Opening({"编辑": None}, rows))
     assert set("李明138低保王五") <= found
     assert "长" not in found and "赵" not in found and "编" not in found and " " not in found
+    assert warmup.texts_of(Opening({}, rows)) == {"李明", "138", "低保", "王五", ""}
 
 
-def test_a_warm_read_kept_has_its_characters_drawn(village, sign_in, qtbot, monkeypatch):
+def test_a_warm_read_kept_has_its_characters_drawn_and_its_texts_measured(village, sign_in, qtbot, monkeypatch):
     """Each warm read a page keeps for its first open (ui.main_window.Workspace.warm_reads) has its
-    names drawn in a pause: a group's name no interface text has."""
+    names drawn and measured in a pause: a group's name no interface text has; the village page
+    a click builds then fits its columns from those measures."""
+    from PySide6.QtGui import QFontMetricsF
+
+    from ui import main_window, table_model
+
     database, admin = village
     with database.unit(admin) as session:
         people.add_group(session=session, actor=admin, name="鑫淼组", leader_name="燚犇")
     from test_warm_reads_gui import settled
 
     monkeypatch.setattr(warmup, "DRAWN", {False: set(), True: set()})
+    monkeypatch.setattr(table_model, "_ADVANCES", {})
+    monkeypatch.setattr(main_window.Workspace, "prebuild", lambda _self, _key: None)  # built by the click
     drawn: list[str] = []
     real = warmup.draw_glyphs
     monkeypatch.setattr(warmup, "draw_glyphs", lambda text, weights=(False, True): (drawn.append(text),
@@ -291,3 +299,12 @@ def test_a_warm_read_kept_has_its_characters_drawn(village, sign_in, qtbot, monk
     qtbot.waitUntil(lambda: set("鑫淼燚犇") <= warmup.DRAWN[False], timeout=5000)
     assert any("鑫" in text for text in drawn)
     assert not any("鑫" in char for char in warmup.interface_characters())
+    metrics, advances = table_model.advances_in(QApplication.font())
+    assert advances["鑫淼组"] == QFontMetricsF(QApplication.font()).horizontalAdvance("鑫淼组")
+    advances["鑫淼组"] = 500.0  # a width only this cache knows
+    page = window.open_area("village")
+    qtbot.waitUntil(lambda: page.overview is not None and worker().pending() == 0, timeout=10000)
+    QApplication.processEvents()
+    table = page.groups.table
+    assert table.font().key() == QApplication.font().key()
+    assert table.columnWidth(1) == 500 + table.itemDelegate()._double_margin

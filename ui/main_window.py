@@ -279,8 +279,8 @@ class Workspace(QWidget):
                     if not self._kept:  # whatever no page took is not held for ever
                         QTimer.singleShot(int(WARM_KEPT_S * 1000), self, self._kept.clear)
                     self._kept[key] = (writes, time.monotonic(), result)
-                    # the names and titles it holds drawn once, in a pause (ui.warmup)
-                    QTimer.singleShot(warmup.STEP_PAUSE_MS, self, functools.partial(warmup.draw_data_characters, result))
+                    # the names and titles it holds drawn and measured, in a pause (ui.warmup)
+                    QTimer.singleShot(warmup.STEP_PAUSE_MS, self, functools.partial(warmup.warm_data, result))
 
             worker().submit(read, mode="read", actor=actor, parent=self, on_success=found, on_finally=next_one)
 

@@ -330,6 +330,43 @@ _TEXT_CACHE_SIZE = 4000  # laid-out texts kept (a screenful is ~250 cells; names
 # whose advance is this far inside the column fits it without laying it out a second time.
 _FITS_MARGIN = 2.0
 
+# Texts' advances (QFontMetricsF.horizontalAdvance: the text shaped, most of a new name's cost), by
+# font, shared by the columns' fit and the cells' painting (each measured the same names), and
+# filled ahead by the warm-up with the texts of the pages' warm reads (ui/warmup.py). At most
+# ADVANCES_KEPT a font: the older half is forgotten.
+ADVANCES_KEPT = 8000
+_ADVANCES: dict[str, tuple[QFontMetricsF, dict[str, float]]] = {}
+
+
+def advances_in(font: QFont) -> tuple[QFontMetricsF, dict[str, float]]:
+    """The metrics of ``font`` and the advances measured in it so far (:func:`advance_of`)."""
+    key = font.key()
+    found = _ADVANCES.get(key)
+    if found is None:
+        found = _ADVANCES[key] = (QFontMetricsF(font), {})
+    return found
+
+
+def advance_of(metrics: QFontMetricsF, advances: dict[str, float], text: str) -> float:
+    """``metrics.horizontalAdvance(text)``, measured once (``advances``: :func:`advances_in`)."""
+    advance = advances.get(text)
+    if advance is None:
+        if len(advances) >= ADVANCES_KEPT:
+            for old in list(itertools.islice(advances, ADVANCES_KEPT // 2)):
+                del advances[old]
+        advance = advances[text] = metrics.horizontalAdvance(text)
+    return advance
+
+
+def measure_texts(texts: Iterable[str], font: QFont) -> None:
+    """Measure these texts' advances in ``font`` now (the warm-up: names a page will show), each
+    line of a text of several."""
+    metrics, advances = advances_in(font)
+    for text in texts:
+        for line in text.split("\n"):
+            if line not in advances:
+                advance_of(metrics, advances, line)
+
 
 class CellDelegate(QStyledItemDelegate):
     """Paints a :class:`LazyTableModel`'s (or a :class:`ListTableModel`'s) plain cells from the row's
@@ -358,7 +395,7 @@ class CellDelegate(QStyledItemDelegate):
         """Texts are laid out in ``font`` from now on (those laid out in another are forgotten)."""
         self._texts: dict[tuple[str, int, int], tuple[QStaticText | str, bool, int]] = {}
         self._font = QFont(font)  # a copy: a style option's font is gone once the cell is painted
-        self._metrics = QFontMetricsF(font)
+        self._metrics, self._advances = advances_in(self._font)
         self._ascent = self._metrics.ascent()
         self._descent = self._metrics.descent()
         self._line_height: int | None = None  # a line's height in the font's own metrics, once seen
@@ -486,7 +523,7 @@ class CellDelegate(QStyledItemDelegate):
                 and self._in_own_metrics(text)):
             # a left-aligned line in the font's own metrics is drawn where the style draws it by
             # drawText at its baseline: no layout kept (laying out was most of a new text's cost)
-            if self._metrics.horizontalAdvance(text) + _FITS_MARGIN < width:
+            if (self._advances.get(text) or advance_of(self._metrics, self._advances, text)) + _FITS_MARGIN < width:
                 laid = text, True, self._line_height
                 texts[(text, width, alignment)] = laid
                 return laid
@@ -502,7 +539,7 @@ class CellDelegate(QStyledItemDelegate):
         static.prepare(_NO_TRANSFORM, font)
         plain = bool(alignment & _VCENTER) and "\n" not in text and "\u2028" not in text  # one line
         if plain:
-            advance = self._metrics.horizontalAdvance(text)
+            advance = self._advances.get(text) or advance_of(self._metrics, self._advances, text)
             if advance + _FITS_MARGIN >= width:
                 natural = QStaticText(text)
                 natural.setTextFormat(_PLAIN_TEXT)
@@ -747,7 +784,7 @@ def _fit_list_columns(table: Any, model: ListTableModel, columns: list[int], hin
     on both sides (one more pixel with the grid shown); the column at least its header's (``hints``)."""
     table.ensurePolished()  # the font the cells are drawn in (as sizeHintForColumn does)
     header = table.horizontalHeader()
-    metrics = QFontMetricsF(table.font())
+    metrics, advances = advances_in(table.font())  # names the cells' painting measures again, or the warm-up did
     margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, table) + 1)
     grid = 1 if table.showGrid() else 0
     rows = model._rows
@@ -761,7 +798,7 @@ def _fit_list_columns(table: Any, model: ListTableModel, columns: list[int], hin
             text = "" if value is None else str(value)
             width = widths.get(text)
             if width is None:
-                width = widths[text] = max((math.ceil(metrics.horizontalAdvance(line))
+                width = widths[text] = max((math.ceil(advances.get(line) or advance_of(metrics, advances, line))
                                             for line in text.split("\n")), default=0) + margin
             content = max(content, width)
         content += grid  # no rows: the grid's pixel alone, as Qt's

@@ -147,18 +147,20 @@ def draw_glyphs(text: str, weights: tuple[bool, ...] = (False, True)) -> None:
 
 
 # A page's warm read (ui.main_window.Workspace.warm_reads) holds the names and titles its first
-# screen shows: their characters are drawn once it arrives, in a pause, so that the page a click
-# builds draws none for the first time (a page of names and places had ~200: a sixth of its
-# first open). Only the first rows of a list are looked at (a screenful), and short texts.
-ROWS_LOOKED_AT = 60
+# screen shows: once it arrives, in a pause, their characters are drawn and the texts measured
+# (ui.table_model.measure_texts), so that the page a click builds draws no character for the first
+# time and fits its columns from known widths (a page of names and places drew ~200 characters and
+# measured ~450 texts: a third of its first open). Only the first rows of a list are looked at (a
+# screenful; a list's columns are fitted to all its rows, the rest measured then), and short texts.
+ROWS_LOOKED_AT = 100
 LONGEST_TEXT = 80
 _NESTING = 6
 
 
-def characters_of(value: object) -> set[str]:
-    """The characters of the texts in ``value``: a page's warm read, of dataclasses, lists, tuples
-    and dicts (their values) as deep as a row's fields; the first :data:`ROWS_LOOKED_AT` items of
-    each list and texts up to :data:`LONGEST_TEXT` long (a description is not on a list's screen)."""
+def texts_of(value: object) -> set[str]:
+    """The texts in ``value``: a page's warm read, of dataclasses, lists, tuples and dicts (their
+    values) as deep as a row's fields; the first :data:`ROWS_LOOKED_AT` items of each list and
+    texts up to :data:`LONGEST_TEXT` long (a description is not on a list's screen)."""
     import dataclasses
     from collections.abc import Mapping, Sequence
 
@@ -168,7 +170,7 @@ def characters_of(value: object) -> set[str]:
         item, depth = todo.pop()
         if isinstance(item, str):
             if len(item) <= LONGEST_TEXT:
-                found.update(item)
+                found.add(item)
         elif depth >= _NESTING or isinstance(item, (bytes, bytearray)):
             continue
         elif dataclasses.is_dataclass(item) and not isinstance(item, type):
@@ -177,15 +179,26 @@ def characters_of(value: object) -> set[str]:
             todo += [(inner, depth + 1) for inner in list(item.values())[:ROWS_LOOKED_AT]]
         elif isinstance(item, Sequence):
             todo += [(inner, depth + 1) for inner in item[:ROWS_LOOKED_AT]]
-    return {char for char in found if not char.isspace() and char.isprintable()}
+    return found
 
 
-def draw_data_characters(value: object) -> None:
-    """Draw the characters of ``value`` (:func:`characters_of`) not drawn yet, in the interface's
-    regular font (a list's cells)."""
-    new = characters_of(value) - DRAWN[False]
+def characters_of(value: object) -> set[str]:
+    """The characters of :func:`texts_of` ``value`` (no spaces or control characters)."""
+    return {char for char in "".join(texts_of(value)) if not char.isspace() and char.isprintable()}
+
+
+def warm_data(value: object) -> None:
+    """For a page's warm read ``value``: draw the characters of its texts not drawn yet, in the
+    interface's regular font (a list's cells), and measure the texts in it."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.table_model import measure_texts
+
+    texts = texts_of(value)
+    new = {char for char in "".join(texts) if not char.isspace() and char.isprintable()} - DRAWN[False]
     if new:
         draw_glyphs("".join(sorted(new)), weights=(False,))
+    measure_texts(texts, QApplication.font())
 
 
 def import_quietly(name: str) -> None:
