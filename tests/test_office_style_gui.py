@@ -3,7 +3,7 @@ gave, by object name and by property, drawn by the style: checked on the pixels 
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
@@ -175,3 +175,55 @@ def test_line_edits_inside_other_editors_keep_their_margins(office, qtbot):
     shown(qtbot, spin, edit)
     assert edit.textMargins().left() == 4
     assert spin.findChild(QLineEdit).textMargins().left() == 0
+
+
+def _difference(first, second) -> int:
+    worst = 0
+    for y in range(first.height()):
+        for x in range(first.width()):
+            a, b = first.pixelColor(x, y), second.pixelColor(x, y)
+            worst = max(worst, abs(a.red() - b.red()), abs(a.green() - b.green()), abs(a.blue() - b.blue()),
+                        abs(a.alpha() - b.alpha()))
+    return worst
+
+
+def test_rounded_rectangles_from_their_corners_are_the_antialiased_ones(office):
+    """style._rounded draws a rounded rectangle from corners drawn once and plain edges: the pixels
+    of Qt's antialiased drawRoundedRect with a 1-pixel pen, within a rounding step of the blending,
+    bordered or not, filled or not, at any place; a scaled painter (a high-density screen) and a
+    rectangle smaller than its corners are drawn the antialiased way itself."""
+    from PySide6.QtCore import QRect, QRectF
+    from PySide6.QtGui import QImage, QPainter, QPen
+
+    def draw(way, rect, border, fill, radius, scale=1.0):
+        image = QImage(rect.right() + 12, rect.bottom() + 12, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(QColor("#eef1f5"))
+        painter = QPainter(image)
+        painter.translate(3, 2)
+        painter.scale(scale, scale)
+        if way == "corners":
+            style._rounded(painter, rect, border, fill, radius)
+        else:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(border, 1) if border is not None else Qt.PenStyle.NoPen)
+            painter.setBrush(fill if fill is not None else Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(rect).adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
+        painter.end()
+        return image
+
+    style._CORNERS.clear()
+    cases = [(QColor(style.BORDER), QColor("#ffffff")), (QColor(style.ACCENT), QColor(style.ACCENT)),
+             (QColor(style.BORDER), None), (None, QColor("#c5cbd3"))]
+    for border, fill in cases:
+        for radius in (2, 3, 4, 8):
+            for rect in (QRect(0, 0, 80, 32), QRect(5, 7, 301, 29), QRect(1, 1, 2 * radius + 5, 2 * radius + 5)):
+                ours, qts = draw("corners", rect, border, fill, radius), draw("qt", rect, border, fill, radius)
+                assert ours != draw("corners", rect.adjusted(1, 0, 1, 0), border, fill, radius)  # it draws, where asked
+                assert _difference(ours, qts) <= 2, (border, fill, radius, rect)
+    assert len(style._CORNERS) == len(cases) * 4  # drawn from their corners: one picture a kind
+    style._CORNERS.clear()
+    small = QRect(0, 0, 6, 6)
+    assert draw("corners", small, cases[0][0], cases[0][1], 4) == draw("qt", small, cases[0][0], cases[0][1], 4)
+    scaled = QRect(0, 0, 80, 32)
+    assert draw("corners", scaled, cases[0][0], cases[0][1], 3, 1.25) == draw("qt", scaled, cases[0][0], cases[0][1], 3, 1.25)
+    assert not style._CORNERS
