@@ -51,10 +51,11 @@ def primary_button(text: str = "") -> QPushButton:
 
 
 class _Field:
-    def __init__(self, key: str, msgid: str, editor: QWidget, label: QLabel, error: QLabel, required: bool,
+    def __init__(self, key: str, msgid: str, editor: QWidget, label: QLabel, required: bool,
                  hint_msgid: str | None, hint: QLabel | None):
-        self.key, self.msgid, self.editor, self.label, self.error = key, msgid, editor, label, error
+        self.key, self.msgid, self.editor, self.label = key, msgid, editor, label
         self.required, self.hint_msgid, self.hint = required, hint_msgid, hint
+        self.error: QLabel | None = None  # made with the field's first error (FieldForm._error_label)
 
 
 class FieldForm:
@@ -62,6 +63,12 @@ class FieldForm:
 
     ``show_errors({field: message})`` (from ``ValidationError.errors``) marks the fields and returns
     the messages of keys that are not on this form, for a general message.
+
+    A field is its label and its editor, a row of the form; its hint is the row under it, and its
+    error message the row under that, made the first time it has one (a hidden row takes no room).
+    Each widget a page makes from Python costs it (PySide looks up every virtual call on it, the
+    first time, for a Python override): a field used to be seven, in a box and a column of its own,
+    with an error label made for each field whether it ever had an error or not (issue 16).
     """
 
     def __init__(self, parent_layout: QLayout | None = None):
@@ -81,31 +88,20 @@ class FieldForm:
         if isinstance(editor, QComboBox):
             editor.setMinimumWidth(220)
             editor.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(editor)
-        hint_label = None
-        if hint:
-            hint_label = QLabel()
-            hint_label.setObjectName("hint")
-            hint_label.setWordWrap(True)
-            column.addWidget(hint_label)
-        error = QLabel()
-        error.setObjectName("fieldError")
-        error.setWordWrap(True)
-        error.setVisible(False)
-        error.setAccessibleName(f"error:{key}")
-        column.addWidget(error)
         label = QLabel()
         label.setTextFormat(Qt.TextFormat.RichText if required else Qt.TextFormat.PlainText)
         label.setBuddy(editor)
         label.setFixedHeight(max(28, editor.sizeHint().height()))  # level with the editor, not the errors
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.layout.addRow(label, box)
+        self.layout.addRow(label, editor)
+        hint_label = None
+        if hint:
+            hint_label = QLabel()
+            hint_label.setObjectName("hint")
+            hint_label.setWordWrap(True)
+            self.layout.addRow(None, hint_label)  # under the editor, in its column
         tab_moves_focus(editor)
-        field = _Field(key, msgid, editor, label, error, required, hint, hint_label)
+        field = _Field(key, msgid, editor, label, required, hint, hint_label)
         _on_edit(editor, lambda field=field: self.clear_error(field))
         self.fields[key] = field
         for alias in aliases:
@@ -117,8 +113,31 @@ class FieldForm:
         return self.fields[key].editor
 
     def error_text(self, key: str) -> str:
+        error = self.fields[key].error
+        return error.text() if error is not None and not error.isHidden() else ""
+
+    def set_field_visible(self, key: str, visible: bool) -> None:
+        """Show or hide field ``key``'s rows: its label, editor, hint and error message (hidden rows
+        take no room)."""
         field = self.fields[key]
-        return field.error.text() if not field.error.isHidden() else ""
+        for widget in (field.label, field.editor, field.hint):
+            if widget is not None:
+                widget.setVisible(visible)
+        if field.error is not None:
+            field.error.setVisible(visible and bool(field.error.text()))
+
+    def _error_label(self, field: _Field) -> QLabel:
+        """The field's error message: a row under its editor (and its hint), made the first time."""
+        if field.error is None:
+            error = QLabel()
+            error.setObjectName("fieldError")
+            error.setWordWrap(True)
+            error.setVisible(False)
+            error.setAccessibleName(f"error:{field.key}")
+            row, _role = self.layout.getWidgetPosition(field.hint if field.hint is not None else field.editor)
+            self.layout.insertRow(row + 1, None, error)
+            field.error = error
+        return field.error
 
     def clear_errors(self) -> None:
         for field in set(self.fields.values()):
@@ -127,10 +146,11 @@ class FieldForm:
     @staticmethod
     def clear_error(field: _Field) -> None:
         """The person changed the field: its red message and border go (the next save checks again)."""
-        if field.error.isHidden() and not field.error.text():
+        error = field.error
+        if error is None or (error.isHidden() and not error.text()):
             return
-        field.error.clear()
-        field.error.setVisible(False)
+        error.clear()
+        error.setVisible(False)
         style.set_invalid(field.editor, False)
 
     def show_errors(self, errors: dict[str, str]) -> list[str]:
@@ -142,9 +162,10 @@ class FieldForm:
             if field is None:
                 unplaced.append(message)
                 continue
-            previous = field.error.text()  # two keys may share a field
-            field.error.setText(f"{previous}\n{message}" if previous else message)
-            field.error.setVisible(True)
+            error = self._error_label(field)
+            previous = error.text()  # two keys may share a field
+            error.setText(f"{previous}\n{message}" if previous else message)
+            error.setVisible(True)
             style.set_invalid(field.editor, True)
             first = first or field.editor
         if first is not None:

@@ -352,9 +352,7 @@ class StepDialog(FormDialog):
 
     def _set_rows(self, keys: tuple[str, ...], visible: bool) -> None:
         for key in keys:
-            field = self.form.fields[key]
-            field.label.setVisible(visible)
-            field.editor.parentWidget().setVisible(visible)
+            self.form.set_field_visible(key, visible)
 
     def _notice_mode(self) -> None:
         register = self.via_register.isChecked()
