@@ -83,3 +83,11 @@ def test_a_field_is_hidden_with_its_hint_and_error(qtbot):
     form.set_field_visible("phone", True)
     assert not field.error.isVisible()  # no message: its row stays hidden
     assert isinstance(field.editor, QLineEdit)
+
+
+def test_a_hint_and_an_error_are_as_wide_as_the_editor(qtbot):
+    root, form, name, phone, code = shown_form(qtbot)
+    form.show_errors({"phone": "A message long enough to be wrapped if it had only its own width to go on."})
+    QApplication.processEvents()
+    field = form.fields["phone"]
+    assert field.hint.width() == phone.width() and field.error.width() == phone.width()

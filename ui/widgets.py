@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTabWidget,
     QTextEdit,
     QWidget,
@@ -98,6 +99,7 @@ class FieldForm:
             hint_label = QLabel()
             hint_label.setObjectName("hint")
             hint_label.setWordWrap(True)
+            hint_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # the editor's width
             self.layout.addRow(None, hint_label)  # under the editor, in its column
         tab_moves_focus(editor)
         field = _Field(key, msgid, editor, label, required, hint, hint_label)
@@ -131,6 +133,7 @@ class FieldForm:
             error = QLabel()
             error.setObjectName("fieldError")
             error.setWordWrap(True)
+            error.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             error.setVisible(False)
             error.setAccessibleName(f"error:{field.key}")
             row, _role = self.layout.getWidgetPosition(field.hint if field.hint is not None else field.editor)
