@@ -125,6 +125,9 @@ def _load(language: str) -> gettext.NullTranslations:
 
 def translations(language: str | None = None) -> gettext.NullTranslations:
     language = language or _current
+    found = _catalogs.get(language)  # loaded: no lock (a page's build translates hundreds of texts)
+    if found is not None:
+        return found
     with _lock:
         if language not in _catalogs:
             _catalogs[language] = _load(language)
