@@ -182,3 +182,20 @@ def test_secretary_records_a_decision_to_name_the_black_list(sign_in, shop, gui)
     with database.session() as session:
         shown = points.board(session=session, actor=admin, start=start, end=end)
     assert shown.name_black and not shown.name_red and shown.decision.meeting_id == meeting.id
+
+
+def test_the_shops_goods_are_painted_by_the_view_as_the_style_paints_them(sign_in, shop, gui):
+    """The community pages' tables (ui.pages.community.make_table) have the registers' look: rows in
+    alternating colours, no grid, one line a cell; their plain cells painted by the view itself in
+    one call (a grid left each cell to a call into Python), the same pixels as the style's."""
+    from test_table_paint_gui import assert_same_list_pixels
+
+    database, admin, rich, poor, soap = shop
+    win = sign_in(database)
+    page = win.open_area("points")
+    settle(gui)
+    table = page.counter.goods_table
+    gui.waitUntil(lambda: page.counter.goods_model.rowCount() == 2, timeout=5000)
+    assert not table.showGrid() and table.alternatingRowColors() and not table.wordWrap()
+    ours = assert_same_list_pixels(table)  # the view planned its plain cells (plain_paints grew)
+    assert ours._texts

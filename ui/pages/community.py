@@ -36,7 +36,9 @@ from ui.widgets import line_edit, save_file_name, set_message
 
 def make_table(columns: Sequence[Column], name: str, parent: QWidget, *, stretch: int = 0) -> tuple[QTableView,
                                                                                                       ListTableModel]:
-    """A read-only, row-selecting table over a :class:`ListTableModel`."""
+    """A read-only, row-selecting table over a :class:`ListTableModel`, in the registers' look
+    (alternating rows, no grid, one line a cell): its plain cells painted by the view in one call
+    (ui.table_view; a grid left every cell to a call into Python of its own)."""
     model = ListTableModel(columns, parent=parent)
     table = PlainCellsView()
     table.setObjectName(name)
@@ -45,6 +47,9 @@ def make_table(columns: Sequence[Column], name: str, parent: QWidget, *, stretch
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setShowGrid(False)
+    table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
     header = table.horizontalHeader()
     header.setMinimumSectionSize(48)
