@@ -310,3 +310,26 @@ def test_a_text_as_wide_as_its_fitted_column_is_painted_plain(village, sign_in, 
     assert all(plain for _laid, plain, _height in ours._texts.values())
     assert_same_list_pixels(table)
     table.setFont(QApplication.font())
+
+
+def test_the_deliberation_matters_are_painted_by_the_view_as_the_style_paints_them(village, sign_in, qtbot):
+    """四议两公开's matters list has the registers' look (alternating rows, no grid, one line a
+    cell) and a CellDelegate: its plain cells painted by the view itself, the same pixels as the
+    style's (Qt's own delegate asked the model for seven roles a cell, each a call into Python)."""
+    from app import deliberation
+
+    database, admin = village
+    with database.unit(admin) as session:
+        for title in ("修建文化广场", "村道硬化工程", "改造饮水管网，惠及三个村民小组的一千多户人家"):
+            deliberation.start_matter(session=session, actor=admin, title=title)
+    window = sign_in(database)
+    page = window.open_area("deliberation")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3 and worker().pending() == 0, timeout=10000)
+    QApplication.processEvents()
+    table = page.table
+    assert isinstance(table.itemDelegate(), CellDelegate)
+    assert not table.showGrid() and table.alternatingRowColors() and not table.wordWrap()
+    ours = assert_same_list_pixels(table)
+    assert ours._texts
+    table.selectRow(1)  # the selected row as the style paints it
+    assert_same_list_pixels(table)

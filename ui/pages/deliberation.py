@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSpinBox,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +32,8 @@ from ui.dialogs.base import FormDialog
 from ui.ops import DbOp
 from ui.pages.base import Page, PageHeader
 from ui.pages.register import FIRST_ROWS, ExportExcelButton
-from ui.table_model import CENTER, Column, LazyTableModel
+from ui.table_model import CENTER, CellDelegate, Column, LazyTableModel
+from ui.table_view import PlainCellsView
 from ui.widgets import fill_combo, line_edit
 
 MATTER_COLUMNS = [
@@ -102,12 +102,16 @@ class DeliberationPage(Page):
         splitter = QSplitter()
         layout.addWidget(splitter, 1)
         self.model = LazyTableModel(MATTER_COLUMNS, self._fetch_rows, parent=self)
-        self.table = QTableView(splitter)  # made in its place: styled once, before it has columns
+        self.table = PlainCellsView(splitter)  # made in its place: styled once, before it has columns
         self.table.setObjectName("mattersTable")
         self.table.setModel(self.model)
+        self.table.setItemDelegate(CellDelegate(self.table))  # plain cells painted by the view, from the rows' texts
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)  # the registers' look
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self.show_progress())
