@@ -239,13 +239,15 @@ def _table(kind: str) -> ExcelTable:
     return table
 
 
-def export_kinds(*, session: Session, actor: Actor) -> list[ExportKind]:
-    """The tables this role may export (what ``export-excel`` and the pages offer)."""
+def export_kinds(*, session: Session | None = None, actor: Actor) -> list[ExportKind]:
+    """The tables this role may export (what ``export-excel`` and the pages offer): the role alone
+    decides, nothing is read (``session`` is not needed)."""
     return [ExportKind(t.kind, t.area, _(t.title)) for t in TABLES if actor.can(t.permission)]
 
 
-def may_export_full(*, session: Session, actor: Actor) -> bool:
-    """Whether the role may export full ID and phone numbers (the office: people.numbers)."""
+def may_export_full(*, session: Session | None = None, actor: Actor) -> bool:
+    """Whether the role may export full ID and phone numbers (the office: people.numbers): the
+    role alone decides (``session`` is not needed)."""
     return actor.can("people.numbers")
 
 
