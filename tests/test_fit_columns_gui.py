@@ -130,3 +130,26 @@ def test_the_advances_are_measured_once_and_kept_within_bounds(qtbot, monkeypatc
     for number in range(12):
         table_model.advance_of(metrics, advances, str(number))
     assert len(advances) <= 10 and "李明" not in advances and "11" in advances
+
+
+def test_which_characters_sit_in_the_fonts_own_metrics_is_found_once_per_font(qtbot, monkeypatch):
+    """Each table's delegate asked again, a text layout a character, which characters a line of the
+    font's own metrics holds; found once a font now, shared by the delegates and filled ahead by the
+    warm-up (measure_texts)."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QWidget
+
+    from ui import table_model
+
+    monkeypatch.setattr(table_model, "_CHARACTERS", {})
+    font = QFont()
+    table_model.measure_texts(["李明 138", "مرحبا"], font)  # a right-to-left word is not a plain line
+    own, other = table_model.characters_in(font)
+    assert set("李明138") <= own and "م" in other
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    first, second = table_model.CellDelegate(holder), table_model.CellDelegate(holder)
+    first._set_font(font)
+    second._set_font(font)
+    assert first._own_chars is second._own_chars is own
+    assert first._in_own_metrics("明李") and not first._in_own_metrics("李م")

@@ -360,12 +360,15 @@ def advance_of(metrics: QFontMetricsF, advances: dict[str, float], text: str) ->
 
 def measure_texts(texts: Iterable[str], font: QFont) -> None:
     """Measure these texts' advances in ``font`` now (the warm-up: names a page will show), each
-    line of a text of several."""
+    line of a text of several, and find which of their characters are drawn in its own metrics."""
     metrics, advances = advances_in(font)
+    own, other = characters_in(font)
     for text in texts:
         for line in text.split("\n"):
             if line not in advances:
                 advance_of(metrics, advances, line)
+            for char in set(line) - own - other:
+                in_own_metrics(char, font, own, other)
 
 
 class CellDelegate(QStyledItemDelegate):
@@ -400,9 +403,8 @@ class CellDelegate(QStyledItemDelegate):
         self._descent = self._metrics.descent()
         self._line_height: int | None = None  # a line's height in the font's own metrics, once seen
         # characters whose line, laid out alone, has the font's own ascent and descent (drawn by the
-        # font itself, not a fallback with other metrics), left to right: or not
-        self._own_chars: set[str] = set()
-        self._other_chars: set[str] = set()
+        # font itself, not a fallback with other metrics), left to right: or not (shared by font)
+        self._own_chars, self._other_chars = characters_in(self._font)
 
     def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
         # called for every cell of every paint: plain locals and module constants, no Qt enums made
@@ -555,25 +557,46 @@ class CellDelegate(QStyledItemDelegate):
     def _in_own_metrics(self, text: str) -> bool:
         """Whether every character of ``text`` is drawn left to right in the font's own metrics: a
         line of them has the font's ascent and descent, so it sits where the font's metrics say."""
-        own = self._own_chars
-        if own.issuperset(text):
+        if self._own_chars.issuperset(text):
             return True
-        other = self._other_chars
-        for char in set(text) - own:
-            if char in other:
-                return False
-            if unicodedata.bidirectional(char) not in _LEFT_TO_RIGHT:
-                other.add(char)
-                return False
-            layout = QTextLayout(char, self._font)
-            layout.beginLayout()
-            line = layout.createLine()
-            layout.endLayout()
-            if line.ascent() != self._ascent or line.descent() != self._descent:
-                other.add(char)
-                return False
-            own.add(char)
-        return True
+        return in_own_metrics(text, self._font, self._own_chars, self._other_chars)
+
+
+def in_own_metrics(text: str, font: QFont, own: set[str], other: set[str]) -> bool:
+    """Whether every character of ``text`` is drawn left to right in ``font``'s own metrics
+    (``own`` and ``other``: the characters found so far to be, or not: :func:`characters_in`)."""
+    metrics = None
+    for char in set(text) - own:
+        if char in other:
+            return False
+        if unicodedata.bidirectional(char) not in _LEFT_TO_RIGHT:
+            other.add(char)
+            return False
+        if metrics is None:
+            metrics = advances_in(font)[0]
+        layout = QTextLayout(char, font)
+        layout.beginLayout()
+        line = layout.createLine()
+        layout.endLayout()
+        if line.ascent() != metrics.ascent() or line.descent() != metrics.descent():
+            other.add(char)
+            return False
+        own.add(char)
+    return True
+
+
+# The characters found drawn in a font's own metrics (or not), by font: shared by every table's
+# delegate (each found them anew, a text layout a character) and filled ahead by the warm-up.
+_CHARACTERS: dict[str, tuple[set[str], set[str]]] = {}
+
+
+def characters_in(font: QFont) -> tuple[set[str], set[str]]:
+    """``(own, other)``: the characters found so far to be drawn in ``font``'s own metrics, or not."""
+    key = font.key()
+    found = _CHARACTERS.get(key)
+    if found is None:
+        found = _CHARACTERS[key] = (set(), set())
+    return found
 
 
 _LAZY_DATA = LazyTableModel.data  # a subclass with its own data() colours its cells: see row_colours
