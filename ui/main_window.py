@@ -152,7 +152,7 @@ class Workspace(QWidget):
         nav_layout.addLayout(sign_out_row)
         layout.addWidget(nav)
 
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         layout.addWidget(self.stack, 1)
         context.pages_parent = self.stack  # pages are built in it (PageContext.pages_parent)
         context.take_warm = self.take_warm
@@ -338,6 +338,23 @@ def _make_item_types() -> None:
     item.setForeground(QBrush(QColor("#000000")))
 
 
+class PageStack(QStackedWidget):
+    """The window's pages, one shown at a time, as tall as the window makes them: it never asks
+    its pages for a height for a width.
+
+    Qt's QStackedLayout asks *every* page built so far for its height at a width (each laying
+    itself out again at that width, shown or not) whenever the one shown has a word-wrapped label
+    (a hint, a summary): the mediation page's first open spent a quarter of its time on the pages
+    opened before it, and each page built added to every later one (issue 16). The window's
+    height is the clerk's; a page lays itself out in it (its tables take what is left)."""
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt's name
+        return False
+
+    def heightForWidth(self, _width: int) -> int:  # noqa: N802 - Qt's name
+        return -1
+
+
 class ReadOnlyBanner(QFrame):
     """The yellow strip across the top while the store is read-only (another window or command has
     it, or read-only media): the reason in words. It cannot be closed: it stays as long as the
@@ -389,7 +406,7 @@ class MainWindow(QMainWindow):
         self._db_target = db_target
         self.resize(1280, 800)
         self.setMinimumSize(960, 600)
-        self.central = QStackedWidget()
+        self.central = PageStack()
         frame = QWidget()
         column = QVBoxLayout(frame)
         column.setContentsMargins(0, 0, 0, 0)
