@@ -145,11 +145,14 @@ def test_which_characters_sit_in_the_fonts_own_metrics_is_found_once_per_font(qt
     font = QFont()
     table_model.measure_texts(["李明 138", "مرحبا"], font)  # a right-to-left word is not a plain line
     own, other = table_model.characters_in(font)
-    assert set("李明138") <= own and "م" in other
+    assert "م" in other
+    for char in "李明138":  # each found as a check of its own finds it (the font decides which)
+        assert (char in own) is table_model.in_own_metrics(char, font, set(), set()) is not (char in other)
     holder = QWidget()
     qtbot.addWidget(holder)
     first, second = table_model.CellDelegate(holder), table_model.CellDelegate(holder)
     first._set_font(font)
     second._set_font(font)
-    assert first._own_chars is second._own_chars is own
-    assert first._in_own_metrics("明李") and not first._in_own_metrics("李م")
+    assert first._own_chars is second._own_chars is own and first._other_chars is other
+    assert first._in_own_metrics("18") == ({"1", "8"} <= own)
+    assert not first._in_own_metrics("1م")
